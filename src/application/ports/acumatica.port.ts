@@ -1,0 +1,86 @@
+import type { Journal } from '../../domain/journal/journal';
+
+/** One connection's Acumatica tenant. Implemented over HTTP in adapters/outbound/acumatica. */
+export const ACUMATICA = Symbol('ACUMATICA');
+
+export type AcumaticaErrorKind =
+  | 'rate_limited' // 429 (licence throttle); retryAfterMs when Acumatica sent Retry-After
+  | 'unavailable' // 5xx, connection reset, response lost
+  | 'timeout'
+  | 'unauthorized' // credentials rejected after one re-authentication
+  | 'endpoint_version_not_available' // 404 on the endpoint; message lists the versions offered
+  | 'validation' // 422 or a 500 whose body names a business rule (closed period, inactive account, unbalanced)
+  | 'not_found'
+  | 'login_limit' // API login limit reached (cookie sessions)
+  | 'bad_request';
+
+export class AcumaticaApiError extends Error {
+  constructor(
+    readonly kind: AcumaticaErrorKind,
+    /** Acumatica's own words (exceptionMessage / field errors), joined. */
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    /** Field-level errors collected from a 422 body: "Details[2].Account: Account '99999' not found". */
+    readonly details: string[] = [],
+    readonly availableVersions?: string[],
+  ) {
+    super(message);
+    this.name = 'AcumaticaApiError';
+  }
+  get retryable(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'unavailable' || this.kind === 'timeout' || this.kind === 'login_limit';
+  }
+}
+
+export interface AcumaticaJournalRef {
+  batchNbr: string;
+  module: 'GL';
+  /** "Balanced", "On Hold", "Unposted", "Posted", … */
+  status: string;
+  description: string;
+}
+
+export interface GlAccount {
+  accountCD: string;
+  active: boolean;
+  description?: string;
+  type?: string;
+}
+
+export interface GlSubaccount {
+  subaccountCD: string;
+  active: boolean;
+  description?: string;
+}
+
+/** An Acumatica employee, unwrapped from the `{ value }` shape. */
+export interface AcumaticaEmployee {
+  employeeId?: string; // absent before creation (auto-numbered)
+  refNbr?: string; // EmployeeSettings.EmployeeRefNbr = Gusto employee uuid
+  status?: string; // "Active" | "Inactive" | …
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  title?: string;
+  departmentId?: string;
+  employeeClass?: string;
+  lastModifiedDateTime?: string;
+  /** EmploymentHistory lines with their Acumatica row id. */
+  employmentHistory?: Array<{ id?: string; lineNbr?: number; startDate?: string; endDate?: string; active?: boolean; terminated?: boolean; startReason?: string; terminationReason?: string }>;
+}
+
+export interface AcumaticaApi {
+  /** `$filter=Module eq 'GL' and substringof('<tag>',Description)`; null when none. */
+  findJournalByTag(connectionId: string, tag: string): Promise<AcumaticaJournalRef | null>;
+  /** PUT /JournalTransaction with Hold=false; amounts written as exact decimal literals. */
+  createJournal(connectionId: string, journal: Journal): Promise<AcumaticaJournalRef>;
+  /** ReleaseJournalTransaction, polling its Location until done; returns the batch after release. */
+  releaseJournal(connectionId: string, batchNbr: string): Promise<AcumaticaJournalRef>;
+  listAccounts(connectionId: string): Promise<GlAccount[]>;
+  listSubaccounts(connectionId: string): Promise<GlSubaccount[]>;
+  findEmployeeByRefNbr(connectionId: string, refNbr: string): Promise<AcumaticaEmployee | null>;
+  findEmployeeByEmail(connectionId: string, email: string): Promise<AcumaticaEmployee | null>;
+  /** PUT /Employee (create when employeeId is absent, update otherwise), $expand=EmploymentHistory,ContactInfo,EmployeeSettings. */
+  putEmployee(connectionId: string, employee: AcumaticaEmployee): Promise<AcumaticaEmployee>;
+}

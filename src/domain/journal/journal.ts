@@ -1,0 +1,46 @@
+/**
+ * The journal an accountant signs: what the connector posts to Acumatica as one JournalTransaction.
+ * Amounts are decimal strings with exactly two places ("1234.50"), never JS numbers.
+ * (Owned by the accounting core; fields may be added, none removed without updating every user.)
+ */
+export type Side = 'debit' | 'credit';
+
+export interface JournalLine {
+  account: string;
+  /** Absent: Acumatica applies its default subaccount. */
+  subaccount?: string;
+  side: Side;
+  /** Positive or negative decimal string, 2 places. Negative only for reversal payrolls. */
+  amount: string;
+  /** The line memo (Acumatica TransactionDescription). */
+  memo: string;
+  /** The mapping key that produced this line: "earnings", "earnings:Overtime", … (for the preview). */
+  mappingKey: string;
+  /** Set in `department` detail for expense lines, in `employee` detail for every line. */
+  department?: string;
+  employeeUuid?: string;
+}
+
+export interface JournalHeader {
+  branch?: string;
+  ledger?: string;
+  /** The payroll's check date, YYYY-MM-DD. */
+  transactionDate: string;
+  /** Carries the tag, e.g. "Gusto payroll 2026-01-04..2026-01-17 [gusto:<uuid>]". At most 256 characters. */
+  description: string;
+  /** Release the batch after creating it (mapping `journal.release`). */
+  release: boolean;
+}
+
+export interface Journal {
+  /** "gusto:<payroll uuid>" or "gusto-reversal:<payroll uuid>": what the duplicate check looks up. */
+  tag: string;
+  payrollUuid: string;
+  kind: 'payroll' | 'reversal';
+  header: JournalHeader;
+  lines: JournalLine[];
+  totals: { debit: string; credit: string };
+  mappingVersion: number;
+  /** Non-blocking findings (e.g. an unknown department fell back to the role's subaccount). */
+  warnings: string[];
+}
