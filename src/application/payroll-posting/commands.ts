@@ -1,0 +1,35 @@
+/** Commands of the posting pipeline (handled by @CommandHandlers in this folder). */
+export type PostingTrigger = 'webhook' | 'poll' | 'manual' | 'replay';
+
+/** A processed payroll should be in the ledger (payroll.processed, payroll.reversed's reversal payroll, the poll). */
+export class RequestPostingCommand {
+  constructor(
+    readonly connectionId: string,
+    readonly payrollUuid: string,
+    readonly trigger: PostingTrigger,
+    /** The inbox event (Gusto event uuid) or request that caused this. */
+    readonly sourceEventId?: string,
+    readonly correlationId?: string,
+  ) {}
+}
+
+/** A payroll was cancelled in Gusto: reverse its journal if one was posted. */
+export class RequestReversalCommand {
+  constructor(
+    readonly connectionId: string,
+    readonly payrollUuid: string,
+    readonly trigger: PostingTrigger,
+    readonly sourceEventId?: string,
+    readonly correlationId?: string,
+  ) {}
+}
+
+/** payroll.reversed / payroll.partially_reversed: find the reversal payroll(s) of this payroll and post them. */
+export class PostReversalPayrollsCommand {
+  constructor(
+    readonly connectionId: string,
+    readonly payrollUuid: string,
+    readonly sourceEventId?: string,
+    readonly correlationId?: string,
+  ) {}
+}
