@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { AppConfig } from './config/app-config';
+import type { JsonLogger } from './adapters/logging/json-logger';
+import { CoreModule, type CoreOverrides } from './core.module';
+import { HealthController } from './adapters/inbound/http/health/health.controller';
+
+/** The composition root: shared infrastructure plus one module per capability (src/modules). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: JsonLogger, overrides: CoreOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config, logger, overrides),
+        CqrsModule.forRoot(),
+        ScheduleModule.forRoot(),
+        // capability modules (src/modules/*.module.ts)
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { raw, type Request } from 'express';
+import { AppModule } from './app.module';
+import { secretsOf, type AppConfig } from './config/app-config';
+import type { CoreOverrides } from './core.module';
+import { JsonLogger, stdoutSink, type LogSink } from './adapters/logging/json-logger';
+import { HttpExceptionFilter } from './adapters/inbound/http/http-exception.filter';
+import { apiValidationPipe } from './adapters/inbound/http/validation.pipe';
+
+/** Webhook bodies over this are refused with 413 (interface spec). */
+export const BODY_LIMIT = '1mb';
+
+export interface CreateAppOptions extends CoreOverrides {
+  logSink?: LogSink;
+}
+
+/** Builds the whole service (used by main.ts, the demo and the e2e tests). Call `listen` on the result. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const logger = options.logger ?? new JsonLogger(config.logLevel, options.logSink ?? stdoutSink, secretsOf(config));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, { ...options, logger }), {
+    logger,
+    rawBody: true, // the webhook signature is checked over the exact bytes received
+    bodyParser: false,
+    abortOnError: false,
+  });
+  // Webhooks stay raw bytes whatever their content type: the signature is checked before any parsing,
+  // so a bad signature on a malformed body is a 401, not a 400.
+  app.use(
+    '/webhooks',
+    raw({
+      limit: BODY_LIMIT,
+      type: () => true,
+      verify: (req, _res, buf) => {
+        (req as Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.useGlobalFilters(new HttpExceptionFilter(logger));
+  app.useGlobalPipes(apiValidationPipe());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+
+  const openApi = new DocumentBuilder()
+    .setTitle('ml-connector')
+    .setDescription('Gusto payroll → Acumatica general ledger. Admin endpoints under /api need `Authorization: Bearer $MLC_ADMIN_TOKEN`.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  return app;
+}
