@@ -1,0 +1,75 @@
+import { CONNECTION_STREAM_PREFIX, type ConnectionEvent } from '../../domain/connection/events';
+import { evolve, initialConnection, type Connection, type ConnectionState } from '../../domain/connection/state';
+import type { EventStore } from '../ports/event-store.port';
+import type { ConnectionMapping, Connections, ConnectionSummary } from '../ports/connections.port';
+
+/**
+ * The Connections port, read straight from the event log: every query first folds in whatever was appended
+ * since the last one (by global position), so a connection authorized by another process is seen at once.
+ * Few connections exist, so the whole set lives in memory.
+ */
+export class ConnectionsReadModel implements Connections {
+  private readonly byId = new Map<string, ConnectionState>();
+  private position: bigint | undefined;
+  private catchingUp: Promise<void> | null = null;
+
+  constructor(private readonly store: EventStore) {}
+
+  /** Folds new events in. Concurrent callers share one read. */
+  catchUp(): Promise<void> {
+    if (!this.catchingUp) {
+      this.catchingUp = this.readNew().finally(() => {
+        this.catchingUp = null;
+      });
+    }
+    return this.catchingUp;
+  }
+
+  private async readNew(): Promise<void> {
+    const events = await this.store.readAll(this.position, { filter: { streamPrefixes: [CONNECTION_STREAM_PREFIX] } });
+    for (const recorded of events) {
+      const id = recorded.stream.slice(CONNECTION_STREAM_PREFIX.length);
+      const before: Connection = this.byId.get(id) ?? initialConnection;
+      const after = evolve(before, { type: recorded.type, data: recorded.data } as ConnectionEvent);
+      if (after.exists) this.byId.set(id, after);
+      this.position = recorded.position;
+    }
+  }
+
+  async getState(connectionId: string): Promise<ConnectionState | null> {
+    await this.catchUp();
+    return this.byId.get(connectionId) ?? null;
+  }
+
+  /** Oldest first: creation order is what an operator expects in a list. */
+  async listStates(): Promise<ConnectionState[]> {
+    await this.catchUp();
+    return [...this.byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  async get(connectionId: string): Promise<ConnectionSummary | null> {
+    const state = await this.getState(connectionId);
+    return state ? summarize(state) : null;
+  }
+
+  async list(): Promise<ConnectionSummary[]> {
+    return (await this.listStates()).map(summarize);
+  }
+
+  async findByGustoCompany(companyUuid: string): Promise<ConnectionSummary | null> {
+    const match = (await this.listStates()).find((c) => c.gusto.companyUuid === companyUuid);
+    return match ? summarize(match) : null;
+  }
+
+  async getMapping(connectionId: string): Promise<ConnectionMapping | null> {
+    const state = await this.getState(connectionId);
+    return state?.mapping ? { document: state.mapping.document, version: state.mapping.version } : null;
+  }
+}
+
+export const summarize = (c: ConnectionState): ConnectionSummary => ({
+  id: c.id,
+  name: c.name,
+  ...(c.gusto.companyUuid ? { gustoCompanyUuid: c.gusto.companyUuid } : {}),
+  gustoStatus: c.gusto.status,
+});

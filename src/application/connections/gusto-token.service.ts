@@ -1,0 +1,159 @@
+import {
+  foldCredentials,
+  gustoCredentialsStream,
+  planToken,
+  type GustoCredentials,
+  type GustoCredentialsEvent,
+} from '../../domain/connection/gusto-credentials';
+import type { Clock } from '../ports/clock.port';
+import { WrongExpectedRevisionError, type EventStore, type ExpectedRevision } from '../ports/event-store.port';
+import { GustoApiError } from '../ports/gusto.port';
+import type { Vault } from '../ports/vault.port';
+import { GustoOAuthError, type GustoOAuth, type GustoTokenSource, type UsableGustoToken } from './ports';
+import { gustoTokenAad } from './sealed-settings';
+
+export interface GustoTokenOptions {
+  /** Names this process in leases (e.g. "host:pid:random"). */
+  holder: string;
+  /** Refresh this long before expiry (Gusto suggests 60 s). */
+  refreshAheadMs?: number;
+  /** How long a refresh may take before another worker may try. */
+  leaseMs?: number;
+  /** How often a waiting worker re-reads the stream. */
+  pollMs?: number;
+  /** Give up waiting for another worker's refresh after this long. */
+  maxWaitMs?: number;
+}
+
+/** Told when Gusto rejected the refresh token, so the connection shows needs_reauthorization. */
+export type AuthorizationLostHandler = (connectionId: string, companyUuid: string, detail: string) => Promise<void>;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Valid Gusto access tokens, single-flight. Within this process a promise per company makes concurrent
+ * callers share one refresh; across processes the credentials stream's optimistic concurrency does (see
+ * domain/connection/gusto-credentials.ts and docs/credentials.md).
+ */
+export class GustoTokenService implements GustoTokenSource {
+  private readonly inflight = new Map<string, Promise<UsableGustoToken>>();
+  private readonly refreshAheadMs: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly maxWaitMs: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly vault: Vault,
+    private readonly oauth: GustoOAuth,
+    private readonly clock: Clock,
+    private readonly onAuthorizationLost: AuthorizationLostHandler,
+    private readonly options: GustoTokenOptions,
+  ) {
+    this.refreshAheadMs = options.refreshAheadMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 50;
+    this.maxWaitMs = options.maxWaitMs ?? 60_000;
+  }
+
+  async accessToken(companyUuid: string, rejectedGeneration?: number): Promise<UsableGustoToken> {
+    for (;;) {
+      let flight = this.inflight.get(companyUuid);
+      if (!flight) {
+        flight = this.obtain(companyUuid, rejectedGeneration).finally(() => this.inflight.delete(companyUuid));
+        this.inflight.set(companyUuid, flight);
+        return flight;
+      }
+      const token = await flight;
+      // A flight started before our 401 may have handed out the very token that was rejected: go again.
+      if (rejectedGeneration === undefined || token.generation > rejectedGeneration) return token;
+    }
+  }
+
+  /** The stored grant's connection (the company's binding), or undefined when none was issued. */
+  async read(companyUuid: string): Promise<{ state: GustoCredentials; expected: ExpectedRevision }> {
+    const recorded = await this.store.readStream(gustoCredentialsStream(companyUuid));
+    const state = foldCredentials(recorded.map((e) => ({ type: e.type, data: e.data }) as GustoCredentialsEvent));
+    return { state, expected: recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1].revision };
+  }
+
+  private async obtain(companyUuid: string, rejectedGeneration: number | undefined): Promise<UsableGustoToken> {
+    const stream = gustoCredentialsStream(companyUuid);
+    const giveUpAt = Date.now() + this.maxWaitMs;
+    for (;;) {
+      const { state, expected } = await this.read(companyUuid);
+      const now = this.clock.now();
+      const plan = planToken(state, now, this.refreshAheadMs, rejectedGeneration);
+      switch (plan.action) {
+        case 'use':
+          return { accessToken: this.vault.open(plan.tokens.accessToken, gustoTokenAad(companyUuid, 'access')), generation: plan.tokens.generation };
+        case 'fail':
+          throw plan.reason === 'not_connected'
+            ? new GustoApiError('not_connected', `Gusto company ${companyUuid} has no authorization; authorize the connection first`)
+            : new GustoApiError('needs_reauthorization', `Gusto rejected the stored refresh token for company ${companyUuid}; authorize the connection again`);
+        case 'wait':
+          if (Date.now() > giveUpAt) throw new GustoApiError('timeout', `gave up waiting for another worker to refresh the Gusto token of company ${companyUuid}`);
+          await sleep(this.pollMs);
+          continue;
+        case 'refresh': {
+          const until = new Date(now.getTime() + this.leaseMs).toISOString();
+          const lease: GustoCredentialsEvent = { type: 'RefreshLeaseTaken', data: { holder: this.options.holder, until, takenAt: now.toISOString() } };
+          let leaseRevision: bigint;
+          try {
+            leaseRevision = (await this.store.append(stream, [{ ...lease, metadata: { actor: 'system', at: now.toISOString() } }], expected)).nextExpectedRevision;
+          } catch (error) {
+            if (error instanceof WrongExpectedRevisionError) continue; // someone else moved first: see what they did
+            throw error;
+          }
+          const rotated = await this.refreshUnderLease(companyUuid, state, leaseRevision);
+          if (rotated) return rotated;
+          continue; // our lease was overtaken: our new tokens were never used, so the winner's stand
+        }
+      }
+    }
+  }
+
+  /** Holding the lease: exchange the refresh token and persist the new pair before anyone uses it. */
+  private async refreshUnderLease(companyUuid: string, state: GustoCredentials, leaseRevision: bigint): Promise<UsableGustoToken | null> {
+    const stream = gustoCredentialsStream(companyUuid);
+    const holder = this.options.holder;
+    const refreshToken = this.vault.open(state.tokens!.refreshToken, gustoTokenAad(companyUuid, 'refresh'));
+    const stamp = () => ({ actor: 'system', at: this.clock.now().toISOString() });
+    let fresh;
+    try {
+      fresh = await this.oauth.refresh(refreshToken);
+    } catch (error) {
+      if (error instanceof GustoOAuthError && error.kind === 'invalid_grant') {
+        const rejected: GustoCredentialsEvent = { type: 'RefreshTokenRejected', data: { holder, error: error.message, rejectedAt: this.clock.now().toISOString() } };
+        await this.store.append(stream, [{ ...rejected, metadata: stamp() }], leaseRevision).catch(ignoreConflict);
+        if (state.connectionId) await this.onAuthorizationLost(state.connectionId, companyUuid, error.message);
+        throw new GustoApiError('needs_reauthorization', `Gusto rejected the refresh token for company ${companyUuid} (invalid_grant); authorize the connection again`, error.status);
+      }
+      const released: GustoCredentialsEvent = { type: 'RefreshLeaseReleased', data: { holder, reason: (error as Error).message, releasedAt: this.clock.now().toISOString() } };
+      await this.store.append(stream, [{ ...released, metadata: stamp() }], leaseRevision).catch(ignoreConflict);
+      throw new GustoApiError('unavailable', `refreshing the Gusto token failed: ${(error as Error).message}`);
+    }
+    const now = this.clock.now();
+    const event: GustoCredentialsEvent = {
+      type: 'TokensRotated',
+      data: {
+        holder,
+        accessToken: this.vault.seal(fresh.accessToken, gustoTokenAad(companyUuid, 'access')),
+        refreshToken: this.vault.seal(fresh.refreshToken, gustoTokenAad(companyUuid, 'refresh')),
+        expiresAt: new Date(now.getTime() + fresh.expiresIn * 1000).toISOString(),
+        rotatedAt: now.toISOString(),
+      },
+    };
+    try {
+      await this.store.append(stream, [{ ...event, metadata: stamp() }], leaseRevision);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return null;
+      throw error;
+    }
+    return { accessToken: fresh.accessToken, generation: state.tokens!.generation + 1 };
+  }
+}
+
+function ignoreConflict(error: unknown): void {
+  if (!(error instanceof WrongExpectedRevisionError)) throw error;
+}

@@ -1,0 +1,78 @@
+/**
+ * Ports the connections capability needs besides the shared ones in application/ports. Implemented in
+ * adapters/outbound/{gusto,acumatica}; bound in modules/connections.module.ts.
+ */
+
+export const GUSTO_OAUTH = Symbol('GUSTO_OAUTH');
+
+export interface GustoTokenSet {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds, as Gusto reports (7200). */
+  expiresIn: number;
+}
+
+export type GustoOAuthErrorKind = 'invalid_grant' | 'unavailable' | 'rejected' | 'not_configured';
+
+export class GustoOAuthError extends Error {
+  constructor(readonly kind: GustoOAuthErrorKind, message: string, readonly status?: number) {
+    super(message);
+    this.name = 'GustoOAuthError';
+  }
+}
+
+/** Gusto's OAuth endpoints and the two calls that need a bare access token (who am I, company name). */
+export interface GustoOAuth {
+  authorizeUrl(state: string): string;
+  exchangeCode(code: string): Promise<GustoTokenSet>;
+  /** Throws GustoOAuthError('invalid_grant') when Gusto says the refresh token is spent or revoked. */
+  refresh(refreshToken: string): Promise<GustoTokenSet>;
+  tokenInfo(accessToken: string): Promise<{ companyUuid: string }>;
+  companyName(accessToken: string, companyUuid: string): Promise<string | undefined>;
+}
+
+export const GUSTO_TOKENS = Symbol('GUSTO_TOKENS');
+
+export interface UsableGustoToken {
+  accessToken: string;
+  /** Pass back to `accessToken` when Gusto answered 401 to this token. */
+  generation: number;
+}
+
+/** A valid access token for a company, refreshed single-flight across callers and processes. */
+export interface GustoTokenSource {
+  accessToken(companyUuid: string, rejectedGeneration?: number): Promise<UsableGustoToken>;
+}
+
+/** One connection's Acumatica settings with its secrets opened: lives only in memory, never logged. */
+export interface AcumaticaConnectionSettings {
+  connectionId: string;
+  baseUrl: string;
+  tenant: string;
+  branch?: string;
+  endpointName: string;
+  endpointVersion: string;
+  auth:
+    | { kind: 'oauth2'; clientId: string; clientSecret: string; username: string; password: string }
+    | { kind: 'cookie'; username: string; password: string };
+}
+
+export const ACUMATICA_SETTINGS = Symbol('ACUMATICA_SETTINGS');
+
+export interface AcumaticaSettingsSource {
+  settingsFor(connectionId: string): Promise<AcumaticaConnectionSettings>;
+}
+
+export const ACUMATICA_PROBE = Symbol('ACUMATICA_PROBE');
+
+export interface AcumaticaPingResult {
+  ok: boolean;
+  endpointVersion: string;
+  availableVersions?: string[];
+  error?: string;
+}
+
+export interface AcumaticaProbe {
+  /** Signs in, reads `GET /entity`, checks Default/<version> is offered. Never throws. */
+  probe(connectionId: string): Promise<AcumaticaPingResult>;
+}

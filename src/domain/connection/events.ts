@@ -1,0 +1,47 @@
+/**
+ * The Connection aggregate's story (stream `connection-<id>`), in past tense.
+ * Secrets never appear in clear: the application seals them through the vault before they reach an event,
+ * so the event log can be copied, backed up and read by auditors without exposing a password.
+ */
+
+/** A secret as the vault sealed it (same shape as the vault port's SealedSecret; the domain imports no port). */
+export interface SealedValue {
+  keyId: string;
+  sealed: string;
+}
+
+export type AcumaticaAuthSettings =
+  | { kind: 'oauth2'; clientId: string; username: string; clientSecret: SealedValue; password: SealedValue }
+  | { kind: 'cookie'; username: string; password: SealedValue };
+
+export interface AcumaticaSettings {
+  baseUrl: string;
+  tenant: string;
+  branch?: string;
+  endpointName: string;
+  endpointVersion: string;
+  auth: AcumaticaAuthSettings;
+}
+
+export type GustoAuthorizationLossReason = 'invalid_grant';
+
+export type ConnectionEvent =
+  | { type: 'ConnectionCreated'; data: { connectionId: string; name: string; acumatica: AcumaticaSettings; createdAt: string } }
+  /** Only the SHA-256 of the state travels in the event: the state itself is a bearer credential until used. */
+  | { type: 'GustoAuthorizationStarted'; data: { stateHash: string; expiresAt: string; startedAt: string } }
+  | { type: 'GustoAuthorized'; data: { companyUuid: string; stateHash: string; authorizedAt: string } }
+  | { type: 'GustoAuthorizationLost'; data: { companyUuid: string; reason: GustoAuthorizationLossReason; detail?: string; lostAt: string } }
+  | { type: 'MappingAccepted'; data: { document: unknown; version: number; acceptedAt: string } };
+
+export type ConnectionEventType = ConnectionEvent['type'];
+
+export const CONNECTION_EVENT_TYPES: readonly ConnectionEventType[] = [
+  'ConnectionCreated',
+  'GustoAuthorizationStarted',
+  'GustoAuthorized',
+  'GustoAuthorizationLost',
+  'MappingAccepted',
+];
+
+export const connectionStream = (connectionId: string): string => `connection-${connectionId}`;
+export const CONNECTION_STREAM_PREFIX = 'connection-';

@@ -1,0 +1,75 @@
+import { acceptMapping, checkAuthorizationState, completeGustoAuthorization, create, isRefusal, loseGustoAuthorization, startGustoAuthorization } from '../../../../src/domain/connection/decide';
+import type { AcumaticaSettings, ConnectionEvent } from '../../../../src/domain/connection/events';
+import { fold, type Connection } from '../../../../src/domain/connection/state';
+
+const at = new Date('2026-11-26T10:00:00.000Z');
+const later = (ms: number) => new Date(at.getTime() + ms);
+const acumatica: AcumaticaSettings = {
+  baseUrl: 'https://erp.example.com',
+  tenant: 'Acme',
+  endpointName: 'Default',
+  endpointVersion: '24.200.001',
+  auth: { kind: 'cookie', username: 'api', password: { keyId: 'k1', sealed: 'xxx' } },
+};
+const created: ConnectionEvent = { type: 'ConnectionCreated', data: { connectionId: 'c1', name: 'Acme', acumatica, createdAt: at.toISOString() } };
+const started: ConnectionEvent = { type: 'GustoAuthorizationStarted', data: { stateHash: 'h1', expiresAt: later(600_000).toISOString(), startedAt: at.toISOString() } };
+const authorized: ConnectionEvent = { type: 'GustoAuthorized', data: { companyUuid: 'co-1', stateHash: 'h1', authorizedAt: at.toISOString() } };
+
+const given = (...events: ConnectionEvent[]): Connection => fold(events);
+
+describe('Connection decider', () => {
+  it('creates a connection once', () => {
+    expect(create(given(), { connectionId: 'c1', name: 'Acme', acumatica }, at)).toEqual([created]);
+    expect(create(given(created), { connectionId: 'c1', name: 'Acme', acumatica }, at)).toMatchObject({ error: 'connection_exists' });
+  });
+
+  it('starts an authorization only for an existing connection', () => {
+    expect(startGustoAuthorization(given(), 'h1', later(600_000), at)).toMatchObject({ error: 'connection_not_found' });
+    expect(startGustoAuthorization(given(created), 'h1', later(600_000), at)).toEqual([started]);
+  });
+
+  it('completes an authorization with a pending, unexpired state and binds the company', () => {
+    const decision = completeGustoAuthorization(given(created, started), { stateHash: 'h1', companyUuid: 'co-1' }, later(1000));
+    expect(decision).toEqual([{ type: 'GustoAuthorized', data: { companyUuid: 'co-1', stateHash: 'h1', authorizedAt: later(1000).toISOString() } }]);
+    const state = fold(decision as ConnectionEvent[], given(created, started));
+    expect(state.exists && state.gusto).toEqual({ status: 'connected', companyUuid: 'co-1', pending: {} });
+  });
+
+  it('refuses a used state (single use), an unknown one and an expired one', () => {
+    expect(completeGustoAuthorization(given(created, started, authorized), { stateHash: 'h1', companyUuid: 'co-1' }, later(1000))).toMatchObject({
+      error: 'authorization_state_unknown',
+    });
+    expect(checkAuthorizationState(given(created, started), 'other', later(1000))).toMatchObject({ error: 'authorization_state_unknown' });
+    expect(checkAuthorizationState(given(created, started), 'h1', later(600_000))).toMatchObject({ error: 'authorization_state_expired' });
+  });
+
+  it('refuses a Gusto company already bound to another connection, naming it', () => {
+    const decision = completeGustoAuthorization(given(created, started), { stateHash: 'h1', companyUuid: 'co-1', companyBoundTo: 'c2' }, later(1));
+    expect(isRefusal(decision) && decision).toMatchObject({ error: 'company_already_connected' });
+    expect(isRefusal(decision) && decision.message).toContain('c2');
+  });
+
+  it('lets the same connection re-authorize its company but not switch to another one', () => {
+    const restart: ConnectionEvent = { ...started, data: { ...started.data, stateHash: 'h2' } };
+    const state = given(created, started, authorized, restart);
+    expect(completeGustoAuthorization(state, { stateHash: 'h2', companyUuid: 'co-1', companyBoundTo: 'c1' }, later(1))).toHaveLength(1);
+    expect(completeGustoAuthorization(state, { stateHash: 'h2', companyUuid: 'co-2' }, later(1))).toMatchObject({ error: 'gusto_company_mismatch' });
+  });
+
+  it('records a lost authorization once and shows needs_reauthorization', () => {
+    const lost = loseGustoAuthorization(given(created, started, authorized), 'co-1', 'invalid_grant', later(5));
+    expect(lost).toEqual([{ type: 'GustoAuthorizationLost', data: { companyUuid: 'co-1', reason: 'invalid_grant', detail: 'invalid_grant', lostAt: later(5).toISOString() } }]);
+    const state = given(created, started, authorized, ...(lost as ConnectionEvent[]));
+    expect(state.exists && state.gusto.status).toBe('needs_reauthorization');
+    expect(loseGustoAuthorization(state, 'co-1', 'again', later(6))).toEqual([]);
+  });
+
+  it('bumps the mapping version on every accepted document', () => {
+    const first = acceptMapping(given(created), { a: 1 }, at) as ConnectionEvent[];
+    expect(first).toEqual([{ type: 'MappingAccepted', data: { document: { a: 1 }, version: 1, acceptedAt: at.toISOString() } }]);
+    const second = acceptMapping(given(created, ...first), { a: 2 }, at) as ConnectionEvent[];
+    expect(second[0]).toMatchObject({ data: { version: 2 } });
+    const state = given(created, ...first, ...second);
+    expect(state.exists && state.mapping).toMatchObject({ document: { a: 2 }, version: 2 });
+  });
+});
