@@ -4,7 +4,10 @@
  */
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
-/** What a stream must look like for an append to go through. A number is the revision of the last event. */
+/**
+ * What a stream must look like for an append to go through. A number (or bigint) is the revision of the last
+ * event: a non-negative safe integer (anything else is a RangeError; spell "no events yet" 'no_stream').
+ */
 export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | bigint | number;
 
 export interface EventMetadata {
@@ -43,7 +46,10 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
 }
 
 export interface AppendResult {
-  /** The revision of the last event now in the stream (what to pass as `expected` next time). */
+  /**
+   * The revision of the last event this append wrote (what to pass as `expected` next time). For an
+   * idempotent repeat: the revision of the batch's last event as first stored (the stream may have moved on).
+   */
   nextExpectedRevision: bigint;
   /** Global position of the last event written (or found, when the append was an idempotent repeat). */
   position: bigint;
@@ -69,10 +75,11 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
+/** Both conditions must hold. An empty list is the same as leaving it out (no constraint). */
 export interface ReadAllFilter {
-  /** Only streams whose name starts with one of these prefixes. */
+  /** Only streams whose name starts with one of these prefixes (case-sensitive). */
   streamPrefixes?: string[];
-  /** Only these event types. */
+  /** Only these event types (exact match). */
   eventTypes?: string[];
 }
 
@@ -98,7 +105,16 @@ export interface SubscribeOptions {
 }
 
 export interface EventStore {
-  /** Appends atomically. Events whose id is already in the stream are skipped (idempotent retry). */
+  /**
+   * Appends atomically (all events or none). Events without an id get a random UUID. The rule, in order:
+   *  1. `events` must be non-empty with distinct ids (else TypeError).
+   *  2. Every id already in the stream, at consecutive revisions in the same order → idempotent repeat:
+   *     nothing is written, success whatever `expected` says (a retry after a crash is safe).
+   *  3. Every id already in the stream but not in that shape → WrongExpectedRevisionError.
+   *  4. Otherwise ids already in the stream are skipped, `expected` is checked against the stream's current
+   *     last revision (WrongExpectedRevisionError if it does not hold), and the rest are written.
+   * Throws EventStoreUnavailableError when the store cannot be reached (or stays locked past its timeout).
+   */
   append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream from `fromRevision` (inclusive, default 0). Empty array for a missing stream. */
   readStream(stream: string, fromRevision?: bigint): Promise<RecordedEvent[]>;

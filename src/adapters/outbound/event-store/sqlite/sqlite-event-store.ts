@@ -1,0 +1,279 @@
+/**
+ * The embedded event store: one SQLite file in WAL mode, safe for several connections and several OS
+ * processes on the same file.
+ *
+ * Concurrency: every append runs in one IMMEDIATE transaction (the write lock is taken before the
+ * expected-revision check, so check and insert cannot interleave with another writer); `busy_timeout`
+ * makes a second writer wait for the lock instead of failing. UNIQUE(stream, revision) is the last line of
+ * defence should anything ever bypass that lock, and UNIQUE(stream, id) makes a repeated id impossible.
+ * The idempotency and conflict rule is in ../append-plan.ts.
+ *
+ * better-sqlite3 is synchronous: a writer waiting on another process's lock blocks this event loop for up
+ * to `busyTimeoutMs`. Appends are short, so in practice the wait is milliseconds.
+ */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventStoreUnavailableError,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  WrongExpectedRevisionError,
+} from '../../../../application/ports/event-store.port';
+import { identify, IdentifiedEvent, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
+import { normalizeFilter, normalizeMaxCount, NormalizedFilter } from '../read-filter';
+import { startCatchUpSubscription } from './catch-up-subscription';
+import { notifyChange } from './change-notifier';
+import { SCHEMA_SQL } from './schema';
+
+export interface SqliteEventStoreOptions {
+  /** How long a writer waits for another connection's write lock before giving up. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** How often a live subscription looks for events appended by other processes. Default 150 ms. */
+  pollIntervalMs?: number;
+  /** Events read per round trip by readAll and subscriptions. Default 500. */
+  pageSize?: number;
+  /** Stamps `recordedAt`; injectable for tests. Default: the system clock. */
+  now?: () => Date;
+  /** Directory a relative path is resolved against (also used for `description`). Default: process.cwd(). */
+  cwd?: string;
+}
+
+interface EventRow {
+  position: bigint;
+  stream: string;
+  revision: bigint;
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+export class SqliteEventStore implements EventStore {
+  readonly description: string;
+  /** The absolute file path (or ':memory:'), also the key of the in-process wake-up channel. */
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly options: Required<Omit<SqliteEventStoreOptions, 'cwd'>>;
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  /** `path` is a file path (relative to `options.cwd`) or ':memory:'. The parent folder is created. */
+  constructor(path: string, options: SqliteEventStoreOptions = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const memory = path === ':memory:';
+    this.file = memory ? `:memory:#${randomUUID()}` : resolve(cwd, path);
+    this.description = `sqlite:${memory ? ':memory:' : displayPath(cwd, this.file)}`;
+    this.options = {
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      pollIntervalMs: options.pollIntervalMs ?? 150,
+      pageSize: options.pageSize ?? 500,
+      now: options.now ?? (() => new Date()),
+    };
+    if (!memory) mkdirSync(dirname(this.file), { recursive: true });
+    this.db = new Database(memory ? ':memory:' : this.file, { timeout: this.options.busyTimeoutMs });
+    // busy_timeout first: switching to WAL and creating tables also need the lock another process may hold.
+    this.db.pragma(`busy_timeout = ${this.options.busyTimeoutMs}`);
+    if (!memory) this.db.pragma('journal_mode = WAL');
+    // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and this is the audit trail.
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA_SQL);
+  }
+
+  async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamName(stream);
+    const normalized = normalizeExpected(expected);
+    const identified = identify(events, randomUUID);
+    const rows = identified.map((event) => ({ event, data: toJson(event.data, 'data'), metadata: toJson(event.metadata ?? {}, 'metadata') }));
+
+    const head = this.db.prepare('SELECT MAX(revision) AS head FROM events WHERE stream = ?').safeIntegers(true);
+    const byId = this.db.prepare('SELECT revision, position FROM events WHERE stream = ? AND id = ?').safeIntegers(true);
+    const insert = this.db
+      .prepare('INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .safeIntegers(true);
+
+    const readHead = (): StreamHead => {
+      const row = head.get(stream) as { head: bigint | null };
+      return row.head === null ? 'no_stream' : row.head;
+    };
+
+    const transaction = this.db.transaction((): AppendResult => {
+      const found = new Map<string, StoredRef>();
+      for (const event of identified) {
+        const ref = byId.get(stream, event.id) as StoredRef | undefined;
+        if (ref) found.set(event.id, ref);
+      }
+      const current = readHead();
+      const plan = planAppend(identified, normalized, current, found);
+      switch (plan.kind) {
+        case 'conflict':
+          throw new WrongExpectedRevisionError(stream, expected, plan.actual);
+        case 'repeat':
+          return { nextExpectedRevision: plan.nextExpectedRevision, position: plan.position };
+        case 'write': {
+          const recordedAt = this.options.now().toISOString();
+          const fresh = new Set<IdentifiedEvent>(plan.events);
+          let revision = plan.firstRevision;
+          let position = 0n;
+          for (const { event, data, metadata } of rows) {
+            if (!fresh.has(event)) continue;
+            const info = insert.run(stream, revision, event.id, event.type, data, metadata, recordedAt);
+            position = BigInt(info.lastInsertRowid);
+            revision += 1n;
+          }
+          return { nextExpectedRevision: revision - 1n, position };
+        }
+        default:
+          return assertNever(plan);
+      }
+    });
+
+    let result: AppendResult;
+    try {
+      result = transaction.immediate();
+    } catch (error) {
+      throw this.translateWriteError(error, stream, expected, readHead);
+    }
+    notifyChange(this.file);
+    return result;
+  }
+
+  async readStream(stream: string, fromRevision: bigint = 0n): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const rows = this.db
+      .prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision')
+      .safeIntegers(true)
+      .all(stream, fromRevision) as EventRow[];
+    return rows.map(toRecorded);
+  }
+
+  async readAll(fromPosition?: bigint, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const filter = normalizeFilter(options.filter);
+    const wanted = normalizeMaxCount(options.maxCount);
+    const out: RecordedEvent[] = [];
+    let after = fromPosition ?? 0n;
+    // Paged so a large log never materializes as one giant statement result on a filtered read.
+    while (out.length < wanted) {
+      const page = this.readPage(filter, after, Math.min(this.options.pageSize, wanted - out.length));
+      out.push(...page);
+      if (page.length === 0) break;
+      after = page[page.length - 1].position;
+    }
+    return out;
+  }
+
+  subscribeToAll(handler: (event: RecordedEvent) => Promise<void> | void, options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    const filter = normalizeFilter(options.filter);
+    const subscription = startCatchUpSubscription(
+      {
+        channelKey: this.file,
+        pollIntervalMs: this.options.pollIntervalMs,
+        pageSize: this.options.pageSize,
+        readPage: (position, limit) => this.readPage(filter, position, limit),
+      },
+      handler,
+      options,
+      (finished) => this.subscriptions.delete(finished),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.assertOpen();
+      this.db.prepare('SELECT 1').get();
+    } catch (error) {
+      throw new EventStoreUnavailableError(this.description, error);
+    }
+  }
+
+  /** Stops subscriptions (waiting for running handlers), then closes the file. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.db.close();
+  }
+
+  private readPage(filter: NormalizedFilter, after: bigint, limit: number): RecordedEvent[] {
+    const where: string[] = ['position > ?'];
+    const params: unknown[] = [after];
+    if (filter.streamPrefixes) {
+      // substr, not LIKE: LIKE is case-insensitive for ASCII and treats % and _ as wildcards.
+      where.push(`(${filter.streamPrefixes.map(() => 'substr(stream, 1, length(?)) = ?').join(' OR ')})`);
+      for (const prefix of filter.streamPrefixes) params.push(prefix, prefix);
+    }
+    if (filter.eventTypes) {
+      where.push(`type IN (${[...filter.eventTypes].map(() => '?').join(', ')})`);
+      params.push(...filter.eventTypes);
+    }
+    params.push(BigInt(limit));
+    const rows = this.db
+      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`)
+      .safeIntegers(true)
+      .all(...params) as EventRow[];
+    return rows.map(toRecorded);
+  }
+
+  private translateWriteError(error: unknown, stream: string, expected: ExpectedRevision, readHead: () => StreamHead): unknown {
+    if (!(error instanceof Database.SqliteError)) return error;
+    // Another writer got a row in first despite the lock (should not happen): the stream moved under us.
+    if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      return new WrongExpectedRevisionError(stream, expected, readHead());
+    }
+    if (error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_')) {
+      return new EventStoreUnavailableError(this.description, error);
+    }
+    return error;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function toJson(value: unknown, what: string): string {
+  const text = JSON.stringify(value);
+  if (typeof text !== 'string') throw new TypeError(`event ${what} is not JSON-serializable`);
+  return text;
+}
+
+function assertStreamName(stream: string): void {
+  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream name must be a non-empty string');
+}
+
+/** Relative to cwd when the file is inside it (the usual "data/ml-connector.db"), else absolute. */
+function displayPath(cwd: string, file: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !resolve(rel).startsWith('..') && !rel.startsWith('/') ? rel : file;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected ${JSON.stringify(value)}`);
+}
