@@ -1,0 +1,143 @@
+import BigNumber from 'bignumber.js';
+import type { Journal } from '../journal/journal';
+import {
+  REVERSAL_STEPS,
+  type AcumaticaBatch,
+  type BlockReason,
+  type PayrollFacts,
+  type PayrollPostingEvent,
+  type PostingStep,
+  type PostingTrigger,
+} from './events';
+import type { PayrollPosting } from './state';
+
+/**
+ * The PayrollPosting decider: one function per command, each given the folded state and returning the
+ * events to append, [] when the command is already satisfied (idempotent), or a named error.
+ * Time and ids come in as arguments; nothing here reads a clock.
+ */
+export type PostingError =
+  | 'posting_not_found' // no such posting
+  | 'posting_cancelled' // the payroll was cancelled before it was posted
+  | 'posting_reversed' // already posted and reversed: nothing left to re-run
+  | 'not_at_this_step'; // a step's outcome arrived after the posting moved on (another run got there first)
+
+export type Decision = PayrollPostingEvent[] | PostingError;
+export const isError = (d: Decision): d is PostingError => typeof d === 'string';
+
+export interface RequestPosting {
+  connectionId: string;
+  payrollUuid: string;
+  trigger: PostingTrigger;
+  sourceEventId?: string;
+}
+
+/** A posting is requested once; repeats (duplicate webhooks, every later poll) change nothing. */
+export function requestPosting(state: PayrollPosting, cmd: RequestPosting): Decision {
+  if (state.phase !== 'none') return [];
+  return [{ type: 'PostingRequested', data: { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } }];
+}
+
+export type BuildOutcome = { ok: true; journal: Journal; mappingVersion: number } | { ok: false; reasons: BlockReason[] };
+
+const isBalanced = (journal: Journal): boolean => {
+  const sum = (side: 'debit' | 'credit') =>
+    journal.lines.filter((l) => l.side === side).reduce((acc, l) => acc.plus(l.amount), new BigNumber(0));
+  const debit = sum('debit');
+  return debit.isEqualTo(sum('credit')) && debit.isEqualTo(journal.totals.debit) && debit.isEqualTo(journal.totals.credit);
+};
+
+/** The payroll was read and the journal built (or the build was blocked). */
+export function recordPayrollRead(state: PayrollPosting, facts: PayrollFacts, outcome: BuildOutcome): Decision {
+  if (state.phase !== 'requested' || state.reversal) return 'not_at_this_step';
+  const fetched: PayrollPostingEvent = { type: 'PayrollFetched', data: facts };
+  if (!outcome.ok) return [fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: outcome.reasons } }];
+  // A last guard in front of the ledger: never send a journal whose own lines disagree with its totals.
+  if (!isBalanced(outcome.journal)) {
+    const { debit, credit } = outcome.journal.totals;
+    const reason: BlockReason = {
+      code: 'unbalanced_journal',
+      message: `The journal does not balance (debits ${debit}, credits ${credit}); nothing was posted.`,
+    };
+    return [fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: [reason] } }];
+  }
+  return [fetched, { type: 'JournalBuilt', data: { journal: outcome.journal, mappingVersion: outcome.mappingVersion } }];
+}
+
+/**
+ * The journal is in Acumatica, found by its tag or just created. Without release that is the end of the
+ * posting, so PayrollPosted goes into the same append.
+ */
+export function recordJournalInAcumatica(state: PayrollPosting, batch: AcumaticaBatch, found: boolean): Decision {
+  if (state.phase !== 'built' || !state.journal) return 'not_at_this_step';
+  const recorded: PayrollPostingEvent = { type: found ? 'ExistingJournalFound' : 'JournalCreated', data: batch };
+  // A batch found already released (e.g. a previous run released it before crashing) needs no second release.
+  const needsRelease = state.journal.header.release && !isReleasedStatus(batch.status);
+  if (needsRelease) return [recorded];
+  return [recorded, posted(state, batch.batchNbr)];
+}
+
+export function recordJournalReleased(state: PayrollPosting, batch: AcumaticaBatch): Decision {
+  if (state.phase !== 'created') return 'not_at_this_step';
+  return [{ type: 'JournalReleased', data: batch }, posted(state, batch.batchNbr)];
+}
+
+const posted = (state: PayrollPosting, batchNbr: string): PayrollPostingEvent => ({
+  type: 'PayrollPosted',
+  data: { batchNbr, mappingVersion: state.mappingVersion ?? state.journal?.mappingVersion ?? 0 },
+});
+
+/** Acumatica statuses after a release: the batch no longer needs one. */
+export const isReleasedStatus = (status: string): boolean => /^(unposted|posted|released)$/i.test(status.trim());
+
+export interface AttemptFailure {
+  step: PostingStep;
+  error: string;
+  errorKind?: string;
+  retryable: boolean;
+  /** When to try again if retryable (the caller applies back-off, jitter and Retry-After). */
+  nextAttemptAt?: string;
+  /** For a non-retryable failure: why, in an accountant's words. */
+  reason?: BlockReason;
+}
+
+/**
+ * A step failed. Transient failures are retried at nextAttemptAt until maxAttempts failures in this run;
+ * then, or at once for a permanent failure, the posting needs attention with the reason named.
+ */
+export function recordAttemptFailed(state: PayrollPosting, failure: AttemptFailure, policy: { maxAttempts: number }): Decision {
+  const forReversal = REVERSAL_STEPS.has(failure.step);
+  if (state.phase === 'none' || state.phase === 'cancelled') return 'not_at_this_step';
+  if (forReversal ? !state.reversal || state.reversal.phase === 'reversed' : state.phase === 'posted') return 'not_at_this_step';
+  const run = forReversal && state.reversal ? state.reversal : state;
+  if (run.blocked) return 'not_at_this_step';
+  const attempt = run.failures + 1;
+  const willRetry = failure.retryable && attempt < policy.maxAttempts && failure.nextAttemptAt !== undefined;
+  const failed: PayrollPostingEvent = {
+    type: 'AttemptFailed',
+    data: {
+      step: failure.step,
+      attempt,
+      retryable: failure.retryable,
+      nextAttemptAt: willRetry ? failure.nextAttemptAt : undefined,
+      error: failure.error,
+      errorKind: failure.errorKind,
+    },
+  };
+  if (willRetry) return [failed];
+  const reason: BlockReason = failure.retryable
+    ? {
+        code: 'retries_exhausted',
+        message: `Gave up after ${attempt} attempts: ${failure.error}. Nothing was posted twice; replay the posting once the system is reachable.`,
+      }
+    : failure.reason ?? { code: 'rejected_by_acumatica', message: failure.error };
+  return [failed, { type: 'PostingBlocked', data: { step: failure.step, reasons: [reason] } }];
+}
+
+/** An operator re-runs the posting after a fix. Still exactly once: an existing journal is found, not duplicated. */
+export function replayPosting(state: PayrollPosting, cmd: { mappingVersion?: number; requestedBy?: string }): Decision {
+  if (state.phase === 'none') return 'posting_not_found';
+  if (state.phase === 'cancelled') return 'posting_cancelled';
+  if (state.reversal?.phase === 'reversed') return 'posting_reversed';
+  return [{ type: 'PostingReplayed', data: { mappingVersion: cmd.mappingVersion, requestedBy: cmd.requestedBy } }];
+}

@@ -1,0 +1,165 @@
+import type { Journal } from '../journal/journal';
+
+/**
+ * The PayrollPosting stream (`payroll-posting-<connectionId>-<payrollUuid>`): the story an auditor reads,
+ * in the past tense, from "we were asked to post this payroll" to "batch 000123 is in the ledger".
+ * Times live in the event metadata (`at`); the data holds only what the business decided or learned.
+ */
+export type PostingTrigger = 'webhook' | 'poll' | 'manual' | 'replay';
+
+/**
+ * The steps of the pipeline, as named in AttemptFailed / PostingBlocked. Fetch and build share one append
+ * because the payroll is not stored in the log (only its hash), so a crash between them must re-fetch anyway.
+ */
+export type PostingStep =
+  | 'fetch_payroll'
+  | 'build_journal'
+  | 'find_journal'
+  | 'create_journal'
+  | 'release_journal'
+  | 'check_original'
+  | 'build_reversal'
+  | 'find_reversal'
+  | 'create_reversal'
+  | 'release_reversal';
+
+/** Steps that belong to undoing a payroll: their failures count against the reversal, not the posting. */
+export const REVERSAL_STEPS: ReadonlySet<PostingStep> = new Set<PostingStep>([
+  'check_original',
+  'build_reversal',
+  'find_reversal',
+  'create_reversal',
+  'release_reversal',
+]);
+
+/** Why a posting stopped and waits for a person (needs_attention). Each carries words an accountant understands. */
+export type BlockCode =
+  | 'unmapped_component' // a pay component's mapping key has no account
+  | 'invalid_mapping' // the stored mapping document no longer parses
+  | 'no_mapping' // the connection has no account mapping yet
+  | 'totals_mismatch' // Gusto's own totals disagree with the sum of its lines
+  | 'unbalanced_journal' // debits ≠ credits after mapping
+  | 'invalid_payroll' // the payroll could not be read (malformed amounts, not processed)
+  | 'inactive_account' // Acumatica rejected an inactive or unknown account/subaccount
+  | 'closed_period' // the check date falls in a closed or missing financial period
+  | 'bad_credentials' // Acumatica rejected the connector's credentials
+  | 'endpoint_version' // the Acumatica endpoint version is not offered by the instance
+  | 'gusto_not_connected' // the connection has no Gusto authorization
+  | 'gusto_reauthorization_needed' // Gusto refused the refresh token: someone must authorize again
+  | 'payroll_not_found' // Gusto does not know this payroll
+  | 'rejected_by_acumatica' // any other business rule Acumatica named
+  | 'retries_exhausted'; // a transient problem lasted through every retry
+
+export interface BlockReason {
+  code: BlockCode;
+  /** One sentence for the accountant: what is wrong and what to do. */
+  message: string;
+  /** The mapping keys, accounts or fields concerned, when there are any. */
+  keys?: string[];
+  /** The outside system's own words, kept verbatim for support. */
+  details?: string[];
+}
+
+/** A processed payroll's figures as read from Gusto, kept so an auditor can see what the journal was built from. */
+export interface PayrollFacts {
+  /** sha256 of the payroll as read (canonical JSON): a later replay shows whether Gusto's data changed. */
+  contentHash: string;
+  checkDate: string;
+  payPeriod?: { startDate: string | null; endDate: string | null };
+  offCycle: boolean;
+  /** Gusto's `totals` block, verbatim (decimal strings). */
+  totals: Record<string, string>;
+  employees: number;
+  /** How many pages of employee_compensations were read, when the Gusto client reports it. */
+  compensationPages?: number;
+  reversalPayrollUuids?: string[];
+}
+
+export interface AcumaticaBatch {
+  batchNbr: string;
+  /** Acumatica's status at the time: "Balanced", "Unposted", "Posted", … */
+  status: string;
+}
+
+export type PayrollPostingEvent =
+  | { type: 'PostingRequested'; data: { connectionId: string; payrollUuid: string; trigger: PostingTrigger; sourceEventId?: string } }
+  | { type: 'PayrollFetched'; data: PayrollFacts }
+  | { type: 'JournalBuilt'; data: { journal: Journal; mappingVersion: number } }
+  | { type: 'PostingBlocked'; data: { step: PostingStep; reasons: BlockReason[] } }
+  | { type: 'ExistingJournalFound'; data: AcumaticaBatch }
+  | { type: 'JournalCreated'; data: AcumaticaBatch }
+  | { type: 'JournalReleased'; data: AcumaticaBatch }
+  | { type: 'PayrollPosted'; data: { batchNbr: string; mappingVersion: number } }
+  | {
+      type: 'AttemptFailed';
+      data: {
+        step: PostingStep;
+        /** 1-based count of failures of this run (since the request or the last replay). */
+        attempt: number;
+        retryable: boolean;
+        /** ISO 8601: when the scheduler will try again (retryable only). */
+        nextAttemptAt?: string;
+        error: string;
+        /** The port's error kind ('rate_limited', 'unavailable', 'validation', …). */
+        errorKind?: string;
+      };
+    }
+  | { type: 'PostingReplayed'; data: { mappingVersion?: number; requestedBy?: string } }
+  | {
+      type: 'PostingCancelled';
+      data: {
+        trigger: PostingTrigger;
+        sourceEventId?: string;
+        reason: 'cancelled_before_posting';
+        /** Set when the cancellation is the first thing we hear of the payroll (the stream starts here). */
+        connectionId?: string;
+        payrollUuid?: string;
+      };
+    }
+  | { type: 'ReversalRequested'; data: { trigger: PostingTrigger; sourceEventId?: string } }
+  | { type: 'ReversalJournalBuilt'; data: { journal: Journal } }
+  | { type: 'ReversalJournalFound'; data: AcumaticaBatch }
+  | { type: 'ReversalJournalCreated'; data: AcumaticaBatch }
+  | { type: 'ReversalJournalReleased'; data: AcumaticaBatch }
+  | { type: 'PayrollReversed'; data: { batchNbr: string; originalBatchNbr: string } };
+
+export type PayrollPostingEventType = PayrollPostingEvent['type'];
+
+export const POSTING_EVENT_TYPES: readonly PayrollPostingEventType[] = [
+  'PostingRequested',
+  'PayrollFetched',
+  'JournalBuilt',
+  'PostingBlocked',
+  'ExistingJournalFound',
+  'JournalCreated',
+  'JournalReleased',
+  'PayrollPosted',
+  'AttemptFailed',
+  'PostingReplayed',
+  'PostingCancelled',
+  'ReversalRequested',
+  'ReversalJournalBuilt',
+  'ReversalJournalFound',
+  'ReversalJournalCreated',
+  'ReversalJournalReleased',
+  'PayrollReversed',
+];
+
+export const isPayrollPostingEvent = (e: { type: string }): e is PayrollPostingEvent =>
+  (POSTING_EVENT_TYPES as readonly string[]).includes(e.type);
+
+export const STREAM_PREFIX = 'payroll-posting-';
+export const postingStream = (connectionId: string, payrollUuid: string): string => `${STREAM_PREFIX}${connectionId}-${payrollUuid}`;
+
+/**
+ * The posting id in URLs: `<connectionId>:<payrollUuid>`. Readable, reversible without a lookup table, and
+ * unambiguous because a payroll uuid never contains ':' (connection ids may contain '-', so the stream name
+ * alone could not be split).
+ */
+export const postingId = (connectionId: string, payrollUuid: string): string => `${connectionId}:${payrollUuid}`;
+
+export const parsePostingId = (id: string): { connectionId: string; payrollUuid: string } | null => {
+  const at = id.lastIndexOf(':');
+  if (at <= 0 || at === id.length - 1) return null;
+  return { connectionId: id.slice(0, at), payrollUuid: id.slice(at + 1) };
+};
