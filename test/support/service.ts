@@ -89,8 +89,13 @@ export interface SpawnedService {
 const MAIN = resolve(__dirname, '../../dist/src/main.js');
 
 /** Runs `node dist/src/main.js` as a child process (npm test builds dist first). Resolves once it listens. */
-export async function spawnService(env: Record<string, string | undefined>, timeoutMs = 20000): Promise<SpawnedService> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnService(
+  env: Record<string, string | undefined>,
+  options: { timeoutMs?: number; cwd?: string; inheritEnv?: boolean } = {},
+): Promise<SpawnedService> {
+  const timeoutMs = options.timeoutMs ?? 20000;
+  const childEnv = options.inheritEnv === false ? { PATH: process.env.PATH, ...env } : { ...process.env, ...env };
+  const child = spawn(process.execPath, [MAIN], { env: childEnv, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = await new Promise<string>((resolveUrl, reject) => {

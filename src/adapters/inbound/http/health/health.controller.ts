@@ -21,11 +21,16 @@ export class HealthController {
     } catch (error) {
       res.status(503).json({
         status: 'unavailable',
-        eventStore: { ok: false, store: this.store.description, error: `event store ${this.store.description} is unreachable: ${(error as Error).message}` },
+        eventStore: { ok: false, store: this.store.description, error: describe(error, this.store.description) },
       });
     }
   }
 }
+
+const describe = (error: unknown, store: string): string => {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.includes(store) ? message : `event store ${store} is unreachable: ${message}`;
+};
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
