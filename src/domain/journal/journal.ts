@@ -10,11 +10,17 @@ export interface JournalLine {
   /** Absent: Acumatica applies its default subaccount. */
   subaccount?: string;
   side: Side;
-  /** Positive or negative decimal string, 2 places. Negative only for reversal payrolls. */
+  /**
+   * Decimal string, 2 places, always positive: a negative amount (reversal payrolls) is posted as a
+   * positive amount on the other side (see `src/domain/journal/lines.ts`).
+   */
   amount: string;
   /** The line memo (Acumatica TransactionDescription). */
   memo: string;
-  /** The mapping key that produced this line: "earnings", "earnings:Overtime", … (for the preview). */
+  /**
+   * The mapping key that produced this line: "earnings", "earnings:Overtime", … (for the preview).
+   * A line merged from several keys (same account and subaccount) lists them, sorted: "earnings, earnings:Bonus".
+   */
   mappingKey: string;
   /** Set in `department` detail for expense lines, in `employee` detail for every line. */
   department?: string;
@@ -26,7 +32,7 @@ export interface JournalHeader {
   ledger?: string;
   /** The payroll's check date, YYYY-MM-DD. */
   transactionDate: string;
-  /** Carries the tag, e.g. "Gusto payroll 2026-01-04..2026-01-17 [gusto:<uuid>]". At most 256 characters. */
+  /** Carries the tag, e.g. "Gusto payroll 2026-01-04–2026-01-17 [gusto:<uuid>]". At most 256 characters. */
   description: string;
   /** Release the batch after creating it (mapping `journal.release`). */
   release: boolean;

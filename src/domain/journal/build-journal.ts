@@ -1,0 +1,133 @@
+/**
+ * Gusto payroll + account mapping → one balanced journal, or every reason it cannot be one.
+ *
+ * Why it balances: per employee Gusto defines net = gross − employee taxes − deductions − benefit
+ * deductions − cash tips (checked in `reconcilePayroll`). The journal debits gross − cash tips
+ * (earnings), employer taxes, company contributions and reimbursements, and credits net pay +
+ * reimbursements, employee taxes, employer taxes, deductions + benefit deductions and company
+ * contributions; both sides differ by exactly that identity. The builder still re-checks, in cents:
+ * debits = credits, and each role's line total = the same figure computed from the payroll sums.
+ */
+import { formatCents, isExactCents, type Cents } from '../money';
+import { ROLE_SIDE, ROLES, type AccountMapping, type Role } from '../mapping/account-mapping';
+import { departmentSubaccount, missingKey, resolveAccount, type ResolvedAccount } from '../mapping/resolve';
+import type { GustoPayroll } from '../payroll/gusto-payroll';
+import type { PayrollPay } from '../payroll/pay-components';
+import { readPayroll } from '../payroll/read-payroll';
+import { reconcilePayroll, sumPayroll } from '../payroll/reconcile';
+import type { JournalBuildError } from './errors';
+import { journalHeader } from './header';
+import type { Journal } from './journal';
+import { buildLines, type ResolvedPosting } from './lines';
+import { collectPostings } from './postings';
+
+export interface BuildJournalOptions {
+  /** The version of the mapping used, recorded on the journal. */
+  mappingVersion: number;
+}
+
+export type BuildJournalResult = { ok: true; journal: Journal } | { ok: false; errors: JournalBuildError[] };
+
+export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, options: BuildJournalOptions): BuildJournalResult {
+  const read = readPayroll(payroll);
+  if (!read.ok) return { ok: false, errors: read.errors };
+  const pay = read.pay;
+  const detail = mapping.journal.detail;
+
+  const errors: JournalBuildError[] = [...reconcilePayroll(pay)];
+  const warnings = [...pay.warnings];
+  const resolved = new Map<string, ResolvedAccount | null>();
+  const missing = new Set<string>();
+  const unknownDepartments = new Set<string>();
+  let withoutDepartment = 0;
+  const postings: ResolvedPosting[] = [];
+  for (const p of collectPostings(pay, detail)) {
+    const cacheKey = `${p.role}:${p.component}`;
+    let account = resolved.get(cacheKey);
+    if (account === undefined) {
+      account = resolveAccount(mapping, p.role, p.component);
+      resolved.set(cacheKey, account);
+    }
+    if (account === null) {
+      missing.add(missingKey(p.role, p.component));
+      continue;
+    }
+    let subaccount = account.subaccount;
+    if (detail !== 'summary' && ROLE_SIDE[p.role] === 'debit' && (p.group.department !== null || p.group.employeeUuid !== null)) {
+      const fromDepartment = departmentSubaccount(mapping, p.group.department);
+      if (fromDepartment !== undefined) subaccount = fromDepartment;
+      else if (p.group.department !== null) unknownDepartments.add(p.group.department);
+      else withoutDepartment += 1;
+    }
+    postings.push({
+      role: p.role,
+      component: p.component,
+      cents: p.cents,
+      account: account.account,
+      ...(subaccount === undefined ? {} : { subaccount }),
+      mappingKey: account.mappingKey,
+      department: p.group.department,
+      employeeUuid: p.group.employeeUuid,
+      employeeName: p.group.employeeName,
+    });
+  }
+  if (missing.size > 0) {
+    const missingKeys = [...missing].sort();
+    errors.push({ code: 'unmapped_component', missingKeys, message: `no account mapped for: ${missingKeys.join('; ')}` });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  for (const d of [...unknownDepartments].sort()) {
+    warnings.push(`department "${d}" is not in subaccountsByDepartment: its expense lines use the mapped subaccount`);
+  }
+  if (withoutDepartment > 0 && detail === 'department') {
+    warnings.push('some employees have no Gusto department: their expense lines are not split and use the mapped subaccount');
+  } else if (withoutDepartment > 0) {
+    warnings.push('some employees have no Gusto department: their expense lines use the mapped subaccount');
+  }
+
+  const { lines, roleTotals, defects, debit, credit } = buildLines(postings, detail === 'employee');
+  if (!isExactCents(debit) || !isExactCents(credit)) {
+    return { ok: false, errors: [{ code: 'malformed_amount', path: 'employee_compensations', message: 'the amounts are too large to add up exactly' }] };
+  }
+  const expected = expectedRoleTotals(pay);
+  for (const role of ROLES) {
+    if (roleTotals[role] !== expected[role]) {
+      defects.push(`${role}: lines total ${formatCents(roleTotals[role])}, components total ${formatCents(expected[role])}`);
+    }
+  }
+  if (debit !== credit || defects.length > 0) {
+    const message = [...(debit === credit ? [] : [`debits ${formatCents(debit)} ≠ credits ${formatCents(credit)}`]), ...defects].join('; ');
+    return { ok: false, errors: [{ code: 'unbalanced', debit: formatCents(debit), credit: formatCents(credit), message }] };
+  }
+
+  return {
+    ok: true,
+    journal: {
+      tag: `gusto:${pay.payrollUuid}`,
+      payrollUuid: pay.payrollUuid,
+      kind: 'payroll',
+      header: journalHeader(pay, mapping),
+      lines,
+      totals: { debit: formatCents(debit), credit: formatCents(credit) },
+      mappingVersion: options.mappingVersion,
+      warnings,
+    },
+  };
+}
+
+/** Each role's total, from the payroll sums alone (independent of postings and lines). */
+function expectedRoleTotals(pay: PayrollPay): Record<Role, Cents> {
+  const s = sumPayroll(pay);
+  return {
+    earnings: s.gross_pay - s.cashTips,
+    employerTaxExpense: s.employer_taxes,
+    employerTaxLiability: s.employer_taxes,
+    employeeTaxLiability: s.employee_taxes,
+    deductionLiability: s.other_deductions + s.employee_benefits_deductions,
+    benefitExpense: s.benefits,
+    benefitLiability: s.benefits,
+    reimbursementExpense: s.reimbursements,
+    netPay: s.net_pay + s.reimbursements,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The mapping document's shape, as class-validator classes. The dynamic-key parts (`accounts`,
+ * `subaccountsByDepartment`, `employees.departments`) are checked entry by entry in `parse-mapping.ts`,
+ * and so are the nested objects (class-transformer's `@Type` needs reflect-metadata, which the domain
+ * does not import).
+ */
+import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString } from 'class-validator';
+import { DETAIL_LEVELS, type DetailLevel } from './account-mapping';
+
+export const NON_EMPTY = 'must be a non-empty string';
+const nonEmpty = { message: NON_EMPTY };
+
+export class AccountEntryDocument {
+  @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  account: string;
+
+  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  subaccount?: string;
+}
+
+export class JournalSettingsDocument {
+  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  branch?: string;
+
+  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  ledger?: string;
+
+  @IsIn(DETAIL_LEVELS as unknown as string[], { message: `must be one of ${DETAIL_LEVELS.join(', ')}` })
+  detail: DetailLevel;
+
+  @IsBoolean({ message: 'must be true or false' })
+  release: boolean;
+}
+
+export class EmployeeSettingsDocument {
+  @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  defaultDepartment: string;
+
+  @IsOptional() @IsObject({ message: 'must be an object of department name → Acumatica department' })
+  departments?: Record<string, string>;
+
+  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  employeeClass?: string;
+}
+
+export class MappingDocument {
+  @IsObject({ message: 'must be an object' })
+  journal: Record<string, unknown>;
+
+  @IsObject({ message: 'must be an object of key → { account, subaccount? }' })
+  accounts: Record<string, unknown>;
+
+  @IsOptional() @IsObject({ message: 'must be an object of department name → subaccount' })
+  subaccountsByDepartment?: Record<string, unknown>;
+
+  @IsOptional() @IsObject({ message: 'must be an object' })
+  employees?: Record<string, unknown>;
+}
+
+/** The keys each object may carry: anything else is reported as an unknown key. */
+export const KNOWN_KEYS = {
+  document: ['journal', 'accounts', 'subaccountsByDepartment', 'employees'],
+  journal: ['branch', 'ledger', 'detail', 'release'],
+  employees: ['defaultDepartment', 'departments', 'employeeClass'],
+  account: ['account', 'subaccount'],
+} as const;
