@@ -1,0 +1,42 @@
+import type { Clock } from '../ports/clock.port';
+import type { EventStore } from '../ports/event-store.port';
+
+interface CheckpointStored {
+  /** Global position as a decimal string (JSON has no bigint). */
+  position: string;
+  at: string;
+}
+
+/**
+ * A subscription's checkpoint kept as events in `checkpoint-<name>`: it lives with the data it points
+ * into, so it survives restarts and moves with the store (SQLite file or KurrentDB alike).
+ */
+export class CheckpointStore {
+  private lastSaved: bigint | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly stream: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async load(): Promise<bigint | undefined> {
+    const events = await this.store.readStream(this.stream);
+    const last = events[events.length - 1];
+    this.lastSaved = last ? BigInt((last.data as CheckpointStored).position) : undefined;
+    return this.lastSaved;
+  }
+
+  /** Writes only when the position moved forward; a checkpoint never goes back. */
+  async save(position: bigint): Promise<void> {
+    if (this.lastSaved !== undefined && position <= this.lastSaved) return;
+    const at = this.clock.now().toISOString();
+    const data: CheckpointStored = { position: position.toString(), at };
+    await this.store.append(this.stream, [{ type: 'CheckpointStored', data, metadata: { actor: 'system', at } }], 'any');
+    this.lastSaved = position;
+  }
+
+  get saved(): bigint | undefined {
+    return this.lastSaved;
+  }
+}

@@ -1,0 +1,241 @@
+import type { Clock } from '../ports/clock.port';
+import type { Connections } from '../ports/connections.port';
+import type { EventStore, RecordedEvent, Subscription } from '../ports/event-store.port';
+import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
+import type { CheckpointStore } from './checkpoint-store';
+import { commandFor, isActedOn, orderingKeyOf, type InboxCommand } from './event-routing';
+import { INBOX_STREAM_PREFIX, SETTLED_TYPES, deterministicEventId, inboxStream, type GustoWebhookReceived, type InboxEventType } from './inbox-events';
+import type { InboxLogger } from './inbox-logger';
+import { ProgressTracker } from './progress-tracker';
+
+/** The CommandBus as the dispatcher uses it (structural, so unit tests pass a fake). */
+export interface CommandDispatch {
+  execute(command: InboxCommand): Promise<unknown>;
+}
+
+export interface DispatcherOptions {
+  /** Events handled at once (different entities); the subscription waits when all slots are busy. */
+  concurrency: number;
+  /** After this long a command counts as dispatched though its handler still runs, freeing the slot. */
+  commandTimeoutMs: number;
+  /** Waits between attempts when routing or dispatch throws; then the event is recorded as failed. */
+  retryDelaysMs: number[];
+  /** How often the checkpoint is written while events flow. */
+  checkpointEveryMs: number;
+  /** Wait before re-subscribing after the subscription failed. */
+  resubscribeAfterMs: number;
+}
+
+export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
+  concurrency: 8,
+  commandTimeoutMs: 30_000,
+  retryDelaysMs: [500, 2_000, 10_000],
+  checkpointEveryMs: 2_000,
+  resubscribeAfterMs: 1_000,
+};
+
+/** What the dispatcher appends to the event's inbox stream, and the metric action it counts as. */
+interface Outcome {
+  type: Exclude<InboxEventType, 'GustoWebhookReceived'>;
+  action: 'ignored' | 'unknown_company' | 'dispatched' | 'failed';
+  data: { at: string } & Record<string, unknown>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+
+/**
+ * The inbox's asynchronous half: a catch-up subscription over `gusto-webhook-*` that turns each recorded
+ * event into a command. Exactly-once is not promised — at-least-once plus idempotent handlers is:
+ * - what was done is appended to the event's own inbox stream, so a re-delivered event that already
+ *   has an outcome is skipped (no storm after a restart);
+ * - the checkpoint only moves past events that are finished, so a crash between "recorded" and
+ *   "dispatched" re-dispatches on restart (the posting and employee aggregates dedupe);
+ * - commands run concurrently per entity, in order within one entity, and a slow one frees its slot
+ *   after `commandTimeoutMs`, so one stuck posting cannot hold the subscription.
+ */
+export class InboxDispatcher {
+  private subscription: Subscription | undefined;
+  private readonly progress = new ProgressTracker();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly slotWaiters: Array<() => void> = [];
+  private running = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private live = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly connections: Pick<Connections, 'findByGustoCompany'>,
+    private readonly commands: CommandDispatch,
+    private readonly checkpoint: CheckpointStore,
+    private readonly metrics: MetricsRegistry,
+    private readonly clock: Clock,
+    private readonly logger: InboxLogger,
+    private readonly options: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS,
+  ) {}
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const from = await this.checkpoint.load();
+    this.subscribe(from);
+    this.timer = setInterval(() => void this.saveCheckpoint(), this.options.checkpointEveryMs);
+    this.timer.unref?.();
+  }
+
+  /** Stops taking events, lets running ones finish (bounded by the command timeout), writes the checkpoint. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.subscription?.stop();
+    this.subscription = undefined;
+    await this.idle();
+    await this.saveCheckpoint();
+  }
+
+  /** Resolves when every event delivered so far has been handled (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+  }
+
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  private subscribe(from: bigint | undefined): void {
+    this.live = false;
+    this.subscription = this.store.subscribeToAll((event) => this.accept(event), {
+      fromPosition: from,
+      filter: { streamPrefixes: [INBOX_STREAM_PREFIX], eventTypes: ['GustoWebhookReceived'] },
+      onLive: () => {
+        this.live = true;
+      },
+      onError: (error) => {
+        this.logger.error('inbox subscription failed; re-subscribing from the checkpoint', { error: error.message });
+        if (this.stopped) return;
+        this.subscription = undefined;
+        setTimeout(() => {
+          if (!this.stopped) this.subscribe(this.progress.safePosition ?? this.checkpoint.saved);
+        }, this.options.resubscribeAfterMs).unref?.();
+      },
+    });
+  }
+
+  /** Called by the subscription, one event at a time: returns as soon as the event has a slot. */
+  private async accept(event: RecordedEvent): Promise<void> {
+    if (this.stopped || event.type !== 'GustoWebhookReceived') return;
+    if (!this.progress.begin(event.position)) return; // already delivered (a re-subscription overlaps)
+    await this.acquireSlot();
+    const received = event.data as GustoWebhookReceived;
+    const key = orderingKeyOf(received);
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const chain: Promise<void> = previous
+      .then(() => this.handle(event, received))
+      // Only a handled event lets the checkpoint pass it: one whose outcome could not be stored is
+      // re-delivered after a restart (the checkpoint waits below it until then).
+      .then(
+        () => this.progress.finish(event.position),
+        (error: unknown) => this.logger.error('inbox event could not be settled; it will be retried after a restart', { eventUuid: received.eventUuid, error: (error as Error)?.message }),
+      )
+      .finally(() => {
+        this.releaseSlot();
+        if (this.chains.get(key) === chain) this.chains.delete(key);
+      });
+    this.chains.set(key, chain);
+  }
+
+  private async handle(event: RecordedEvent, received: GustoWebhookReceived): Promise<void> {
+    const stream = inboxStream(received.eventUuid);
+    const history = await this.store.readStream(stream);
+    if (history.some((e) => SETTLED_TYPES.has(e.type))) return; // handled before a restart: no second dispatch
+    const revision = history[history.length - 1]?.revision ?? event.revision;
+    const outcome = await this.decide(received);
+    await this.note(stream, revision, received, outcome);
+  }
+
+  /** What to record for this event; runs the command when there is one. Retries lookups and dispatch, never the note. */
+  private async decide(received: GustoWebhookReceived): Promise<Outcome> {
+    const at = (): string => this.clock.now().toISOString();
+    if (!isActedOn(received.eventType)) {
+      return { type: 'InboxEventIgnored', action: 'ignored', data: { reason: 'event_type_not_acted_on', at: at() } };
+    }
+    let lastError = '';
+    const attempts = this.options.retryDelaysMs.length + 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const connection = await this.connections.findByGustoCompany(received.companyUuid);
+        if (!connection) {
+          const message = `no connection is authorized for Gusto company ${received.companyUuid}; the backfill poll will pick its payrolls up once one is`;
+          return { type: 'InboxEventUnroutable', action: 'unknown_company', data: { reason: 'unknown_company', companyUuid: received.companyUuid, message, at: at() } };
+        }
+        const command = commandFor(received, connection.id)!;
+        const finished = await this.executeWithin(command);
+        const data = { connectionId: connection.id, command: command.constructor.name, at: at(), ...(finished ? {} : { stillRunning: true }) };
+        return { type: 'InboxEventDispatched', action: 'dispatched', data };
+      } catch (error) {
+        lastError = (error as Error)?.message ?? String(error);
+        this.logger.warn('inbox dispatch attempt failed', { eventUuid: received.eventUuid, attempt, error: lastError });
+        if (attempt >= attempts || this.stopped) break;
+        await sleep(this.options.retryDelaysMs[attempt - 1]);
+      }
+    }
+    return { type: 'InboxEventDispatchFailed', action: 'failed', data: { error: lastError, attempts, at: at() } };
+  }
+
+  /** True when the command finished in time; false when it is still running (it keeps running). */
+  private async executeWithin(command: InboxCommand): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.commandTimeoutMs);
+    });
+    const execution = this.commands.execute(command);
+    execution.catch((error: unknown) => this.logger.warn('command failed after the dispatcher stopped waiting', { command: command.constructor.name, error: (error as Error)?.message }));
+    try {
+      return await Promise.race([execution.then(() => true as const), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async note(stream: string, revision: bigint, received: GustoWebhookReceived, { type, data, action }: Outcome): Promise<void> {
+    const at = data.at;
+    try {
+      // Expected revision = what we read: if another instance settled it meanwhile, theirs stands.
+      await this.store.append(
+        stream,
+        [{ id: deterministicEventId('inbox-outcome', received.eventUuid), type, data, metadata: { correlationId: received.eventUuid, causationId: received.eventUuid, actor: 'system', at } }],
+        revision,
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'wrong_expected_revision') throw error;
+      return;
+    }
+    this.metrics.counter(CONNECTOR_METRICS.inboxDispatch).inc({ event_type: received.eventType, action });
+    this.logger.info('inbox event handled', { eventUuid: received.eventUuid, eventType: received.eventType, outcome: type });
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    const position = this.progress.safePosition;
+    if (position === undefined) return;
+    try {
+      await this.checkpoint.save(position);
+    } catch (error) {
+      this.logger.warn('could not store the inbox checkpoint; will retry', { error: (error as Error).message });
+    }
+  }
+
+  private acquireSlot(): Promise<void> {
+    if (this.running < this.options.concurrency) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.slotWaiters.push(() => resolve()));
+  }
+
+  private releaseSlot(): void {
+    const next = this.slotWaiters.shift();
+    if (next) next();
+    else this.running--;
+  }
+}

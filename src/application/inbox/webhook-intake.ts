@@ -1,0 +1,122 @@
+import type { Clock } from '../ports/clock.port';
+import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store.port';
+import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
+import { deterministicEventId, inboxStream, type GustoWebhookEvent, type GustoWebhookReceived } from './inbox-events';
+import type { InboxLogger } from './inbox-logger';
+import { parseWebhookBody, verificationTokenOf } from './webhook-body';
+import type { WebhookKeyring } from './webhook-keyring';
+import { signatureMatchesAny } from './webhook-signature';
+
+export type WebhookOutcome = 'accepted' | 'duplicate' | 'verification' | 'bad_signature' | 'malformed';
+
+export interface IntakeResult {
+  status: 200 | 400 | 401;
+  outcome: WebhookOutcome;
+  /** For 400: what is wrong with the body (safe to return: it was signed by Gusto). */
+  reason?: string;
+  eventUuid?: string;
+}
+
+/**
+ * The webhook's synchronous half: authenticate, validate, record in the inbox, answer. Nothing here
+ * waits for Gusto or Acumatica — the dispatcher picks the recorded event up from the store.
+ */
+export class WebhookIntake {
+  /** In-process single flight per event uuid, so concurrent duplicates are told apart from the first delivery. */
+  private readonly inFlight = new Map<string, Promise<'accepted' | 'duplicate'>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly keyring: WebhookKeyring,
+    private readonly metrics: MetricsRegistry,
+    private readonly clock: Clock,
+    private readonly logger: InboxLogger,
+  ) {}
+
+  async receive(rawBody: Buffer, signatureHeader: string | undefined): Promise<IntakeResult> {
+    const result = await this.handle(rawBody, signatureHeader);
+    this.metrics.counter(CONNECTOR_METRICS.webhooks).inc({ outcome: result.outcome });
+    return result;
+  }
+
+  /** Counted by the HTTP layer when a body is refused before it reaches `receive` (over 1 MiB). */
+  countTooLarge(): void {
+    this.metrics.counter(CONNECTOR_METRICS.webhooks).inc({ outcome: 'too_large' });
+  }
+
+  private async handle(rawBody: Buffer, signatureHeader: string | undefined): Promise<IntakeResult> {
+    const keys = await this.keyring.keys();
+    const authentic = keys.length > 0 && signatureMatchesAny(rawBody, signatureHeader, keys);
+    if (!authentic) {
+      // The handshake is the one request that cannot be signed with a key we know yet.
+      const token = verificationTokenOf(rawBody);
+      if (token !== null) {
+        await this.keyring.onVerificationToken(token);
+        return { status: 200, outcome: 'verification' };
+      }
+      this.logger.warn('webhook refused: missing or bad X-Gusto-Signature', { signaturePresent: signatureHeader !== undefined, keyKnown: keys.length > 0 });
+      return { status: 401, outcome: 'bad_signature' };
+    }
+    const parsed = parseWebhookBody(rawBody);
+    switch (parsed.kind) {
+      case 'malformed':
+        return { status: 400, outcome: 'malformed', reason: parsed.reason };
+      case 'verification':
+        await this.keyring.onVerificationToken(parsed.verificationToken);
+        return { status: 200, outcome: 'verification' };
+      case 'event': {
+        const outcome = await this.recordOnce(parsed.event);
+        return { status: 200, outcome, eventUuid: parsed.event.uuid };
+      }
+      default: {
+        const unexpected: never = parsed;
+        throw new Error(`unhandled body kind ${String(unexpected)}`);
+      }
+    }
+  }
+
+  private recordOnce(event: GustoWebhookEvent): Promise<'accepted' | 'duplicate'> {
+    const running = this.inFlight.get(event.uuid);
+    if (running) return running.then(() => 'duplicate' as const);
+    const attempt = this.record(event).finally(() => this.inFlight.delete(event.uuid));
+    this.inFlight.set(event.uuid, attempt);
+    return attempt;
+  }
+
+  private async record(event: GustoWebhookEvent): Promise<'accepted' | 'duplicate'> {
+    const stream = inboxStream(event.uuid);
+    // A redelivery finds the stream; reading first is what lets us count it as a duplicate.
+    if ((await this.store.readStream(stream)).length > 0) return 'duplicate';
+    const receivedAt = this.clock.now().toISOString();
+    const data: GustoWebhookReceived = {
+      eventUuid: event.uuid,
+      eventType: event.event_type,
+      companyUuid: event.resource_uuid,
+      ...(event.entity_type ? { entityType: event.entity_type } : {}),
+      entityUuid: event.entity_uuid,
+      ...occurredAt(event.timestamp),
+      receivedAt,
+      body: event,
+    };
+    try {
+      // 'no_stream' plus a deterministic id: another instance's concurrent copy is either refused or an idempotent repeat.
+      await this.store.append(
+        stream,
+        [{ id: deterministicEventId('gusto-webhook', event.uuid), type: 'GustoWebhookReceived', data, metadata: { correlationId: event.uuid, causationId: event.uuid, actor: 'webhook', at: receivedAt } }],
+        'no_stream',
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError || (error as { code?: string }).code === 'wrong_expected_revision') return 'duplicate';
+      throw error;
+    }
+    this.logger.info('webhook recorded', { eventUuid: event.uuid, eventType: event.event_type, companyUuid: event.resource_uuid });
+    return 'accepted';
+  }
+}
+
+/** Gusto's epoch-seconds timestamp as ISO 8601; an out-of-range value is dropped, not fatal. */
+function occurredAt(timestamp: number | undefined): { occurredAt?: string } {
+  if (timestamp === undefined) return {};
+  const at = new Date(timestamp * 1000);
+  return Number.isFinite(at.getTime()) ? { occurredAt: at.toISOString() } : {};
+}
