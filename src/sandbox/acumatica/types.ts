@@ -1,0 +1,105 @@
+/** Public types of the Acumatica sandbox. */
+export interface Clock {
+  now(): Date;
+}
+export interface SandboxClock extends Clock {
+  /** Move the sandbox's time forward (token expiry, session timeouts, rate windows, LastModifiedDateTime). */
+  advance(ms: number): void;
+}
+export interface SandboxUser {
+  username: string;
+  password: string;
+}
+export interface SandboxClient {
+  /** `GUID@Tenant` */
+  clientId: string;
+  clientSecret: string;
+}
+export interface LicenceLimits {
+  requestsPerMinute?: number;
+  maxConcurrent?: number;
+  /** Maximum Number of Web Services API Users: live cookie sessions + OAuth grants. */
+  maxSessions?: number;
+}
+export interface AcumaticaSandboxOptions {
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  clock?: Clock;
+  /** Tenant login name; default `AcmeCorp`. */
+  tenant?: string;
+  users?: SandboxUser[];
+  clients?: SandboxClient[];
+  /** Offered Default endpoint versions; default 20.200.001, 22.200.001, 23.200.001, 24.200.001, 25.200.001. */
+  versions?: string[];
+  licence?: LicenceLimits;
+  /** Closed financial periods, `MMYYYY`. */
+  closedPeriods?: string[];
+}
+
+export type FaultKind = 429 | 500 | 'timeout' | 'commit_then_drop';
+export type AuthKind = 'none' | 'bearer' | 'cookie' | 'invalid';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** HTTP status written; 0 when the socket was destroyed without a response. */
+  status: number;
+  auth: AuthKind;
+  /** Sandbox-clock time the request arrived (ISO). */
+  time: string;
+  /** Which injected fault, if any, answered this request. */
+  fault?: FaultKind | 'throttled' | 'login_limit';
+}
+
+export interface SandboxStats {
+  tokenCalls: number;
+  tokensIssued: number;
+  refreshes: number;
+  logins: number;
+  logouts: number;
+  /** every 429 written, whatever the cause (licence, login limit, injected) */
+  throttled429: number;
+  loginLimitRejections: number;
+  /** requests slowed down by the per-minute limit in `queue` mode */
+  delayed: number;
+}
+
+export interface SandboxKnobs {
+  /** The next `count` requests whose method matches and whose path (after the instance root) matches. */
+  failNext(method: string, pathPattern: string | RegExp, count: number, status: FaultKind, retryAfterSec?: number): void;
+  clearFaults(): void;
+  /** Added to every response (real time). */
+  latencyMs: number;
+  /** Send `Retry-After` on 429s (UNCONFIRMED whether Acumatica does; default false). */
+  retryAfterHeader: boolean;
+  /** Value of `Retry-After` when sent and the fault named none; default 1. */
+  retryAfterSec: number;
+  /** How long a `timeout` fault holds the socket before destroying it (real ms; default 1000). */
+  timeoutHoldMs: number;
+  /** `MMYYYY` */
+  closedPeriods: Set<string>;
+  licence: LicenceLimits & {
+    /** `queue` (documented: delay per-minute overflow, wait for a free core, 429 only when the queue is full) or `reject` (429 at once). */
+    mode: 'queue' | 'reject';
+    /** Requests allowed to wait before new ones are declined (documented: 20). */
+    maxQueue: number;
+    /** Multiplier for documented per-minute delays (real ms); tests use a small value. */
+    delayScale: number;
+  };
+  /** API login limit answer: `opaque-429` = 429 text/plain fixture; `message-500` = 500 HttpError "API Login Limit". */
+  loginLimitResponse: 'opaque-429' | 'message-500';
+  /** Release → `Posted` (Automatically Post on Release) or `Unposted`. */
+  autoPostOnRelease: boolean;
+  /** Number of 202 answers to status polls before 204. */
+  releasePolls: number;
+  /** Hold when a new batch doesn't say (GL Preferences "Hold Batches on Entry"). */
+  holdBatchesOnEntry: boolean;
+  /** Where "Batch is out of balance, please review." lands (UNCONFIRMED): 422 entity echo or 500 HttpError. */
+  outOfBalanceAs: 422 | 500;
+  /** Subaccounts feature; when off `/Subaccount` answers 403. */
+  subaccountsFeature: boolean;
+  /** Activate / deactivate a GL account (updates LastModifiedDateTime). */
+  setAccountActive(accountCD: string, active: boolean): void;
+}
