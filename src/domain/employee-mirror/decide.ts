@@ -1,0 +1,237 @@
+import { compareFields, sameDrift } from './drift';
+import { employmentAt, pacificDate, type Employment } from './employment';
+import { describeBlock, type BlockReason, type EmployeeMirrorEvent, type FieldChange, type SyncTrigger } from './events';
+import { resolveDepartment, type EmployeesMapping } from './mapping';
+import { ACTIVE, INACTIVE, valuesOf, type AcumaticaEmployeeRecord, type MirroredValues } from './record';
+import { sameSnapshot, type EmployeeSnapshot } from './snapshot';
+import { evolve, type EmployeeMirrorState } from './state';
+import { lifecycleEvent, lifecycleStep, type LifecycleStep } from './lifecycle';
+
+/** Everything the process read before deciding; the decider itself reads nothing. */
+export interface SyncFacts {
+  connectionId: string;
+  employeeUuid: string;
+  trigger: SyncTrigger;
+  eventType?: string;
+  sourceEventId?: string;
+  /** Gusto's current employee; null when Gusto answered 404. */
+  gusto: EmployeeSnapshot | null;
+  /** The connection's mapping; null when none has been accepted. `employees` null: the section is absent. */
+  mapping: { employees: EmployeesMapping | null } | null;
+  /** Looked up by EmployeeRefNbr = Gusto uuid first; by email only when that found nothing. */
+  acumatica: { byRefNbr: AcumaticaEmployeeRecord | null; byEmail: AcumaticaEmployeeRecord | null };
+  now: Date;
+}
+
+export type WriteIntent =
+  | {
+      kind: 'create';
+      body: AcumaticaEmployeeRecord;
+      values: MirroredValues;
+      employeeClass: string | null;
+      hireDate: string;
+      /** Created already terminated (first seen after leaving): the history line goes in closed. */
+      terminatedOn: string | null;
+    }
+  | {
+      kind: 'update';
+      employeeId: string;
+      body: AcumaticaEmployeeRecord;
+      changes: FieldChange[];
+      overwroteDrift: boolean;
+      lifecycle: LifecycleStep | null;
+    };
+
+export interface SyncDecision {
+  events: EmployeeMirrorEvent[];
+  /** The one PUT to make, or null when Acumatica already agrees (a repeated sync writes nothing). */
+  write: WriteIntent | null;
+}
+
+export type EmployeeMirrorError = 'acumatica_record_without_id' | 'created_without_employee_id';
+
+const emptyAcumatica = { byRefNbr: null, byEmail: null };
+
+/** Observe Gusto, pick the Acumatica record, and say what (if anything) must be written. */
+export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDecision | EmployeeMirrorError {
+  const events: EmployeeMirrorEvent[] = [];
+  let current = state;
+  const push = (event: EmployeeMirrorEvent): void => {
+    events.push(event);
+    current = evolve(current, event);
+  };
+  const block = (reason: BlockReason): SyncDecision => {
+    if (JSON.stringify(current.blocked) !== JSON.stringify(reason)) {
+      push({ type: 'EmployeeSyncBlocked', data: { reason, message: describeBlock(reason) } });
+    }
+    return { events, write: null };
+  };
+
+  if (facts.gusto === null) return block({ code: 'gusto_employee_not_found' });
+  const gusto = facts.gusto;
+  if (current.connectionId === null || !sameSnapshot(current.snapshot ?? undefined, gusto)) {
+    push({
+      type: 'EmployeeObserved',
+      data: {
+        connectionId: facts.connectionId,
+        employeeUuid: facts.employeeUuid,
+        trigger: facts.trigger,
+        ...(facts.eventType ? { eventType: facts.eventType } : {}),
+        ...(facts.sourceEventId ? { sourceEventId: facts.sourceEventId } : {}),
+        snapshot: gusto,
+      },
+    });
+  }
+
+  if (facts.mapping === null) return block({ code: 'mapping_missing' });
+  const mapping: EmployeesMapping = facts.mapping.employees ?? { defaultDepartment: null, departments: {}, employeeClass: null, driftPolicy: 'flag' };
+  const department = resolveDepartment(mapping, gusto.department);
+  if (!department.ok) return block(department.reason);
+
+  const employment = employmentAt(gusto, facts.now);
+  trackSchedule(current, employment, push);
+
+  const { byRefNbr, byEmail } = facts.acumatica ?? emptyAcumatica;
+  if (!byRefNbr && byEmail?.refNbr && byEmail.refNbr !== facts.employeeUuid) {
+    return block({ code: 'email_conflict', employeeId: byEmail.employeeId ?? '?', refNbr: byEmail.refNbr });
+  }
+  const actual = byRefNbr ?? byEmail;
+  const desired: MirroredValues = {
+    firstName: gusto.firstName,
+    lastName: gusto.lastName,
+    email: gusto.email,
+    title: gusto.jobTitle,
+    departmentId: department.departmentId,
+    status: employment.kind === 'terminated' ? INACTIVE : ACTIVE,
+  };
+
+  if (actual === null) {
+    if (current.employeeId !== null) return block({ code: 'acumatica_employee_missing', employeeId: current.employeeId });
+    return { events, write: createIntent(facts, desired, mapping, employment) };
+  }
+  if (!actual.employeeId) return 'acumatica_record_without_id';
+  if (current.employeeId !== actual.employeeId) {
+    push({
+      type: 'AcumaticaEmployeeMatched',
+      data: {
+        employeeId: actual.employeeId,
+        by: byRefNbr ? 'refNbr' : 'email',
+        values: valuesOf(actual),
+        lastModifiedDateTime: actual.lastModifiedDateTime ?? null,
+      },
+    });
+  }
+
+  const step = lifecycleStep(current, gusto, employment, actual, facts.now);
+  if (step?.alreadyDone) push(lifecycleEvent(step, actual.employeeId, actual.lastModifiedDateTime ?? null));
+  const pending = step && !step.alreadyDone ? step : null;
+
+  const comparison = compareFields({
+    desired,
+    actual,
+    written: current.written,
+    lastWriteModifiedAt: current.lastWriteModifiedAt,
+    knownDrift: current.drift,
+    policy: mapping.driftPolicy,
+    skip: pending || step?.alreadyDone ? ['status'] : [],
+  });
+  if (comparison.drifted.length > 0 && !sameDrift(current.drift, comparison.drifted)) {
+    push({
+      type: 'DriftDetected',
+      data: {
+        employeeId: actual.employeeId,
+        fields: comparison.drifted,
+        acumaticaModifiedAt: actual.lastModifiedDateTime ?? null,
+        policy: mapping.driftPolicy,
+      },
+    });
+  }
+  const overwroteDrift = mapping.driftPolicy === 'overwrite' && comparison.drifted.length > 0;
+  if (comparison.drifted.length === 0 && current.drift !== null) push({ type: 'DriftResolved', data: { how: 'agreed' } });
+
+  const linkRefNbr = actual.refNbr !== facts.employeeUuid;
+  const changes: FieldChange[] = [...comparison.changes];
+  if (linkRefNbr) changes.push({ field: 'refNbr', from: actual.refNbr ?? null, to: facts.employeeUuid });
+  if (changes.length === 0 && pending === null) {
+    if (current.blocked !== null) push({ type: 'EmployeeSyncUnblocked', data: { previous: current.blocked.code } });
+    return { events, write: null };
+  }
+  const body: AcumaticaEmployeeRecord = { employeeId: actual.employeeId, ...(pending?.body ?? {}) };
+  for (const change of changes) body[change.field] = change.to ?? undefined;
+  return { events, write: { kind: 'update', employeeId: actual.employeeId, body, changes, overwroteDrift, lifecycle: pending } };
+}
+
+/** What Acumatica answered to the PUT of `intent`, as events. */
+export function recordWrite(
+  state: EmployeeMirrorState,
+  intent: WriteIntent,
+  result: AcumaticaEmployeeRecord,
+): EmployeeMirrorEvent[] | EmployeeMirrorError {
+  const lastModifiedDateTime = result.lastModifiedDateTime ?? null;
+  if (intent.kind === 'create') {
+    if (!result.employeeId) return 'created_without_employee_id';
+    const events: EmployeeMirrorEvent[] = [
+      {
+        type: 'AcumaticaEmployeeCreated',
+        data: { employeeId: result.employeeId, values: intent.values, employeeClass: intent.employeeClass, hireDate: intent.hireDate, lastModifiedDateTime },
+      },
+    ];
+    if (intent.terminatedOn !== null) {
+      events.push({
+        type: 'EmployeeTerminated',
+        data: { employeeId: result.employeeId, effectiveDate: intent.terminatedOn, historyLineClosed: true, lastModifiedDateTime },
+      });
+    }
+    return events;
+  }
+  const events: EmployeeMirrorEvent[] = [];
+  if (intent.changes.length > 0) {
+    events.push({
+      type: 'AcumaticaEmployeeUpdated',
+      data: { employeeId: intent.employeeId, changes: intent.changes, overwroteDrift: intent.overwroteDrift, lastModifiedDateTime },
+    });
+  }
+  if (intent.lifecycle) events.push(lifecycleEvent(intent.lifecycle, intent.employeeId, lastModifiedDateTime));
+  if (intent.overwroteDrift) events.push({ type: 'DriftResolved', data: { how: 'overwritten' } });
+  return events;
+}
+
+/** Acumatica refused the write for a business reason: say so, and wait for a person or a changed input. */
+export function recordRejection(state: EmployeeMirrorState, message: string): EmployeeMirrorEvent[] {
+  const reason: BlockReason = { code: 'acumatica_rejected', message };
+  if (JSON.stringify(state.blocked) === JSON.stringify(reason)) return [];
+  return [{ type: 'EmployeeSyncBlocked', data: { reason, message: describeBlock(reason) } }];
+}
+
+function trackSchedule(state: EmployeeMirrorState, employment: Employment, push: (e: EmployeeMirrorEvent) => void): void {
+  if (employment.kind === 'termination_scheduled' && state.scheduledTermination !== employment.effectiveDate) {
+    push({ type: 'TerminationScheduled', data: { effectiveDate: employment.effectiveDate } });
+  }
+  // A scheduled termination that Gusto withdrew before its day never reached Acumatica: nothing to undo there.
+  if (employment.kind === 'active' && state.scheduledTermination !== null) {
+    push({ type: 'TerminationCancelled', data: { effectiveDate: state.scheduledTermination, reopened: false, lastModifiedDateTime: null } });
+  }
+}
+
+function createIntent(facts: SyncFacts, desired: MirroredValues, mapping: EmployeesMapping, employment: Employment): WriteIntent {
+  const gusto = facts.gusto as EmployeeSnapshot;
+  const today = pacificDate(facts.now);
+  const hireDate = gusto.hireDate ?? today;
+  const terminatedOn = employment.kind === 'terminated' ? (employment.effectiveDate ?? today) : null;
+  const body: AcumaticaEmployeeRecord = {
+    refNbr: facts.employeeUuid,
+    status: desired.status ?? ACTIVE,
+    firstName: desired.firstName ?? undefined,
+    lastName: desired.lastName ?? undefined,
+    departmentId: desired.departmentId ?? undefined,
+    employmentHistory: [
+      terminatedOn === null
+        ? { startDate: hireDate, startReason: 'New Hire', active: true }
+        : { startDate: hireDate, startReason: 'New Hire', active: false, endDate: terminatedOn, terminated: true, rehireEligible: true },
+    ],
+  };
+  if (desired.email !== null) body.email = desired.email;
+  if (desired.title !== null) body.title = desired.title;
+  if (mapping.employeeClass !== null) body.employeeClass = mapping.employeeClass;
+  return { kind: 'create', body, values: desired, employeeClass: mapping.employeeClass, hireDate, terminatedOn };
+}
