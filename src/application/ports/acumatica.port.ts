@@ -46,12 +46,15 @@ export interface GlAccount {
   active: boolean;
   description?: string;
   type?: string;
+  /** For refreshing a cached chart by `LastModifiedDateTime gt …` (connections capability). */
+  lastModifiedDateTime?: string;
 }
 
 export interface GlSubaccount {
   subaccountCD: string;
   active: boolean;
   description?: string;
+  lastModifiedDateTime?: string;
 }
 
 /** An Acumatica employee, unwrapped from the `{ value }` shape. */
@@ -77,8 +80,9 @@ export interface AcumaticaApi {
   createJournal(connectionId: string, journal: Journal): Promise<AcumaticaJournalRef>;
   /** ReleaseJournalTransaction, polling its Location until done; returns the batch after release. */
   releaseJournal(connectionId: string, batchNbr: string): Promise<AcumaticaJournalRef>;
-  listAccounts(connectionId: string): Promise<GlAccount[]>;
-  listSubaccounts(connectionId: string): Promise<GlSubaccount[]>;
+  /** `since` (ISO instant): only records changed after it (`LastModifiedDateTime gt datetimeoffset'…'`). */
+  listAccounts(connectionId: string, since?: string): Promise<GlAccount[]>;
+  listSubaccounts(connectionId: string, since?: string): Promise<GlSubaccount[]>;
   findEmployeeByRefNbr(connectionId: string, refNbr: string): Promise<AcumaticaEmployee | null>;
   findEmployeeByEmail(connectionId: string, email: string): Promise<AcumaticaEmployee | null>;
   /** PUT /Employee (create when employeeId is absent, update otherwise), $expand=EmploymentHistory,ContactInfo,EmployeeSettings. */

@@ -1,0 +1,105 @@
+import type { AxiosInstance, AxiosResponse, Method } from 'axios';
+import { AcumaticaApiError } from '../../../application/ports/acumatica.port';
+import { TenantLimiter } from './concurrency';
+import { retryAfterMs, toAcumaticaError } from './errors';
+import type { AcumaticaSession } from './session';
+
+export interface AcumaticaRetryOptions {
+  /** Attempts for 429/5xx/network failures before a retryable error is returned. */
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+}
+
+export interface AcumaticaRequest {
+  method: Method;
+  /** Relative to the endpoint (`JournalTransaction`) or absolute from the instance root (`/entity`). */
+  path: string;
+  params?: Record<string, string>;
+  /** Already serialized JSON (the journal body is written by hand, see journal-body.ts). */
+  body?: string;
+  /** What the call was for, in error messages. */
+  what: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends one logical request for a connection: signs in, caps concurrency per tenant, re-authenticates once
+ * on 401, backs off with jitter on 429/5xx/network errors (honouring Retry-After), and turns the final
+ * failure into an AcumaticaApiError that carries Acumatica's own message.
+ */
+export class AcumaticaHttp {
+  constructor(
+    private readonly http: AxiosInstance,
+    private readonly limiter: TenantLimiter,
+    private readonly retry: AcumaticaRetryOptions,
+  ) {}
+
+  endpointUrl(session: AcumaticaSession, path: string): string {
+    const { baseUrl, endpointName, endpointVersion } = session.settings;
+    if (/^https?:\/\//.test(path)) return path;
+    if (path.startsWith('/')) return `${baseUrl}${path}`;
+    return `${baseUrl}/entity/${encodeURIComponent(endpointName)}/${encodeURIComponent(endpointVersion)}/${path}`;
+  }
+
+  async send(session: AcumaticaSession, request: AcumaticaRequest, accept: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<AxiosResponse> {
+    const tenantKey = `${session.settings.baseUrl}|${session.settings.tenant}`;
+    let reauthenticated = false;
+    for (let attempt = 1; ; attempt++) {
+      let sent: Awaited<ReturnType<AcumaticaHttp['once']>>;
+      try {
+        sent = await this.limiter.run(tenantKey, () => this.once(session, request));
+      } catch (error) {
+        // Sign-in itself was throttled or the identity server was down: same back-off as any request.
+        if (!(error instanceof AcumaticaApiError) || !error.retryable || attempt >= this.retry.maxAttempts) throw error;
+        await sleep(error.retryAfterMs ?? this.backoff(attempt));
+        continue;
+      }
+      if (sent === 'network') {
+        if (attempt >= this.retry.maxAttempts) throw new AcumaticaApiError('unavailable', `${request.what}: Acumatica did not answer after ${attempt} attempts`);
+        await sleep(this.backoff(attempt));
+        continue;
+      }
+      const { response, auth } = sent;
+      if (accept(response.status)) return response;
+      if (response.status === 401 && !reauthenticated) {
+        reauthenticated = true; // one fresh sign-in; a second 401 means the credentials themselves are refused
+        session.invalidate(auth);
+        attempt--;
+        continue;
+      }
+      const error = toAcumaticaError(request.what, response);
+      if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
+      await sleep(retryAfterMs(response) ?? this.backoff(attempt));
+    }
+  }
+
+  private async once(session: AcumaticaSession, request: AcumaticaRequest): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
+    const auth = await session.headers();
+    try {
+      const response = await this.http.request({
+        method: request.method,
+        url: this.endpointUrl(session, request.path) + query(request.params),
+        data: request.body,
+        headers: { ...auth, Accept: 'application/json', ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        transformRequest: [(data: unknown) => data], // the body is already exact JSON text
+      });
+      return { response, auth };
+    } catch {
+      return 'network';
+    }
+  }
+
+  /** Exponential with jitter, capped: a throttled tenant is not helped by a synchronized retry wave. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.retry.backoffCapMs, this.retry.backoffBaseMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+}
+
+/** Spaces as %20, not '+': an OData filter is not form data, and '+' in a datetimeoffset must stay a plus. */
+function query(params: Record<string, string> | undefined): string {
+  if (!params || Object.keys(params).length === 0) return '';
+  return '?' + Object.entries(params).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+}

@@ -1,0 +1,115 @@
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import { GustoApiError } from '../../../application/ports/gusto.port';
+
+export interface GustoHttpOptions {
+  baseUrl: string;
+  apiVersion: string;
+  timeoutMs?: number;
+  /** Attempts per GET before a 429/5xx/network failure is handed to the caller as a retryable error. */
+  maxAttempts?: number;
+  /** Back-off base for 5xx and for a 429 without Retry-After; doubles per attempt, with jitter. */
+  backoffBaseMs?: number;
+  /** A Retry-After longer than this is not waited out here: the caller gets rate_limited with retryAfterMs. */
+  maxRetryAfterMs?: number;
+}
+
+/**
+ * The connector is read-only towards Gusto: the client itself refuses any non-GET on a /v1 path before a
+ * byte is sent, so no bug elsewhere can change a customer's payroll. (/oauth/token is the one POST.)
+ */
+export function createGustoAxios(options: GustoHttpOptions): AxiosInstance {
+  const http = axios.create({
+    baseURL: options.baseUrl,
+    timeout: options.timeoutMs ?? 30_000,
+    headers: { 'X-Gusto-API-Version': options.apiVersion, Accept: 'application/json' },
+    validateStatus: () => true, // statuses are mapped to typed errors below, never thrown raw by axios
+  });
+  http.interceptors.request.use((config) => {
+    const method = (config.method ?? 'get').toLowerCase();
+    const path = new URL(config.url ?? '', 'http://x').pathname;
+    if (path.startsWith('/v1') && method !== 'get') {
+      throw new GustoApiError('bad_request', `refused ${method.toUpperCase()} ${path}: the connector only reads from Gusto`);
+    }
+    return config;
+  });
+  return http;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Gusto's own words from `{errors:[{message}]}` or OAuth's `{error, error_description}`. */
+export function gustoMessage(response: AxiosResponse): string {
+  const body = response.data as { errors?: Array<{ message?: string; category?: string }>; error?: string; error_description?: string } | undefined;
+  const parts = body?.errors?.map((e) => [e.category, e.message].filter(Boolean).join(': ')).filter(Boolean) ?? [];
+  if (parts.length) return parts.join('; ');
+  if (body?.error) return [body.error, body.error_description].filter(Boolean).join(': ');
+  return `HTTP ${response.status}`;
+}
+
+export function retryAfterMs(response: AxiosResponse): number | undefined {
+  const raw = response.headers['retry-after'] as string | undefined;
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(raw);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** Describes a transport failure without the request config (which holds the bearer token). */
+export const transportMessage = (error: unknown): string => {
+  const e = error as { code?: string; message?: string };
+  return [e.code, e.message].filter(Boolean).join(' ') || 'network error';
+};
+
+export type Send = (method: Method, path: string, params: Record<string, unknown> | undefined, headers: Record<string, string>) => Promise<AxiosResponse>;
+
+/**
+ * One GET with bounded retries: 429 waits Retry-After (or backs off), 5xx and network errors back off.
+ * Other statuses (401 included) are returned for the caller to interpret.
+ */
+export async function getWithRetry(http: AxiosInstance, path: string, params: Record<string, unknown> | undefined, headers: Record<string, string>, options: GustoHttpOptions): Promise<AxiosResponse> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const base = options.backoffBaseMs ?? 250;
+  const maxRetryAfter = options.maxRetryAfterMs ?? 30_000;
+  for (let attempt = 1; ; attempt++) {
+    let response: AxiosResponse;
+    try {
+      response = await http.get(path, { params, headers });
+    } catch (error) {
+      if (error instanceof GustoApiError) throw error;
+      const timeout = (error as { code?: string }).code === 'ECONNABORTED';
+      if (attempt >= maxAttempts) throw new GustoApiError(timeout ? 'timeout' : 'unavailable', `GET ${path}: ${transportMessage(error)}`);
+      await sleep(backoff(base, attempt));
+      continue;
+    }
+    if (response.status === 429) {
+      const wait = retryAfterMs(response);
+      if (attempt >= maxAttempts || (wait !== undefined && wait > maxRetryAfter)) {
+        throw new GustoApiError('rate_limited', `GET ${path}: Gusto rate limit (429) after ${attempt} attempts`, 429, wait);
+      }
+      await sleep(wait ?? backoff(base, attempt));
+      continue;
+    }
+    if (response.status >= 500) {
+      if (attempt >= maxAttempts) throw new GustoApiError('unavailable', `GET ${path}: ${gustoMessage(response)}`, response.status);
+      await sleep(backoff(base, attempt));
+      continue;
+    }
+    return response;
+  }
+}
+
+/** Exponential with full jitter, so a herd of workers does not retry in lock-step. */
+const backoff = (base: number, attempt: number): number => Math.round(base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+
+export function errorFor(path: string, response: AxiosResponse): GustoApiError {
+  const message = `GET ${path}: ${gustoMessage(response)}`;
+  switch (response.status) {
+    case 404:
+      return new GustoApiError('not_found', message, 404);
+    case 406:
+      return new GustoApiError('invalid_api_version', message, 406);
+    default:
+      return new GustoApiError('bad_request', message, response.status);
+  }
+}
