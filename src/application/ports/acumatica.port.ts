@@ -69,8 +69,11 @@ export interface AcumaticaEmployee {
   departmentId?: string;
   employeeClass?: string;
   lastModifiedDateTime?: string;
-  /** EmploymentHistory lines with their Acumatica row id. */
-  employmentHistory?: Array<{ id?: string; lineNbr?: number; startDate?: string; endDate?: string; active?: boolean; terminated?: boolean; startReason?: string; terminationReason?: string }>;
+  /**
+   * EmploymentHistory lines with their Acumatica row id. `endDate: null` clears the date (the employee mirror
+   * reopens a line whose termination Gusto withdrew); `rehireEligible` goes with a termination.
+   */
+  employmentHistory?: Array<{ id?: string; lineNbr?: number; startDate?: string; endDate?: string | null; active?: boolean; terminated?: boolean; startReason?: string; terminationReason?: string; rehireEligible?: boolean }>;
 }
 
 export interface AcumaticaApi {
