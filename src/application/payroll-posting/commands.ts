@@ -33,3 +33,14 @@ export class PostReversalPayrollsCommand {
     readonly correlationId?: string,
   ) {}
 }
+
+/** An operator re-runs a posting after fixing its cause (POST /api/postings/:id/replay). */
+export class ReplayPostingCommand {
+  constructor(
+    readonly connectionId: string,
+    readonly payrollUuid: string,
+    /** Who asked (for the audit trail): 'operator' unless known better. */
+    readonly requestedBy: string = 'operator',
+    readonly correlationId?: string,
+  ) {}
+}

@@ -1,0 +1,96 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { replayPosting, requestPosting, type PostingError } from '../../domain/payroll-posting/decide';
+import { requestReversal } from '../../domain/payroll-posting/decide-reversal';
+import { postingId, postingStream, type PostingTrigger } from '../../domain/payroll-posting/events';
+import { statusOf, type PostingStatus } from '../../domain/payroll-posting/state';
+import { CONNECTIONS, type Connections } from '../ports/connections.port';
+import { GUSTO, type GustoApi } from '../ports/gusto.port';
+import { PostReversalPayrollsCommand, ReplayPostingCommand, RequestPostingCommand, RequestReversalCommand } from './commands';
+import { PostingSaga, type Cause } from './posting-saga';
+
+/** What a posting command answers: the posting and its status now, or a named error. */
+export type PostingCommandResult =
+  | { ok: true; postingId: string; status: PostingStatus; changed: boolean }
+  | { ok: false; postingId: string; error: PostingError };
+
+const actorOf = (trigger: PostingTrigger): string => (trigger === 'manual' || trigger === 'replay' ? 'operator' : trigger);
+
+const causeOf = (trigger: PostingTrigger, sourceEventId?: string, correlationId?: string): Cause => ({
+  actor: actorOf(trigger),
+  causationId: sourceEventId,
+  correlationId: correlationId ?? sourceEventId,
+});
+
+async function executeOn(
+  saga: PostingSaga,
+  connectionId: string,
+  payrollUuid: string,
+  decide: Parameters<PostingSaga['execute']>[1],
+  cause: Cause,
+): Promise<PostingCommandResult> {
+  const id = postingId(connectionId, payrollUuid);
+  const outcome = await saga.execute(postingStream(connectionId, payrollUuid), decide, cause);
+  if ('error' in outcome) return { ok: false, postingId: id, error: outcome.error };
+  return { ok: true, postingId: id, status: statusOf(outcome.state), changed: outcome.appended.length > 0 };
+}
+
+/** Records the request durably and returns; the pipeline runs in the background (webhooks answer fast). */
+@CommandHandler(RequestPostingCommand)
+export class RequestPostingHandler implements ICommandHandler<RequestPostingCommand, PostingCommandResult> {
+  constructor(private readonly saga: PostingSaga) {}
+
+  execute(cmd: RequestPostingCommand): Promise<PostingCommandResult> {
+    return executeOn(this.saga, cmd.connectionId, cmd.payrollUuid, (s) => requestPosting(s, cmd), causeOf(cmd.trigger, cmd.sourceEventId, cmd.correlationId));
+  }
+}
+
+@CommandHandler(RequestReversalCommand)
+export class RequestReversalHandler implements ICommandHandler<RequestReversalCommand, PostingCommandResult> {
+  constructor(private readonly saga: PostingSaga) {}
+
+  execute(cmd: RequestReversalCommand): Promise<PostingCommandResult> {
+    return executeOn(this.saga, cmd.connectionId, cmd.payrollUuid, (s) => requestReversal(s, cmd), causeOf(cmd.trigger, cmd.sourceEventId, cmd.correlationId));
+  }
+}
+
+@CommandHandler(ReplayPostingCommand)
+export class ReplayPostingHandler implements ICommandHandler<ReplayPostingCommand, PostingCommandResult> {
+  constructor(
+    private readonly saga: PostingSaga,
+    @Inject(CONNECTIONS) private readonly connections: Connections,
+  ) {}
+
+  async execute(cmd: ReplayPostingCommand): Promise<PostingCommandResult> {
+    // The version in force when the operator asked: the audit trail shows which fix the replay followed.
+    const mapping = await this.connections.getMapping(cmd.connectionId).catch(() => null);
+    return executeOn(
+      this.saga,
+      cmd.connectionId,
+      cmd.payrollUuid,
+      (s) => replayPosting(s, { mappingVersion: mapping?.version, requestedBy: cmd.requestedBy }),
+      { actor: 'operator', correlationId: cmd.correlationId },
+    );
+  }
+}
+
+/** payroll.reversed / partially_reversed: each reversal payroll Gusto lists is posted like any payroll. */
+@CommandHandler(PostReversalPayrollsCommand)
+export class PostReversalPayrollsHandler implements ICommandHandler<PostReversalPayrollsCommand, PostingCommandResult[]> {
+  constructor(
+    private readonly saga: PostingSaga,
+    @Inject(GUSTO) private readonly gusto: GustoApi,
+  ) {}
+
+  async execute(cmd: PostReversalPayrollsCommand): Promise<PostingCommandResult[]> {
+    const payroll = await this.gusto.getPayroll(cmd.connectionId, cmd.payrollUuid);
+    const results: PostingCommandResult[] = [];
+    for (const reversalUuid of payroll.reversal_payroll_uuids ?? []) {
+      const request = new RequestPostingCommand(cmd.connectionId, reversalUuid, cmd.sourceEventId ? 'webhook' : 'manual', cmd.sourceEventId, cmd.correlationId);
+      results.push(await executeOn(this.saga, cmd.connectionId, reversalUuid, (s) => requestPosting(s, request), causeOf(request.trigger, cmd.sourceEventId, cmd.correlationId)));
+    }
+    return results;
+  }
+}
+
+export const POSTING_COMMAND_HANDLERS = [RequestPostingHandler, RequestReversalHandler, ReplayPostingHandler, PostReversalPayrollsHandler];

@@ -1,0 +1,169 @@
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { isError, type Decision } from '../../domain/payroll-posting/decide';
+import type { PayrollPostingEvent } from '../../domain/payroll-posting/events';
+import { nextStep, type NextStep } from '../../domain/payroll-posting/next-step';
+import type { PayrollPosting } from '../../domain/payroll-posting/state';
+import { ACUMATICA, type AcumaticaApi } from '../ports/acumatica.port';
+import { CLOCK, type Clock } from '../ports/clock.port';
+import { CONNECTIONS, type Connections } from '../ports/connections.port';
+import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '../ports/event-store.port';
+import { GUSTO, type GustoApi } from '../ports/gusto.port';
+import { KeyedSerializer } from './keyed-serializer';
+import { loadPosting, toNewEvents, type LoadedPosting } from './posting-stream';
+import { performStep } from './posting-steps';
+import { RETRY_SETTINGS, type RetrySettings } from './retry-policy';
+
+/** Told about every append the pipeline makes (metrics, logs). */
+export const POSTING_OBSERVER = Symbol('POSTING_OBSERVER');
+export interface PostingObserver {
+  appended(stream: string, events: PayrollPostingEvent[], before: PayrollPosting, after: LoadedPosting, metadata: EventMetadata): void;
+  stepFailed?(stream: string, error: unknown): void;
+}
+
+export interface Cause {
+  correlationId?: string;
+  causationId?: string;
+  actor: string;
+}
+
+/** A run never takes more than this many steps: a full posting with release and reversal takes 7. */
+const MAX_STEPS_PER_RUN = 25;
+
+/**
+ * The posting process manager. Each step: load the stream → decide → append with the revision loaded.
+ * Exactly once comes from three things together: per-stream serialization in this process, optimistic
+ * concurrency in the store across processes (the loser re-reads and continues or stops), and the
+ * lookup-by-tag before every create in Acumatica (a lost response after commit is found, not repeated).
+ */
+@Injectable()
+export class PostingSaga implements OnApplicationShutdown {
+  private readonly serializer = new KeyedSerializer();
+  private readonly queued = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(GUSTO) private readonly gusto: GustoApi,
+    @Inject(ACUMATICA) private readonly acumatica: AcumaticaApi,
+    @Inject(CONNECTIONS) private readonly connections: Connections,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RETRY_SETTINGS) private readonly retry: RetrySettings,
+    @Optional() @Inject(POSTING_OBSERVER) private readonly observer?: PostingObserver,
+  ) {}
+
+  /**
+   * Applies a command's decision under the stream's lock (so it never interleaves with a step), then
+   * starts the pipeline in the background. Returns the state after the command.
+   */
+  async execute(stream: string, decide: (state: PayrollPosting) => Decision, cause: Cause): Promise<{ state: PayrollPosting; appended: PayrollPostingEvent[] } | { error: Exclude<Decision, unknown[]> }> {
+    const outcome = await this.serializer.run(stream, async () => {
+      for (;;) {
+        const loaded = await loadPosting(this.store, stream);
+        const decision = decide(loaded.state);
+        if (isError(decision)) return { error: decision };
+        if (decision.length === 0) return { state: loaded.state, appended: [] };
+        const after = await this.append(loaded, decision, cause);
+        if (after) return { state: after.state, appended: decision };
+        // Another instance appended in between: decide again on what it wrote.
+      }
+    });
+    // Only the instance whose append went through drives the pipeline: a repeated request (another
+    // instance's poll, a duplicate webhook) must not start a second, racing run. Stalled postings are
+    // picked up by the scheduler's sweep instead.
+    if (!('error' in outcome) && outcome.appended.length > 0) this.kick(stream);
+    return outcome;
+  }
+
+  /** Runs the pipeline for this stream soon, once (a kick while one is queued is absorbed). */
+  kick(stream: string): void {
+    if (this.stopped || this.queued.has(stream)) return;
+    this.queued.add(stream);
+    void this.serializer
+      .run(stream, async () => {
+        this.queued.delete(stream);
+        return this.advance(stream);
+      })
+      .then((next) => this.scheduleIfWaiting(stream, next))
+      .catch((error) => this.observer?.stepFailed?.(stream, error));
+  }
+
+  /** Runs the pipeline now and resolves with where it stopped (tests, and the replay endpoint's callers). */
+  run(stream: string): Promise<NextStep> {
+    return this.serializer.run(stream, () => this.advance(stream)).then((next) => {
+      this.scheduleIfWaiting(stream, next);
+      return next;
+    });
+  }
+
+  /** Resolves once no step is running or queued in this process. */
+  idle(): Promise<void> {
+    return this.serializer.idle();
+  }
+
+  isRunning(stream: string): boolean {
+    return this.serializer.isBusy(stream);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async advance(stream: string): Promise<NextStep> {
+    let next: NextStep = { kind: 'idle', reason: 'not_requested' };
+    for (let i = 0; i < MAX_STEPS_PER_RUN && !this.stopped; i++) {
+      const loaded = await loadPosting(this.store, stream);
+      next = nextStep(loaded.state, this.clock.now());
+      if (next.kind !== 'run') return next;
+      const decision = await performStep(next.work, loaded.state, {
+        gusto: this.gusto,
+        acumatica: this.acumatica,
+        connections: this.connections,
+        clock: this.clock,
+        retry: this.retry,
+      });
+      // not_at_this_step: the stream moved on while we worked (another instance); re-read and carry on.
+      if (isError(decision) || decision.length === 0) continue;
+      const first = loaded.events[0];
+      const last = loaded.events[loaded.events.length - 1];
+      await this.append(loaded, decision, {
+        actor: 'system',
+        correlationId: first?.metadata.correlationId ?? first?.id,
+        causationId: last?.id,
+      });
+    }
+    return next;
+  }
+
+  /** Appends with the revision loaded. Null when another writer got there first (the caller re-reads). */
+  private async append(loaded: LoadedPosting, events: PayrollPostingEvent[], cause: Cause): Promise<LoadedPosting | null> {
+    const metadata: EventMetadata = { at: this.clock.now().toISOString(), actor: cause.actor };
+    if (cause.correlationId) metadata.correlationId = cause.correlationId;
+    if (cause.causationId) metadata.causationId = cause.causationId;
+    try {
+      await this.store.append(loaded.stream, toNewEvents(loaded, events, metadata), loaded.expected);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return null;
+      throw error;
+    }
+    const after = await loadPosting(this.store, loaded.stream);
+    this.observer?.appended(loaded.stream, events, loaded.state, after, metadata);
+    return after;
+  }
+
+  /** A retry waits in the log (AttemptFailed.nextAttemptAt); this timer is only the prompt local wake-up. */
+  private scheduleIfWaiting(stream: string, next: NextStep): void {
+    if (this.stopped || next.kind !== 'wait') return;
+    const existing = this.timers.get(stream);
+    if (existing) clearTimeout(existing);
+    const delay = Math.max(0, Date.parse(next.until) - this.clock.now().getTime());
+    const timer = setTimeout(() => {
+      this.timers.delete(stream);
+      this.kick(stream);
+    }, Math.min(delay, 2 ** 31 - 1));
+    timer.unref();
+    this.timers.set(stream, timer);
+  }
+}

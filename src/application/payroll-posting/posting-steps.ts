@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { buildJournal } from '../../domain/journal/build-journal';
+import { reverseJournal } from '../../domain/journal/reverse-journal';
+import { parseMapping } from '../../domain/mapping/parse-mapping';
+import type { GustoPayroll } from '../../domain/payroll/gusto-payroll';
+import type { AcumaticaBatch, PayrollFacts, PostingStep } from '../../domain/payroll-posting/events';
+import { recordAttemptFailed, recordJournalInAcumatica, recordJournalReleased, recordPayrollRead, type BuildOutcome, type Decision } from '../../domain/payroll-posting/decide';
+import { recordOriginalAbsent, recordReversalBuilt, recordReversalInAcumatica, recordReversalReleased } from '../../domain/payroll-posting/decide-reversal';
+import { isReleasedStatus } from '../../domain/payroll-posting/decide';
+import type { PostingWork } from '../../domain/payroll-posting/next-step';
+import { REVERSAL_STEPS } from '../../domain/payroll-posting/events';
+import type { PayrollPosting } from '../../domain/payroll-posting/state';
+import type { AcumaticaApi, AcumaticaJournalRef } from '../ports/acumatica.port';
+import type { Clock } from '../ports/clock.port';
+import type { Connections } from '../ports/connections.port';
+import type { GustoApi } from '../ports/gusto.port';
+import { classifyFailure, invalidMapping, noMapping, reasonsFromBuild } from './block-reasons';
+import { nextAttemptAt, type RetrySettings } from './retry-policy';
+
+export interface StepDeps {
+  gusto: GustoApi;
+  acumatica: AcumaticaApi;
+  connections: Connections;
+  clock: Clock;
+  retry: RetrySettings;
+  random?: () => number;
+}
+
+/** A step failed at `step`: the error, not yet classified. */
+class StepFailure {
+  constructor(readonly step: PostingStep, readonly cause: unknown) {}
+}
+
+const attempt = async <T>(step: PostingStep, call: () => Promise<T>): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    throw new StepFailure(step, error);
+  }
+};
+
+const batchOf = (ref: AcumaticaJournalRef): AcumaticaBatch => ({ batchNbr: ref.batchNbr, status: ref.status });
+
+/** sha256 over canonical JSON (sorted keys), so the same payroll always hashes the same. */
+export function contentHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+export function payrollFacts(payroll: GustoPayroll): PayrollFacts {
+  const totals = Object.fromEntries(Object.entries(payroll.totals ?? {}).map(([k, v]) => [k, String(v)]));
+  const pages = (payroll as GustoPayroll & { compensationPages?: number }).compensationPages;
+  return {
+    contentHash: contentHash(payroll),
+    checkDate: payroll.check_date,
+    payPeriod: payroll.pay_period ? { startDate: payroll.pay_period.start_date, endDate: payroll.pay_period.end_date } : undefined,
+    offCycle: payroll.off_cycle,
+    totals,
+    employees: payroll.employee_compensations.length,
+    ...(typeof pages === 'number' ? { compensationPages: pages } : {}),
+    ...(payroll.reversal_payroll_uuids?.length ? { reversalPayrollUuids: payroll.reversal_payroll_uuids } : {}),
+  };
+}
+
+/** The current mapping applied to a payroll: the journal, or why it cannot be built. Shared with the preview. */
+export async function buildWithCurrentMapping(connections: Connections, connectionId: string, payroll: GustoPayroll): Promise<BuildOutcome> {
+  const stored = await connections.getMapping(connectionId);
+  if (!stored) return { ok: false, reasons: [noMapping()] };
+  const parsed = parseMapping(stored.document);
+  if (!parsed.ok) return { ok: false, reasons: [invalidMapping(parsed.errors)] };
+  const built = buildJournal(payroll, parsed.mapping, { mappingVersion: stored.version });
+  if (!built.ok) return { ok: false, reasons: reasonsFromBuild(built.errors) };
+  return { ok: true, journal: built.journal, mappingVersion: stored.version };
+}
+
+/**
+ * Does one unit of work's outside calls and asks the decider what they mean. Never appends: the saga
+ * does, with the revision it loaded. A failing call becomes an AttemptFailed decision (with back-off).
+ */
+export async function performStep(work: PostingWork, state: PayrollPosting, deps: StepDeps): Promise<Decision> {
+  try {
+    return await perform(work, state, deps);
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    const failure = classifyFailure(error.cause);
+    const run = REVERSAL_STEPS.has(error.step) && state.reversal ? state.reversal : state;
+    const at = failure.retryable ? nextAttemptAt(deps.clock.now(), run.failures + 1, deps.retry, deps.random, failure.retryAfterMs) : undefined;
+    return recordAttemptFailed(
+      state,
+      { step: error.step, error: failure.error, errorKind: failure.errorKind, retryable: failure.retryable, nextAttemptAt: at, reason: failure.reason },
+      { maxAttempts: deps.retry.maxAttempts },
+    );
+  }
+}
+
+async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps): Promise<Decision> {
+  const connectionId = state.connectionId!;
+  const payrollUuid = state.payrollUuid!;
+  const { acumatica } = deps;
+  switch (work) {
+    case 'build': {
+      const payroll = await attempt('fetch_payroll', () => deps.gusto.getPayroll(connectionId, payrollUuid));
+      const outcome = await attempt('build_journal', () => buildWithCurrentMapping(deps.connections, connectionId, payroll));
+      return recordPayrollRead(state, payrollFacts(payroll), outcome);
+    }
+    case 'post':
+    case 'check_original': {
+      const journal = state.journal!;
+      const lookupStep = work === 'post' ? 'find_journal' : 'check_original';
+      // Always look before creating: a create whose response was lost has committed, and is found here.
+      const found = await attempt(lookupStep, () => acumatica.findJournalByTag(connectionId, journal.tag));
+      if (found) return recordJournalInAcumatica(state, batchOf(found), true);
+      if (work === 'check_original') return recordOriginalAbsent(state);
+      const created = await attempt('create_journal', () => acumatica.createJournal(connectionId, journal));
+      return recordJournalInAcumatica(state, batchOf(created), false);
+    }
+    case 'release':
+      return recordJournalReleased(state, await release(deps, connectionId, state.batchNbr!, state.journal!.tag, 'release_journal'));
+    case 'build_reversal':
+      return recordReversalBuilt(state, reverseJournal(state.journal!, payrollUuid));
+    case 'post_reversal': {
+      const journal = state.reversal!.journal!;
+      const found = await attempt('find_reversal', () => acumatica.findJournalByTag(connectionId, journal.tag));
+      if (found) return recordReversalInAcumatica(state, batchOf(found), true);
+      const created = await attempt('create_reversal', () => acumatica.createJournal(connectionId, journal));
+      return recordReversalInAcumatica(state, batchOf(created), false);
+    }
+    case 'release_reversal':
+      return recordReversalReleased(state, await release(deps, connectionId, state.reversal!.batchNbr!, state.reversal!.journal!.tag, 'release_reversal'));
+    default: {
+      const unknown: never = work;
+      return unknown;
+    }
+  }
+}
+
+/**
+ * Releases a batch. If the release fails, the batch may have been released by an earlier attempt whose
+ * answer was lost: look it up, and take "already released" as success rather than as an error.
+ */
+async function release(deps: StepDeps, connectionId: string, batchNbr: string, tag: string, step: PostingStep): Promise<AcumaticaBatch> {
+  try {
+    return batchOf(await deps.acumatica.releaseJournal(connectionId, batchNbr));
+  } catch (error) {
+    const found = await deps.acumatica.findJournalByTag(connectionId, tag).catch(() => null);
+    if (found && isReleasedStatus(found.status)) return batchOf(found);
+    throw new StepFailure(step, error);
+  }
+}
