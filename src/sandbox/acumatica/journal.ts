@@ -74,13 +74,13 @@ export class Journals {
     const outOfBalance = this.validate(cand);
     const hasErrors = cand.errors !== undefined || cand.details.Details.some((l) => l.errors);
     if (!hasErrors && outOfBalance && this.knobs.outOfBalanceAs === 500) return sendError(ctx, 500, 'Batch is out of balance, please review.');
-    if (hasErrors || outOfBalance) {
-      cand.error = outOfBalance && !hasErrors ? 'Batch is out of balance, please review.'
-        : `${target ? 'Updating' : 'Inserting'} 'Batch' record raised at least one error. Please review the errors.`;
-      if (!target) cand.f.BatchNbr = '<NEW>';
-      return send(ctx, 422, render(cand, JournalSchema, { base: ctx.base, entity: ENTITY, expand: ['Details'], rowNumber: 1, omitNull: true }));
-    }
     cand.f.Status = cand.f.Hold ? 'On Hold' : 'Balanced';
+    if (hasErrors || outOfBalance) {
+      const echo = target ? cand : echoOf(cand, input);
+      echo.error = outOfBalance && !hasErrors ? 'Batch is out of balance, please review.'
+        : `${target ? 'Updating' : 'Inserting'} 'Batch' record raised at least one error. Please review the errors.`;
+      return send(ctx, 422, render(echo, JournalSchema, { base: ctx.base, entity: ENTITY, expand: ['Details'], rowNumber: 1, omitNull: true }));
+    }
     cand.f.LastModifiedDateTime = now;
     if (!target) {
       cand.f.BatchNbr = this.store.nextBatchNbr();
@@ -172,6 +172,18 @@ export class Journals {
     batch.f.LastModifiedDateTime = this.store.nowIso();
     return undefined;
   }
+}
+
+/** 422 echo of an insert: what was sent (normalized) plus BatchNbr `<NEW>`, Status, PostPeriod and the errors. */
+function echoOf(cand: Rec, input: EntityInput): Rec {
+  const pick = (rec: Rec, sent: EntityInput | undefined, extra: string[]): Rec => {
+    const keep = new Set([...Object.keys(sent?.f ?? {}), ...extra, ...Object.keys(rec.errors ?? {})]);
+    return { ...rec, f: Object.fromEntries(Object.entries(rec.f).filter(([k]) => keep.has(k))), linked: {}, details: { Details: [] } };
+  };
+  const echo = pick(cand, input, ['BatchNbr', 'Status', 'PostPeriod']);
+  echo.f.BatchNbr = '<NEW>';
+  echo.details.Details = cand.details.Details.map((line, i) => pick(line, input.details.Details?.[i], []));
+  return echo;
 }
 
 function dateOnly(text: string): string {
