@@ -209,7 +209,7 @@ function trackSchedule(state: EmployeeMirrorState, employment: Employment, push:
   }
   // A scheduled termination that Gusto withdrew before its day never reached Acumatica: nothing to undo there.
   if (employment.kind === 'active' && state.scheduledTermination !== null) {
-    push({ type: 'TerminationCancelled', data: { effectiveDate: state.scheduledTermination, reopened: false, lastModifiedDateTime: null } });
+    push({ type: 'TerminationCancelled', data: { effectiveDate: state.scheduledTermination } });
   }
 }
 

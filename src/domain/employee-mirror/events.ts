@@ -69,11 +69,8 @@ export type EmployeeMirrorEvent =
       type: 'EmployeeTerminated';
       data: { employeeId: string; effectiveDate: string; historyLineClosed: boolean; lastModifiedDateTime: string | null };
     }
-  | {
-      type: 'TerminationCancelled';
-      /** reopened: the termination had reached Acumatica and was undone there; otherwise it was only scheduled. */
-      data: { effectiveDate: string | null; reopened: boolean; lastModifiedDateTime: string | null };
-    }
+  /** A scheduled termination Gusto withdrew before its day: it never reached Acumatica. */
+  | { type: 'TerminationCancelled'; data: { effectiveDate: string } }
   | { type: 'EmployeeRehired'; data: { employeeId: string; startDate: string; lastModifiedDateTime: string | null } }
   | { type: 'EmployeeSyncBlocked'; data: { reason: BlockReason; message: string } }
   | { type: 'EmployeeSyncUnblocked'; data: { previous: BlockCode } }

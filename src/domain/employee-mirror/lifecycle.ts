@@ -6,13 +6,11 @@ import type { EmployeeMirrorState } from './state';
 
 /**
  * A change of employment that Acumatica records as Status plus an EmploymentHistory line, not as a plain
- * field: terminate (close the open line), rehire (a new line with StartReason Rehire), reopen (a
- * termination Gusto withdrew after it had reached Acumatica).
+ * field: terminate (close the open line), rehire (a new line with StartReason Rehire).
  */
 export type LifecycleStep = (
   | { kind: 'terminate'; effectiveDate: string; historyLineClosed: boolean }
   | { kind: 'rehire'; startDate: string }
-  | { kind: 'reopen'; effectiveDate: string }
 ) & {
   /** Acumatica already shows the outcome (an earlier run wrote it, or a person did): record it, write nothing. */
   alreadyDone: boolean;
@@ -43,28 +41,15 @@ export function lifecycleStep(
     return { kind: 'terminate', effectiveDate, historyLineClosed: openLine !== undefined, alreadyDone: false, body };
   }
   if (employment.kind !== 'terminated' && state.appliedTermination !== null) {
+    // Gusto can only cancel a termination that is not yet in effect, and we apply one only once it is:
+    // an employee who is active again after a termination reached Acumatica has been rehired.
     const applied = state.appliedTermination.effectiveDate;
-    const hiredAgainAfter = gusto.hireDate !== null && gusto.hireDate > applied;
-    // A withdrawn termination leaves Gusto with no termination record and the old hire date; a rehire
-    // keeps the old termination on file or starts a new employment after it.
-    const isRehire = hiredAgainAfter || gusto.terminationEffectiveDate !== null;
-    const done = actual.status === ACTIVE && openLine !== undefined;
-    if (isRehire) {
-      const startDate = done ? (openLine?.startDate ?? '').slice(0, 10) : hiredAgainAfter ? (gusto.hireDate as string) : pacificDate(now);
-      return {
-        kind: 'rehire',
-        startDate,
-        alreadyDone: done,
-        body: done ? {} : { status: ACTIVE, employmentHistory: [{ startDate, startReason: 'Rehire', active: true }] },
-      };
-    }
-    if (done) return { kind: 'reopen', effectiveDate: applied, alreadyDone: true, body: {} };
-    const closed = (actual.employmentHistory ?? [])
-      .filter((line) => line.terminated === true)
-      .sort((a, b) => (b.endDate ?? '').localeCompare(a.endDate ?? ''))[0];
-    const body: LifecycleStep['body'] = { status: ACTIVE };
-    if (closed) body.employmentHistory = [{ id: closed.id, lineNbr: closed.lineNbr, active: true, endDate: null, terminated: false }];
-    return { kind: 'reopen', effectiveDate: applied, alreadyDone: false, body };
+    const done = actual.status === ACTIVE && openLine !== undefined && (openLine.startDate ?? '').slice(0, 10) > applied;
+    if (done) return { kind: 'rehire', startDate: (openLine?.startDate ?? '').slice(0, 10), alreadyDone: true, body: {} };
+    // Gusto's employee record keeps the first hire date (the rehire's own date is on /rehire): a later hire
+    // date is used when there is one, else the day the rehire is seen.
+    const startDate = gusto.hireDate !== null && gusto.hireDate > applied ? gusto.hireDate : pacificDate(now);
+    return { kind: 'rehire', startDate, alreadyDone: false, body: { status: ACTIVE, employmentHistory: [{ startDate, startReason: 'Rehire', active: true }] } };
   }
   return null;
 }
@@ -79,8 +64,6 @@ export function lifecycleEvent(step: LifecycleStep, employeeId: string, lastModi
       };
     case 'rehire':
       return { type: 'EmployeeRehired', data: { employeeId, startDate: step.startDate, lastModifiedDateTime } };
-    case 'reopen':
-      return { type: 'TerminationCancelled', data: { effectiveDate: step.effectiveDate, reopened: true, lastModifiedDateTime } };
     default: {
       const unreachable: never = step;
       return unreachable;

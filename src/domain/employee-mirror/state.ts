@@ -83,15 +83,7 @@ export function evolve(state: EmployeeMirrorState, event: EmployeeMirrorEvent): 
         scheduledTermination: null,
       };
     case 'TerminationCancelled':
-      return event.data.reopened
-        ? {
-            ...state,
-            ...afterWrite(state, event.data.lastModifiedDateTime),
-            written: { ...(state.written ?? emptyValues), status: 'Active' },
-            appliedTermination: null,
-            scheduledTermination: null,
-          }
-        : { ...state, scheduledTermination: null };
+      return { ...state, scheduledTermination: null };
     case 'EmployeeRehired':
       return {
         ...state,

@@ -52,7 +52,7 @@ describe('EmployeeMirror — termination, cancellation, rehire', () => {
     const history = [...createdHistory(), ...given(createdHistory()).when(facts({ gusto: leaving('2026-03-10'), acumatica: { byRefNbr: acumatica(), byEmail: null } })).events];
     const decision = given(history).when(facts({ gusto: snapshot(), acumatica: { byRefNbr: acumatica(), byEmail: null } }));
     expect(types(decision.events)).toEqual(['EmployeeObserved', 'TerminationCancelled']);
-    expect(decision.events[1]).toMatchObject({ data: { effectiveDate: '2026-03-10', reopened: false } });
+    expect(decision.events[1]).toEqual({ type: 'TerminationCancelled', data: { effectiveDate: '2026-03-10' } });
     expect(decision.write).toBeNull();
   });
 
@@ -70,13 +70,24 @@ describe('EmployeeMirror — termination, cancellation, rehire', () => {
     expect(fold([...terminatedHistory(), ...events]).appliedTermination).toBeNull();
   });
 
-  it('a termination withdrawn after it reached Acumatica reopens the closed line', () => {
-    const decision = given(terminatedHistory()).when(facts({ gusto: snapshot(), acumatica: { byRefNbr: inactive(), byEmail: null } }));
+  it('active again with the old hire date (the rehire date lives on /rehire) is still a rehire, started the day it is seen', () => {
+    const decision = given(terminatedHistory()).when(facts({ gusto: snapshot(), now: new Date('2026-06-02T18:00:00Z'), acumatica: { byRefNbr: inactive(), byEmail: null } }));
     expect(decision.write).toMatchObject({
-      body: { status: 'Active', employmentHistory: [{ id: 'line-1', active: true, endDate: null, terminated: false }] },
+      body: { status: 'Active', employmentHistory: [{ startDate: '2026-06-02', startReason: 'Rehire', active: true }] },
     });
-    const events = syncRound(terminatedHistory(), facts({ gusto: snapshot(), acumatica: { byRefNbr: inactive(), byEmail: null } }));
-    expect(events[1]).toMatchObject({ type: 'TerminationCancelled', data: { reopened: true } });
+  });
+
+  it('records a rehire Acumatica already shows (an earlier run crashed after its PUT) without writing', () => {
+    const rehiredRecord = acumatica({
+      employmentHistory: [
+        ...inactive().employmentHistory!,
+        { id: 'line-2', lineNbr: 2, startDate: '2026-06-02T00:00:00+00:00', startReason: 'Rehire', active: true },
+      ],
+    });
+    const decision = given(terminatedHistory()).when(facts({ gusto: snapshot(), acumatica: { byRefNbr: rehiredRecord, byEmail: null } }));
+    expect(types(decision.events)).toEqual(['EmployeeObserved', 'EmployeeRehired']);
+    expect(decision.events[1]).toMatchObject({ data: { startDate: '2026-06-02' } });
+    expect(decision.write).toBeNull();
   });
 
   it('a repeated termination sync writes nothing', () => {
