@@ -35,7 +35,7 @@ import {
 } from '../../../../application/ports/event-store.port';
 import { identify, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
 import { matchesFilter, normalizeFilter, normalizeMaxCount } from '../read-filter';
-import { describeUrl, toClientConnectionString } from './kurrentdb-url';
+import { describeUrl, redactUrl, toClientConnectionString } from './kurrentdb-url';
 import { fromResolved, toEventData, toServerFilter, translateError } from './kurrentdb-mapping';
 import { subscribeKurrent } from './kurrentdb-subscription';
 
@@ -60,7 +60,13 @@ export class KurrentDbEventStore implements EventStore {
   /** `url`: esdb://, esdb+discover://, kurrentdb://, kurrentdb+discover:// (kdb:// too). Throws only if malformed. */
   constructor(url: string, options: KurrentDbEventStoreOptions = {}) {
     this.description = describeUrl(url);
-    this.client = KurrentDBClient.connectionString(toClientConnectionString(url));
+    try {
+      this.client = KurrentDBClient.connectionString(toClientConnectionString(url));
+    } catch (error) {
+      // A malformed string or a missing tlsCAFile is configuration, not reachability: fail at start, say where.
+      const reason = redactUrl(error instanceof Error ? error.message : String(error));
+      throw new Error(`EVENT_STORE_URL (${this.description}) is not usable: ${reason}`);
+    }
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2500;
     this.deadlineMs = options.deadlineMs ?? 10_000;
     this.maxAppendAttempts = options.maxAppendAttempts ?? 5;

@@ -14,7 +14,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import {
   AppendResult,
   EventMetadata,
@@ -271,7 +271,7 @@ function assertStreamName(stream: string): void {
 /** Relative to cwd when the file is inside it (the usual "data/ml-connector.db"), else absolute. */
 function displayPath(cwd: string, file: string): string {
   const rel = relative(cwd, file);
-  return rel && !rel.startsWith('..') && !resolve(rel).startsWith('..') && !rel.startsWith('/') ? rel : file;
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 function assertNever(value: never): never {
