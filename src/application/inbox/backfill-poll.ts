@@ -1,0 +1,155 @@
+import type { Clock } from '../ports/clock.port';
+import type { Connections, ConnectionSummary } from '../ports/connections.port';
+import type { EventStore } from '../ports/event-store.port';
+import type { GustoApi } from '../ports/gusto.port';
+import { RequestPostingCommand } from '../payroll-posting/commands';
+import { SyncAllEmployeesCommand } from '../employee-mirror/commands';
+import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
+import { deterministicEventId, pollWatermarkStream } from './inbox-events';
+import type { InboxLogger } from './inbox-logger';
+import { DEFAULT_POLL_WINDOW, isoDate, pollWindows, type DateWindow, type PollWindowOptions } from './poll-window';
+
+export type PollTrigger = 'cron' | 'manual';
+
+export interface PollSummary {
+  connectionId: string;
+  /** completed: listed and requested everything; skipped: not connected to Gusto; busy: a poll was already running. */
+  status: 'completed' | 'skipped' | 'busy' | 'failed';
+  windows?: DateWindow[];
+  payrollsSeen: number;
+  externalSkipped: number;
+  alreadyKnown: number;
+  /** Payroll uuids that had no posting and were requested now. */
+  requested: string[];
+  employees?: 'requested' | 'failed';
+  error?: string;
+}
+
+interface PollWatermarkAdvanced {
+  /** The date the poll started (UTC): the next poll lists from here minus the overlap. */
+  through: string;
+  polledAt: string;
+  trigger: PollTrigger;
+  requested: number;
+}
+
+/** The CommandBus as the poll uses it. */
+export interface PollCommandDispatch {
+  execute(command: RequestPostingCommand | SyncAllEmployeesCommand): Promise<unknown>;
+}
+
+const postingStreamOf = (connectionId: string, payrollUuid: string): string => `payroll-posting-${connectionId}-${payrollUuid}`;
+
+/**
+ * The safety net under the webhooks: lists processed payrolls (regular + off-cycle) since the
+ * connection's watermark and asks for a posting of every one that has none — a lost webhook, an event
+ * for a company connected later, a payroll from before the subscription. Then re-syncs employees.
+ * Single-flight per connection in this process: an overlapping poll answers `busy` instead of running twice.
+ */
+export class BackfillPoll {
+  private readonly running = new Map<string, Promise<PollSummary>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly connections: Pick<Connections, 'get' | 'list'>,
+    private readonly gusto: Pick<GustoApi, 'listProcessedPayrolls'>,
+    private readonly commands: PollCommandDispatch,
+    private readonly metrics: MetricsRegistry,
+    private readonly clock: Clock,
+    private readonly logger: InboxLogger,
+    private readonly windowOptions: PollWindowOptions = DEFAULT_POLL_WINDOW,
+  ) {}
+
+  /** Every connection authorized with Gusto, one after another (they share nothing but the process). */
+  async pollAll(trigger: PollTrigger): Promise<PollSummary[]> {
+    const summaries: PollSummary[] = [];
+    for (const connection of await this.connections.list()) {
+      if (connection.gustoStatus !== 'connected') continue;
+      const summary = await this.pollConnection(connection.id, trigger, connection);
+      if (summary) summaries.push(summary);
+    }
+    return summaries;
+  }
+
+  isRunning(connectionId: string): boolean {
+    return this.running.has(connectionId);
+  }
+
+  /** Null when there is no such connection. */
+  async pollConnection(connectionId: string, trigger: PollTrigger, known?: ConnectionSummary): Promise<PollSummary | null> {
+    if (this.running.has(connectionId)) {
+      this.metrics.counter(CONNECTOR_METRICS.polls).inc({ trigger, result: 'busy' });
+      return { ...emptySummary(connectionId), status: 'busy' };
+    }
+    const connection = known ?? (await this.connections.get(connectionId));
+    if (!connection) return null;
+    if (this.running.has(connectionId)) return { ...emptySummary(connectionId), status: 'busy' }; // lost the race while looking it up
+    const run = this.run(connection, trigger).finally(() => this.running.delete(connectionId));
+    this.running.set(connectionId, run);
+    const summary = await run;
+    this.metrics.counter(CONNECTOR_METRICS.polls).inc({ trigger, result: summary.status === 'completed' ? 'ok' : summary.status });
+    return summary;
+  }
+
+  private async run(connection: ConnectionSummary, trigger: PollTrigger): Promise<PollSummary> {
+    const summary = emptySummary(connection.id);
+    if (connection.gustoStatus !== 'connected') return { ...summary, status: 'skipped', error: `Gusto is ${connection.gustoStatus.replace('_', ' ')} for this connection` };
+    const startedAt = this.clock.now();
+    const correlationId = deterministicEventId('poll', connection.id, startedAt.toISOString());
+    try {
+      const watermark = await this.watermarkOf(connection.id);
+      summary.windows = pollWindows(startedAt, watermark, this.windowOptions);
+      const seen = new Set<string>();
+      for (const window of summary.windows) {
+        for (const payroll of await this.gusto.listProcessedPayrolls(connection.id, window)) {
+          const payrollUuid = payroll.payroll_uuid ?? payroll.uuid;
+          if (seen.has(payrollUuid)) continue;
+          seen.add(payrollUuid);
+          // Imported history and anything not (or no longer) processed is not ours to post.
+          if (payroll.external === true || payroll.processed !== true) {
+            summary.externalSkipped += payroll.external === true ? 1 : 0;
+            continue;
+          }
+          if ((await this.store.readStream(postingStreamOf(connection.id, payrollUuid))).length > 0) {
+            summary.alreadyKnown++;
+            continue;
+          }
+          await this.commands.execute(new RequestPostingCommand(connection.id, payrollUuid, 'poll', undefined, correlationId));
+          summary.requested.push(payrollUuid);
+        }
+      }
+      summary.payrollsSeen = seen.size;
+      this.metrics.counter(CONNECTOR_METRICS.pollRequested).inc({}, summary.requested.length);
+    } catch (error) {
+      this.logger.warn('backfill poll failed; the watermark stays where it was', { connectionId: connection.id, error: (error as Error).message });
+      return { ...summary, status: 'failed', error: (error as Error).message };
+    }
+    try {
+      await this.commands.execute(new SyncAllEmployeesCommand(connection.id, 'poll', correlationId));
+      summary.employees = 'requested';
+    } catch (error) {
+      // Employees are re-synced on the next poll; the payroll half still counts as done.
+      summary.employees = 'failed';
+      this.logger.warn('employee sync request failed during the poll', { connectionId: connection.id, error: (error as Error).message });
+    }
+    await this.advanceWatermark(connection.id, { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length });
+    this.logger.info('backfill poll done', { connectionId: connection.id, trigger, seen: summary.payrollsSeen, requested: summary.requested.length });
+    return { ...summary, status: 'completed' };
+  }
+
+  private async watermarkOf(connectionId: string): Promise<string | undefined> {
+    const events = await this.store.readStream(pollWatermarkStream(connectionId));
+    const last = events[events.length - 1];
+    return last ? (last.data as PollWatermarkAdvanced).through : undefined;
+  }
+
+  private async advanceWatermark(connectionId: string, data: PollWatermarkAdvanced): Promise<void> {
+    // One event per completed poll and day is enough: a second poll the same day leaves the date unchanged.
+    const id = deterministicEventId('poll-watermark', connectionId, data.through);
+    await this.store.append(pollWatermarkStream(connectionId), [{ id, type: 'PollWatermarkAdvanced', data, metadata: { actor: 'poll', at: data.polledAt } }], 'any').catch((error: unknown) => {
+      this.logger.warn('could not store the poll watermark; the next poll re-reads a longer window', { connectionId, error: (error as Error).message });
+    });
+  }
+}
+
+const emptySummary = (connectionId: string): PollSummary => ({ connectionId, status: 'completed', payrollsSeen: 0, externalSkipped: 0, alreadyKnown: 0, requested: [] });
