@@ -31,7 +31,7 @@ export class WebhookDispatcher {
     this.queue.push(event);
     if (!this.flushTimer) {
       this.inFlight++;
-      this.flushTimer = setTimeout(() => { this.flushTimer = null; this.flush(); this.done(); }, this.world.knobs.webhook.delayMs);
+      this.flushTimer = setTimeout(() => { this.flushTimer = null; void this.flush().then(() => this.done()); }, this.world.knobs.webhook.delayMs);
     }
     return event;
   }
@@ -66,14 +66,15 @@ export class WebhookDispatcher {
     this.done();
   }
 
-  private flush(): void {
+  /** First attempts go out one at a time, in batch order, so ordering knobs are deterministic. */
+  private async flush(): Promise<void> {
     const batch = this.queue.splice(0);
     if (this.world.knobs.webhook.reorder) batch.reverse();
     for (const event of batch) {
       const body = JSON.stringify(event);
-      for (const sub of this.world.subscriptions.values()) {
+      for (const sub of [...this.world.subscriptions.values()]) {
         if (sub.status !== 'verified' || !this.wants(sub, event)) continue;
-        for (let copy = 0; copy <= this.world.knobs.webhook.duplicates; copy++) this.attempt(sub, event, body, 1);
+        for (let copy = 0; copy <= this.world.knobs.webhook.duplicates; copy++) await this.attempt(sub, event, body, 1);
       }
     }
   }
@@ -82,24 +83,26 @@ export class WebhookDispatcher {
     return ALWAYS_SENT.has(event.event_type) || sub.subscriptionTypes.includes(event.entity_type);
   }
 
-  private attempt(sub: Subscription, event: GustoEvent, body: string, attempt: number): void {
+  private async attempt(sub: Subscription, event: GustoEvent, body: string, attempt: number): Promise<void> {
     if (this.closed) return;
     const signature = this.sign(body, sub.verificationToken);
     this.inFlight++;
-    void this.post(sub.url, body, signature).then((status) => {
-      this.world.deliveries.push({ eventUuid: event.uuid, eventType: event.event_type, url: sub.url, attempt, status, body, signature });
-      const ok = typeof status === 'number' && status >= 200 && status < 300;
-      const knobs = this.world.knobs.webhook;
-      if (!ok && attempt <= knobs.maxRetries && !this.closed) {
-        const delay = Math.min(knobs.retryBaseMs * 2 ** (attempt - 1), 30_000);
-        this.inFlight++;
-        const timer = setTimeout(() => { this.timers.delete(timer); this.attempt(sub, event, body, attempt + 1); this.done(); }, delay);
-        this.timers.add(timer);
-      } else if (!ok) {
-        sub.status = 'unreachable';
-      }
-      this.done();
-    });
+    const status = await this.post(sub.url, body, signature);
+    this.world.deliveries.push({ eventUuid: event.uuid, eventType: event.event_type, url: sub.url, attempt, status, body, signature });
+    const ok = typeof status === 'number' && status >= 200 && status < 300;
+    const knobs = this.world.knobs.webhook;
+    if (!ok && attempt <= knobs.maxRetries && !this.closed) {
+      const delay = Math.min(knobs.retryBaseMs * 2 ** (attempt - 1), 30_000);
+      this.inFlight++;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.attempt(sub, event, body, attempt + 1).then(() => this.done());
+      }, delay);
+      this.timers.add(timer);
+    } else if (!ok) {
+      sub.status = 'unreachable';
+    }
+    this.done();
   }
 
   private post(url: string, body: string, signature: string | null): Promise<number | 'error'> {

@@ -28,7 +28,7 @@ export const authorizeCode = async (sb: GustoSandbox, extra: Record<string, stri
   return { status: res.status, location: new URL(res.headers.get('location') ?? 'http://none/') };
 };
 
-export const tokenCall = (sb: GustoSandbox, body: Record<string, string>): Promise<Answer> =>
+export const tokenCall = (sb: GustoSandbox, body: Record<string, string>): Promise<Answer<any>> =>
   postJson(`${sb.url}/oauth/token`, { client_id: sb.config.clientId, client_secret: sb.config.clientSecret, ...body });
 
 export interface TokenPair { access_token: string; refresh_token: string; expires_in: number; token_type: string; created_at: number; scope: string }
