@@ -39,7 +39,6 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   const resolved = new Map<string, ResolvedAccount | null>();
   const missing = new Set<string>();
   const unknownDepartments = new Set<string>();
-  let withoutDepartment = 0;
   const postings: ResolvedPosting[] = [];
   for (const p of collectPostings(pay, detail)) {
     const cacheKey = `${p.role}:${p.component}`;
@@ -53,11 +52,10 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
       continue;
     }
     let subaccount = account.subaccount;
-    if (detail !== 'summary' && ROLE_SIDE[p.role] === 'debit' && (p.group.department !== null || p.group.employeeUuid !== null)) {
+    if (detail !== 'summary' && ROLE_SIDE[p.role] === 'debit' && p.group.department !== null) {
       const fromDepartment = departmentSubaccount(mapping, p.group.department);
       if (fromDepartment !== undefined) subaccount = fromDepartment;
-      else if (p.group.department !== null) unknownDepartments.add(p.group.department);
-      else withoutDepartment += 1;
+      else unknownDepartments.add(p.group.department);
     }
     postings.push({
       role: p.role,
@@ -80,10 +78,9 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   for (const d of [...unknownDepartments].sort()) {
     warnings.push(`department "${d}" is not in subaccountsByDepartment: its expense lines use the mapped subaccount`);
   }
-  if (withoutDepartment > 0 && detail === 'department') {
-    warnings.push('some employees have no Gusto department: their expense lines are not split and use the mapped subaccount');
-  } else if (withoutDepartment > 0) {
-    warnings.push('some employees have no Gusto department: their expense lines use the mapped subaccount');
+  const withoutDepartment = detail === 'summary' ? 0 : pay.employees.filter((e) => e.department === null).length;
+  if (withoutDepartment > 0) {
+    warnings.push(`${withoutDepartment} employee(s) have no Gusto department: their expense lines use the mapped subaccount`);
   }
 
   const { lines, roleTotals, defects, debit, credit } = buildLines(postings, detail === 'employee');

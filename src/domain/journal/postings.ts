@@ -87,7 +87,8 @@ export function collectPostings(pay: PayrollPay, detail: DetailLevel): Posting[]
     for (const [kind, byName] of sums) {
       for (const role of ROLES_OF[kind]) {
         const g = detail === 'department' && ROLE_SIDE[role] === 'credit' ? COMPANY : group;
-        for (const [component, cents] of byName) postings.push({ role, component, cents, group: g });
+        // A component that sums to zero posts nothing and needs no mapping.
+        for (const [component, cents] of byName) if (cents !== 0) postings.push({ role, component, cents, group: g });
       }
     }
   }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { buildJournal, reverseJournal, type Journal } from '../../../../src/domain/journal';
+import { buildJournal, reverseJournal } from '../../../../src/domain/journal';
 import { ROLE_SIDE, ROLES, parseMapping, type AccountMapping, type DetailLevel, type Role } from '../../../../src/domain/mapping';
+import { cents, expectNetsToZero } from './journal-assertions';
 import { generatePayroll, prng, type GeneratorOptions } from './payroll-generator';
 
 /** Every role and override on its own account, so each line can be traced back to its role. */
@@ -24,10 +25,6 @@ function mappingFor(detail: DetailLevel): AccountMapping {
 }
 const MAPPINGS = { summary: mappingFor('summary'), department: mappingFor('department'), employee: mappingFor('employee') };
 
-const cents = (amount: string): number => {
-  const [whole, frac] = amount.split('.');
-  return Number(whole) * 100 + Number(frac);
-};
 
 /** Most payrolls small, a few big (up to 500 employees). */
 const size = fc.oneof(
@@ -159,16 +156,4 @@ function poke(target: unknown, path: number[], value: unknown): void {
     }
     node = child as Record<string, unknown>;
   }
-}
-
-export function expectNetsToZero(original: Journal, reversal: Journal): void {
-  const net = new Map<string, number>();
-  for (const l of [...original.lines, ...reversal.lines]) {
-    const key = `${l.account}|${l.subaccount ?? ''}|${l.department ?? ''}|${l.employeeUuid ?? ''}`;
-    net.set(key, (net.get(key) ?? 0) + (l.side === 'debit' ? cents(l.amount) : -cents(l.amount)));
-  }
-  expect([...net.values()].filter((v) => v !== 0)).toEqual([]);
-  expect(reversal.tag).toBe(`gusto-reversal:${original.payrollUuid}`);
-  expect(reversal.kind).toBe('reversal');
-  expect(reversal.header.description.endsWith(`[gusto-reversal:${original.payrollUuid}]`)).toBe(true);
 }
