@@ -38,6 +38,7 @@ import { matchesFilter, normalizeFilter, normalizeMaxCount } from '../read-filte
 import { describeUrl, redactUrl, toClientConnectionString } from './kurrentdb-url';
 import { fromResolved, toEventData, toServerFilter, translateError } from './kurrentdb-mapping';
 import { subscribeKurrent } from './kurrentdb-subscription';
+import { drain } from './deadline';
 
 export interface KurrentDbEventStoreOptions {
   /** ping() gives up after this long. Default 2500 ms (health checks must answer quickly). */
@@ -46,6 +47,8 @@ export interface KurrentDbEventStoreOptions {
   deadlineMs?: number;
   /** How many times an append re-plans after losing a race between its read and its write. Default 5. */
   maxAppendAttempts?: number;
+  /** For tests: use this client instead of one built from the URL. */
+  client?: KurrentDBClient;
 }
 
 export class KurrentDbEventStore implements EventStore {
@@ -61,7 +64,7 @@ export class KurrentDbEventStore implements EventStore {
   constructor(url: string, options: KurrentDbEventStoreOptions = {}) {
     this.description = describeUrl(url);
     try {
-      this.client = KurrentDBClient.connectionString(toClientConnectionString(url));
+      this.client = options.client ?? KurrentDBClient.connectionString(toClientConnectionString(url));
     } catch (error) {
       // A malformed string or a missing tlsCAFile is configuration, not reachability: fail at start, say where.
       const reason = redactUrl(error instanceof Error ? error.message : String(error));
@@ -110,10 +113,11 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     const out: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(stream, { fromRevision, deadline: this.deadlineMs })) {
+      await drain(this.client.readStream(stream, { fromRevision, deadline: this.deadlineMs }), this.deadlineMs, (resolved) => {
         const event = fromResolved(resolved);
         if (event) out.push(event);
-      }
+        return true;
+      });
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw translateError(error, this.description);
@@ -134,13 +138,13 @@ export class KurrentDbEventStore implements EventStore {
         filter: toServerFilter(filter),
         deadline: this.deadlineMs,
       });
-      for await (const resolved of reader) {
+      await drain(reader, this.deadlineMs, (resolved) => {
         const event = fromResolved(resolved);
-        if (!event || (fromPosition !== undefined && event.position <= fromPosition)) continue;
-        if (!matchesFilter(filter, event.stream, event.type)) continue;
+        if (!event || (fromPosition !== undefined && event.position <= fromPosition)) return true;
+        if (!matchesFilter(filter, event.stream, event.type)) return true;
         out.push(event);
-        if (out.length >= wanted) break; // leaving the loop cancels the server stream
-      }
+        return out.length < wanted; // stopping early cancels the server-side read
+      });
     } catch (error) {
       throw translateError(error, this.description);
     }
@@ -163,22 +167,11 @@ export class KurrentDbEventStore implements EventStore {
   /** One tiny read under a hard deadline: a black-holed host must not hold /health for the gRPC default. */
   async ping(): Promise<void> {
     if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
-    });
-    const probe = (async () => {
-      for await (const _event of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, deadline: this.pingTimeoutMs })) {
-        break;
-      }
-    })();
+    const probe = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, deadline: this.pingTimeoutMs });
     try {
-      await Promise.race([probe, deadline]);
+      await drain(probe, this.pingTimeoutMs, () => false);
     } catch (error) {
       throw new EventStoreUnavailableError(this.description, error);
-    } finally {
-      clearTimeout(timer);
-      probe.catch(() => undefined); // the loser of the race must not surface as an unhandled rejection
     }
   }
 
@@ -191,10 +184,13 @@ export class KurrentDbEventStore implements EventStore {
 
   /** Fallback for servers that do not return the position of an append. */
   private async lastPosition(stream: string): Promise<bigint> {
-    for await (const resolved of this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, deadline: this.deadlineMs })) {
-      return fromResolved(resolved)?.position ?? -1n;
-    }
-    return -1n;
+    let position = -1n;
+    const reader = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, deadline: this.deadlineMs });
+    await drain(reader, this.deadlineMs, (resolved) => {
+      position = fromResolved(resolved)?.position ?? -1n;
+      return false;
+    });
+    return position;
   }
 
   private assertOpen(): void {

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { EventMetadata, EventStoreUnavailableError, RecordedEvent } from '../../../../application/ports/event-store.port';
 import { IdentifiedEvent } from '../append-plan';
 import { NormalizedFilter } from '../read-filter';
+import { DeadlineError } from './deadline';
 
 /**
  * KurrentDB event ids must be UUIDs; ours may be any string ("posting-123-journal-built"). A non-UUID id
@@ -82,9 +83,10 @@ export function toServerFilter(filter: NormalizedFilter): Filter {
   return excludeSystemEvents();
 }
 
-/** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4), and the client's wrappers of them. */
+/** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4), the client's wrappers of them, and our own deadline. */
 export function isUnavailable(error: unknown): boolean {
   if (
+    error instanceof DeadlineError ||
     error instanceof UnavailableError ||
     error instanceof DeadlineExceededError ||
     error instanceof TimeoutError ||
