@@ -110,7 +110,6 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
       record, base: '', version: '' };
     auth.identify(ctx);
     record.auth = ctx.auth;
-    if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
     const fault = faults.take(ctx.method, ctx.path);
     if (fault?.kind === 429) return throttled(ctx, 429, fault.retryAfterSec);
     if (fault?.kind === 500) {
@@ -125,6 +124,8 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     if (fault?.kind === 'commit_then_drop') ctx.dropInsteadOfAnswer = true;
 
     const seg = ctx.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const latency = (): Promise<void> => sleep(knobs.latencyMs);
+    if (seg[0] !== 'entity' || seg.length < 4) await latency();
     if (seg[0] === 'identity') {
       if (ctx.method === 'POST' && seg.join('/') === 'identity/connect/token') return auth.token(ctx);
       if (ctx.method === 'GET' && seg.join('/') === 'identity/.well-known/openid-configuration') {
@@ -152,6 +153,7 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     if (ctx.auth !== 'bearer' && ctx.auth !== 'cookie') return notLoggedIn(ctx);
     if (!(await licence.admit())) return throttled(ctx, 'throttled');
     try {
+      await latency();
       if (seg.length < 4 || seg[1] !== 'Default' || !versions.includes(seg[2])) return notFound(ctx);
       ctx.version = seg[2];
       ctx.base = `/entity/Default/${seg[2]}`;

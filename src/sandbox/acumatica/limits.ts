@@ -24,7 +24,7 @@ export class Licence {
       const used = this.window.length;
       if (mode === 'reject' && used >= rpm) return false;
       if (mode === 'queue' && used >= rpm / 2) {
-        if (this.waiting.length + this.delayedNow >= maxQueue) return false;
+        if (this.waiting.length + this.delayedNow > maxQueue) return false;
         const left = this.window[0] + 60_000 - now;
         const delay = left / Math.max(rpm - used, 1);
         if (delay > 10 * 60_000) return false;
@@ -36,7 +36,7 @@ export class Licence {
       }
     }
     if (maxConcurrent !== undefined && this.inFlight >= maxConcurrent) {
-      if (mode === 'reject' || this.waiting.length + this.delayedNow >= maxQueue) return false;
+      if (mode === 'reject' || this.waiting.length + this.delayedNow > maxQueue) return false;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.inFlight++;
     this.window.push(now);

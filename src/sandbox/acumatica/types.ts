@@ -70,7 +70,7 @@ export interface SandboxKnobs {
   /** The next `count` requests whose method matches and whose path (after the instance root) matches. */
   failNext(method: string, pathPattern: string | RegExp, count: number, status: FaultKind, retryAfterSec?: number): void;
   clearFaults(): void;
-  /** Added to every response (real time). */
+  /** Added to every response (real time); for `/entity/Default/…` requests it is spent holding a licence core. */
   latencyMs: number;
   /** Send `Retry-After` on 429s (UNCONFIRMED whether Acumatica does; default false). */
   retryAfterHeader: boolean;
@@ -83,7 +83,7 @@ export interface SandboxKnobs {
   licence: LicenceLimits & {
     /** `queue` (documented: delay per-minute overflow, wait for a free core, 429 only when the queue is full) or `reject` (429 at once). */
     mode: 'queue' | 'reject';
-    /** Requests allowed to wait before new ones are declined (documented: 20). */
+    /** New requests are declined when more than this many already wait (documented: 20). */
     maxQueue: number;
     /** Multiplier for documented per-minute delays (real ms); tests use a small value. */
     delayScale: number;
