@@ -46,6 +46,8 @@ export class WebhookKeyring {
     private readonly clock: Clock,
     private readonly logger: InboxLogger,
     private readonly configuredToken?: string,
+    /** Told every adopted token, so the logger can scrub it wherever it might appear. */
+    private readonly onSecret: (secret: string) => void = () => undefined,
   ) {}
 
   /** Keys to try, in order. Empty until a token is configured or adopted: every event is then refused. */
@@ -112,7 +114,10 @@ export class WebhookKeyring {
       try {
         const events = await this.store.readStream(WEBHOOK_KEY_STREAM);
         const first = events.find((e) => e.type === 'WebhookVerificationTokenAdopted');
-        if (first) this.adopted = this.vault.open((first.data as TokenAdopted).sealed, ASSOCIATED_DATA);
+        if (first) {
+          this.adopted = this.vault.open((first.data as TokenAdopted).sealed, ASSOCIATED_DATA);
+          this.onSecret(this.adopted);
+        }
         this.loadedAt = this.clock.now().getTime();
       } finally {
         this.loading = undefined;

@@ -1,0 +1,55 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
+import { LOGGER, type ContextLogger, type JsonLogger } from '../../logging/json-logger';
+import { BackfillPoll } from '../../../application/inbox/backfill-poll';
+
+export const POLL_JOB = 'backfill-poll';
+
+/**
+ * Runs the backfill poll on POLL_CRON. Registered at start (not with @Cron) because the expression comes
+ * from the environment. A tick that finds the previous one still running is skipped, not queued.
+ */
+@Injectable()
+export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger: ContextLogger;
+  private ticking: Promise<void> | undefined;
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    @Inject(BackfillPoll) private readonly poll: BackfillPoll,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) logger: JsonLogger,
+  ) {
+    this.logger = logger.child('poll');
+  }
+
+  onApplicationBootstrap(): void {
+    const job = CronJob.from({ cronTime: this.config.pollCron, onTick: () => this.tick(), start: false, timeZone: 'UTC' });
+    this.registry.addCronJob(POLL_JOB, job);
+    job.start();
+    this.logger.info('backfill poll scheduled', { cron: this.config.pollCron });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.registry.doesExist('cron', POLL_JOB)) {
+      await this.registry.getCronJob(POLL_JOB).stop();
+      this.registry.deleteCronJob(POLL_JOB);
+    }
+    await this.ticking;
+  }
+
+  /** One scheduled run over every connected connection; exposed for tests. */
+  tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.poll
+      .pollAll('cron')
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.error('scheduled backfill poll failed', { error: (error as Error).message }))
+      .finally(() => {
+        this.ticking = undefined;
+      });
+    return this.ticking;
+  }
+}
