@@ -28,7 +28,7 @@ describe('Gusto sandbox: scenario API', () => {
       const viaApi = await script(sb, false);
       const viaHttp = await script(other, true);
       expect(viaHttp).toEqual(viaApi);
-      expect((viaApi.payroll as { totals: { gross_pay: string } }).totals.gross_pay).toMatch(/^\d+\.\d{2}$/);
+      expect((viaApi.payroll as unknown as { totals: { gross_pay: string } }).totals.gross_pay).toMatch(/^\d+\.\d{2}$/);
     } finally {
       await other.close();
     }
