@@ -316,10 +316,11 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       expect(viaAll.metadata).toEqual(metadata);
     });
 
-    it('rejects batches no store could honour: empty, or the same id twice', async () => {
+    it('rejects appends no store could honour: empty batch, an id twice, a negative revision, a $ stream', async () => {
       await expect(store.append(`${prefix}bad`, [], 'any')).rejects.toThrow(TypeError);
       await expect(store.append(`${prefix}bad`, [ev('x'), ev('x')], 'any')).rejects.toThrow(/twice/);
       await expect(store.append(`${prefix}bad`, [ev('x')], -1)).rejects.toThrow(RangeError);
+      await expect(store.append(`$${prefix}system`, [ev('x')], 'any')).rejects.toThrow(/reserved/);
       expect(await store.readStream(`${prefix}bad`)).toEqual([]);
     });
 

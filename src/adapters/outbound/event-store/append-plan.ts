@@ -36,6 +36,12 @@ export type AppendPlan =
   | { kind: 'repeat'; nextExpectedRevision: bigint; position: bigint }
   | { kind: 'conflict'; actual: StreamHead };
 
+/** `$…` names are KurrentDB's system streams (hidden from reads); refusing them keeps both adapters alike. */
+export function assertStreamName(stream: string): void {
+  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream name must be a non-empty string');
+  if (stream.startsWith('$')) throw new TypeError(`stream name ${stream}: names starting with $ are reserved for the store`);
+}
+
 /** Gives every event an id and rejects batches no store could honour, before touching storage. */
 export function identify(events: readonly NewEvent[], newId: () => string): IdentifiedEvent[] {
   if (!Array.isArray(events) || events.length === 0) {

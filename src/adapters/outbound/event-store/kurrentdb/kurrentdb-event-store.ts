@@ -33,7 +33,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../../../../application/ports/event-store.port';
-import { identify, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
+import { assertStreamName, identify, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
 import { matchesFilter, normalizeFilter, normalizeMaxCount } from '../read-filter';
 import { describeUrl, redactUrl, toClientConnectionString } from './kurrentdb-url';
 import { fromResolved, toEventData, toServerFilter, translateError } from './kurrentdb-mapping';
@@ -77,7 +77,7 @@ export class KurrentDbEventStore implements EventStore {
 
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
-    if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream name must be a non-empty string');
+    assertStreamName(stream);
     const normalized = normalizeExpected(expected);
     const identified = identify(events, randomUUID);
     for (let attempt = 1; ; attempt += 1) {

@@ -28,7 +28,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../../../../application/ports/event-store.port';
-import { identify, IdentifiedEvent, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
+import { assertStreamName, identify, IdentifiedEvent, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
 import { normalizeFilter, normalizeMaxCount, NormalizedFilter } from '../read-filter';
 import { startCatchUpSubscription } from './catch-up-subscription';
 import { notifyChange } from './change-notifier';
@@ -65,6 +65,7 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly options: Required<Omit<SqliteEventStoreOptions, 'cwd'>>;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
 
   /** `path` is a file path (relative to `options.cwd`) or ':memory:'. The parent folder is created. */
@@ -96,11 +97,9 @@ export class SqliteEventStore implements EventStore {
     const identified = identify(events, randomUUID);
     const rows = identified.map((event) => ({ event, data: toJson(event.data, 'data'), metadata: toJson(event.metadata ?? {}, 'metadata') }));
 
-    const head = this.db.prepare('SELECT MAX(revision) AS head FROM events WHERE stream = ?').safeIntegers(true);
-    const byId = this.db.prepare('SELECT revision, position FROM events WHERE stream = ? AND id = ?').safeIntegers(true);
-    const insert = this.db
-      .prepare('INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .safeIntegers(true);
+    const head = this.statement('SELECT MAX(revision) AS head FROM events WHERE stream = ?');
+    const byId = this.statement('SELECT revision, position FROM events WHERE stream = ? AND id = ?');
+    const insert = this.statement('INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
 
     const readHead = (): StreamHead => {
       const row = head.get(stream) as { head: bigint | null };
@@ -150,10 +149,7 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(stream: string, fromRevision: bigint = 0n): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const rows = this.db
-      .prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision')
-      .safeIntegers(true)
-      .all(stream, fromRevision) as EventRow[];
+    const rows = this.statement('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision').all(stream, fromRevision) as EventRow[];
     return rows.map(toRecorded);
   }
 
@@ -194,7 +190,7 @@ export class SqliteEventStore implements EventStore {
   async ping(): Promise<void> {
     try {
       this.assertOpen();
-      this.db.prepare('SELECT 1').get();
+      this.statement('SELECT 1').get();
     } catch (error) {
       throw new EventStoreUnavailableError(this.description, error);
     }
@@ -221,11 +217,18 @@ export class SqliteEventStore implements EventStore {
       params.push(...filter.eventTypes);
     }
     params.push(BigInt(limit));
-    const rows = this.db
-      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`)
-      .safeIntegers(true)
-      .all(...params) as EventRow[];
+    const rows = this.statement(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(...params) as EventRow[];
     return rows.map(toRecorded);
+  }
+
+  /** Prepared once per distinct SQL (filters vary only in how many placeholders they need); integers as bigint. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql).safeIntegers(true);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
   }
 
   private translateWriteError(error: unknown, stream: string, expected: ExpectedRevision, readHead: () => StreamHead): unknown {
@@ -262,10 +265,6 @@ function toJson(value: unknown, what: string): string {
   const text = JSON.stringify(value);
   if (typeof text !== 'string') throw new TypeError(`event ${what} is not JSON-serializable`);
   return text;
-}
-
-function assertStreamName(stream: string): void {
-  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream name must be a non-empty string');
 }
 
 /** Relative to cwd when the file is inside it (the usual "data/ml-connector.db"), else absolute. */
