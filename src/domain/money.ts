@@ -29,7 +29,6 @@ export interface MalformedAmount {
 const MAX_AMOUNT_CENTS = 1e13;
 /** A JSON number within this many dollars of a cent is that cent plus binary noise. */
 const FLOAT_NOISE = new BigNumber('1e-6');
-const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 const Decimal = BigNumber.clone({ EXPONENTIAL_AT: 1e9, ROUNDING_MODE: BigNumber.ROUND_HALF_UP });
 
@@ -87,20 +86,35 @@ export function isExactCents(cents: Cents): boolean {
   return Number.isSafeInteger(cents);
 }
 
+/** Plain decimal text → cents, without allocating (the hot path): `-?\d+(\.\d+)?`, sub-cent digits only zeros. */
 function exactCents(text: string): Cents {
-  const m = PLAIN_DECIMAL.exec(text);
-  if (m === null) return NaN;
-  const [, sign, whole, fraction = ''] = m;
-  if (whole.length > 12) return NaN;
-  let frac = 0;
-  if (fraction.length === 1) frac = (fraction.charCodeAt(0) - 48) * 10;
-  else if (fraction.length >= 2) {
-    frac = (fraction.charCodeAt(0) - 48) * 10 + (fraction.charCodeAt(1) - 48);
-    for (let i = 2; i < fraction.length; i++) if (fraction.charCodeAt(i) !== 48) return NaN;
+  const n = text.length;
+  if (n === 0 || n > 64) return NaN;
+  let i = 0;
+  const negative = text.charCodeAt(0) === 45; // '-'
+  if (negative) i = 1;
+  const start = i;
+  let whole = 0;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    whole = whole * 10 + d;
+    if (whole > MAX_AMOUNT_CENTS / 100) return NaN;
   }
-  const cents = Number(whole) * 100 + frac;
-  if (cents > MAX_AMOUNT_CENTS) return NaN;
-  return sign === '-' && cents !== 0 ? -cents : cents;
+  if (i === start) return NaN;
+  let frac = 0;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 46 || i === n - 1) return NaN; // '.' followed by at least one digit
+    for (let k = 0, j = i + 1; j < n; j++, k++) {
+      const d = text.charCodeAt(j) - 48;
+      if (d < 0 || d > 9) return NaN;
+      if (k === 0) frac = d * 10;
+      else if (k === 1) frac += d;
+      else if (d !== 0) return NaN;
+    }
+  }
+  const cents = whole * 100 + frac;
+  return negative && cents !== 0 ? -cents : cents;
 }
 
 /**

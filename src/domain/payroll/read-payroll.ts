@@ -23,6 +23,10 @@ const MAX_UUID_LENGTH = 100;
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** `base.list[j].field`, any part may be empty. Built only when something is wrong. */
+const at = (base: string, list: string, j: number, field: string): string =>
+  [base, list === '' ? '' : `${list}[${j}]`, field].filter((part) => part !== '').join('.');
+
 class Reader {
   readonly errors: PayrollReadError[] = [];
 
@@ -30,15 +34,16 @@ class Reader {
     if (this.errors.length < MAX_ERRORS) this.errors.push({ code: 'invalid_payroll', path, message: `${path}: ${message}` });
   }
 
-  amount(value: unknown, path: () => string): Cents {
+  /** Cents at `base.list[j].field` (or `base.field`); the path string is built only on failure. */
+  amount(value: unknown, base: string, list: string, j: number, field: string): Cents {
     const cents = centsOrNaN(value);
-    if (Number.isNaN(cents) && this.errors.length < MAX_ERRORS) this.errors.push(malformedAmount(path(), value));
+    if (Number.isNaN(cents) && this.errors.length < MAX_ERRORS) this.errors.push(malformedAmount(at(base, list, j, field), value));
     return cents;
   }
 
-  name(value: unknown, path: () => string): string {
+  name(value: unknown, base: string, list: string, j: number, field: string): string {
     if (typeof value === 'string' && value.trim().length > 0) return value;
-    this.fail(path(), 'must be a non-empty string');
+    this.fail(at(base, list, j, field), 'must be a non-empty string');
     return '';
   }
 
@@ -70,8 +75,8 @@ export function readPayroll(payroll: GustoPayroll): { ok: true; pay: PayrollPay 
   r.list(p, 'company_taxes', 'payroll').forEach((t, i) => {
     const path = `company_taxes[${i}]`;
     if (!isObj(t)) return r.fail(path, 'must be an object');
-    const name = r.name(t.name, () => `${path}.name`);
-    companyTaxes.push({ kind: 'employerTax', name, cents: r.amount(t.amount, () => `${path}.amount`) });
+    const name = r.name(t.name, '', 'company_taxes', i, 'name');
+    companyTaxes.push({ kind: 'employerTax', name, cents: r.amount(t.amount, '', 'company_taxes', i, 'amount') });
   });
 
   const totals: PayrollPay['totals'] = {};
@@ -79,7 +84,7 @@ export function readPayroll(payroll: GustoPayroll): { ok: true; pay: PayrollPay 
     const source = p.totals;
     for (const key of RECONCILED_TOTALS) {
       const v = source[key];
-      if (v !== undefined && v !== null) totals[key] = r.amount(v, () => `totals.${key}`);
+      if (v !== undefined && v !== null) totals[key] = r.amount(v, 'totals', '', -1, key);
     }
   } else if (p.totals !== undefined && p.totals !== null) r.fail('totals', 'must be an object');
 
@@ -133,7 +138,7 @@ function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count:
     return null;
   }
   if (raw.excluded === true) return null;
-  const employeeUuid = r.name(raw.employee_uuid, () => `${path}.employee_uuid`);
+  const employeeUuid = r.name(raw.employee_uuid, path, '', -1, 'employee_uuid');
   const components: PayComponent[] = [];
   const push = (kind: ComponentKind, name: string, cents: Cents): void => {
     components.push({ kind, name, cents });
@@ -148,8 +153,8 @@ function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count:
         r.fail(`${path}.${key}[${j}]`, 'must be an object');
         continue;
       }
-      const name = r.name(c.name, () => `${path}.${key}[${j}].name`);
-      const cents = r.amount(c.amount, () => `${path}.${key}[${j}].amount`);
+      const name = r.name(c.name, path, key, j, 'name');
+      const cents = r.amount(c.amount, path, key, j, 'amount');
       itemized += cents;
       push(name === CASH_TIPS ? 'cashTips' : 'earning', name, cents);
     }
@@ -161,8 +166,8 @@ function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count:
       r.fail(`${path}.taxes[${j}]`, 'must be an object with a boolean `employer`');
       continue;
     }
-    const name = r.name(t.name, () => `${path}.taxes[${j}].name`);
-    push(t.employer ? 'employerTax' : 'employeeTax', name, r.amount(t.amount, () => `${path}.taxes[${j}].amount`));
+    const name = r.name(t.name, path, 'taxes', j, 'name');
+    push(t.employer ? 'employerTax' : 'employeeTax', name, r.amount(t.amount, path, 'taxes', j, 'amount'));
   }
   const benefits = r.list(raw, 'benefits', path);
   for (let j = 0; j < benefits.length; j++) {
@@ -171,18 +176,18 @@ function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count:
       r.fail(`${path}.benefits[${j}]`, 'must be an object');
       continue;
     }
-    const name = r.name(b.name, () => `${path}.benefits[${j}].name`);
+    const name = r.name(b.name, path, 'benefits', j, 'name');
     const imputed = b.imputed === true ? { imputed: true } : {};
-    const ee = r.amount(b.employee_deduction ?? 0, () => `${path}.benefits[${j}].employee_deduction`);
-    const er = r.amount(b.company_contribution ?? 0, () => `${path}.benefits[${j}].company_contribution`);
+    const ee = r.amount(b.employee_deduction ?? 0, path, 'benefits', j, 'employee_deduction');
+    const er = r.amount(b.company_contribution ?? 0, path, 'benefits', j, 'company_contribution');
     components.push({ kind: 'benefitEmployee', name, cents: ee, ...imputed });
     components.push({ kind: 'benefitCompany', name, cents: er, ...imputed });
   }
   readNamed(r, raw, path, 'deductions', 'name', 'deduction', push);
   readNamed(r, raw, path, 'reimbursements', 'description', 'reimbursement', push);
 
-  const grossPay = readRequiredAmount(r, raw.gross_pay, `${path}.gross_pay`);
-  const netPay = readRequiredAmount(r, raw.net_pay, `${path}.net_pay`);
+  const grossPay = readRequiredAmount(r, raw.gross_pay, path, 'gross_pay');
+  const netPay = readRequiredAmount(r, raw.net_pay, path, 'net_pay');
   push('netPay', NET_PAY, netPay);
   const residual = grossPay - itemized;
   if (residual !== 0 && isExactCents(residual)) {
@@ -209,16 +214,16 @@ function readNamed(
       r.fail(`${path}.${key}[${j}]`, 'must be an object');
       continue;
     }
-    push(kind, r.name(d[nameKey], () => `${path}.${key}[${j}].${nameKey}`), r.amount(d.amount, () => `${path}.${key}[${j}].amount`));
+    push(kind, r.name(d[nameKey], path, key, j, nameKey), r.amount(d.amount, path, key, j, 'amount'));
   }
 }
 
-function readRequiredAmount(r: Reader, value: unknown, path: string): Cents {
+function readRequiredAmount(r: Reader, value: unknown, base: string, field: string): Cents {
   if (value === null || value === undefined) {
-    r.fail(path, 'is missing: a processed payroll states it for every employee not excluded');
+    r.fail(`${base}.${field}`, 'is missing: a processed payroll states it for every employee not excluded');
     return 0;
   }
-  return r.amount(value, () => path);
+  return r.amount(value, base, '', -1, field);
 }
 
 function department(v: unknown): string | null {
@@ -226,7 +231,10 @@ function department(v: unknown): string | null {
 }
 
 function displayName(raw: Obj, uuid: string): string {
-  const first = typeof raw.preferred_first_name === 'string' && raw.preferred_first_name ? raw.preferred_first_name : raw.first_name;
-  const parts = [first, raw.last_name].filter((s): s is string => typeof s === 'string' && s.length > 0);
-  return parts.length > 0 ? parts.join(' ') : uuid;
+  const preferred = raw.preferred_first_name;
+  const first = typeof preferred === 'string' && preferred !== '' ? preferred : raw.first_name;
+  const last = raw.last_name;
+  const f = typeof first === 'string' ? first : '';
+  const l = typeof last === 'string' ? last : '';
+  return f === '' ? (l === '' ? uuid : l) : l === '' ? f : `${f} ${l}`;
 }
