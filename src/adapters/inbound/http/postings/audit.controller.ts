@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AuditEvents, type AuditEvent } from '../../../../application/payroll-posting/projections/audit-query';
+import { ReadModelRegistry } from '../../../../application/payroll-posting/projections/read-model-registry';
+import type { RebuildReport } from '../../../../application/payroll-posting/projections/postings-projection';
+import { AdminAuthGuard } from '../admin-auth.guard';
+import { ApiError } from '../api-error';
+
+const isoOrUndefined = (name: string, raw: string | undefined): string | undefined => {
+  if (raw === undefined) return undefined;
+  if (Number.isNaN(Date.parse(raw))) throw new ApiError(400, 'validation_failed', `${name} must be an ISO 8601 time`, [`${name}: must be an ISO 8601 date-time`]);
+  return raw;
+};
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@UseGuards(AdminAuthGuard)
+@Controller('api')
+export class AuditController {
+  constructor(
+    @Inject(AuditEvents) private readonly audit: AuditEvents,
+    @Inject(ReadModelRegistry) private readonly readModels: ReadModelRegistry,
+  ) {}
+
+  @Get('audit/events')
+  @ApiOperation({ summary: 'The event history of every stream, paged by global position (`after` = the previous `next`)' })
+  @ApiQuery({ name: 'connectionId', required: false })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'after', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  async events(
+    @Query('connectionId') connectionId?: string,
+    @Query('type') type?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('after') after?: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: AuditEvent[]; next: string | null }> {
+    if (after !== undefined && !/^\d+$/.test(after)) throw new ApiError(400, 'validation_failed', 'after must be a position (a whole number)', ['after: must be a whole number']);
+    if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1)) throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', ['limit: must be a positive integer']);
+    return this.audit.page({
+      connectionId,
+      type,
+      from: isoOrUndefined('from', from),
+      to: isoOrUndefined('to', to),
+      after,
+      limit: limit === undefined ? undefined : Number(limit),
+    });
+  }
+
+  @Post('projections/rebuild')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rebuild every read model from the event log; answers each model\'s row count and digest' })
+  async rebuild(): Promise<{ readModels: RebuildReport[] }> {
+    return { readModels: await this.readModels.rebuildAll() };
+  }
+}

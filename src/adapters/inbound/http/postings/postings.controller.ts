@@ -1,0 +1,87 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { parsePostingId, postingStream } from '../../../../domain/payroll-posting/events';
+import { ReplayPostingCommand } from '../../../../application/payroll-posting/commands';
+import type { PostingCommandResult } from '../../../../application/payroll-posting/command-handlers';
+import { AuditEvents, type AuditEvent } from '../../../../application/payroll-posting/projections/audit-query';
+import { PostingsProjection } from '../../../../application/payroll-posting/projections/postings-projection';
+import type { PostingView } from '../../../../application/payroll-posting/projections/posting-view';
+import { AdminAuthGuard } from '../admin-auth.guard';
+import { ApiError } from '../api-error';
+import { postingApiError } from './posting-errors';
+
+const STATUSES = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
+
+const pageLimit = (raw: string | undefined): number | undefined => {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', ['limit: must be a positive integer']);
+  return Number(raw);
+};
+
+/**
+ * Postings. The id is `<connectionId>:<payrollUuid>` (send it URL-encoded; ':' is also accepted raw).
+ * Reads come from the postings read model, except the audit trail, which is read from the log itself.
+ */
+@ApiTags('postings')
+@ApiBearerAuth()
+@UseGuards(AdminAuthGuard)
+@Controller('api/postings')
+export class PostingsController {
+  constructor(
+    @Inject(PostingsProjection) private readonly postings: PostingsProjection,
+    @Inject(AuditEvents) private readonly audit: AuditEvents,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Postings, newest first, paged ({ items, next })' })
+  @ApiQuery({ name: 'connectionId', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
+  @ApiQuery({ name: 'payrollUuid', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: 'the `next` of the previous page' })
+  async list(
+    @Query('connectionId') connectionId?: string,
+    @Query('status') status?: string,
+    @Query('payrollUuid') payrollUuid?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<{ items: PostingView[]; next: string | null }> {
+    if (status !== undefined && !STATUSES.includes(status)) {
+      throw new ApiError(400, 'validation_failed', `status must be one of ${STATUSES.join(', ')}`, [`status: must be one of ${STATUSES.join(', ')}`]);
+    }
+    await this.postings.whenLive();
+    return this.postings.list({ connectionId, status, payrollUuid, cursor, limit: pageLimit(limit) });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One posting: status, journal, Acumatica batch, attempts, last error, reversal' })
+  async get(@Param('id') id: string): Promise<PostingView> {
+    await this.postings.whenLive();
+    const view = this.postings.get(id);
+    if (!view) throw postingApiError('posting_not_found');
+    return view;
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "The posting's audit trail: every event in order, with type, time, data and metadata" })
+  async events(@Param('id') id: string): Promise<{ items: AuditEvent[]; next: null }> {
+    const parsed = parsePostingId(id);
+    if (!parsed) throw postingApiError('posting_not_found');
+    const items = await this.audit.ofStream(postingStream(parsed.connectionId, parsed.payrollUuid));
+    if (items.length === 0) throw postingApiError('posting_not_found');
+    return { items, next: null };
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Re-run the posting after a fix (still exactly once: an existing journal is found, not duplicated)' })
+  async replay(@Param('id') id: string): Promise<{ id: string; status: string }> {
+    const parsed = parsePostingId(id);
+    if (!parsed) throw postingApiError('posting_not_found');
+    const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, 'operator'));
+    if (!result.ok) throw postingApiError(result.error);
+    return { id: result.postingId, status: result.status };
+  }
+}

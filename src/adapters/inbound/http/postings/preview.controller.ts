@@ -1,0 +1,55 @@
+import { Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Journal } from '../../../../domain/journal/journal';
+import { PostingPreview } from '../../../../application/payroll-posting/preview';
+import { AdminAuthGuard } from '../admin-auth.guard';
+import { ApiError } from '../api-error';
+import { blockStatus, outboundApiError } from './posting-errors';
+
+export interface PreviewBody {
+  connectionId: string;
+  payrollUuid: string;
+  mappingVersion: number;
+  header: Journal['header'];
+  tag: string;
+  lines: Journal['lines'];
+  totals: Journal['totals'];
+  warnings: string[];
+}
+
+@ApiTags('postings')
+@ApiBearerAuth()
+@UseGuards(AdminAuthGuard)
+@Controller('api/connections')
+export class PreviewController {
+  constructor(@Inject(PostingPreview) private readonly previews: PostingPreview) {}
+
+  @Post(':id/payrolls/:payrollUuid/preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The journal this payroll would become with the current mapping, without posting; 422 naming every blocking reason' })
+  async preview(@Param('id') connectionId: string, @Param('payrollUuid') payrollUuid: string): Promise<PreviewBody> {
+    let result;
+    try {
+      result = await this.previews.preview(connectionId, payrollUuid);
+    } catch (error) {
+      throw outboundApiError(error);
+    }
+    if (!result.ok) {
+      if (result.error === 'connection_not_found') throw new ApiError(404, 'connection_not_found', `no connection ${connectionId}`);
+      // The most serious reason sets the status; every reason is listed.
+      const status = Math.min(...result.reasons.map((r) => blockStatus(r.code)));
+      throw new ApiError(status, result.reasons[0]!.code, result.reasons.map((r) => r.message).join(' '), result.reasons);
+    }
+    const { journal } = result;
+    return {
+      connectionId,
+      payrollUuid,
+      mappingVersion: result.mappingVersion,
+      tag: journal.tag,
+      header: journal.header,
+      lines: journal.lines,
+      totals: journal.totals,
+      warnings: journal.warnings,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { POSTING_COMMAND_HANDLERS } from '../application/payroll-posting/command-handlers';
+import { PostingMetrics } from '../application/payroll-posting/posting-metrics';
+import { POSTING_OBSERVER, PostingSaga } from '../application/payroll-posting/posting-saga';
+import { PostingScheduler, SCHEDULER_SETTINGS, type SchedulerSettings } from '../application/payroll-posting/posting-scheduler';
+import { PostingPreview } from '../application/payroll-posting/preview';
+import { AuditEvents } from '../application/payroll-posting/projections/audit-query';
+import { PostingsProjection } from '../application/payroll-posting/projections/postings-projection';
+import { ReadModelRegistry } from '../application/payroll-posting/projections/read-model-registry';
+import { RETRY_SETTINGS, type RetrySettings } from '../application/payroll-posting/retry-policy';
+import { AuditController } from '../adapters/inbound/http/postings/audit.controller';
+import { PostingsController } from '../adapters/inbound/http/postings/postings.controller';
+import { PreviewController } from '../adapters/inbound/http/postings/preview.controller';
+
+/**
+ * The posting pipeline: PayrollPosting decider + saga (commands through the CommandBus), its retry
+ * scheduler, the postings read model, the audit endpoints and the preview. GUSTO, ACUMATICA and
+ * CONNECTIONS come from the (global) connections module; METRICS from the (global) metrics module.
+ * Global so other capabilities can register their read models with ReadModelRegistry.
+ */
+@Global()
+@Module({
+  controllers: [PostingsController, PreviewController, AuditController],
+  providers: [
+    { provide: RETRY_SETTINGS, inject: [APP_CONFIG], useFactory: (config: AppConfig): RetrySettings => config.retry },
+    {
+      provide: SCHEDULER_SETTINGS,
+      inject: [APP_CONFIG],
+      // Sweeps follow the retry base so quick-retry test configurations are also quick to resume.
+      useFactory: (config: AppConfig): SchedulerSettings => ({ sweepMs: Math.min(1000, Math.max(25, config.retry.baseMs)), stalledAfterMs: 120_000 }),
+    },
+    PostingMetrics,
+    { provide: POSTING_OBSERVER, useExisting: PostingMetrics },
+    PostingSaga,
+    PostingsProjection,
+    PostingScheduler,
+    AuditEvents,
+    PostingPreview,
+    ReadModelRegistry,
+    ...POSTING_COMMAND_HANDLERS,
+  ],
+  exports: [ReadModelRegistry, PostingsProjection],
+})
+export class PayrollPostingModule implements OnModuleInit {
+  constructor(
+    @Inject(ReadModelRegistry) private readonly registry: ReadModelRegistry,
+    @Inject(PostingsProjection) private readonly postings: PostingsProjection,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({ name: 'postings', rebuild: () => this.postings.rebuild() });
+  }
+}
