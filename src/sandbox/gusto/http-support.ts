@@ -49,12 +49,12 @@ export const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
-/** JSON or application/x-www-form-urlencoded body → flat object; null when it cannot be parsed. */
-export const parseBody = (ctx: Ctx): Record<string, unknown> | null => {
+/** JSON (always, when jsonOnly) or application/x-www-form-urlencoded body → flat object; null when it cannot be parsed. */
+export const parseBody = (ctx: Ctx, jsonOnly = false): Record<string, unknown> | null => {
   const text = ctx.rawBody.trim();
   if (text === '') return {};
   const type = ctx.req.headers['content-type'] ?? '';
-  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  if (!jsonOnly && type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   try {
     const parsed: unknown = JSON.parse(text);
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;

@@ -14,7 +14,7 @@ export interface Controls {
 export const routeScenario = async (ctx: Ctx, controls: Controls): Promise<void> => {
   const { scenario, clock } = controls;
   const { world, method } = ctx;
-  const body = parseBody(ctx);
+  const body = parseBody(ctx, true); // JSON whatever the content-type (curl -d sends form)
   if (body === null) return send(ctx, 400, { error: 'bad_request', message: 'body must be a JSON object' });
   const parts = ctx.path.split('/').filter((p) => p !== '').slice(1); // drop "sandbox"
   const [a, b, c] = parts;
