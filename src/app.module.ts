@@ -5,6 +5,11 @@ import type { AppConfig } from './config/app-config';
 import type { JsonLogger } from './adapters/logging/json-logger';
 import { CoreModule, type CoreOverrides } from './core.module';
 import { HealthController } from './adapters/inbound/http/health/health.controller';
+import { ConnectionsModule } from './modules/connections.module';
+import { MetricsModule } from './modules/metrics.module';
+import { SchedulerModule } from './modules/scheduler.module';
+import { WebhooksModule } from './modules/webhooks.module';
+import { PayrollPostingModule } from './modules/payroll-posting.module';
 
 /** The composition root: shared infrastructure plus one module per capability (src/modules). */
 @Module({})
@@ -17,6 +22,11 @@ export class AppModule {
         CqrsModule.forRoot(),
         ScheduleModule.forRoot(),
         // capability modules (src/modules/*.module.ts)
+        ConnectionsModule,
+        MetricsModule,
+        WebhooksModule,
+        SchedulerModule,
+        PayrollPostingModule,
       ],
       controllers: [HealthController],
     };

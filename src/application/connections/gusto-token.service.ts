@@ -23,6 +23,8 @@ export interface GustoTokenOptions {
   pollMs?: number;
   /** Give up waiting for another worker's refresh after this long. */
   maxWaitMs?: number;
+  /** Called with every token opened or received, so the logger can scrub it (defence in depth). */
+  onSecret?: (value: string) => void;
 }
 
 /** Told when Gusto rejected the refresh token, so the connection shows needs_reauthorization. */
@@ -85,8 +87,11 @@ export class GustoTokenService implements GustoTokenSource {
       const now = this.clock.now();
       const plan = planToken(state, now, this.refreshAheadMs, rejectedGeneration);
       switch (plan.action) {
-        case 'use':
-          return { accessToken: this.vault.open(plan.tokens.accessToken, gustoTokenAad(companyUuid, 'access')), generation: plan.tokens.generation };
+        case 'use': {
+          const accessToken = this.vault.open(plan.tokens.accessToken, gustoTokenAad(companyUuid, 'access'));
+          this.options.onSecret?.(accessToken);
+          return { accessToken, generation: plan.tokens.generation };
+        }
         case 'fail':
           throw plan.reason === 'not_connected'
             ? new GustoApiError('not_connected', `Gusto company ${companyUuid} has no authorization; authorize the connection first`)
@@ -133,6 +138,8 @@ export class GustoTokenService implements GustoTokenSource {
       await this.store.append(stream, [{ ...released, metadata: stamp() }], leaseRevision).catch(ignoreConflict);
       throw new GustoApiError('unavailable', `refreshing the Gusto token failed: ${(error as Error).message}`);
     }
+    this.options.onSecret?.(fresh.accessToken);
+    this.options.onSecret?.(fresh.refreshToken);
     const now = this.clock.now();
     const event: GustoCredentialsEvent = {
       type: 'TokensRotated',

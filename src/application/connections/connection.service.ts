@@ -1,0 +1,117 @@
+import { acceptMapping, create, loseGustoAuthorization } from '../../domain/connection/decide';
+import type { ConnectionState } from '../../domain/connection/state';
+import { mappingReferences, parseMapping } from '../../domain/mapping';
+import { AcumaticaApiError } from '../ports/acumatica.port';
+import type { Clock } from '../ports/clock.port';
+import type { Vault } from '../ports/vault.port';
+import type { ConnectionRepository } from './connection-repository';
+import type { ConnectionsReadModel } from './connections-read-model';
+import type { GlCatalog } from './gl-catalog';
+import type { AcumaticaConnectionSettings } from './ports';
+import { failure, success, type Outcome } from './results';
+import { sealAcumaticaAuth } from './sealed-settings';
+
+export interface NewConnection {
+  name: string;
+  acumatica: Omit<AcumaticaConnectionSettings, 'connectionId' | 'endpointName'> & { endpointName?: string };
+  mapping?: unknown;
+}
+
+/** What GET /api/connections shows: everything but secrets (they are not even in this shape). */
+export interface ConnectionView {
+  id: string;
+  name: string;
+  gusto: { companyUuid?: string; status: ConnectionState['gusto']['status'] };
+  acumatica: { baseUrl: string; tenant: string; branch?: string; endpointName: string; endpointVersion: string; auth: { kind: 'oauth2' | 'cookie'; clientId?: string; username: string } };
+  mapping?: { version: number; acceptedAt: string; document: unknown };
+  createdAt: string;
+}
+
+export const operator = (at: Date) => ({ actor: 'operator', at: at.toISOString() });
+
+/** Creating connections, reading them back, accepting mappings, recording a lost Gusto grant. */
+export class ConnectionService {
+  constructor(
+    private readonly repository: ConnectionRepository,
+    private readonly readModel: ConnectionsReadModel,
+    private readonly vault: Vault,
+    private readonly catalog: GlCatalog,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+  ) {}
+
+  async create(input: NewConnection): Promise<Outcome<ConnectionView>> {
+    // A mapping given at creation is checked for shape only: the connection must be storable while
+    // Acumatica is unreachable (spec). PUT …/mapping checks it against the chart of accounts.
+    if (input.mapping !== undefined) {
+      const parsed = parseMapping(input.mapping);
+      if (!parsed.ok) return failure('invalid_mapping', 'the mapping document is invalid', parsed.errors.map((e) => `mapping.${e}`));
+    }
+    const id = this.newId();
+    const at = this.clock.now();
+    const { auth, endpointName, ...rest } = input.acumatica;
+    const acumatica = { ...rest, endpointName: endpointName ?? 'Default', auth: sealAcumaticaAuth(this.vault, id, auth) };
+    const created = await this.repository.execute(id, (s) => create(s, { connectionId: id, name: input.name, acumatica }, at), operator(at));
+    if (!created.ok) return created;
+    if (input.mapping !== undefined) {
+      const accepted = await this.repository.execute(id, (s) => acceptMapping(s, input.mapping, at), operator(at));
+      if (!accepted.ok) return accepted;
+      return success(toView(accepted.state as ConnectionState));
+    }
+    return success(toView(created.state as ConnectionState));
+  }
+
+  async get(id: string): Promise<Outcome<ConnectionView>> {
+    const state = await this.readModel.getState(id);
+    return state ? success(toView(state)) : failure('connection_not_found', `no connection ${id}`);
+  }
+
+  async list(): Promise<ConnectionView[]> {
+    return (await this.readModel.listStates()).map(toView);
+  }
+
+  /** 400 for a malformed document, 422 listing every missing/inactive account, else stored with the next version. */
+  async putMapping(id: string, document: unknown): Promise<Outcome<{ version: number; acceptedAt: string }>> {
+    if (!(await this.readModel.getState(id))) return failure('connection_not_found', `no connection ${id}`);
+    const parsed = parseMapping(document);
+    if (!parsed.ok) return failure('invalid_mapping', 'the mapping document is invalid', parsed.errors);
+    let problems: string[];
+    try {
+      problems = await this.catalog.problems(id, mappingReferences(parsed.mapping));
+    } catch (error) {
+      const message = error instanceof AcumaticaApiError ? error.message : String(error);
+      return failure('acumatica_unavailable', `could not read the chart of accounts from Acumatica: ${message}`);
+    }
+    if (problems.length) return failure('mapping_accounts_invalid', `${problems.length} account reference(s) are not usable in Acumatica`, problems);
+    const at = this.clock.now();
+    const accepted = await this.repository.execute(id, (s) => acceptMapping(s, document, at), operator(at));
+    if (!accepted.ok) return accepted;
+    const mapping = (accepted.state as ConnectionState).mapping!;
+    return success({ version: mapping.version, acceptedAt: mapping.acceptedAt });
+  }
+
+  /** Gusto said invalid_grant: the connection shows needs_reauthorization until someone authorizes again. */
+  async markAuthorizationLost(connectionId: string, companyUuid: string, detail: string): Promise<void> {
+    const at = this.clock.now();
+    await this.repository.execute(connectionId, (s) => loseGustoAuthorization(s, companyUuid, detail, at), { actor: 'system', at: at.toISOString() });
+  }
+}
+
+export function toView(c: ConnectionState): ConnectionView {
+  const { auth } = c.acumatica;
+  return {
+    id: c.id,
+    name: c.name,
+    gusto: { ...(c.gusto.companyUuid ? { companyUuid: c.gusto.companyUuid } : {}), status: c.gusto.status },
+    acumatica: {
+      baseUrl: c.acumatica.baseUrl,
+      tenant: c.acumatica.tenant,
+      ...(c.acumatica.branch ? { branch: c.acumatica.branch } : {}),
+      endpointName: c.acumatica.endpointName,
+      endpointVersion: c.acumatica.endpointVersion,
+      auth: auth.kind === 'oauth2' ? { kind: 'oauth2', clientId: auth.clientId, username: auth.username } : { kind: 'cookie', username: auth.username },
+    },
+    ...(c.mapping ? { mapping: { version: c.mapping.version, acceptedAt: c.mapping.acceptedAt, document: c.mapping.document } } : {}),
+    createdAt: c.createdAt,
+  };
+}

@@ -1,0 +1,40 @@
+import type { ConnectionsReadModel } from './connections-read-model';
+import type { AcumaticaPingResult, AcumaticaProbe, GustoOAuth, GustoTokenSource } from './ports';
+import { failure, success, type Outcome } from './results';
+
+export interface PingResult {
+  gusto: { ok: boolean; companyUuid: string | null; companyName?: string; error?: string };
+  acumatica: AcumaticaPingResult;
+}
+
+/** POST /api/connections/:id/ping: can we talk to both sides right now, and if not, why (in words). */
+export class PingService {
+  constructor(
+    private readonly readModel: ConnectionsReadModel,
+    private readonly tokens: GustoTokenSource,
+    private readonly oauth: GustoOAuth,
+    private readonly acumatica: AcumaticaProbe,
+  ) {}
+
+  async ping(connectionId: string): Promise<Outcome<PingResult>> {
+    const connection = await this.readModel.getState(connectionId);
+    if (!connection) return failure('connection_not_found', `no connection ${connectionId}`);
+    const [gusto, acumatica] = await Promise.all([this.pingGusto(connection.gusto), this.acumatica.probe(connectionId)]);
+    return success({ gusto, acumatica });
+  }
+
+  private async pingGusto(gusto: { status: string; companyUuid?: string }): Promise<PingResult['gusto']> {
+    const companyUuid = gusto.companyUuid ?? null;
+    if (gusto.status === 'needs_reauthorization') {
+      return { ok: false, companyUuid, error: 'needs_reauthorization: Gusto rejected the stored grant; authorize the connection again (GET /api/connections/:id/gusto/authorize)' };
+    }
+    if (!gusto.companyUuid) return { ok: false, companyUuid, error: 'not_connected: authorize the connection with Gusto first (GET /api/connections/:id/gusto/authorize)' };
+    try {
+      const token = await this.tokens.accessToken(gusto.companyUuid);
+      const companyName = await this.oauth.companyName(token.accessToken, gusto.companyUuid);
+      return { ok: true, companyUuid, ...(companyName ? { companyName } : {}) };
+    } catch (error) {
+      return { ok: false, companyUuid, error: (error as Error).message };
+    }
+  }
+}

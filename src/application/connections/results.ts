@@ -1,0 +1,20 @@
+import type { ConnectionError } from '../../domain/connection/decide';
+
+/** Every way a connections use case can refuse. The HTTP adapter maps each to a status exhaustively. */
+export type ConnectionFailure =
+  | ConnectionError
+  | 'invalid_mapping' // the document is malformed (400)
+  | 'mapping_accounts_invalid' // names accounts/subaccounts Acumatica lacks or has inactive (422)
+  | 'acumatica_unavailable' // the chart of accounts could not be read (502/503)
+  | 'gusto_authorization_failed' // code exchange or token_info refused (400/502)
+  | 'gusto_not_configured'; // GUSTO_CLIENT_ID / SECRET missing (503)
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ConnectionFailure; message: string; details?: string[] };
+
+export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const failure = <T = never>(error: ConnectionFailure, message: string, details?: string[]): Outcome<T> => ({
+  ok: false,
+  error,
+  message,
+  ...(details ? { details } : {}),
+});

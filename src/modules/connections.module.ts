@@ -1,0 +1,151 @@
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import type { AxiosInstance } from 'axios';
+import axios from 'axios';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CLOCK, type Clock } from '../application/ports/clock.port';
+import { EVENT_STORE, EventStoreUnavailableError, type EventStore } from '../application/ports/event-store.port';
+import { CONNECTIONS } from '../application/ports/connections.port';
+import { GUSTO } from '../application/ports/gusto.port';
+import { ACUMATICA } from '../application/ports/acumatica.port';
+import { VAULT, type Vault } from '../application/ports/vault.port';
+import { ACUMATICA_PROBE, ACUMATICA_SETTINGS, GUSTO_OAUTH, GUSTO_TOKENS } from '../application/connections/ports';
+import { ConnectionRepository } from '../application/connections/connection-repository';
+import { ConnectionsReadModel } from '../application/connections/connections-read-model';
+import { ConnectionService } from '../application/connections/connection.service';
+import { GustoAuthorizationService } from '../application/connections/gusto-authorization.service';
+import { GustoTokenService } from '../application/connections/gusto-token.service';
+import { PingService } from '../application/connections/ping.service';
+import { GlCatalog } from '../application/connections/gl-catalog';
+import { AcumaticaSettingsReader } from '../application/connections/acumatica-settings.reader';
+import { verifyVaultKey } from '../application/connections/vault-check';
+import { AesGcmVault } from '../adapters/outbound/vault/aes-gcm-vault';
+import { createGustoAxios, type GustoHttpOptions } from '../adapters/outbound/gusto/gusto-http';
+import { GustoOAuthClient } from '../adapters/outbound/gusto/gusto-oauth.client';
+import { GustoApiClient } from '../adapters/outbound/gusto/gusto-api.client';
+import { AcumaticaApiClient } from '../adapters/outbound/acumatica/acumatica-api.client';
+import { AcumaticaHttp } from '../adapters/outbound/acumatica/acumatica-http';
+import { TenantLimiter } from '../adapters/outbound/acumatica/concurrency';
+import { LOGGER, type JsonLogger } from '../adapters/logging/json-logger';
+import { ConnectionsController } from '../adapters/inbound/http/connections/connections.controller';
+import { GustoOAuthCallbackController } from '../adapters/inbound/http/connections/gusto-oauth-callback.controller';
+
+const GUSTO_HTTP = Symbol('GUSTO_HTTP');
+const GUSTO_HTTP_OPTIONS = Symbol('GUSTO_HTTP_OPTIONS');
+
+/** Per-tenant cap on concurrent Acumatica requests (reference §6: stay at or below the licensed cores). */
+export const ACUMATICA_CONCURRENCY_PER_TENANT = 2;
+
+const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
+  baseUrl: config.gusto.apiBaseUrl,
+  apiVersion: config.gusto.apiVersion,
+  maxAttempts: 5,
+  backoffBaseMs: Math.min(config.retry.baseMs, 1000),
+  maxRetryAfterMs: 30_000,
+});
+
+/**
+ * The connections capability: connections and their Gusto/Acumatica credentials, the two API clients
+ * and the admin/OAuth endpoints. Global, because the posting pipeline, the employee mirror and the
+ * webhook ingress all inject CONNECTIONS, GUSTO and ACUMATICA.
+ */
+@Global()
+@Module({
+  controllers: [ConnectionsController, GustoOAuthCallbackController],
+  providers: [
+    {
+      provide: VAULT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new AesGcmVault({ id: config.encryptionKeyId, key: config.encryptionKey }, config.previousEncryptionKeys),
+    },
+    { provide: ConnectionRepository, inject: [EVENT_STORE], useFactory: (store: EventStore) => new ConnectionRepository(store) },
+    { provide: ConnectionsReadModel, inject: [EVENT_STORE], useFactory: (store: EventStore) => new ConnectionsReadModel(store) },
+    { provide: CONNECTIONS, useExisting: ConnectionsReadModel },
+    { provide: GUSTO_HTTP_OPTIONS, inject: [APP_CONFIG], useFactory: gustoHttpOptions },
+    { provide: GUSTO_HTTP, inject: [GUSTO_HTTP_OPTIONS], useFactory: (options: GustoHttpOptions) => createGustoAxios(options) },
+    {
+      provide: GUSTO_OAUTH,
+      inject: [GUSTO_HTTP, APP_CONFIG, GUSTO_HTTP_OPTIONS],
+      useFactory: (http: AxiosInstance, config: AppConfig, options: GustoHttpOptions) => new GustoOAuthClient(http, config.gusto, options),
+    },
+    {
+      provide: ACUMATICA_SETTINGS,
+      inject: [ConnectionsReadModel, VAULT, LOGGER],
+      useFactory: (readModel: ConnectionsReadModel, vault: Vault, logger: JsonLogger) => new AcumaticaSettingsReader(readModel, vault, (s) => logger.registerSecret(s)),
+    },
+    {
+      provide: AcumaticaApiClient,
+      inject: [ACUMATICA_SETTINGS, APP_CONFIG],
+      useFactory: (settings: AcumaticaSettingsReader, config: AppConfig) => {
+        const http = axios.create({ timeout: 600_000, validateStatus: () => true }); // Acumatica queues requests up to 10 min
+        const retry = { maxAttempts: 6, backoffBaseMs: Math.min(config.retry.baseMs, 1000), backoffCapMs: Math.min(config.retry.capMs, 60_000) };
+        return new AcumaticaApiClient(http, new AcumaticaHttp(http, new TenantLimiter(ACUMATICA_CONCURRENCY_PER_TENANT), retry), settings, {
+          releasePollMs: Math.min(config.retry.baseMs, 1000),
+          releaseTimeoutMs: 10 * 60_000,
+        });
+      },
+    },
+    { provide: ACUMATICA, useExisting: AcumaticaApiClient },
+    { provide: ACUMATICA_PROBE, useExisting: AcumaticaApiClient },
+    { provide: GlCatalog, inject: [ACUMATICA], useFactory: (api: AcumaticaApiClient) => new GlCatalog(api) },
+    {
+      provide: ConnectionService,
+      inject: [ConnectionRepository, ConnectionsReadModel, VAULT, GlCatalog, CLOCK],
+      useFactory: (repo: ConnectionRepository, readModel: ConnectionsReadModel, vault: Vault, catalog: GlCatalog, clock: Clock) =>
+        new ConnectionService(repo, readModel, vault, catalog, clock, randomUUID),
+    },
+    {
+      provide: GustoTokenService,
+      inject: [EVENT_STORE, VAULT, GUSTO_OAUTH, CLOCK, ConnectionService, LOGGER],
+      useFactory: (store: EventStore, vault: Vault, oauth: GustoOAuthClient, clock: Clock, connections: ConnectionService, logger: JsonLogger) =>
+        new GustoTokenService(store, vault, oauth, clock, (connectionId, company, detail) => connections.markAuthorizationLost(connectionId, company, detail), {
+          holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+          onSecret: (s) => logger.registerSecret(s),
+        }),
+    },
+    { provide: GUSTO_TOKENS, useExisting: GustoTokenService },
+    {
+      provide: GUSTO,
+      inject: [GUSTO_HTTP, CONNECTIONS, GUSTO_TOKENS, GUSTO_HTTP_OPTIONS],
+      useFactory: (http: AxiosInstance, connections: ConnectionsReadModel, tokens: GustoTokenService, options: GustoHttpOptions) =>
+        new GustoApiClient(http, connections, tokens, options),
+    },
+    {
+      provide: GustoAuthorizationService,
+      inject: [ConnectionRepository, EVENT_STORE, VAULT, GUSTO_OAUTH, GustoTokenService, CLOCK],
+      useFactory: (repo: ConnectionRepository, store: EventStore, vault: Vault, oauth: GustoOAuthClient, tokens: GustoTokenService, clock: Clock) =>
+        new GustoAuthorizationService(repo, store, vault, oauth, tokens, clock),
+    },
+    {
+      provide: PingService,
+      inject: [ConnectionsReadModel, GUSTO_TOKENS, GUSTO_OAUTH, ACUMATICA_PROBE],
+      useFactory: (readModel: ConnectionsReadModel, tokens: GustoTokenService, oauth: GustoOAuthClient, probe: AcumaticaApiClient) =>
+        new PingService(readModel, tokens, oauth, probe),
+    },
+  ],
+  exports: [CONNECTIONS, GUSTO, ACUMATICA, VAULT, GUSTO_TOKENS, ConnectionsReadModel],
+})
+export class ConnectionsModule implements OnModuleInit {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(VAULT) private readonly vault: AesGcmVault,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: JsonLogger,
+  ) {}
+
+  /** A wrong MLC_ENCRYPTION_KEY stops the start with a clear message (docs/credentials.md). */
+  async onModuleInit(): Promise<void> {
+    try {
+      const outcome = await verifyVaultKey(this.store, this.vault, this.vault.currentKeyId, this.clock.now());
+      this.logger.write('info', `encryption key ${outcome}`, { keyId: this.vault.currentKeyId }, 'Connections');
+    } catch (error) {
+      // An unreachable KurrentDB must not stop the start (/health reports it); a wrong key must.
+      if (error instanceof EventStoreUnavailableError) {
+        this.logger.write('warn', 'encryption key not verified: event store unreachable', { error: error.message }, 'Connections');
+        return;
+      }
+      throw error;
+    }
+  }
+}
