@@ -157,6 +157,7 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
       if (seg.length < 4 || seg[1] !== 'Default' || !versions.includes(seg[2])) return notFound(ctx);
       ctx.version = seg[2];
       ctx.base = `/entity/Default/${seg[2]}`;
+      journals.sweep();
       const isPoll = seg[3] === 'JournalTransaction' && seg[5] === 'status';
       if (!isPoll && journals.runningInSession(ctx.sessionId)) {
         return sendError(ctx, 500, 'The previous operation has not been completed yet. Wait for it to finish.', 'PX.Api.ContractBased.OperationInProgressException');

@@ -21,7 +21,13 @@ interface ReleaseAction {
   batchId: string;
   pollsLeft: number;
   sessionId?: string;
+  startedAt: number;
+  /** set once the release ran (by a poll or in the background); undefined = success */
+  outcome?: { failure?: string };
 }
+
+/** A release nobody polls still finishes in the background after this much sandbox time. */
+export const RELEASE_BACKGROUND_MS = 30_000;
 
 export class Journals {
   readonly schema = JournalSchema;
@@ -141,26 +147,38 @@ export class Journals {
       return failure ? sendError(ctx, 500, failure) : send(ctx, 204);
     }
     const guid = randomUUID();
-    this.actions.set(guid, { batchId: batch.id, pollsLeft: this.knobs.releasePolls, sessionId: ctx.sessionId });
+    this.actions.set(guid, { batchId: batch.id, pollsLeft: this.knobs.releasePolls, sessionId: ctx.sessionId, startedAt: Date.parse(this.store.nowIso()) });
     send(ctx, 202, undefined, { Location: `${ctx.base}/${ENTITY}/ReleaseJournalTransaction/status/${guid}` });
   }
 
-  /** The session id whose release is still running, if any (only its status poll may be served). */
+  /** Finish releases that ran long enough in the background (nobody polled them). */
+  sweep(): void {
+    const now = Date.parse(this.store.nowIso());
+    for (const a of this.actions.values()) {
+      if (!a.outcome && a.startedAt + RELEASE_BACKGROUND_MS <= now) a.outcome = { failure: this.releaseById(a.batchId) };
+    }
+  }
+
+  /** Whether a release is still running in this session (then only its status poll is served). */
   runningInSession(sessionId: string | undefined): boolean {
-    return sessionId !== undefined && [...this.actions.values()].some((a) => a.sessionId === sessionId);
+    return sessionId !== undefined && [...this.actions.values()].some((a) => a.sessionId === sessionId && !a.outcome);
   }
 
   status(ctx: Ctx, guid: string): void {
     const action = this.actions.get(guid);
     if (!action) return send(ctx, 204);
-    if (action.pollsLeft > 1) {
+    if (!action.outcome && action.pollsLeft > 1) {
       action.pollsLeft--;
       return send(ctx, 202, undefined, { Location: `${ctx.base}/${ENTITY}/ReleaseJournalTransaction/status/${guid}` });
     }
     this.actions.delete(guid);
-    const batch = this.store.journals.find((j) => j.id === action.batchId);
-    const failure = batch ? this.performRelease(batch) : 'No entity satisfies the condition.';
+    const failure = action.outcome ? action.outcome.failure : this.releaseById(action.batchId);
     return failure ? sendError(ctx, 500, failure) : send(ctx, 204);
+  }
+
+  private releaseById(batchId: string): string | undefined {
+    const batch = this.store.journals.find((j) => j.id === batchId);
+    return batch ? this.performRelease(batch) : 'No entity satisfies the condition.';
   }
 
   private performRelease(batch: Rec): string | undefined {

@@ -3,6 +3,7 @@ import { Ctx, invalidRequest, notFoundByKey, send, sendError } from './http';
 import type { Employees } from './employee';
 import type { Journals } from './journal';
 import { JsonSyntaxError, JsonValue, parseJson } from './json';
+import { financialPeriods } from './period';
 import { sendList, sendOne } from './query';
 import { AccountSchema, EntityInput, EntitySchema, parseInput, SubaccountSchema } from './schema';
 import type { Store } from './store';
@@ -71,6 +72,8 @@ export function routeEntity(ctx: Ctx, rest: string[], d: EntityRouterDeps): void
       if (m === 'POST' && keys.length === 1) return notFound(ctx);
       return methodNotAllowed(ctx);
     }
+    case 'FinancialPeriod':
+      return ctx.method === 'GET' ? financialPeriods(ctx, keys, d.knobs.closedPeriods) : methodNotAllowed(ctx);
     case 'Account':
       return readOnly(ctx, keys, 'Account', AccountSchema, d.store.accounts, 'AccountCD');
     case 'Subaccount':

@@ -68,3 +68,17 @@ describe('Subaccount', () => {
     expect((await get('/Subaccount')).status).toBe(403);
   });
 });
+
+describe('FinancialPeriod', () => {
+  it("GET /FinancialPeriod?$expand=Details&$filter=FinancialYear eq '2024' shows closed periods from the knob", async () => {
+    sb.knobs.closedPeriods.add('122024');
+    const r = await get(`/FinancialPeriod?$expand=Details&${q("FinancialYear eq '2024'")}`);
+    expect(r.status).toBe(200);
+    expect(r.json).toHaveLength(1);
+    const details = r.json[0].Details as Array<{ FinancialPeriodID: { value: string }; Status: { value: string }; LengthInDays: { value: number } }>;
+    expect(details).toHaveLength(12);
+    expect(details[11]).toMatchObject({ FinancialPeriodID: { value: '122024' }, Status: { value: 'Closed' } });
+    expect(details[0].Status.value).toBe('Open');
+    expect(details[1].LengthInDays.value).toBe(29);
+  });
+});

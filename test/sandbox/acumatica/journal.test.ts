@@ -216,4 +216,14 @@ describe('ReleaseJournalTransaction', () => {
     expect((await call(sb, 'GET', loc, { token: tok })).status).toBe(204);
     expect((await get('/JournalTransaction/GL/000001')).status).toBe(200);
   });
+  it('a release nobody polls finishes in the background after 30 s of sandbox time (session unlocked, Posted)', async () => {
+    await put(sampleJournal());
+    const loc = (await release('000001')).headers.get('location')!;
+    expect((await get('/JournalTransaction/GL/000001')).status).toBe(500);
+    sb.clock.advance(30_000);
+    const after = await get('/JournalTransaction/GL/000001?$select=Status');
+    expect(after.status).toBe(200);
+    expect(after.json.Status.value).toBe('Posted');
+    expect((await call(sb, 'GET', loc, { token: tok })).status).toBe(204);
+  });
 });
