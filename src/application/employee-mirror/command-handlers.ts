@@ -1,0 +1,82 @@
+import { Inject, Optional } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { BlockCode } from '../../domain/employee-mirror/events';
+import { GUSTO, type GustoApi } from '../ports/gusto.port';
+import { SyncAllEmployeesCommand, SyncEmployeeCommand } from './commands';
+import { mapBounded } from './concurrency';
+import { EmployeeSync, type SyncOutcome } from './employee-sync';
+import { EMPLOYEE_MIRROR_LOGGER, silentLogger, type MirrorLogger } from './mirror-logger';
+
+/** Re-read one Gusto employee and bring its Acumatica record in line. Throws on transient failures so the inbox retries. */
+@CommandHandler(SyncEmployeeCommand)
+export class SyncEmployeeHandler implements ICommandHandler<SyncEmployeeCommand, SyncOutcome> {
+  constructor(private readonly sync: EmployeeSync) {}
+
+  execute(cmd: SyncEmployeeCommand): Promise<SyncOutcome> {
+    return this.sync.sync({
+      connectionId: cmd.connectionId,
+      employeeUuid: cmd.employeeUuid,
+      trigger: cmd.trigger,
+      eventType: cmd.eventType,
+      sourceEventId: cmd.sourceEventId,
+      correlationId: cmd.correlationId,
+    });
+  }
+}
+
+export interface SyncAllSummary {
+  connectionId: string;
+  total: number;
+  /** Employees whose Acumatica record was written (created, updated, terminated, rehired). */
+  written: number;
+  blocked: Array<{ employeeUuid: string; reason: BlockCode }>;
+  /** Employees whose sync failed for a passing reason (they are retried on the next poll). */
+  failed: Array<{ employeeUuid: string; error: string }>;
+}
+
+/**
+ * Licence-friendly parallelism: four employees in flight (each makes one to three Acumatica calls), under
+ * the Acumatica client's own per-tenant cap. Not configurable yet: no customer has asked.
+ */
+export const SYNC_ALL_CONCURRENCY = 4;
+
+/** The poll, an initial sync, or an operator's "sync now": every employee Gusto lists, terminated included. */
+@CommandHandler(SyncAllEmployeesCommand)
+export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployeesCommand, SyncAllSummary> {
+  constructor(
+    private readonly sync: EmployeeSync,
+    @Inject(GUSTO) private readonly gusto: GustoApi,
+    @Optional() @Inject(EMPLOYEE_MIRROR_LOGGER) private readonly logger: MirrorLogger = silentLogger,
+  ) {}
+
+  async execute(cmd: SyncAllEmployeesCommand): Promise<SyncAllSummary> {
+    // One list and one mapping read for the whole run: the list is as fresh as 300 single reads, at 1/300 of the cost.
+    const employees = await this.gusto.listEmployees(cmd.connectionId);
+    const mapping = await this.sync.mappingFor(cmd.connectionId);
+    const summary: SyncAllSummary = { connectionId: cmd.connectionId, total: employees.length, written: 0, blocked: [], failed: [] };
+    await mapBounded(employees, SYNC_ALL_CONCURRENCY, async (employee) => {
+      try {
+        const outcome = await this.sync.sync({
+          connectionId: cmd.connectionId,
+          employeeUuid: employee.uuid,
+          trigger: cmd.trigger,
+          correlationId: cmd.correlationId,
+          gusto: employee,
+          mapping,
+        });
+        if (outcome.wrote) summary.written++;
+        if (outcome.blocked) summary.blocked.push({ employeeUuid: employee.uuid, reason: outcome.blocked.code });
+      } catch (error) {
+        // One employee's failure must not stop the other 299.
+        summary.failed.push({ employeeUuid: employee.uuid, error: (error as Error)?.message ?? String(error) });
+      }
+    });
+    this.logger.info('employees synced', { ...summary, blocked: summary.blocked.length, failed: summary.failed.length });
+    if (summary.failed.length > 0) {
+      this.logger.warn('some employees could not be synced; the next poll retries them', { connectionId: cmd.connectionId, failed: summary.failed.slice(0, 10) });
+    }
+    return summary;
+  }
+}
+
+export const EMPLOYEE_MIRROR_COMMAND_HANDLERS = [SyncEmployeeHandler, SyncAllEmployeesHandler];

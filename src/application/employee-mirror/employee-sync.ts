@@ -1,0 +1,152 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { decideSync, recordRejection, recordWrite } from '../../domain/employee-mirror/decide';
+import { employeeMirrorStream, type BlockReason, type EmployeeMirrorEvent, type SyncTrigger } from '../../domain/employee-mirror/events';
+import { employeesMappingOf, type EmployeesMapping } from '../../domain/employee-mirror/mapping';
+import { snapshotOf } from '../../domain/employee-mirror/snapshot';
+import { fold } from '../../domain/employee-mirror/state';
+import type { GustoEmployee } from '../../domain/payroll/gusto-payroll';
+import { ACUMATICA, AcumaticaApiError, type AcumaticaApi } from '../ports/acumatica.port';
+import { CLOCK, type Clock } from '../ports/clock.port';
+import { CONNECTIONS, type Connections } from '../ports/connections.port';
+import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '../ports/event-store.port';
+import { GUSTO, GustoApiError, type GustoApi } from '../ports/gusto.port';
+import { KeyedLock } from './concurrency';
+import { loadMirror, toNewEvents } from './employee-stream';
+import { EMPLOYEE_MIRROR_LOGGER, silentLogger, type MirrorLogger } from './mirror-logger';
+
+export interface SyncRequest {
+  connectionId: string;
+  employeeUuid: string;
+  trigger: SyncTrigger;
+  eventType?: string;
+  sourceEventId?: string;
+  correlationId?: string;
+  /** Already read from Gusto (the poll lists every employee in one go); otherwise it is fetched now. */
+  gusto?: GustoEmployee;
+  /** Already read for this run (one read per poll, not one per employee). undefined: read now. */
+  mapping?: { employees: EmployeesMapping | null } | null;
+}
+
+export interface SyncOutcome {
+  employeeUuid: string;
+  /** True when Acumatica was written to (a repeated sync with nothing changed answers false). */
+  wrote: boolean;
+  appended: EmployeeMirrorEvent['type'][];
+  blocked: BlockReason | null;
+}
+
+/** Acumatica refused for a business reason: retrying the same PUT cannot help, a person or new input must. */
+const isRejection = (error: unknown): error is AcumaticaApiError =>
+  error instanceof AcumaticaApiError && (error.kind === 'validation' || error.kind === 'bad_request');
+
+const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * The employee mirror's process: read Gusto (always — webhook bodies only name the employee), read the
+ * mapping, look the Acumatica employee up (EmployeeRefNbr, then email), let the decider say what to write,
+ * write at most once, and append what happened with the revision that was loaded.
+ */
+@Injectable()
+export class EmployeeSync {
+  private readonly lock = new KeyedLock();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(GUSTO) private readonly gusto: GustoApi,
+    @Inject(ACUMATICA) private readonly acumatica: AcumaticaApi,
+    @Inject(CONNECTIONS) private readonly connections: Connections,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(EMPLOYEE_MIRROR_LOGGER) private readonly logger: MirrorLogger = silentLogger,
+  ) {}
+
+  /** Reads the connection's mapping the way the decider wants it. */
+  async mappingFor(connectionId: string): Promise<{ employees: EmployeesMapping | null } | null> {
+    const mapping = await this.connections.getMapping(connectionId);
+    return mapping ? { employees: employeesMappingOf(mapping.document) } : null;
+  }
+
+  sync(request: SyncRequest): Promise<SyncOutcome> {
+    return this.lock.run(`${request.connectionId}:${request.employeeUuid}`, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.attempt(request, attempt > 1);
+        } catch (error) {
+          // Another instance appended first; it may have written Acumatica too: re-read everything and decide again.
+          if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        }
+      }
+    });
+  }
+
+  private async attempt(request: SyncRequest, reread: boolean): Promise<SyncOutcome> {
+    const { connectionId, employeeUuid } = request;
+    const loaded = await loadMirror(this.store, employeeMirrorStream(connectionId, employeeUuid));
+    const employee = request.gusto && !reread ? request.gusto : await this.readGusto(connectionId, employeeUuid);
+    const mapping = request.mapping !== undefined && !reread ? request.mapping : await this.mappingFor(connectionId);
+    const snapshot = employee ? snapshotOf(employee) : null;
+    const byRefNbr = snapshot && mapping ? await this.acumatica.findEmployeeByRefNbr(connectionId, employeeUuid) : null;
+    const byEmail = snapshot?.email && mapping && !byRefNbr ? await this.acumatica.findEmployeeByEmail(connectionId, snapshot.email) : null;
+    const now = this.clock.now();
+    const decision = decideSync(loaded.state, {
+      connectionId,
+      employeeUuid,
+      trigger: request.trigger,
+      eventType: request.eventType,
+      sourceEventId: request.sourceEventId,
+      gusto: snapshot,
+      mapping,
+      acumatica: { byRefNbr, byEmail },
+      now,
+    });
+    if (typeof decision === 'string') throw new Error(`employee ${employeeUuid}: ${decision}`);
+
+    const events = [...decision.events];
+    let wrote = false;
+    if (decision.write) {
+      try {
+        const saved = await this.acumatica.putEmployee(connectionId, decision.write.body);
+        wrote = true;
+        const recorded = recordWrite(fold(events, loaded.state), decision.write, saved);
+        if (typeof recorded === 'string') throw new Error(`employee ${employeeUuid}: ${recorded}`);
+        events.push(...recorded);
+      } catch (error) {
+        if (!isRejection(error)) {
+          // Keep what was observed (the audit shows the attempt's input); the caller's retry does the rest.
+          await this.append(loaded, events, request, now);
+          throw error;
+        }
+        const message = [error.message, ...error.details].filter(Boolean).join('; ');
+        events.push(...recordRejection(fold(events, loaded.state), message));
+      }
+    }
+    await this.append(loaded, events, request, now);
+    const state = fold(events, loaded.state);
+    if (events.length > 0) {
+      this.logger.info('employee mirrored', { connectionId, employeeUuid, events: events.map((e) => e.type), wrote, blocked: state.blocked?.code });
+    }
+    return { employeeUuid, wrote, appended: events.map((e) => e.type), blocked: state.blocked };
+  }
+
+  private async readGusto(connectionId: string, employeeUuid: string): Promise<GustoEmployee | null> {
+    try {
+      return await this.gusto.getEmployee(connectionId, employeeUuid);
+    } catch (error) {
+      if (error instanceof GustoApiError && error.kind === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  private async append(loaded: Awaited<ReturnType<typeof loadMirror>>, events: EmployeeMirrorEvent[], request: SyncRequest, now: Date): Promise<void> {
+    if (events.length === 0) return;
+    const metadata: EventMetadata = {
+      correlationId: request.correlationId ?? request.sourceEventId,
+      causationId: request.sourceEventId,
+      actor: request.trigger === 'manual' ? 'operator' : request.trigger,
+      at: now.toISOString(),
+      // The audit API filters by connection; the stream name carries it too, but not as a field.
+      connectionId: request.connectionId,
+      employeeUuid: request.employeeUuid,
+    };
+    await this.store.append(loaded.stream, toNewEvents(loaded, events, metadata), loaded.expected);
+  }
+}
