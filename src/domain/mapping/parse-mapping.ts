@@ -121,8 +121,18 @@ function unknownKeys(value: Obj, known: readonly string[], prefix: string, error
   for (const key of Object.keys(value)) if (!known.includes(key)) errors.push(`${prefix}${key}: unknown key`);
 }
 
+/**
+ * class-validator on a shallow copy of the known keys: nested objects are checked entry by entry here,
+ * and class-transformer must never walk untrusted nesting (it throws on a `__proto__` key).
+ */
 function validate<T extends object>(cls: new () => T, plain: Obj, prefix: string): string[] {
-  const instance = plainToInstance(cls, plain);
+  const shallow: Obj = {};
+  for (const key of Object.keys(plain)) {
+    if (key === '__proto__') continue;
+    const v = plain[key];
+    shallow[key] = isObj(v) ? {} : Array.isArray(v) ? [] : v;
+  }
+  const instance = plainToInstance(cls, shallow);
   return flatten(validateSync(instance, { forbidUnknownValues: false }), prefix);
 }
 
