@@ -1,0 +1,70 @@
+/**
+ * The posting pipeline end to end: the service in-process (real SQLite store, real HTTP) against the
+ * Gusto and Acumatica sandboxes. Payrolls arrive as real signed webhooks from the Gusto sandbox.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startGustoSandbox } from '../../../src/sandbox/gusto';
+import { connectedWorld, GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, TestClock, type World, type WorldOptions } from '../../integration/connections/harness';
+
+export const WEBHOOK_TOKEN = 'test-webhook-verification-token'; // testEnv's GUSTO_WEBHOOK_VERIFICATION_TOKEN
+
+export const specMapping = (): Record<string, any> =>
+  JSON.parse(readFileSync(join(__dirname, '../../fixtures/journal/spec-example-mapping.json'), 'utf8'));
+
+export type PostingWorld = World & { connectionId: string; companyUuid: string };
+
+export async function postingWorld(options: WorldOptions & { mapping?: unknown } = {}): Promise<PostingWorld> {
+  const clock = new TestClock();
+  const gusto = options.gusto ?? (await startGustoSandbox({ clock, clientId: GUSTO_CLIENT_ID, clientSecret: GUSTO_CLIENT_SECRET, verificationToken: WEBHOOK_TOKEN }));
+  const world = await connectedWorld({ ...options, gusto });
+  const close = world.close.bind(world);
+  world.close = async () => {
+    await close();
+    if (!options.gusto) await gusto.close();
+  };
+  world.gusto.scenario.createSubscription({ url: `${world.service.url}/webhooks/gusto` });
+  const mapping = options.mapping ?? specMapping();
+  const put = await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, mapping);
+  if (put.status !== 200) throw new Error(`mapping: ${put.status} ${JSON.stringify(put.body)}`);
+  return world;
+}
+
+export const postingIdOf = (world: PostingWorld, payrollUuid: string): string => encodeURIComponent(`${world.connectionId}:${payrollUuid}`);
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+/** Polls GET /api/postings/:id until its status is one of `statuses`. */
+export async function postingWithStatus(world: PostingWorld, payrollUuid: string, ...statuses: string[]): Promise<any> {
+  let last: unknown;
+  try {
+    return await waitFor(`posting ${payrollUuid} ${statuses.join('|')}`, async () => {
+      const res = await world.api('GET', `/api/postings/${postingIdOf(world, payrollUuid)}`);
+      last = res.body;
+      return res.status === 200 && statuses.includes(res.body.status) ? res.body : null;
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`);
+  }
+}
+
+export const journalsOf = (world: PostingWorld, payrollUuid: string) => world.acumatica.records.journalsTagged(`gusto:${payrollUuid}`);
+export const reversalsOf = (world: PostingWorld, payrollUuid: string) => world.acumatica.records.journalsTagged(`gusto-reversal:${payrollUuid}`);
+
+/** Acumatica calls of one kind made during the test: journal lookups, creates, releases. */
+export function acumaticaCalls(world: PostingWorld): { lookups: number; creates: number; releases: number } {
+  const journal = world.acumatica.requests.filter((r) => /\/JournalTransaction/.test(r.path));
+  return {
+    lookups: journal.filter((r) => r.method === 'GET' && r.query['$filter'] !== undefined).length,
+    creates: journal.filter((r) => r.method === 'PUT').length,
+    releases: journal.filter((r) => r.method === 'POST' && /ReleaseJournalTransaction/.test(r.path)).length,
+  };
+}
