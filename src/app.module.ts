@@ -10,6 +10,7 @@ import { MetricsModule } from './modules/metrics.module';
 import { SchedulerModule } from './modules/scheduler.module';
 import { WebhooksModule } from './modules/webhooks.module';
 import { PayrollPostingModule } from './modules/payroll-posting.module';
+import { EmployeeMirrorModule } from './modules/employee-mirror.module';
 
 /** The composition root: shared infrastructure plus one module per capability (src/modules). */
 @Module({})
@@ -27,6 +28,7 @@ export class AppModule {
         WebhooksModule,
         SchedulerModule,
         PayrollPostingModule,
+        EmployeeMirrorModule,
       ],
       controllers: [HealthController],
     };
