@@ -41,7 +41,6 @@ interface Outcome {
   data: { at: string } & Record<string, unknown>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 
 /**
  * The inbox's asynchronous half: a catch-up subscription over `gusto-webhook-*` that turns each recorded
@@ -61,6 +60,8 @@ export class InboxDispatcher {
   private running = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  /** Resolved by stop(), so a retry wait does not hold the shutdown. */
+  private stopping: { promise: Promise<void>; resolve: () => void } = deferred();
   private live = false;
 
   constructor(
@@ -77,6 +78,7 @@ export class InboxDispatcher {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopping = deferred();
     const from = await this.checkpoint.load();
     this.subscribe(from);
     this.timer = setInterval(() => void this.saveCheckpoint(), this.options.checkpointEveryMs);
@@ -87,6 +89,7 @@ export class InboxDispatcher {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.resolve();
     if (this.timer) clearInterval(this.timer);
     await this.subscription?.stop();
     this.subscription = undefined;
@@ -176,8 +179,10 @@ export class InboxDispatcher {
       } catch (error) {
         lastError = (error as Error)?.message ?? String(error);
         this.logger.warn('inbox dispatch attempt failed', { eventUuid: received.eventUuid, attempt, error: lastError });
-        if (attempt >= attempts || this.stopped) break;
-        await sleep(this.options.retryDelaysMs[attempt - 1]);
+        if (attempt >= attempts) break;
+        await this.pause(this.options.retryDelaysMs[attempt - 1]);
+        // Shutting down mid-retry: leave the event unsettled so the next start tries again.
+        if (this.stopped) throw new Error(`dispatch interrupted by shutdown after ${attempt} attempt(s)`);
       }
     }
     return { type: 'InboxEventDispatchFailed', action: 'failed', data: { error: lastError, attempts, at: at() } };
@@ -225,6 +230,14 @@ export class InboxDispatcher {
     }
   }
 
+  private pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const elapsed = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    return Promise.race([elapsed, this.stopping.promise]).finally(() => clearTimeout(timer));
+  }
+
   private acquireSlot(): Promise<void> {
     if (this.running < this.options.concurrency) {
       this.running++;
@@ -238,4 +251,12 @@ export class InboxDispatcher {
     if (next) next();
     else this.running--;
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
