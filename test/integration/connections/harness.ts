@@ -35,6 +35,8 @@ export interface World {
 export interface WorldOptions {
   service?: Omit<StartServiceOptions, 'clock'>;
   acumaticaVersions?: string[];
+  /** Gusto's rate limit (default 200 per minute per grant). */
+  gustoRateLimit?: { requests: number; windowMs: number };
   /** Reuse sandboxes (a second service on the same world). */
   gusto?: GustoSandbox;
   acumatica?: AcumaticaSandbox;
@@ -42,7 +44,7 @@ export interface WorldOptions {
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const clock = new TestClock();
-  const gusto = options.gusto ?? (await startGustoSandbox({ clock, clientId: GUSTO_CLIENT_ID, clientSecret: GUSTO_CLIENT_SECRET }));
+  const gusto = options.gusto ?? (await startGustoSandbox({ clock, clientId: GUSTO_CLIENT_ID, clientSecret: GUSTO_CLIENT_SECRET, ...(options.gustoRateLimit ? { rateLimit: options.gustoRateLimit } : {}) }));
   const acumatica = options.acumatica ?? (await startAcumaticaSandbox({ clock, ...(options.acumaticaVersions ? { versions: options.acumaticaVersions } : {}) }));
   const service = await startService({
     ...options.service,
