@@ -1,13 +1,15 @@
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { call, connect, get, postJson, VERSION } from './helpers';
 
+const frozen = new Date('2026-11-02T12:00:00Z');
+
 describe('Gusto sandbox: rate limit, faults, request log', () => {
   let sb: GustoSandbox;
   let company: string;
   let token: string;
   afterEach(() => sb.close());
   const start = async (options: Parameters<typeof startGustoSandbox>[0] = {}) => {
-    sb = await startGustoSandbox({ seed: 51, ...options });
+    sb = await startGustoSandbox({ seed: 51, clock: { now: () => frozen }, ...options }); // frozen: only advance() moves time
     company = sb.scenario.createCompany({ name: 'Limits' }).uuid;
     token = (await connect(sb)).access_token;
   };

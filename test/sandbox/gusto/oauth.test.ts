@@ -6,7 +6,7 @@ describe('Gusto sandbox: OAuth', () => {
   let companyA: string;
   let companyB: string;
   beforeEach(async () => {
-    sb = await startGustoSandbox({ seed: 11 });
+    sb = await startGustoSandbox({ seed: 11, clock: { now: () => new Date('2026-11-02T12:00:00Z') } }); // frozen
     companyA = sb.scenario.createCompany({ name: 'A Co' }).uuid;
     companyB = sb.scenario.createCompany({ name: 'B Co' }).uuid;
   });

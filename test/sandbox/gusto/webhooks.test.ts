@@ -11,7 +11,7 @@ describe('Gusto sandbox: webhooks', () => {
   let receiver: Receiver;
   let company: string;
   beforeEach(async () => {
-    sb = await startGustoSandbox({ seed: 41, verificationToken: TOKEN });
+    sb = await startGustoSandbox({ seed: 41, verificationToken: TOKEN, clock: { now: () => new Date('2026-11-02T12:00:00Z') } });
     sb.knobs.webhook.retryBaseMs = 5;
     company = sb.scenario.createCompany({ name: 'Hooks Inc' }).uuid;
   });
