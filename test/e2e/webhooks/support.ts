@@ -70,3 +70,19 @@ export const waitFor = async (condition: () => boolean | Promise<boolean>, timeo
     await new Promise((r) => setTimeout(r, 25));
   }
 };
+
+/** A connection authorized for `companyUuid` through the real OAuth flow against the Gusto sandbox. */
+export async function connectCompany(service: TestService, scenario: { authorizeNext(companyUuid: string): void }, companyUuid: string, name = 'Demo'): Promise<string> {
+  const headers = { ...service.auth, 'content-type': 'application/json' };
+  const acumatica = { baseUrl: 'http://127.0.0.1:9', tenant: 'Demo', endpointVersion: '24.200.001', auth: { kind: 'cookie', username: 'admin', password: 'not-used-here' } };
+  const created = await fetch(`${service.url}/api/connections`, { method: 'POST', headers, body: JSON.stringify({ name, acumatica }) });
+  if (created.status !== 201) throw new Error(`create connection: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  scenario.authorizeNext(companyUuid);
+  const toGusto = await fetch(`${service.url}/api/connections/${id}/gusto/authorize`, { headers: service.auth, redirect: 'manual' });
+  const approved = await fetch(toGusto.headers.get('location')!, { redirect: 'manual' });
+  const back = new URL(approved.headers.get('location')!);
+  const callback = await fetch(`${service.url}/oauth/gusto/callback${back.search}`);
+  if (callback.status !== 200) throw new Error(`callback: ${callback.status} ${await callback.text()}`);
+  return id;
+}
