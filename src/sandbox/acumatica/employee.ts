@@ -1,8 +1,9 @@
 /** Employee (EP203000): PUT create/update (key EmployeeID or id), GET by key or filter, history lines. */
 import { Ctx, notFoundByKey, send, sendError } from './http';
 import { sendList, sendOne } from './query';
-import { applyDetails, assign, EmployeeSchema, EntityInput, Rec, render } from './schema';
+import { applyDetails, assign, dateOnly, EmployeeSchema, EntityInput, Rec, render } from './schema';
 import type { Store } from './store';
+import type { SandboxKnobs } from './types';
 
 const ENTITY = 'Employee';
 const HISTORY = EmployeeSchema.details!.EmploymentHistory;
@@ -18,7 +19,7 @@ const FINANCIAL_DEFAULTS = { APAccount: '20000', APSubaccount: '000000', CashAcc
 
 export class Employees {
   readonly schema = EmployeeSchema;
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly knobs: SandboxKnobs) {}
 
   list(ctx: Ctx): void {
     sendList(ctx, ENTITY, EmployeeSchema, this.store.employees);
@@ -46,15 +47,15 @@ export class Employees {
     }
     const { EmployeeID: _auto, EmployeeName: _ro, LastModifiedDateTime: _lm, ...writable } = input.f;
     assign(cand, { ...input, f: writable }, EmployeeSchema);
+    for (const li of input.details.EmploymentHistory ?? []) {
+      for (const k of ['StartDate', 'EndDate']) {
+        const v = li.f[k];
+        if (typeof v === 'string') li.f[k] = dateOnly(v, this.knobs.dateOnlyShiftHours);
+      }
+    }
     applyDetails(cand, 'EmploymentHistory', input.details.EmploymentHistory, HISTORY, () => this.store.newRec(HISTORY), (line) => {
       Object.assign(line.f, { Active: true, Terminated: false, RehireEligible: false });
     });
-    for (const line of cand.details.EmploymentHistory) {
-      for (const k of ['StartDate', 'EndDate']) {
-        const v = line.f[k];
-        if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) line.f[k] = `${v.slice(0, 10)}T00:00:00.000Z`;
-      }
-    }
     const c = cand.linked.ContactInfo.f;
     cand.f.EmployeeName = [c.FirstName, c.LastName].filter((x) => typeof x === 'string' && x !== '').join(' ') || null;
     if (this.validate(cand)) {
@@ -65,7 +66,8 @@ export class Employees {
     }
     cand.f.LastModifiedDateTime = this.store.nowIso();
     if (!target) {
-      cand.f.EmployeeID = this.store.nextEmployeeId();
+      const supplied = this.knobs.honourSuppliedKeys && typeof input.f.EmployeeID === 'string' ? input.f.EmployeeID : undefined;
+      cand.f.EmployeeID = supplied ?? this.store.nextEmployeeId();
       this.store.employees.push(cand);
     } else this.store.employees[this.store.employees.indexOf(target)] = cand;
     sendOne(ctx, ENTITY, EmployeeSchema, cand);

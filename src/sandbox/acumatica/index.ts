@@ -36,6 +36,8 @@ export interface AcumaticaSandbox {
   clients: SandboxClient[];
   versions: string[];
   clock: SandboxClock;
+  /** Same as `clock.advance(ms)`. */
+  advance(ms: number): void;
   requests: RecordedRequest[];
   records: SandboxRecords;
   stats: SandboxStats;
@@ -84,12 +86,14 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     holdBatchesOnEntry: true,
     outOfBalanceAs: 422,
     subaccountsFeature: true,
+    honourSuppliedKeys: false,
+    dateOnlyShiftHours: 0,
     setAccountActive: (cd, active) => store.setAccountActive(cd, active),
   };
   const auth = new Auth(tenant, users, clients, clock, knobs, stats);
   const licence = new Licence(knobs, clock, stats);
   const journals = new Journals(store, knobs);
-  const employees = new Employees(store);
+  const employees = new Employees(store, knobs);
   const sockets = new Set<Socket>();
 
   const throttled = (ctx: Ctx, fault: RecordedRequest['fault'], retryAfterSec?: number): void => {
@@ -196,6 +200,7 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     clients,
     versions,
     clock,
+    advance: (ms) => clock.advance(ms),
     requests,
     stats,
     knobs,

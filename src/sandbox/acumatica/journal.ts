@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Ctx, notFoundByKey, send, sendError } from './http';
 import { isObject, JsonValue } from './json';
 import { sendList, sendOne } from './query';
-import { applyDetails, assign, EntityInput, JournalSchema, Rec, render } from './schema';
+import { applyDetails, assign, dateOnly, EntityInput, JournalSchema, Rec, render } from './schema';
 import { YTD_NET_INCOME } from './seed';
 import type { Store } from './store';
 import type { SandboxKnobs } from './types';
@@ -67,9 +67,9 @@ export class Journals {
       Object.assign(cand.f, { Module: 'GL', BranchID: 'HEADOFFICE', LedgerID: 'ACTUAL', CurrencyID: 'USD', Hold: this.knobs.holdBatchesOnEntry,
         TransactionDate: `${now.slice(0, 10)}T00:00:00.000Z` });
     }
+    if (typeof input.f.TransactionDate === 'string') input.f.TransactionDate = dateOnly(input.f.TransactionDate, this.knobs.dateOnlyShiftHours);
     const { BatchNbr: _ignored, Status: _readOnly, CreatedDateTime: _c, LastModifiedDateTime: _l, ...writable } = input.f;
     assign(cand, { ...input, f: writable }, JournalSchema);
-    if (typeof cand.f.TransactionDate === 'string') cand.f.TransactionDate = dateOnly(cand.f.TransactionDate);
     if (input.f.PostPeriod === undefined && (!target || input.f.TransactionDate !== undefined)) {
       cand.f.PostPeriod = periodOf(String(cand.f.TransactionDate));
     }
@@ -89,7 +89,8 @@ export class Journals {
     }
     cand.f.LastModifiedDateTime = now;
     if (!target) {
-      cand.f.BatchNbr = this.store.nextBatchNbr();
+      const supplied = this.knobs.honourSuppliedKeys && typeof input.f.BatchNbr === 'string' ? input.f.BatchNbr : undefined;
+      cand.f.BatchNbr = supplied ?? this.store.nextBatchNbr();
       cand.f.CreatedDateTime = now;
       this.store.journals.push(cand);
     } else this.store.journals[this.store.journals.indexOf(target)] = cand;
@@ -204,10 +205,6 @@ function echoOf(cand: Rec, input: EntityInput): Rec {
   return echo;
 }
 
-function dateOnly(text: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})/.exec(text);
-  return m ? `${m[1]}T00:00:00.000Z` : new Date(text).toISOString();
-}
 const periodOf = (iso: string): string => `${iso.slice(5, 7)}${iso.slice(0, 4)}`;
 function normalizePeriod(v: unknown): string | undefined {
   const m = /^(0[1-9]|1[0-2])-?(\d{4})$/.exec(String(v ?? ''));

@@ -241,3 +241,19 @@ export function applyDetails(rec: Rec, key: string, inputs: EntityInput[] | unde
     for (const [k, v] of Object.entries(li.f)) if (k !== 'LineNbr') line.f[k] = v;
   }
 }
+
+/**
+ * A date-only field (TransactionDate, StartDate, EndDate) from its input text. A value without an offset
+ * keeps its calendar date. With `Z`/an offset, the instant is moved `shiftHours` first, then the date is
+ * taken. The knob exists because it is UNCONFIRMED whether Acumatica shifts such values into the tenant's
+ * time zone.
+ */
+export function dateOnly(text: string, shiftHours = 0): string {
+  const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(text.trim()) && /T/.test(text);
+  if (hasOffset && shiftHours !== 0) {
+    const shifted = new Date(Date.parse(text) + shiftHours * 3600_000);
+    return `${shifted.toISOString().slice(0, 10)}T00:00:00.000Z`;
+  }
+  const m = /^(\d{4}-\d{2}-\d{2})/.exec(text);
+  return m ? `${m[1]}T00:00:00.000Z` : `${new Date(text).toISOString().slice(0, 10)}T00:00:00.000Z`;
+}

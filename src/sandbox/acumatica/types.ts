@@ -100,6 +100,10 @@ export interface SandboxKnobs {
   outOfBalanceAs: 422 | 500;
   /** Subaccounts feature; when off `/Subaccount` answers 403. */
   subaccountsFeature: boolean;
+  /** Use a supplied, not-yet-existing `BatchNbr` / `EmployeeID` as the new key (UNCONFIRMED; default false = auto-numbering wins). */
+  honourSuppliedKeys: boolean;
+  /** Hours to shift a date-only value sent with `Z`/an offset before taking its date (UNCONFIRMED; e.g. -8 for a Pacific tenant). */
+  dateOnlyShiftHours: number;
   /** Activate / deactivate a GL account (updates LastModifiedDateTime). */
   setAccountActive(accountCD: string, active: boolean): void;
 }

@@ -104,7 +104,7 @@ describe('terminate and rehire (reference §4.8)', () => {
   });
   it('an update bumps LastModifiedDateTime; a change by hand too, visible to a LastModifiedDateTime filter', async () => {
     const created = (await hire()).json;
-    sb.clock.advance(60_000);
+    sb.advance(60_000);
     const mark = sb.clock.now().toISOString();
     sb.clock.advance(60_000);
     sb.editEmployee('EP00000003', { LastName: 'Raman-Iyer', Email: 'priya@acme.example' });
@@ -115,5 +115,12 @@ describe('terminate and rehire (reference §4.8)', () => {
     const upd = await put({ id: created.id, ContactInfo: { Title: { value: 'Staff Engineer' } } }, '?$expand=ContactInfo');
     expect(upd.json.ContactInfo.Title.value).toBe('Staff Engineer');
     expect(upd.json.ContactInfo.LastName.value).toBe('Raman-Iyer');
+  });
+  it('a supplied EmployeeID is ignored under auto-numbering unless honourSuppliedKeys', async () => {
+    const body = fixtureJson<Record<string, unknown>>('employee.put.request.json');
+    expect((await put({ ...body, EmployeeID: { value: 'GUSTO-1' } })).json.EmployeeID.value).toBe('EP00000003');
+    sb.knobs.honourSuppliedKeys = true;
+    expect((await put({ ...body, EmployeeID: { value: 'GUSTO-2' } })).json.EmployeeID.value).toBe('GUSTO-2');
+    expect((await get('/Employee/GUSTO-2')).status).toBe(200);
   });
 });

@@ -138,6 +138,25 @@ describe('JournalTransaction PUT (create)', () => {
   });
 });
 
+describe('UNCONFIRMED behaviours as knobs', () => {
+  it('a supplied BatchNbr is ignored under auto-numbering unless honourSuppliedKeys', async () => {
+    const body = journalBody([['60000', '5', '0'], ['10100', '0', '5']], ',"BatchNbr":{"value":"GUSTO01"}');
+    expect((await put(body)).json.BatchNbr.value).toBe('000001');
+    sb.knobs.honourSuppliedKeys = true;
+    expect((await put(body.replace('GUSTO01', 'GUSTO02'))).json.BatchNbr.value).toBe('GUSTO02');
+  });
+  it('date-only values sent with Z keep their date, unless dateOnlyShiftHours moves them', async () => {
+    const body = journalBody([['60000', '5', '0'], ['10100', '0', '5']]).replace('"2025-03-31"', '"2025-04-01T00:00:00Z"');
+    const plain = await put(body);
+    expect(plain.json.TransactionDate.value).toBe('2025-04-01T00:00:00+00:00');
+    sb.knobs.dateOnlyShiftHours = -8;
+    const shifted = await put(body);
+    expect(shifted.json.TransactionDate.value).toBe('2025-03-31T00:00:00+00:00');
+    expect(shifted.json.PostPeriod.value).toBe('032025');
+    expect((await put(journalBody([['60000', '5', '0'], ['10100', '0', '5']]))).json.TransactionDate.value).toBe('2025-03-31T00:00:00+00:00');
+  });
+});
+
 describe('JournalTransaction GET', () => {
   it('by key GL/{BatchNbr} and by id; unknown key → 500 NoEntitySatisfiesTheCondition (sample shape)', async () => {
     const created = (await put(sampleJournal())).json;
