@@ -12,9 +12,8 @@ import { formatCents, isExactCents, type Cents } from '../money';
 import { ROLE_SIDE, ROLES, type AccountMapping, type Role } from '../mapping/account-mapping';
 import { departmentSubaccount, missingKey, resolveAccount, type ResolvedAccount } from '../mapping/resolve';
 import type { GustoPayroll } from '../payroll/gusto-payroll';
-import type { PayrollPay } from '../payroll/pay-components';
 import { readPayroll } from '../payroll/read-payroll';
-import { reconcilePayroll, sumPayroll } from '../payroll/reconcile';
+import { reconcilePayroll, sumPayroll, type PayrollSums } from '../payroll/reconcile';
 import type { JournalBuildError } from './errors';
 import { journalHeader } from './header';
 import type { Journal } from './journal';
@@ -34,7 +33,8 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   const pay = read.pay;
   const detail = mapping.journal.detail;
 
-  const errors: JournalBuildError[] = [...reconcilePayroll(pay)];
+  const sums = sumPayroll(pay);
+  const errors: JournalBuildError[] = [...reconcilePayroll(pay, sums)];
   const warnings = [...pay.warnings];
   const resolved = new Map<string, ResolvedAccount | null>();
   const missing = new Set<string>();
@@ -87,7 +87,7 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   if (!isExactCents(debit) || !isExactCents(credit)) {
     return { ok: false, errors: [{ code: 'malformed_amount', path: 'employee_compensations', message: 'the amounts are too large to add up exactly' }] };
   }
-  const expected = expectedRoleTotals(pay);
+  const expected = expectedRoleTotals(sums);
   for (const role of ROLES) {
     if (roleTotals[role] !== expected[role]) {
       defects.push(`${role}: lines total ${formatCents(roleTotals[role])}, components total ${formatCents(expected[role])}`);
@@ -114,8 +114,7 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
 }
 
 /** Each role's total, from the payroll sums alone (independent of postings and lines). */
-function expectedRoleTotals(pay: PayrollPay): Record<Role, Cents> {
-  const s = sumPayroll(pay);
+function expectedRoleTotals(s: PayrollSums): Record<Role, Cents> {
   return {
     earnings: s.gross_pay - s.cashTips,
     employerTaxExpense: s.employer_taxes,

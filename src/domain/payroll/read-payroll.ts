@@ -17,6 +17,7 @@ import {
 } from './pay-components';
 
 const MAX_ERRORS = 100;
+const LEGACY_REIMBURSEMENT = 'Reimbursement';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_UUID_LENGTH = 100;
 
@@ -145,6 +146,9 @@ function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count:
   };
 
   let itemized = 0;
+  // API ≤ 2025-06-15 had no `reimbursements` array and listed them as a fixed compensation "Reimbursement"
+  // (gusto.md §4.5): paid out with net pay, not part of gross pay.
+  const legacyShape = raw.reimbursements === undefined;
   for (const key of ['fixed_compensations', 'hourly_compensations'] as const) {
     const items = r.list(raw, key, path);
     for (let j = 0; j < items.length; j++) {
@@ -155,6 +159,10 @@ function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count:
       }
       const name = r.name(c.name, path, key, j, 'name');
       const cents = r.amount(c.amount, path, key, j, 'amount');
+      if (name === LEGACY_REIMBURSEMENT && key === 'fixed_compensations' && legacyShape) {
+        push('reimbursement', name, cents);
+        continue;
+      }
       itemized += cents;
       push(name === CASH_TIPS ? 'cashTips' : 'earning', name, cents);
     }

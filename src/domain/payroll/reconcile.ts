@@ -61,7 +61,7 @@ export function sumPayroll(pay: PayrollPay): PayrollSums {
   return s;
 }
 
-export function reconcilePayroll(pay: PayrollPay): TotalsMismatch[] {
+export function reconcilePayroll(pay: PayrollPay, sums: PayrollSums = sumPayroll(pay)): TotalsMismatch[] {
   const out: TotalsMismatch[] = [];
   let employeeMismatches = 0;
   const rest = { gusto: 0, computed: 0 };
@@ -93,7 +93,6 @@ export function reconcilePayroll(pay: PayrollPay): TotalsMismatch[] {
     const more = employeeMismatches - MAX_EMPLOYEE_MISMATCHES;
     out.push(mismatch('employees net_pay', rest.gusto, rest.computed, `${more} more employee(s) whose net_pay does not add up: together ${formatCents(rest.gusto)} against ${formatCents(rest.computed)}`));
   }
-  const sums = sumPayroll(pay);
   for (const key of Object.keys(pay.totals) as ReconciledTotal[]) {
     const gusto = pay.totals[key] as Cents;
     if (gusto === sums[key]) continue;

@@ -202,3 +202,16 @@ describe('negative amounts, imputed benefits, cash tips, reversal', () => {
     expect(d.endsWith('[gusto:c9b2e4f6-1a3d-4c5e-8f70-6b9a2d1e3f48]')).toBe(true);
   });
 });
+
+describe('older API shapes', () => {
+  it('≤ 2025-06-15: a fixed compensation "Reimbursement" (no reimbursements array) is a reimbursement, not wages', () => {
+    const p = sample();
+    const jordan = p.employee_compensations[1];
+    delete jordan.reimbursements;
+    jordan.fixed_compensations = [{ name: 'Reimbursement', amount: '45.60' }];
+    for (const e of p.employee_compensations) if (e !== jordan) delete e.reimbursements;
+    const j = ok(build(p));
+    expect(j.lines.find((l) => l.account === '64000')).toMatchObject({ side: 'debit', amount: '45.60', memo: 'Reimbursements: Reimbursement' });
+    expect(j.totals).toEqual({ debit: '10773.81', credit: '10773.81' });
+  });
+});
