@@ -14,7 +14,7 @@ import { Scenario } from './scenario';
 import { routeScenario } from './scenario-routes';
 import { SandboxClock, SeededRandom, type ClockSource } from './support';
 import { WebhookDispatcher } from './webhooks';
-import { World, type SandboxStats } from './world';
+import { ScenarioError, World, type SandboxStats } from './world';
 
 export { SandboxClock } from './support';
 export type { SandboxKnobs, WebhookKnobs, FaultStatus } from './knobs';
@@ -85,33 +85,36 @@ export const startGustoSandbox = async (options: GustoSandboxOptions = {}): Prom
       req, res, method, path: url.pathname, query: url.searchParams, rawBody: await readBody(req), record, world,
       headers: { 'x-request-id': `sbx-${++requestSeq}` },
     };
-    if (control) return routeScenario(ctx, { scenario, clock, nonGetDataRequests });
-    if (world.knobs.latencyMs > 0) await sleep(world.knobs.latencyMs);
-    const fault = world.faults.find((f) => f.remaining > 0 && matchesPath(f.pattern, url.pathname));
-    if (fault) {
-      fault.remaining--;
-      if (fault.status === 'timeout') return; // never answered; the socket dies on close()
-      return sendError(ctx, fault.status, fault.status >= 500 ? 'internal_error' : 'injected_fault', `Injected fault ${fault.status}`);
+    try {
+      if (control) return await routeScenario(ctx, { scenario, clock, nonGetDataRequests });
+      if (world.knobs.latencyMs > 0) await sleep(world.knobs.latencyMs);
+      const fault = world.faults.find((f) => f.remaining > 0 && matchesPath(f.pattern, url.pathname));
+      if (fault) {
+        fault.remaining--;
+        if (fault.status === 'timeout') return; // never answered; the socket dies on close()
+        return sendError(ctx, fault.status, fault.status >= 500 ? 'internal_error' : 'injected_fault', `Injected fault ${fault.status}`);
+      }
+      const isApi = url.pathname.startsWith('/v1/');
+      if (isApi || url.pathname === '/oauth/token') {
+        const check = checkApiVersion(typeof header === 'string' ? header : undefined, world.knobs.defaultApiVersion, clock.today());
+        if (!check.ok) return sendError(ctx, 406, 'invalid_api_version', check.message, 'base');
+        ctx.headers['X-Gusto-API-Version'] = check.version;
+        if (isApi) return routeApi(ctx, check.version, scenario, webhooks);
+        if (method === 'POST') return handleToken(ctx, webhooks);
+      }
+      if (url.pathname === '/oauth/authorize' && method === 'GET') return handleAuthorize(ctx);
+      return sendError(ctx, 404, 'not_found', 'No such endpoint', 'request');
+    } catch (err) {
+      if (err instanceof PagingError) return sendError(ctx, 422, 'invalid_parameter', err.message, 'request');
+      if (err instanceof ScenarioError) return send(ctx, err.status, { error: 'scenario_error', message: err.message });
+      return sendError(ctx, 500, 'internal_error', err instanceof Error ? err.message : String(err));
     }
-    const isApi = url.pathname.startsWith('/v1/');
-    if (isApi || url.pathname === '/oauth/token') {
-      const check = checkApiVersion(typeof header === 'string' ? header : undefined, world.knobs.defaultApiVersion, clock.today());
-      if (!check.ok) return sendError(ctx, 406, 'invalid_api_version', check.message, 'base');
-      ctx.headers['X-Gusto-API-Version'] = check.version;
-      if (isApi) return routeApi(ctx, check.version, scenario, webhooks);
-      if (method === 'POST') return handleToken(ctx, webhooks);
-    }
-    if (url.pathname === '/oauth/authorize' && method === 'GET') return handleAuthorize(ctx);
-    return sendError(ctx, 404, 'not_found', 'No such endpoint', 'request');
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const ctx = { res, record: { status: 0 }, headers: {} } as unknown as Ctx;
-      if (err instanceof PagingError) return sendError(ctx, 422, 'invalid_parameter', err.message, 'request');
-      const status = (err as { status?: number }).status;
-      if (typeof status === 'number') return send(ctx, status, { error: 'scenario_error', message: String((err as Error).message) });
-      sendError(ctx, 500, 'internal_error', String(err instanceof Error ? err.message : err));
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { call, connect, get, postJson, startReceiver, systemToken, VERSION } from './helpers';
 
@@ -138,5 +140,18 @@ describe('Gusto sandbox: webhooks', () => {
     sb.scenario.createSubscription({ url: receiver.url, verified: false });
     await sb.scenario.webhooksIdle();
     expect(receiver.received.map((r) => r.headers['x-gusto-signature'])).toEqual([hmac(receiver.received[0]!.body), undefined]);
+  });
+
+  it('event bodies have exactly the keys of the sample webhook; compact JSON signed like the reference vector', async () => {
+    receiver = await startReceiver();
+    sb.scenario.createSubscription({ url: receiver.url, subscriptionTypes: ['Payroll'] });
+    sb.scenario.runPayroll(company, { employees: 1 });
+    await sb.scenario.webhooksIdle();
+    const sample = readFileSync(join(__dirname, '../../fixtures/gusto-sandbox/webhook-payroll-processed.json'), 'utf8');
+    const ours = receiver.received[0]!;
+    expect(Object.keys(JSON.parse(ours.body)).sort()).toEqual(Object.keys(JSON.parse(sample)).sort());
+    expect(ours.body).toBe(JSON.stringify(JSON.parse(ours.body))); // compact serialisation, like the reference's second vector
+    expect(hmac(JSON.stringify(JSON.parse(sample)))).toBe('f9f9fb4564ecc1496572cdf8220745d123f192c389cd8f41a5e51954500606c2');
+    expect(ours.headers['x-gusto-signature']).toMatch(/^[0-9a-f]{64}$/);
   });
 });
