@@ -55,7 +55,7 @@ export async function mirror(world: EmployeeWorld): Promise<any[]> {
   const items: any[] = [];
   let cursor: string | null = null;
   do {
-    const res = await world.api('GET', `/api/employees?connectionId=${world.connectionId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    const res: { status: number; body: any } = await world.api('GET', `/api/employees?connectionId=${world.connectionId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
     if (res.status !== 200) throw new Error(`GET /api/employees: ${res.status} ${JSON.stringify(res.body)}`);
     items.push(...res.body.items);
     cursor = res.body.next;
