@@ -84,8 +84,13 @@ export class PostReversalPayrollsHandler implements ICommandHandler<PostReversal
 
   async execute(cmd: PostReversalPayrollsCommand): Promise<PostingCommandResult[]> {
     const payroll = await this.gusto.getPayroll(cmd.connectionId, cmd.payrollUuid);
+    // Absent (not empty) means Gusto was not asked for it (include=reversals): failing loudly lets the
+    // inbox record and retry the event instead of silently posting nothing.
+    if (payroll.reversal_payroll_uuids === undefined) {
+      throw new Error(`payroll ${cmd.payrollUuid}: Gusto's answer has no reversal_payroll_uuids (was include=reversals sent?)`);
+    }
     const results: PostingCommandResult[] = [];
-    for (const reversalUuid of payroll.reversal_payroll_uuids ?? []) {
+    for (const reversalUuid of payroll.reversal_payroll_uuids) {
       const request = new RequestPostingCommand(cmd.connectionId, reversalUuid, cmd.sourceEventId ? 'webhook' : 'manual', cmd.sourceEventId, cmd.correlationId);
       results.push(await executeOn(this.saga, cmd.connectionId, reversalUuid, (s) => requestPosting(s, request), causeOf(request.trigger, cmd.sourceEventId, cmd.correlationId)));
     }
