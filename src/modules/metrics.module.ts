@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../application/ports/event-store.port';
-import { METRICS, WEBHOOK_LATENCY } from '../application/metrics/metrics.port';
+import { CONNECTOR_METRICS, METRICS, WEBHOOK_LATENCY } from '../application/metrics/metrics.port';
 import { InMemoryMetricsRegistry } from '../application/metrics/metrics-registry';
 import { registerProcessMetrics } from '../application/metrics/process-metrics';
 import { InboxWebhookLatency } from '../application/metrics/webhook-latency';
@@ -19,6 +19,14 @@ import { MetricsController } from '../adapters/inbound/http/metrics/metrics.cont
       useFactory: (): InMemoryMetricsRegistry => {
         const registry = new InMemoryMetricsRegistry();
         registerProcessMetrics(registry);
+        // Declared up front so a scrape shows every family (and each webhook outcome at 0) before the first event:
+        // rate() and alerts then work from the first sample instead of appearing later.
+        for (const definition of Object.values(CONNECTOR_METRICS)) {
+          if ('buckets' in definition) registry.histogram(definition);
+          else registry.counter(definition);
+        }
+        const webhooks = registry.counter(CONNECTOR_METRICS.webhooks);
+        for (const outcome of ['accepted', 'duplicate', 'bad_signature', 'malformed', 'too_large', 'verification']) webhooks.inc({ outcome }, 0);
         return registry;
       },
     },

@@ -109,6 +109,11 @@ describe('POST /webhooks/gusto', () => {
     expect(text).toContain('# TYPE mlc_webhooks_total counter');
     expect(text).toMatch(/\nmlc_webhooks_total\{outcome="accepted"\} \d+\n/);
     expect(text).toMatch(/\nmlc_webhooks_total\{outcome="duplicate"\} \d+\n/);
+    for (const family of ['mlc_postings_total counter', 'mlc_outbound_calls_total counter', 'mlc_webhook_to_posted_seconds histogram', 'mlc_inbox_events_total counter']) {
+      expect(text).toContain(`# TYPE ${family}\n`);
+    }
+    expect(text).toMatch(/\nmlc_webhooks_total\{outcome="too_large"\} [1-9]\d*\n/);
+    expect(text).toMatch(/\nmlc_inbox_events_total\{action="unknown_company",event_type="payroll.processed"\} [1-9]\d*\n/);
     expect(text).toMatch(/\nprocess_resident_memory_bytes \d+\n/);
     expect(text).toMatch(/\nprocess_uptime_seconds [\d.]+\n/);
   });

@@ -26,7 +26,7 @@ export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    const job = CronJob.from({ cronTime: this.config.pollCron, onTick: () => this.tick(), start: false, timeZone: 'UTC' });
+    const job = CronJob.from({ cronTime: this.config.pollCron, onTick: () => this.tick(), start: false, timeZone: 'UTC', unrefTimeout: true });
     this.registry.addCronJob(POLL_JOB, job);
     job.start();
     this.logger.info('backfill poll scheduled', { cron: this.config.pollCron });
