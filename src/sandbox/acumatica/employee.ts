@@ -53,7 +53,7 @@ export class Employees {
         if (typeof v === 'string') li.f[k] = dateOnly(v, this.knobs.dateOnlyShiftHours);
       }
     }
-    applyDetails(cand, 'EmploymentHistory', input.details.EmploymentHistory, HISTORY, () => this.store.newRec(HISTORY), (line) => {
+    applyDetails(cand, 'EmploymentHistory', input.details.EmploymentHistory, () => this.store.newRec(HISTORY), (line) => {
       Object.assign(line.f, { Active: true, Terminated: false, RehireEligible: false });
     });
     const c = cand.linked.ContactInfo.f;

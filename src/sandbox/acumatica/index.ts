@@ -122,7 +122,7 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     }
     if (fault?.kind === 'timeout') {
       record.fault = 'timeout';
-      setTimeout(() => req.socket.destroy(), knobs.timeoutHoldMs);
+      setTimeout(() => req.socket.destroy(), knobs.timeoutHoldMs).unref();
       return;
     }
     if (fault?.kind === 'commit_then_drop') ctx.dropInsteadOfAnswer = true;

@@ -73,7 +73,7 @@ export class Journals {
     if (input.f.PostPeriod === undefined && (!target || input.f.TransactionDate !== undefined)) {
       cand.f.PostPeriod = periodOf(String(cand.f.TransactionDate));
     }
-    applyDetails(cand, 'Details', input.details.Details, DETAIL, () => this.store.newRec(DETAIL), (line) => {
+    applyDetails(cand, 'Details', input.details.Details, () => this.store.newRec(DETAIL), (line) => {
       Object.assign(line.f, { BranchID: cand.f.BranchID, DebitAmount: '0.00', CreditAmount: '0.00', Qty: '0.00', IsNonPM: false,
         NonBillable: false, Project: 'X', Subaccount: '000000' });
     });

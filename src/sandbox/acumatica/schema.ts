@@ -220,8 +220,8 @@ export function assign(rec: Rec, input: EntityInput, schema: EntitySchema): void
 }
 
 /** Apply detail-line inputs: `id` → update that line (or `delete: true` removes it); no id → a new line. */
-export function applyDetails(rec: Rec, key: string, inputs: EntityInput[] | undefined, schema: EntitySchema,
-  newLine: () => Rec, defaults: (line: Rec) => void): void {
+export function applyDetails(rec: Rec, key: string, inputs: EntityInput[] | undefined, newLine: () => Rec,
+  defaults: (line: Rec) => void): void {
   if (!inputs) return;
   const lines = rec.details[key];
   for (const li of inputs) {

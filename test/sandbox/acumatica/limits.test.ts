@@ -1,5 +1,5 @@
 import type { AcumaticaSandbox } from '../../../src/sandbox/acumatica';
-import { call, entity, fixtureJson, journalBody, sampleJournal, started } from './support';
+import { call, entity, fixtureJson, sampleJournal, started } from './support';
 
 let sb: AcumaticaSandbox;
 let tok: string;
