@@ -6,7 +6,7 @@ import type { Company, EmployeeRecord, PayrollRecord, Subscription } from './mod
 import { computeTotals, generateCompensation, reverseCompensation } from './payroll-generator';
 import { renderEmployee } from './employee-view';
 import { renderTotals } from './payroll-view';
-import { addDays, isDate, parseCents } from './support';
+import { addDays, isDate } from './support';
 import type { WebhookDispatcher } from './webhooks';
 import { ScenarioError, type World } from './world';
 import { newEmployeeRecord, type EmployeeInput } from './employee-factory';
@@ -61,7 +61,8 @@ export class Scenario {
 
   updateEmployee(employeeUuid: string, patch: EmployeeUpdate): Record<string, unknown> {
     const e = this.world.employeeOrThrow(employeeUuid);
-    if (patch.rate !== undefined) parseCents(patch.rate);
+    if (patch.rate !== undefined && !/^\d+(\.\d{1,2})?$/.test(patch.rate)) throw new ScenarioError(422, `rate must be a decimal string, got ${patch.rate}`);
+    if (patch.paymentUnit !== undefined && patch.paymentUnit !== 'Year' && patch.paymentUnit !== 'Hour') throw new ScenarioError(422, "paymentUnit must be 'Year' or 'Hour'");
     if (patch.firstName !== undefined) e.firstName = patch.firstName;
     if (patch.lastName !== undefined) e.lastName = patch.lastName;
     if (patch.email !== undefined) e.email = patch.email;

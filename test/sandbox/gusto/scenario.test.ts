@@ -42,6 +42,11 @@ describe('Gusto sandbox: scenario API', () => {
     expect((await http(sb, 'POST', `/companies/${company}/employees`, { rate: 'abc' })).status).toBe(422);
     expect(() => sb.scenario.runPayroll(company, { employees: 1, offCycle: true, offCycleReason: 'Vacation' })).toThrow(/off_cycle_reason/);
     expect((await http(sb, 'POST', '/payrolls/none/cancel')).status).toBe(404);
+    const e = sb.scenario.createEmployee(company, {}).uuid as string;
+    expect((await http(sb, 'PATCH', `/employees/${e}`, { rate: '12,50' })).status).toBe(422);
+    expect((await http(sb, 'PATCH', `/employees/${e}`, { paymentUnit: 'Month' })).status).toBe(422);
+    expect((await http(sb, 'POST', `/employees/${e}/terminate`, { effectiveDate: 'soon' })).status).toBe(422);
+    expect((await http(sb, 'POST', `/employees/${e}/rehire`, { effectiveDate: '2026-01-01' })).status).toBe(422); // not terminated
   });
 
   it('cancel: same uuid, processed → false, listed as unprocessed; a second cancel is refused', async () => {
