@@ -79,6 +79,12 @@ describe('buildJournal properties', () => {
           if (s.detail === 'employee' && !/^A-(employerTax|futa)/.test(line.account) && line.employeeUuid === undefined) bad.push('employee line without employee');
         }
         expect(bad).toEqual([]);
+        // Departments without a subaccount fall back, each named once in a warning (not in summary detail).
+        const unmappedDepartments = new Set(
+          payroll.employee_compensations.filter((e) => !e.excluded && (e.department === 'Operations' || e.department === 'Marketing')).map((e) => e.department),
+        );
+        const departmentWarnings = j.warnings.filter((w) => w.startsWith('department "'));
+        expect(departmentWarnings).toHaveLength(s.detail === 'summary' ? 0 : unmappedDepartments.size);
         expect(debit).toBe(credit);
         expect(j.totals).toEqual({ debit: j.totals.credit, credit: j.totals.debit });
         expect(cents(j.totals.debit)).toBe(debit);
