@@ -60,6 +60,7 @@ export class InboxDispatcher {
   private running = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  private starting: Promise<void> | undefined;
   /** Resolved by stop(), so a retry wait does not hold the shutdown. */
   private stopping: { promise: Promise<void>; resolve: () => void } = deferred();
   private live = false;
@@ -79,10 +80,29 @@ export class InboxDispatcher {
     if (!this.stopped) return;
     this.stopped = false;
     this.stopping = deferred();
-    const from = await this.checkpoint.load();
-    this.subscribe(from);
     this.timer = setInterval(() => void this.saveCheckpoint(), this.options.checkpointEveryMs);
     this.timer.unref?.();
+    // An unreachable store must not stop the service from starting (/health reports it): keep trying in the background.
+    this.starting = this.connect(this.options.resubscribeAfterMs);
+    await Promise.race([this.starting, this.stopping.promise]);
+  }
+
+  /** Resolves once subscribed (tests); start() itself returns after the first attempt. */
+  get ready(): Promise<void> {
+    return this.starting ?? Promise.resolve();
+  }
+
+  private async connect(waitMs: number): Promise<void> {
+    try {
+      const from = await this.checkpoint.load();
+      if (!this.stopped) this.subscribe(this.progress.safePosition ?? from);
+    } catch (error) {
+      if (this.stopped) return;
+      this.logger.warn('inbox dispatcher cannot read its checkpoint yet; retrying', { error: (error as Error).message, retryInMs: waitMs });
+      // Not awaited by start(): the first failure lets the app finish starting while this keeps trying.
+      const retry = this.pause(waitMs).then(() => (this.stopped ? undefined : this.connect(Math.min(waitMs * 2, 30_000))));
+      this.starting = retry;
+    }
   }
 
   /** Stops taking events, lets running ones finish (bounded by the command timeout), writes the checkpoint. */

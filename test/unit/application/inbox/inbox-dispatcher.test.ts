@@ -188,4 +188,21 @@ describe('InboxDispatcher', () => {
     await h.dispatcher.stop();
     expect(h.bus.executed).toEqual([new RequestPostingCommand('conn-1', 'payroll-c2', 'webhook', 'c2', 'c2')]);
   });
+
+  it('starts even when the store is unreachable, and catches up once it answers', async () => {
+    let failures = 2;
+    const flaky: EventStore = Object.create(fixture.store) as EventStore;
+    flaky.readStream = async (stream, from) => {
+      if (stream === DISPATCHER_CHECKPOINT_STREAM && failures-- > 0) throw new Error('store unreachable');
+      return fixture.store.readStream(stream, from);
+    };
+    const h = harness(flaky);
+    h.connections.connect('conn-1', 'company-1');
+    await h.deliver('late-1', 'payroll.processed');
+    await h.dispatcher.start(); // returns after the first failed attempt
+    await h.dispatcher.ready;
+    await waitFor(() => h.bus.executed.length === 1);
+    await h.dispatcher.stop();
+    expect(failures).toBeLessThan(0);
+  });
 });
