@@ -11,21 +11,23 @@ import { Ctx, notLoggedIn, OPAQUE_429, send, sendError } from './http';
 import { Journals } from './journal';
 import { Faults, Licence } from './limits';
 import { notFound, routeEntity } from './router';
+import type { Rec } from './schema';
 import * as seed from './seed';
-import { plain, Plain, Store } from './store';
+import { AccountRecord, EmployeeRecord, JournalRecord, plain, Plain, Store, SubaccountRecord } from './store';
 import type { AcumaticaSandboxOptions, RecordedRequest, SandboxClient, SandboxClock, SandboxKnobs, SandboxStats, SandboxUser } from './types';
 
 export * from './types';
-export type { Plain } from './store';
+export type { AccountRecord, EmployeeRecord, EmploymentHistoryRecord, JournalLineRecord, JournalRecord, Plain, SubaccountRecord } from './store';
 export { parseFilter, evaluate, FilterError } from './filter';
 
+/** Unwrapped copies of the stored records (mutating them changes nothing in the sandbox). */
 export interface SandboxRecords {
-  journals(): Plain[];
+  journals(): JournalRecord[];
   /** Journals whose header Description contains `tag` (e.g. `gusto:<payroll uuid>`): count duplicates with it. */
-  journalsTagged(tag: string): Plain[];
-  employees(): Plain[];
-  accounts(): Plain[];
-  subaccounts(): Plain[];
+  journalsTagged(tag: string): JournalRecord[];
+  employees(): EmployeeRecord[];
+  accounts(): AccountRecord[];
+  subaccounts(): SubaccountRecord[];
 }
 
 export interface AcumaticaSandbox {
@@ -190,7 +192,7 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
   });
   const addr = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
-  const all = <T>(list: T[], f: (x: T) => Plain): Plain[] => list.map(f);
+  const all = <R extends Plain>(list: Rec[]): R[] => list.map((r) => plain(r) as R);
 
   return {
     url: `http://${host}:${addr.port}`,
@@ -205,11 +207,11 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     stats,
     knobs,
     records: {
-      journals: () => all(store.journals, plain),
-      journalsTagged: (tag) => all(store.journals.filter((j) => String(j.f.Description ?? '').includes(tag)), plain),
-      employees: () => all(store.employees, plain),
-      accounts: () => all(store.accounts, plain),
-      subaccounts: () => all(store.subaccounts, plain),
+      journals: () => all<JournalRecord>(store.journals),
+      journalsTagged: (tag) => all<JournalRecord>(store.journals.filter((j) => String(j.f.Description ?? '').includes(tag))),
+      employees: () => all<EmployeeRecord>(store.employees),
+      accounts: () => all<AccountRecord>(store.accounts),
+      subaccounts: () => all<SubaccountRecord>(store.subaccounts),
     },
     deactivateAccount: (cd) => store.setAccountActive(cd, false),
     activateAccount: (cd) => store.setAccountActive(cd, true),

@@ -4,6 +4,35 @@ import { AccountSchema, EmployeeSchema, emptyRec, EntitySchema, Rec, Scalar, Sub
 import * as seed from './seed';
 
 export type Plain = { id: string; [field: string]: unknown };
+type S = string | null;
+type B = boolean | null;
+type N = number | null;
+/** Typed views of `records.*()` rows (decimals are exact strings like `"24000.00"`, dates ISO strings). */
+export interface JournalLineRecord extends Plain {
+  LineNbr: N; Account: S; Subaccount: S; BranchID: S; DebitAmount: S; CreditAmount: S; TransactionDescription: S;
+  /** the account's description (read-only echo) */
+  Description: S; ReferenceNbr: S;
+}
+export interface JournalRecord extends Plain {
+  BatchNbr: S; Module: S; Status: S; Hold: B; Description: S; BranchID: S; LedgerID: S; CurrencyID: S; PostPeriod: S;
+  TransactionDate: S; CreatedDateTime: S; LastModifiedDateTime: S; Details: JournalLineRecord[];
+}
+export interface EmploymentHistoryRecord extends Plain {
+  LineNbr: N; PositionID: S; StartDate: S; StartReason: S; EndDate: S; Active: B; Terminated: B; TerminationReason: S; RehireEligible: B;
+}
+export interface EmployeeRecord extends Plain {
+  EmployeeID: S; EmployeeName: S; Status: S; LastModifiedDateTime: S;
+  ContactInfo: Plain & { FirstName: S; MiddleName: S; LastName: S; Email: S; Title: S; Address: Plain };
+  EmployeeSettings: Plain & { BranchID: S; DepartmentID: S; EmployeeClass: S; EmployeeRefNbr: S };
+  FinancialSettings: Plain;
+  EmploymentHistory: EmploymentHistoryRecord[];
+}
+export interface AccountRecord extends Plain {
+  AccountCD: S; AccountID: N; Active: B; Description: S; Type: S; AccountClass: S; CashAccount: B; LastModifiedDateTime: S;
+}
+export interface SubaccountRecord extends Plain {
+  SubaccountCD: S; SubaccountID: N; Active: B; Description: S; LastModifiedDateTime: S;
+}
 
 /** Unwrapped copy of a record: fields at top, linked entities nested, detail lines as arrays. */
 export function plain(rec: Rec): Plain {
