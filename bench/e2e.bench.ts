@@ -1,0 +1,232 @@
+/**
+ * End to end: the service in-process (createApp, embedded SQLite in a temp folder) between the Gusto and
+ * Acumatica sandboxes on loopback. Latency of one posting = from the moment the Gusto sandbox has processed
+ * the payroll (its `payroll.processed` webhook is queued) to the journal's CreatedDateTime in the Acumatica
+ * sandbox (both on the wall clock, ms resolution).
+ *
+ * Concurrency levels 1, 10 and 100 companies: each round, that many connected companies run a payroll at
+ * the same moment (a payday burst) and the round ends when every journal is stored. postings_per_s of a
+ * level = its postings / the sum of its rounds' durations (first payroll processed → last journal stored).
+ *
+ * The floor, in the same run against the same sandboxes: a bare script that makes the required calls one
+ * after another with plain fetch (⌈employees/100⌉ payroll pages, the journal lookup, the journal create),
+ * with tokens it already holds. overhead_ratio = connector p50 at 1 company / floor p50.
+ *
+ * Calls per posting: every request each sandbox logged during the measured rounds (token calls included),
+ * divided by the postings.
+ *
+ * Projection: POST /api/projections/rebuild on the same service after all those postings.
+ */
+import {
+  ACUMATICA_CLIENT_ID, ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, ACUMATICA_USER, ADMIN_TOKEN, ENDPOINT_VERSION, GUSTO_CLIENT_ID,
+  GUSTO_CLIENT_SECRET, REDIRECT_URI, api, connectCompanies, CreateCounter, removeDir, round2, startInProcess, startSandboxes, summary, tagOf,
+  tempDir, waitUntil, type Company, type InProcessService, type Sandboxes,
+} from './support/harness';
+
+export const EMPLOYEES_PER_PAYROLL = 25;
+const LEVELS: Array<{ companies: number; rounds: number }> = [
+  { companies: 1, rounds: 40 },
+  { companies: 10, rounds: 10 },
+  { companies: 100, rounds: 5 },
+];
+const FLOOR_RUNS = 40;
+const ROUND_TIMEOUT_MS = 30_000;
+const GUSTO_VERSION = '2026-06-15';
+
+export interface LevelResult {
+  companies: number;
+  postings: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  max_ms: number | null;
+  postings_per_s: number | null;
+  incomplete_rounds: number;
+}
+
+export interface E2eResult {
+  e2e: Record<string, unknown>;
+  calls_per_posting: Record<string, unknown>;
+  projection: Record<string, unknown>;
+}
+
+/** Runs one round: every company in `companies` processes a payroll now; resolves with latencies and duration. */
+async function round(sb: Sandboxes, counter: CreateCounter, companies: Company[], journalCursor: { n: number }): Promise<{ latencies: number[]; durationMs: number; complete: boolean }> {
+  const before = counter.poll();
+  const starts = new Map<string, number>();
+  for (const c of companies) {
+    const payroll = sb.gusto.scenario.runPayroll(c.companyUuid, { employees: EMPLOYEES_PER_PAYROLL });
+    starts.set(payroll.uuid, Date.now());
+  }
+  const done = await waitUntil(() => counter.poll() - before >= companies.length, ROUND_TIMEOUT_MS, 2);
+  const journals = sb.acumatica.records.journals();
+  const fresh = journals.slice(journalCursor.n);
+  journalCursor.n = journals.length;
+  const latencies: number[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of starts.values()) first = Math.min(first, t);
+  for (const j of fresh) {
+    const tag = tagOf(j.Description);
+    const start = tag ? starts.get(tag) : undefined;
+    if (start === undefined) continue;
+    const created = Date.parse(String(j.CreatedDateTime));
+    latencies.push(created - start);
+    last = Math.max(last, created);
+  }
+  return { latencies, durationMs: Math.max(1, last - first), complete: done === true && latencies.length === companies.length };
+}
+
+/** The bare sequence of required calls, one after another, with tokens already in hand. */
+async function floor(sb: Sandboxes, notes: string[]): Promise<{ latencies: number[]; gustoCalls: number; acumaticaCalls: number }> {
+  const company = sb.gusto.scenario.createCompany({ name: 'Floor Co' });
+  const auth = await fetch(`${sb.gusto.url}/oauth/authorize?${new URLSearchParams({ client_id: GUSTO_CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', state: 'floor', company_uuid: company.uuid })}`, { redirect: 'manual' });
+  const code = new URL(auth.headers.get('location')!).searchParams.get('code');
+  const gustoToken = (await (await fetch(`${sb.gusto.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-gusto-api-version': GUSTO_VERSION },
+    body: JSON.stringify({ client_id: GUSTO_CLIENT_ID, client_secret: GUSTO_CLIENT_SECRET, grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }),
+  })).json()) as { access_token: string };
+  const acuToken = (await (await fetch(`${sb.acumatica.url}/identity/connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: ACUMATICA_CLIENT_ID, client_secret: ACUMATICA_CLIENT_SECRET, username: ACUMATICA_USER, password: ACUMATICA_PASSWORD, scope: 'api offline_access' }),
+  })).json()) as { access_token: string };
+  const gh = { authorization: `Bearer ${gustoToken.access_token}`, 'x-gusto-api-version': GUSTO_VERSION };
+  const ah = { authorization: `Bearer ${acuToken.access_token}`, 'content-type': 'application/json' };
+  const entity = `${sb.acumatica.url}/entity/Default/${ENDPOINT_VERSION}/JournalTransaction`;
+  const pages = Math.ceil(EMPLOYEES_PER_PAYROLL / 100);
+
+  const once = async (): Promise<number> => {
+    const payroll = sb.gusto.scenario.runPayroll(company.uuid, { employees: EMPLOYEES_PER_PAYROLL, webhook: false });
+    const t0 = Date.now();
+    let gross = 0n;
+    for (let page = 1; page <= pages; page++) {
+      const res = await fetch(`${sb.gusto.url}/v1/companies/${company.uuid}/payrolls/${payroll.uuid}?include=benefits,deductions,taxes,totals,payroll_taxes&page=${page}&per=100`, { headers: gh });
+      const body = (await res.json()) as { employee_compensations?: Array<{ gross_pay: string }> };
+      for (const c of body.employee_compensations ?? []) gross += BigInt(String(c.gross_pay).replace('.', ''));
+    }
+    const tag = `floor:${payroll.uuid}`;
+    const filter = `Module eq 'GL' and substringof('${tag}',Description)`;
+    await (await fetch(`${entity}?${new URLSearchParams({ $filter: filter, $select: 'BatchNbr,Status' })}`, { headers: ah })).text();
+    const amount = `${gross / 100n}.${String(gross % 100n).padStart(2, '0')}`;
+    const body = JSON.stringify({
+      Module: { value: 'GL' }, BranchID: { value: 'HQ' }, LedgerID: { value: 'ACTUAL' }, TransactionDate: { value: payroll.check_date },
+      Description: { value: `Payroll ${payroll.check_date} [${tag}]` }, Hold: { value: false },
+      Details: [
+        { Account: { value: '60000' }, Subaccount: { value: '000000' }, DebitAmount: { value: amount }, CreditAmount: { value: '0' } },
+        { Account: { value: '10100' }, Subaccount: { value: '000000' }, DebitAmount: { value: '0' }, CreditAmount: { value: amount } },
+      ],
+    }).replace(/"value":"(\d+\.\d\d|0)"/g, '"value":$1');
+    const res = await fetch(`${entity}?$expand=Details`, { method: 'PUT', headers: ah, body });
+    const created = (await res.json()) as { CreatedDateTime?: { value?: string } };
+    if (res.status !== 200) throw new Error(`floor PUT: ${res.status} ${JSON.stringify(created).slice(0, 300)}`);
+    const at = created.CreatedDateTime?.value ? Date.parse(created.CreatedDateTime.value) : Date.now();
+    return at - t0;
+  };
+  for (let i = 0; i < 3; i++) await once(); // warm-up
+  const gBefore = sb.gusto.requests.length;
+  const aBefore = sb.acumatica.requests.length;
+  const latencies: number[] = [];
+  for (let i = 0; i < FLOOR_RUNS; i++) latencies.push(await once());
+  if (latencies.length === 0) notes.push('floor: no run completed');
+  return { latencies, gustoCalls: (sb.gusto.requests.length - gBefore) / FLOOR_RUNS, acumaticaCalls: (sb.acumatica.requests.length - aBefore) / FLOOR_RUNS };
+}
+
+export async function benchE2e(notes: string[]): Promise<E2eResult> {
+  const out: E2eResult = {
+    e2e: { p50_ms: null, p95_ms: null, p99_ms: null, floor_ms: null, overhead_ratio: null, postings_per_s: null, employees_per_payroll: EMPLOYEES_PER_PAYROLL, levels: {} },
+    calls_per_posting: { acumatica: null, gusto: null, floor_acumatica: null, floor_gusto: null },
+    projection: { events_per_s: null, events: null, rebuild_ms: null },
+  };
+  const levels: Record<string, LevelResult> = {};
+  out.e2e.levels = levels;
+  const sb = await startSandboxes({ gusto: { seed: 7, rateLimit: { requests: 1_000_000_000, windowMs: 60_000 } } });
+  const dataDir = tempDir();
+  let svc: InProcessService | undefined;
+  try {
+    svc = await startInProcess(dataDir, sb.gusto.url);
+    sb.gusto.scenario.createSubscription({ url: `${svc.url}/webhooks/gusto` });
+    const maxCompanies = Math.max(...LEVELS.map((l) => l.companies));
+    const companies = await connectCompanies(svc, sb, maxCompanies);
+    const counter = new CreateCounter(sb.acumatica);
+    const cursor = { n: sb.acumatica.records.journals().length };
+
+    // Warm-up (untimed): every company hires its people and posts once; the service's JIT and tokens warm up.
+    const warm = await round(sb, counter, companies, cursor);
+    if (!warm.complete) {
+      notes.push(`e2e: warm-up round incomplete (${warm.latencies.length}/${companies.length} journals in ${ROUND_TIMEOUT_MS} ms); the pipeline does not post end to end`);
+      return out;
+    }
+
+    const all: number[] = [];
+    let gustoCalls = 0;
+    let acumaticaCalls = 0;
+    let measuredPostings = 0;
+    for (const level of LEVELS) {
+      const lat: number[] = [];
+      let duration = 0;
+      let incomplete = 0;
+      const gBefore = sb.gusto.requests.length;
+      const aBefore = sb.acumatica.requests.length;
+      for (let r = 0; r < level.rounds; r++) {
+        const res = await round(sb, counter, companies.slice(0, level.companies), cursor);
+        lat.push(...res.latencies);
+        duration += res.durationMs;
+        if (!res.complete) {
+          incomplete++;
+          break;
+        }
+      }
+      gustoCalls += sb.gusto.requests.length - gBefore;
+      acumaticaCalls += sb.acumatica.requests.length - aBefore;
+      measuredPostings += lat.length;
+      all.push(...lat);
+      const s = summary(lat);
+      levels[String(level.companies)] = {
+        companies: level.companies, postings: s.n, p50_ms: s.p50_ms, p95_ms: s.p95_ms, p99_ms: s.p99_ms, max_ms: s.max_ms,
+        postings_per_s: s.n > 0 ? round2((s.n / duration) * 1000) : null, incomplete_rounds: incomplete,
+      };
+      if (incomplete > 0) notes.push(`e2e: a round at ${level.companies} companies did not finish within ${ROUND_TIMEOUT_MS} ms`);
+    }
+    const pooled = summary(all);
+    Object.assign(out.e2e, { p50_ms: pooled.p50_ms, p95_ms: pooled.p95_ms, p99_ms: pooled.p99_ms, postings: pooled.n });
+    const rates = Object.values(levels).map((l) => l.postings_per_s).filter((x): x is number => x !== null);
+    out.e2e.postings_per_s = rates.length ? Math.max(...rates) : null;
+    if (measuredPostings > 0) {
+      out.calls_per_posting.acumatica = round2(acumaticaCalls / measuredPostings);
+      out.calls_per_posting.gusto = round2(gustoCalls / measuredPostings);
+    }
+
+    try {
+      const f = await floor(sb, notes);
+      const fs = summary(f.latencies);
+      out.e2e.floor_ms = fs.p50_ms;
+      out.e2e.floor = fs;
+      out.calls_per_posting.floor_acumatica = round2(f.acumaticaCalls);
+      out.calls_per_posting.floor_gusto = round2(f.gustoCalls);
+      const one = levels['1']?.p50_ms;
+      if (one != null && fs.p50_ms) out.e2e.overhead_ratio = round2(one / fs.p50_ms);
+    } catch (error) {
+      notes.push(`e2e floor failed: ${(error as Error).message}`);
+    }
+
+    try {
+      const t0 = performance.now();
+      const rebuilt = await api<{ readModels: Array<{ name: string; events: number; rows: number }> }>(svc, 'POST', '/api/projections/rebuild', undefined, { Authorization: `Bearer ${ADMIN_TOKEN}` });
+      const ms = performance.now() - t0;
+      if (rebuilt.status >= 300) throw new Error(`${rebuilt.status} ${rebuilt.text.slice(0, 200)}`);
+      const events = rebuilt.body.readModels.reduce((n, m) => n + m.events, 0);
+      out.projection = { events_per_s: Math.round(events / (ms / 1000)), events, rebuild_ms: round2(ms), read_models: rebuilt.body.readModels.map((m) => ({ name: m.name, events: m.events, rows: m.rows })) };
+    } catch (error) {
+      notes.push(`projection rebuild failed: ${(error as Error).message}`);
+    }
+  } catch (error) {
+    notes.push(`e2e failed: ${(error as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
+  } finally {
+    await svc?.close().catch(() => undefined);
+    await sb.close().catch(() => undefined);
+    removeDir(dataDir);
+  }
+  return out;
+}

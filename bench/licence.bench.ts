@@ -1,0 +1,81 @@
+/**
+ * Licence use: the Acumatica sandbox is given a licence of R requests per minute, and the service is
+ * pushed more postings than that allows. Time is scaled: the Acumatica sandbox's clock runs `SPEED`× the
+ * wall clock, so its one-minute licence window lasts 60/SPEED real seconds, and the documented queueing
+ * delays (computed in sandbox ms) are slept in real ms × 1/SPEED. Over the first WINDOWS full windows
+ * after the first API request: used_share = admitted /entity requests ÷ (R × windows); share_429 = the
+ * Acumatica answers that were 429 ÷ every Acumatica request in those windows.
+ */
+import { connectCompanies, removeDir, round2, sleep, startInProcess, startSandboxes, tempDir, type InProcessService } from './support/harness';
+
+const SPEED = 12;
+const R = 600;
+const WINDOWS = 3;
+const COMPANIES = 20;
+const EMPLOYEES = 10;
+
+export async function benchLicence(notes: string[]): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {
+    used_share: null, share_429: null, requests_per_minute: R, windows: WINDOWS, time_scale: SPEED, postings_pushed: null,
+    admitted_per_window: null, journals_stored: null,
+  };
+  const wallStart = Date.now();
+  const fast = { now: () => new Date(wallStart + (Date.now() - wallStart) * SPEED) };
+  const sb = await startSandboxes({ gusto: { seed: 11, rateLimit: { requests: 1_000_000_000, windowMs: 60_000 } }, acumatica: { clock: fast } });
+  const dataDir = tempDir();
+  let svc: InProcessService | undefined;
+  try {
+    svc = await startInProcess(dataDir, sb.gusto.url, { LOG_LEVEL: 'warn' });
+    sb.gusto.scenario.createSubscription({ url: `${svc.url}/webhooks/gusto` });
+    const companies = await connectCompanies(svc, sb, COMPANIES, 'Licence Co');
+    // Capacity over the measured windows is R × WINDOWS requests, i.e. about R × WINDOWS / 2 postings at
+    // 2 calls each: push twice that, so there is a backlog until the end.
+    const push = Math.ceil((R * WINDOWS) / COMPANIES);
+    sb.acumatica.knobs.licence.requestsPerMinute = R;
+    sb.acumatica.knobs.licence.delayScale = 1 / SPEED;
+    const firstIndex = sb.acumatica.requests.length;
+    for (let i = 0; i < push; i++) for (const c of companies) sb.gusto.scenario.runPayroll(c.companyUuid, { employees: EMPLOYEES });
+    out.postings_pushed = push * COMPANIES;
+
+    const first = await (async () => {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        const r = sb.acumatica.requests.slice(firstIndex).find((q) => q.path.startsWith('/entity/Default/'));
+        if (r) return Date.parse(r.time);
+        await sleep(20);
+      }
+      return undefined;
+    })();
+    if (first === undefined) {
+      notes.push('licence: no Acumatica API request within 20 s of pushing the payrolls');
+      return out;
+    }
+    const end = first + WINDOWS * 60_000;
+    // Wait (real time) until the sandbox clock passes the last window, plus a moment for answers in flight.
+    while (fast.now().getTime() < end + 2_000) await sleep(100);
+    const inWindows = sb.acumatica.requests.slice(firstIndex).filter((r) => {
+      const t = Date.parse(r.time);
+      return t >= first && t < end;
+    });
+    const api = inWindows.filter((r) => r.path.startsWith('/entity/Default/'));
+    const admitted = api.filter((r) => r.fault !== 'throttled' && r.status !== 429);
+    const perWindow = Array.from({ length: WINDOWS }, (_, w) => admitted.filter((r) => {
+      const t = Date.parse(r.time);
+      return t >= first + w * 60_000 && t < first + (w + 1) * 60_000;
+    }).length);
+    out.admitted_per_window = perWindow;
+    out.used_share = round2(admitted.length / (R * WINDOWS));
+    out.share_429 = inWindows.length ? Math.round((inWindows.filter((r) => r.status === 429).length / inWindows.length) * 10_000) / 10_000 : null;
+    out.acumatica_requests = inWindows.length;
+    out.journals_stored = sb.acumatica.records.journalsTagged('[gusto:').length;
+    out.backlog_left = (out.postings_pushed as number) - (out.journals_stored as number);
+    if ((out.backlog_left as number) <= 0) notes.push('licence: the backlog ran out before the last window; used_share understates the ceiling');
+  } catch (error) {
+    notes.push(`licence failed: ${(error as Error).message}`);
+  } finally {
+    await svc?.close().catch(() => undefined);
+    await sb.close().catch(() => undefined);
+    removeDir(dataDir);
+  }
+  return out;
+}
