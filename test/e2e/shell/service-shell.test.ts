@@ -15,7 +15,7 @@ describe('service shell', () => {
 
   it('serves the OpenAPI page at /docs and its JSON', async () => {
     expect((await fetch(`${service.url}/docs`)).status).toBe(200);
-    const doc = await (await fetch(`${service.url}/docs-json`)).json();
+    const doc = (await (await fetch(`${service.url}/docs-json`)).json()) as { paths: Record<string, unknown> };
     expect(doc.paths['/health']).toBeDefined();
   });
 
@@ -32,7 +32,7 @@ describe('service shell with an unreachable event store', () => {
     try {
       const res = await fetch(`${service.url}/health`);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = (await res.json()) as { status: string; eventStore: { store: string; error: string } };
       expect(body.status).toBe('unavailable');
       expect(body.eventStore.store).toBe('esdb://127.0.0.1:1');
       expect(body.eventStore.error).toMatch(/esdb:\/\/127\.0\.0\.1:1.*unreachable/);
