@@ -7,6 +7,7 @@ import { commandFor, isActedOn, orderingKeyOf, type InboxCommand } from './event
 import { INBOX_STREAM_PREFIX, SETTLED_TYPES, deterministicEventId, inboxStream, type GustoWebhookReceived, type InboxEventType } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
 import { ProgressTracker } from './progress-tracker';
+import { Semaphore, deferred } from './concurrency';
 
 /** The CommandBus as the dispatcher uses it (structural, so unit tests pass a fake). */
 export interface CommandDispatch {
@@ -24,6 +25,8 @@ export interface DispatcherOptions {
   checkpointEveryMs: number;
   /** Wait before re-subscribing after the subscription failed. */
   resubscribeAfterMs: number;
+  /** How long stop() waits for running events before letting the store close. */
+  stopGraceMs: number;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
@@ -32,6 +35,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   retryDelaysMs: [500, 2_000, 10_000],
   checkpointEveryMs: 2_000,
   resubscribeAfterMs: 1_000,
+  stopGraceMs: 5_000,
 };
 
 /** What the dispatcher appends to the event's inbox stream, and the metric action it counts as. */
@@ -56,8 +60,7 @@ export class InboxDispatcher {
   private subscription: Subscription | undefined;
   private readonly progress = new ProgressTracker();
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly slotWaiters: Array<() => void> = [];
-  private running = 0;
+  private readonly slots: Semaphore;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private starting: Promise<void> | undefined;
@@ -74,7 +77,9 @@ export class InboxDispatcher {
     private readonly clock: Clock,
     private readonly logger: InboxLogger,
     private readonly options: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS,
-  ) {}
+  ) {
+    this.slots = new Semaphore(options.concurrency);
+  }
 
   async start(): Promise<void> {
     if (!this.stopped) return;
@@ -87,9 +92,13 @@ export class InboxDispatcher {
     await Promise.race([this.starting, this.stopping.promise]);
   }
 
-  /** Resolves once subscribed (tests); start() itself returns after the first attempt. */
-  get ready(): Promise<void> {
-    return this.starting ?? Promise.resolve();
+  /** Resolves once the subscription is set up (tests); start() itself returns after the first attempt. */
+  async whenReady(): Promise<void> {
+    let current: Promise<void> | undefined;
+    do {
+      current = this.starting;
+      await current;
+    } while (current !== this.starting);
   }
 
   private async connect(waitMs: number): Promise<void> {
@@ -113,7 +122,10 @@ export class InboxDispatcher {
     if (this.timer) clearInterval(this.timer);
     await this.subscription?.stop();
     this.subscription = undefined;
-    await this.idle();
+    // Bounded: an event still running after the grace period is not settled, so the next start re-dispatches it.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise<void>((resolve) => (grace = setTimeout(resolve, this.options.stopGraceMs)))]);
+    clearTimeout(grace);
     await this.saveCheckpoint();
   }
 
@@ -149,7 +161,7 @@ export class InboxDispatcher {
   private async accept(event: RecordedEvent): Promise<void> {
     if (this.stopped || event.type !== 'GustoWebhookReceived') return;
     if (!this.progress.begin(event.position)) return; // already delivered (a re-subscription overlaps)
-    await this.acquireSlot();
+    await this.slots.acquire();
     const received = event.data as GustoWebhookReceived;
     const key = orderingKeyOf(received);
     const previous = this.chains.get(key) ?? Promise.resolve();
@@ -162,7 +174,7 @@ export class InboxDispatcher {
         (error: unknown) => this.logger.error('inbox event could not be settled; it will be retried after a restart', { eventUuid: received.eventUuid, error: (error as Error)?.message }),
       )
       .finally(() => {
-        this.releaseSlot();
+        this.slots.release();
         if (this.chains.get(key) === chain) this.chains.delete(key);
       });
     this.chains.set(key, chain);
@@ -257,26 +269,5 @@ export class InboxDispatcher {
     });
     return Promise.race([elapsed, this.stopping.promise]).finally(() => clearTimeout(timer));
   }
-
-  private acquireSlot(): Promise<void> {
-    if (this.running < this.options.concurrency) {
-      this.running++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.slotWaiters.push(() => resolve()));
-  }
-
-  private releaseSlot(): void {
-    const next = this.slotWaiters.shift();
-    if (next) next();
-    else this.running--;
-  }
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}

@@ -12,7 +12,7 @@ import { SyncEmployeeCommand } from '../../../../src/application/employee-mirror
 import { FakeConnections, FixedClock, RecordingCommandBus, fakeVault, tempStore, waitFor } from './fakes';
 
 const TOKEN = 'dispatcher-test-token';
-const FAST: DispatcherOptions = { concurrency: 4, commandTimeoutMs: 200, retryDelaysMs: [10, 10], checkpointEveryMs: 20, resubscribeAfterMs: 20 };
+const FAST: DispatcherOptions = { concurrency: 4, commandTimeoutMs: 200, retryDelaysMs: [10, 10], checkpointEveryMs: 20, resubscribeAfterMs: 20, stopGraceMs: 2000 };
 
 function harness(store: EventStore, bus = new RecordingCommandBus(), connections = new FakeConnections()) {
   const clock = new FixedClock();
@@ -200,7 +200,7 @@ describe('InboxDispatcher', () => {
     h.connections.connect('conn-1', 'company-1');
     await h.deliver('late-1', 'payroll.processed');
     await h.dispatcher.start(); // returns after the first failed attempt
-    await h.dispatcher.ready;
+    await h.dispatcher.whenReady();
     await waitFor(() => h.bus.executed.length === 1);
     await h.dispatcher.stop();
     expect(failures).toBeLessThan(0);
