@@ -11,7 +11,8 @@ export interface PostingView {
   journal: Journal | null;
   acumatica: { batchNbr?: string; status?: string; released?: boolean };
   attempts: number;
-  lastError?: { code: string; message: string; step: string; reasons?: BlockReason[] };
+  /** Why it is not posted (yet), in an accountant's words; `details` keeps the outside system's own words. */
+  lastError?: { code: string; message: string; step: string; reasons?: BlockReason[]; details?: string[] };
   reversal?: { status: ReversalStatus; batchNbr?: string; nextAttemptAt?: string; lastError?: { code: string; message: string; step: string } };
   trigger?: PostingTrigger;
   mappingVersion?: number;
@@ -24,7 +25,17 @@ export interface PostingView {
   events: number;
 }
 
-const errorOf = (run: { blocked?: BlockReason[]; lastError?: { step: string; message: string; code?: string } }) => {
+/** What a transient failure means to an accountant; the system's own words stay in `details`. */
+const TRANSIENT: Record<string, string> = {
+  rate_limited: 'was busy (too many requests)',
+  unavailable: 'could not be reached',
+  timeout: 'did not answer in time',
+  login_limit: 'had no free API login',
+};
+
+const systemOf = (step: string): string => (step === 'fetch_payroll' ? 'Gusto' : step === 'build_journal' ? 'The connector' : 'Acumatica');
+
+const errorOf = (run: { blocked?: BlockReason[]; nextAttemptAt?: string; lastError?: { step: string; message: string; code?: string } }) => {
   if (run.blocked && run.blocked.length > 0) {
     return {
       code: run.blocked[0]!.code,
@@ -33,8 +44,25 @@ const errorOf = (run: { blocked?: BlockReason[]; lastError?: { step: string; mes
       reasons: run.blocked,
     };
   }
-  if (run.lastError) return { code: run.lastError.code ?? 'error', message: run.lastError.message, step: run.lastError.step };
+  if (run.lastError) {
+    const { step, code, message } = run.lastError;
+    const what = TRANSIENT[code ?? ''] ?? `failed (${message})`;
+    const when = run.nextAttemptAt ? ` Nothing was posted twice; the connector tries again at ${run.nextAttemptAt}.` : '';
+    return { code: code ?? 'error', message: `${systemOf(step)} ${what} while ${STEP_WORDS[step] ?? step}.${when}`, step, details: [message] };
+  }
   return undefined;
+};
+
+const STEP_WORDS: Record<string, string> = {
+  fetch_payroll: 'reading the payroll',
+  build_journal: 'building the journal',
+  find_journal: 'checking for an existing journal',
+  create_journal: 'creating the journal',
+  release_journal: 'releasing the journal',
+  check_original: 'checking whether the cancelled payroll was posted',
+  find_reversal: 'checking for an existing reversing journal',
+  create_reversal: 'creating the reversing journal',
+  release_reversal: 'releasing the reversing journal',
 };
 
 export interface ViewTimes {
