@@ -20,11 +20,25 @@ describe('posting e2e: faults on the Acumatica side', () => {
     expect(after.creates - before.creates).toBe(4); // three throttled, one accepted
   });
 
+  it('Acumatica down for longer than the client retries → failed (will retry, from the log) → posted, 1 journal', async () => {
+    // The client tries 6 times per call; 8 failures outlast one saga attempt, so the log schedules a retry.
+    world.acumatica.knobs.failNext('GET', 'JournalTransaction', 8, 500);
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 1 });
+    const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
+    expect(posting.status).toBe('posted');
+    expect(posting.attempts).toBeGreaterThanOrEqual(2);
+    expect(journalsOf(world, payroll.uuid)).toHaveLength(1);
+    const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
+    const failed = trail.body.items.find((e: any) => e.type === 'AttemptFailed');
+    expect(failed.data).toMatchObject({ step: 'find_journal', retryable: true, nextAttemptAt: expect.any(String) });
+  });
+
   it('create committed but the response dropped → 1 journal, status posted', async () => {
     world.acumatica.knobs.failNext('PUT', 'JournalTransaction', 1, 'commit_then_drop');
     const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
     const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
-    expect(journalsOf(world, payroll.uuid)).toHaveLength(1);
+    // Batch numbers only, so a failure reads "two batches" rather than dumping both journals.
+    expect(journalsOf(world, payroll.uuid).map((j) => j.BatchNbr)).toHaveLength(1);
     expect(posting.status).toBe('posted');
     expect(posting.acumatica.batchNbr).toBe(journalsOf(world, payroll.uuid)[0]!.BatchNbr);
   });
