@@ -33,6 +33,23 @@ describe('posting e2e: a processed payroll becomes one balanced journal', () => 
     expect(list.body).toHaveProperty('next');
   });
 
+  it('duplicate webhook deliveries and a later poll still make exactly one journal', async () => {
+    world.gusto.knobs.webhook.duplicates = 3;
+    try {
+      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
+      await world.gusto.scenario.webhooksIdle();
+      await postingWithStatus(world, payroll.uuid, 'posted');
+      const sync = await world.api('POST', `/api/connections/${world.connectionId}/sync`);
+      expect([200, 202]).toContain(sync.status);
+      expect(journalsOf(world, payroll.uuid)).toHaveLength(1);
+      const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
+      expect(trail.body.items.filter((e: any) => e.type === 'PostingRequested')).toHaveLength(1);
+      expect(trail.body.items.filter((e: any) => e.type === 'PayrollPosted')).toHaveLength(1);
+    } finally {
+      world.gusto.knobs.webhook.duplicates = 0;
+    }
+  });
+
   it('preview shows the journal without posting; unknown posting → 404; no token → 401', async () => {
     const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, webhook: false });
     const preview = await world.api('POST', `/api/connections/${world.connectionId}/payrolls/${payroll.uuid}/preview`);

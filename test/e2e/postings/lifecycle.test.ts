@@ -1,5 +1,5 @@
 import { startService } from '../../support/service';
-import { journalsOf, postingIdOf, postingWithStatus, postingWorld, reversalsOf, specMapping, waitFor, type PostingWorld } from './support';
+import { acumaticaCalls, journalsOf, postingIdOf, postingWithStatus, postingWorld, reversalsOf, specMapping, waitFor, type PostingWorld } from './support';
 
 describe('posting e2e: reversal payrolls, cancellation before posting, metrics', () => {
   let world: PostingWorld;
@@ -86,5 +86,28 @@ describe('posting e2e: a restart resumes postings from the log', () => {
       await world.acumatica.close();
       require('node:fs').rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('posting e2e: release enabled in the mapping', () => {
+  let world: PostingWorld;
+  beforeAll(async () => {
+    const mapping = specMapping();
+    mapping.journal.release = true;
+    world = await postingWorld({ mapping });
+  });
+  afterAll(async () => world?.close());
+
+  it('releases the batch as its own step: lookup + create + release, then posted', async () => {
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
+    const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
+    expect(posting.status).toBe('posted');
+    expect(posting.acumatica.released).toBe(true);
+    const journals = journalsOf(world, payroll.uuid) as any[];
+    expect(journals).toHaveLength(1);
+    expect(journals[0].Status).not.toBe('Balanced');
+    expect(acumaticaCalls(world)).toMatchObject({ lookups: 1, creates: 1, releases: 1 });
+    const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
+    expect(trail.body.items.map((e: any) => e.type).slice(-3)).toEqual(['JournalCreated', 'JournalReleased', 'PayrollPosted']);
   });
 });
