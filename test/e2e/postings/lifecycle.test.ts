@@ -24,6 +24,8 @@ describe('posting e2e: reversal payrolls, cancellation before posting, metrics',
     const text = await (await fetch(`${world.service.url}/metrics`)).text();
     expect(text).toMatch(/mlc_postings_total\{status="posted"\} [1-9]/);
     expect(text).toMatch(/mlc_webhook_to_posted_seconds_count [1-9]/);
+    expect(text).toMatch(/mlc_postings\{status="posted"\} [1-9]/);
+    expect(text).toMatch(/mlc_postings\{status="needs_attention"\} 0/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { METRICS, type MetricsRegistry } from '../../metrics/metrics.port';
 import { isPayrollPostingEvent, postingId, STREAM_PREFIX, type PayrollPostingEvent } from '../../../domain/payroll-posting/events';
 import { evolve, initialState, isSettled, type PayrollPosting, type PostingStatus } from '../../../domain/payroll-posting/state';
 import { EVENT_STORE, type EventStore, type RecordedEvent, type Subscription } from '../../ports/event-store.port';
@@ -13,6 +14,8 @@ interface Row {
   firstPosition: bigint;
   view: PostingView;
 }
+
+export const POSTINGS_BY_STATUS = { name: 'mlc_postings', help: 'Payroll postings by current status', labelNames: ['status'] } as const;
 
 export interface PostingQuery {
   connectionId?: string;
@@ -50,7 +53,10 @@ export class PostingsProjection implements OnApplicationShutdown {
   private live: Promise<void> = Promise.resolve();
   private generation = 0;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(METRICS) private readonly metrics?: MetricsRegistry,
+  ) {}
 
   /** Starts (or restarts from zero) the catch-up; resolves when every event recorded so far is applied. */
   start(): Promise<void> {
@@ -147,5 +153,13 @@ export class PostingsProjection implements OnApplicationShutdown {
     const row: Row = { stream: event.stream, state, times, firstPosition: existing?.firstPosition ?? event.position, view: toView(id, state, times) };
     this.rows.set(event.stream, row);
     if (id) this.byId.set(id, event.stream);
+    if (existing?.view.status !== row.view.status) this.publishCounts();
+  }
+
+  /** `mlc_postings{status}`: how many postings are in each status now (the counter counts transitions). */
+  private publishCounts(): void {
+    if (!this.metrics) return;
+    const gauge = this.metrics.gauge(POSTINGS_BY_STATUS);
+    for (const [status, count] of Object.entries(this.countByStatus())) gauge.set(count, { status });
   }
 }
