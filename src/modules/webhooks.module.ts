@@ -14,6 +14,15 @@ import { WebhookKeyring } from '../application/inbox/webhook-keyring';
 import { LOGGER, type JsonLogger } from '../adapters/logging/json-logger';
 import { GustoWebhookController } from '../adapters/inbound/webhooks/gusto-webhook.controller';
 import { InboxLifecycle } from '../adapters/inbound/webhooks/inbox-lifecycle';
+import { GustoSubscriptionVerifier } from '../adapters/inbound/webhooks/gusto-subscription-verifier';
+import { manualVerification, type WebhookSubscriptionVerifier } from '../application/inbox/subscription-verifier';
+
+/** With the app's client credentials the connector finishes Gusto's handshake itself; without, the operator does. */
+function subscriptionVerifier(config: AppConfig): WebhookSubscriptionVerifier {
+  const { clientId, clientSecret, apiBaseUrl, apiVersion } = config.gusto;
+  if (!clientId || !clientSecret) return manualVerification;
+  return new GustoSubscriptionVerifier({ apiBaseUrl, apiVersion, clientId, clientSecret, webhookPath: '/webhooks/gusto' });
+}
 
 /**
  * Webhook ingress: POST /webhooks/gusto → the inbox (gusto-webhook-<uuid>) → the dispatcher → commands.
@@ -38,9 +47,9 @@ import { InboxLifecycle } from '../adapters/inbound/webhooks/inbox-lifecycle';
     },
     {
       provide: WebhookIntake,
-      inject: [EVENT_STORE, WebhookKeyring, METRICS, CLOCK, LOGGER],
-      useFactory: (store: EventStore, keyring: WebhookKeyring, metrics: MetricsRegistry, clock: Clock, logger: JsonLogger) =>
-        new WebhookIntake(store, keyring, metrics, clock, logger.child('webhooks')),
+      inject: [EVENT_STORE, WebhookKeyring, METRICS, CLOCK, LOGGER, APP_CONFIG],
+      useFactory: (store: EventStore, keyring: WebhookKeyring, metrics: MetricsRegistry, clock: Clock, logger: JsonLogger, config: AppConfig) =>
+        new WebhookIntake(store, keyring, metrics, clock, logger.child('webhooks'), subscriptionVerifier(config)),
     },
     {
       provide: InboxDispatcher,

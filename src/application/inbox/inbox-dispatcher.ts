@@ -226,11 +226,16 @@ export class InboxDispatcher {
     const timedOut = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), this.options.commandTimeoutMs);
     });
+    let waiting = true;
     const execution = this.commands.execute(command);
-    execution.catch((error: unknown) => this.logger.warn('command failed after the dispatcher stopped waiting', { command: command.constructor.name, error: (error as Error)?.message }));
+    // Once we stop waiting nobody else hears about a late failure: log it (the poll is the safety net).
+    execution.catch((error: unknown) => {
+      if (!waiting) this.logger.warn('command failed after the dispatcher stopped waiting', { command: command.constructor.name, error: (error as Error)?.message });
+    });
     try {
       return await Promise.race([execution.then(() => true as const), timedOut]);
     } finally {
+      waiting = false;
       clearTimeout(timer);
     }
   }

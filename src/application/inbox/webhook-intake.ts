@@ -6,6 +6,9 @@ import type { InboxLogger } from './inbox-logger';
 import { parseWebhookBody, verificationTokenOf } from './webhook-body';
 import type { WebhookKeyring } from './webhook-keyring';
 import { signatureMatchesAny } from './webhook-signature';
+import { manualVerification, type WebhookSubscriptionVerifier } from './subscription-verifier';
+import { WEBHOOK_KEY_STREAM } from './inbox-events';
+import { fingerprintOf } from './webhook-keyring';
 
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'verification' | 'bad_signature' | 'malformed';
 
@@ -31,7 +34,13 @@ export class WebhookIntake {
     private readonly metrics: MetricsRegistry,
     private readonly clock: Clock,
     private readonly logger: InboxLogger,
+    private readonly verifier: WebhookSubscriptionVerifier = manualVerification,
+    /** Gusto may not accept the verify call before it has our 200 to its POST: wait a moment. */
+    private readonly verifyAfterMs = 500,
   ) {}
+
+  /** The last handshake completion started (tests wait on it). */
+  lastHandshake: Promise<void> = Promise.resolve();
 
   async receive(rawBody: Buffer, signatureHeader: string | undefined): Promise<IntakeResult> {
     const result = await this.handle(rawBody, signatureHeader);
@@ -50,10 +59,7 @@ export class WebhookIntake {
     if (!authentic) {
       // The handshake is the one request that cannot be signed with a key we know yet.
       const token = verificationTokenOf(rawBody);
-      if (token !== null) {
-        await this.keyring.onVerificationToken(token);
-        return { status: 200, outcome: 'verification' };
-      }
+      if (token !== null) return this.handshake(token);
       this.logger.warn('webhook refused: missing or bad X-Gusto-Signature', { signaturePresent: signatureHeader !== undefined, keyKnown: keys.length > 0 });
       return { status: 401, outcome: 'bad_signature' };
     }
@@ -62,8 +68,7 @@ export class WebhookIntake {
       case 'malformed':
         return { status: 400, outcome: 'malformed', reason: parsed.reason };
       case 'verification':
-        await this.keyring.onVerificationToken(parsed.verificationToken);
-        return { status: 200, outcome: 'verification' };
+        return this.handshake(parsed.verificationToken);
       case 'event': {
         const outcome = await this.recordOnce(parsed.event);
         return { status: 200, outcome, eventUuid: parsed.event.uuid };
@@ -72,6 +77,33 @@ export class WebhookIntake {
         const unexpected: never = parsed;
         throw new Error(`unhandled body kind ${String(unexpected)}`);
       }
+    }
+  }
+
+  /**
+   * Step 1 is answering 200 and keeping the token (the keyring decides whether it becomes the key); step 2,
+   * confirming it to Gusto, runs after the answer — and only for the token we verify signatures with,
+   * or Gusto would start sending events we refuse.
+   */
+  private async handshake(token: string): Promise<IntakeResult> {
+    const outcome = await this.keyring.onVerificationToken(token);
+    if (outcome === 'adopted' || outcome === 'already_known') {
+      this.lastHandshake = new Promise<void>((resolve) => setTimeout(resolve, this.verifyAfterMs)).then(() => this.confirm(token));
+    }
+    return { status: 200, outcome: 'verification' };
+  }
+
+  private async confirm(token: string): Promise<void> {
+    const fingerprint = fingerprintOf(token);
+    try {
+      const verified = await this.verifier.verifyPending(token);
+      const at = this.clock.now().toISOString();
+      if (verified.length > 0) {
+        await this.store.append(WEBHOOK_KEY_STREAM, verified.map((uuid) => ({ type: 'WebhookSubscriptionVerified', data: { subscriptionUuid: uuid, fingerprint, at }, metadata: { actor: 'system', at } })), 'any');
+      }
+      this.logger.info(verified.length > 0 ? 'Gusto webhook subscription verified' : 'no pending Gusto webhook subscription to verify (or verification is manual)', { fingerprint, subscriptions: verified });
+    } catch (error) {
+      this.logger.warn('could not verify the Gusto webhook subscription; verify it in the Developer Portal or re-request the token', { fingerprint, error: (error as Error).message });
     }
   }
 

@@ -33,13 +33,6 @@ describe('Gusto → inbox → commands (with the Gusto sandbox)', () => {
     await gusto?.close();
   });
 
-  it('answers the subscription handshake (the sandbox POSTs the verification token)', async () => {
-    gusto.scenario.createSubscription({ url: `${service.url}/webhooks/gusto`, verified: false });
-    await gusto.scenario.webhooksIdle();
-    const handshake = gusto.deliveries.find((d) => d.eventType === 'verification_token');
-    expect(handshake?.status).toBe(200);
-  });
-
   it('turns a signed payroll.processed webhook into one RequestPostingCommand for the right connection', async () => {
     gusto.scenario.createSubscription({ url: `${service.url}/webhooks/gusto`, subscriptionTypes: ['Payroll'] });
     gusto.knobs.webhook.duplicates = 3;
@@ -109,6 +102,17 @@ describe('Gusto → inbox → commands (with the Gusto sandbox)', () => {
     expect((await fetch(`${service.url}/api/connections/nope/sync`, { method: 'POST', headers: service.auth })).status).toBe(404);
     expect((await fetch(`${service.url}/api/connections/${connectionId}/sync`, { method: 'POST' })).status).toBe(401);
   });
+
+  // Last in this block: once verified, this second subscription doubles every later delivery.
+  it('answers the subscription handshake and confirms it to Gusto (PUT …/verify with a system token)', async () => {
+    const subscription = gusto.scenario.createSubscription({ url: `${service.url}/webhooks/gusto`, verified: false });
+    await gusto.scenario.webhooksIdle();
+    const handshake = gusto.deliveries.find((d) => d.eventType === 'verification_token');
+    expect(handshake?.status).toBe(200);
+    await waitFor(() => gusto.requests.some((r) => r.method === 'PUT' && r.path === `/v1/webhook_subscriptions/${subscription.uuid}/verify` && r.status === 200), 10_000, 'verify call');
+    await waitFor(async () => (await streamOf(service, 'webhook-verification-gusto')).some((e) => e.type === 'WebhookSubscriptionVerified'), 5_000, 'verification recorded');
+    expect(gusto.nonGetDataRequests()).toEqual([]); // no write to company data
+  });
 });
 
 describe('handshake when no GUSTO_WEBHOOK_VERIFICATION_TOKEN is set', () => {
@@ -129,6 +133,11 @@ describe('handshake when no GUSTO_WEBHOOK_VERIFICATION_TOKEN is set', () => {
       const body = gustoEvent('tofu-1', { resource_uuid: company });
       expect((await postWebhook(service, body, (await import('./support')).sign(body, gusto.config.verificationToken))).status).toBe(200);
       expect((await postWebhook(service, gustoEvent('tofu-2'))).status).toBe(401);
+      // The connector verified the subscription itself, so Gusto's own events now flow and are accepted.
+      await waitFor(() => gusto.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/verify') && r.status === 200), 10_000, 'verify call');
+      gusto.scenario.runPayroll(company, { employees: 1 });
+      await gusto.scenario.webhooksIdle();
+      expect(gusto.deliveries.filter((d) => d.eventType === 'payroll.processed').map((d) => d.status)).toEqual([200]);
     } finally {
       await service.close();
       await gusto.close();
