@@ -140,4 +140,27 @@ describe('WebhookIntake', () => {
       expect(await ctx.store.readStream(WEBHOOK_KEY_STREAM)).toHaveLength(0);
     });
   });
+
+  describe('confirming the subscription to Gusto', () => {
+    it('confirms only the token it verifies signatures with, after answering', async () => {
+      ctx = setup(TOKEN);
+      const asked: string[] = [];
+      const intake = new WebhookIntake(ctx.store, ctx.keyring, ctx.metrics, ctx.clock, silentLogger, { verifyPending: async (t) => (asked.push(t), ['sub-1']) }, 0);
+      await intake.receive(Buffer.from(JSON.stringify({ verification_token: 'some-other-token-123' })), undefined);
+      await intake.lastHandshake;
+      expect(asked).toEqual([]);
+      await intake.receive(Buffer.from(JSON.stringify({ verification_token: TOKEN })), undefined);
+      await intake.lastHandshake;
+      expect(asked).toEqual([TOKEN]);
+      const verified = (await ctx.store.readStream(WEBHOOK_KEY_STREAM)).filter((e) => e.type === 'WebhookSubscriptionVerified');
+      expect(verified.map((e) => e.data)).toEqual([expect.objectContaining({ subscriptionUuid: 'sub-1', fingerprint: fingerprintOf(TOKEN) })]);
+    });
+
+    it('still answers 200 when confirming fails (the operator can verify in the portal)', async () => {
+      ctx = setup(null);
+      const intake = new WebhookIntake(ctx.store, ctx.keyring, ctx.metrics, ctx.clock, silentLogger, { verifyPending: async () => { throw new Error('Gusto down'); } }, 0);
+      expect((await intake.receive(Buffer.from(JSON.stringify({ verification_token: 'first-token-abc' })), undefined)).status).toBe(200);
+      await intake.lastHandshake;
+    });
+  });
 });
