@@ -9,6 +9,7 @@ import { signatureMatchesAny } from './webhook-signature';
 import { manualVerification, type WebhookSubscriptionVerifier } from './subscription-verifier';
 import { WEBHOOK_KEY_STREAM } from './inbox-events';
 import { fingerprintOf } from './webhook-keyring';
+import { Throttle } from './throttle';
 
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'verification' | 'bad_signature' | 'malformed';
 
@@ -39,6 +40,9 @@ export class WebhookIntake {
     private readonly verifyAfterMs = 500,
   ) {}
 
+  /** Refusals are logged a few times a minute at most; the counter has the exact number. */
+  private readonly refusalLog = new Throttle(5, 60_000, () => this.clock.now().getTime());
+
   /** The last handshake completion started (tests wait on it). */
   lastHandshake: Promise<void> = Promise.resolve();
 
@@ -60,7 +64,10 @@ export class WebhookIntake {
       // The handshake is the one request that cannot be signed with a key we know yet.
       const token = verificationTokenOf(rawBody);
       if (token !== null) return this.handshake(token);
-      this.logger.warn('webhook refused: missing or bad X-Gusto-Signature', { signaturePresent: signatureHeader !== undefined, keyKnown: keys.length > 0 });
+      const log = this.refusalLog.pass();
+      if (log.ok) {
+        this.logger.warn('webhook refused: missing or bad X-Gusto-Signature', { signaturePresent: signatureHeader !== undefined, keyKnown: keys.length > 0, suppressedSinceLast: log.suppressed });
+      }
       return { status: 401, outcome: 'bad_signature' };
     }
     const parsed = parseWebhookBody(rawBody);

@@ -4,6 +4,7 @@ import type { EventStore } from '../ports/event-store.port';
 import type { SealedSecret, Vault } from '../ports/vault.port';
 import { WEBHOOK_KEY_STREAM, deterministicEventId } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
+import { Throttle } from './throttle';
 
 /** What is stored about the verification token: sealed, plus a short fingerprint people can compare. */
 interface TokenAdopted {
@@ -39,6 +40,8 @@ export class WebhookKeyring {
   private adopted: string | undefined;
   private loadedAt = -Infinity;
   private loading: Promise<void> | undefined;
+  /** Anyone can POST a handshake: record (and log) rejected tokens a few times an hour, not at the caller's rate. */
+  private readonly rejections: Throttle;
 
   constructor(
     private readonly store: EventStore,
@@ -48,7 +51,9 @@ export class WebhookKeyring {
     private readonly configuredToken?: string,
     /** Told every adopted token, so the logger can scrub it wherever it might appear. */
     private readonly onSecret: (secret: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.rejections = new Throttle(10, 3_600_000, () => this.clock.now().getTime());
+  }
 
   /** Keys to try, in order. Empty until a token is configured or adopted: every event is then refused. */
   async keys(): Promise<string[]> {
@@ -63,7 +68,7 @@ export class WebhookKeyring {
     const at = this.clock.now().toISOString();
     if (this.configuredToken) {
       if (token === this.configuredToken) return 'already_known';
-      await this.recordNotAdopted({ fingerprint, reason: 'configured_token_takes_precedence', at });
+      if (!(await this.recordNotAdopted({ fingerprint, reason: 'configured_token_takes_precedence', at }))) return 'configured_token_takes_precedence';
       this.logger.warn('a Gusto webhook verification token arrived that differs from GUSTO_WEBHOOK_VERIFICATION_TOKEN; the configured one stays in use', {
         fingerprint,
         configuredFingerprint: fingerprintOf(this.configuredToken),
@@ -73,7 +78,7 @@ export class WebhookKeyring {
     await this.load();
     if (this.adopted === token) return 'already_known';
     if (this.adopted !== undefined) {
-      await this.recordNotAdopted({ fingerprint, reason: 'another_token_already_adopted', at });
+      if (!(await this.recordNotAdopted({ fingerprint, reason: 'another_token_already_adopted', at }))) return 'another_token_already_adopted';
       this.logger.warn('a second Gusto webhook verification token arrived and was not adopted; set GUSTO_WEBHOOK_VERIFICATION_TOKEN to switch', {
         fingerprint,
         adoptedFingerprint: fingerprintOf(this.adopted),
@@ -101,12 +106,14 @@ export class WebhookKeyring {
     return outcome;
   }
 
-  private async recordNotAdopted(data: TokenNotAdopted): Promise<void> {
+  private async recordNotAdopted(data: TokenNotAdopted): Promise<boolean> {
+    if (!this.rejections.pass().ok) return false;
     await this.store.append(
       WEBHOOK_KEY_STREAM,
       [{ id: deterministicEventId('webhook-token-not-adopted', data.fingerprint, data.reason), type: 'WebhookVerificationTokenNotAdopted', data, metadata: { actor: 'webhook', at: data.at } }],
       'any',
     );
+    return true;
   }
 
   private async load(): Promise<void> {

@@ -133,6 +133,15 @@ describe('WebhookIntake', () => {
       expect(ctx.counted('verification')).toBe(1);
     });
 
+    it('does not let a flood of handshakes grow the store: rejected tokens are recorded a few times an hour', async () => {
+      ctx = setup(TOKEN);
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => ctx.intake.receive(body({ verification_token: `flood-token-${i}-xxxx` }), undefined)));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      const recorded = await ctx.store.readStream(WEBHOOK_KEY_STREAM);
+      expect(recorded.length).toBeLessThanOrEqual(10);
+      expect(ctx.counted('verification')).toBe(50);
+    });
+
     it('does not treat an event that also carries verification_token as a handshake', async () => {
       ctx = setup(null);
       const sneaky = event('evt-sneaky', { verification_token: 'sneaky-token-1234' });
