@@ -117,4 +117,11 @@ describe('POST /webhooks/gusto', () => {
     expect(text).toMatch(/\nprocess_resident_memory_bytes \d+\n/);
     expect(text).toMatch(/\nprocess_uptime_seconds [\d.]+\n/);
   });
+
+  it('documents the webhook, sync and metrics endpoints on the OpenAPI page', async () => {
+    const doc = (await (await fetch(`${service.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(doc.paths['/webhooks/gusto']?.post).toBeDefined();
+    expect(doc.paths['/metrics']?.get).toBeDefined();
+    expect(doc.paths['/api/connections/{id}/sync']?.post).toBeDefined();
+  });
 });
