@@ -1,0 +1,126 @@
+/**
+ * Chaos: payrolls across companies while the service (a child process on one SQLite file) is SIGKILLed
+ * at random moments and restarted, and the sandboxes inject 429 / 500 / timeouts / commit-then-drop.
+ * Every payroll must end with exactly one journal in Acumatica (counted by its tag), none lost, and a
+ * complete audit trail (PostingRequested → … → PayrollPosted). No backfill poll runs: recovery is the
+ * webhook retries, the inbox and the posting scheduler's resume.
+ * Full: 100 payrolls, 10 companies, 10 kills. RELIABILITY_SCALE=small: 20 payrolls, 5 companies, 3 kills.
+ */
+import {
+  ACUMATICA_PASSWORD, ACUMATICA_CLIENT_SECRET, ADMIN_TOKEN, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, connectCompanies, findSecrets, removeDir, seenResponses,
+  sleep, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes,
+} from '../../bench/support/harness';
+import { postingOf, recordingProxy, RestartableService, SCALE, seeded, trailOf, type RecordingProxy } from './support';
+
+describe(`chaos: ${SCALE.payrolls} payrolls, ${SCALE.kills} SIGKILLs, injected faults`, () => {
+  let sb: Sandboxes;
+  let proxy: RecordingProxy;
+  let service: RestartableService;
+  let dataDir: string;
+  let companies: Company[];
+  const payrolls: Array<{ uuid: string; company: Company }> = [];
+  const injected: string[] = [];
+  const kills: number[] = [];
+
+  beforeAll(async () => {
+    sb = await startSandboxes({ gusto: { seed: 31, rateLimit: { requests: 10_000, windowMs: 60_000 } } });
+    sb.gusto.knobs.webhook.retryBaseMs = 100;
+    sb.acumatica.knobs.timeoutHoldMs = 500;
+    proxy = await recordingProxy(sb.gusto.url);
+    dataDir = tempDir('mlc-chaos-');
+    service = await RestartableService.create(dataDir, proxy.url, { RETRY_BASE_MS: '50', RETRY_CAP_MS: '1000', RETRY_MAX_ATTEMPTS: '10' });
+    sb.gusto.scenario.createSubscription({ url: `${service.url}/webhooks/gusto` });
+    companies = await connectCompanies(service, sb, SCALE.companies, 'Chaos Co', 5);
+  }, 180_000);
+
+  afterAll(async () => {
+    await service?.stop().catch(() => undefined);
+    await proxy?.close();
+    await sb?.close();
+    if (dataDir) removeDir(dataDir);
+  });
+
+  it('every payroll ends with exactly one journal and a complete audit trail', async () => {
+    const rnd = seeded();
+    const spanMs = SCALE.kills * 4_000;
+    const interval = Math.max(50, Math.floor(spanMs / SCALE.payrolls));
+
+    const faults: Array<[string, () => void]> = [
+      ['acumatica PUT 429×2', () => sb.acumatica.knobs.failNext('PUT', '/JournalTransaction', 2, 429)],
+      ['acumatica PUT 500', () => sb.acumatica.knobs.failNext('PUT', '/JournalTransaction', 1, 500)],
+      ['acumatica PUT timeout', () => sb.acumatica.knobs.failNext('PUT', '/JournalTransaction', 1, 'timeout')],
+      ['acumatica PUT commit_then_drop', () => sb.acumatica.knobs.failNext('PUT', '/JournalTransaction', 1, 'commit_then_drop')],
+      ['acumatica lookup 500', () => sb.acumatica.knobs.failNext('GET', '/JournalTransaction', 1, 500)],
+      ['acumatica lookup 429', () => sb.acumatica.knobs.failNext('GET', '/JournalTransaction', 1, 429)],
+      ['acumatica lookup timeout', () => sb.acumatica.knobs.failNext('GET', '/JournalTransaction', 1, 'timeout')],
+      ['gusto payroll 500', () => sb.gusto.knobs.failNext('/payrolls/', 1, 500)],
+      ['gusto payroll 429', () => sb.gusto.knobs.failNext('/payrolls/', 1, 429)],
+      ['gusto employees 503', () => sb.gusto.knobs.failNext('/employees', 1, 503)],
+    ];
+
+    const producer = (async () => {
+      for (let i = 0; i < SCALE.payrolls; i++) {
+        if (rnd.next() < 0.35) {
+          const [name, inject] = rnd.pick(faults);
+          inject();
+          injected.push(name);
+        }
+        const company = companies[i % companies.length]!;
+        const p = sb.gusto.scenario.runPayroll(company.companyUuid, { employees: 3 });
+        payrolls.push({ uuid: p.uuid, company });
+        await sleep(interval);
+      }
+    })();
+    const killer = (async () => {
+      for (let k = 0; k < SCALE.kills; k++) {
+        await sleep(rnd.int(300, 2_500));
+        kills.push(Date.now());
+        await service.restart(); // SIGKILL, then start again on the same port and file
+      }
+    })();
+    await Promise.all([producer, killer]);
+    expect(service.alive()).toBe(true);
+    expect(service.starts).toBe(SCALE.kills + 1);
+
+    // Let it finish: every payroll posted (or stuck, which the assertions below report).
+    const settled = await waitUntil(async () => {
+      for (const p of payrolls) {
+        if (sb.acumatica.records.journalsTagged(`gusto:${p.uuid}`).length === 0) return false;
+        const posting = await postingOf(service, p.company.connectionId, p.uuid);
+        if (posting?.status !== 'posted') return false;
+      }
+      return true;
+    }, SCALE.payrolls * 1_500 + 60_000, 500);
+    await sleep(1_500); // any late duplicate would show now
+
+    const report: string[] = [];
+    for (const p of payrolls) {
+      const journals = sb.acumatica.records.journalsTagged(`gusto:${p.uuid}`).length;
+      const posting = await postingOf(service, p.company.connectionId, p.uuid);
+      const trail = await trailOf(service, p.company.connectionId, p.uuid);
+      const complete = trail[0] === 'PostingRequested' && trail[trail.length - 1] === 'PayrollPosted';
+      if (journals !== 1 || posting?.status !== 'posted' || !complete) {
+        report.push(`${p.uuid}: journals=${journals} status=${posting?.status ?? 'none'} lastError=${JSON.stringify(posting?.lastError ?? null)} trail=${trail.join('>')}`);
+      }
+    }
+    if (report.length > 0 || !settled) {
+      process.stderr.write(`chaos: injected ${injected.join(', ')}\nchaos: ${report.length} of ${payrolls.length} payrolls wrong:\n${report.join('\n')}\n`);
+    }
+    expect(payrolls).toHaveLength(SCALE.payrolls);
+    expect(report).toEqual([]);
+    expect(sb.gusto.nonGetDataRequests()).toEqual([]); // never a write to Gusto
+    expect(injected.length).toBeGreaterThan(0);
+  }, 30 * 60_000);
+
+  it('no secret in any log line or admin API answer of the run', () => {
+    const lines = service.lines();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(proxy.tokens.size).toBeGreaterThan(0); // Gusto tokens were issued and used
+    const secrets: Record<string, string> = {
+      admin_token: ADMIN_TOKEN, acumatica_password: ACUMATICA_PASSWORD, acumatica_client_secret: ACUMATICA_CLIENT_SECRET,
+      gusto_client_secret: GUSTO_CLIENT_SECRET, webhook_token: WEBHOOK_TOKEN,
+    };
+    [...proxy.tokens].forEach((t, i) => (secrets[`gusto_token_${i}`] = t));
+    expect(findSecrets([...lines, ...seenResponses], secrets)).toEqual([]);
+  });
+});
