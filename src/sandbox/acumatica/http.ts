@@ -16,6 +16,8 @@ export interface Ctx {
   record: RecordedRequest;
   /** `commit_then_drop`: run the handler, then destroy the socket instead of answering. */
   dropInsteadOfAnswer?: boolean;
+  /** knob snapshot: list queries filtering on linked-entity fields answer 500 "Optimization cannot be performed". */
+  optimizationFailsOnLinkedFilter?: boolean;
   /** `/entity/Default/24.200.001` for the request being served. */
   base: string;
   version: string;

@@ -90,6 +90,7 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     subaccountsFeature: true,
     honourSuppliedKeys: false,
     dateOnlyShiftHours: 0,
+    optimizationFailsOnLinkedFilter: false,
     setAccountActive: (cd, active) => store.setAccountActive(cd, active),
   };
   const auth = new Auth(tenant, users, clients, clock, knobs, stats);
@@ -162,6 +163,7 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
       await latency();
       if (seg.length < 4 || seg[1] !== 'Default' || !versions.includes(seg[2])) return notFound(ctx);
       ctx.version = seg[2];
+      ctx.optimizationFailsOnLinkedFilter = knobs.optimizationFailsOnLinkedFilter;
       ctx.base = `/entity/Default/${seg[2]}`;
       journals.sweep();
       const isPoll = seg[3] === 'JournalTransaction' && seg[5] === 'status';

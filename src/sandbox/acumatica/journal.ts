@@ -65,7 +65,7 @@ export class Journals {
     }
     if (!target) {
       Object.assign(cand.f, { Module: 'GL', BranchID: 'HEADOFFICE', LedgerID: 'ACTUAL', CurrencyID: 'USD', Hold: this.knobs.holdBatchesOnEntry,
-        TransactionDate: `${now.slice(0, 10)}T00:00:00.000Z` });
+        TransactionDate: businessDate(ctx) ?? `${now.slice(0, 10)}T00:00:00.000Z` });
     }
     if (typeof input.f.TransactionDate === 'string') input.f.TransactionDate = dateOnly(input.f.TransactionDate, this.knobs.dateOnlyShiftHours);
     const { BatchNbr: _ignored, Status: _readOnly, CreatedDateTime: _c, LastModifiedDateTime: _l, ...writable } = input.f;
@@ -191,6 +191,13 @@ export class Journals {
     batch.f.LastModifiedDateTime = this.store.nowIso();
     return undefined;
   }
+}
+
+/** `PX-CbApiBusinessDate: 2025/01/31` (any date format) → that date, which new batches default to. */
+function businessDate(ctx: Ctx): string | undefined {
+  const h = ctx.req.headers['px-cbapibusinessdate'];
+  const m = typeof h === 'string' ? /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/.exec(h.trim()) : null;
+  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}T00:00:00.000Z` : undefined;
 }
 
 /** 422 echo of an insert: what was sent (normalized) plus BatchNbr `<NEW>`, Status, PostPeriod and the errors. */

@@ -1,5 +1,5 @@
 /** `$filter`, `$select`, `$expand`, `$top`, `$skip` over a list of records. */
-import { checkPaths, evaluate, FilterError, parseFilter } from './filter';
+import { checkPaths, evaluate, FilterError, FilterNode, Operand, parseFilter } from './filter';
 import { Ctx, send } from './http';
 import { EntitySchema, Rec, render } from './schema';
 
@@ -27,6 +27,11 @@ export function sendList(ctx: Ctx, entity: string, schema: EntitySchema, records
     try {
       const tree = parseFilter(q.$filter);
       checkPaths(tree, schema);
+      const linked = linkedPaths(tree);
+      if (ctx.optimizationFailsOnLinkedFilter && linked.length > 0) {
+        return send(ctx, 500, { message: 'An error has occurred.', exceptionType: 'PX.Api.ContractBased.OptimizationException',
+          exceptionMessage: `Optimization cannot be performed.The following fields cause the error: ${linked.join(', ')}`, stackTrace: '' });
+      }
       rows = rows.filter((r) => evaluate(tree, r));
     } catch (e) {
       if (e instanceof FilterError) return queryError(ctx, e.message);
@@ -40,6 +45,16 @@ export function sendList(ctx: Ctx, entity: string, schema: EntitySchema, records
   rows = rows.slice(skip, q.$top !== undefined ? skip + Number(q.$top) : undefined);
   const shape = readShape(ctx);
   send(ctx, 200, rows.map((r, i) => render(r, schema, { base: ctx.base, entity, ...shape, rowNumber: i + 1 })));
+}
+
+function linkedPaths(node: FilterNode): string[] {
+  const ops = (o: Operand): string[] => (o.kind === 'path' && o.path.length > 1 ? [o.path.join('/')] : []);
+  switch (node.kind) {
+    case 'and': case 'or': return [...linkedPaths(node.left), ...linkedPaths(node.right)];
+    case 'not': return linkedPaths(node.operand);
+    case 'cmp': return [...ops(node.left), ...ops(node.right)];
+    case 'fn': return [...ops(node.field), ...ops(node.text)];
+  }
 }
 
 export function sendOne(ctx: Ctx, entity: string, schema: EntitySchema, rec: Rec, status = 200): void {

@@ -104,6 +104,8 @@ export interface SandboxKnobs {
   honourSuppliedKeys: boolean;
   /** Hours to shift a date-only value sent with `Z`/an offset before taking its date (UNCONFIRMED; e.g. -8 for a Pacific tenant). */
   dateOnlyShiftHours: number;
+  /** List GETs whose `$filter` uses a linked-entity field (`EmployeeSettings/EmployeeRefNbr`) answer 500 "Optimization cannot be performed…" (UNCONFIRMED; default false). */
+  optimizationFailsOnLinkedFilter: boolean;
   /** Activate / deactivate a GL account (updates LastModifiedDateTime). */
   setAccountActive(accountCD: string, active: boolean): void;
 }

@@ -67,6 +67,15 @@ describe('Employee GET', () => {
     expect(byEmail.json.map((e: { EmployeeID: { value: string } }) => e.EmployeeID.value)).toEqual(['EP00000003']);
     expect((await get(`/Employee?${q("EmployeeSettings/EmployeeRefNbr eq 'nobody'")}`)).json).toEqual([]);
   });
+  it('optimizationFailsOnLinkedFilter: linked-entity filters answer 500 "Optimization cannot be performed"', async () => {
+    await hire();
+    sb.knobs.optimizationFailsOnLinkedFilter = true;
+    const r = await get(`/Employee?${q(`EmployeeSettings/EmployeeRefNbr eq '${GUSTO_UUID}'`)}`);
+    expect(r.status).toBe(500);
+    expect(r.json.exceptionMessage).toBe('Optimization cannot be performed.The following fields cause the error: EmployeeSettings/EmployeeRefNbr');
+    const fallback = await get('/Employee?$expand=EmployeeSettings&$select=EmployeeID,EmployeeSettings/EmployeeRefNbr');
+    expect(fallback.json.filter((e: { EmployeeSettings: { EmployeeRefNbr: { value?: string } } }) => e.EmployeeSettings.EmployeeRefNbr.value === GUSTO_UUID)).toHaveLength(1);
+  });
   it('by key EmployeeID (and id); unknown → 500 NoEntitySatisfiesTheCondition', async () => {
     const created = (await hire()).json;
     expect((await get('/Employee/EP00000003?$expand=EmploymentHistory')).json.EmploymentHistory).toHaveLength(1);

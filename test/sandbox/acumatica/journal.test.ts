@@ -101,6 +101,12 @@ describe('JournalTransaction PUT (create)', () => {
     const ok = await put(journalBody([['60000', '5', '0'], ['10100', '0', '5']], ',"PostPeriod":{"value":"03-2025"}'));
     expect(ok.json.PostPeriod.value).toBe('032025');
   });
+  it('PX-CbApiBusinessDate sets the default TransactionDate (and so the period)', async () => {
+    const body = journalBody([['60000', '5', '0'], ['10100', '0', '5']]).replace('"TransactionDate":{"value":"2025-03-31"},', '');
+    const r = await put(body, '', { 'PX-CbApiBusinessDate': '2025/06/30' });
+    expect(r.json.TransactionDate.value).toBe('2025-06-30T00:00:00+00:00');
+    expect(r.json.PostPeriod.value).toBe('062025');
+  });
   it('module other than GL is refused', async () => {
     const r = await put(journalBody([['60000', '5', '0'], ['10100', '0', '5']]).replace('"Module":{"value":"GL"}', '"Module":{"value":"AP"}'));
     expect(r.status).toBe(422);
