@@ -23,7 +23,13 @@ import { PreviewController } from '../adapters/inbound/http/postings/preview.con
 @Module({
   controllers: [PostingsController, PreviewController, AuditController],
   providers: [
-    { provide: RETRY_SETTINGS, inject: [APP_CONFIG], useFactory: (config: AppConfig): RetrySettings => config.retry },
+    {
+      provide: RETRY_SETTINGS,
+      inject: [APP_CONFIG],
+      // The create lease scales with the retry base (60 s by default; about a second in quick test setups),
+      // so recovery after a crash mid-create waits about as long as a first retry would.
+      useFactory: (config: AppConfig): RetrySettings => ({ ...config.retry, claimLeaseMs: Math.min(config.retry.capMs, Math.max(1000, config.retry.baseMs * 30)) }),
+    },
     {
       provide: SCHEDULER_SETTINGS,
       inject: [APP_CONFIG],

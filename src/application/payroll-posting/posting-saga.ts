@@ -26,6 +26,9 @@ export interface Cause {
   actor: string;
 }
 
+/** Used when the settings name no lease: long enough for a create that Acumatica queues for a while. */
+const DEFAULT_CLAIM_LEASE_MS = 60_000;
+
 /** A run never takes more than this many steps: a full posting with release and reversal takes 7. */
 const MAX_STEPS_PER_RUN = 25;
 
@@ -114,25 +117,32 @@ export class PostingSaga implements OnApplicationShutdown {
   private async advance(stream: string): Promise<NextStep> {
     let next: NextStep = { kind: 'idle', reason: 'not_requested' };
     for (let i = 0; i < MAX_STEPS_PER_RUN && !this.stopped; i++) {
-      const loaded = await loadPosting(this.store, stream);
+      let loaded = await loadPosting(this.store, stream);
       next = nextStep(loaded.state, this.clock.now());
       if (next.kind !== 'run') return next;
+      const first = loaded.events[0];
+      const cause = (): Cause => ({
+        actor: 'system',
+        correlationId: first?.metadata.correlationId ?? first?.id,
+        causationId: loaded.events[loaded.events.length - 1]?.id,
+      });
       const decision = await performStep(next.work, loaded.state, {
         gusto: this.gusto,
         acumatica: this.acumatica,
         connections: this.connections,
         clock: this.clock,
         retry: this.retry,
+        claimLeaseMs: this.retry.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+        claim: async (claim) => {
+          if (isError(claim) || claim.length === 0) return null;
+          const after = await this.append(loaded, claim, cause());
+          if (after) loaded = after;
+          return after?.state ?? null;
+        },
       });
       // not_at_this_step: the stream moved on while we worked (another instance); re-read and carry on.
       if (isError(decision) || decision.length === 0) continue;
-      const first = loaded.events[0];
-      const last = loaded.events[loaded.events.length - 1];
-      await this.append(loaded, decision, {
-        actor: 'system',
-        correlationId: first?.metadata.correlationId ?? first?.id,
-        causationId: last?.id,
-      });
+      await this.append(loaded, decision, cause());
     }
     return next;
   }

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { buildJournal } from '../../domain/journal/build-journal';
 import { reverseJournal } from '../../domain/journal/reverse-journal';
 import { parseMapping } from '../../domain/mapping/parse-mapping';
 import type { GustoPayroll } from '../../domain/payroll/gusto-payroll';
 import type { AcumaticaBatch, PayrollFacts, PostingStep } from '../../domain/payroll-posting/events';
-import { recordAttemptFailed, recordJournalInAcumatica, recordJournalReleased, recordPayrollRead, type BuildOutcome, type Decision } from '../../domain/payroll-posting/decide';
-import { recordOriginalAbsent, recordReversalBuilt, recordReversalInAcumatica, recordReversalReleased } from '../../domain/payroll-posting/decide-reversal';
+import { claimJournalCreation, recordAttemptFailed, recordJournalInAcumatica, recordJournalReleased, recordPayrollRead, type BuildOutcome, type Decision } from '../../domain/payroll-posting/decide';
+import { claimReversalCreation, recordOriginalAbsent, recordReversalBuilt, recordReversalInAcumatica, recordReversalReleased } from '../../domain/payroll-posting/decide-reversal';
 import { isReleasedStatus } from '../../domain/payroll-posting/decide';
 import type { PostingWork } from '../../domain/payroll-posting/next-step';
 import { REVERSAL_STEPS } from '../../domain/payroll-posting/events';
@@ -23,6 +23,13 @@ export interface StepDeps {
   connections: Connections;
   clock: Clock;
   retry: RetrySettings;
+  /** How long a create claim holds off other runs (see JournalCreationStarted). */
+  claimLeaseMs: number;
+  /**
+   * Appends a claim at once (before the create) and answers the state after it, or null when another
+   * writer got there first (then this run must not create).
+   */
+  claim: (decision: Decision) => Promise<PayrollPosting | null>;
   random?: () => number;
 }
 
@@ -78,9 +85,19 @@ export async function buildWithCurrentMapping(connections: Connections, connecti
  * Does one unit of work's outside calls and asks the decider what they mean. Never appends: the saga
  * does, with the revision it loaded. A failing call becomes an AttemptFailed decision (with back-off).
  */
-export async function performStep(work: PostingWork, state: PayrollPosting, deps: StepDeps): Promise<Decision> {
+export async function performStep(work: PostingWork, initial: PayrollPosting, deps: StepDeps): Promise<Decision> {
+  // After a claim the outcome (success or failure) is decided on the state that includes the claim.
+  let state = initial;
+  const tracked: StepDeps = {
+    ...deps,
+    claim: async (decision) => {
+      const after = await deps.claim(decision);
+      if (after) state = after;
+      return after;
+    },
+  };
   try {
-    return await perform(work, state, deps);
+    return await perform(work, initial, tracked);
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
     const failure = classifyFailure(error.cause);
@@ -112,8 +129,10 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
       const found = await attempt(lookupStep, () => acumatica.findJournalByTag(connectionId, journal.tag));
       if (found) return recordJournalInAcumatica(state, batchOf(found), true);
       if (work === 'check_original') return recordOriginalAbsent(state);
+      const claimed = await deps.claim(claimJournalCreation(state, leaseUntil(deps), randomUUID()));
+      if (!claimed) return 'not_at_this_step';
       const created = await attempt('create_journal', () => acumatica.createJournal(connectionId, journal));
-      return recordJournalInAcumatica(state, batchOf(created), false);
+      return recordJournalInAcumatica(claimed, batchOf(created), false);
     }
     case 'release':
       return recordJournalReleased(state, await release(deps, connectionId, state.batchNbr!, state.journal!.tag, 'release_journal'));
@@ -123,8 +142,10 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
       const journal = state.reversal!.journal!;
       const found = await attempt('find_reversal', () => acumatica.findJournalByTag(connectionId, journal.tag));
       if (found) return recordReversalInAcumatica(state, batchOf(found), true);
+      const claimed = await deps.claim(claimReversalCreation(state, leaseUntil(deps), randomUUID()));
+      if (!claimed) return 'not_at_this_step';
       const created = await attempt('create_reversal', () => acumatica.createJournal(connectionId, journal));
-      return recordReversalInAcumatica(state, batchOf(created), false);
+      return recordReversalInAcumatica(claimed, batchOf(created), false);
     }
     case 'release_reversal':
       return recordReversalReleased(state, await release(deps, connectionId, state.reversal!.batchNbr!, state.reversal!.journal!.tag, 'release_reversal'));
@@ -134,6 +155,8 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
     }
   }
 }
+
+const leaseUntil = (deps: StepDeps): string => new Date(deps.clock.now().getTime() + deps.claimLeaseMs).toISOString();
 
 /**
  * Releases a batch. If the release fails, the batch may have been released by an earlier attempt whose

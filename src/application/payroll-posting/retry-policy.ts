@@ -3,6 +3,8 @@ export interface RetrySettings {
   baseMs: number;
   capMs: number;
   maxAttempts: number;
+  /** How long a create claim keeps other runs from creating (default 60 s). */
+  claimLeaseMs?: number;
 }
 
 export const RETRY_SETTINGS = Symbol('RETRY_SETTINGS');

@@ -56,6 +56,11 @@ export function recordReversalBuilt(state: PayrollPosting, journal: Journal): De
   return [{ type: 'ReversalJournalBuilt', data: { journal } }];
 }
 
+export function claimReversalCreation(state: PayrollPosting, leaseUntil: string, claimant: string): Decision {
+  if (state.phase !== 'posted' || state.reversal?.phase !== 'built') return 'not_at_this_step';
+  return [{ type: 'JournalCreationStarted', data: { step: 'create_reversal', leaseUntil, claimant } }];
+}
+
 export function recordReversalInAcumatica(state: PayrollPosting, batch: AcumaticaBatch, found: boolean): Decision {
   const reversal = state.reversal;
   if (state.phase !== 'posted' || reversal?.phase !== 'built' || !reversal.journal) return 'not_at_this_step';

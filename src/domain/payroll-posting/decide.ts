@@ -64,6 +64,12 @@ export function recordPayrollRead(state: PayrollPosting, facts: PayrollFacts, ou
   return [fetched, { type: 'JournalBuilt', data: { journal: outcome.journal, mappingVersion: outcome.mappingVersion } }];
 }
 
+/** The lookup found nothing: claim the create for `leaseUntil` (the saga appends this before creating). */
+export function claimJournalCreation(state: PayrollPosting, leaseUntil: string, claimant: string): Decision {
+  if (state.phase !== 'built' || !state.journal || state.reversal) return 'not_at_this_step';
+  return [{ type: 'JournalCreationStarted', data: { step: 'create_journal', leaseUntil, claimant } }];
+}
+
 /**
  * The journal is in Acumatica, found by its tag or just created. Without release that is the end of the
  * posting, so PayrollPosted goes into the same append.

@@ -86,6 +86,16 @@ export type PayrollPostingEvent =
   | { type: 'PayrollFetched'; data: PayrollFacts }
   | { type: 'JournalBuilt'; data: { journal: Journal; mappingVersion: number } }
   | { type: 'PostingBlocked'; data: { step: PostingStep; reasons: BlockReason[] } }
+  | {
+      /**
+       * The lookup found nothing and this run is about to create the journal. Appended (at the revision
+       * loaded) before the create, so of two instances racing for one payroll only one gets to create;
+       * the other waits out the lease and then looks the journal up.
+       */
+      type: 'JournalCreationStarted';
+      /** `claimant` is unique per run, so two runs' claims never look like one idempotent repeat. */
+      data: { step: 'create_journal' | 'create_reversal'; leaseUntil: string; claimant: string };
+    }
   | { type: 'ExistingJournalFound'; data: AcumaticaBatch }
   | { type: 'JournalCreated'; data: AcumaticaBatch }
   | { type: 'JournalReleased'; data: AcumaticaBatch }
@@ -130,6 +140,7 @@ export const POSTING_EVENT_TYPES: readonly PayrollPostingEventType[] = [
   'PayrollFetched',
   'JournalBuilt',
   'PostingBlocked',
+  'JournalCreationStarted',
   'ExistingJournalFound',
   'JournalCreated',
   'JournalReleased',

@@ -19,8 +19,13 @@ export type NextStep =
   | { kind: 'wait'; until: string }
   | { kind: 'idle'; reason: 'not_requested' | 'settled' | 'needs_attention' };
 
+const claimed = (run: RunState, now: Date): NextStep | null =>
+  run.claimedUntil && Date.parse(run.claimedUntil) > now.getTime() ? { kind: 'wait', until: run.claimedUntil } : null;
+
 const gate = (run: RunState, now: Date): NextStep | null => {
   if (run.blocked) return { kind: 'idle', reason: 'needs_attention' };
+  // Another run (maybe a dead one) is creating: wait out its lease, then look the journal up.
+  if (run.claimedUntil && Date.parse(run.claimedUntil) > now.getTime()) return { kind: 'wait', until: run.claimedUntil };
   if (run.nextAttemptAt && Date.parse(run.nextAttemptAt) > now.getTime()) return { kind: 'wait', until: run.nextAttemptAt };
   return null;
 };
@@ -36,7 +41,8 @@ export function nextStep(state: PayrollPosting, now: Date): NextStep {
     case 'requested':
       return gate(state, now) ?? { kind: 'run', work: 'build' };
     case 'built':
-      if (reversal) return gate(reversal, now) ?? { kind: 'run', work: 'check_original' };
+      // A create in flight must land (or its lease lapse) before we can tell whether a journal exists.
+      if (reversal) return claimed(state, now) ?? gate(reversal, now) ?? { kind: 'run', work: 'check_original' };
       return gate(state, now) ?? { kind: 'run', work: 'post' };
     case 'created':
       return gate(state, now) ?? { kind: 'run', work: 'release' };

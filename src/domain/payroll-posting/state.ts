@@ -25,6 +25,8 @@ export interface RunState {
   nextAttemptAt?: string;
   blocked?: BlockReason[];
   lastError?: LastError;
+  /** A create is (or was, if its run died) in flight until then: nobody else may create before it. */
+  claimedUntil?: string;
 }
 
 export interface ReversalState extends RunState {
@@ -52,12 +54,14 @@ export interface PayrollPosting extends RunState {
 
 export const initialState: PayrollPosting = { phase: 'none', attempts: 0, failures: 0, released: false };
 
-const freshRun: RunState = { failures: 0, nextAttemptAt: undefined, blocked: undefined, lastError: undefined };
+const freshRun: RunState = { failures: 0, nextAttemptAt: undefined, blocked: undefined, lastError: undefined, claimedUntil: undefined };
 
 function onFailure<T extends RunState>(run: T, data: Extract<PayrollPostingEvent, { type: 'AttemptFailed' }>['data']): T {
   return {
     ...run,
     failures: data.attempt,
+    // The run that held the claim reported back: the next attempt starts with a fresh lookup.
+    claimedUntil: undefined,
     nextAttemptAt: data.retryable ? data.nextAttemptAt : undefined,
     lastError: { step: data.step, message: data.error, code: data.errorKind },
   };
@@ -81,10 +85,15 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
     case 'JournalBuilt':
       return { ...state, ...freshRun, phase: 'built', journal: event.data.journal, mappingVersion: event.data.mappingVersion };
     case 'PostingBlocked': {
-      const blocked = { blocked: event.data.reasons, nextAttemptAt: undefined };
+      const blocked = { blocked: event.data.reasons, nextAttemptAt: undefined, claimedUntil: undefined };
       if (REVERSAL_STEPS.has(event.data.step) && state.reversal) return { ...state, reversal: { ...state.reversal, ...blocked } };
       return { ...state, ...blocked, lastError: state.lastError ?? { step: event.data.step, message: event.data.reasons.map((r) => r.message).join(' '), code: event.data.reasons[0]?.code } };
     }
+    case 'JournalCreationStarted':
+      if (event.data.step === 'create_reversal') {
+        return state.reversal ? { ...state, reversal: { ...state.reversal, claimedUntil: event.data.leaseUntil } } : state;
+      }
+      return { ...state, claimedUntil: event.data.leaseUntil };
     case 'ExistingJournalFound':
     case 'JournalCreated':
       return { ...state, ...freshRun, phase: 'created', batchNbr: event.data.batchNbr, acumaticaStatus: event.data.status };
@@ -100,12 +109,13 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
     }
     case 'PostingReplayed': {
       if (state.reversal && state.reversal.phase !== 'reversed') {
-        return { ...state, attempts: state.attempts + 1, reversal: { ...state.reversal, ...freshRun } };
+        return { ...state, attempts: state.attempts + 1, reversal: { ...state.reversal, ...freshRun, claimedUntil: state.reversal.claimedUntil } };
       }
       // Without a batch number the journal is rebuilt (the mapping may have been fixed); with one, the
       // existing batch is looked up again, which finds it rather than creating a second one.
       const phase = state.batchNbr ? 'built' : 'requested';
-      return { ...state, ...freshRun, phase, released: state.batchNbr ? state.released : false, attempts: state.attempts + 1 };
+      // A replay never cancels a claim: a create may still be in flight.
+      return { ...state, ...freshRun, claimedUntil: state.claimedUntil, phase, released: state.batchNbr ? state.released : false, attempts: state.attempts + 1 };
     }
     case 'PostingCancelled':
       return {

@@ -21,11 +21,11 @@ describe('posting e2e: a processed payroll becomes one balanced journal', () => 
 
     const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
     expect(trail.status).toBe(200);
-    expect(trail.body.items.map((e: any) => e.type)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'JournalCreated', 'PayrollPosted']);
+    expect(trail.body.items.map((e: any) => e.type)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'JournalCreationStarted', 'JournalCreated', 'PayrollPosted']);
     expect(trail.body.items[0].data).toMatchObject({ trigger: 'webhook', sourceEventId: expect.any(String) });
     expect(trail.body.items[0].metadata).toMatchObject({ actor: 'webhook', at: expect.any(String) });
-    // JournalCreated and PayrollPosted are one append, caused by the step after JournalBuilt.
-    expect(trail.body.items[4].metadata.causationId).toBe(trail.body.items[2].id);
+    // JournalCreated and PayrollPosted are one append, caused by the claim made just before the create.
+    expect(trail.body.items[5].metadata.causationId).toBe(trail.body.items[3].id);
     expect(new Set(trail.body.items.map((e: any) => e.metadata.correlationId)).size).toBe(1);
 
     const list = await world.api('GET', `/api/postings?connectionId=${world.connectionId}&status=posted`);

@@ -110,6 +110,6 @@ describe('posting e2e: release enabled in the mapping', () => {
     expect(journals[0].Status).not.toBe('Balanced');
     expect(acumaticaCalls(world)).toMatchObject({ lookups: 1, creates: 1, releases: 1 });
     const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
-    expect(trail.body.items.map((e: any) => e.type).slice(-3)).toEqual(['JournalCreated', 'JournalReleased', 'PayrollPosted']);
+    expect(trail.body.items.map((e: any) => e.type).slice(-4)).toEqual(['JournalCreationStarted', 'JournalCreated', 'JournalReleased', 'PayrollPosted']);
   });
 });

@@ -104,8 +104,12 @@ export class FakeAcumatica implements Partial<AcumaticaApi> {
   private fail(op: Op): { error: unknown; commit?: boolean } | undefined {
     return this.script[op].shift();
   }
+  /** Lets a test hold lookups (e.g. until two instances have both looked). */
+  beforeFind?: () => Promise<void>;
+
   async findJournalByTag(_c: string, tag: string): Promise<AcumaticaJournalRef | null> {
     this.calls.find += 1;
+    await this.beforeFind?.();
     const f = this.fail('find');
     if (f) throw f.error;
     const j = this.journals.find((x) => x.journal.header.description.includes(tag));

@@ -19,6 +19,7 @@ export function harness(options: { clock?: Clock; maxAttempts?: number; store?: 
     baseMs: 1,
     capMs: 5,
     maxAttempts: options.maxAttempts ?? 5,
+    claimLeaseMs: 30,
   });
   const stream = postingStream(CONNECTION, payroll.uuid);
   return {

@@ -11,7 +11,7 @@ describe('posting saga', () => {
     const result = await h.request.execute(request(h.payroll.uuid));
     expect(result).toMatchObject({ ok: true, changed: true, status: 'pending' });
     await h.saga.idle();
-    expect(h.store.types(h.stream)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'JournalCreated', 'PayrollPosted']);
+    expect(h.store.types(h.stream)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'JournalCreationStarted', 'JournalCreated', 'PayrollPosted']);
     expect(h.acumatica.journals).toHaveLength(1);
     expect(h.acumatica.calls).toEqual({ find: 1, create: 1, release: 0 });
     expect(h.gusto.calls).toBe(1);
@@ -39,6 +39,25 @@ describe('posting saga', () => {
     await Promise.all([a.saga.idle(), b.saga.idle()]);
     expect(statusOf(await a.state())).toBe('posted');
     expect(a.store.types(a.stream).filter((t) => t === 'PayrollPosted')).toHaveLength(1);
+  });
+
+  it('two instances that both find no journal race for the create claim: only one creates', async () => {
+    const a = harness();
+    const b = harness({ store: a.store, acumatica: a.acumatica, gusto: a.gusto, connections: a.connections });
+    let release!: () => void;
+    const bothLooked = new Promise<void>((r) => (release = r));
+    a.acumatica.beforeFind = async () => {
+      if (a.acumatica.calls.find >= 2) release();
+      await bothLooked;
+    };
+    await a.store.append(a.stream, [{ type: 'PostingRequested', data: { connectionId: CONNECTION, payrollUuid: a.payroll.uuid, trigger: 'webhook' } }], 'no_stream');
+    const [ra, rb] = await Promise.all([a.saga.run(a.stream), b.saga.run(b.stream)]);
+    expect(a.acumatica.calls.find).toBeGreaterThanOrEqual(2);
+    expect(a.acumatica.calls.create).toBe(1);
+    expect([ra.kind, rb.kind].sort()).toEqual(['idle', 'wait']); // the loser waits out the winner's lease
+    await eventually(async () => expect(statusOf(await a.state())).toBe('posted'));
+    expect(a.acumatica.journals).toHaveLength(1);
+    expect(a.store.types(a.stream).filter((t) => t === 'JournalCreationStarted')).toHaveLength(1);
   });
 
   it('retries 429s with back-off and creates one journal (attempts counted, AttemptFailed in the log)', async () => {
@@ -70,7 +89,9 @@ describe('posting saga', () => {
     // Simulate: Acumatica has the batch but the log lost the last append.
     h.store.all = h.store.all.filter((e) => e.type !== 'JournalCreated' && e.type !== 'PayrollPosted');
     const fresh = harness({ store: h.store, acumatica: h.acumatica, gusto: h.gusto, connections: h.connections });
-    await fresh.saga.run(h.stream);
+    // The dead run's claim holds the new one off until its lease lapses; then it looks the journal up.
+    expect(await fresh.saga.run(h.stream)).toMatchObject({ kind: 'wait' });
+    await eventually(async () => expect(statusOf(await fresh.state())).toBe('posted'));
     expect(h.acumatica.journals).toHaveLength(1);
     expect(h.store.types(h.stream).slice(-2)).toEqual(['ExistingJournalFound', 'PayrollPosted']);
   });
@@ -128,7 +149,7 @@ describe('posting saga', () => {
     h.connections.mapping = { document: { ...doc, journal: { ...doc.journal, release: true } }, version: 1 };
     await h.request.execute(request(h.payroll.uuid));
     await h.saga.idle();
-    expect(h.store.types(h.stream).slice(-3)).toEqual(['JournalCreated', 'JournalReleased', 'PayrollPosted']);
+    expect(h.store.types(h.stream).slice(-4)).toEqual(['JournalCreationStarted', 'JournalCreated', 'JournalReleased', 'PayrollPosted']);
     expect(h.acumatica.calls).toEqual({ find: 1, create: 1, release: 1 });
   });
 

@@ -113,3 +113,25 @@ describe('nextStep', () => {
     expect(nextStep(fold([requested, fetched, built(journal({ release: true })), created]), now)).toEqual({ kind: 'run', work: 'release' });
   });
 });
+
+describe('create claims (JournalCreationStarted)', () => {
+  const claim: PayrollPostingEvent = { type: 'JournalCreationStarted', data: { step: 'create_journal', leaseUntil: '2026-01-23T10:01:00.000Z', claimant: 'run-1' } };
+  const history = [requested, fetched, built(), claim];
+
+  it('holds every other run off until the lease lapses, then the next run looks the journal up', () => {
+    expect(nextStep(fold(history), now)).toEqual({ kind: 'wait', until: '2026-01-23T10:01:00.000Z' });
+    expect(nextStep(fold(history), new Date('2026-01-23T10:01:00Z'))).toEqual({ kind: 'run', work: 'post' });
+  });
+
+  it('is released by the outcome: a failure report clears it, a replay does not', () => {
+    const failed: PayrollPostingEvent = { type: 'AttemptFailed', data: { step: 'create_journal', attempt: 1, retryable: true, nextAttemptAt: '2026-01-23T10:00:01.000Z', error: '503' } };
+    expect(fold([...history, failed]).claimedUntil).toBeUndefined();
+    expect(fold([...history, { type: 'PostingReplayed', data: {} }]).claimedUntil).toBe('2026-01-23T10:01:00.000Z');
+    expect(fold([...history, created]).claimedUntil).toBeUndefined();
+  });
+
+  it('makes a cancellation wait for an in-flight create before checking whether a journal exists', () => {
+    const state = fold([...history, reversalRequested]);
+    expect(nextStep(state, now)).toEqual({ kind: 'wait', until: '2026-01-23T10:01:00.000Z' });
+  });
+});
