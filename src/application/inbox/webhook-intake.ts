@@ -1,15 +1,13 @@
 import type { Clock } from '../ports/clock.port';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store.port';
 import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
-import { deterministicEventId, inboxStream, type GustoWebhookEvent, type GustoWebhookReceived } from './inbox-events';
+import { WEBHOOK_KEY_STREAM, deterministicEventId, inboxStream, type GustoWebhookEvent, type GustoWebhookReceived } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
-import { parseWebhookBody, verificationTokenOf } from './webhook-body';
-import type { WebhookKeyring } from './webhook-keyring';
-import { signatureMatchesAny } from './webhook-signature';
 import { manualVerification, type WebhookSubscriptionVerifier } from './subscription-verifier';
-import { WEBHOOK_KEY_STREAM } from './inbox-events';
-import { fingerprintOf } from './webhook-keyring';
 import { Throttle } from './throttle';
+import { parseWebhookBody, verificationTokenOf } from './webhook-body';
+import { fingerprintOf, type WebhookKeyring } from './webhook-keyring';
+import { signatureMatchesAny } from './webhook-signature';
 
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'verification' | 'bad_signature' | 'malformed';
 
