@@ -26,9 +26,10 @@ import { PreviewController } from '../adapters/inbound/http/postings/preview.con
     {
       provide: RETRY_SETTINGS,
       inject: [APP_CONFIG],
-      // The create lease scales with the retry base (60 s by default; about a second in quick test setups),
-      // so recovery after a crash mid-create waits about as long as a first retry would.
-      useFactory: (config: AppConfig): RetrySettings => ({ ...config.retry, claimLeaseMs: Math.min(config.retry.capMs, Math.max(1000, config.retry.baseMs * 30)) }),
+      // The create lease must outlast a slow create (Acumatica queues writes under its licence limits) yet
+      // bounds how long a crash mid-create delays recovery: 2 min by default, scaled down with the retry
+      // base so quick test setups recover in about a second.
+      useFactory: (config: AppConfig): RetrySettings => ({ ...config.retry, claimLeaseMs: Math.min(config.retry.capMs, Math.max(1000, config.retry.baseMs * 60)) }),
     },
     {
       provide: SCHEDULER_SETTINGS,
