@@ -138,7 +138,9 @@ export class ConnectionsModule implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     try {
       const outcome = await verifyVaultKey(this.store, this.vault, this.vault.currentKeyId, this.clock.now());
-      this.logger.write('info', `encryption key ${outcome}`, { keyId: this.vault.currentKeyId }, 'Connections');
+      if (outcome === 'previous_key') {
+        this.logger.write('warn', 'stored credentials are sealed with a previous encryption key: keep it in MLC_ENCRYPTION_KEYS_PREVIOUS', { keyId: this.vault.currentKeyId }, 'Connections');
+      } else this.logger.write('info', `encryption key ${outcome}`, { keyId: this.vault.currentKeyId }, 'Connections');
     } catch (error) {
       // An unreachable KurrentDB must not stop the start (/health reports it); a wrong key must.
       if (error instanceof EventStoreUnavailableError) {

@@ -17,12 +17,12 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     expect((await world.api('PUT', `/api/connections/${id}/mapping`, goodMapping())).body.version).toBe(2);
     expect((await world.api('GET', `/api/connections/${id}`)).body.mapping).toMatchObject({ version: 2, document: goodMapping() });
 
-    const bad = goodMapping();
+    const bad: ReturnType<typeof goodMapping> & { subaccountsByDepartment: Record<string, string> } = goodMapping();
     bad.accounts.earnings = { account: '99999', subaccount: '000000' };
     bad.accounts.benefitExpense = { account: '69000' }; // seeded inactive
     bad.subaccountsByDepartment = { Engineering: '100000', Sales: 'ZZZ999' };
     world.acumatica.setSubaccountActive('200000', false);
-    (bad.subaccountsByDepartment as Record<string, string>).Operations = '200000';
+    bad.subaccountsByDepartment.Operations = '200000';
     const refused = await world.api('PUT', `/api/connections/${id}/mapping`, bad);
     expect(refused.status).toBe(422);
     expect(refused.body.error).toBe('mapping_accounts_invalid');

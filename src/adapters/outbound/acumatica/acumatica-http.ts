@@ -57,7 +57,7 @@ export class AcumaticaHttp {
         continue;
       }
       if (sent === 'network') {
-        if (attempt >= this.retry.maxAttempts) throw new AcumaticaApiError('unavailable', `${request.what}: Acumatica did not answer after ${attempt} attempts`);
+        if (attempt >= this.retry.maxAttempts) throw new AcumaticaApiError('unavailable', `${request.what}: Acumatica did not answer after ${attempt} attempts (${this.endpointUrl(session, request.path).split('?')[0]})`);
         await sleep(this.backoff(attempt));
         continue;
       }

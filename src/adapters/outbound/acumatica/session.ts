@@ -111,7 +111,7 @@ export class AcumaticaSession {
       return await call();
     } catch (error) {
       const e = error as { code?: string; message?: string };
-      throw new AcumaticaApiError(e.code === 'ECONNABORTED' ? 'timeout' : 'unavailable', `${what}: ${[e.code, e.message].filter(Boolean).join(' ')}`);
+      throw new AcumaticaApiError(e.code === 'ECONNABORTED' ? 'timeout' : 'unavailable', `Acumatica did not answer ${what}: ${[e.code, e.message].filter(Boolean).join(' ')}`);
     }
   }
 }
