@@ -91,10 +91,10 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
   const employment = employmentAt(gusto, facts.now);
   trackSchedule(current, employment, push);
 
-  const { byRefNbr, byEmail } = facts.acumatica ?? emptyAcumatica;
-  if (!byRefNbr && byEmail?.refNbr && byEmail.refNbr !== facts.employeeUuid) {
-    return block({ code: 'email_conflict', employeeId: byEmail.employeeId ?? '?', refNbr: byEmail.refNbr });
-  }
+  const { byRefNbr } = facts.acumatica ?? emptyAcumatica;
+  // The email match only links a record nobody claimed yet (hand-made before the connector): one that
+  // carries another Gusto uuid is a colleague sharing an address, and this employee gets a record of their own.
+  const byEmail = facts.acumatica?.byEmail?.refNbr && facts.acumatica.byEmail.refNbr !== facts.employeeUuid ? null : (facts.acumatica?.byEmail ?? null);
   const actual = byRefNbr ?? byEmail;
   const desired: MirroredValues = {
     firstName: gusto.firstName,

@@ -11,7 +11,6 @@ export type BlockReason =
   | { code: 'department_unmapped'; department: string }
   | { code: 'department_missing' }
   | { code: 'gusto_employee_not_found' }
-  | { code: 'email_conflict'; employeeId: string; refNbr: string }
   | { code: 'acumatica_employee_missing'; employeeId: string }
   | { code: 'acumatica_rejected'; message: string };
 export type BlockCode = BlockReason['code'];
@@ -111,8 +110,6 @@ export function describeBlock(reason: BlockReason): string {
       return 'The employee has no department in Gusto and the mapping sets no employees.defaultDepartment.';
     case 'gusto_employee_not_found':
       return 'Gusto no longer knows this employee (deleted?); the Acumatica record is left as it is.';
-    case 'email_conflict':
-      return `Acumatica employee ${reason.employeeId} has this email but belongs to Gusto employee ${reason.refNbr}; not linking or creating a duplicate.`;
     case 'acumatica_employee_missing':
       return `Acumatica employee ${reason.employeeId} (linked earlier) can no longer be found by EmployeeRefNbr or email; not creating a duplicate.`;
     case 'acumatica_rejected':

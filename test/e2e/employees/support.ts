@@ -36,7 +36,10 @@ export async function employeeWorld(options: { mapping?: Record<string, unknown>
   };
   if (options.webhooks !== false) world.gusto.scenario.createSubscription({ url: `${world.service.url}/webhooks/gusto` });
   const put = await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, options.mapping ?? mappingWith(EMPLOYEES_MAPPING));
-  if (put.status !== 200) throw new Error(`mapping: ${put.status} ${JSON.stringify(put.body)}`);
+  if (put.status !== 200) {
+    await world.close(); // beforeAll failing must not leave servers holding Jest open
+    throw new Error(`mapping: ${put.status} ${JSON.stringify(put.body)}`);
+  }
   return world;
 }
 

@@ -61,11 +61,10 @@ describe('EmployeeMirror — hire, link, update', () => {
     });
   });
 
-  it('will not take over a record found by email that belongs to another Gusto employee', () => {
+  it('does not take over a record found by email that belongs to another Gusto employee: creates one of its own', () => {
     const decision = given([]).when(facts({ acumatica: { byRefNbr: null, byEmail: acumatica({ refNbr: 'someone-else' }) } }));
-    expect(types(decision.events)).toEqual(['EmployeeObserved', 'EmployeeSyncBlocked']);
-    expect(decision.events[1]).toMatchObject({ data: { reason: { code: 'email_conflict', refNbr: 'someone-else' } } });
-    expect(decision.write).toBeNull();
+    expect(types(decision.events)).toEqual(['EmployeeObserved']);
+    expect(decision.write).toMatchObject({ kind: 'create', body: { refNbr: UUID } });
   });
 
   it('passes a Gusto change on as an update of just the changed fields', () => {
