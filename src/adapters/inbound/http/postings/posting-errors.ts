@@ -1,5 +1,4 @@
 import type { PostingError } from '../../../../domain/payroll-posting/decide';
-import type { BlockCode } from '../../../../domain/payroll-posting/events';
 import { AcumaticaApiError } from '../../../../application/ports/acumatica.port';
 import { GustoApiError } from '../../../../application/ports/gusto.port';
 import { ApiError } from '../api-error';
@@ -28,38 +27,6 @@ export function postingErrorStatus(error: PostingError): number {
 }
 
 export const postingApiError = (error: PostingError): ApiError => new ApiError(postingErrorStatus(error), error, POSTING_MESSAGES[error]);
-
-/**
- * A blocked build is the caller's data (mapping, payroll), not our failure: 422 for what a person can
- * fix in the mapping or the payroll, 409 for a connection not ready for it.
- */
-export function blockStatus(code: BlockCode): number {
-  switch (code) {
-    case 'unmapped_component':
-    case 'invalid_mapping':
-    case 'totals_mismatch':
-    case 'unbalanced_journal':
-    case 'invalid_payroll':
-    case 'inactive_account':
-    case 'closed_period':
-    case 'rejected_by_acumatica':
-      return 422;
-    case 'no_mapping':
-    case 'gusto_not_connected':
-    case 'gusto_reauthorization_needed':
-    case 'bad_credentials':
-    case 'endpoint_version':
-      return 409;
-    case 'payroll_not_found':
-      return 404;
-    case 'retries_exhausted':
-      return 503;
-    default: {
-      const unmapped: never = code;
-      return unmapped;
-    }
-  }
-}
 
 /** An outside system's error met while answering a request directly (the preview). */
 export function outboundApiError(error: unknown): ApiError {

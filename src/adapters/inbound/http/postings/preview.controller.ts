@@ -4,7 +4,7 @@ import type { Journal } from '../../../../domain/journal/journal';
 import { PostingPreview } from '../../../../application/payroll-posting/preview';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { ApiError } from '../api-error';
-import { blockStatus, outboundApiError } from './posting-errors';
+import { outboundApiError } from './posting-errors';
 
 export interface PreviewBody {
   connectionId: string;
@@ -36,9 +36,8 @@ export class PreviewController {
     }
     if (!result.ok) {
       if (result.error === 'connection_not_found') throw new ApiError(404, 'connection_not_found', `no connection ${connectionId}`);
-      // The most serious reason sets the status; every reason is listed.
-      const status = Math.min(...result.reasons.map((r) => blockStatus(r.code)));
-      throw new ApiError(status, result.reasons[0]!.code, result.reasons.map((r) => r.message).join(' '), result.reasons);
+      // A payroll that cannot become a journal is unprocessable as asked: 422, every reason listed.
+      throw new ApiError(422, result.reasons[0]!.code, result.reasons.map((r) => r.message).join(' '), result.reasons);
     }
     const { journal } = result;
     return {
