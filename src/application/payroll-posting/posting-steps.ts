@@ -57,6 +57,7 @@ export function contentHash(value: unknown): string {
 
 export function payrollFacts(payroll: GustoPayroll): PayrollFacts {
   const totals = Object.fromEntries(Object.entries(payroll.totals ?? {}).map(([k, v]) => [k, String(v)]));
+  // Not in the port's type yet: recorded when the Gusto client attaches it (asked of the lead).
   const pages = (payroll as GustoPayroll & { compensationPages?: number }).compensationPages;
   return {
     contentHash: contentHash(payroll),
@@ -82,8 +83,9 @@ export async function buildWithCurrentMapping(connections: Connections, connecti
 }
 
 /**
- * Does one unit of work's outside calls and asks the decider what they mean. Never appends: the saga
- * does, with the revision it loaded. A failing call becomes an AttemptFailed decision (with back-off).
+ * Does one unit of work's outside calls and asks the decider what they mean. It appends nothing itself
+ * except, through `deps.claim`, the create claim that must be in the log before a create; the outcome is
+ * returned for the saga to append. A failing call becomes an AttemptFailed decision (with back-off).
  */
 export async function performStep(work: PostingWork, initial: PayrollPosting, deps: StepDeps): Promise<Decision> {
   // After a claim the outcome (success or failure) is decided on the state that includes the claim.
