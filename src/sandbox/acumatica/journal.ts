@@ -187,6 +187,8 @@ export class Journals {
     if (batch.f.Status !== 'Balanced') return `The document status is ${String(batch.f.Status)}; it cannot be released.`;
     const p = String(batch.f.PostPeriod);
     if (this.knobs.closedPeriods.has(p)) return `The ${p.slice(0, 2)}-${p.slice(2)} financial period is closed.`;
+    const inactive = batch.details.Details.find((l) => this.store.account(l.f.Account as string | null)?.f.Active === false);
+    if (inactive) return `Account ${String(inactive.f.Account)} is inactive.`;
     batch.f.Status = this.knobs.autoPostOnRelease ? 'Posted' : 'Unposted';
     batch.f.LastModifiedDateTime = this.store.nowIso();
     return undefined;

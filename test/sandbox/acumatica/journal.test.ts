@@ -232,6 +232,19 @@ describe('ReleaseJournalTransaction', () => {
     expect(poll.json.exceptionMessage).toMatch(/on hold/);
     expect((await release('000099')).status).toBe(500);
   });
+  it('a period closed or an account deactivated after the batch was saved fails the release', async () => {
+    await put(sampleJournal());
+    await put(sampleJournal('gusto:second'));
+    sb.knobs.closedPeriods.add('012025');
+    const first = await call(sb, 'GET', (await release('000001')).headers.get('location')!, { token: tok });
+    expect(first.status).toBe(500);
+    expect(first.json.exceptionMessage).toBe('The 01-2025 financial period is closed.');
+    sb.knobs.closedPeriods.delete('012025');
+    sb.deactivateAccount('21400');
+    const second = await call(sb, 'GET', (await release('000002')).headers.get('location')!, { token: tok });
+    expect(second.json.exceptionMessage).toBe('Account 21400 is inactive.');
+    expect(sb.records.journals().map((j) => j.Status)).toEqual(['Balanced', 'Balanced']);
+  });
   it('while the release runs, other requests of the same session fail; the poll is served', async () => {
     await put(sampleJournal());
     const loc = (await release('000001')).headers.get('location')!;
