@@ -64,8 +64,8 @@ export const newEmployeeRecord = (world: World, company: Company, input: Employe
   }
   return {
     uuid, companyUuid: company.uuid, firstName, middleInitial: null, lastName,
-    email: input.email ?? `${slug}.${uuid.slice(0, 4)}@example.com`,
-    workEmail: `${slug}@${company.name.toLowerCase().replace(/[^a-z0-9]+/g, '')}.example`,
+    email: input.email ?? `${slug}.${uuid.slice(0, 8)}@example.com`,
+    workEmail: `${slug}.${uuid.slice(0, 8)}@${company.name.toLowerCase().replace(/[^a-z0-9]+/g, '')}.example`,
     phone: `512555${rng.int(1000, 9999)}`,
     dateOfBirth: addDays('1990-01-01', rng.int(-9000, 4000)),
     department, departmentUuid,
