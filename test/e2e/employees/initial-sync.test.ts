@@ -1,15 +1,6 @@
-import { BackfillPoll } from '../../../src/application/inbox/backfill-poll';
-import { acumaticaEmployee, employeePuts, employeeWorld, mappingWith, mirror, waitFor, type EmployeeWorld } from './support';
+import { acumaticaEmployee, employeePuts, employeeWorld, mappingWith, mirror, syncNow, type EmployeeWorld } from './support';
 
 const DEPARTMENTS = ['Engineering', 'Operations', 'Sales', 'Finance'];
-
-/** POST /api/connections/:id/sync, waiting for the poll to finish when it answers 202 (still running). */
-async function syncNow(world: EmployeeWorld): Promise<void> {
-  const res = await world.api('POST', `/api/connections/${world.connectionId}/sync`);
-  if (res.status !== 200 && res.status !== 202) throw new Error(`sync: ${res.status} ${JSON.stringify(res.body)}`);
-  const poll = world.service.app.get(BackfillPoll, { strict: false });
-  await waitFor('the poll to finish', () => !poll.isRunning(world.connectionId), 120_000);
-}
 
 describe('employee mirror e2e: initial sync of a 300-employee company', () => {
   let world: EmployeeWorld;

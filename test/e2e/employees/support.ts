@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BackfillPoll } from '../../../src/application/inbox/backfill-poll';
 import { startGustoSandbox } from '../../../src/sandbox/gusto';
 import type { Plain } from '../../../src/sandbox/acumatica';
 import { connectedWorld, GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, TestClock, type World } from '../../integration/connections/harness';
@@ -101,4 +102,12 @@ export const isoDaysFromNow = (world: EmployeeWorld, days: number): string =>
 export function advanceDays(world: EmployeeWorld, days: number): void {
   world.clock.advance(days * 86_400_000);
   world.gusto.clock.advance(days * 86_400_000);
+}
+
+/** POST /api/connections/:id/sync, waiting for the poll to finish when it answers 202 (still running). */
+export async function syncNow(world: EmployeeWorld): Promise<void> {
+  const res = await world.api('POST', `/api/connections/${world.connectionId}/sync`);
+  if (res.status !== 200 && res.status !== 202) throw new Error(`sync: ${res.status} ${JSON.stringify(res.body)}`);
+  const poll = world.service.app.get(BackfillPoll, { strict: false });
+  await waitFor('the poll to finish', () => !poll.isRunning(world.connectionId), 120_000);
 }
