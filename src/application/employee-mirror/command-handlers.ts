@@ -1,6 +1,7 @@
 import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { BlockCode } from '../../domain/employee-mirror/events';
+import { CLOCK, type Clock } from '../ports/clock.port';
 import { GUSTO, type GustoApi } from '../ports/gusto.port';
 import { SyncAllEmployeesCommand, SyncEmployeeCommand } from './commands';
 import { mapBounded } from './concurrency';
@@ -46,11 +47,13 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
   constructor(
     private readonly sync: EmployeeSync,
     @Inject(GUSTO) private readonly gusto: GustoApi,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(EMPLOYEE_MIRROR_LOGGER) private readonly logger: MirrorLogger = silentLogger,
   ) {}
 
   async execute(cmd: SyncAllEmployeesCommand): Promise<SyncAllSummary> {
     // One list and one mapping read for the whole run: the list is as fresh as 300 single reads, at 1/300 of the cost.
+    const readAt = this.clock.now();
     const employees = await this.gusto.listEmployees(cmd.connectionId);
     const mapping = await this.sync.mappingFor(cmd.connectionId);
     const summary: SyncAllSummary = { connectionId: cmd.connectionId, total: employees.length, written: 0, blocked: [], failed: [] };
@@ -62,6 +65,7 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
           trigger: cmd.trigger,
           correlationId: cmd.correlationId,
           gusto: employee,
+          gustoReadAt: readAt,
           mapping,
         });
         if (outcome.wrote) summary.written++;

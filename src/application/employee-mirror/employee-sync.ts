@@ -23,6 +23,8 @@ export interface SyncRequest {
   correlationId?: string;
   /** Already read from Gusto (the poll lists every employee in one go); otherwise it is fetched now. */
   gusto?: GustoEmployee;
+  /** When `gusto` was read: a sync recorded after that (a webhook overtaking the poll) makes it stale. */
+  gustoReadAt?: Date;
   /** Already read for this run (one read per poll, not one per employee). undefined: read now. */
   mapping?: { employees: EmployeesMapping | null } | null;
 }
@@ -81,7 +83,7 @@ export class EmployeeSync {
   private async attempt(request: SyncRequest, reread: boolean): Promise<SyncOutcome> {
     const { connectionId, employeeUuid } = request;
     const loaded = await loadMirror(this.store, employeeMirrorStream(connectionId, employeeUuid));
-    const employee = request.gusto && !reread ? request.gusto : await this.readGusto(connectionId, employeeUuid);
+    const employee = request.gusto && !reread && !this.overtaken(loaded.events, request.gustoReadAt) ? request.gusto : await this.readGusto(connectionId, employeeUuid);
     const mapping = request.mapping !== undefined && !reread ? request.mapping : await this.mappingFor(connectionId);
     const snapshot = employee ? snapshotOf(employee) : null;
     const byRefNbr = snapshot && mapping ? await this.acumatica.findEmployeeByRefNbr(connectionId, employeeUuid) : null;
@@ -125,6 +127,17 @@ export class EmployeeSync {
       this.logger.info('employee mirrored', { connectionId, employeeUuid, events: events.map((e) => e.type), wrote, blocked: state.blocked?.code });
     }
     return { employeeUuid, wrote, appended: events.map((e) => e.type), blocked: state.blocked };
+  }
+
+  /**
+   * The poll's copy of an employee is as old as its list call; a webhook-driven sync that recorded
+   * something since may have seen a newer Gusto state, and the older copy must not undo it.
+   */
+  private overtaken(events: readonly { metadata: { at?: unknown }; recordedAt: string }[], readAt: Date | undefined): boolean {
+    const last = events[events.length - 1];
+    if (!last || !readAt) return false;
+    const at = typeof last.metadata.at === 'string' ? last.metadata.at : last.recordedAt;
+    return Date.parse(at) >= readAt.getTime();
   }
 
   private async readGusto(connectionId: string, employeeUuid: string): Promise<GustoEmployee | null> {

@@ -121,4 +121,17 @@ describe('EmployeeSync (process) over the embedded store and fake Gusto/Acumatic
     expect(overwritten).toMatchObject({ wrote: true, appended: ['AcumaticaEmployeeUpdated', 'DriftResolved'] });
     expect(h.acumatica.records[0]!.title).toBe('Engineer');
   });
+
+  it("the poll's older copy of an employee does not undo what a later webhook sync wrote", async () => {
+    h.gusto.hire('e1');
+    await h.webhook('e1', 'employee.created');
+    const listedAt = new Date(h.clock.current.getTime() + 30_000);
+    const listed = structuredClone(h.gusto.employees.get('e1')!);
+    h.clock.current = new Date(h.clock.current.getTime() + 60_000);
+    h.gusto.employees.get('e1')!.last_name = 'Chen-Ruiz';
+    await h.webhook('e1', 'employee.updated');
+    const outcome = await h.sync.sync({ connectionId: 'conn-1', employeeUuid: 'e1', trigger: 'poll', gusto: listed, gustoReadAt: listedAt });
+    expect(outcome.wrote).toBe(false);
+    expect(h.acumatica.records[0]!.lastName).toBe('Chen-Ruiz');
+  });
 });

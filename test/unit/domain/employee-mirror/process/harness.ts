@@ -17,10 +17,11 @@ export function harness() {
   const clock = new FakeClock();
   const sync = new EmployeeSync(store, gusto as unknown as GustoApi, acumatica as unknown as AcumaticaApi, connections, clock);
   const one = new SyncEmployeeHandler(sync);
-  const all = new SyncAllEmployeesHandler(sync, gusto as unknown as GustoApi);
+  const all = new SyncAllEmployeesHandler(sync, gusto as unknown as GustoApi, clock);
   const query = new EmployeeListQuery(store, connections);
   return {
     store,
+    sync,
     gusto,
     acumatica,
     connections,
