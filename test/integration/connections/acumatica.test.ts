@@ -93,8 +93,16 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     expect([stored.Hold, stored.BranchID, stored.LedgerID]).toEqual([false, 'HEADOFFICE', 'ACTUAL']);
     expect(await api.findJournalByTag(id, journal.tag)).toMatchObject({ batchNbr: created.batchNbr });
 
-    const released = await api.releaseJournal(id, created.batchNbr);
+    // The release runs alone in the session; a lookup issued meanwhile waits instead of being refused.
+    world.acumatica.knobs.releasePolls = 3;
+    const duringRelease = world.acumatica.requests.length;
+    const [released, lookup] = await Promise.all([api.releaseJournal(id, created.batchNbr), api.findJournalByTag(id, journal.tag)]);
     expect(released.status).toBe('Posted');
+    expect(lookup).toMatchObject({ batchNbr: created.batchNbr });
+    const calls = world.acumatica.requests.slice(duringRelease);
+    expect(calls.every((r) => r.status < 300)).toBe(true);
+    expect(calls.filter((r) => r.status === 202).length).toBeGreaterThanOrEqual(2); // started, then polled while running
+    expect(calls.at(-1)!.query.$filter).toContain("substringof('gusto:p-1',Description)"); // the lookup waited for the release
 
     const unbalanced = tinyJournal('p-2', [['60000', '1.00', 'debit'], ['10100', '0.99', 'credit']], today(world));
     const error = (await api.createJournal(id, unbalanced).catch((e) => e)) as AcumaticaApiError;

@@ -54,24 +54,29 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, OnAppli
     return journalRef(response as WireEntity);
   }
 
+  /** The release and its polls run alone in the session: Acumatica would refuse anything else meanwhile. */
   async releaseJournal(connectionId: string, batchNbr: string): Promise<AcumaticaJournalRef> {
     const session = await this.session(connectionId);
     const what = `releasing batch ${batchNbr}`;
     const body = JSON.stringify({ entity: { Module: { value: 'GL' }, BatchNbr: { value: batchNbr } }, parameters: {} });
-    const started = await this.http.send(session, { method: 'POST', path: 'JournalTransaction/ReleaseJournalTransaction', body, what }, (s) => s === 202 || s === 204);
-    const location = started.headers['location'] as string | undefined;
-    if (started.status === 202 && location) {
-      const url = new URL(location, `${session.settings.baseUrl}/`).toString();
-      const giveUpAt = Date.now() + this.options.releaseTimeoutMs;
-      for (;;) {
-        await new Promise((r) => setTimeout(r, this.options.releasePollMs));
-        const poll = await this.http.send(session, { method: 'GET', path: url, what: `${what} (status)` }, (s) => s === 200 || s === 202 || s === 204);
-        if (poll.status !== 202) break;
-        if (Date.now() > giveUpAt) throw new AcumaticaApiError('timeout', `${what}: still running after ${this.options.releaseTimeoutMs} ms`);
-      }
+    return session.exclusively(async () => {
+      const started = await this.http.send(session, { method: 'POST', path: 'JournalTransaction/ReleaseJournalTransaction', body, what, withinAction: true }, (s) => s === 202 || s === 204);
+      const location = started.headers['location'] as string | undefined;
+      if (started.status === 202 && location) await this.pollAction(session, new URL(location, `${session.settings.baseUrl}/`).toString(), what);
+      const path = `JournalTransaction/GL/${encodeURIComponent(batchNbr)}`;
+      const batch = await this.call(session, { method: 'GET', path, params: { $select: JOURNAL_SELECT }, what, withinAction: true });
+      return journalRef(batch as WireEntity);
+    });
+  }
+
+  private async pollAction(session: AcumaticaSession, url: string, what: string): Promise<void> {
+    const giveUpAt = Date.now() + this.options.releaseTimeoutMs;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, this.options.releasePollMs));
+      const poll = await this.http.send(session, { method: 'GET', path: url, what: `${what} (status)`, withinAction: true }, (s) => s === 200 || s === 202 || s === 204);
+      if (poll.status !== 202) return;
+      if (Date.now() > giveUpAt) throw new AcumaticaApiError('timeout', `${what}: still running after ${this.options.releaseTimeoutMs} ms`);
     }
-    const batch = await this.call(session, { method: 'GET', path: `JournalTransaction/GL/${encodeURIComponent(batchNbr)}`, params: { $select: JOURNAL_SELECT }, what });
-    return journalRef(batch as WireEntity);
   }
 
   /** `since`: only accounts changed after this instant (ISO), for refreshing a cached chart of accounts. */

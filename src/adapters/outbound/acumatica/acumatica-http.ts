@@ -20,6 +20,8 @@ export interface AcumaticaRequest {
   body?: string;
   /** What the call was for, in error messages. */
   what: string;
+  /** Part of a running action (its start, polls and re-read): not held back by it. */
+  withinAction?: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -76,6 +78,15 @@ export class AcumaticaHttp {
   }
 
   private async once(session: AcumaticaSession, request: AcumaticaRequest): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
+    if (!request.withinAction) await session.enter();
+    try {
+      return await this.sendOnce(session, request);
+    } finally {
+      if (!request.withinAction) session.leave();
+    }
+  }
+
+  private async sendOnce(session: AcumaticaSession, request: AcumaticaRequest): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
     const auth = await session.headers();
     try {
       const response = await this.http.request({

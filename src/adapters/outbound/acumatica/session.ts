@@ -15,6 +15,10 @@ const EXPIRY_MARGIN_MS = 60_000;
 export class AcumaticaSession {
   private credential: Credential | undefined;
   private signingIn: Promise<Credential> | null = null;
+  /** Set while a long action (release) runs in this session: Acumatica serves only its status polls then. */
+  private actionRunning: Promise<void> | null = null;
+  private inFlight = 0;
+  private drained: (() => void) | null = null;
 
   constructor(
     private readonly http: AxiosInstance,
@@ -26,6 +30,36 @@ export class AcumaticaSession {
   async headers(): Promise<Record<string, string>> {
     const credential = await this.current();
     return credential.kind === 'bearer' ? { Authorization: `Bearer ${credential.accessToken}` } : { Cookie: credential.cookie };
+  }
+
+  /**
+   * A tiny read/write lock. Ordinary requests enter (shared); an action (release) runs exclusively: it
+   * waits for requests already on the wire, and holds back new ones until its polls are done.
+   */
+  async enter(): Promise<void> {
+    while (this.actionRunning) await this.actionRunning;
+    this.inFlight++; // same tick as the check: an action cannot slip in between
+  }
+
+  leave(): void {
+    this.inFlight--;
+    if (this.inFlight === 0 && this.drained) {
+      this.drained();
+      this.drained = null;
+    }
+  }
+
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    while (this.actionRunning) await this.actionRunning;
+    let done!: () => void;
+    this.actionRunning = new Promise<void>((resolve) => (done = resolve));
+    try {
+      if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      return await work();
+    } finally {
+      this.actionRunning = null;
+      done();
+    }
   }
 
   /** The server said 401: drop what we hold so the next `headers()` signs in again. */
