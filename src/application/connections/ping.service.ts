@@ -1,5 +1,5 @@
 import type { ConnectionsReadModel } from './connections-read-model';
-import type { AcumaticaPingResult, AcumaticaProbe, GustoOAuth, GustoTokenSource } from './ports';
+import { GustoOAuthError, type AcumaticaPingResult, type AcumaticaProbe, type GustoOAuth, type GustoTokenSource } from './ports';
 import { failure, success, type Outcome } from './results';
 
 export interface PingResult {
@@ -30,8 +30,13 @@ export class PingService {
     }
     if (!gusto.companyUuid) return { ok: false, companyUuid, error: 'not_connected: authorize the connection with Gusto first (GET /api/connections/:id/gusto/authorize)' };
     try {
-      const token = await this.tokens.accessToken(gusto.companyUuid);
-      const companyName = await this.oauth.companyName(token.accessToken, gusto.companyUuid);
+      const company = gusto.companyUuid;
+      const token = await this.tokens.accessToken(company);
+      // A 401 on a token believed valid: the same single-flight refresh as any call, then one retry.
+      const companyName = await this.oauth.companyName(token.accessToken, company).catch(async (error: unknown) => {
+        if (!(error instanceof GustoOAuthError) || error.status !== 401) throw error;
+        return this.oauth.companyName((await this.tokens.accessToken(company, token.generation)).accessToken, company);
+      });
       return { ok: true, companyUuid, ...(companyName ? { companyName } : {}) };
     } catch (error) {
       return { ok: false, companyUuid, error: (error as Error).message };

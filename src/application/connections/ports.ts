@@ -28,6 +28,7 @@ export interface GustoOAuth {
   /** Throws GustoOAuthError('invalid_grant') when Gusto says the refresh token is spent or revoked. */
   refresh(refreshToken: string): Promise<GustoTokenSet>;
   tokenInfo(accessToken: string): Promise<{ companyUuid: string }>;
+  /** Throws GustoOAuthError with Gusto's status (401 when the token is refused). */
   companyName(accessToken: string, companyUuid: string): Promise<string | undefined>;
 }
 

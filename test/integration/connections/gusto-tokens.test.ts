@@ -74,4 +74,37 @@ describe('Gusto tokens: refresh ahead of expiry, single-flight, invalid_grant (s
     expect(ping.body.gusto.error).toMatch(/needs_reauthorization/);
     expect(world.gusto.stats.refreshCalls - refreshesBefore).toBe(1);
   });
+
+  it('Gusto token endpoint down: a retryable error, the lease released, the next call refreshes', async () => {
+    world.clock.advance(TWO_HOURS);
+    world.gusto.knobs.failNext('/oauth/token', 1, 503);
+    await expect(gusto.listEmployees(world.connectionId)).rejects.toMatchObject({ kind: 'unavailable', retryable: true });
+    expect(await gusto.listEmployees(world.connectionId)).toHaveLength(1);
+    const store = world.service.app.get<EventStore>(EVENT_STORE);
+    const types = (await store.readStream(gustoCredentialsStream(world.companyUuid))).map((e) => e.type);
+    expect(types).toEqual(['GustoTokensIssued', 'RefreshLeaseTaken', 'RefreshLeaseReleased', 'RefreshLeaseTaken', 'TokensRotated']);
+    expect((await world.api('GET', `/api/connections/${world.connectionId}`)).body.gusto.status).toBe('connected');
+  });
+
+  it('a lease left by a crashed worker is waited out, then the token is refreshed once', async () => {
+    const store = world.service.app.get<EventStore>(EVENT_STORE);
+    world.clock.advance(TWO_HOURS);
+    const until = new Date(world.clock.now().getTime() + 20_000).toISOString();
+    await store.append(gustoCredentialsStream(world.companyUuid), [{ type: 'RefreshLeaseTaken', data: { holder: 'crashed-worker', until, takenAt: world.clock.now().toISOString() } }], 'stream_exists');
+    let settled = false;
+    const call = gusto.listEmployees(world.connectionId).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false); // waiting for the other holder's rotation
+    expect(world.gusto.stats.refreshCalls).toBe(0);
+    world.clock.advance(21_000);
+    expect(await call).toHaveLength(1);
+    expect(world.gusto.stats.refreshCalls).toBe(1);
+  });
+
+  it('ping survives a token Gusto already considers expired (401 → refresh → retry)', async () => {
+    world.gusto.clock.advance(TWO_HOURS + 1000);
+    const ping = await world.api('POST', `/api/connections/${world.connectionId}/ping`);
+    expect(ping.body.gusto).toEqual({ ok: true, companyUuid: world.companyUuid, companyName: 'Acme Payroll Co' });
+    expect(world.gusto.stats.refreshCalls).toBe(1);
+  });
 });

@@ -40,8 +40,10 @@ export class GustoOAuthClient implements GustoOAuth {
   }
 
   async companyName(accessToken: string, companyUuid: string): Promise<string | undefined> {
-    const response = await getWithRetry(this.http, `/v1/companies/${encodeURIComponent(companyUuid)}`, undefined, bearer(accessToken), this.options);
-    return response.status === 200 ? ((response.data as { name?: string }).name ?? undefined) : undefined;
+    const path = `/v1/companies/${encodeURIComponent(companyUuid)}`;
+    const response = await getWithRetry(this.http, path, undefined, bearer(accessToken), this.options);
+    if (response.status !== 200) throw new GustoOAuthError('rejected', `GET ${path}: ${gustoMessage(response)}`, response.status);
+    return (response.data as { name?: string }).name ?? undefined;
   }
 
   private requireApp(): { clientId: string; clientSecret: string } {
