@@ -1,6 +1,7 @@
 import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { BlockCode } from '../../domain/employee-mirror/events';
+import { employeeSyncRunStream, type BlockCode, type EmployeesSynced } from '../../domain/employee-mirror/events';
+import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { GUSTO, type GustoApi } from '../ports/gusto.port';
 import { SyncAllEmployeesCommand, SyncEmployeeCommand } from './commands';
@@ -48,6 +49,7 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
     private readonly sync: EmployeeSync,
     @Inject(GUSTO) private readonly gusto: GustoApi,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(EMPLOYEE_MIRROR_LOGGER) private readonly logger: MirrorLogger = silentLogger,
   ) {}
 
@@ -75,11 +77,34 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
         summary.failed.push({ employeeUuid: employee.uuid, error: (error as Error)?.message ?? String(error) });
       }
     });
+    await this.recordRun(cmd, summary);
     this.logger.info('employees synced', { ...summary, blocked: summary.blocked.length, failed: summary.failed.length });
     if (summary.failed.length > 0) {
       this.logger.warn('some employees could not be synced; the next poll retries them', { connectionId: cmd.connectionId, failed: summary.failed.slice(0, 10) });
     }
     return summary;
+  }
+
+  /** A log of runs, not a decision: appended with 'any', the run's correlation id (if any) ties it to its poll. */
+  private async recordRun(cmd: SyncAllEmployeesCommand, summary: SyncAllSummary): Promise<void> {
+    const event: EmployeesSynced = {
+      type: 'EmployeesSynced',
+      data: {
+        connectionId: cmd.connectionId,
+        trigger: cmd.trigger,
+        total: summary.total,
+        written: summary.written,
+        blocked: summary.blocked.length,
+        failed: summary.failed.map((f) => f.employeeUuid),
+      },
+    };
+    const at = this.clock.now().toISOString();
+    try {
+      await this.store.append(employeeSyncRunStream(cmd.connectionId), [{ ...event, metadata: { at, actor: cmd.trigger === 'manual' ? 'operator' : cmd.trigger, correlationId: cmd.correlationId, connectionId: cmd.connectionId } }], 'any');
+    } catch (error) {
+      // The employees are synced; only the run's note is missing. Not worth failing the poll over.
+      this.logger.warn('could not record the employee sync run', { connectionId: cmd.connectionId, error: (error as Error)?.message });
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeBlock, type BlockCode, type DriftedField } from '../../domain/employee-mirror/events';
+import { describeBlock, employeeSyncRunStream, type BlockCode, type DriftedField, type EmployeesSynced } from '../../domain/employee-mirror/events';
 import { fold, type EmployeeMirrorState } from '../../domain/employee-mirror/state';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../ports/event-store.port';
@@ -13,7 +13,7 @@ export interface EmployeeListItem {
   name: string;
   status: MirrorStatus;
   acumaticaEmployeeId: string | null;
-  /** When the mirror last recorded anything for this employee (an observed change, a write, a problem). */
+  /** When the mirror last checked this employee: its own last event, or the last full run (poll) that included it. */
   lastSyncAt: string | null;
   /** Acumatica was changed by hand and disagrees with Gusto (left alone under driftPolicy 'flag'). */
   drift?: { fields: DriftedField[] };
@@ -59,12 +59,16 @@ export class EmployeeListQuery {
       list.push(event);
       byStream.set(event.stream, list);
     }
+    const lastRun = await this.lastRun(connectionId);
     const items: EmployeeListItem[] = [];
     for (const events of byStream.values()) {
       const state = fold(domainEvents(events));
       // The prefix of connection "a" also matches connection "a-b"'s streams: the first event says whose it is.
       if (state.connectionId !== connectionId || state.employeeUuid === null) continue;
-      items.push(itemOf(state, events[events.length - 1]));
+      const item = itemOf(state, events[events.length - 1]);
+      // A full run that found nothing to change still counts as a sync of every employee it did not fail on.
+      if (lastRun && !lastRun.failed.includes(item.gustoUuid) && (item.lastSyncAt === null || lastRun.at > item.lastSyncAt)) item.lastSyncAt = lastRun.at;
+      items.push(item);
     }
     // By uuid: a stable order for the cursor (names change; uuids do not).
     items.sort((a, b) => a.gustoUuid.localeCompare(b.gustoUuid));
@@ -72,6 +76,14 @@ export class EmployeeListQuery {
     const page = rest.slice(0, limit);
     const next = rest.length > limit ? encodeCursor(page[page.length - 1]!.gustoUuid) : null;
     return { items: page, next };
+  }
+
+  private async lastRun(connectionId: string): Promise<{ at: string; failed: string[] } | null> {
+    const runs = await this.store.readStream(employeeSyncRunStream(connectionId));
+    const last = runs[runs.length - 1];
+    if (!last || last.type !== 'EmployeesSynced') return null;
+    const data = last.data as EmployeesSynced['data'];
+    return { at: typeof last.metadata.at === 'string' ? last.metadata.at : last.recordedAt, failed: data.failed ?? [] };
   }
 }
 

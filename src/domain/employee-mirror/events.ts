@@ -99,6 +99,27 @@ export const EMPLOYEE_MIRROR_EVENT_TYPES: readonly EmployeeMirrorEventType[] = [
 export const employeeMirrorStream = (connectionId: string, employeeUuid: string): string =>
   `employee-mirror-${connectionId}-${employeeUuid}`;
 
+/**
+ * One per full run (poll, initial sync): the audit trail shows that the mirror was checked even when
+ * nothing needed writing, and GET /api/employees dates "last sync" from it. Stream: employee-sync-<connectionId>.
+ */
+export interface EmployeesSynced {
+  type: 'EmployeesSynced';
+  data: {
+    connectionId: string;
+    trigger: SyncTrigger;
+    /** Employees Gusto listed. */
+    total: number;
+    /** Acumatica records written in this run. */
+    written: number;
+    blocked: number;
+    /** Gusto uuids whose sync failed for a passing reason (retried on the next run). */
+    failed: string[];
+  };
+}
+
+export const employeeSyncRunStream = (connectionId: string): string => `employee-sync-${connectionId}`;
+
 /** The words an operator reads in GET /api/employees and in the audit trail. */
 export function describeBlock(reason: BlockReason): string {
   switch (reason.code) {

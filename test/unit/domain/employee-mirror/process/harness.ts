@@ -17,7 +17,7 @@ export function harness() {
   const clock = new FakeClock();
   const sync = new EmployeeSync(store, gusto as unknown as GustoApi, acumatica as unknown as AcumaticaApi, connections, clock);
   const one = new SyncEmployeeHandler(sync);
-  const all = new SyncAllEmployeesHandler(sync, gusto as unknown as GustoApi, clock);
+  const all = new SyncAllEmployeesHandler(sync, gusto as unknown as GustoApi, clock, store);
   const query = new EmployeeListQuery(store, connections);
   return {
     store,

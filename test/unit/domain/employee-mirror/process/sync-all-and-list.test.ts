@@ -60,4 +60,21 @@ describe('SyncAllEmployees and GET /api/employees (query)', () => {
     const { EmployeeListQuery } = await import('../../../../../src/application/employee-mirror/employee-list.query');
     expect(await new EmployeeListQuery(h.store, h.connections).list('conn-unknown')).toBe('connection_not_found');
   });
+
+  it('records each full run, and a run that changed nothing still moves "last sync"', async () => {
+    h.gusto.hire('a1');
+    await h.poll();
+    h.clock.current = new Date('2026-03-02T18:15:00Z');
+    const summary = await h.poll();
+    expect(summary).toMatchObject({ total: 1, written: 0 });
+    const runs = await h.store.readStream('employee-sync-conn-1');
+    expect(runs.map((r) => [r.type, r.data])).toEqual([
+      ['EmployeesSynced', { connectionId: 'conn-1', trigger: 'poll', total: 1, written: 1, blocked: 0, failed: [] }],
+      ['EmployeesSynced', { connectionId: 'conn-1', trigger: 'poll', total: 1, written: 0, blocked: 0, failed: [] }],
+    ]);
+    expect(runs[1]!.metadata).toMatchObject({ at: '2026-03-02T18:15:00.000Z', correlationId: 'poll-1', connectionId: 'conn-1' });
+    const page = await h.list();
+    if (typeof page === 'string') throw new Error(page);
+    expect(page.items[0]!.lastSyncAt).toBe('2026-03-02T18:15:00.000Z');
+  });
 });
