@@ -5,7 +5,7 @@ import { employeesMappingOf, type EmployeesMapping } from '../../domain/employee
 import { snapshotOf } from '../../domain/employee-mirror/snapshot';
 import { fold } from '../../domain/employee-mirror/state';
 import type { GustoEmployee } from '../../domain/payroll/gusto-payroll';
-import { ACUMATICA, AcumaticaApiError, type AcumaticaApi } from '../ports/acumatica.port';
+import { ACUMATICA, AcumaticaApiError, type AcumaticaApi, type AcumaticaEmployee } from '../ports/acumatica.port';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
 import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '../ports/event-store.port';
@@ -87,7 +87,7 @@ export class EmployeeSync {
     const mapping = request.mapping !== undefined && !reread ? request.mapping : await this.mappingFor(connectionId);
     const snapshot = employee ? snapshotOf(employee) : null;
     const byRefNbr = snapshot && mapping ? await this.acumatica.findEmployeeByRefNbr(connectionId, employeeUuid) : null;
-    const byEmail = snapshot?.email && mapping && !byRefNbr ? await this.acumatica.findEmployeeByEmail(connectionId, snapshot.email) : null;
+    const byEmail = snapshot && mapping && !byRefNbr ? await this.findByEmail(connectionId, [snapshot.email, snapshot.alternateEmail]) : null;
     const now = this.clock.now();
     const decision = decideSync(loaded.state, {
       connectionId,
@@ -138,6 +138,16 @@ export class EmployeeSync {
     if (!last || !readAt) return false;
     const at = typeof last.metadata.at === 'string' ? last.metadata.at : last.recordedAt;
     return Date.parse(at) >= readAt.getTime();
+  }
+
+  /** A record keyed in by hand before the connector may carry the work or the personal address. */
+  private async findByEmail(connectionId: string, emails: Array<string | null>): Promise<AcumaticaEmployee | null> {
+    for (const email of emails) {
+      if (!email) continue;
+      const found = await this.acumatica.findEmployeeByEmail(connectionId, email);
+      if (found) return found;
+    }
+    return null;
   }
 
   private async readGusto(connectionId: string, employeeUuid: string): Promise<GustoEmployee | null> {

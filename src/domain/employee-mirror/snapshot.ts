@@ -9,6 +9,8 @@ export interface EmployeeSnapshot {
   lastName: string;
   /** Work email when Gusto has one (that is what Acumatica users know a colleague by), else personal. */
   email: string | null;
+  /** The personal email when the work email took its place: a record keyed in by hand may carry either. */
+  alternateEmail: string | null;
   /** Gusto department title: the key of the mapping's `employees.departments`. */
   department: string | null;
   /** The primary job's title. */
@@ -37,6 +39,7 @@ export function snapshotOf(employee: GustoEmployee): EmployeeSnapshot {
     firstName: employee.first_name.trim(),
     lastName: employee.last_name.trim(),
     email: text(employee.work_email) ?? text(employee.email),
+    alternateEmail: text(employee.work_email) && text(employee.email) !== text(employee.work_email) ? text(employee.email) : null,
     department: text(employee.department),
     jobTitle: text(job?.title),
     hireDate: job?.hire_date ? job.hire_date.slice(0, 10) : null,

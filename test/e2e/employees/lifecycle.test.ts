@@ -88,6 +88,21 @@ describe('employee mirror e2e: hire → update → terminate → rehire over rea
     expect(history(acumaticaEmployee(world, uuid))[0]).toMatchObject({ Terminated: true, EndDate: expect.stringMatching(new RegExp(`^${lastDay}`)) });
   });
 
+  it('links an employee keyed into Acumatica by hand (found by email) instead of creating a duplicate', async () => {
+    const seeded = world.acumatica.records.employees().find((e) => (e.ContactInfo as Plain).Email === 'dana.whitfield@acme.example')!;
+    expect(settings(seeded).EmployeeRefNbr ?? null).toBeNull();
+    const count = world.acumatica.records.employees().length;
+    const uuid = world.gusto.scenario.createEmployee(world.companyUuid, { firstName: 'Dana', lastName: 'Whitfield', email: 'dana.whitfield@acme.example', department: 'Operations' }).uuid as string;
+    const linked = await mirrorUntil(world, uuid, (i) => i.acumaticaEmployeeId !== null);
+    expect(linked.acumaticaEmployeeId).toBe(seeded.EmployeeID);
+    expect(world.acumatica.records.employees()).toHaveLength(count);
+    const record = acumaticaEmployee(world, uuid);
+    expect(record?.EmployeeID).toBe(seeded.EmployeeID);
+    expect(settings(record)).toMatchObject({ EmployeeRefNbr: uuid, DepartmentID: 'OPS' });
+    const audit = await world.api('GET', `/api/audit/events?connectionId=${world.connectionId}&type=AcumaticaEmployeeMatched&limit=500`);
+    expect(audit.body.items.find((e: any) => e.stream.endsWith(uuid))?.data).toMatchObject({ employeeId: seeded.EmployeeID, by: 'email' });
+  });
+
   it('GET /api/employees: 400 without connectionId, 404 for an unknown one, 401 without the token', async () => {
     const missing = await world.api('GET', '/api/employees');
     expect(missing.status).toBe(400);

@@ -13,6 +13,7 @@ export const snapshot = (overrides: Partial<EmployeeSnapshot> = {}): EmployeeSna
   firstName: 'Priya',
   lastName: 'Raman',
   email: 'priya@acme.example',
+  alternateEmail: null,
   department: 'Engineering',
   jobTitle: 'Engineer',
   hireDate: '2025-01-06',

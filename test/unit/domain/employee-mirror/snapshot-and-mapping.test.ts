@@ -24,6 +24,7 @@ describe('snapshotOf', () => {
       firstName: 'Marcus',
       lastName: 'Webb',
       email: 'marcus.webb@acme.example',
+      alternateEmail: 'marcus@home.example',
       department: 'Operations',
       jobTitle: 'Warehouse Lead',
       hireDate: '2022-05-16',
@@ -35,7 +36,7 @@ describe('snapshotOf', () => {
 
   it('falls back to the personal email and tolerates an employee with no job or department', () => {
     const s = snapshotOf({ ...marcus, work_email: null, department: null, jobs: [], terminations: [], terminated: false });
-    expect(s).toMatchObject({ email: 'marcus@home.example', department: null, jobTitle: null, hireDate: null, terminationEffectiveDate: null });
+    expect(s).toMatchObject({ email: 'marcus@home.example', alternateEmail: null, department: null, jobTitle: null, hireDate: null, terminationEffectiveDate: null });
   });
 
   it('two reads of the same employee are the same snapshot', () => {

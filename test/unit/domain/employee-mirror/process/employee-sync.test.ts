@@ -87,6 +87,14 @@ describe('EmployeeSync (process) over the embedded store and fake Gusto/Acumatic
     expect(h.acumatica.puts).toEqual([{ employeeId: 'EP00000777', refNbr: 'e1' }]);
   });
 
+  it('also finds a hand-made record by the personal email, and moves it to the work email', async () => {
+    h.acumatica.records.push({ employeeId: 'EP00000777', status: 'Active', firstName: 'Avery', lastName: 'Chen-e1', email: 'e1@home.example', title: 'Engineer', departmentId: 'ENG', lastModifiedDateTime: '2025-01-01T00:00:00Z', employmentHistory: [] });
+    h.gusto.hire('e1');
+    await h.webhook('e1');
+    expect(h.acumatica.records).toHaveLength(1);
+    expect(h.acumatica.puts).toEqual([{ employeeId: 'EP00000777', email: 'e1@acme.example', refNbr: 'e1' }]);
+  });
+
   it('Acumatica refusing the employee blocks it with Acumatica’s words, without throwing', async () => {
     h.connections.document = { employees: { defaultDepartment: 'NOPE' } };
     h.gusto.hire('e1', { department: 'Warehouse' });
