@@ -1,8 +1,10 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { LOGGER, type JsonLogger } from '../adapters/logging/json-logger';
+import { statusOf } from '../domain/payroll-posting/state';
 import { POSTING_COMMAND_HANDLERS } from '../application/payroll-posting/command-handlers';
 import { PostingMetrics } from '../application/payroll-posting/posting-metrics';
-import { POSTING_OBSERVER, PostingSaga } from '../application/payroll-posting/posting-saga';
+import { POSTING_OBSERVER, PostingSaga, type PostingObserver } from '../application/payroll-posting/posting-saga';
 import { PostingScheduler, SCHEDULER_SETTINGS, type SchedulerSettings } from '../application/payroll-posting/posting-scheduler';
 import { PostingPreview } from '../application/payroll-posting/preview';
 import { AuditEvents } from '../application/payroll-posting/projections/audit-query';
@@ -12,6 +14,30 @@ import { RETRY_SETTINGS, type RetrySettings } from '../application/payroll-posti
 import { AuditController } from '../adapters/inbound/http/postings/audit.controller';
 import { PostingsController } from '../adapters/inbound/http/postings/postings.controller';
 import { PreviewController } from '../adapters/inbound/http/postings/preview.controller';
+
+/** Metrics, plus one log line per status change and per unexpected failure (an operator's view). */
+function postingObserver(metrics: PostingMetrics, logger: JsonLogger): PostingObserver {
+  return {
+    appended(stream, events, before, after, metadata) {
+      metrics.appended(stream, events, before, after, metadata);
+      const was = before.phase === 'none' ? undefined : statusOf(before);
+      const now = statusOf(after.state);
+      if (now === was && !events.some((e) => e.type === 'PayrollReversed')) return;
+      const blocked = after.state.blocked?.map((r) => r.code);
+      logger.write(now === 'needs_attention' ? 'warn' : 'info', `posting ${now}`, {
+        stream,
+        events: events.map((e) => e.type),
+        batchNbr: after.state.batchNbr,
+        ...(blocked ? { reasons: blocked } : {}),
+        ...(after.state.nextAttemptAt ? { nextAttemptAt: after.state.nextAttemptAt } : {}),
+      }, 'PostingSaga');
+    },
+    stepFailed(stream, error) {
+      // Not an outside system's answer (those become AttemptFailed): the store or a bug. The sweep retries.
+      logger.write('error', 'posting step failed unexpectedly', { stream, error: error instanceof Error ? error.message : String(error) }, 'PostingSaga');
+    },
+  };
+}
 
 /**
  * The posting pipeline: PayrollPosting decider + saga (commands through the CommandBus), its retry
@@ -38,7 +64,7 @@ import { PreviewController } from '../adapters/inbound/http/postings/preview.con
       useFactory: (config: AppConfig): SchedulerSettings => ({ sweepMs: Math.min(1000, Math.max(25, config.retry.baseMs)), stalledAfterMs: 120_000 }),
     },
     PostingMetrics,
-    { provide: POSTING_OBSERVER, useExisting: PostingMetrics },
+    { provide: POSTING_OBSERVER, inject: [PostingMetrics, LOGGER], useFactory: postingObserver },
     PostingSaga,
     PostingsProjection,
     PostingScheduler,
