@@ -109,6 +109,11 @@ describe('employee mirror e2e: hire → update → terminate → rehire over rea
     expect(missing.body.error).toBe('validation_failed');
     expect(missing.body.details.join(' ')).toContain('connectionId');
     expect((await world.api('GET', '/api/employees?connectionId=nope')).status).toBe(404);
+    const badCursor = await world.api('GET', `/api/employees?connectionId=${world.connectionId}&cursor=nonsense`);
+    expect([badCursor.status, badCursor.body.error]).toEqual([400, 'invalid_cursor']);
+    expect((await world.api('GET', `/api/employees?connectionId=${world.connectionId}&limit=0`)).status).toBe(400);
+    const docs = await world.api('GET', '/docs-json', undefined, {});
+    expect(docs.body.paths['/api/employees'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['connectionId', 'limit', 'cursor']));
     expect((await world.api('GET', `/api/employees?connectionId=${world.connectionId}`, undefined, {})).status).toBe(401);
   });
 });

@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EmployeeListQuery, type EmployeeListError, type EmployeeListPage } from '../../../../application/employee-mirror/employee-list.query';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { ApiError } from '../api-error';
+import { EmployeeListPageView } from './employee-list.view';
 import { ListEmployeesQueryDto } from './list-employees.query.dto';
 
 /** Every named error of the query gets its status here; a new one fails to compile until it is mapped. */
@@ -34,6 +35,9 @@ export class EmployeesController {
       'last sync, `drift` when Acumatica was changed by hand and disagrees with Gusto, `problem` when the employee cannot be mirrored ' +
       '(e.g. a Gusto department with no Acumatica department in the mapping). Ordered by Gusto uuid; page with `next`.',
   })
+  @ApiOkResponse({ type: EmployeeListPageView })
+  @ApiResponse({ status: 400, description: 'connectionId missing, bad limit or cursor' })
+  @ApiResponse({ status: 404, description: 'No such connection' })
   async list(@Query() query: ListEmployeesQueryDto): Promise<EmployeeListPage> {
     const page = await this.employees.list(query.connectionId, { limit: query.limit, cursor: query.cursor });
     if (typeof page === 'string') throw toApiError(page, query.connectionId);
