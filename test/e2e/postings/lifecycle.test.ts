@@ -53,7 +53,44 @@ describe('posting e2e: cancellation before posting', () => {
   });
 });
 
+/** A second service on the data folder of the first (the first must have been closed). */
+const restartOn = (world: PostingWorld, dataDir: string) =>
+  startService({
+    dataDir,
+    clock: world.clock,
+    env: { GUSTO_API_BASE_URL: world.gusto.url, GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback', RETRY_BASE_MS: '20' },
+  });
+
 describe('posting e2e: a restart resumes postings from the log', () => {
+  it('a retry scheduled in the log (AttemptFailed.nextAttemptAt) is carried out by the next start', async () => {
+    const dataDir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'mlc-posting-retry-'));
+    const world = await postingWorld({ service: { dataDir, keepData: true, env: { RETRY_BASE_MS: '5000' } } });
+    try {
+      world.acumatica.knobs.failNext('GET', 'JournalTransaction', 6, 500); // outlasts the client's own retries
+      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 1 });
+      const failed = await postingWithStatus(world, payroll.uuid, 'failed');
+      expect(failed.nextAttemptAt).toEqual(expect.any(String));
+      await world.service.close();
+      world.acumatica.knobs.clearFaults();
+
+      const restarted = await restartOn(world, dataDir);
+      try {
+        const posting = await waitFor('posted after restart', async () => {
+          const body = (await fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}`, { headers: restarted.auth }).then((r) => r.json())) as any;
+          return body.status === 'posted' ? body : null;
+        }, 30_000);
+        expect(posting.attempts).toBe(2);
+        expect(journalsOf(world, payroll.uuid)).toHaveLength(1);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await world.gusto.close();
+      await world.acumatica.close();
+      require('node:fs').rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('the service stops after Acumatica committed but before the log recorded it; the next start finds the journal (1 journal)', async () => {
     const dataDir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'mlc-posting-restart-'));
     const world = await postingWorld({ service: { dataDir, keepData: true } });
@@ -65,11 +102,7 @@ describe('posting e2e: a restart resumes postings from the log', () => {
       await waitFor('journal committed', async () => journalsOf(world, payroll.uuid).length === 1);
       world.acumatica.knobs.latencyMs = 0;
 
-      const restarted = await startService({
-        dataDir,
-        clock: world.clock,
-        env: { GUSTO_API_BASE_URL: world.gusto.url, GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback', RETRY_BASE_MS: '20' },
-      });
+      const restarted = await restartOn(world, dataDir);
       try {
         const get = () => fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}`, { headers: restarted.auth }).then((r) => r.json() as Promise<any>);
         const posting = await waitFor('posted after restart', async () => {
