@@ -104,6 +104,13 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     expect(calls.filter((r) => r.status === 202).length).toBeGreaterThanOrEqual(2); // started, then polled while running
     expect(calls.at(-1)!.query.$filter).toContain("substringof('gusto:p-1',Description)"); // the lookup waited for the release
 
+    // A create whose answer is lost is not resent by the client: the caller looks it up instead.
+    world.acumatica.knobs.failNext('PUT', /JournalTransaction$/, 1, 'commit_then_drop');
+    const lost = tinyJournal('p-3', [['60000', '2.00', 'debit'], ['10100', '2.00', 'credit']], today(world));
+    await expect(api.createJournal(id, lost)).rejects.toMatchObject({ kind: 'unavailable', retryable: true });
+    expect(world.acumatica.records.journalsTagged('gusto:p-3')).toHaveLength(1);
+    expect(await api.findJournalByTag(id, lost.tag)).not.toBeNull();
+
     const unbalanced = tinyJournal('p-2', [['60000', '1.00', 'debit'], ['10100', '0.99', 'credit']], today(world));
     const error = (await api.createJournal(id, unbalanced).catch((e) => e)) as AcumaticaApiError;
     expect(error.kind).toBe('validation');

@@ -27,6 +27,8 @@ describe('Gusto client (read-only, paging, departments, 429) against the Gusto s
       'GET /v1/companies/C/employees 2',
     ]);
     expect(calls.every((r) => r.apiVersion === '2026-06-15' && r.query.per === '100')).toBe(true);
+    expect(calls[0].query.include).toBe('benefits,deductions,taxes,totals,payroll_taxes,reversals');
+    expect(read.reversal_payroll_uuids).toEqual([]);
     expect(read.uuid).toBe(payroll.uuid);
     expect(read.employee_compensations).toHaveLength(130);
     expect(new Set(read.employee_compensations.map((c) => c.employee_uuid)).size).toBe(130);

@@ -47,6 +47,7 @@ export class AcumaticaHttp {
 
   async send(session: AcumaticaSession, request: AcumaticaRequest, accept: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<AxiosResponse> {
     const tenantKey = `${session.settings.baseUrl}|${session.settings.tenant}`;
+    const idempotent = request.method.toUpperCase() === 'GET';
     let reauthenticated = false;
     for (let attempt = 1; ; attempt++) {
       let sent: Awaited<ReturnType<AcumaticaHttp['once']>>;
@@ -59,7 +60,11 @@ export class AcumaticaHttp {
         continue;
       }
       if (sent === 'network') {
-        if (attempt >= this.retry.maxAttempts) throw new AcumaticaApiError('unavailable', `${request.what}: Acumatica did not answer after ${attempt} attempts (${this.endpointUrl(session, request.path).split('?')[0]})`);
+        const where = this.endpointUrl(session, request.path).split('?')[0];
+        // A lost answer to a PUT/POST may hide a committed write (a created batch): never resend it here.
+        // The caller gets a retryable error and looks the record up before trying again.
+        if (!idempotent) throw new AcumaticaApiError('unavailable', `${request.what}: the connection to Acumatica failed before an answer (${where}); it may or may not have been applied`);
+        if (attempt >= this.retry.maxAttempts) throw new AcumaticaApiError('unavailable', `${request.what}: Acumatica did not answer after ${attempt} attempts (${where})`);
         await sleep(this.backoff(attempt));
         continue;
       }
@@ -72,7 +77,9 @@ export class AcumaticaHttp {
         continue;
       }
       const error = toAcumaticaError(request.what, response);
-      if (!error.retryable || attempt >= this.retry.maxAttempts) throw error;
+      // 429 means declined before processing (reference §6), so even a write may be resent; a 5xx may not.
+      const safeToResend = idempotent || response.status === 429;
+      if (!error.retryable || !safeToResend || attempt >= this.retry.maxAttempts) throw error;
       await sleep(retryAfterMs(response) ?? this.backoff(attempt));
     }
   }

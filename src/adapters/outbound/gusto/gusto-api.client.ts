@@ -6,7 +6,8 @@ import type { GustoEmployee, GustoPayroll, GustoPayrollSummary } from '../../../
 import { errorFor, getWithRetry, type GustoHttpOptions } from './gusto-http';
 
 const PER = 100; // Gusto's cap for payroll endpoints; also used for employees (reference §6.2)
-const PAYROLL_INCLUDE = 'benefits,deductions,taxes,totals,payroll_taxes';
+// `reversals` adds reversal_payroll_uuids, which payroll.reversed handling needs (reference §4.1).
+const PAYROLL_INCLUDE = 'benefits,deductions,taxes,totals,payroll_taxes,reversals';
 
 /**
  * Read-only Gusto client for one connection's company. Every call: a valid token from the token source
