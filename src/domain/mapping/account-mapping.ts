@@ -47,7 +47,7 @@ export interface AccountMapping {
   /** Gusto department name → SubaccountCD (expense lines in department/employee detail). */
   subaccountsByDepartment: Record<string, string>;
   /** For the employee mirror: Acumatica department and class of mirrored employees. */
-  employees?: { defaultDepartment: string; departments: Record<string, string>; employeeClass?: string };
+  employees?: { defaultDepartment?: string; departments: Record<string, string>; employeeClass?: string; driftPolicy?: 'flag' | 'overwrite' };
 }
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);

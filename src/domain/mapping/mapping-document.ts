@@ -33,14 +33,19 @@ export class JournalSettingsDocument {
 }
 
 export class EmployeeSettingsDocument {
-  @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
-  defaultDepartment: string;
+  /** Optional: without it, an employee whose Gusto department is not mapped is reported, not mirrored. */
+  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  defaultDepartment?: string;
 
   @IsOptional() @IsObject({ message: 'must be an object of department name → Acumatica department' })
   departments?: Record<string, string>;
 
   @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
   employeeClass?: string;
+
+  /** What to do when an Acumatica employee was edited by hand and disagrees with Gusto. */
+  @IsOptional() @IsIn(['flag', 'overwrite'], { message: 'must be one of flag, overwrite' })
+  driftPolicy?: 'flag' | 'overwrite';
 }
 
 export class MappingDocument {
@@ -61,6 +66,6 @@ export class MappingDocument {
 export const KNOWN_KEYS = {
   document: ['journal', 'accounts', 'subaccountsByDepartment', 'employees'],
   journal: ['branch', 'ledger', 'detail', 'release'],
-  employees: ['defaultDepartment', 'departments', 'employeeClass'],
+  employees: ['defaultDepartment', 'departments', 'employeeClass', 'driftPolicy'],
   account: ['account', 'subaccount'],
 } as const;

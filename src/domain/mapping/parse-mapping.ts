@@ -52,9 +52,10 @@ export function parseMapping(doc: unknown): ParseMappingResult {
   if (isObj(doc.employees)) {
     const e = doc.employees;
     mapping.employees = {
-      defaultDepartment: e.defaultDepartment as string,
+      ...(isNonEmpty(e.defaultDepartment) ? { defaultDepartment: e.defaultDepartment } : {}),
       departments,
       ...(isNonEmpty(e.employeeClass) ? { employeeClass: e.employeeClass } : {}),
+      ...(e.driftPolicy === 'overwrite' || e.driftPolicy === 'flag' ? { driftPolicy: e.driftPolicy } : {}),
     };
   }
   return { ok: true, mapping };

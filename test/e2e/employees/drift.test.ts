@@ -41,7 +41,7 @@ describe('employee mirror e2e: Acumatica changed by hand (drift)', () => {
  * `employees.driftPolicy` — today PUT /mapping answers 400 "employees.driftPolicy: unknown key". The
  * overwrite behaviour is covered below the HTTP layer by test/unit/domain/employee-mirror/process/employee-sync.test.ts.
  */
-describe.skip("employee mirror e2e: driftPolicy 'overwrite' (needs employees.driftPolicy in the mapping validator)", () => {
+describe("employee mirror e2e: driftPolicy 'overwrite'", () => {
   let world: EmployeeWorld;
   beforeAll(async () => {
     world = await employeeWorld({ mapping: mappingWith({ ...EMPLOYEES_MAPPING, driftPolicy: 'overwrite' }) });

@@ -63,7 +63,7 @@ describe('employee mirror e2e: a Gusto department Acumatica cannot take', () => 
  * PUT /mapping answers 400 "employees.defaultDepartment: must be a non-empty string". The same behaviour
  * is covered below the HTTP layer by test/unit/domain/employee-mirror/process/sync-all-and-list.test.ts.
  */
-describe.skip('employee mirror e2e: a department with no mapping and no default (needs defaultDepartment optional in the mapping validator)', () => {
+describe('employee mirror e2e: a department with no mapping and no default', () => {
   let world: EmployeeWorld;
   beforeAll(async () => {
     world = await employeeWorld({ webhooks: false, mapping: mappingWith({ departments: { Engineering: 'ENG', Sales: 'SALES' }, employeeClass: 'EMPSTAND' }) });
