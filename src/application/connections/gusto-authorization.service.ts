@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { checkAuthorizationState, completeGustoAuthorization, isRefusal, startGustoAuthorization } from '../../domain/connection/decide';
+import { checkAuthorizationState, completeGustoAuthorization, failGustoAuthorization, isRefusal, startGustoAuthorization } from '../../domain/connection/decide';
 import { gustoCredentialsStream, issueTokens } from '../../domain/connection/gusto-credentials';
 import type { Clock } from '../ports/clock.port';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store.port';
@@ -58,7 +58,10 @@ export class GustoAuthorizationService {
       companyUuid = (await this.oauth.tokenInfo(granted.accessToken)).companyUuid;
     } catch (error) {
       const kind = error instanceof GustoOAuthError ? error.kind : 'unavailable';
-      return failure(kind === 'not_configured' ? 'gusto_not_configured' : 'gusto_authorization_failed', `Gusto did not complete the authorization: ${(error as Error).message}`);
+      if (kind === 'not_configured') return failure('gusto_not_configured', (error as Error).message);
+      await this.spend(connectionId, stateHash, `code exchange: ${kind}`);
+      const refused = kind === 'invalid_grant' || kind === 'rejected';
+      return failure(refused ? 'gusto_authorization_rejected' : 'gusto_authorization_failed', `Gusto did not complete the authorization: ${(error as Error).message}`);
     }
 
     // Bind the company to this connection in its credentials stream; the expected revision makes two
@@ -67,7 +70,10 @@ export class GustoAuthorizationService {
       const { state: credentials, expected } = await this.tokens.read(companyUuid);
       const now = this.clock.now();
       const dryRun = completeGustoAuthorization(connection, { stateHash, companyUuid, companyBoundTo: credentials.connectionId }, now);
-      if (isRefusal(dryRun)) return failure(dryRun.error, dryRun.message);
+      if (isRefusal(dryRun)) {
+        await this.spend(connectionId, stateHash, dryRun.error);
+        return failure(dryRun.error, dryRun.message);
+      }
       const issued = issueTokens(credentials, {
         connectionId,
         companyUuid,
@@ -76,7 +82,10 @@ export class GustoAuthorizationService {
         expiresAt: new Date(now.getTime() + granted.expiresIn * 1000).toISOString(),
         issuedAt: now.toISOString(),
       });
-      if (!Array.isArray(issued)) return failure('company_already_connected', `Gusto company ${companyUuid} is already connected to connection ${issued.boundTo}`);
+      if (!Array.isArray(issued)) {
+        await this.spend(connectionId, stateHash, issued.error);
+        return failure('company_already_connected', `Gusto company ${companyUuid} is already connected to connection ${issued.boundTo}`);
+      }
       try {
         await this.store.append(gustoCredentialsStream(companyUuid), issued.map((e) => ({ ...e, metadata: operator(now) })), expected);
         break;
@@ -88,5 +97,11 @@ export class GustoAuthorizationService {
     const at = this.clock.now();
     const done = await this.repository.execute(connectionId, (s) => completeGustoAuthorization(s, { stateHash, companyUuid, companyBoundTo: connectionId }, at), operator(at));
     return done.ok ? success({ connectionId, companyUuid }) : done;
+  }
+
+  /** Single use means single use: a state that reached Gusto is spent even when the authorization failed. */
+  private async spend(connectionId: string, stateHash: string, reason: string): Promise<void> {
+    const at = this.clock.now();
+    await this.repository.execute(connectionId, (s) => failGustoAuthorization(s, stateHash, reason, at), operator(at));
   }
 }

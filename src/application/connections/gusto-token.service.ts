@@ -1,5 +1,7 @@
 import {
+  evolveCredentials,
   foldCredentials,
+  initialCredentials,
   gustoCredentialsStream,
   planToken,
   type GustoCredentials,
@@ -39,6 +41,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class GustoTokenService implements GustoTokenSource {
   private readonly inflight = new Map<string, Promise<UsableGustoToken>>();
+  private readonly folded = new Map<string, { state: GustoCredentials; revision: bigint }>();
   private readonly refreshAheadMs: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -72,11 +75,19 @@ export class GustoTokenService implements GustoTokenSource {
     }
   }
 
-  /** The stored grant's connection (the company's binding), or undefined when none was issued. */
+  /**
+   * The company's credentials as of now. Only events after the last one seen are read: the stream grows by
+   * a few events per rotation (every two hours), and this runs before every Gusto call.
+   */
   async read(companyUuid: string): Promise<{ state: GustoCredentials; expected: ExpectedRevision }> {
-    const recorded = await this.store.readStream(gustoCredentialsStream(companyUuid));
-    const state = foldCredentials(recorded.map((e) => ({ type: e.type, data: e.data }) as GustoCredentialsEvent));
-    return { state, expected: recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1].revision };
+    const seen = this.folded.get(companyUuid);
+    const from = seen ? seen.revision + 1n : 0n;
+    const recorded = await this.store.readStream(gustoCredentialsStream(companyUuid), from);
+    if (recorded.length === 0) return seen ? { state: seen.state, expected: seen.revision } : { state: foldCredentials([]), expected: 'no_stream' };
+    const state = recorded.reduce((s, e) => evolveCredentials(s, { type: e.type, data: e.data } as GustoCredentialsEvent), seen?.state ?? initialCredentials);
+    const revision = recorded[recorded.length - 1].revision;
+    this.folded.set(companyUuid, { state, revision });
+    return { state, expected: revision };
   }
 
   private async obtain(companyUuid: string, rejectedGeneration: number | undefined): Promise<UsableGustoToken> {

@@ -6,7 +6,8 @@ export type ConnectionFailure =
   | 'invalid_mapping' // the document is malformed (400)
   | 'mapping_accounts_invalid' // names accounts/subaccounts Acumatica lacks or has inactive (422)
   | 'acumatica_unavailable' // the chart of accounts could not be read (502/503)
-  | 'gusto_authorization_failed' // code exchange or token_info refused (400/502)
+  | 'gusto_authorization_rejected' // Gusto refused the code (expired, reused) (400)
+  | 'gusto_authorization_failed' // Gusto unreachable or answered oddly during the exchange (502)
   | 'gusto_not_configured'; // GUSTO_CLIENT_ID / SECRET missing (503)
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ConnectionFailure; message: string; details?: string[] };

@@ -64,6 +64,12 @@ export function completeGustoAuthorization(
   return [{ type: 'GustoAuthorized', data: { companyUuid: cmd.companyUuid, stateHash: cmd.stateHash, authorizedAt: now.toISOString() } }];
 }
 
+/** A checked state was used but the authorization failed (code refused, company taken): spend the state. */
+export function failGustoAuthorization(state: Connection, stateHash: string, reason: string, at: Date): Decision {
+  if (!state.exists || !state.gusto.pending[stateHash]) return [];
+  return [{ type: 'GustoAuthorizationFailed', data: { stateHash, reason, failedAt: at.toISOString() } }];
+}
+
 /** Gusto rejected the refresh token. Idempotent: a second report of the same loss records nothing. */
 export function loseGustoAuthorization(state: Connection, companyUuid: string, detail: string | undefined, at: Date): Decision {
   if (!state.exists) return refuse('connection_not_found', 'no such connection');

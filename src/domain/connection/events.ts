@@ -30,6 +30,8 @@ export type ConnectionEvent =
   /** Only the SHA-256 of the state travels in the event: the state itself is a bearer credential until used. */
   | { type: 'GustoAuthorizationStarted'; data: { stateHash: string; expiresAt: string; startedAt: string } }
   | { type: 'GustoAuthorized'; data: { companyUuid: string; stateHash: string; authorizedAt: string } }
+  /** The callback came back but the authorization did not complete: the state is spent all the same. */
+  | { type: 'GustoAuthorizationFailed'; data: { stateHash: string; reason: string; failedAt: string } }
   | { type: 'GustoAuthorizationLost'; data: { companyUuid: string; reason: GustoAuthorizationLossReason; detail?: string; lostAt: string } }
   | { type: 'MappingAccepted'; data: { document: unknown; version: number; acceptedAt: string } };
 
@@ -39,6 +41,7 @@ export const CONNECTION_EVENT_TYPES: readonly ConnectionEventType[] = [
   'ConnectionCreated',
   'GustoAuthorizationStarted',
   'GustoAuthorized',
+  'GustoAuthorizationFailed',
   'GustoAuthorizationLost',
   'MappingAccepted',
 ];

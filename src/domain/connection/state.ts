@@ -33,8 +33,15 @@ export function evolve(state: Connection, event: ConnectionEvent): Connection {
   // Every other event follows ConnectionCreated; a stream that starts otherwise is ignored rather than crashing reads.
   if (!state.exists) return state;
   switch (event.type) {
-    case 'GustoAuthorizationStarted':
-      return { ...state, gusto: { ...state.gusto, pending: { ...state.gusto.pending, [event.data.stateHash]: { expiresAt: event.data.expiresAt } } } };
+    case 'GustoAuthorizationStarted': {
+      // States abandoned in a browser tab would pile up forever: drop those expired when a new one starts.
+      const live = Object.entries(state.gusto.pending).filter(([, p]) => p.expiresAt > event.data.startedAt);
+      return { ...state, gusto: { ...state.gusto, pending: { ...Object.fromEntries(live), [event.data.stateHash]: { expiresAt: event.data.expiresAt } } } };
+    }
+    case 'GustoAuthorizationFailed': {
+      const { [event.data.stateHash]: _spent, ...rest } = state.gusto.pending;
+      return { ...state, gusto: { ...state.gusto, pending: rest } };
+    }
     case 'GustoAuthorized': {
       const { [event.data.stateHash]: _used, ...rest } = state.gusto.pending;
       return { ...state, gusto: { status: 'connected', companyUuid: event.data.companyUuid, pending: rest } };

@@ -1,4 +1,4 @@
-import { acceptMapping, checkAuthorizationState, completeGustoAuthorization, create, isRefusal, loseGustoAuthorization, startGustoAuthorization } from '../../../../src/domain/connection/decide';
+import { acceptMapping, checkAuthorizationState, completeGustoAuthorization, create, failGustoAuthorization, isRefusal, loseGustoAuthorization, startGustoAuthorization } from '../../../../src/domain/connection/decide';
 import type { AcumaticaSettings, ConnectionEvent } from '../../../../src/domain/connection/events';
 import { fold, type Connection } from '../../../../src/domain/connection/state';
 
@@ -71,5 +71,18 @@ describe('Connection decider', () => {
     expect(second[0]).toMatchObject({ data: { version: 2 } });
     const state = given(created, ...first, ...second);
     expect(state.exists && state.mapping).toMatchObject({ document: { a: 2 }, version: 2 });
+  });
+
+  it('spends a state whose authorization failed, and records nothing for an unknown one', () => {
+    const failed = failGustoAuthorization(given(created, started), 'h1', 'code exchange: invalid_grant', later(1)) as ConnectionEvent[];
+    expect(failed).toEqual([{ type: 'GustoAuthorizationFailed', data: { stateHash: 'h1', reason: 'code exchange: invalid_grant', failedAt: later(1).toISOString() } }]);
+    expect(checkAuthorizationState(given(created, started, ...failed), 'h1', later(2))).toMatchObject({ error: 'authorization_state_unknown' });
+    expect(failGustoAuthorization(given(created, started, ...failed), 'h1', 'again', later(3))).toEqual([]);
+  });
+
+  it('drops expired pending states when a new authorization starts', () => {
+    const next: ConnectionEvent = { type: 'GustoAuthorizationStarted', data: { stateHash: 'h2', expiresAt: later(1_300_000).toISOString(), startedAt: later(700_000).toISOString() } };
+    const state = given(created, started, next);
+    expect(state.exists && Object.keys(state.gusto.pending)).toEqual(['h2']);
   });
 });

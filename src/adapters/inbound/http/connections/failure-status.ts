@@ -13,6 +13,7 @@ export function statusOf(failure: ConnectionFailure): number {
     case 'invalid_mapping':
     case 'authorization_state_unknown':
     case 'authorization_state_expired':
+    case 'gusto_authorization_rejected':
       return 400;
     case 'mapping_accounts_invalid':
       return 422;
