@@ -54,4 +54,13 @@ describe('admin API: validation, auth, views', () => {
     expect((await world.api('POST', '/api/connections/nope/ping')).status).toBe(404);
     expect((await world.api('GET', '/oauth/gusto/callback?error=access_denied', undefined, {})).body.error).toBe('gusto_authorization_denied');
   });
+
+  it('documents the connection endpoints in the OpenAPI page', async () => {
+    const doc = await world.api('GET', '/docs-json', undefined, {});
+    expect(doc.status).toBe(200);
+    for (const path of ['/api/connections', '/api/connections/{id}', '/api/connections/{id}/gusto/authorize', '/api/connections/{id}/ping', '/api/connections/{id}/mapping', '/oauth/gusto/callback']) {
+      expect(Object.keys(doc.body.paths)).toContain(path);
+    }
+    expect(Object.keys(doc.body.components.schemas)).toEqual(expect.arrayContaining(['CreateConnectionDto', 'AcumaticaSettingsDto', 'AcumaticaAuthDto']));
+  });
 });
