@@ -4,7 +4,7 @@ import { keyIdOf } from '../../../src/config/app-config';
 import { foldCredentials, gustoCredentialsStream, type GustoCredentialsEvent } from '../../../src/domain/connection/gusto-credentials';
 import { EVENT_STORE, type EventStore } from '../../../src/application/ports/event-store.port';
 import { TEST_ENCRYPTION_KEY } from '../../support/service';
-import { connectedWorld, GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, type World } from './harness';
+import { authorize, connectedWorld, GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, type World } from './harness';
 
 const TWO_HOURS = 2 * 3600_000;
 
@@ -45,7 +45,8 @@ describe('Gusto tokens: refresh ahead of expiry, single-flight, invalid_grant (s
     expect(world.gusto.stats.refreshCalls).toBe(1);
   });
 
-  it('invalid_grant marks the connection needs_reauthorization, visible in GET and ping, with no retry storm', async () => {
+  it.each([400, 401] as const)('invalid_grant (HTTP %i) marks the connection needs_reauthorization, visible in GET and ping, with no retry storm', async (status) => {
+    world.gusto.knobs.invalidGrantStatus = status;
     // Someone else spends our refresh token (a restored backup, a second installation): rotate it out from under us.
     const store = world.service.app.get<EventStore>(EVENT_STORE);
     const key = Buffer.from(TEST_ENCRYPTION_KEY, 'base64');
@@ -73,6 +74,11 @@ describe('Gusto tokens: refresh ahead of expiry, single-flight, invalid_grant (s
     expect(ping.body.gusto.ok).toBe(false);
     expect(ping.body.gusto.error).toMatch(/needs_reauthorization/);
     expect(world.gusto.stats.refreshCalls - refreshesBefore).toBe(1);
+
+    // A person authorizes again: connected, and calls work with the new grant.
+    expect((await authorize(world, world.connectionId, world.companyUuid)).status).toBe(200);
+    expect((await world.api('GET', `/api/connections/${world.connectionId}`)).body.gusto.status).toBe('connected');
+    expect(await gusto.listEmployees(world.connectionId)).toHaveLength(1);
   });
 
   it('Gusto token endpoint down: a retryable error, the lease released, the next call refreshes', async () => {
