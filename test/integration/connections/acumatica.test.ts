@@ -165,4 +165,20 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     expect(error).toMatchObject({ kind: 'rate_limited', retryable: true, status: 429 });
     world.acumatica.knobs.clearFaults();
   });
+
+  it('with the Subaccounts feature off, a mapping naming subaccounts is refused naming each', async () => {
+    world = await startWorld();
+    const id = await createConnection(world);
+    world.acumatica.knobs.subaccountsFeature = false;
+    const res = await world.api('PUT', `/api/connections/${id}/mapping`, goodMapping());
+    expect(res.status).toBe(422);
+    expect(res.body.details).toEqual([
+      'accounts.earnings.subaccount: subaccount 000000 cannot be used: the Subaccounts feature is off in Acumatica',
+      'subaccountsByDepartment.Engineering: subaccount 100000 cannot be used: the Subaccounts feature is off in Acumatica',
+    ]);
+    const plain = goodMapping() as ReturnType<typeof goodMapping> & { accounts: { earnings: { subaccount?: string } } };
+    delete plain.accounts.earnings.subaccount;
+    (plain as { subaccountsByDepartment: Record<string, string> }).subaccountsByDepartment = {};
+    expect((await world.api('PUT', `/api/connections/${id}/mapping`, plain)).status).toBe(200);
+  });
 });
