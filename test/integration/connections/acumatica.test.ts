@@ -176,9 +176,8 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
       'accounts.earnings.subaccount: subaccount 000000 cannot be used: the Subaccounts feature is off in Acumatica',
       'subaccountsByDepartment.Engineering: subaccount 100000 cannot be used: the Subaccounts feature is off in Acumatica',
     ]);
-    const plain = goodMapping() as ReturnType<typeof goodMapping> & { accounts: { earnings: { subaccount?: string } } };
-    delete plain.accounts.earnings.subaccount;
-    (plain as { subaccountsByDepartment: Record<string, string> }).subaccountsByDepartment = {};
+    const mapping = goodMapping();
+    const plain = { ...mapping, accounts: { ...mapping.accounts, earnings: { account: '60000' } }, subaccountsByDepartment: {} };
     expect((await world.api('PUT', `/api/connections/${id}/mapping`, plain)).status).toBe(200);
   });
 });
