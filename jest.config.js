@@ -6,6 +6,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/test/reliability/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The connector never writes to Gusto: checked after every test file over every Gusto sandbox it started.
+  setupFilesAfterEnv: ['<rootDir>/test/support/gusto-read-only.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -124,7 +124,7 @@ export const startGustoSandbox = async (options: GustoSandboxOptions = {}): Prom
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
-  return {
+  const sandbox: GustoSandbox = {
     url: `http://${host}:${address.port}`,
     close: async () => {
       webhooks.close();
@@ -141,4 +141,10 @@ export const startGustoSandbox = async (options: GustoSandboxOptions = {}): Prom
     deliveries: world.deliveries,
     config: { clientId: world.config.clientId, clientSecret: world.config.clientSecret, verificationToken: world.config.verificationToken },
   };
+  started.push(sandbox);
+  return sandbox;
 };
+
+const started: GustoSandbox[] = [];
+/** Every sandbox started in this process, so a suite can check after all its tests that none was written to. */
+export const startedGustoSandboxes = (): readonly GustoSandbox[] => started;
