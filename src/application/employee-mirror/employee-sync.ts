@@ -10,7 +10,7 @@ import { CLOCK, type Clock } from '../ports/clock.port';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
 import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '../ports/event-store.port';
 import { GUSTO, GustoApiError, type GustoApi } from '../ports/gusto.port';
-import { KeyedLock } from './concurrency';
+import { KeyedSerializer } from '../shared/keyed-serializer';
 import { loadMirror, toNewEvents } from './employee-stream';
 import { EMPLOYEE_MIRROR_LOGGER, silentLogger, type MirrorLogger } from './mirror-logger';
 
@@ -50,7 +50,7 @@ const MAX_CONFLICT_RETRIES = 3;
  */
 @Injectable()
 export class EmployeeSync {
-  private readonly lock = new KeyedLock();
+  private readonly lock = new KeyedSerializer();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,

@@ -8,7 +8,7 @@ import { CLOCK, type Clock } from '../ports/clock.port';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
 import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '../ports/event-store.port';
 import { GUSTO, type GustoApi } from '../ports/gusto.port';
-import { KeyedSerializer } from './keyed-serializer';
+import { KeyedSerializer } from '../shared/keyed-serializer';
 import { loadPosting, toNewEvents, type LoadedPosting } from './posting-stream';
 import { performStep } from './posting-steps';
 import { RETRY_SETTINGS, type RetrySettings } from './retry-policy';

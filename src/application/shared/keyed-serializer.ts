@@ -1,7 +1,8 @@
 /**
  * Runs work for one key at a time, in arrival order, within this process. Different keys run in
  * parallel. Across processes the event store's expected revision is the guard; this only keeps one
- * instance from racing itself (and from making two Acumatica lookups+creates for one payroll at once).
+ * instance from racing itself: two Acumatica lookups+creates for one payroll, or two webhooks for one new
+ * hire that both look the employee up, find nothing and create two records.
  */
 export class KeyedSerializer {
   private readonly tails = new Map<string, Promise<unknown>>();
