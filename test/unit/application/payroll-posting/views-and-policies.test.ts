@@ -1,6 +1,6 @@
 import { classifyFailure, reasonsFromBuild } from '../../../../src/application/payroll-posting/block-reasons';
 import { backoffMs } from '../../../../src/application/payroll-posting/retry-policy';
-import { eventId } from '../../../../src/application/payroll-posting/posting-stream';
+import { decidedEventId as eventId } from '../../../../src/application/shared/decided-events';
 import { toView } from '../../../../src/application/payroll-posting/projections/posting-view';
 import { AcumaticaApiError } from '../../../../src/application/ports/acumatica.port';
 import { GustoApiError } from '../../../../src/application/ports/gusto.port';
