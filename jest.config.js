@@ -8,6 +8,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The connector never writes to Gusto: checked after every test file over every Gusto sandbox it started.
   setupFilesAfterEnv: ['<rootDir>/test/support/gusto-read-only.ts'],
+  reporters: ['default', '<rootDir>/test/support/skipped-reporter.js'],
   testTimeout: 60000,
   maxWorkers: 2,
 };
