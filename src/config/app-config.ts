@@ -30,6 +30,8 @@ export interface AppConfig {
     webhookVerificationToken?: string;
     apiBaseUrl: string;
     apiVersion: string;
+    /** `per` on Gusto's paged reads (1–100; 100 = fewest calls). */
+    pageSize: number;
   };
   pollCron: string;
   retry: { baseMs: number; capMs: number; maxAttempts: number };
@@ -171,6 +173,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       webhookVerificationToken: nonEmpty(env, 'GUSTO_WEBHOOK_VERIFICATION_TOKEN'),
       apiBaseUrl: httpUrl('GUSTO_API_BASE_URL', nonEmpty(env, 'GUSTO_API_BASE_URL') ?? 'https://api.gusto-demo.com'),
       apiVersion,
+      pageSize: intVar(env, 'GUSTO_PAGE_SIZE', 100, 1, 100),
     },
     pollCron,
     retry: {

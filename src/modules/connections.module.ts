@@ -43,6 +43,7 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
   maxAttempts: 5,
   backoffBaseMs: Math.min(config.retry.baseMs, 1000),
   maxRetryAfterMs: 30_000,
+  pageSize: config.gusto.pageSize,
 });
 
 /**

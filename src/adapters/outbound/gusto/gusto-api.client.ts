@@ -5,7 +5,7 @@ import { GustoApiError, type GustoApi, type ListPayrollsQuery } from '../../../a
 import type { GustoEmployee, GustoPayroll, GustoPayrollSummary } from '../../../domain/payroll/gusto-payroll';
 import { errorFor, getWithRetry, type GustoHttpOptions } from './gusto-http';
 
-const PER = 100; // Gusto's cap for payroll endpoints; also used for employees (reference §6.2)
+const MAX_PER = 100; // Gusto's cap for payroll endpoints; also used for employees (reference §6.2)
 // `reversals` adds reversal_payroll_uuids, which payroll.reversed handling needs (reference §4.1).
 const PAYROLL_INCLUDE = 'benefits,deductions,taxes,totals,payroll_taxes,reversals';
 
@@ -19,10 +19,14 @@ export class GustoApiClient implements GustoApi {
     private readonly connections: Connections,
     private readonly tokens: GustoTokenSource,
     private readonly options: GustoHttpOptions,
-  ) {}
+  ) {
+    this.per = Math.min(MAX_PER, Math.max(1, options.pageSize ?? MAX_PER));
+  }
+
+  private readonly per: number;
 
   /**
-   * Calls: ⌈compensations/100⌉ payroll pages + ⌈employees/100⌉ employee pages (one employees list per
+   * Calls: ⌈compensations/per⌉ payroll pages + ⌈employees/per⌉ employee pages (per = 100 by default) (one employees list per
    * payroll read, for each employee's current department — Gusto keeps no department history).
    */
   async getPayroll(connectionId: string, payrollUuid: string): Promise<GustoPayroll> {
@@ -31,12 +35,12 @@ export class GustoApiClient implements GustoApi {
     let first: GustoPayroll | undefined;
     const compensations: GustoPayroll['employee_compensations'] = [];
     for (let page = 1; ; page++) {
-      const response = await this.get(company, path, { include: PAYROLL_INCLUDE, page, per: PER });
+      const response = await this.get(company, path, { include: PAYROLL_INCLUDE, page, per: this.per });
       const body = response.data as GustoPayroll;
       first ??= body;
       const items = body.employee_compensations ?? [];
       compensations.push(...items);
-      if (!hasMore(response, page, items.length)) break;
+      if (!hasMore(response, page, items.length, this.per)) break;
     }
     const departments = new Map((await this.listEmployees(connectionId)).map((e) => [e.uuid, e.department ?? null]));
     return {
@@ -78,10 +82,10 @@ export class GustoApiClient implements GustoApi {
   private async allPages<T>(company: string, path: string, params: Record<string, unknown>): Promise<T[]> {
     const all: T[] = [];
     for (let page = 1; ; page++) {
-      const response = await this.get(company, path, { ...params, page, per: PER });
+      const response = await this.get(company, path, { ...params, page, per: this.per });
       const items = Array.isArray(response.data) ? (response.data as T[]) : [];
       all.push(...items);
-      if (!hasMore(response, page, items.length)) return all;
+      if (!hasMore(response, page, items.length, this.per)) return all;
     }
   }
 
@@ -99,10 +103,10 @@ export class GustoApiClient implements GustoApi {
 }
 
 /** Trust X-Total-Pages when sent; otherwise continue while pages come back full (what Gusto's CLI does). */
-function hasMore(response: AxiosResponse, page: number, count: number): boolean {
+function hasMore(response: AxiosResponse, page: number, count: number, per: number): boolean {
   const total = Number(response.headers['x-total-pages']);
   if (Number.isFinite(total) && total > 0) return page < total;
-  return count >= PER;
+  return count >= per;
 }
 
 const enc = encodeURIComponent;

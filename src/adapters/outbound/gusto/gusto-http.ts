@@ -11,6 +11,8 @@ export interface GustoHttpOptions {
   backoffBaseMs?: number;
   /** A Retry-After longer than this is not waited out here: the caller gets rate_limited with retryAfterMs. */
   maxRetryAfterMs?: number;
+  /** `per` on paged reads: 100 (Gusto's cap, fewest calls) unless GUSTO_PAGE_SIZE says otherwise. */
+  pageSize?: number;
 }
 
 /**
