@@ -83,9 +83,10 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   };
 }
 
+/** A port free on every interface (the service listens on all of them). */
 export async function freePort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(0, () => resolve()));
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
@@ -106,15 +107,23 @@ export class RestartableService implements ServiceHandle {
   }
 
   static async create(dataDir: string, gustoUrl: string, extra: Env = {}): Promise<RestartableService> {
-    const port = await freePort();
-    const service = new RestartableService(serviceEnv(dataDir, gustoUrl, { PORT: String(port), ...extra }), port);
-    await service.start();
-    return service;
-  }
-
-  async start(): Promise<void> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      const service = new RestartableService(serviceEnv(dataDir, gustoUrl, { PORT: String(port), ...extra }), port);
+      try {
+        await service.start(1);
+        return service;
+      } catch (error) {
+        lastError = error; // someone took the port in between: another one
+      }
+    }
+    throw lastError;
+  }
+
+  async start(attempts = 5): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       try {
         this.current = await spawnService(this.env, { timeoutMs: 60_000 });
         this.starts++;
