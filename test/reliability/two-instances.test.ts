@@ -51,7 +51,8 @@ describe(`two instances on one store: ${SCALE.twoInstancePayrolls} payrolls, eve
       const company = companies[i % companies.length]!;
       const p = sb.gusto.scenario.runPayroll(company.companyUuid, { employees: 3 });
       payrolls.push({ uuid: p.uuid, company });
-      await sleep(100);
+      // Bursts: one payroll per company at once, so both instances work on the same moment.
+      if (i % companies.length === companies.length - 1) await sleep(50);
     }
     await waitUntil(async () => {
       for (const p of payrolls) {
