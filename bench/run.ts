@@ -5,7 +5,7 @@
  * Run a subset: `node --expose-gc dist/bench/run.js journal e2e licence start`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { benchJournal } from './journal.bench';
 import { benchE2e } from './e2e.bench';
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   const want = (name: string): boolean => only.size === 0 || only.has(name);
   const notes: string[] = [];
   const started = Date.now();
+  const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
   if (!(globalThis as { gc?: unknown }).gc) notes.push('run without --expose-gc: journal peak MB is less exact');
 
   const journal = want('journal')
@@ -80,7 +81,9 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const result: Json = {
     at: new Date().toISOString(),
-    machine: { cores: cpu.length, memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version, cpu_model: cpu[0]?.model ?? 'unknown', platform: `${process.platform}-${process.arch}` },
+    machine: { cores: cpu.length, memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version, cpu_model: cpu[0]?.model ?? 'unknown', platform: `${process.platform}-${process.arch}`,
+      // Other work on the box skews every figure: the 1/5/15-minute load averages before and after the run.
+      load_avg_before: loadBefore, load_avg_after: loadavg().map((x) => Math.round(x * 100) / 100) },
     journal,
     e2e: e2e.e2e,
     calls_per_posting: e2e.calls_per_posting,

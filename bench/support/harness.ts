@@ -240,6 +240,38 @@ export class CreateCounter {
   }
 }
 
+/** Wall-clock epoch milliseconds with sub-millisecond resolution. */
+export const hrEpochMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * The moments (hrEpochMs) the Acumatica sandbox answered journal creates with 200, in order. It watches the
+ * sandbox's own request log: each record's `status` is set when the answer is written, so a setter on
+ * new records notes the time. Used where one create is in flight at a time (1 company, the floor), where
+ * the n-th answer belongs to the n-th posting; CreatedDateTime has only millisecond resolution.
+ */
+export function watchCreateAnswers(acumatica: AcumaticaSandbox): number[] {
+  const times: number[] = [];
+  const requests = acumatica.requests;
+  const push = requests.push.bind(requests);
+  requests.push = (...records) => {
+    for (const record of records) {
+      if (record.method !== 'PUT' || !record.path.endsWith('/JournalTransaction')) continue;
+      let status = record.status;
+      Object.defineProperty(record, 'status', {
+        enumerable: true,
+        configurable: true,
+        get: () => status,
+        set: (value: number) => {
+          status = value;
+          if (value === 200) times.push(hrEpochMs());
+        },
+      });
+    }
+    return push(...records);
+  };
+  return times;
+}
+
 export function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
