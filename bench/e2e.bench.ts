@@ -32,6 +32,8 @@ const LEVELS: Array<{ companies: number; rounds: number }> = [
 ];
 const FLOOR_RUNS = 40;
 const ROUND_TIMEOUT_MS = 30_000;
+/** The measured levels stop starting rounds after this (the whole bench stays within ~5 minutes). */
+const LEVELS_BUDGET_MS = 150_000;
 const GUSTO_VERSION = '2026-06-15';
 
 export interface LevelResult {
@@ -174,6 +176,7 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
       return out;
     }
 
+    const budgetEnd = Date.now() + LEVELS_BUDGET_MS;
     const all: number[] = [];
     let gustoCalls = 0;
     let acumaticaCalls = 0;
@@ -185,6 +188,10 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
       const gBefore = sb.gusto.requests.length;
       const aBefore = sb.acumatica.requests.length;
       for (let r = 0; r < level.rounds; r++) {
+        if (Date.now() > budgetEnd) {
+          notes.push(`e2e: time budget (${LEVELS_BUDGET_MS / 1000} s) spent; ${level.companies} companies ran ${r} of ${level.rounds} rounds`);
+          break;
+        }
         const res = await round(sb, counter, companies.slice(0, level.companies), cursor, answers);
         lat.push(...res.latencies);
         duration += res.durationMs;
