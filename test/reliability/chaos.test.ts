@@ -1,7 +1,7 @@
 /**
  * Chaos: payrolls across companies while the service (a child process on one SQLite file) is SIGKILLed
  * at random moments and restarted, and the sandboxes inject 429 / 500 / timeouts / commit-then-drop.
- * Every payroll must end with exactly one journal in Acumatica (counted by its tag), none lost, and a
+ * Gusto also delivers every webhook twice, batches in reverse order. Every payroll must end with exactly one journal in Acumatica (counted by its tag), none lost, and a
  * complete audit trail (PostingRequested → … → PayrollPosted). No backfill poll runs: recovery is the
  * webhook retries, the inbox and the posting scheduler's resume.
  * Full: 100 payrolls, 10 companies, 10 kills. RELIABILITY_SCALE=small: 20 payrolls, 5 companies, 3 kills.
@@ -25,6 +25,8 @@ describe(`chaos: ${SCALE.payrolls} payrolls, ${SCALE.kills} SIGKILLs, injected f
   beforeAll(async () => {
     sb = await startSandboxes({ gusto: { seed: 31, rateLimit: { requests: 10_000, windowMs: 60_000 } } });
     sb.gusto.knobs.webhook.retryBaseMs = 100;
+    sb.gusto.knobs.webhook.duplicates = 1; // every event delivered twice
+    sb.gusto.knobs.webhook.reorder = true; // a batch (same tick) in reverse order
     sb.acumatica.knobs.timeoutHoldMs = 500;
     proxy = await recordingProxy(sb.gusto.url);
     dataDir = tempDir('mlc-chaos-');
