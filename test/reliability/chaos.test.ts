@@ -7,10 +7,10 @@
  * Full: 100 payrolls, 10 companies, 10 kills. RELIABILITY_SCALE=small: 20 payrolls, 5 companies, 3 kills.
  */
 import {
-  ACUMATICA_PASSWORD, ACUMATICA_CLIENT_SECRET, ADMIN_TOKEN, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, connectCompanies, findSecrets, removeDir, seenResponses,
+  connectCompanies, findSecrets, removeDir, seenResponses,
   sleep, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes,
 } from '../../bench/support/harness';
-import { postingOf, recordingProxy, RestartableService, SCALE, seeded, trailOf, type RecordingProxy } from './support';
+import { secretsOfRun, postingOf, recordingProxy, RestartableService, SCALE, seeded, trailOf, type RecordingProxy } from './support';
 
 describe(`chaos: ${SCALE.payrolls} payrolls, ${SCALE.kills} SIGKILLs, injected faults`, () => {
   let sb: Sandboxes;
@@ -118,11 +118,7 @@ describe(`chaos: ${SCALE.payrolls} payrolls, ${SCALE.kills} SIGKILLs, injected f
     const lines = service.lines();
     expect(lines.length).toBeGreaterThan(0);
     expect(proxy.tokens.size).toBeGreaterThan(0); // Gusto tokens were issued and used
-    const secrets: Record<string, string> = {
-      admin_token: ADMIN_TOKEN, acumatica_password: ACUMATICA_PASSWORD, acumatica_client_secret: ACUMATICA_CLIENT_SECRET,
-      gusto_client_secret: GUSTO_CLIENT_SECRET, webhook_token: WEBHOOK_TOKEN,
-    };
-    [...proxy.tokens].forEach((t, i) => (secrets[`gusto_token_${i}`] = t));
+    const secrets = secretsOfRun(proxy);
     expect(findSecrets([...lines, ...seenResponses], secrets)).toEqual([]);
   });
 });

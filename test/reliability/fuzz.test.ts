@@ -10,10 +10,10 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import {
-  ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, ADMIN_TOKEN, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, api, connectCompany, findSecrets, removeDir,
+  WEBHOOK_TOKEN, api, connectCompany, findSecrets, removeDir,
   seenResponses, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes,
 } from '../../bench/support/harness';
-import { postingOf, recordingProxy, RestartableService, rssMbOf, SCALE, seeded, type RecordingProxy } from './support';
+import { secretsOfRun, postingOf, recordingProxy, RestartableService, rssMbOf, SCALE, seeded, type RecordingProxy } from './support';
 
 interface Shot {
   kind: string;
@@ -215,11 +215,7 @@ describe(`fuzz: ${SCALE.fuzz} mutated webhook requests`, () => {
   }, 60_000);
 
   it('no secret in any log line or admin API answer of the run', () => {
-    const secrets: Record<string, string> = {
-      admin_token: ADMIN_TOKEN, acumatica_password: ACUMATICA_PASSWORD, acumatica_client_secret: ACUMATICA_CLIENT_SECRET,
-      gusto_client_secret: GUSTO_CLIENT_SECRET, webhook_token: WEBHOOK_TOKEN,
-    };
-    [...proxy.tokens].forEach((t, i) => (secrets[`gusto_token_${i}`] = t));
+    const secrets = secretsOfRun(proxy);
     expect(proxy.tokens.size).toBeGreaterThan(0);
     expect(findSecrets([...service.lines(), ...seenResponses], secrets)).toEqual([]);
   });

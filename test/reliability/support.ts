@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawnService, type SpawnedService } from '../support/service';
-import { api, serviceEnv, type Env, type ServiceHandle } from '../../bench/support/harness';
+import {
+  ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, ADMIN_TOKEN, ENCRYPTION_KEY, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, api, serviceEnv, type Env, type ServiceHandle,
+} from '../../bench/support/harness';
 
 /** `RELIABILITY_SCALE=small`: the reduced run for CI; anything else: the full run. */
 export const SMALL = process.env.RELIABILITY_SCALE === 'small';
@@ -192,4 +194,14 @@ export function rssMbOf(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** Every secret of a run by name: the configured ones plus each Gusto token the proxy saw. */
+export function secretsOfRun(proxy: RecordingProxy): Record<string, string> {
+  const secrets: Record<string, string> = {
+    admin_token: ADMIN_TOKEN, encryption_key: ENCRYPTION_KEY, acumatica_password: ACUMATICA_PASSWORD, acumatica_client_secret: ACUMATICA_CLIENT_SECRET,
+    gusto_client_secret: GUSTO_CLIENT_SECRET, webhook_token: WEBHOOK_TOKEN,
+  };
+  [...proxy.tokens].forEach((t, i) => (secrets[`gusto_token_${i}`] = t));
+  return secrets;
 }
