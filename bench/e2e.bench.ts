@@ -211,6 +211,17 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
       };
       if (incomplete > 0) notes.push(`e2e: a round at ${level.companies} companies did not finish within ${ROUND_TIMEOUT_MS} ms`);
     }
+    // Drift: 1 company again, after every posting above. A p50 that grew with the log's length points at
+    // work that scales with the whole history (not counted in the pooled figures).
+    if (Date.now() < budgetEnd) {
+      const again: number[] = [];
+      for (let r = 0; r < 20; r++) {
+        const res = await round(sb, counter, companies.slice(0, 1), cursor, answers);
+        again.push(...res.latencies);
+        if (!res.complete) break;
+      }
+      out.e2e.drift_1_company = { p50_first_ms: levels['1']?.p50_ms ?? null, p50_after_ms: summary(again).p50_ms, postings_between: all.length - (levels['1']?.postings ?? 0) };
+    }
     const pooled = summary(all);
     Object.assign(out.e2e, { p50_ms: pooled.p50_ms, p95_ms: pooled.p95_ms, p99_ms: pooled.p99_ms, postings: pooled.n });
     const rates = Object.values(levels).map((l) => l.postings_per_s).filter((x): x is number => x !== null);
