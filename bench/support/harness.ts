@@ -161,7 +161,7 @@ export interface Company {
  * One Gusto company connected the way an administrator does it: POST /api/connections (Acumatica over
  * OAuth), our authorize → Gusto's authorize (auto-approves) → our callback, then PUT the mapping.
  */
-export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name: string): Promise<Company> {
+export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name: string, mapping: unknown = MAPPING): Promise<Company> {
   const company = sb.gusto.scenario.createCompany({ name });
   const created = await api(service, 'POST', '/api/connections', {
     name,
@@ -183,16 +183,16 @@ export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name
   const back = new URL(approved.headers.get('location')!);
   const done = await api(service, 'GET', `/oauth/gusto/callback?${back.searchParams.toString()}`, undefined, {});
   if (done.status !== 200) throw new Error(`callback: ${done.status} ${done.text.slice(0, 300)}`);
-  const mapped = await api(service, 'PUT', `/api/connections/${connectionId}/mapping`, MAPPING);
+  const mapped = await api(service, 'PUT', `/api/connections/${connectionId}/mapping`, mapping);
   if (mapped.status !== 200) throw new Error(`mapping: ${mapped.status} ${mapped.text.slice(0, 300)}`);
   return { connectionId, companyUuid: company.uuid };
 }
 
 /** `count` companies, connected `parallel` at a time. */
-export async function connectCompanies(service: ServiceHandle, sb: Sandboxes, count: number, prefix = 'Bench Co', parallel = 10): Promise<Company[]> {
+export async function connectCompanies(service: ServiceHandle, sb: Sandboxes, count: number, prefix = 'Bench Co', parallel = 10, mappingOf: (index: number) => unknown = () => MAPPING): Promise<Company[]> {
   const out: Company[] = [];
   for (let i = 0; i < count; i += parallel) {
-    const batch = await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, (_, j) => connectCompany(service, sb, `${prefix} ${i + j + 1}`)));
+    const batch = await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, (_, j) => connectCompany(service, sb, `${prefix} ${i + j + 1}`, mappingOf(i + j))));
     out.push(...batch);
   }
   return out;

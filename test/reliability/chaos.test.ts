@@ -7,10 +7,13 @@
  * Full: 100 payrolls, 10 companies, 10 kills. RELIABILITY_SCALE=small: 20 payrolls, 5 companies, 3 kills.
  */
 import {
-  connectCompanies, findSecrets, removeDir, seenResponses,
+  MAPPING, connectCompanies, findSecrets, removeDir, seenResponses,
   sleep, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes,
 } from '../../bench/support/harness';
 import { secretsOfRun, postingOf, recordingProxy, RestartableService, SCALE, seeded, trailOf, type RecordingProxy } from './support';
+
+const RELEASING = { ...MAPPING, journal: { ...MAPPING.journal, release: true } };
+const releases = (companies: Company[], company: Company): boolean => companies.indexOf(company) % 2 === 1;
 
 describe(`chaos: ${SCALE.payrolls} payrolls, ${SCALE.kills} SIGKILLs, injected faults`, () => {
   let sb: Sandboxes;
@@ -32,7 +35,8 @@ describe(`chaos: ${SCALE.payrolls} payrolls, ${SCALE.kills} SIGKILLs, injected f
     dataDir = tempDir('mlc-chaos-');
     service = await RestartableService.create(dataDir, proxy.url, { RETRY_BASE_MS: '50', RETRY_CAP_MS: '1000', RETRY_MAX_ATTEMPTS: '10' });
     sb.gusto.scenario.createSubscription({ url: `${service.url}/webhooks/gusto` });
-    companies = await connectCompanies(service, sb, SCALE.companies, 'Chaos Co', 5);
+    // Every other company releases its journals too (a third Acumatica call, with its own faults).
+    companies = await connectCompanies(service, sb, SCALE.companies, 'Chaos Co', 5, (i) => (i % 2 === 1 ? RELEASING : MAPPING));
   }, 180_000);
 
   afterAll(async () => {
@@ -55,6 +59,9 @@ describe(`chaos: ${SCALE.payrolls} payrolls, ${SCALE.kills} SIGKILLs, injected f
       ['acumatica lookup 500', () => sb.acumatica.knobs.failNext('GET', '/JournalTransaction', 1, 500)],
       ['acumatica lookup 429', () => sb.acumatica.knobs.failNext('GET', '/JournalTransaction', 1, 429)],
       ['acumatica lookup timeout', () => sb.acumatica.knobs.failNext('GET', '/JournalTransaction', 1, 'timeout')],
+      ['acumatica release 500', () => sb.acumatica.knobs.failNext('POST', '/JournalTransaction/ReleaseJournalTransaction', 1, 500)],
+      ['acumatica release commit_then_drop', () => sb.acumatica.knobs.failNext('POST', '/JournalTransaction/ReleaseJournalTransaction', 1, 'commit_then_drop')],
+      ['acumatica release poll timeout', () => sb.acumatica.knobs.failNext('GET', '*/status/*', 1, 'timeout')],
       ['gusto payroll 500', () => sb.gusto.knobs.failNext('/payrolls/', 1, 500)],
       ['gusto payroll 429', () => sb.gusto.knobs.failNext('/payrolls/', 1, 429)],
       ['gusto employees 503', () => sb.gusto.knobs.failNext('/employees', 1, 503)],
@@ -97,14 +104,21 @@ describe(`chaos: ${SCALE.payrolls} payrolls, ${SCALE.kills} SIGKILLs, injected f
 
     const report: string[] = [];
     for (const p of payrolls) {
-      const journals = sb.acumatica.records.journalsTagged(`gusto:${p.uuid}`).length;
+      const tagged = sb.acumatica.records.journalsTagged(`gusto:${p.uuid}`);
+      const journals = tagged.length;
       const posting = await postingOf(service, p.company.connectionId, p.uuid);
       const trail = await trailOf(service, p.company.connectionId, p.uuid);
-      const complete = trail[0] === 'PostingRequested' && trail[trail.length - 1] === 'PayrollPosted';
-      if (journals !== 1 || posting?.status !== 'posted' || !complete) {
-        report.push(`${p.uuid}: journals=${journals} status=${posting?.status ?? 'none'} lastError=${JSON.stringify(posting?.lastError ?? null)} trail=${trail.join('>')}`);
+      const release = releases(companies, p.company);
+      const complete = trail[0] === 'PostingRequested' && trail[trail.length - 1] === 'PayrollPosted' && (!release || trail.includes('JournalReleased'));
+      const status = String(tagged[0]?.Status ?? '');
+      const statusOk = release ? status === 'Posted' : status === 'Balanced' || status === 'On Hold';
+      if (journals !== 1 || posting?.status !== 'posted' || !complete || !statusOk) {
+        report.push(`${p.uuid}: journals=${journals} acumaticaStatus=${status} release=${release} status=${posting?.status ?? 'none'} lastError=${JSON.stringify(posting?.lastError ?? null)} trail=${trail.join('>')}`);
       }
     }
+    const counts: Record<string, number> = {};
+    for (const name of injected) counts[name] = (counts[name] ?? 0) + 1;
+    process.stderr.write(`chaos: ${payrolls.length} payrolls, ${service.starts} starts, faults ${JSON.stringify(counts)}, Acumatica requests ${sb.acumatica.requests.length} (${sb.acumatica.requests.filter((r) => r.fault).length} faulted)\n`);
     if (report.length > 0 || !settled) {
       process.stderr.write(`chaos: injected ${injected.join(', ')}\nchaos: ${report.length} of ${payrolls.length} payrolls wrong:\n${report.join('\n')}\n`);
     }
