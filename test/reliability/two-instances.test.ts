@@ -42,11 +42,14 @@ describe(`two instances on one store: ${SCALE.twoInstancePayrolls} payrolls, eve
 
   it('no double posting, no invalid_grant', async () => {
     const half = Math.floor(SCALE.twoInstancePayrolls / 2);
+    let acumaticaTokenCallsBefore = 0;
     for (let i = 0; i < SCALE.twoInstancePayrolls; i++) {
       if (i === half) {
         // Both instances hold tokens Gusto now considers expired: the next calls get 401 and refresh.
         await waitUntil(() => payrolls.every((p) => sb.acumatica.records.journalsTagged(`gusto:${p.uuid}`).length > 0), 60_000, 50);
         sb.gusto.clock.advance(2 * 3600_000 + 60_000);
+        sb.acumatica.clock.advance(3600_000 + 60_000); // Acumatica's 1 h tokens too
+        acumaticaTokenCallsBefore = sb.acumatica.stats.tokenCalls;
       }
       const company = companies[i % companies.length]!;
       const p = sb.gusto.scenario.runPayroll(company.companyUuid, { employees: 3 });
@@ -83,6 +86,7 @@ describe(`two instances on one store: ${SCALE.twoInstancePayrolls} payrolls, eve
     // Tokens: Gusto refreshed (the clock jump forced it) and never answered invalid_grant; Acumatica neither.
     expect(sb.gusto.stats.refreshCalls).toBeGreaterThan(0);
     expect(sb.gusto.stats.invalidGrants).toBe(0);
+    expect(sb.acumatica.stats.tokenCalls).toBeGreaterThan(acumaticaTokenCallsBefore); // new Acumatica tokens after the jump
     expect(sb.acumatica.requests.filter((r) => r.path === '/identity/connect/token' && r.status === 400)).toEqual([]);
     for (const c of companies) {
       for (const svc of [a, b]) {
