@@ -1,9 +1,11 @@
 /**
  * End to end: the service in-process (createApp, embedded SQLite in a temp folder) between the Gusto and
- * Acumatica sandboxes on loopback. Latency of one posting = from the moment the Gusto sandbox has processed
- * the payroll (its `payroll.processed` webhook is queued) to the journal's CreatedDateTime in the Acumatica
- * sandbox (wall clock, ms resolution). At 1 company, and for the floor, the end is the moment the sandbox
- * wrote the create's 200 answer, at sub-millisecond resolution (one create in flight at a time).
+ * Acumatica sandboxes on loopback. Latency of one posting = from the moment its `payroll.processed` webhook
+ * reached the service's HTTP server to the journal's CreatedDateTime in the Acumatica sandbox (wall clock,
+ * ms resolution). At 1 company, and for the floor, the end is the moment the sandbox wrote the create's 200
+ * answer, at sub-millisecond resolution (one create in flight at a time). `from_payroll_processed` is the
+ * same postings from the moment Gusto processed the payroll: it adds the Gusto sandbox's delivery queue
+ * (first attempts one at a time, each waiting for the service's answer).
  *
  * Concurrency levels 1, 10 and 100 companies: each round, that many connected companies run a payroll at
  * the same moment (a payday burst) and the round ends when every journal is stored. postings_per_s of a
@@ -18,6 +20,7 @@
  *
  * Projection: POST /api/projections/rebuild on the same service after all those postings.
  */
+import type { IncomingMessage, Server } from 'node:http';
 import {
   ACUMATICA_CLIENT_ID, ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, ACUMATICA_USER, ADMIN_TOKEN, ENDPOINT_VERSION, GUSTO_CLIENT_ID,
   GUSTO_CLIENT_SECRET, REDIRECT_URI, api, hrEpochMs, watchCreateAnswers, connectCompanies, CreateCounter, removeDir, round2, startInProcess, startSandboxes, summary, tagOf,
@@ -38,6 +41,8 @@ const GUSTO_VERSION = '2026-06-15';
 
 export interface LevelResult {
   companies: number;
+  /** The same postings from the moment Gusto processed the payroll: adds the sandbox's one-at-a-time webhook queue. */
+  from_payroll_processed: { p50_ms: number | null; p95_ms: number | null; p99_ms: number | null; max_ms: number | null };
   postings: number;
   p50_ms: number | null;
   p95_ms: number | null;
@@ -54,11 +59,12 @@ export interface E2eResult {
 }
 
 /**
- * Runs one round: every company in `companies` processes a payroll now; resolves with latencies and duration.
+ * Runs one round: every company in `companies` processes a payroll now; resolves with latencies (from the webhook's
+ * arrival, and from the payroll being processed) and the round's duration.
  * With one company the end is the moment the create was answered (sub-ms, `answers`); with more, the
  * journal's CreatedDateTime (ms).
  */
-async function round(sb: Sandboxes, counter: CreateCounter, companies: Company[], journalCursor: { n: number }, answers: number[]): Promise<{ latencies: number[]; durationMs: number; complete: boolean }> {
+async function round(sb: Sandboxes, counter: CreateCounter, companies: Company[], journalCursor: { n: number }, answers: number[], received: Map<string, number>): Promise<{ fromProcessed: number[]; fromReceived: number[]; durationMs: number; complete: boolean }> {
   const before = counter.poll();
   const answersBefore = answers.length;
   const starts = new Map<string, number>();
@@ -71,13 +77,17 @@ async function round(sb: Sandboxes, counter: CreateCounter, companies: Company[]
   const done = await waitUntil(() => counter.poll() - before >= companies.length, ROUND_TIMEOUT_MS, 2);
   if (companies.length === 1 && done && answers.length === answersBefore + 1 && single !== undefined) {
     journalCursor.n = sb.acumatica.records.journals().length;
-    const ms = round2(answers[answersBefore]! - single);
-    return { latencies: [ms], durationMs: ms, complete: true };
+    const end = answers[answersBefore]!;
+    const ms = round2(end - single);
+    const uuid = [...starts.keys()][0]!;
+    const arrived = received.get(uuid);
+    return { fromProcessed: [ms], fromReceived: arrived !== undefined ? [round2(end - arrived)] : [], durationMs: ms, complete: true };
   }
   const journals = sb.acumatica.records.journals();
   const fresh = journals.slice(journalCursor.n);
   journalCursor.n = journals.length;
-  const latencies: number[] = [];
+  const fromProcessed: number[] = [];
+  const fromReceived: number[] = [];
   let first = Infinity;
   let last = -Infinity;
   for (const t of starts.values()) first = Math.min(first, t);
@@ -86,10 +96,43 @@ async function round(sb: Sandboxes, counter: CreateCounter, companies: Company[]
     const start = tag ? starts.get(tag) : undefined;
     if (start === undefined) continue;
     const created = Date.parse(String(j.CreatedDateTime));
-    latencies.push(created - start);
+    fromProcessed.push(created - start);
+    const arrived = received.get(tag!);
+    if (arrived !== undefined) fromReceived.push(round2(created - arrived));
     last = Math.max(last, created);
   }
-  return { latencies, durationMs: Math.max(1, last - first), complete: done === true && latencies.length === companies.length };
+  return { fromProcessed, fromReceived, durationMs: Math.max(1, last - first), complete: done === true && fromProcessed.length === companies.length };
+}
+
+/**
+ * When each payroll's `payroll.processed` webhook reached the connector, by payroll uuid: the moment the
+ * service's HTTP server saw the POST arrive (a 'request' listener beside Express's). The Gusto sandbox sends
+ * first attempts one at a time and logs each delivery once answered, so the n-th POST to /webhooks/gusto
+ * is the n-th logged delivery.
+ */
+function watchWebhookArrivals(sb: Sandboxes, svc: InProcessService): Map<string, number> {
+  const received = new Map<string, number>();
+  const arrivals: number[] = [];
+  // Prepended: Express rewrites req.url for the /webhooks mount while it handles the request.
+  (svc.app.getHttpServer() as Server).prependListener('request', (req: IncomingMessage) => {
+    if (req.method === 'POST' && req.url?.startsWith('/webhooks/gusto')) arrivals.push(hrEpochMs());
+  });
+  const deliveries = sb.gusto.deliveries;
+  const push = deliveries.push.bind(deliveries);
+  deliveries.push = (...items) => {
+    for (const d of items) {
+      const arrived = arrivals.shift();
+      if (arrived === undefined || d.eventType !== 'payroll.processed' || d.status !== 200) continue;
+      try {
+        const uuid = (JSON.parse(d.body) as { entity_uuid?: string }).entity_uuid;
+        if (uuid && !received.has(uuid)) received.set(uuid, arrived);
+      } catch {
+        /* not ours to judge */
+      }
+    }
+    return push(...items);
+  };
+  return received;
 }
 
 /** The bare sequence of required calls, one after another, with tokens already in hand. */
@@ -167,22 +210,25 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
     const companies = await connectCompanies(svc, sb, maxCompanies);
     const counter = new CreateCounter(sb.acumatica);
     const answers = watchCreateAnswers(sb.acumatica);
+    const arrivals = watchWebhookArrivals(sb, svc);
     const cursor = { n: sb.acumatica.records.journals().length };
 
     // Warm-up (untimed): every company hires its people and posts once; the service's JIT and tokens warm up.
-    const warm = await round(sb, counter, companies, cursor, answers);
+    const warm = await round(sb, counter, companies, cursor, answers, arrivals);
     if (!warm.complete) {
-      notes.push(`e2e: warm-up round incomplete (${warm.latencies.length}/${companies.length} journals in ${ROUND_TIMEOUT_MS} ms); the pipeline does not post end to end`);
+      notes.push(`e2e: warm-up round incomplete (${warm.fromProcessed.length}/${companies.length} journals in ${ROUND_TIMEOUT_MS} ms); the pipeline does not post end to end`);
       return out;
     }
 
     const budgetEnd = Date.now() + LEVELS_BUDGET_MS;
     const all: number[] = [];
+    const allProcessed: number[] = [];
     let gustoCalls = 0;
     let acumaticaCalls = 0;
     let measuredPostings = 0;
     for (const level of LEVELS) {
-      const lat: number[] = [];
+      const lat: number[] = []; // from the webhook's arrival
+      const lag: number[] = []; // from the payroll being processed
       let duration = 0;
       let incomplete = 0;
       const gBefore = sb.gusto.requests.length;
@@ -192,8 +238,9 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
           notes.push(`e2e: time budget (${LEVELS_BUDGET_MS / 1000} s) spent; ${level.companies} companies ran ${r} of ${level.rounds} rounds`);
           break;
         }
-        const res = await round(sb, counter, companies.slice(0, level.companies), cursor, answers);
-        lat.push(...res.latencies);
+        const res = await round(sb, counter, companies.slice(0, level.companies), cursor, answers, arrivals);
+        lat.push(...res.fromReceived);
+        lag.push(...res.fromProcessed);
         duration += res.durationMs;
         if (!res.complete) {
           incomplete++;
@@ -202,12 +249,16 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
       }
       gustoCalls += sb.gusto.requests.length - gBefore;
       acumaticaCalls += sb.acumatica.requests.length - aBefore;
-      measuredPostings += lat.length;
+      measuredPostings += lag.length;
       all.push(...lat);
+      allProcessed.push(...lag);
+      if (lat.length !== lag.length) notes.push(`e2e: at ${level.companies} companies ${lag.length - lat.length} postings had no matched webhook arrival`);
       const s = summary(lat);
+      const sp = summary(lag);
       levels[String(level.companies)] = {
-        companies: level.companies, postings: s.n, p50_ms: s.p50_ms, p95_ms: s.p95_ms, p99_ms: s.p99_ms, max_ms: s.max_ms,
-        postings_per_s: s.n > 0 ? round2((s.n / duration) * 1000) : null, incomplete_rounds: incomplete,
+        companies: level.companies, postings: sp.n, p50_ms: s.p50_ms, p95_ms: s.p95_ms, p99_ms: s.p99_ms, max_ms: s.max_ms,
+        postings_per_s: sp.n > 0 ? round2((sp.n / duration) * 1000) : null, incomplete_rounds: incomplete,
+        from_payroll_processed: { p50_ms: sp.p50_ms, p95_ms: sp.p95_ms, p99_ms: sp.p99_ms, max_ms: sp.max_ms },
       };
       if (incomplete > 0) notes.push(`e2e: a round at ${level.companies} companies did not finish within ${ROUND_TIMEOUT_MS} ms`);
     }
@@ -216,14 +267,18 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
     if (Date.now() < budgetEnd) {
       const again: number[] = [];
       for (let r = 0; r < 20; r++) {
-        const res = await round(sb, counter, companies.slice(0, 1), cursor, answers);
-        again.push(...res.latencies);
+        const res = await round(sb, counter, companies.slice(0, 1), cursor, answers, arrivals);
+        again.push(...res.fromReceived);
         if (!res.complete) break;
       }
       out.e2e.drift_1_company = { p50_first_ms: levels['1']?.p50_ms ?? null, p50_after_ms: summary(again).p50_ms, postings_between: all.length - (levels['1']?.postings ?? 0) };
     }
     const pooled = summary(all);
-    Object.assign(out.e2e, { p50_ms: pooled.p50_ms, p95_ms: pooled.p95_ms, p99_ms: pooled.p99_ms, postings: pooled.n });
+    const pooledProcessed = summary(allProcessed);
+    Object.assign(out.e2e, {
+      p50_ms: pooled.p50_ms, p95_ms: pooled.p95_ms, p99_ms: pooled.p99_ms, postings: pooledProcessed.n,
+      from_payroll_processed: { p50_ms: pooledProcessed.p50_ms, p95_ms: pooledProcessed.p95_ms, p99_ms: pooledProcessed.p99_ms },
+    });
     const rates = Object.values(levels).map((l) => l.postings_per_s).filter((x): x is number => x !== null);
     out.e2e.postings_per_s = rates.length ? Math.max(...rates) : null;
     if (measuredPostings > 0) {

@@ -17,9 +17,16 @@ type Json = Record<string, any>;
 const TARGETS: Array<{ name: string; path: string; op: '<=' | '>=' | '<'; limit: number; unit: string; value?: (r: Json) => number | null | undefined }> = [
   // The strictest reading: the worst p99 over the concurrency levels (the pooled p99 is e2e.p99_ms).
   {
-    name: 'p99 ≤ 250 ms (worst concurrency level)', path: 'e2e.levels.*.p99_ms', op: '<=', limit: 250, unit: 'ms',
+    name: 'p99 ≤ 250 ms webhook received → journal stored (worst concurrency level)', path: 'e2e.levels.*.p99_ms', op: '<=', limit: 250, unit: 'ms',
     value: (r) => {
       const ps = Object.values((r.e2e?.levels ?? {}) as Json).map((l: Json) => l.p99_ms).filter((x): x is number => typeof x === 'number');
+      return ps.length ? Math.max(...ps) : null;
+    },
+  },
+  {
+    name: 'p99 ≤ 250 ms from payroll processed (adds the Gusto sandbox\'s one-at-a-time webhook queue; worst level)', path: 'e2e.levels.*.from_payroll_processed.p99_ms', op: '<=', limit: 250, unit: 'ms',
+    value: (r) => {
+      const ps = Object.values((r.e2e?.levels ?? {}) as Json).map((l: Json) => l.from_payroll_processed?.p99_ms).filter((x): x is number => typeof x === 'number');
       return ps.length ? Math.max(...ps) : null;
     },
   },
