@@ -205,6 +205,19 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       expect(await store.readAll(page3[0].position, { filter })).toEqual([]);
     });
 
+    it('headPosition is the last event written; a filtered reader may advance to it and miss nothing', async () => {
+      const first = await store.append(`${prefix}wanted`, [ev('w1')], 'no_stream');
+      const other = await store.append(`${prefix}other`, [ev('o1'), ev('o2')], 'no_stream');
+      expect(other.position).toBeGreaterThan(first.position);
+      const head = await store.headPosition();
+      expect(head).toBe(other.position);
+      const filter = { streamPrefixes: [`${prefix}wanted`] };
+      expect((await store.readAll(undefined, { filter })).map((e) => e.id)).toEqual(['w1']);
+      // The checkpoint moves to the head (past o1, o2) and the next matching event is still found.
+      await store.append(`${prefix}wanted`, [ev('w2')], 0);
+      expect((await store.readAll(head, { filter })).map((e) => e.id)).toEqual(['w2']);
+    });
+
     it('a subscription from a checkpoint catches up without gap or repeat, turns live, then delivers new appends', async () => {
       const stream = `${prefix}sub`;
       const other = await connectAgain();

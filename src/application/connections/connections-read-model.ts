@@ -26,6 +26,9 @@ export class ConnectionsReadModel implements Connections {
   }
 
   private async readNew(): Promise<void> {
+    // The head is read first: every connection event at or before it is in the read below, so the
+    // checkpoint can move to it even when the last events are postings (no rescan of them next time).
+    const head = await this.store.headPosition();
     const events = await this.store.readAll(this.position, { filter: { streamPrefixes: [CONNECTION_STREAM_PREFIX] } });
     for (const recorded of events) {
       const id = recorded.stream.slice(CONNECTION_STREAM_PREFIX.length);
@@ -34,6 +37,7 @@ export class ConnectionsReadModel implements Connections {
       if (after.exists) this.byId.set(id, after);
       this.position = recorded.position;
     }
+    if (head !== undefined && (this.position === undefined || head > this.position)) this.position = head;
   }
 
   async getState(connectionId: string): Promise<ConnectionState | null> {

@@ -126,6 +126,12 @@ export interface EventStore {
    * the position of the last handled event as its checkpoint.
    */
   subscribeToAll(handler: (event: RecordedEvent) => Promise<void> | void, options?: SubscribeOptions): Subscription;
+  /**
+   * The position of the last event in the store (undefined when it is empty). A reader that reads with a
+   * filter from its checkpoint may advance the checkpoint to the head it saw BEFORE that read, so sparse
+   * filtered reads (e.g. a few connection events among many posting events) do not rescan the same log.
+   */
+  headPosition(): Promise<bigint | undefined>;
   /** Cheap reachability probe for /health. Throws EventStoreUnavailableError when unreachable. */
   ping(): Promise<void>;
   /** A short human name: "sqlite:data/ml-connector.db", "kurrentdb://host:2113". Never contains credentials. */

@@ -24,6 +24,10 @@ export const sampleMapping = (): Record<string, any> => fixture('journal/spec-ex
 
 /** An in-memory event store with the port's append rule (idempotent ids, expected revision). Unit tests only. */
 export class MemoryEventStore implements EventStore {
+  async headPosition(): Promise<bigint | undefined> {
+    return this.all.length === 0 ? undefined : BigInt(this.all.length);
+  }
+
   readonly description = 'memory';
   all: RecordedEvent[] = [];
   /** Called before an append is checked: lets a test slip in a competing write. */

@@ -164,6 +164,22 @@ export class KurrentDbEventStore implements EventStore {
     return subscription;
   }
 
+  /** The newest non-system event's position; a few system events at the end only make the answer older (still safe). */
+  async headPosition(): Promise<bigint | undefined> {
+    this.assertOpen();
+    let head: bigint | undefined;
+    try {
+      const reader = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 32, deadline: this.deadlineMs });
+      await drain(reader, this.deadlineMs, (resolved) => {
+        head = fromResolved(resolved)?.position;
+        return head === undefined;
+      });
+    } catch (error) {
+      throw translateError(error, this.description);
+    }
+    return head;
+  }
+
   /** One tiny read under a hard deadline: a black-holed host must not hold /health for the gRPC default. */
   async ping(): Promise<void> {
     if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));

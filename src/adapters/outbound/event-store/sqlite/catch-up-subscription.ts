@@ -18,6 +18,8 @@ export interface CatchUpSource {
   readonly pageSize: number;
   /** Up to `limit` matching events strictly after `position`, in position order. */
   readPage(position: bigint, limit: number): RecordedEvent[];
+  /** The last position in the store (any stream), or undefined when empty. */
+  headPosition(): bigint | undefined;
 }
 
 export function startCatchUpSubscription(
@@ -40,6 +42,9 @@ export function startCatchUpSubscription(
   const loop = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       const version = changeVersion(source.channelKey);
+      // Read before the page: every matching event up to `head` is in a short page, so the next read may
+      // start at `head` — a sparse filter then never rescans the same non-matching events.
+      const head = source.headPosition();
       const page = source.readPage(checkpoint, source.pageSize);
       for (const event of page) {
         if (abort.signal.aborted) return;
@@ -47,6 +52,7 @@ export function startCatchUpSubscription(
         checkpoint = event.position;
       }
       if (page.length < source.pageSize) {
+        if (!abort.signal.aborted && head !== undefined && head > checkpoint) checkpoint = head;
         if (!live) {
           live = true;
           options.onLive?.();

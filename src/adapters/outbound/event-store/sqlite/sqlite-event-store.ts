@@ -178,6 +178,7 @@ export class SqliteEventStore implements EventStore {
         pollIntervalMs: this.options.pollIntervalMs,
         pageSize: this.options.pageSize,
         readPage: (position, limit) => this.readPage(filter, position, limit),
+        headPosition: () => this.head(),
       },
       handler,
       options,
@@ -185,6 +186,16 @@ export class SqliteEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  async headPosition(): Promise<bigint | undefined> {
+    this.assertOpen();
+    return this.head();
+  }
+
+  private head(): bigint | undefined {
+    const row = this.statement('SELECT MAX(position) AS head FROM events').get() as { head: number | bigint | null };
+    return row.head === null ? undefined : BigInt(row.head);
   }
 
   async ping(): Promise<void> {
