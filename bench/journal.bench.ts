@@ -9,26 +9,11 @@
  * Run alone: `npx tsx bench/journal.bench.ts` (or node --expose-gc on the built file).
  */
 import { buildJournal } from '../src/domain/journal/build-journal';
+import { exampleMapping } from '../src/sandbox/example-mapping';
 import type { AccountMapping } from '../src/domain/mapping/account-mapping';
 import type { GustoEmployeeCompensation, GustoPayroll } from '../src/domain/payroll/gusto-payroll';
 
-const MAPPING: AccountMapping = {
-  journal: { branch: 'HQ', ledger: 'ACTUAL', detail: 'summary', release: false },
-  accounts: {
-    earnings: { account: '60000', subaccount: '000000' },
-    'earnings:Overtime': { account: '60010' },
-    employerTaxExpense: { account: '61000' },
-    employerTaxLiability: { account: '21000' },
-    employeeTaxLiability: { account: '21100' },
-    deductionLiability: { account: '21200' },
-    'deductionLiability:401(k)': { account: '21210' },
-    benefitExpense: { account: '62000' },
-    benefitLiability: { account: '21300' },
-    reimbursementExpense: { account: '64000' },
-    netPay: { account: '10100' },
-  },
-  subaccountsByDepartment: { Engineering: '100000' },
-};
+const MAPPING: AccountMapping = exampleMapping('HQ');
 
 function money(cents: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;

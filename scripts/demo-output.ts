@@ -1,22 +1,7 @@
 /** The demo's mapping (the interface spec's example) and its table printing. */
-export const DEMO_MAPPING = {
-  journal: { branch: 'HEADOFFICE', ledger: 'ACTUAL', detail: 'summary', release: false },
-  accounts: {
-    earnings: { account: '60000', subaccount: '000000' },
-    'earnings:Overtime': { account: '60010' },
-    employerTaxExpense: { account: '61000' },
-    employerTaxLiability: { account: '21000' },
-    employeeTaxLiability: { account: '21100' },
-    deductionLiability: { account: '21200' },
-    'deductionLiability:401(k)': { account: '21210' },
-    benefitExpense: { account: '62000' },
-    benefitLiability: { account: '21300' },
-    reimbursementExpense: { account: '64000' },
-    netPay: { account: '10100' },
-  },
-  subaccountsByDepartment: { Engineering: '100000' },
-  employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG' }, employeeClass: 'EMPSTAND' },
-};
+import { exampleMapping } from '../src/sandbox/example-mapping';
+
+export const DEMO_MAPPING = exampleMapping('HEADOFFICE');
 
 type Say = (line: string) => void;
 

@@ -4,6 +4,7 @@
  * connected through the real OAuth flow and mapping API, and a few small measuring helpers.
  * Nothing here mocks one of our ports: every call is real HTTP.
  */
+import { exampleMapping } from '../../src/sandbox/example-mapping';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,24 +31,7 @@ export const REDIRECT_URI = 'http://127.0.0.1:9/oauth/gusto/callback';
 export const SECRETS = [ADMIN_TOKEN, ENCRYPTION_KEY, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, ACUMATICA_PASSWORD, ACUMATICA_CLIENT_SECRET];
 
 /** The interface spec's example mapping (copied: bench and tests never read /work/shared). */
-export const MAPPING = {
-  journal: { branch: 'HQ', ledger: 'ACTUAL', detail: 'summary', release: false },
-  accounts: {
-    earnings: { account: '60000', subaccount: '000000' },
-    'earnings:Overtime': { account: '60010' },
-    employerTaxExpense: { account: '61000' },
-    employerTaxLiability: { account: '21000' },
-    employeeTaxLiability: { account: '21100' },
-    deductionLiability: { account: '21200' },
-    'deductionLiability:401(k)': { account: '21210' },
-    benefitExpense: { account: '62000' },
-    benefitLiability: { account: '21300' },
-    reimbursementExpense: { account: '64000' },
-    netPay: { account: '10100' },
-  },
-  subaccountsByDepartment: { Engineering: '100000' },
-  employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG' }, employeeClass: 'EMPSTAND' },
-};
+export const MAPPING = exampleMapping('HQ');
 
 export type Env = Record<string, string | undefined>;
 

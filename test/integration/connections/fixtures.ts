@@ -1,24 +1,8 @@
+import { exampleMapping } from '../../../src/sandbox/example-mapping';
 import type { Journal } from '../../../src/domain/journal/journal';
 
 /** The interface spec's example mapping: every account and subaccount exists and is active in the Acumatica sandbox seed. */
-export const goodMapping = () => ({
-  journal: { branch: 'HEADOFFICE', ledger: 'ACTUAL', detail: 'summary', release: false },
-  accounts: {
-    earnings: { account: '60000', subaccount: '000000' },
-    'earnings:Overtime': { account: '60010' },
-    employerTaxExpense: { account: '61000' },
-    employerTaxLiability: { account: '21000' },
-    employeeTaxLiability: { account: '21100' },
-    deductionLiability: { account: '21200' },
-    'deductionLiability:401(k)': { account: '21210' },
-    benefitExpense: { account: '62000' },
-    benefitLiability: { account: '21300' },
-    reimbursementExpense: { account: '64000' },
-    netPay: { account: '10100' },
-  },
-  subaccountsByDepartment: { Engineering: '100000' },
-  employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG' }, employeeClass: 'EMPSTAND' },
-});
+export const goodMapping = () => exampleMapping('HEADOFFICE');
 
 export const tinyJournal = (payrollUuid: string, amounts: Array<[string, string, 'debit' | 'credit']>, checkDate: string): Journal => ({
   tag: `gusto:${payrollUuid}`,
