@@ -47,7 +47,7 @@ describe('employee mirror e2e: hire → update → terminate → rehire over rea
     expect(terminated.acumaticaEmployeeId).toBe(created.acumaticaEmployeeId);
     record = acumaticaEmployee(world, uuid);
     expect(record?.Status).toBe('Inactive');
-    expect(history(record)).toEqual([expect.objectContaining({ StartReason: 'New Hire', Active: false, Terminated: true, EndDate: expect.stringMatching(new RegExp(`^${lastDay}`)) })]);
+    expect(history(record)).toEqual([expect.objectContaining({ StartReason: 'New Hire', Active: false, Terminated: true, RehireEligible: true, EndDate: expect.stringMatching(new RegExp(`^${lastDay}`)) })]);
     expect(employeePuts(world)).toBe(3);
 
     // rehire → Active again, a new history line with StartReason Rehire

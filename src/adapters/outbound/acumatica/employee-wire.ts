@@ -28,6 +28,7 @@ export function employeeFromWire(e: WireEntity): AcumaticaEmployee {
             terminated: bool(h.Terminated),
             startReason: str(h.StartReason),
             terminationReason: str(h.TerminationReason),
+            rehireEligible: bool(h.RehireEligible),
           })),
         }
       : {}),
@@ -52,6 +53,7 @@ export function employeeToWire(e: AcumaticaEmployee): WireEntity {
               Terminated: h.terminated,
               StartReason: h.startReason,
               TerminationReason: h.terminationReason,
+              RehireEligible: h.rehireEligible,
             }),
           })),
         }
