@@ -122,19 +122,25 @@ export class BackfillPoll {
       this.metrics.counter(CONNECTOR_METRICS.pollRequested).inc({}, summary.requested.length);
     } catch (error) {
       this.logger.warn('backfill poll failed; the watermark stays where it was', { connectionId: connection.id, error: (error as Error).message });
+      // The employee half does not depend on the payroll list: a failed payroll read must not skip it.
+      await this.syncEmployees(connection.id, correlationId, summary);
       return { ...summary, status: 'failed', error: (error as Error).message };
     }
+    await this.syncEmployees(connection.id, correlationId, summary);
+    await this.advanceWatermark(connection.id, { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length });
+    this.logger.info('backfill poll done', { connectionId: connection.id, trigger, seen: summary.payrollsSeen, requested: summary.requested.length });
+    return { ...summary, status: 'completed' };
+  }
+
+  private async syncEmployees(connectionId: string, correlationId: string, summary: PollSummary): Promise<void> {
     try {
-      await this.commands.execute(new SyncAllEmployeesCommand(connection.id, 'poll', correlationId));
+      await this.commands.execute(new SyncAllEmployeesCommand(connectionId, 'poll', correlationId));
       summary.employees = 'requested';
     } catch (error) {
       // Employees are re-synced on the next poll; the payroll half still counts as done.
       summary.employees = 'failed';
-      this.logger.warn('employee sync request failed during the poll', { connectionId: connection.id, error: (error as Error).message });
+      this.logger.warn('employee sync request failed during the poll', { connectionId, error: (error as Error).message });
     }
-    await this.advanceWatermark(connection.id, { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length });
-    this.logger.info('backfill poll done', { connectionId: connection.id, trigger, seen: summary.payrollsSeen, requested: summary.requested.length });
-    return { ...summary, status: 'completed' };
   }
 
   private async watermarkOf(connectionId: string): Promise<string | undefined> {

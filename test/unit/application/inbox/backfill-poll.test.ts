@@ -110,13 +110,14 @@ describe('BackfillPoll', () => {
     expect(ctx.gusto.queries[1]).toEqual({ startDate: '2025-12-24', endDate: '2026-05-29' });
   });
 
-  it('keeps the watermark when listing fails, so the next poll covers the same ground', async () => {
+  it('keeps the watermark when listing fails, so the next poll covers the same ground, and still syncs employees', async () => {
     ctx = setup();
     ctx.gusto.listProcessedPayrolls = async () => {
       throw new Error('Gusto unavailable');
     };
-    expect(await ctx.poll.pollConnection('conn-1', 'cron')).toMatchObject({ status: 'failed', error: 'Gusto unavailable' });
+    expect(await ctx.poll.pollConnection('conn-1', 'cron')).toMatchObject({ status: 'failed', error: 'Gusto unavailable', employees: 'requested' });
     expect(await ctx.store.readStream(pollWatermarkStream('conn-1'))).toHaveLength(0);
+    expect(ctx.bus.executed.filter((c) => c instanceof SyncAllEmployeesCommand)).toHaveLength(1);
   });
 
   it('runs one poll per connection at a time', async () => {
