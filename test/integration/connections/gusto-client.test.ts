@@ -20,14 +20,13 @@ describe('Gusto client (read-only, paging, departments, 429) against the Gusto s
 
     const read = await gusto.getPayroll(world.connectionId, payroll.uuid);
     const calls = world.gusto.requests.slice(before);
-    expect(calls.map((r) => `${r.method} ${r.path.replace(world.companyUuid, 'C').replace(payroll.uuid, 'P')} ${r.query.page}`)).toEqual([
-      'GET /v1/companies/C/payrolls/P 1',
-      'GET /v1/companies/C/payrolls/P 2',
-      'GET /v1/companies/C/employees 1',
-      'GET /v1/companies/C/employees 2',
-    ]);
+    // The payroll pages and the employees list (departments) run side by side: each series in page order.
+    const described = calls.map((r) => `${r.method} ${r.path.replace(world.companyUuid, 'C').replace(payroll.uuid, 'P')} ${r.query.page}`);
+    expect(described.filter((c) => c.includes('/payrolls/'))).toEqual(['GET /v1/companies/C/payrolls/P 1', 'GET /v1/companies/C/payrolls/P 2']);
+    expect(described.filter((c) => c.includes('/employees'))).toEqual(['GET /v1/companies/C/employees 1', 'GET /v1/companies/C/employees 2']);
+    expect(calls).toHaveLength(4);
     expect(calls.every((r) => r.apiVersion === '2026-06-15' && r.query.per === '100')).toBe(true);
-    expect(calls[0].query.include).toBe('benefits,deductions,taxes,totals,payroll_taxes,reversals');
+    expect(calls.find((r) => r.path.includes('/payrolls/'))!.query.include).toBe('benefits,deductions,taxes,totals,payroll_taxes,reversals');
     expect(read.reversal_payroll_uuids).toEqual([]);
     expect(read.uuid).toBe(payroll.uuid);
     expect(read.employee_compensations).toHaveLength(130);
