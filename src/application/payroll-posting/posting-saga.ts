@@ -2,11 +2,11 @@ import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/com
 import { isError, type Decision } from '../../domain/payroll-posting/decide';
 import type { PayrollPostingEvent } from '../../domain/payroll-posting/events';
 import { nextStep, type NextStep } from '../../domain/payroll-posting/next-step';
-import type { PayrollPosting } from '../../domain/payroll-posting/state';
+import { fold, type PayrollPosting } from '../../domain/payroll-posting/state';
 import { ACUMATICA, type AcumaticaApi } from '../ports/acumatica.port';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '../ports/event-store.port';
+import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore, type NewEvent } from '../ports/event-store.port';
 import { GUSTO, type GustoApi } from '../ports/gusto.port';
 import { KeyedSerializer } from '../shared/keyed-serializer';
 import { loadPosting, toNewEvents, type LoadedPosting } from './posting-stream';
@@ -31,6 +31,18 @@ const DEFAULT_CLAIM_LEASE_MS = 60_000;
 
 /** A run never takes more than this many steps: a full posting with release and reversal takes 7. */
 const MAX_STEPS_PER_RUN = 25;
+
+/**
+ * A stream as this run sees it: what the store holds plus, when `carried` is set, a decision made but not
+ * yet appended. The build step's outcome (PayrollFetched + JournalBuilt) rides with the post step's first
+ * append — the create claim, or ExistingJournalFound, or AttemptFailed — in ONE atomic append at the
+ * revision loaded before the build: one commit (one fsync) less per posting, with the same events, ids,
+ * per-event metadata and order as two appends. Nothing outside the log happens in between but a lookup, so a
+ * crash there loses only a Gusto read that the next run repeats; a claim is still in the log before any create.
+ */
+interface RunView extends LoadedPosting {
+  carried?: { base: LoadedPosting; events: NewEvent[]; decided: PayrollPostingEvent[] };
+}
 
 /**
  * The posting process manager. Each step: load the stream → decide → append with the revision loaded.
@@ -116,17 +128,17 @@ export class PostingSaga implements OnApplicationShutdown {
 
   private async advance(stream: string): Promise<NextStep> {
     let next: NextStep = { kind: 'idle', reason: 'not_requested' };
+    let view: RunView | undefined;
     for (let i = 0; i < MAX_STEPS_PER_RUN && !this.stopped; i++) {
-      let loaded = await loadPosting(this.store, stream);
+      let loaded: RunView = view ?? (await loadPosting(this.store, stream));
+      view = undefined;
       next = nextStep(loaded.state, this.clock.now());
-      if (next.kind !== 'run') return next;
-      const first = loaded.events[0];
-      const cause = (): Cause => ({
-        actor: 'system',
-        correlationId: first?.metadata.correlationId ?? first?.id,
-        causationId: loaded.events[loaded.events.length - 1]?.id,
-      });
-      const decision = await performStep(next.work, loaded.state, {
+      if (next.kind !== 'run') {
+        if (loaded.carried) await this.append(loaded, [], this.causeOf(loaded)); // not expected: record the build as it was
+        return next;
+      }
+      const work = next.work;
+      const decision = await performStep(work, loaded.state, {
         gusto: this.gusto,
         acumatica: this.acumatica,
         connections: this.connections,
@@ -135,31 +147,66 @@ export class PostingSaga implements OnApplicationShutdown {
         claimLeaseMs: this.retry.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
         claim: async (claim) => {
           if (isError(claim) || claim.length === 0) return null;
-          const after = await this.append(loaded, claim, cause());
+          const after = await this.append(loaded, claim, this.causeOf(loaded));
           if (after) loaded = after;
           return after?.state ?? null;
         },
       });
       // not_at_this_step: the stream moved on while we worked (another instance); re-read and carry on.
+      // Carried events go too: they lost the same race (at worst the next step builds again).
       if (isError(decision) || decision.length === 0) continue;
-      await this.append(loaded, decision, cause());
+      if (work === 'build' && !loaded.carried) {
+        const carried = this.carry(loaded, decision);
+        if (nextStep(carried.state, this.clock.now()).kind === 'run') {
+          view = carried;
+          continue;
+        }
+      }
+      await this.append(loaded, decision, this.causeOf(loaded));
     }
+    if (view?.carried) await this.append(view, [], this.causeOf(view));
     return next;
   }
 
-  /** Appends with the revision loaded. Null when another writer got there first (the caller re-reads). */
-  private async append(loaded: LoadedPosting, events: PayrollPostingEvent[], cause: Cause): Promise<LoadedPosting | null> {
+  /** Who caused the next events: the chain's correlation id, and the last event (carried ones included). */
+  private causeOf(view: RunView): Cause {
+    const first = (view.carried?.base ?? view).events[0];
+    const last = view.carried ? view.carried.events[view.carried.events.length - 1] : view.events[view.events.length - 1];
+    return { actor: 'system', correlationId: first?.metadata.correlationId ?? first?.id, causationId: last?.id };
+  }
+
+  /** The view after `decided`, not yet appended (see RunView). */
+  private carry(loaded: LoadedPosting, decided: PayrollPostingEvent[]): RunView {
+    const events = toNewEvents(loaded, decided, this.metadataFor(this.causeOf(loaded)));
+    // Folded from the stored form (JSON round trip in toNewEvents), exactly as a reader would see them.
+    const state = fold(events as unknown as PayrollPostingEvent[], loaded.state);
+    const base = typeof loaded.expected === 'bigint' ? loaded.expected : -1n;
+    return { stream: loaded.stream, state, expected: base + BigInt(events.length), events: loaded.events, carried: { base: loaded, events, decided } };
+  }
+
+  private metadataFor(cause: Cause): EventMetadata {
     const metadata: EventMetadata = { at: this.clock.now().toISOString(), actor: cause.actor };
     if (cause.correlationId) metadata.correlationId = cause.correlationId;
     if (cause.causationId) metadata.causationId = cause.causationId;
+    return metadata;
+  }
+
+  /**
+   * Appends with the revision loaded (with any carried events first, in the same append). Null when another
+   * writer got there first (the caller re-reads; carried events are dropped with the lost race).
+   */
+  private async append(loaded: RunView, events: PayrollPostingEvent[], cause: Cause): Promise<LoadedPosting | null> {
+    const metadata = this.metadataFor(cause);
+    const carried = loaded.carried;
+    const fresh = events.length > 0 ? toNewEvents(loaded, events, metadata) : [];
     try {
-      await this.store.append(loaded.stream, toNewEvents(loaded, events, metadata), loaded.expected);
+      await this.store.append(loaded.stream, carried ? [...carried.events, ...fresh] : fresh, carried ? carried.base.expected : loaded.expected);
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) return null;
       throw error;
     }
     const after = await loadPosting(this.store, loaded.stream);
-    this.observer?.appended(loaded.stream, events, loaded.state, after, metadata);
+    this.observer?.appended(loaded.stream, carried ? [...carried.decided, ...events] : events, carried ? carried.base.state : loaded.state, after, metadata);
     return after;
   }
 

@@ -21,6 +21,37 @@ describe('posting saga', () => {
     expect(h.acumatica.journals[0]!.journal.totals).toEqual({ debit: '10773.81', credit: '10773.81' });
   });
 
+  it('records the build with the post step\'s first append (one commit): same events, ids and causation chain', async () => {
+    const h = harness();
+    const batches: string[][] = [];
+    const append = h.store.append.bind(h.store);
+    h.store.append = (stream, events, expected) => {
+      batches.push(events.map((e) => e.type));
+      return append(stream, events, expected);
+    };
+    await h.request.execute(request(h.payroll.uuid));
+    await h.saga.idle();
+    expect(batches).toEqual([['PostingRequested'], ['PayrollFetched', 'JournalBuilt', 'JournalCreationStarted'], ['JournalCreated', 'PayrollPosted']]);
+    const trail = await h.store.readStream(h.stream);
+    expect(trail.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n]);
+    // Each event is caused by the one before its decision, exactly as with one append per step.
+    expect(trail[1]!.metadata.causationId).toBe(trail[0]!.id);
+    expect(trail[2]!.metadata.causationId).toBe(trail[0]!.id);
+    expect(trail[3]!.metadata.causationId).toBe(trail[2]!.id);
+    expect(trail[4]!.metadata.causationId).toBe(trail[3]!.id);
+    expect(new Set(trail.map((e) => e.metadata.correlationId))).toEqual(new Set(['evt-1']));
+  });
+
+  it('a failed lookup after the build records the build and the failure together; the retry does not read Gusto again', async () => {
+    const h = harness();
+    h.acumatica.script.find.push({ error: unavailable() });
+    await h.request.execute(request(h.payroll.uuid));
+    await eventually(async () => expect(statusOf(await h.state())).toBe('posted'));
+    expect(h.store.types(h.stream)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'AttemptFailed', 'JournalCreationStarted', 'JournalCreated', 'PayrollPosted']);
+    expect(h.gusto.calls).toBe(1);
+    expect(h.acumatica.calls).toEqual({ find: 2, create: 1, release: 0 });
+  });
+
   it('stays exactly once under duplicate and concurrent requests', async () => {
     const h = harness();
     await Promise.all([1, 2, 3, 4, 5].map((i) => h.request.execute(request(h.payroll.uuid, i % 2 ? 'webhook' : 'poll'))));
