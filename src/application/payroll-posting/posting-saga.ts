@@ -162,7 +162,8 @@ export class PostingSaga implements OnApplicationShutdown {
           continue;
         }
       }
-      await this.append(loaded, decision, this.causeOf(loaded));
+      // The stream as read right after the append is where the next step starts (no second read).
+      view = (await this.append(loaded, decision, this.causeOf(loaded))) ?? undefined;
     }
     if (view?.carried) await this.append(view, [], this.causeOf(view));
     return next;
