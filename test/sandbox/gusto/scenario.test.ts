@@ -122,7 +122,9 @@ describe('Gusto sandbox: scenario API', () => {
   });
 
   it('clock, knobs and records over HTTP', async () => {
-    sb = await startGustoSandbox({ seed: 6 });
+    // A frozen time source, so set + advance read back to the millisecond however slow the machine is.
+    const frozen = new Date('2026-01-01T00:00:00Z');
+    sb = await startGustoSandbox({ seed: 6, clock: { now: () => new Date(frozen) } });
     expect((await http(sb, 'POST', '/clock', { set: '2026-05-01T00:00:00Z', advanceMs: 1000 })).body).toEqual({ now: '2026-05-01T00:00:01.000Z' });
     expect(sb.clock.today()).toBe('2026-05-01');
     await http(sb, 'PATCH', '/knobs', { latencyMs: 5, webhook: { duplicates: 1 } });
