@@ -78,6 +78,32 @@ export async function startService(options: StartServiceOptions = {}): Promise<T
   };
 }
 
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  /** The raw text, for scans (secrets) that must see exactly what was sent. */
+  text: string;
+}
+
+/** One HTTP call to a service: JSON body in, JSON (or text) out, redirects not followed. */
+export async function apiCall<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers, text };
+}
+
 export interface SpawnedService {
   url: string;
   process: ChildProcess;

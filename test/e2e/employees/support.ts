@@ -44,15 +44,8 @@ export async function employeeWorld(options: { mapping?: Record<string, unknown>
   return world;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
+import { waitFor } from '../../support/wait';
+export { waitFor };
 
 /** GET /api/employees, every page. */
 export async function mirror(world: EmployeeWorld): Promise<any[]> {

@@ -6,28 +6,13 @@
 import { rmSync } from 'node:fs';
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { startAcumaticaSandbox, type AcumaticaSandbox } from '../../../src/sandbox/acumatica';
-import { spawnService, tempDataDir, testEnv, TEST_ADMIN_TOKEN, type SpawnedService } from '../../support/service';
+import { apiCall, spawnService, tempDataDir, testEnv, TEST_ADMIN_TOKEN, type SpawnedService } from '../../support/service';
 import { GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, oauthAcumatica } from '../../integration/connections/harness';
 import { specMapping, waitFor, WEBHOOK_TOKEN } from './support';
 
 const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
-async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = auth): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    redirect: 'manual',
-    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
-}
+const api = (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = auth) => apiCall(base, method, path, body, headers);
 
 describe('posting survives SIGKILL mid-saga', () => {
   let gusto: GustoSandbox;

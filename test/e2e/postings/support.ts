@@ -32,15 +32,8 @@ export async function postingWorld(options: WorldOptions & { mapping?: unknown }
 
 export const postingIdOf = (world: PostingWorld, payrollUuid: string): string => encodeURIComponent(`${world.connectionId}:${payrollUuid}`);
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
+import { waitFor } from '../../support/wait';
+export { waitFor };
 
 /** Polls GET /api/postings/:id until its status is one of `statuses`. */
 export async function postingWithStatus(world: PostingWorld, payrollUuid: string, ...statuses: string[]): Promise<any> {

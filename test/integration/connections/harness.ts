@@ -4,7 +4,7 @@
  */
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { startAcumaticaSandbox, type AcumaticaSandbox } from '../../../src/sandbox/acumatica';
-import { startService, type StartServiceOptions, type TestService } from '../../support/service';
+import { apiCall, startService, type StartServiceOptions, type TestService } from '../../support/service';
 
 export const GUSTO_CLIENT_ID = 'test-gusto-client';
 export const GUSTO_CLIENT_SECRET = 'test-gusto-client-secret-value';
@@ -53,21 +53,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   });
   const responses: string[] = [];
   const api: World['api'] = async (method, path, body, headers = service.auth) => {
-    const res = await fetch(`${service.url}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    responses.push(`${res.status} ${[...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${text}`);
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as any, headers: res.headers };
+    const answer = await apiCall(service.url, method, path, body, headers);
+    responses.push(`${answer.status} ${[...answer.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${answer.text}`);
+    return answer;
   };
   return {
     clock,
