@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { raw, type Request } from 'express';
+import { json, raw, type Request } from 'express';
+import { MAX_JSON_DEPTH, exceedsDepth } from './application/inbox/json-guard';
 import { AppModule } from './app.module';
 import { secretsOf, type AppConfig } from './config/app-config';
 import type { CoreOverrides } from './core.module';
@@ -38,7 +39,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       },
     }),
   );
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  // express.json directly: Nest's useBodyParser would replace `verify` with its raw-body hook.
+  app.use(json({
+    limit: BODY_LIMIT,
+    // JSON.parse recurses: a body nested deeper than any API body is refused before it is parsed (400).
+    verify: (_req: unknown, _res: unknown, buf: Buffer) => {
+      if (exceedsDepth(buf)) throw Object.assign(new Error(`request body is JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, type: 'entity.too.deep' });
+    },
+  }));
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.useGlobalPipes(apiValidationPipe());

@@ -154,6 +154,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('POLL_CRON', `is not a valid cron expression ("${pollCron}"): ${(error as Error).message}`);
   }
 
+  // The webhook signing key: in production never learnt from a request (see WebhookKeyring).
+  const webhookVerificationToken = nonEmpty(env, 'GUSTO_WEBHOOK_VERIFICATION_TOKEN');
+  if (production && webhookVerificationToken === undefined) {
+    throw new ConfigError('GUSTO_WEBHOOK_VERIFICATION_TOKEN', 'is required when NODE_ENV=production (the key Gusto signs webhooks with: the subscription\'s verification token)');
+  }
+
   const redirect = nonEmpty(env, 'GUSTO_REDIRECT_URI') ?? `http://localhost:${port}/oauth/gusto/callback`;
   return {
     port,
@@ -170,7 +176,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       clientId: nonEmpty(env, 'GUSTO_CLIENT_ID'),
       clientSecret: nonEmpty(env, 'GUSTO_CLIENT_SECRET'),
       redirectUri: httpUrl('GUSTO_REDIRECT_URI', redirect),
-      webhookVerificationToken: nonEmpty(env, 'GUSTO_WEBHOOK_VERIFICATION_TOKEN'),
+      webhookVerificationToken,
       apiBaseUrl: httpUrl('GUSTO_API_BASE_URL', nonEmpty(env, 'GUSTO_API_BASE_URL') ?? 'https://api.gusto-demo.com'),
       apiVersion,
       pageSize: intVar(env, 'GUSTO_PAGE_SIZE', 100, 1, 100),

@@ -13,6 +13,7 @@ import { WebhookIntake } from '../application/inbox/webhook-intake';
 import { WebhookKeyring } from '../application/inbox/webhook-keyring';
 import { LOGGER, type JsonLogger } from '../adapters/logging/json-logger';
 import { GustoWebhookController } from '../adapters/inbound/webhooks/gusto-webhook.controller';
+import { HandshakeWindowController } from '../adapters/inbound/webhooks/handshake-window.controller';
 import { InboxLifecycle } from '../adapters/inbound/webhooks/inbox-lifecycle';
 import { GustoSubscriptionVerifier } from '../adapters/inbound/webhooks/gusto-subscription-verifier';
 import { manualVerification, type WebhookSubscriptionVerifier } from '../application/inbox/subscription-verifier';
@@ -30,7 +31,7 @@ function subscriptionVerifier(config: AppConfig): WebhookSubscriptionVerifier {
  * METRICS comes from the global MetricsModule.
  */
 @Module({
-  controllers: [GustoWebhookController],
+  controllers: [GustoWebhookController, HandshakeWindowController],
   providers: [
     {
       provide: WebhookKeyring,
@@ -43,13 +44,14 @@ function subscriptionVerifier(config: AppConfig): WebhookSubscriptionVerifier {
           logger.child('webhooks'),
           config.gusto.webhookVerificationToken,
           (secret) => logger.registerSecret(secret),
+          subscriptionVerifier(config),
         ),
     },
     {
       provide: WebhookIntake,
       inject: [EVENT_STORE, WebhookKeyring, METRICS, CLOCK, LOGGER, APP_CONFIG],
       useFactory: (store: EventStore, keyring: WebhookKeyring, metrics: MetricsRegistry, clock: Clock, logger: JsonLogger, config: AppConfig) =>
-        new WebhookIntake(store, keyring, metrics, clock, logger.child('webhooks'), subscriptionVerifier(config)),
+        new WebhookIntake(store, keyring, metrics, clock, logger.child('webhooks')),
     },
     {
       provide: InboxDispatcher,

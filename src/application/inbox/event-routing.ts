@@ -25,6 +25,12 @@ export const isActedOn = (eventType: string): boolean =>
   EMPLOYEE_EVENTS.has(eventType);
 
 /**
+ * The event type as a metrics label: the types the connector acts on by name, every other one as `other`,
+ * so a stream of invented event types cannot grow the metrics (each label value is a new series).
+ */
+export const eventTypeLabel = (eventType: string): string => (isActedOn(eventType) ? eventType : 'other');
+
+/**
  * The command an inbox event becomes for one connection, or null when the connector does not act on it.
  * The Gusto event uuid travels as sourceEventId and correlationId, so the posting's audit trail names it.
  */

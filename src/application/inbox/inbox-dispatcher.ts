@@ -3,7 +3,7 @@ import type { Connections } from '../ports/connections.port';
 import type { EventStore, RecordedEvent, Subscription } from '../ports/event-store.port';
 import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
 import type { CheckpointStore } from './checkpoint-store';
-import { commandFor, isActedOn, orderingKeyOf, type InboxCommand } from './event-routing';
+import { commandFor, eventTypeLabel, isActedOn, orderingKeyOf, type InboxCommand } from './event-routing';
 import { INBOX_STREAM_PREFIX, SETTLED_TYPES, deterministicEventId, inboxStream, type GustoWebhookReceived, type InboxEventType } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
 import { ProgressTracker } from './progress-tracker';
@@ -253,7 +253,7 @@ export class InboxDispatcher {
       if ((error as { code?: string }).code !== 'wrong_expected_revision') throw error;
       return;
     }
-    this.metrics.counter(CONNECTOR_METRICS.inboxDispatch).inc({ event_type: received.eventType, action });
+    this.metrics.counter(CONNECTOR_METRICS.inboxDispatch).inc({ event_type: eventTypeLabel(received.eventType), action });
     this.logger.info('inbox event handled', { eventUuid: received.eventUuid, eventType: received.eventType, outcome: type });
   }
 

@@ -1,53 +1,113 @@
+import { IsInt, IsOptional, IsString, Matches, MaxLength, validateSync } from 'class-validator';
 import type { GustoWebhookEvent } from './inbox-events';
+import { describeGuardFailure, guardedJsonText } from './json-guard';
 
-/** A Gusto event uuid becomes part of a stream name: allow what Gusto sends (uuids), nothing that could smuggle a separator. */
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+/** Gusto's ids are UUIDs (gusto.md §3.3); anything else is refused before it can become part of a stream name. */
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** `<entity>.<action>`, dotted snake case (gusto.md §3.4, e.g. `employee.bank_account.created`). */
+const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){1,3}$/;
 const VERIFICATION_TOKEN = /^[\x21-\x7e]{8,200}$/;
+/** Gusto stamps an event when it creates it and retries for days at most: outside this window it is not Gusto's. */
+export const TIMESTAMP_WINDOW_MS = 30 * 86_400_000;
+
+/** The event body's schema: the four names Gusto always sends, typed; unknown extra fields are fine. */
+class GustoEventSchema {
+  @Matches(UUID, { message: 'uuid must be a UUID' })
+  uuid!: string;
+
+  @IsString({ message: 'event_type must be a string' })
+  @MaxLength(100, { message: 'event_type must be at most 100 characters' })
+  @Matches(EVENT_TYPE, { message: 'event_type must look like <entity>.<action>' })
+  event_type!: string;
+
+  @IsOptional()
+  @IsString({ message: 'resource_type must be a string' })
+  @MaxLength(100, { message: 'resource_type must be at most 100 characters' })
+  resource_type?: string;
+
+  @Matches(UUID, { message: 'resource_uuid must be a UUID' })
+  resource_uuid!: string;
+
+  @IsOptional()
+  @IsString({ message: 'entity_type must be a string' })
+  @MaxLength(100, { message: 'entity_type must be at most 100 characters' })
+  entity_type?: string;
+
+  @Matches(UUID, { message: 'entity_uuid must be a UUID' })
+  entity_uuid!: string;
+
+  @IsOptional()
+  @IsInt({ message: 'timestamp must be an integer (epoch seconds)' })
+  timestamp?: number;
+}
 
 export type ParsedWebhookBody =
   | { kind: 'event'; event: GustoWebhookEvent }
   | { kind: 'verification'; verificationToken: string }
-  | { kind: 'malformed'; reason: string };
+  | { kind: 'malformed'; reason: string; field?: string };
+
+type Json = { ok: true; value: unknown } | { ok: false; reason: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/**
+ * Every body, signed or not, goes through here first: strict UTF-8, bounded depth (json-guard), then JSON.
+ * The size bound (1 MiB) is the HTTP layer's, before the bytes reach the application.
+ */
+export function readJson(rawBody: Buffer): Json {
+  if (rawBody.length === 0) return { ok: false, reason: 'body is empty' };
+  const text = guardedJsonText(rawBody);
+  if (!text.ok) return { ok: false, reason: describeGuardFailure(text) };
+  try {
+    return { ok: true, value: JSON.parse(text.text) as unknown };
+  } catch {
+    return { ok: false, reason: 'body is not JSON' };
+  }
+}
 
 /** Gusto's subscription handshake (gusto.md §3.1): `{"verification_token": "<token>"}` and nothing that looks like an event. */
-export function verificationTokenOf(rawBody: Buffer): string | null {
-  const parsed = parseJson(rawBody);
+export function verificationTokenOfJson(parsed: unknown): string | null {
   if (!isObject(parsed) || 'uuid' in parsed || 'event_type' in parsed) return null;
   const token = parsed.verification_token;
   return typeof token === 'string' && VERIFICATION_TOKEN.test(token) ? token : null;
 }
 
-/** Parses a body whose signature has already been checked. */
-export function parseWebhookBody(rawBody: Buffer): ParsedWebhookBody {
-  const parsed = parseJson(rawBody);
-  if (parsed === undefined) return { kind: 'malformed', reason: 'body is not JSON' };
+/**
+ * Parses a body whose signature has already been checked (or a handshake): 'malformed' names the first
+ * field that is wrong, so Gusto's support (or an attacker's logs) learns nothing more than the schema.
+ */
+export function parseWebhookBody(rawBody: Buffer, now: Date): ParsedWebhookBody {
+  const json = readJson(rawBody);
+  if (!json.ok) return { kind: 'malformed', reason: json.reason };
+  return parseWebhookJson(json.value, now);
+}
+
+export function parseWebhookJson(parsed: unknown, now: Date): ParsedWebhookBody {
   if (!isObject(parsed)) return { kind: 'malformed', reason: 'body is not a JSON object' };
-  const token = verificationTokenOf(rawBody);
+  const token = verificationTokenOfJson(parsed);
   if (token !== null) return { kind: 'verification', verificationToken: token };
-  const missing = ['uuid', 'event_type', 'entity_uuid', 'resource_uuid'].filter((field) => !nonEmptyString(parsed[field]));
-  if (missing.length > 0) return { kind: 'malformed', reason: `missing or empty: ${missing.join(', ')}` };
-  if (!SAFE_ID.test(parsed.uuid as string)) return { kind: 'malformed', reason: 'uuid has unexpected characters' };
-  if (parsed.timestamp !== undefined && (typeof parsed.timestamp !== 'number' || !Number.isFinite(parsed.timestamp))) {
-    return { kind: 'malformed', reason: 'timestamp is not a number' };
+  const schema = Object.assign(new GustoEventSchema(), pick(parsed));
+  const [first] = validateSync(schema, { stopAtFirstError: true });
+  if (first) {
+    const missing = parsed[first.property] === undefined || parsed[first.property] === null;
+    const message = missing ? `${first.property} is missing` : Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;
+    return { kind: 'malformed', reason: message, field: first.property };
+  }
+  if (schema.timestamp !== undefined && Math.abs(schema.timestamp * 1000 - now.getTime()) > TIMESTAMP_WINDOW_MS) {
+    return { kind: 'malformed', reason: 'timestamp is more than 30 days away from now', field: 'timestamp' };
   }
   const event: GustoWebhookEvent = {
     ...(parsed as object),
-    uuid: parsed.uuid as string,
-    event_type: (parsed.event_type as string).trim(),
-    resource_uuid: (parsed.resource_uuid as string).trim(),
-    entity_uuid: (parsed.entity_uuid as string).trim(),
+    uuid: schema.uuid.toLowerCase(),
+    event_type: schema.event_type,
+    resource_uuid: schema.resource_uuid.toLowerCase(),
+    entity_uuid: schema.entity_uuid.toLowerCase(),
   };
   return { kind: 'event', event };
 }
 
-function parseJson(rawBody: Buffer): unknown {
-  if (rawBody.length === 0) return undefined;
-  try {
-    return JSON.parse(rawBody.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
+/** Only the schema's own fields reach the validator (extra fields stay in the stored body, untouched). */
+function pick(parsed: Record<string, unknown>): Partial<GustoEventSchema> {
+  const { uuid, event_type, resource_type, resource_uuid, entity_type, entity_uuid, timestamp } = parsed;
+  return { uuid, event_type, resource_type, resource_uuid, entity_type, entity_uuid, timestamp } as Partial<GustoEventSchema>;
 }

@@ -1,21 +1,23 @@
 import type { Clock } from '../ports/clock.port';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store.port';
 import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
-import { WEBHOOK_KEY_STREAM, deterministicEventId, inboxStream, type GustoWebhookEvent, type GustoWebhookReceived } from './inbox-events';
+import { deterministicEventId, inboxStream, type GustoWebhookEvent, type GustoWebhookReceived } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
-import { manualVerification, type WebhookSubscriptionVerifier } from './subscription-verifier';
 import { Throttle } from './throttle';
-import { parseWebhookBody, verificationTokenOf } from './webhook-body';
-import { fingerprintOf, type WebhookKeyring } from './webhook-keyring';
+import { exceedsDepth } from './json-guard';
+import { parseWebhookJson, readJson, verificationTokenOfJson } from './webhook-body';
+import type { WebhookKeyring } from './webhook-keyring';
 import { signatureMatchesAny } from './webhook-signature';
 
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'verification' | 'bad_signature' | 'malformed';
 
+/** What became of a delivery; the HTTP adapter maps each outcome to a status. */
 export interface IntakeResult {
-  status: 200 | 400 | 401;
   outcome: WebhookOutcome;
-  /** For 400: what is wrong with the body (safe to return: it was signed by Gusto). */
+  /** For 400: what is wrong with the body (the schema's words only: nothing of the body is echoed). */
   reason?: string;
+  /** For 400: the field at fault (`body` when the body as a whole is). */
+  field?: string;
   eventUuid?: string;
 }
 
@@ -33,7 +35,6 @@ export class WebhookIntake {
     private readonly metrics: MetricsRegistry,
     private readonly clock: Clock,
     private readonly logger: InboxLogger,
-    private readonly verifier: WebhookSubscriptionVerifier = manualVerification,
     /** Gusto may not accept the verify call before it has our 200 to its POST: wait a moment. */
     private readonly verifyAfterMs = 500,
   ) {}
@@ -56,27 +57,32 @@ export class WebhookIntake {
   }
 
   private async handle(rawBody: Buffer, signatureHeader: string | undefined): Promise<IntakeResult> {
+    // Before anything parses the body, signed or not: its nesting depth (one linear pass over the bytes).
+    if (exceedsDepth(rawBody)) return { outcome: 'malformed', reason: 'JSON nested too deeply', field: 'body' };
     const keys = await this.keyring.keys();
     const authentic = keys.length > 0 && signatureMatchesAny(rawBody, signatureHeader, keys);
     if (!authentic) {
       // The handshake is the one request that cannot be signed with a key we know yet.
-      const token = verificationTokenOf(rawBody);
+      const json = readJson(rawBody);
+      const token = json.ok ? verificationTokenOfJson(json.value) : null;
       if (token !== null) return this.handshake(token);
       const log = this.refusalLog.pass();
       if (log.ok) {
         this.logger.warn('webhook refused: missing or bad X-Gusto-Signature', { signaturePresent: signatureHeader !== undefined, keyKnown: keys.length > 0, suppressedSinceLast: log.suppressed });
       }
-      return { status: 401, outcome: 'bad_signature' };
+      return { outcome: 'bad_signature' };
     }
-    const parsed = parseWebhookBody(rawBody);
+    const json = readJson(rawBody);
+    if (!json.ok) return { outcome: 'malformed', reason: json.reason, field: 'body' };
+    const parsed = parseWebhookJson(json.value, this.clock.now());
     switch (parsed.kind) {
       case 'malformed':
-        return { status: 400, outcome: 'malformed', reason: parsed.reason };
+        return { outcome: 'malformed', reason: parsed.reason, ...(parsed.field ? { field: parsed.field } : {}) };
       case 'verification':
         return this.handshake(parsed.verificationToken);
       case 'event': {
         const outcome = await this.recordOnce(parsed.event);
-        return { status: 200, outcome, eventUuid: parsed.event.uuid };
+        return { outcome, eventUuid: parsed.event.uuid };
       }
       default: {
         const unexpected: never = parsed;
@@ -86,30 +92,18 @@ export class WebhookIntake {
   }
 
   /**
-   * Step 1 is answering 200 and keeping the token (the keyring decides whether it becomes the key); step 2,
-   * confirming it to Gusto, runs after the answer — and only for the token we verify signatures with,
-   * or Gusto would start sending events we refuse.
+   * Step 1 is answering 200 (whatever the keyring decides: a stranger learns nothing from the answer);
+   * step 2, confirming the token to Gusto, runs after the answer — for the configured or adopted token,
+   * or for one awaiting confirmation inside an admin's handshake window (Gusto's acceptance adopts it).
    */
   private async handshake(token: string): Promise<IntakeResult> {
     const outcome = await this.keyring.onVerificationToken(token);
-    if (outcome === 'adopted' || outcome === 'already_known') {
-      this.lastHandshake = new Promise<void>((resolve) => setTimeout(resolve, this.verifyAfterMs)).then(() => this.confirm(token));
+    if (outcome === 'awaiting_confirmation' || outcome === 'already_known') {
+      this.lastHandshake = new Promise<void>((resolve) => setTimeout(resolve, this.verifyAfterMs)).then(async () => {
+        await this.keyring.confirm(token).catch((error: unknown) => this.logger.warn('handshake confirmation failed', { error: (error as Error).message }));
+      });
     }
-    return { status: 200, outcome: 'verification' };
-  }
-
-  private async confirm(token: string): Promise<void> {
-    const fingerprint = fingerprintOf(token);
-    try {
-      const verified = await this.verifier.verifyPending(token);
-      const at = this.clock.now().toISOString();
-      if (verified.length > 0) {
-        await this.store.append(WEBHOOK_KEY_STREAM, verified.map((uuid) => ({ type: 'WebhookSubscriptionVerified', data: { subscriptionUuid: uuid, fingerprint, at }, metadata: { actor: 'system', at } })), 'any');
-      }
-      this.logger.info(verified.length > 0 ? 'Gusto webhook subscription verified' : 'no pending Gusto webhook subscription to verify (or verification is manual)', { fingerprint, subscriptions: verified });
-    } catch (error) {
-      this.logger.warn('could not verify the Gusto webhook subscription; verify it in the Developer Portal or re-request the token', { fingerprint, error: (error as Error).message });
-    }
+    return { outcome: 'verification' };
   }
 
   private recordOnce(event: GustoWebhookEvent): Promise<'accepted' | 'duplicate'> {

@@ -1,47 +1,78 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../ports/clock.port';
-import type { EventStore } from '../ports/event-store.port';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../ports/event-store.port';
 import type { SealedSecret, Vault } from '../ports/vault.port';
 import { WEBHOOK_KEY_STREAM, deterministicEventId } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
+import { manualVerification, type WebhookSubscriptionVerifier } from './subscription-verifier';
 import { Throttle } from './throttle';
 
-/** What is stored about the verification token: sealed, plus a short fingerprint people can compare. */
+const ASSOCIATED_DATA = 'gusto-webhook-verification-token';
+const RELOAD_EVERY_MS = 5_000;
+/** How long `POST /api/webhooks/gusto/handshake` lets a handshake be considered. */
+export const HANDSHAKE_WINDOW_MS = 10 * 60_000;
+
+export const fingerprintOf = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 12);
+
+/** The events of the keyring's stream (`webhook-verification-gusto`). */
+interface WindowOpened {
+  until: string;
+  at: string;
+}
 interface TokenAdopted {
   fingerprint: string;
   sealed: SealedSecret;
   at: string;
+  /** The subscriptions Gusto accepted this token for (PUT …/verify answered 2xx): the proof it is Gusto's. */
+  confirmedSubscriptions?: string[];
+  /** Who opened the handshake window the token arrived in. */
+  approvedBy?: string;
 }
+export type NotAdoptedReason = 'configured_token_takes_precedence' | 'no_handshake_window' | 'not_confirmed_by_gusto';
 interface TokenNotAdopted {
   fingerprint: string;
-  reason: 'configured_token_takes_precedence' | 'another_token_already_adopted';
+  reason: NotAdoptedReason;
   at: string;
 }
 
-const ASSOCIATED_DATA = 'gusto-webhook-verification-token';
-const RELOAD_EVERY_MS = 5_000;
+/** What a handshake POST leads to (the answer to Gusto is 200 whatever it is: a stranger learns nothing). */
+export type VerificationOutcome = 'already_known' | 'awaiting_confirmation' | NotAdoptedReason;
+export type OpenWindowResult = { ok: true; until: string } | { ok: false; error: 'configured_token_in_use' };
+export type KeySource = 'configured' | 'adopted' | 'none';
+export interface KeyringStatus {
+  source: KeySource;
+  fingerprint?: string;
+  handshakeWindowOpenUntil?: string;
+}
 
-export const fingerprintOf = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 12);
-
-export type VerificationOutcome = 'adopted' | 'already_known' | 'configured_token_takes_precedence' | 'another_token_already_adopted';
+interface Loaded {
+  adopted?: { token: string; fingerprint: string };
+  window?: { until: string; actor: string };
+  revision: bigint | 'no_stream';
+}
 
 /**
  * The key for `X-Gusto-Signature`. Gusto's handshake (gusto.md §3.1) POSTs the subscription's
- * verification token — which is also the HMAC key — before the connector can know it, unsigned.
+ * verification token — which is also the HMAC key — unsigned, before the connector can know it. So an
+ * unsigned request can never set the key by itself:
  *
- * - `GUSTO_WEBHOOK_VERIFICATION_TOKEN`, when set, is the only key: the operator's word wins, and a
- *   handshake then changes nothing (it is recorded by fingerprint so a mismatch can be diagnosed).
- * - Otherwise the first handshake's token is adopted (trust on first use), sealed with the vault and
- *   stored as an event, so every instance and every restart uses it. A later, different token is not
- *   adopted — anyone can POST a handshake, and replacing the key on request would let them forge events;
- *   the operator sets the env variable to move to a new subscription's token.
+ * - `GUSTO_WEBHOOK_VERIFICATION_TOKEN`, when set, is the only key (required in production). A handshake
+ *   then changes nothing; a different token is recorded by fingerprint so a mismatch can be diagnosed.
+ * - Otherwise a handshake token becomes the key only when (1) an admin has opened the handshake window
+ *   (`POST /api/webhooks/gusto/handshake`, 10 minutes), and (2) Gusto itself confirms the token: the
+ *   subscription verify call (`PUT /v1/webhook_subscriptions/{uuid}/verify`) succeeds with it. The
+ *   adoption is an event (sealed token, fingerprint, confirmed subscriptions, the admin who opened the
+ *   window) and consumes the window; replacing the key takes the same two steps again.
+ * - An adoption recorded by an earlier version without Gusto's confirmation (trust on first use) is no
+ *   longer trusted: anyone could have sent it.
  */
 export class WebhookKeyring {
-  private adopted: string | undefined;
+  private loaded: Loaded = { revision: 'no_stream' };
   private loadedAt = -Infinity;
-  private loading: Promise<void> | undefined;
-  /** Anyone can POST a handshake: record (and log) rejected tokens a few times an hour, not at the caller's rate. */
+  private loading: Promise<Loaded> | undefined;
+  /** Anyone can POST a handshake: record (and log) refused tokens a few times an hour, not at the caller's rate. */
   private readonly rejections: Throttle;
+  private warnedLegacy = false;
 
   constructor(
     private readonly store: EventStore,
@@ -51,6 +82,7 @@ export class WebhookKeyring {
     private readonly configuredToken?: string,
     /** Told every adopted token, so the logger can scrub it wherever it might appear. */
     private readonly onSecret: (secret: string) => void = () => undefined,
+    private readonly verifier: WebhookSubscriptionVerifier = manualVerification,
   ) {
     this.rejections = new Throttle(10, 3_600_000, () => this.clock.now().getTime());
   }
@@ -58,78 +90,157 @@ export class WebhookKeyring {
   /** Keys to try, in order. Empty until a token is configured or adopted: every event is then refused. */
   async keys(): Promise<string[]> {
     if (this.configuredToken) return [this.configuredToken];
-    // Another instance may have adopted a token since we looked; re-read now and then, never per request.
-    if (this.adopted === undefined && this.clock.now().getTime() - this.loadedAt >= RELOAD_EVERY_MS) await this.load();
-    return this.adopted === undefined ? [] : [this.adopted];
+    // Another instance may have adopted (or replaced) the key since we looked: re-read now and then, never per request.
+    if (this.clock.now().getTime() - this.loadedAt >= RELOAD_EVERY_MS) await this.load();
+    return this.loaded.adopted ? [this.loaded.adopted.token] : [];
   }
 
+  async status(): Promise<KeyringStatus> {
+    if (this.configuredToken) return { source: 'configured', fingerprint: fingerprintOf(this.configuredToken) };
+    const loaded = await this.load();
+    return {
+      source: loaded.adopted ? 'adopted' : 'none',
+      ...(loaded.adopted ? { fingerprint: loaded.adopted.fingerprint } : {}),
+      ...(loaded.window ? { handshakeWindowOpenUntil: loaded.window.until } : {}),
+    };
+  }
+
+  /** An admin's go-ahead: for the next 10 minutes a handshake token may become the key, once Gusto confirms it. */
+  async openHandshakeWindow(actor: string): Promise<OpenWindowResult> {
+    if (this.configuredToken) return { ok: false, error: 'configured_token_in_use' };
+    const at = this.clock.now();
+    const until = new Date(at.getTime() + HANDSHAKE_WINDOW_MS).toISOString();
+    const data: WindowOpened = { until, at: at.toISOString() };
+    await this.store.append(WEBHOOK_KEY_STREAM, [{ type: 'WebhookHandshakeWindowOpened', data, metadata: { actor, at: data.at } }], 'any');
+    this.loadedAt = -Infinity;
+    this.logger.info('Gusto webhook handshake window opened', { until, actor });
+    return { ok: true, until };
+  }
+
+  /** Step 1 of a handshake (the unsigned POST): decides whether the token may be confirmed with Gusto. */
   async onVerificationToken(token: string): Promise<VerificationOutcome> {
     const fingerprint = fingerprintOf(token);
-    const at = this.clock.now().toISOString();
     if (this.configuredToken) {
       if (token === this.configuredToken) return 'already_known';
-      if (!(await this.recordNotAdopted({ fingerprint, reason: 'configured_token_takes_precedence', at }))) return 'configured_token_takes_precedence';
-      this.logger.warn('a Gusto webhook verification token arrived that differs from GUSTO_WEBHOOK_VERIFICATION_TOKEN; the configured one stays in use', {
-        fingerprint,
-        configuredFingerprint: fingerprintOf(this.configuredToken),
-      });
+      await this.refuse(fingerprint, 'configured_token_takes_precedence', 'a Gusto webhook verification token arrived that differs from GUSTO_WEBHOOK_VERIFICATION_TOKEN; the configured one stays in use');
       return 'configured_token_takes_precedence';
     }
-    await this.load();
-    if (this.adopted === token) return 'already_known';
-    if (this.adopted !== undefined) {
-      if (!(await this.recordNotAdopted({ fingerprint, reason: 'another_token_already_adopted', at }))) return 'another_token_already_adopted';
-      this.logger.warn('a second Gusto webhook verification token arrived and was not adopted; set GUSTO_WEBHOOK_VERIFICATION_TOKEN to switch', {
-        fingerprint,
-        adoptedFingerprint: fingerprintOf(this.adopted),
-      });
-      return 'another_token_already_adopted';
+    const loaded = await this.load(true);
+    if (loaded.adopted?.token === token) return 'already_known';
+    if (!loaded.window) {
+      await this.refuse(fingerprint, 'no_handshake_window', 'a Gusto webhook verification token arrived while no handshake window was open; it was not adopted (POST /api/webhooks/gusto/handshake, then ask Gusto to resend it)');
+      return 'no_handshake_window';
     }
-    const data: TokenAdopted = { fingerprint, sealed: this.vault.seal(token, ASSOCIATED_DATA), at };
-    // Same id for the same token: a resent handshake is an idempotent repeat. 'no_stream' makes the first one win.
+    return 'awaiting_confirmation';
+  }
+
+  /**
+   * Step 2, after our 200 reached Gusto: confirms the token with Gusto (verify call). For a token awaiting
+   * confirmation, Gusto's acceptance is what makes it the key; a token Gusto does not accept is recorded
+   * as not adopted. Returns the subscriptions Gusto verified.
+   */
+  async confirm(token: string): Promise<string[]> {
+    const fingerprint = fingerprintOf(token);
+    let verified: string[];
     try {
+      verified = await this.verifier.verifyPending(token);
+    } catch (error) {
+      this.logger.warn('could not verify the Gusto webhook subscription; verify it in the Developer Portal or re-request the token', { fingerprint, error: (error as Error).message });
+      return [];
+    }
+    const at = this.clock.now().toISOString();
+    if (!this.configuredToken) {
+      const loaded = await this.load(true);
+      if (loaded.adopted?.token !== token) {
+        if (verified.length === 0 || !loaded.window) {
+          await this.refuse(fingerprint, 'not_confirmed_by_gusto', 'Gusto did not confirm the webhook verification token (no pending subscription accepted it); it was not adopted');
+          return verified;
+        }
+        await this.adopt(token, fingerprint, verified, loaded, at);
+      }
+    }
+    if (verified.length > 0) {
+      await this.store.append(WEBHOOK_KEY_STREAM, verified.map((uuid) => ({ type: 'WebhookSubscriptionVerified', data: { subscriptionUuid: uuid, fingerprint, at }, metadata: { actor: 'system', at } })), 'any');
+    }
+    this.logger.info(verified.length > 0 ? 'Gusto webhook subscription verified' : 'no pending Gusto webhook subscription to verify (or verification is manual)', { fingerprint, subscriptions: verified });
+    return verified;
+  }
+
+  private async adopt(token: string, fingerprint: string, confirmed: string[], loaded: Loaded, at: string): Promise<void> {
+    const approvedBy = loaded.window!.actor;
+    const data: TokenAdopted = { fingerprint, sealed: this.vault.seal(token, ASSOCIATED_DATA), at, confirmedSubscriptions: confirmed, approvedBy };
+    try {
+      // At the revision read: of two instances confirming at once, one adopts; the other re-reads and sees it.
       await this.store.append(
         WEBHOOK_KEY_STREAM,
-        [{ id: deterministicEventId('webhook-token', fingerprint), type: 'WebhookVerificationTokenAdopted', data, metadata: { actor: 'webhook', at } }],
-        'no_stream',
+        [{ id: deterministicEventId('webhook-token', fingerprint, String(loaded.revision)), type: 'WebhookVerificationTokenAdopted', data, metadata: { actor: approvedBy, at } }],
+        loaded.revision,
       );
+      this.logger.info('Gusto webhook verification token adopted: confirmed by Gusto, within the handshake window', { fingerprint, approvedBy, subscriptions: confirmed });
     } catch (error) {
-      if ((error as { code?: string }).code !== 'wrong_expected_revision') throw error;
+      if (!(error instanceof WrongExpectedRevisionError) && (error as { code?: string }).code !== 'wrong_expected_revision') throw error;
     }
-    this.loadedAt = -Infinity;
-    await this.load();
-    const outcome: VerificationOutcome = this.adopted === token ? 'adopted' : 'another_token_already_adopted';
-    this.logger.info('Gusto webhook verification token received; confirm it in Gusto (PUT /v1/webhook_subscriptions/{uuid}/verify) to start events', {
-      fingerprint,
-      outcome,
-    });
-    return outcome;
+    await this.load(true);
   }
 
-  private async recordNotAdopted(data: TokenNotAdopted): Promise<boolean> {
-    if (!this.rejections.pass().ok) return false;
+  private async refuse(fingerprint: string, reason: NotAdoptedReason, message: string): Promise<void> {
+    if (!this.rejections.pass().ok) return;
+    const at = this.clock.now().toISOString();
+    const data: TokenNotAdopted = { fingerprint, reason, at };
     await this.store.append(
       WEBHOOK_KEY_STREAM,
-      [{ id: deterministicEventId('webhook-token-not-adopted', data.fingerprint, data.reason), type: 'WebhookVerificationTokenNotAdopted', data, metadata: { actor: 'webhook', at: data.at } }],
+      [{ id: deterministicEventId('webhook-token-not-adopted', fingerprint, reason, at), type: 'WebhookVerificationTokenNotAdopted', data, metadata: { actor: 'webhook', at } }],
       'any',
     );
-    return true;
+    this.logger.warn(message, { fingerprint, ...(this.configuredToken ? { configuredFingerprint: fingerprintOf(this.configuredToken) } : {}) });
   }
 
-  private async load(): Promise<void> {
+  /** Folds the stream (small: one event per window, adoption and throttled refusal). */
+  private async load(fresh = false): Promise<Loaded> {
+    if (fresh) this.loadedAt = -Infinity;
     this.loading ??= (async () => {
       try {
         const events = await this.store.readStream(WEBHOOK_KEY_STREAM);
-        const first = events.find((e) => e.type === 'WebhookVerificationTokenAdopted');
-        if (first) {
-          this.adopted = this.vault.open((first.data as TokenAdopted).sealed, ASSOCIATED_DATA);
-          this.onSecret(this.adopted);
-        }
+        this.loaded = this.fold(events);
         this.loadedAt = this.clock.now().getTime();
+        return this.loaded;
       } finally {
         this.loading = undefined;
       }
     })();
-    await this.loading;
+    return this.loading;
+  }
+
+  private fold(events: RecordedEvent[]): Loaded {
+    const now = this.clock.now().getTime();
+    let adopted: TokenAdopted | undefined;
+    let window: Loaded['window'];
+    let legacy = false;
+    for (const event of events) {
+      if (event.type === 'WebhookHandshakeWindowOpened') {
+        const data = event.data as WindowOpened;
+        window = { until: data.until, actor: event.metadata.actor ?? 'unknown' };
+      } else if (event.type === 'WebhookVerificationTokenAdopted') {
+        const data = event.data as TokenAdopted;
+        if (!data.confirmedSubscriptions?.length) {
+          legacy = true;
+          continue;
+        }
+        adopted = data;
+        window = undefined; // an adoption consumes the window
+      }
+    }
+    if (legacy && !adopted && !this.warnedLegacy) {
+      this.warnedLegacy = true;
+      this.logger.warn('a webhook verification token adopted without Gusto’s confirmation (trust on first use) is no longer trusted; set GUSTO_WEBHOOK_VERIFICATION_TOKEN, or open the handshake window and have Gusto resend the token', {});
+    }
+    const last = events[events.length - 1];
+    const token = adopted ? this.vault.open(adopted.sealed, ASSOCIATED_DATA) : undefined;
+    if (token) this.onSecret(token);
+    return {
+      ...(adopted && token ? { adopted: { token, fingerprint: adopted.fingerprint } } : {}),
+      ...(window && Date.parse(window.until) > now ? { window } : {}),
+      revision: last ? last.revision : 'no_stream',
+    };
   }
 }

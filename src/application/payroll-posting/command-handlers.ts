@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { replayPosting, requestPosting, type PostingError } from '../../domain/payroll-posting/decide';
-import { requestReversal } from '../../domain/payroll-posting/decide-reversal';
+import { requestReversal, type GustoPayrollShows } from '../../domain/payroll-posting/decide-reversal';
 import { postingId, postingStream, type PostingTrigger } from '../../domain/payroll-posting/events';
 import { statusOf, type PostingStatus } from '../../domain/payroll-posting/state';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
-import { GUSTO, type GustoApi } from '../ports/gusto.port';
+import { GUSTO, GustoApiError, type GustoApi } from '../ports/gusto.port';
 import { PostReversalPayrollsCommand, ReplayPostingCommand, RequestPostingCommand, RequestReversalCommand } from './commands';
 import { PostingSaga, type Cause } from './posting-saga';
 
@@ -45,12 +45,30 @@ export class RequestPostingHandler implements ICommandHandler<RequestPostingComm
   }
 }
 
+/**
+ * payroll.cancelled names a payroll; Gusto says whether it is cancelled. The payroll is re-read first
+ * (a Gusto error fails the command, and the inbox retries it), and the decider acts on Gusto's answer.
+ */
 @CommandHandler(RequestReversalCommand)
 export class RequestReversalHandler implements ICommandHandler<RequestReversalCommand, PostingCommandResult> {
-  constructor(private readonly saga: PostingSaga) {}
+  constructor(
+    private readonly saga: PostingSaga,
+    @Inject(GUSTO) private readonly gusto: GustoApi,
+  ) {}
 
-  execute(cmd: RequestReversalCommand): Promise<PostingCommandResult> {
-    return executeOn(this.saga, cmd.connectionId, cmd.payrollUuid, (s) => requestReversal(s, cmd), causeOf(cmd.trigger, cmd.sourceEventId, cmd.correlationId));
+  async execute(cmd: RequestReversalCommand): Promise<PostingCommandResult> {
+    const shown = await gustoShows(this.gusto, cmd.connectionId, cmd.payrollUuid);
+    return executeOn(this.saga, cmd.connectionId, cmd.payrollUuid, (s) => requestReversal(s, { ...cmd, ...shown }), causeOf(cmd.trigger, cmd.sourceEventId, cmd.correlationId));
+  }
+}
+
+async function gustoShows(gusto: GustoApi, connectionId: string, payrollUuid: string): Promise<{ gustoShows: GustoPayrollShows; processedDate?: string | null }> {
+  try {
+    const payroll = await gusto.getPayroll(connectionId, payrollUuid);
+    return payroll.processed === true ? { gustoShows: 'processed', processedDate: payroll.processed_date ?? null } : { gustoShows: 'unprocessed' };
+  } catch (error) {
+    if (error instanceof GustoApiError && error.kind === 'not_found') return { gustoShows: 'not_found' };
+    throw error;
   }
 }
 

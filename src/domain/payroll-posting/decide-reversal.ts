@@ -3,14 +3,26 @@ import type { AcumaticaBatch, PayrollPostingEvent, PostingTrigger } from './even
 import { isReleasedStatus, type Decision } from './decide';
 import type { PayrollPosting } from './state';
 
-/** Cancellation in Gusto (payroll.cancelled): undo what reached the ledger, or stop what has not. */
+/** What Gusto shows for the payroll when the cancellation is handled (re-read: the webhook only names it). */
+export type GustoPayrollShows = 'unprocessed' | 'processed' | 'not_found';
+
+/** Cancellation in Gusto (payroll.cancelled): undo what reached the ledger, or stop what has not — if Gusto agrees. */
 export interface RequestReversal {
   connectionId: string;
   payrollUuid: string;
   trigger: PostingTrigger;
   sourceEventId?: string;
+  /** Gusto's answer, read just now. Only `unprocessed` (or, before anything was posted, `not_found`) is a cancellation. */
+  gustoShows: GustoPayrollShows;
+  /** Gusto's processed_date, when it shows the payroll processed (for the audit trail). */
+  processedDate?: string | null;
 }
 
+/**
+ * No webhook alone moves money: a reversing journal is posted only when Gusto itself shows the payroll
+ * unprocessed. When it still shows it processed, the claim is recorded as contradicted and nothing moves;
+ * a payroll Gusto does not know at all is never reversed (no positive evidence) but is not posted either.
+ */
 export function requestReversal(state: PayrollPosting, cmd: RequestReversal): Decision {
   const cancelled = (withIds: boolean): PayrollPostingEvent => ({
     type: 'PostingCancelled',
@@ -21,22 +33,40 @@ export function requestReversal(state: PayrollPosting, cmd: RequestReversal): De
       ...(withIds ? { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid } : {}),
     },
   });
+  const contradicted = (gustoShows: 'processed' | 'not_found'): PayrollPostingEvent => ({
+    type: 'CancellationContradicted',
+    data: {
+      trigger: cmd.trigger,
+      sourceEventId: cmd.sourceEventId,
+      gustoShows,
+      ...(cmd.processedDate ? { processedDate: cmd.processedDate } : {}),
+    },
+  });
+  const stillProcessed = cmd.gustoShows === 'processed';
   switch (state.phase) {
     case 'none':
+      // Gusto shows it processed: it belongs in the ledger, whatever the event said — post it.
+      if (stillProcessed) {
+        return [
+          { type: 'PostingRequested', data: { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } },
+          contradicted('processed'),
+        ];
+      }
       // Heard of the payroll only through its cancellation (events out of order): remember it, so a late
       // request to post it changes nothing.
       return [cancelled(true)];
     case 'requested':
       // No journal was ever built, so no create can have reached Acumatica.
-      return [cancelled(false)];
+      return stillProcessed ? [contradicted('processed')] : [cancelled(false)];
     case 'cancelled':
-      return [];
+      return stillProcessed ? [contradicted('processed')] : [];
     case 'built':
     case 'created':
     case 'posted':
       // In `built` a create may have committed without us hearing back: the saga looks the journal up
       // (check_original) before deciding between cancelling and reversing.
       if (state.reversal) return [];
+      if (cmd.gustoShows !== 'unprocessed') return [contradicted(cmd.gustoShows)];
       return [{ type: 'ReversalRequested', data: { trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } }];
     default: {
       const unknown: never = state.phase;

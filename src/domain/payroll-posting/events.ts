@@ -126,6 +126,11 @@ export type PayrollPostingEvent =
         payrollUuid?: string;
       };
     }
+  /** A cancellation arrived, but Gusto (re-read) does not show the payroll cancelled: nothing is reversed. */
+  | {
+      type: 'CancellationContradicted';
+      data: { trigger: PostingTrigger; sourceEventId?: string; gustoShows: 'processed' | 'not_found'; processedDate?: string };
+    }
   | { type: 'ReversalRequested'; data: { trigger: PostingTrigger; sourceEventId?: string } }
   | { type: 'ReversalJournalBuilt'; data: { journal: Journal } }
   | { type: 'ReversalJournalFound'; data: AcumaticaBatch }
@@ -148,6 +153,7 @@ export const POSTING_EVENT_TYPES: readonly PayrollPostingEventType[] = [
   'AttemptFailed',
   'PostingReplayed',
   'PostingCancelled',
+  'CancellationContradicted',
   'ReversalRequested',
   'ReversalJournalBuilt',
   'ReversalJournalFound',

@@ -126,6 +126,9 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
         connectionId: state.connectionId ?? event.data.connectionId,
         payrollUuid: state.payrollUuid ?? event.data.payrollUuid,
       };
+    case 'CancellationContradicted':
+      // A fact for the audit trail: nothing about the posting changes.
+      return state;
     case 'ReversalRequested':
       return { ...state, reversal: { ...freshRun, phase: 'requested', trigger: event.data.trigger } };
     case 'ReversalJournalBuilt':

@@ -171,6 +171,13 @@ export class Scenario {
     return renderSubscription(sub);
   }
 
+  /** As the Developer Portal's "request verification token": the handshake POST is sent again. */
+  resendVerificationToken(subscriptionUuid: string): void {
+    const sub = this.world.subscriptions.get(subscriptionUuid);
+    if (!sub) throw new ScenarioError(404, `no subscription ${subscriptionUuid}`);
+    this.webhooks.sendVerification(sub);
+  }
+
   registerSubscription(url: string, types: string[]): Subscription {
     const sub: Subscription = { uuid: this.world.rng.uuid(), url, status: 'pending', subscriptionTypes: types, verificationToken: this.world.config.verificationToken };
     this.world.subscriptions.set(sub.uuid, sub);

@@ -1,6 +1,6 @@
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { startService, tempDataDir, type TestService } from '../../support/service';
-import { WEBHOOK_TOKEN, connectCompany, postWebhook, gustoEvent, storeOf, streamOf, waitFor } from './support';
+import { WEBHOOK_TOKEN, connectCompany, eventId, postWebhook, gustoEvent, storeOf, streamOf, waitFor } from './support';
 
 const gustoEnv = (gusto: GustoSandbox): Record<string, string | undefined> => ({
   GUSTO_API_BASE_URL: gusto.url,
@@ -10,7 +10,7 @@ const gustoEnv = (gusto: GustoSandbox): Record<string, string | undefined> => ({
 });
 
 const outcomes = async (service: TestService, eventUuid: string): Promise<Array<{ type: string; data: Record<string, unknown> }>> =>
-  (await streamOf(service, `gusto-webhook-${eventUuid}`)).slice(1).map((e) => ({ type: e.type, data: e.data as Record<string, unknown> }));
+  (await streamOf(service, `gusto-webhook-${eventId(eventUuid)}`)).slice(1).map((e) => ({ type: e.type, data: e.data as Record<string, unknown> }));
 
 const postingStream = (connectionId: string, payrollUuid: string): string => `payroll-posting-${connectionId}-${payrollUuid}`;
 
@@ -116,25 +116,28 @@ describe('Gusto → inbox → commands (with the Gusto sandbox)', () => {
 });
 
 describe('handshake when no GUSTO_WEBHOOK_VERIFICATION_TOKEN is set', () => {
-  it('adopts the token Gusto sends and verifies the events that follow with it', async () => {
+  it('adopts the token Gusto sends inside an admin-opened window, once Gusto confirms it, and verifies the events that follow with it', async () => {
     const gusto = await startGustoSandbox({ seed: 11 });
     const service = await startService({ env: { ...gustoEnv(gusto), GUSTO_WEBHOOK_VERIFICATION_TOKEN: undefined } });
     try {
       const company = gusto.scenario.createCompany().uuid;
       gusto.scenario.createEmployee(company, {}, true);
+      const opened = await fetch(`${service.url}/api/webhooks/gusto/handshake`, { method: 'POST', headers: service.auth });
+      expect(opened.status).toBe(200);
       gusto.scenario.createSubscription({ url: `${service.url}/webhooks/gusto`, verified: false });
       await gusto.scenario.webhooksIdle();
       expect(gusto.deliveries[0]).toMatchObject({ eventType: 'verification_token', status: 200 });
+      await waitFor(async () => (await storeOf(service).readStream('webhook-verification-gusto')).some((e) => e.type === 'WebhookSubscriptionVerified'), 10_000, 'adopted and verified');
       const adopted = await storeOf(service).readStream('webhook-verification-gusto');
-      expect(adopted.map((e) => e.type)).toEqual(['WebhookVerificationTokenAdopted']);
-      expect(JSON.stringify(adopted[0].data)).not.toContain(gusto.config.verificationToken);
+      expect(adopted.map((e) => e.type)).toEqual(['WebhookHandshakeWindowOpened', 'WebhookVerificationTokenAdopted', 'WebhookSubscriptionVerified']);
+      expect(JSON.stringify(adopted.map((e) => e.data))).not.toContain(gusto.config.verificationToken);
       expect(service.logs.join('\n')).not.toContain(gusto.config.verificationToken);
       // An event signed with the adopted token is accepted; one signed with the test default is not.
       const body = gustoEvent('tofu-1', { resource_uuid: company });
       expect((await postWebhook(service, body, (await import('./support')).sign(body, gusto.config.verificationToken))).status).toBe(200);
       expect((await postWebhook(service, gustoEvent('tofu-2'))).status).toBe(401);
       // The connector verified the subscription itself, so Gusto's own events now flow and are accepted.
-      await waitFor(() => gusto.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/verify') && r.status === 200), 10_000, 'verify call');
+      expect(gusto.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/verify') && r.status === 200)).toBe(true);
       gusto.scenario.runPayroll(company, { employees: 1 });
       await gusto.scenario.webhooksIdle();
       expect(gusto.deliveries.filter((d) => d.eventType === 'payroll.processed').map((d) => d.status)).toEqual([200]);
@@ -149,13 +152,13 @@ describe('restart on the same store', () => {
   it('keeps the dispatcher checkpoint: nothing is dispatched twice, nothing recorded while down is missed', async () => {
     const dataDir = tempDataDir();
     const first = await startService({ dataDir, keepData: true });
-    for (let i = 0; i < 3; i++) await postWebhook(first, gustoEvent(`restart-${i}`, { resource_uuid: 'company-unknown', event_type: 'company.updated' }));
+    for (let i = 0; i < 3; i++) await postWebhook(first, gustoEvent(`restart-${i}`, { resource_uuid: eventId('company-unknown'), event_type: 'company.updated' }));
     await waitFor(async () => (await outcomes(first, 'restart-2')).length > 0, 10_000, 'first run');
     await first.close();
 
     const second = await startService({ dataDir });
     try {
-      await postWebhook(second, gustoEvent('restart-3', { resource_uuid: 'company-unknown', event_type: 'company.updated' }));
+      await postWebhook(second, gustoEvent('restart-3', { resource_uuid: eventId('company-unknown'), event_type: 'company.updated' }));
       await waitFor(async () => (await outcomes(second, 'restart-3')).length > 0, 10_000, 'second run');
       for (let i = 0; i < 4; i++) expect(await outcomes(second, `restart-${i}`)).toHaveLength(1);
       const checkpoints = await streamOf(second, 'checkpoint-inbox-dispatcher');

@@ -3,20 +3,26 @@ import { request } from 'node:http';
 import type { EventStore, RecordedEvent } from '../../../src/application/ports/event-store.port';
 import { EVENT_STORE } from '../../../src/application/ports/event-store.port';
 import type { TestService } from '../../support/service';
+import { deterministicEventId } from '../../../src/application/inbox/inbox-events';
 
 export const WEBHOOK_TOKEN = 'test-webhook-verification-token'; // testEnv's GUSTO_WEBHOOK_VERIFICATION_TOKEN
 
 export const sign = (body: string | Buffer, token = WEBHOOK_TOKEN): string => createHmac('sha256', token).update(body).digest('hex');
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Gusto's ids are UUIDs (anything else is refused): tests name events readably, each name a fixed UUID. */
+export const eventId = (name: string): string => (UUID.test(name) ? name : deterministicEventId('e2e', name));
+
+/** A Gusto event body stamped now (the intake refuses timestamps more than 30 days away). */
 export const gustoEvent = (uuid: string, fields: Record<string, unknown> = {}): string =>
   JSON.stringify({
-    uuid,
+    uuid: eventId(uuid),
     event_type: 'payroll.processed',
     resource_type: 'Company',
     resource_uuid: '4f1c2a9e-8b3d-4e57-9a61-2d7c5b0e8f13',
     entity_type: 'Payroll',
     entity_uuid: 'c9b2e4f6-1a3d-4c5e-8f70-6b9a2d1e3f48',
-    timestamp: 1769017503,
+    timestamp: Math.floor(Date.now() / 1000),
     ...fields,
   });
 

@@ -1,5 +1,5 @@
 import { startService, type TestService } from '../../support/service';
-import { gustoEvent, metricValue, postChunked, postWebhook, sign, streamOf, waitFor } from './support';
+import { eventId, gustoEvent, metricValue, postChunked, postWebhook, sign, streamOf, waitFor } from './support';
 
 /** POST /webhooks/gusto over real HTTP on the real embedded store (interface spec "HTTP"). */
 describe('POST /webhooks/gusto', () => {
@@ -12,8 +12,8 @@ describe('POST /webhooks/gusto', () => {
   it('accepts a signed event, records it in gusto-webhook-<uuid>, and answers 200', async () => {
     const body = gustoEvent('e2e-accepted-1');
     const res = await postWebhook(service, body);
-    expect(res).toEqual({ status: 200, body: { status: 'accepted', eventUuid: 'e2e-accepted-1' } });
-    const [received] = await streamOf(service, 'gusto-webhook-e2e-accepted-1');
+    expect(res).toEqual({ status: 200, body: { status: 'accepted', eventUuid: eventId('e2e-accepted-1') } });
+    const [received] = await streamOf(service, `gusto-webhook-${eventId('e2e-accepted-1')}`);
     expect(received).toMatchObject({ type: 'GustoWebhookReceived', data: { eventType: 'payroll.processed', companyUuid: '4f1c2a9e-8b3d-4e57-9a61-2d7c5b0e8f13' } });
   });
 
@@ -28,7 +28,7 @@ describe('POST /webhooks/gusto', () => {
     const res = await postWebhook(service, gustoEvent(uuid), signature);
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ error: 'bad_signature' });
-    expect(await streamOf(service, `gusto-webhook-${uuid}`)).toHaveLength(0);
+    expect(await streamOf(service, `gusto-webhook-${eventId(uuid)}`)).toHaveLength(0);
     expect(await metricValue(service, 'mlc_webhooks_total{outcome="bad_signature"}')).toBe(before + 1);
   });
 
@@ -65,7 +65,7 @@ describe('POST /webhooks/gusto', () => {
     const res = await postWebhook(service, big);
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ error: 'payload_too_large' });
-    expect(await streamOf(service, 'gusto-webhook-e2e-big')).toHaveLength(0);
+    expect(await streamOf(service, `gusto-webhook-${eventId('e2e-big')}`)).toHaveLength(0);
     expect(await metricValue(service, 'mlc_webhooks_total{outcome="too_large"}')).toBe(before + 1);
   });
 
@@ -81,23 +81,23 @@ describe('POST /webhooks/gusto', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     expect(answers.filter((a) => a.body.status === 'accepted')).toHaveLength(1);
     expect((await postWebhook(service, body)).body).toMatchObject({ status: 'duplicate' });
-    await waitFor(async () => (await streamOf(service, 'gusto-webhook-e2e-dup')).length === 2, 10_000, 'dispatcher outcome');
-    const stream = await streamOf(service, 'gusto-webhook-e2e-dup');
+    await waitFor(async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-dup')}`)).length === 2, 10_000, 'dispatcher outcome');
+    const stream = await streamOf(service, `gusto-webhook-${eventId('e2e-dup')}`);
     expect(stream.filter((e) => e.type === 'GustoWebhookReceived')).toHaveLength(1);
     expect(stream.filter((e) => e.type !== 'GustoWebhookReceived')).toHaveLength(1);
   });
 
   it('records an event of a company no connection knows, with the reason', async () => {
-    await postWebhook(service, gustoEvent('e2e-unknown-company', { resource_uuid: 'company-not-connected' }));
-    await waitFor(async () => (await streamOf(service, 'gusto-webhook-e2e-unknown-company')).length === 2, 10_000, 'dispatcher outcome');
-    const [, outcome] = await streamOf(service, 'gusto-webhook-e2e-unknown-company');
-    expect(outcome).toMatchObject({ type: 'InboxEventUnroutable', data: { reason: 'unknown_company', companyUuid: 'company-not-connected' } });
+    await postWebhook(service, gustoEvent('e2e-unknown-company', { resource_uuid: eventId('company-not-connected') }));
+    await waitFor(async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-unknown-company')}`)).length === 2, 10_000, 'dispatcher outcome');
+    const [, outcome] = await streamOf(service, `gusto-webhook-${eventId('e2e-unknown-company')}`);
+    expect(outcome).toMatchObject({ type: 'InboxEventUnroutable', data: { reason: 'unknown_company', companyUuid: eventId('company-not-connected') } });
   });
 
   it('acknowledges event types it does not act on', async () => {
     expect((await postWebhook(service, gustoEvent('e2e-other-type', { event_type: 'company.updated', entity_type: 'Company' }))).status).toBe(200);
-    await waitFor(async () => (await streamOf(service, 'gusto-webhook-e2e-other-type')).length === 2, 10_000, 'dispatcher outcome');
-    const [, outcome] = await streamOf(service, 'gusto-webhook-e2e-other-type');
+    await waitFor(async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-other-type')}`)).length === 2, 10_000, 'dispatcher outcome');
+    const [, outcome] = await streamOf(service, `gusto-webhook-${eventId('e2e-other-type')}`);
     expect(outcome).toMatchObject({ type: 'InboxEventIgnored', data: { reason: 'event_type_not_acted_on' } });
   });
 

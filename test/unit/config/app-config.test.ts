@@ -63,6 +63,9 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ...base(), NODE_ENV: 'production', MLC_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') })).toThrow(
       /MLC_ADMIN_TOKEN: is required/,
     );
+    const keyAndToken = { MLC_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), MLC_ADMIN_TOKEN: 'production-admin-token-0123456789' };
+    expect(() => loadConfig({ ...base(), NODE_ENV: 'production', ...keyAndToken })).toThrow(/GUSTO_WEBHOOK_VERIFICATION_TOKEN: is required when NODE_ENV=production/);
+    expect(loadConfig({ ...base(), NODE_ENV: 'production', ...keyAndToken, GUSTO_WEBHOOK_VERIFICATION_TOKEN: 'whsec-0123456789' }).gusto.webhookVerificationToken).toBe('whsec-0123456789');
   });
 
   it('takes previous keys for rotation and derives the redirect URI from PORT', () => {

@@ -41,16 +41,18 @@ export class GustoWebhookController {
       if (error instanceof EventStoreUnavailableError) throw new ApiError(503, 'unavailable', 'the event store is unreachable; Gusto will retry');
       throw error;
     }
-    switch (result.status) {
-      case 200:
+    switch (result.outcome) {
+      case 'accepted':
+      case 'duplicate':
+      case 'verification':
         return { status: result.outcome, ...(result.eventUuid ? { eventUuid: result.eventUuid } : {}) };
-      case 400:
-        throw new ApiError(400, 'malformed_body', `webhook body is malformed: ${result.reason ?? 'unreadable'}`);
-      case 401:
+      case 'malformed':
+        throw new ApiError(400, 'malformed_body', `webhook body is malformed: ${result.reason ?? 'unreadable'}`, result.field ? { field: result.field } : undefined);
+      case 'bad_signature':
         throw new ApiError(401, 'bad_signature', 'missing or invalid X-Gusto-Signature');
       default: {
-        const unexpected: never = result.status;
-        throw new Error(`unhandled intake status ${String(unexpected)}`);
+        const unexpected: never = result.outcome;
+        throw new Error(`unhandled intake outcome ${String(unexpected)}`);
       }
     }
   }

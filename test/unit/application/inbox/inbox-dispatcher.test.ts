@@ -1,5 +1,6 @@
 import { CheckpointStore } from '../../../../src/application/inbox/checkpoint-store';
-import { DISPATCHER_CHECKPOINT_STREAM, inboxStream } from '../../../../src/application/inbox/inbox-events';
+import { DISPATCHER_CHECKPOINT_STREAM, deterministicEventId, inboxStream as inboxStreamOf } from '../../../../src/application/inbox/inbox-events';
+import type { InboxCommand } from '../../../../src/application/inbox/event-routing';
 import { InboxDispatcher, type DispatcherOptions } from '../../../../src/application/inbox/inbox-dispatcher';
 import { silentLogger } from '../../../../src/application/inbox/inbox-logger';
 import { WebhookIntake } from '../../../../src/application/inbox/webhook-intake';
@@ -14,18 +15,42 @@ import { FakeConnections, FixedClock, RecordingCommandBus, fakeVault, tempStore,
 const TOKEN = 'dispatcher-test-token';
 const FAST: DispatcherOptions = { concurrency: 4, commandTimeoutMs: 200, retryDelaysMs: [10, 10], checkpointEveryMs: 20, resubscribeAfterMs: 20, stopGraceMs: 2000 };
 
-function harness(store: EventStore, bus = new RecordingCommandBus(), connections = new FakeConnections()) {
+/**
+ * Gusto's ids are UUIDs (the intake refuses anything else): the tests speak in readable names ('e1',
+ * 'payroll-a', 'company-1') and each name stands for a fixed UUID, translated back in what the bus saw.
+ */
+const names = new Map<string, string>();
+const id = (name: string): string => {
+  const uuid = deterministicEventId('dispatcher-test', name);
+  names.set(uuid, name);
+  return uuid;
+};
+const nameOf = (value: string | undefined): string | undefined => (value === undefined ? undefined : (names.get(value) ?? value));
+const inboxStream = (name: string): string => inboxStreamOf(id(name));
+
+/** Records commands with their ids as the tests name them. */
+class NamingBus extends RecordingCommandBus {
+  override async execute(command: InboxCommand): Promise<unknown> {
+    const named = Object.assign(Object.create(Object.getPrototypeOf(command) as object) as InboxCommand, command);
+    const fields = named as unknown as Record<string, string | undefined>;
+    for (const field of ['payrollUuid', 'employeeUuid', 'sourceEventId', 'correlationId']) if (field in fields) fields[field] = nameOf(fields[field]);
+    return super.execute(named);
+  }
+}
+
+function harness(store: EventStore, bus: RecordingCommandBus = new NamingBus(), connections = new FakeConnections()) {
   const clock = new FixedClock();
   const metrics = new InMemoryMetricsRegistry();
   const intake = new WebhookIntake(store, new WebhookKeyring(store, fakeVault, clock, silentLogger, TOKEN), metrics, clock, silentLogger);
   const checkpoint = new CheckpointStore(store, DISPATCHER_CHECKPOINT_STREAM, clock);
   const dispatcher = new InboxDispatcher(store, connections, bus, checkpoint, metrics, clock, silentLogger, FAST);
   const deliver = async (uuid: string, eventType: string, entityUuid = 'payroll-1', company = 'company-1') => {
-    const raw = Buffer.from(JSON.stringify({ uuid, event_type: eventType, resource_type: 'Company', resource_uuid: company, entity_uuid: entityUuid, timestamp: 1769017503 }));
+    const raw = Buffer.from(JSON.stringify({ uuid: id(uuid), event_type: eventType, resource_type: 'Company', resource_uuid: id(company), entity_uuid: id(entityUuid), timestamp: 1769017503 }));
     return intake.receive(raw, signBody(raw, TOKEN));
   };
+  const connect = (connectionId: string, company: string): void => connections.connect(connectionId, id(company));
   const outcomeOf = async (uuid: string) => (await store.readStream(inboxStream(uuid))).slice(1).map((e) => e.type);
-  return { bus, connections, metrics, intake, dispatcher, deliver, outcomeOf, checkpoint };
+  return { bus, connections, connect, metrics, intake, dispatcher, deliver, outcomeOf, checkpoint };
 }
 
 describe('InboxDispatcher', () => {
@@ -37,7 +62,7 @@ describe('InboxDispatcher', () => {
 
   it('routes each acted-on event type to its command, for the company\'s connection', async () => {
     const h = harness(fixture.store);
-    h.connections.connect('conn-1', 'company-1');
+    h.connect('conn-1', 'company-1');
     await h.dispatcher.start();
     await h.deliver('e1', 'payroll.processed', 'payroll-a');
     await h.deliver('e2', 'payroll.cancelled', 'payroll-b');
@@ -61,7 +86,7 @@ describe('InboxDispatcher', () => {
 
   it('records and acknowledges event types it does not act on, without a command', async () => {
     const h = harness(fixture.store);
-    h.connections.connect('conn-1', 'company-1');
+    h.connect('conn-1', 'company-1');
     await h.dispatcher.start();
     await h.deliver('x1', 'payroll.calculated');
     await h.deliver('x2', 'company.updated');
@@ -70,7 +95,8 @@ describe('InboxDispatcher', () => {
     await h.dispatcher.stop();
     for (const uuid of ['x1', 'x2', 'x3']) expect(await h.outcomeOf(uuid)).toEqual(['InboxEventIgnored']);
     expect(h.bus.executed).toHaveLength(0);
-    expect(h.metrics.render()).toContain('mlc_inbox_events_total{action="ignored",event_type="payroll.calculated"} 1');
+    // Types it does not act on share one label: invented event types cannot grow the metrics.
+    expect(h.metrics.render()).toContain('mlc_inbox_events_total{action="ignored",event_type="other"} 3');
   });
 
   it('records an event of an unknown company with its reason, and dispatches nothing', async () => {
@@ -81,13 +107,13 @@ describe('InboxDispatcher', () => {
     await h.dispatcher.stop();
     const [, note] = await fixture.store.readStream(inboxStream('u1'));
     expect(note.type).toBe('InboxEventUnroutable');
-    expect(note.data).toMatchObject({ reason: 'unknown_company', companyUuid: 'company-nobody', message: expect.stringContaining('poll') });
+    expect(note.data).toMatchObject({ reason: 'unknown_company', companyUuid: id('company-nobody'), message: expect.stringContaining('poll') });
     expect(h.bus.executed).toHaveLength(0);
   });
 
   it('dispatches once for 10 concurrent duplicates and a late redelivery', async () => {
     const h = harness(fixture.store);
-    h.connections.connect('conn-1', 'company-1');
+    h.connect('conn-1', 'company-1');
     await h.dispatcher.start();
     await Promise.all(Array.from({ length: 10 }, () => h.deliver('dup', 'payroll.processed')));
     await waitFor(() => h.bus.executed.length === 1);
@@ -101,7 +127,7 @@ describe('InboxDispatcher', () => {
 
   it('handles events of one entity in recorded order even when a command is slow', async () => {
     const h = harness(fixture.store);
-    h.connections.connect('conn-1', 'company-1');
+    h.connect('conn-1', 'company-1');
     const finished: string[] = [];
     h.bus.behaviour = async (command) => {
       const name = command.constructor.name;
@@ -122,7 +148,7 @@ describe('InboxDispatcher', () => {
 
   it('does not let a command that never finishes hold the subscription', async () => {
     const h = harness(fixture.store);
-    h.connections.connect('conn-1', 'company-1');
+    h.connect('conn-1', 'company-1');
     h.bus.behaviour = (command) => ((command as RequestPostingCommand).payrollUuid === 'stuck' ? new Promise(() => undefined) : Promise.resolve());
     await h.dispatcher.start();
     for (let i = 0; i < 6; i++) await h.deliver(`s${i}`, 'payroll.processed', 'stuck');
@@ -135,7 +161,7 @@ describe('InboxDispatcher', () => {
 
   it('retries a failing dispatch and then records the failure', async () => {
     const h = harness(fixture.store);
-    h.connections.connect('conn-1', 'company-1');
+    h.connect('conn-1', 'company-1');
     h.bus.behaviour = async () => {
       throw new Error('no handler yet');
     };
@@ -149,7 +175,7 @@ describe('InboxDispatcher', () => {
 
   it('keeps its checkpoint across a restart: no re-dispatch storm, no missed event', async () => {
     const first = harness(fixture.store);
-    first.connections.connect('conn-1', 'company-1');
+    first.connect('conn-1', 'company-1');
     await first.dispatcher.start();
     for (let i = 0; i < 5; i++) await first.deliver(`r${i}`, 'payroll.processed', `payroll-${i}`);
     await waitFor(() => first.bus.executed.length === 5);
@@ -166,7 +192,7 @@ describe('InboxDispatcher', () => {
 
     const reopened = fixture.reopen();
     const second = harness(reopened);
-    second.connections.connect('conn-1', 'company-1');
+    second.connect('conn-1', 'company-1');
     await second.dispatcher.start();
     await waitFor(() => second.bus.executed.length === 2);
     await new Promise((r) => setTimeout(r, 150));
@@ -176,7 +202,7 @@ describe('InboxDispatcher', () => {
 
   it('re-dispatches after a crash between "recorded" and "dispatched", and only what was not settled', async () => {
     const h = harness(fixture.store);
-    h.connections.connect('conn-1', 'company-1');
+    h.connect('conn-1', 'company-1');
     // Recorded, never dispatched: the process died before the dispatcher ran.
     await h.deliver('c1', 'payroll.processed', 'payroll-c1');
     await h.deliver('c2', 'payroll.processed', 'payroll-c2');
@@ -197,7 +223,7 @@ describe('InboxDispatcher', () => {
       return fixture.store.readStream(stream, from);
     };
     const h = harness(flaky);
-    h.connections.connect('conn-1', 'company-1');
+    h.connect('conn-1', 'company-1');
     await h.deliver('late-1', 'payroll.processed');
     await h.dispatcher.start(); // returns after the first failed attempt
     await h.dispatcher.whenReady();

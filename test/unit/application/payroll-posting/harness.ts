@@ -31,7 +31,7 @@ export function harness(options: { clock?: Clock; maxAttempts?: number; store?: 
     payroll,
     stream,
     request: new RequestPostingHandler(saga),
-    reversal: new RequestReversalHandler(saga),
+    reversal: new RequestReversalHandler(saga, gusto),
     replay: new ReplayPostingHandler(saga, connections),
     state: async () => (await loadPosting(store, stream)).state,
   };

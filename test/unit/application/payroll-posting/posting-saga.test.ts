@@ -189,6 +189,7 @@ describe('posting saga', () => {
     await h.request.execute(request(h.payroll.uuid));
     await h.saga.idle();
     const cancel = new RequestReversalCommand(CONNECTION, h.payroll.uuid, 'webhook', 'evt-2');
+    h.gusto.payrolls.get(h.payroll.uuid)!.processed = false; // cancelled in Gusto: processed → false, same uuid
     await Promise.all([h.reversal.execute(cancel), h.reversal.execute(cancel)]);
     await h.saga.idle();
     expect(h.acumatica.journals).toHaveLength(2);
@@ -204,9 +205,26 @@ describe('posting saga', () => {
     other.gusto.failures.push(unavailable());
     await other.request.execute(request(other.payroll.uuid));
     await other.saga.idle();
+    other.gusto.payrolls.get(other.payroll.uuid)!.processed = false;
     await other.reversal.execute(cancel);
     await other.saga.idle();
     expect(statusOf(await other.state())).toBe('cancelled');
     expect(other.acumatica.journals).toHaveLength(0);
+  });
+
+  it('does not reverse when Gusto still shows the payroll processed: the cancellation is recorded as contradicted', async () => {
+    const h = harness();
+    await h.request.execute(request(h.payroll.uuid));
+    await h.saga.idle();
+    const calls = h.gusto.calls;
+    const result = await h.reversal.execute(new RequestReversalCommand(CONNECTION, h.payroll.uuid, 'webhook', 'evt-forged'));
+    await h.saga.idle();
+    expect(h.gusto.calls).toBe(calls + 1); // re-read from Gusto before acting
+    expect(result).toMatchObject({ ok: true, status: 'posted', changed: true });
+    expect(h.store.types(h.stream).slice(-1)).toEqual(['CancellationContradicted']);
+    const [contradiction] = (await h.store.readStream(h.stream)).slice(-1);
+    expect(contradiction!.data).toMatchObject({ gustoShows: 'processed', sourceEventId: 'evt-forged' });
+    expect(h.acumatica.journals).toHaveLength(1);
+    expect((await h.state()).reversal).toBeUndefined();
   });
 });

@@ -14,7 +14,9 @@ import { CONNECTION, PAYROLL, built, created, fetched, journal, postedEvent, req
 
 const given = (...events: PayrollPostingEvent[]) => ({ when: (c: (s: PayrollPosting) => Decision) => c(fold(events)) });
 const types = (d: Decision) => (typeof d === 'string' ? d : d.map((e) => e.type));
-const cancel = { connectionId: CONNECTION, payrollUuid: PAYROLL, trigger: 'webhook' as const, sourceEventId: 'evt-9' };
+const cancel = { connectionId: CONNECTION, payrollUuid: PAYROLL, trigger: 'webhook' as const, sourceEventId: 'evt-9', gustoShows: 'unprocessed' as const };
+/** The same event, while Gusto (re-read) still shows the payroll processed. */
+const forged = { ...cancel, gustoShows: 'processed' as const, processedDate: '2026-01-20T17:00:00Z' };
 const now = new Date('2026-01-23T10:00:00Z');
 const reversing = { ...journal(), tag: `gusto-reversal:${PAYROLL}`, kind: 'reversal' as const };
 const posted = [requested, fetched, built(), created, postedEvent];
@@ -63,6 +65,33 @@ describe('PayrollPosting decider: cancellation', () => {
     expect(reversalStatusOf(state.reversal!)).toBe('reversed');
     expect(state.reversal!.batchNbr).toBe('000124');
     expect(nextStep(state, now)).toEqual({ kind: 'idle', reason: 'settled' });
+  });
+
+  it('records a cancellation Gusto contradicts and reverses nothing, whatever the phase', () => {
+    for (const history of [posted, [requested, fetched, built()], [requested, fetched, built(), created]]) {
+      const d = given(...history).when((s) => requestReversal(s, forged)) as PayrollPostingEvent[];
+      expect(d).toEqual([{ type: 'CancellationContradicted', data: { trigger: 'webhook', sourceEventId: 'evt-9', gustoShows: 'processed', processedDate: '2026-01-20T17:00:00Z' } }]);
+      const state = fold([...history, ...d]);
+      expect(state).toEqual(fold(history));
+      expect(state.reversal).toBeUndefined();
+    }
+  });
+
+  it('does not cancel a posting in progress when Gusto shows the payroll processed', () => {
+    const d = given(requested).when((s) => requestReversal(s, forged));
+    expect(types(d)).toEqual(['CancellationContradicted']);
+    expect(statusOf(fold([requested, ...(d as PayrollPostingEvent[])]))).toBe('pending');
+  });
+
+  it('posts a payroll first heard of through a cancellation that Gusto contradicts', () => {
+    const d = given().when((s) => requestReversal(s, forged)) as PayrollPostingEvent[];
+    expect(types(d)).toEqual(['PostingRequested', 'CancellationContradicted']);
+    expect(nextStep(fold(d), now)).toEqual({ kind: 'run', work: 'build' });
+  });
+
+  it('never reverses a posted payroll that Gusto does not know (no positive evidence of a cancellation)', () => {
+    const d = given(...posted).when((s) => requestReversal(s, { ...cancel, gustoShows: 'not_found' }));
+    expect(d).toEqual([{ type: 'CancellationContradicted', data: { trigger: 'webhook', sourceEventId: 'evt-9', gustoShows: 'not_found' } }]);
   });
 
   it('requests a reversal only once', () => {
