@@ -102,7 +102,7 @@ describe(`fuzz: ${SCALE.fuzz} mutated webhook requests`, () => {
     };
     const malformedBodies = (): Buffer => {
       const e = { ...baseEvent };
-      switch (rnd.int(0, 11)) {
+      switch (rnd.int(0, 16)) {
         case 0: return Buffer.alloc(0);
         case 1: return Buffer.from('not json at all');
         case 2: return Buffer.from(JSON.stringify([baseEvent]));
@@ -114,6 +114,11 @@ describe(`fuzz: ${SCALE.fuzz} mutated webhook requests`, () => {
         case 8: return Buffer.from(JSON.stringify({ ...e, timestamp: 'yesterday' }));
         case 9: return base.subarray(0, rnd.int(1, base.length - 2));
         case 10: return Buffer.from(`${'['.repeat(5_000)}${']'.repeat(5_000)}`);
+        case 11: return Buffer.concat([Buffer.from(JSON.stringify({ ...e, memo: 'x' })).subarray(0, -3), Buffer.from([0xc3, 0x28, 0x22, 0x7d])]); // invalid UTF-8
+        case 12: return Buffer.from(JSON.stringify({ ...e, event_type: 12345 }));
+        case 13: return Buffer.from(JSON.stringify({ ...e, entity_type: { nested: true } }));
+        case 14: return Buffer.from(JSON.stringify({ ...e, timestamp: 1e20 }));
+        case 15: return Buffer.from(JSON.stringify({ ...e, entity_uuid: '../../v1/companies' }));
         default: return Buffer.from(JSON.stringify({ ...e, event_type: null }));
       }
     };
