@@ -7,10 +7,14 @@
 export type PollLeaseTrigger = 'cron' | 'manual';
 
 export type PollLeaseEvent =
-  /** `previousHolder`: the claim took over a lease that had lapsed (its holder died or hung). */
-  | { type: 'PollLeaseClaimed'; data: { leaseId: string; holder: string; trigger: PollLeaseTrigger; claimedAt: string; expiresAt: string; previousHolder?: string } }
-  | { type: 'PollLeaseRenewed'; data: { leaseId: string; holder: string; renewedAt: string; expiresAt: string } }
-  | { type: 'PollLeaseReleased'; data: { leaseId: string; holder: string; releasedAt: string } };
+  /**
+   * `round`: the scheduled time of the cron tick this poll serves (ISO), absent for a manual sync.
+   * `previousHolder`: the claim took over a lease that had lapsed (its holder died or hung).
+   */
+  | { type: 'PollLeaseClaimed'; data: { leaseId: string; holder: string; trigger: PollLeaseTrigger; round?: string; claimedAt: string; expiresAt: string; previousHolder?: string } }
+  | { type: 'PollLeaseRenewed'; data: { leaseId: string; holder: string; round?: string; renewedAt: string; expiresAt: string } }
+  /** `round` repeats the claim's: every instance's tick of that round finds it done. */
+  | { type: 'PollLeaseReleased'; data: { leaseId: string; holder: string; round?: string; releasedAt: string } };
 
 export type PollLeaseEventType = PollLeaseEvent['type'];
 

@@ -54,6 +54,21 @@ describe('Poll lease decider', () => {
     expect(release(given(claimedByA, ...takenOver), { leaseId: 'L1' }, later(TTL + 1))).toEqual([]);
   });
 
+  it('a cron round is polled once: a claim for the round the last released lease served is refused; the next round is not', () => {
+    const round = '2026-12-04T10:00:00.000Z';
+    const claimed = claim(given(), { leaseId: 'R1', holder: 'host-a:1', trigger: 'cron', round, ttlMs: TTL }, at) as PollLeaseEvent[];
+    expect(claimed[0]).toMatchObject({ type: 'PollLeaseClaimed', data: { round } });
+    const released = release(fold(claimed), { leaseId: 'R1' }, later(50));
+    expect(released).toEqual([{ type: 'PollLeaseReleased', data: { leaseId: 'R1', holder: 'host-a:1', round, releasedAt: later(50).toISOString() } }]);
+    const done = fold([...claimed, ...released]);
+    expect(claim(done, { leaseId: 'R2', holder: 'host-b:2', trigger: 'cron', round, ttlMs: TTL }, later(60))).toMatchObject({ error: 'round_done', holder: 'host-a:1' });
+    expect(claim(done, { leaseId: 'R2', holder: 'host-b:2', trigger: 'cron', round: '2026-12-04T10:00:01.000Z', ttlMs: TTL }, later(1000))).toHaveLength(1);
+    expect(claim(done, { leaseId: 'R3', holder: 'host-b:2', trigger: 'manual', ttlMs: TTL }, later(60))).toHaveLength(1); // a manual sync has no round
+    // A renewal keeps the round, so the release still names it.
+    const renewed = renew(fold(claimed), { leaseId: 'R1', ttlMs: TTL }, later(40_000)) as PollLeaseEvent[];
+    expect(release(fold([...claimed, ...renewed]), { leaseId: 'R1' }, later(41_000))[0]).toMatchObject({ data: { round } });
+  });
+
   it('the state after an event depends on that event alone (what lets the store read only the last one)', () => {
     const histories: PollLeaseEvent[][] = [[], [claimedByA], [claimedByA, releasedByA]];
     for (const history of histories) {
