@@ -51,6 +51,16 @@ export interface AcumaticaSandbox {
   editEmployee(employeeId: string, edit: { Status?: string; FirstName?: string; LastName?: string; Email?: string; DepartmentID?: string; EmployeeRefNbr?: string }): void;
   /** Number of live API sessions (cookie logins + OAuth grants). */
   liveSessions(): number;
+  /**
+   * Scenario: an administrator resets the user's password. Ends the user's sessions and revokes its access
+   * and refresh tokens too (unless `endSessions` is false). False for an unknown user.
+   */
+  resetPassword(username: string, newPassword: string, options?: { endSessions?: boolean }): boolean;
+  /**
+   * Scenario: an administrator revokes a connected application: its tokens stop working at once and, unless
+   * `remove` is false, the client is gone (the token endpoint answers invalid_client). False when unknown.
+   */
+  revokeClient(clientId: string, options?: { remove?: boolean }): boolean;
   close(): Promise<void>;
 }
 
@@ -66,8 +76,9 @@ const readBody = (req: IncomingMessage): Promise<string> =>
 export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {}): Promise<AcumaticaSandbox> {
   const clock = controllableClock(options.clock);
   const tenant = options.tenant ?? seed.DEFAULT_TENANT;
-  const users = options.users ?? seed.DEFAULT_USERS;
-  const clients = options.clients ?? [{ clientId: `${seed.DEFAULT_CLIENT_GUID}@${tenant}`, clientSecret: seed.DEFAULT_CLIENT_SECRET }];
+  // Copies: a password reset or a revoked client changes this sandbox only, never the seed or the caller's list.
+  const users = (options.users ?? seed.DEFAULT_USERS).map((u) => ({ ...u }));
+  const clients = (options.clients ?? [{ clientId: `${seed.DEFAULT_CLIENT_GUID}@${tenant}`, clientSecret: seed.DEFAULT_CLIENT_SECRET }]).map((c) => ({ ...c }));
   const versions = options.versions ?? seed.DEFAULT_VERSIONS;
   const store = new Store(() => clock.now());
   const faults = new Faults();
@@ -220,6 +231,8 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     setSubaccountActive: (cd, active) => store.setSubaccountActive(cd, active),
     editEmployee: (id, edit) => employees.editByHand(id, edit),
     liveSessions: () => auth.liveSessions().length,
+    resetPassword: (username, newPassword, o = {}) => auth.resetPassword(username, newPassword, o.endSessions ?? true),
+    revokeClient: (clientId, o = {}) => auth.revokeClient(clientId, o.remove ?? true),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -46,7 +46,7 @@ function twoInstances() {
   };
   const a = instance('host-a:1', fixture.store);
   const b = instance('host-b:2', fixture.reopen());
-  const leaseEvents = async () => (await fixture.store.readStream(pollLeaseStream('conn-1'))).map((e) => ({ type: e.type, ...(e.data as object) }));
+  const leaseEvents = async () => (await fixture.store.readStream(pollLeaseStream('conn-1'))).map((e): Record<string, unknown> => ({ type: e.type, ...(e.data as object) }));
   return { ...fixture, clock, gusto, a, b, leaseEvents };
 }
 
@@ -71,7 +71,7 @@ describe('poll lease: one poll per connection across instances', () => {
     expect(await first).toMatchObject({ status: 'completed' });
     expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'completed' });
     expect(ctx.gusto.queries.map((q) => q.by)).toEqual(['host-a:1', 'host-b:2']);
-    expect((await ctx.leaseEvents()).map((e) => `${e.type} ${(e as { holder: string }).holder}`)).toEqual([
+    expect((await ctx.leaseEvents()).map((e) => `${String(e.type)} ${String(e.holder)}`)).toEqual([
       'PollLeaseClaimed host-a:1', 'PollLeaseReleased host-a:1', 'PollLeaseClaimed host-b:2', 'PollLeaseReleased host-b:2',
     ]);
   });
