@@ -3,7 +3,7 @@
  * the instance answers. Over real HTTP: the service in-process, the Acumatica sandbox, a password reset or a
  * revoked OAuth client in between.
  */
-import { ACUMATICA_CLIENT_ID, ACUMATICA_PASSWORD, createConnection, startWorld, type World } from './harness';
+import { ACUMATICA_CLIENT_ID, ACUMATICA_PASSWORD, connectedWorld, createConnection, startWorld, type World } from './harness';
 
 const entityCalls = (world: World, from: number) =>
   world.acumatica.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/^\/entity\/Default\/[^/]+/, '')} ${r.status}`);
@@ -67,5 +67,15 @@ describe('ping authenticates with Acumatica', () => {
     const ping = await world.api('POST', `/api/connections/${id}/ping`);
     expect(ping.body.acumatica).toMatchObject({ ok: false, endpointVersion: '26.200.001', availableVersions: expect.arrayContaining(['24.200.001']) });
     expect(ping.body.acumatica.error).toMatch(/endpoint version 26\.200\.001 is not available/);
+  });
+
+  it('Gusto: a refused access token (401, classified "unauthorized" by the adapter) is refreshed once and the ping retried', async () => {
+    const connected = await connectedWorld();
+    world = connected;
+    const refreshes = world.gusto.stats.refreshCalls;
+    world.gusto.knobs.failNext(new RegExp(`^/v1/companies/${connected.companyUuid}$`), 1, 401);
+    const ping = await world.api('POST', `/api/connections/${connected.connectionId}/ping`);
+    expect(ping.body.gusto).toEqual({ ok: true, companyUuid: connected.companyUuid, companyName: 'Acme Payroll Co' });
+    expect(world.gusto.stats.refreshCalls).toBe(refreshes + 1);
   });
 });
