@@ -20,7 +20,7 @@ export class SyncController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Run the backfill poll (processed payrolls without a posting, then every employee) for this connection now' })
   @ApiResponse({ status: 200, description: 'Poll finished: what it saw and which payrolls it requested' })
-  @ApiResponse({ status: 202, description: 'Poll running (already, or still after 20 s)' })
+  @ApiResponse({ status: 202, description: 'Poll running: already (here, or on another instance holding the poll lease: status "busy" with busy and heldBy), or still after 20 s' })
   @ApiResponse({ status: 404, description: 'No such connection' })
   @ApiResponse({ status: 409, description: 'The connection is not authorized with Gusto' })
   @ApiResponse({ status: 502, description: 'Gusto could not be read; nothing was advanced' })
