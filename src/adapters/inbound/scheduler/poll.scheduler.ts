@@ -55,11 +55,11 @@ export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 /**
- * The round a tick serves: its scheduled time, which every instance computes alike. Cron fires on whole
- * seconds and a tick runs within milliseconds of it, so the nearest whole second is that time (a tick
- * delayed by more than half a second would count as the next round). Instances' clocks must agree
- * to well under a second (NTP).
+ * The round a tick serves: its scheduled time, which every instance computes alike. Cron schedules whole
+ * seconds and fires at or after the scheduled time (never before: the cron library re-arms an early timer),
+ * so the whole second at or before now is that time, for any tick less than a second late. (A tick later
+ * than that would count as the next round.) Instances' clocks must agree to well under a second (NTP).
  */
 export function roundOf(nowMs: number): string {
-  return new Date(Math.round(nowMs / 1000) * 1000).toISOString();
+  return new Date(Math.floor(nowMs / 1000) * 1000).toISOString();
 }

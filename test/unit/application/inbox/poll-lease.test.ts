@@ -3,6 +3,7 @@
  * one SQLite file and its own holder id) polling the same connection.
  */
 import { randomUUID } from 'node:crypto';
+import { roundOf } from '../../../../src/adapters/inbound/scheduler/poll.scheduler';
 import { BackfillPoll, type PollCommandDispatch } from '../../../../src/application/inbox/backfill-poll';
 import { silentLogger } from '../../../../src/application/inbox/inbox-logger';
 import { PollLeases, pollLeaseStream } from '../../../../src/application/inbox/poll-lease';
@@ -146,5 +147,13 @@ describe('poll lease: one poll per connection across instances', () => {
     await ctx.a.poll.pollConnection('conn-1', 'manual');
     expect(reads.filter((s) => s === pollLeaseStream('conn-1') || s === pollWatermarkStream('conn-1'))).toEqual([]);
     expect(await ctx.store.readStream(pollLeaseStream('conn-1'))).toHaveLength(62);
+  });
+});
+
+describe('roundOf: the cron round a tick serves', () => {
+  it('is the whole second at or before the tick, the same on every instance whose tick is under a second late', () => {
+    const scheduled = Date.parse('2026-12-04T10:00:02.000Z');
+    expect(new Set([0, 3, 480, 999].map((lateMs) => roundOf(scheduled + lateMs)))).toEqual(new Set(['2026-12-04T10:00:02.000Z']));
+    expect(roundOf(scheduled + 1000)).toBe('2026-12-04T10:00:03.000Z');
   });
 });
