@@ -213,3 +213,23 @@ describe('scenarios: password reset, revoked client', () => {
     }
   });
 });
+
+describe('scenario routes over HTTP (/sandbox/…)', () => {
+  it('resets a password and revokes a client, unrecorded; 404 for unknown ones, 400 without a password', async () => {
+    const { clientId } = sb.clients[0];
+    const granted = (await tokenResponse(sb)).json;
+    const before = sb.requests.length;
+    const reset = await call(sb, 'POST', `/sandbox/users/${sb.users[0].username}/password`, { body: { password: 'N3w-Passw0rd!' } });
+    expect([reset.status, reset.json]).toEqual([200, { username: 'api.gusto', sessionsEnded: true }]);
+    expect(sb.users[0].password).toBe('N3w-Passw0rd!');
+    expect((await call(sb, 'POST', '/sandbox/users/nobody/password', { body: { password: 'x' } })).status).toBe(404);
+    expect((await call(sb, 'POST', '/sandbox/users/api.gusto/password', { body: {} })).status).toBe(400);
+    expect(sb.requests.length).toBe(before);
+    expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: granted.access_token })).status).toBe(401);
+
+    const revoke = await call(sb, 'POST', `/sandbox/clients/${encodeURIComponent(clientId)}/revoke`, { body: {} });
+    expect([revoke.status, revoke.json]).toEqual([200, { clientId, removed: true }]);
+    expect(sb.clients).toEqual([]);
+    expect((await call(sb, 'POST', `/sandbox/clients/${encodeURIComponent(clientId)}/revoke`)).status).toBe(404);
+  });
+});
