@@ -125,6 +125,9 @@ export class BackfillPoll {
       this.logger.info('backfill poll not run here', { connectionId: connection.id, trigger, busy, heldBy: claimed.holder });
       return { ...summary, status: 'busy', busy, ...(claimed.holder ? { heldBy: claimed.holder } : {}), ...(claimed.expiresAt && busy === 'running_elsewhere' ? { leaseUntil: claimed.expiresAt } : {}) };
     }
+    const stopHeartbeat = this.leases.heartbeat(claimed.lease, (error) =>
+      this.logger.warn('could not renew the poll lease; the next step tries again', { connectionId: connection.id, error: error.message }),
+    );
     try {
       return await this.run(connection, trigger, claimed.lease);
     } catch (error) {
@@ -132,6 +135,7 @@ export class BackfillPoll {
       this.logger.warn('backfill poll stopped: its lease lapsed and another instance took it over', { connectionId: connection.id });
       return { ...summary, status: 'busy', busy: 'lease_lost' };
     } finally {
+      stopHeartbeat();
       await this.leases.release(claimed.lease).catch((error: unknown) => {
         this.logger.warn('could not release the poll lease; it lapses by itself', { connectionId: connection.id, error: (error as Error).message });
       });

@@ -10,13 +10,16 @@ export const pollLeaseStream = (connectionId: string): string => `poll-lease-${c
 export interface PollLeaseOptions {
   /** Who this instance is, in the lease and the logs: `host:pid:random`. */
   holder: string;
-  /** How long a claim (or renewal) lasts: a dead holder's lease lapses after this. Renewed when half is used. */
+  /**
+   * How long a claim (or renewal) lasts: a dead holder's lease lapses after this. A running poll renews it
+   * once half is used (between its steps, and on a heartbeat of a third of it while a long step runs).
+   */
   ttlMs: number;
   /** A fresh lease id per claim (also the claim event's id). */
   newLeaseId: () => string;
 }
 
-export const DEFAULT_POLL_LEASE_TTL_MS = 5 * 60_000;
+export const DEFAULT_POLL_LEASE_TTL_MS = 60_000;
 
 export interface HeldPollLease {
   connectionId: string;
@@ -25,6 +28,10 @@ export interface HeldPollLease {
   revision: bigint;
   /** When we last claimed or renewed. */
   since: Date;
+  /** False once a renewal found the lease taken over. */
+  held: boolean;
+  /** A renewal in flight: the heartbeat and a step never renew at once (they would conflict with each other). */
+  renewing?: Promise<boolean>;
 }
 
 export type PollLeaseClaim =
@@ -57,7 +64,7 @@ export class PollLeases {
     if (isLeaseRefusal(decision)) return { kind: decision.error === 'round_done' ? 'round_done' : 'held', holder: decision.holder, expiresAt: decision.expiresAt };
     try {
       const revision = await this.write(connectionId, decision, expected);
-      return { kind: 'claimed', lease: { connectionId, leaseId, revision, since: now } };
+      return { kind: 'claimed', lease: { connectionId, leaseId, revision, since: now, held: true } };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       // Another instance claimed between our read and our append: it won this round.
@@ -71,23 +78,42 @@ export class PollLeases {
    * lease is no longer ours: it lapsed and another instance took it over, so this poll must stop.
    */
   async keep(lease: HeldPollLease): Promise<boolean> {
+    while (lease.renewing) await lease.renewing;
+    if (!lease.held) return false;
+    if (this.clock.now().getTime() - lease.since.getTime() < this.options.ttlMs / 2) return true;
+    lease.renewing = this.renew(lease).finally(() => (lease.renewing = undefined));
+    return lease.renewing;
+  }
+
+  private async renew(lease: HeldPollLease): Promise<boolean> {
     const now = this.clock.now();
     if (now.getTime() - lease.since.getTime() < this.options.ttlMs / 2) return true;
     const { state, expected } = await this.current(lease.connectionId);
     const decision = renew(state, { leaseId: lease.leaseId, ttlMs: this.options.ttlMs }, now);
-    if (isLeaseRefusal(decision)) return false;
+    if (isLeaseRefusal(decision)) return (lease.held = false);
     try {
       lease.revision = await this.write(lease.connectionId, decision, expected);
       lease.since = now;
       return true;
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return false;
+      if (error instanceof WrongExpectedRevisionError) return (lease.held = false);
       throw error;
     }
   }
 
+  /**
+   * Keeps the lease while a long step runs (an employee sync, a throttled Gusto read): renews every third
+   * of the TTL until stopped. Failures are left to the next step's `keep`.
+   */
+  heartbeat(lease: HeldPollLease, onError: (error: Error) => void): () => void {
+    const timer = setInterval(() => void this.keep(lease).catch((error: unknown) => onError(error as Error)), Math.max(1, Math.floor(this.options.ttlMs / 3)));
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
   /** Frees the lease for the next round. Nothing is written when it is not ours any more. */
   async release(lease: HeldPollLease): Promise<void> {
+    while (lease.renewing) await lease.renewing.catch(() => false);
     const { state, expected } = await this.current(lease.connectionId);
     const events = release(state, { leaseId: lease.leaseId }, this.clock.now());
     if (events.length === 0) return;

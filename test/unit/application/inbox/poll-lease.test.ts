@@ -36,12 +36,12 @@ class SharedGusto {
 
 const bus: PollCommandDispatch = { execute: async () => undefined };
 
-function twoInstances() {
+function twoInstances(ttlMs = TTL) {
   const fixture = tempStore();
   const clock = new FixedClock(new Date('2026-01-24T10:00:00Z'));
   const gusto = new SharedGusto();
   const instance = (holder: string, store: EventStore) => {
-    const leases = new PollLeases(store, clock, { holder, ttlMs: TTL, newLeaseId: randomUUID });
+    const leases = new PollLeases(store, clock, { holder, ttlMs, newLeaseId: randomUUID });
     const poll = new BackfillPoll(store, { get: async () => connected, list: async () => [connected] }, gusto.as(holder), bus, new InMemoryMetricsRegistry(), clock, silentLogger, DEFAULT_POLL_WINDOW, leases);
     return { poll, leases, store };
   };
@@ -132,6 +132,25 @@ describe('poll lease: one poll per connection across instances', () => {
     const marks = await ctx.store.readStream(pollWatermarkStream('conn-1'));
     expect(marks.map((m) => (m.data as { through: string }).through)).toEqual(['2024-06-01', '2026-01-24']); // one advance per completed poll day, none by the hung one
     expect(ctx.gusto.queries.filter((q) => q.by === 'host-a:1').length).toBe(3); // 2 windows, then 1 before it noticed
+  });
+
+  it('a heartbeat renews the lease while one long step runs, so a slow poll keeps it past its first TTL', async () => {
+    ctx = twoInstances(90); // heartbeat every 30 ms (real time); renewal due after 45 ms (test clock)
+    const open = gated(ctx.gusto);
+    const slow = ctx.a.poll.pollConnection('conn-1', 'manual');
+    await settle();
+    ctx.clock.advance(50);
+    const deadline = Date.now() + 2_000;
+    while (!(await ctx.leaseEvents()).some((e) => e.type === 'PollLeaseRenewed') && Date.now() < deadline) await settle();
+    ctx.clock.advance(60); // 110 ms after the claim: lapsed but for the renewal
+    expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'busy', busy: 'running_elsewhere', heldBy: 'host-a:1' });
+    open();
+    expect(await slow).toMatchObject({ status: 'completed' }); // the heartbeat and the steps renewed without tripping over each other
+    const types = (await ctx.leaseEvents()).map((e) => e.type);
+    expect(types[0]).toBe('PollLeaseClaimed');
+    expect(types.at(-1)).toBe('PollLeaseReleased');
+    expect(types.slice(1, -1).length).toBeGreaterThanOrEqual(1);
+    expect(new Set(types.slice(1, -1))).toEqual(new Set(['PollLeaseRenewed']));
   });
 
   it('the lease stream is read one event at a time, however long it grows', async () => {
