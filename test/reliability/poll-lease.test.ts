@@ -43,6 +43,8 @@ describe('poll lease: two instances, scheduled poll every 2 s and simultaneous s
     // Start counting just after a round's polls (an odd second), so no poll straddles the start.
     while (Date.now() % ROUND_MS < 1_000 || Date.now() % ROUND_MS > 1_300) await sleep(20);
     const t0 = Date.now();
+    // Gusto answers in 250 ms, so two syncs sent together surely overlap (a poll is otherwise ~30 ms here).
+    sb.gusto.knobs.latencyMs = 250;
     await sleep(500);
 
     const syncs = await Promise.all(companies.flatMap((c) => [a, b].map(async (svc) => ({ company: c.companyUuid, answer: await api(svc, 'POST', `/api/connections/${c.connectionId}/sync`) }))));
@@ -60,6 +62,9 @@ describe('poll lease: two instances, scheduled poll every 2 s and simultaneous s
       }
     }
     for (const c of companies) expect(ran.get(c.companyUuid) ?? 0).toBeLessThanOrEqual(1);
+    // The instance that lost answered so because the OTHER instance held the lease.
+    for (const c of companies) expect(syncs.filter((x) => x.company === c.companyUuid && x.answer.body.busy === 'running_elsewhere').length).toBeGreaterThanOrEqual(1);
+    for (const { answer } of syncs.filter((x) => x.answer.body.busy === 'running_elsewhere')) expect(answer.body.heldBy).toEqual(expect.any(String));
 
     // Gusto's count: payroll lists per company within [t0, t1] ≤ cron rounds in it + the sync that ran.
     const rounds = Math.floor(t1 / ROUND_MS) - Math.ceil(t0 / ROUND_MS) + 1;
