@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../ports/clock.port';
 import type { Connections, ConnectionSummary } from '../ports/connections.port';
-import type { EventStore } from '../ports/event-store.port';
+import { EventStoreUnavailableError, type EventStore } from '../ports/event-store.port';
 import type { GustoApi } from '../ports/gusto.port';
 import { RequestPostingCommand } from '../payroll-posting/commands';
 import { SyncAllEmployeesCommand } from '../employee-mirror/commands';
@@ -25,6 +25,8 @@ export interface PollSummary {
   busy?: 'running_here' | 'running_elsewhere' | 'round_done' | 'lease_lost';
   heldBy?: string;
   leaseUntil?: string;
+  /** What a failed poll could not reach: Gusto (listing payrolls) or the event store (claiming the poll lease). */
+  failedOn?: 'gusto' | 'event_store';
   windows?: DateWindow[];
   payrollsSeen: number;
   externalSkipped: number;
@@ -118,7 +120,7 @@ export class BackfillPoll {
     try {
       claimed = await this.leases.claim(connection.id, trigger, trigger === 'cron' ? round : undefined);
     } catch (error) {
-      return { ...summary, status: 'failed', error: `the poll lease could not be claimed: ${(error as Error).message}` };
+      return { ...summary, status: 'failed', failedOn: 'event_store', error: `the poll lease could not be claimed: ${(error as Error).message}` };
     }
     if (claimed.kind !== 'claimed') {
       const busy = claimed.kind === 'round_done' ? 'round_done' : 'running_elsewhere';
@@ -182,7 +184,7 @@ export class BackfillPoll {
       this.logger.warn('backfill poll failed; the watermark stays where it was', { connectionId: connection.id, error: (error as Error).message });
       // The employee half does not depend on the payroll list: a failed payroll read must not skip it.
       await this.syncEmployees(connection.id, correlationId, summary);
-      return { ...summary, status: 'failed', error: (error as Error).message };
+      return { ...summary, status: 'failed', failedOn: error instanceof EventStoreUnavailableError ? 'event_store' : 'gusto', error: (error as Error).message };
     }
     await this.hold(lease);
     await this.syncEmployees(connection.id, correlationId, summary);

@@ -11,7 +11,7 @@ import { pollWatermarkStream } from '../../../../src/application/inbox/inbox-eve
 import { DEFAULT_POLL_WINDOW } from '../../../../src/application/inbox/poll-window';
 import { InMemoryMetricsRegistry } from '../../../../src/application/metrics/metrics-registry';
 import type { ConnectionSummary } from '../../../../src/application/ports/connections.port';
-import type { EventStore } from '../../../../src/application/ports/event-store.port';
+import { EventStoreUnavailableError, type EventStore } from '../../../../src/application/ports/event-store.port';
 import type { ListPayrollsQuery } from '../../../../src/application/ports/gusto.port';
 import type { GustoPayrollSummary } from '../../../../src/domain/payroll/gusto-payroll';
 import { FixedClock, tempStore } from './fakes';
@@ -151,6 +151,15 @@ describe('poll lease: one poll per connection across instances', () => {
     expect(types.at(-1)).toBe('PollLeaseReleased');
     expect(types.slice(1, -1).length).toBeGreaterThanOrEqual(1);
     expect(new Set(types.slice(1, -1))).toEqual(new Set(['PollLeaseRenewed']));
+  });
+
+  it('an unreachable event store: the lease cannot be claimed, nothing is asked of Gusto, the summary says where it failed', async () => {
+    ctx = twoInstances();
+    ctx.a.store.readLastEvent = async () => {
+      throw new EventStoreUnavailableError('sqlite:test', new Error('disk gone'));
+    };
+    expect(await ctx.a.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'failed', failedOn: 'event_store', error: expect.stringMatching(/^the poll lease could not be claimed: .*disk gone/) });
+    expect(ctx.gusto.queries).toEqual([]);
   });
 
   it('the lease stream is read one event at a time, however long it grows', async () => {
