@@ -142,6 +142,23 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n]);
     });
 
+    it('readLastEvent: undefined for a missing stream, else the event at the highest revision, as readStream returns it', async () => {
+      const stream = `${prefix}last`;
+      expect(await store.readLastEvent(stream)).toBeUndefined();
+      await store.append(stream, [ev('a')], 'no_stream');
+      expect((await store.readLastEvent(stream))?.id).toBe('a');
+      await store.append(stream, [ev('b'), ev('c', 'Other', { n: 3 })], 0n);
+      await store.append(`${prefix}last-other`, [ev('z')], 'no_stream'); // a later event elsewhere changes nothing
+      const last = await store.readLastEvent(stream);
+      const all = await store.readStream(stream);
+      expect(last).toEqual(all[all.length - 1]);
+      expect([last?.id, last?.type, last?.data, last?.revision]).toEqual(['c', 'Other', { n: 3 }, 2n]);
+      // What an optimistic writer needs: the last revision, then an append expecting exactly it.
+      const other = await connectAgain();
+      await other.append(stream, [ev('d')], (await other.readLastEvent(stream))!.revision);
+      expect((await store.readLastEvent(stream))?.id).toBe('d');
+    });
+
     it('re-appending the same ids stores them once and succeeds whatever expected says', async () => {
       const stream = `${prefix}idem`;
       const first = await store.append(stream, [ev('a'), ev('b')], 'no_stream');

@@ -60,7 +60,7 @@ export class GustoAuthorizationService {
       const kind = error instanceof GustoOAuthError ? error.kind : 'unavailable';
       if (kind === 'not_configured') return failure('gusto_not_configured', (error as Error).message);
       await this.spend(connectionId, stateHash, `code exchange: ${kind}`);
-      const refused = kind === 'invalid_grant' || kind === 'rejected';
+      const refused = kind === 'invalid_grant' || kind === 'rejected' || kind === 'unauthorized';
       return failure(refused ? 'gusto_authorization_rejected' : 'gusto_authorization_failed', `Gusto did not complete the authorization: ${(error as Error).message}`);
     }
 

@@ -19,8 +19,17 @@ export class PingService {
   async ping(connectionId: string): Promise<Outcome<PingResult>> {
     const connection = await this.readModel.getState(connectionId);
     if (!connection) return failure('connection_not_found', `no connection ${connectionId}`);
-    const [gusto, acumatica] = await Promise.all([this.pingGusto(connection.gusto), this.acumatica.probe(connectionId)]);
+    const [gusto, acumatica] = await Promise.all([this.pingGusto(connection.gusto), this.pingAcumatica(connectionId)]);
     return success({ gusto, acumatica });
+  }
+
+  private async pingAcumatica(connectionId: string): Promise<AcumaticaPingResult> {
+    const { errorKind, ...result } = await this.acumatica.probe(connectionId);
+    if (errorKind !== 'unauthorized') return result;
+    return {
+      ...result,
+      error: `authentication failed: Acumatica refused the stored credentials, also after a fresh sign-in (${result.error ?? 'no reason given'}); check the integration user's password and the connected application (OAuth client) in Acumatica`,
+    };
   }
 
   private async pingGusto(gusto: { status: string; companyUuid?: string }): Promise<PingResult['gusto']> {
@@ -34,7 +43,7 @@ export class PingService {
       const token = await this.tokens.accessToken(company);
       // A 401 on a token believed valid: the same single-flight refresh as any call, then one retry.
       const companyName = await this.oauth.companyName(token.accessToken, company).catch(async (error: unknown) => {
-        if (!(error instanceof GustoOAuthError) || error.status !== 401) throw error;
+        if (!(error instanceof GustoOAuthError) || error.kind !== 'unauthorized') throw error;
         return this.oauth.companyName((await this.tokens.accessToken(company, token.generation)).accessToken, company);
       });
       return { ok: true, companyUuid, ...(companyName ? { companyName } : {}) };

@@ -3,6 +3,8 @@
  * adapters/outbound/{gusto,acumatica}; bound in modules/connections.module.ts.
  */
 
+import type { AcumaticaErrorKind } from '../ports/acumatica.port';
+
 export const GUSTO_OAUTH = Symbol('GUSTO_OAUTH');
 
 export interface GustoTokenSet {
@@ -12,7 +14,8 @@ export interface GustoTokenSet {
   expiresIn: number;
 }
 
-export type GustoOAuthErrorKind = 'invalid_grant' | 'unavailable' | 'rejected' | 'not_configured';
+/** 'unauthorized': Gusto refused the access token (the adapter classifies its 401). */
+export type GustoOAuthErrorKind = 'invalid_grant' | 'unavailable' | 'rejected' | 'unauthorized' | 'not_configured';
 
 export class GustoOAuthError extends Error {
   constructor(readonly kind: GustoOAuthErrorKind, message: string, readonly status?: number) {
@@ -28,7 +31,7 @@ export interface GustoOAuth {
   /** Throws GustoOAuthError('invalid_grant') when Gusto says the refresh token is spent or revoked. */
   refresh(refreshToken: string): Promise<GustoTokenSet>;
   tokenInfo(accessToken: string): Promise<{ companyUuid: string }>;
-  /** Throws GustoOAuthError with Gusto's status (401 when the token is refused). */
+  /** Throws GustoOAuthError: kind 'unauthorized' when the token is refused. */
   companyName(accessToken: string, companyUuid: string): Promise<string | undefined>;
 }
 
@@ -73,7 +76,12 @@ export interface AcumaticaPingResult {
   error?: string;
 }
 
+export interface AcumaticaProbeResult extends AcumaticaPingResult {
+  /** How it failed, classified by the adapter ('unauthorized': credentials refused after one fresh sign-in). */
+  errorKind?: AcumaticaErrorKind;
+}
+
 export interface AcumaticaProbe {
-  /** Signs in, reads `GET /entity`, checks Default/<version> is offered. Never throws. */
-  probe(connectionId: string): Promise<AcumaticaPingResult>;
+  /** One authenticated read on the configured endpoint (signing in when needed). Never throws. */
+  probe(connectionId: string): Promise<AcumaticaProbeResult>;
 }

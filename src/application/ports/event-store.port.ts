@@ -118,6 +118,12 @@ export interface EventStore {
   append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream from `fromRevision` (inclusive, default 0). Empty array for a missing stream. */
   readStream(stream: string, fromRevision?: bigint): Promise<RecordedEvent[]>;
+  /**
+   * The last event of one stream (highest revision), or undefined for a missing stream. Costs one event
+   * whatever the stream's length: for small state kept as "the latest event wins" (a lease, a watermark),
+   * whose streams grow by one event per use and must not be read whole.
+   */
+  readLastEvent(stream: string): Promise<RecordedEvent | undefined>;
   /** Events of all streams after `fromPosition` (exclusive; undefined = from the start), in global order. */
   readAll(fromPosition?: bigint, options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /**

@@ -15,6 +15,8 @@ export interface Session {
   id: string;
   kind: 'cookie' | 'oauth';
   username: string;
+  /** The OAuth client that opened it (absent for a cookie session). */
+  clientId?: string;
   expiresAt: number;
   /** Release running in this session: only its status poll is served. */
   runningAction?: string;
@@ -33,7 +35,7 @@ const CLIENT_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-
 
 export class Auth {
   readonly sessions = new Map<string, Session>();
-  private readonly accessTokens = new Map<string, { sessionId: string; expiresAt: number }>();
+  private readonly accessTokens = new Map<string, { sessionId: string; clientId: string; expiresAt: number }>();
   private readonly refreshTokens = new Map<string, Grant>();
 
   constructor(
@@ -110,7 +112,7 @@ export class Auth {
       const user = this.users.find((u) => u.username === p.username && u.password === p.password);
       if (!user) return bad('invalid_grant', 'invalid_username_or_password');
       if (this.atLoginLimit()) return this.loginLimit(ctx);
-      const session: Session = { id: randomUUID(), kind: 'oauth', username: user.username, expiresAt: 0 };
+      const session: Session = { id: randomUUID(), kind: 'oauth', username: user.username, clientId: client.clientId, expiresAt: 0 };
       this.sessions.set(session.id, session);
       const grant: Grant = { sessionId: session.id, username: user.username, clientId: client.clientId, scope: scopes.join(' '), chainStart: this.now() };
       return this.issue(ctx, grant, scopes.includes('offline_access'));
@@ -122,7 +124,7 @@ export class Auth {
     let session = this.liveSessions().find((s) => s.id === grant.sessionId);
     if (!session) {
       if (this.atLoginLimit()) return this.loginLimit(ctx);
-      session = { id: grant.sessionId, kind: 'oauth', username: grant.username, expiresAt: 0 };
+      session = { id: grant.sessionId, kind: 'oauth', username: grant.username, clientId: grant.clientId, expiresAt: 0 };
       this.sessions.set(session.id, session);
     }
     this.issue(ctx, grant, true);
@@ -131,7 +133,7 @@ export class Auth {
   private issue(ctx: Ctx, grant: Grant, withRefresh: boolean): void {
     const access = tokenString();
     const expiresAt = this.now() + TOKEN_TTL_MS;
-    this.accessTokens.set(access, { sessionId: grant.sessionId, expiresAt });
+    this.accessTokens.set(access, { sessionId: grant.sessionId, clientId: grant.clientId, expiresAt });
     const session = this.sessions.get(grant.sessionId)!;
     session.expiresAt = Math.max(session.expiresAt, expiresAt);
     const body: Record<string, unknown> = { access_token: access, expires_in: 3600, token_type: 'Bearer' };
@@ -175,6 +177,45 @@ export class Auth {
         `requestid=${randomUUID().replace(/-/g, '').toUpperCase()}; path=/`,
       ],
     });
+  }
+
+  /**
+   * An administrator resets a user's password (Users, SM201010). The sandbox also ends everything signed
+   * in as that user: cookie sessions, OAuth sessions, access and refresh tokens (UNCONFIRMED that
+   * Acumatica revokes live grants on a reset; `endSessions: false` keeps them). False for an unknown user.
+   */
+  resetPassword(username: string, newPassword: string, endSessions = true): boolean {
+    const user = this.users.find((u) => u.username === username);
+    if (!user) return false;
+    user.password = newPassword;
+    if (endSessions) this.endWhere((session) => session.username === username, (grant) => grant.username === username);
+    return true;
+  }
+
+  /**
+   * An administrator removes a connected application's grants (Connected Applications, SM303010): its
+   * access and refresh tokens stop working at once, and with `remove` (default) the client itself is
+   * gone, so the token endpoint answers invalid_client. False for an unknown client.
+   */
+  revokeClient(clientId: string, remove = true): boolean {
+    const index = this.clients.findIndex((c) => c.clientId.toLowerCase() === clientId.toLowerCase());
+    if (index < 0) return false;
+    const id = this.clients[index].clientId;
+    if (remove) this.clients.splice(index, 1);
+    this.endWhere((session) => session.clientId === id, (grant) => grant.clientId === id);
+    for (const [token, entry] of this.accessTokens) if (entry.clientId === id) this.accessTokens.delete(token);
+    return true;
+  }
+
+  private endWhere(session: (s: Session) => boolean, grant: (g: Grant) => boolean): void {
+    const ended = new Set<string>();
+    for (const [id, s] of this.sessions) {
+      if (!session(s)) continue;
+      this.sessions.delete(id);
+      ended.add(id);
+    }
+    for (const [token, entry] of this.accessTokens) if (ended.has(entry.sessionId)) this.accessTokens.delete(token);
+    for (const [token, g] of this.refreshTokens) if (grant(g) || ended.has(g.sessionId)) this.refreshTokens.delete(token);
   }
 
   logout(ctx: Ctx): void {

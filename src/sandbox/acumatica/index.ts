@@ -51,6 +51,16 @@ export interface AcumaticaSandbox {
   editEmployee(employeeId: string, edit: { Status?: string; FirstName?: string; LastName?: string; Email?: string; DepartmentID?: string; EmployeeRefNbr?: string }): void;
   /** Number of live API sessions (cookie logins + OAuth grants). */
   liveSessions(): number;
+  /**
+   * Scenario: an administrator resets the user's password. Ends the user's sessions and revokes its access
+   * and refresh tokens too (unless `endSessions` is false). False for an unknown user.
+   */
+  resetPassword(username: string, newPassword: string, options?: { endSessions?: boolean }): boolean;
+  /**
+   * Scenario: an administrator revokes a connected application: its tokens stop working at once and, unless
+   * `remove` is false, the client is gone (the token endpoint answers invalid_client). False when unknown.
+   */
+  revokeClient(clientId: string, options?: { remove?: boolean }): boolean;
   close(): Promise<void>;
 }
 
@@ -66,8 +76,9 @@ const readBody = (req: IncomingMessage): Promise<string> =>
 export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {}): Promise<AcumaticaSandbox> {
   const clock = controllableClock(options.clock);
   const tenant = options.tenant ?? seed.DEFAULT_TENANT;
-  const users = options.users ?? seed.DEFAULT_USERS;
-  const clients = options.clients ?? [{ clientId: `${seed.DEFAULT_CLIENT_GUID}@${tenant}`, clientSecret: seed.DEFAULT_CLIENT_SECRET }];
+  // Copies: a password reset or a revoked client changes this sandbox only, never the seed or the caller's list.
+  const users = (options.users ?? seed.DEFAULT_USERS).map((u) => ({ ...u }));
+  const clients = (options.clients ?? [{ clientId: `${seed.DEFAULT_CLIENT_GUID}@${tenant}`, clientSecret: seed.DEFAULT_CLIENT_SECRET }]).map((c) => ({ ...c }));
   const versions = options.versions ?? seed.DEFAULT_VERSIONS;
   const store = new Store(() => clock.now());
   const faults = new Faults();
@@ -112,6 +123,8 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
       method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, auth: 'none',
       time: clock.now().toISOString(),
     };
+    // /sandbox/… is the tester's control panel (scenarios), not Acumatica: not recorded, no faults, no auth.
+    if (url.pathname.startsWith('/sandbox/')) return control(req, res, url.pathname, await readBody(req));
     requests.push(record);
     const ctx: Ctx = { req, res, method: record.method, path: url.pathname, query: record.query, rawBody: await readBody(req), auth: 'none',
       record, base: '', version: '' };
@@ -176,6 +189,32 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     }
   }
 
+  /** `POST /sandbox/users/{name}/password {password, endSessions?}` and `POST /sandbox/clients/{id}/revoke {remove?}`. */
+  function control(req: IncomingMessage, res: ServerResponse, path: string, raw: string): void {
+    const answer = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = raw ? JSON.parse(raw) : {};
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    } catch {
+      return answer(400, { error: 'body must be JSON' });
+    }
+    const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (req.method === 'POST' && seg.length === 4 && seg[1] === 'users' && seg[3] === 'password') {
+      if (typeof body.password !== 'string' || !body.password) return answer(400, { error: 'password (string) is required' });
+      const done = auth.resetPassword(seg[2], body.password, body.endSessions !== false);
+      return done ? answer(200, { username: seg[2], sessionsEnded: body.endSessions !== false }) : answer(404, { error: `no user ${seg[2]}` });
+    }
+    if (req.method === 'POST' && seg.length === 4 && seg[1] === 'clients' && seg[3] === 'revoke') {
+      const done = auth.revokeClient(seg[2], body.remove !== false);
+      return done ? answer(200, { clientId: seg[2], removed: body.remove !== false }) : answer(404, { error: `no client ${seg[2]}` });
+    }
+    return answer(404, { error: `no sandbox route ${req.method ?? ''} ${path}` });
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent && !res.destroyed) {
@@ -220,6 +259,8 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     setSubaccountActive: (cd, active) => store.setSubaccountActive(cd, active),
     editEmployee: (id, edit) => employees.editByHand(id, edit),
     liveSessions: () => auth.liveSessions().length,
+    resetPassword: (username, newPassword, o = {}) => auth.resetPassword(username, newPassword, o.endSessions ?? true),
+    revokeClient: (clientId, o = {}) => auth.revokeClient(clientId, o.remove ?? true),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -160,3 +160,76 @@ describe('versions and unauthenticated access', () => {
     expect((await call(sb, 'GET', '/entity/Default/24.200.001/Nope', { token: tok })).status).toBe(404);
   });
 });
+
+describe('scenarios: password reset, revoked client', () => {
+  const form = (fields: Record<string, string>) =>
+    call(sb, 'POST', '/identity/connect/token', { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+  it('a password reset ends the user\'s tokens, refresh tokens and cookie sessions; the old password is refused, the new one works', async () => {
+    const { clientId, clientSecret } = sb.clients[0];
+    const { username, password } = sb.users[0];
+    const granted = (await tokenResponse(sb)).json;
+    const cookie = cookieOf(await goodLogin());
+    expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: granted.access_token })).status).toBe(200);
+    expect(sb.liveSessions()).toBe(2);
+
+    expect(sb.resetPassword(username, 'N3w-Passw0rd!')).toBe(true);
+    expect(sb.liveSessions()).toBe(0);
+    expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: granted.access_token })).status).toBe(401);
+    expect((await call(sb, 'GET', entity('/Account?$top=1'), { cookie })).status).toBe(401);
+    const refresh = await form({ grant_type: 'refresh_token', refresh_token: granted.refresh_token, client_id: clientId, client_secret: clientSecret });
+    expect([refresh.status, refresh.json.error]).toEqual([400, 'invalid_grant']);
+    const old = await form({ grant_type: 'password', username, password, client_id: clientId, client_secret: clientSecret, scope: 'api' });
+    expect([old.status, old.json.error]).toEqual([400, 'invalid_grant']);
+    expect((await login({ name: username, password, tenant: sb.tenant })).json.exceptionMessage).toMatch(/Invalid credentials/);
+    expect((await form({ grant_type: 'password', username, password: 'N3w-Passw0rd!', client_id: clientId, client_secret: clientSecret, scope: 'api' })).status).toBe(200);
+    expect(sb.resetPassword('nobody', 'x')).toBe(false);
+  });
+
+  it('a reset with endSessions: false keeps live tokens working (only new sign-ins need the new password)', async () => {
+    const granted = (await tokenResponse(sb)).json;
+    sb.resetPassword(sb.users[0].username, 'N3w-Passw0rd!', { endSessions: false });
+    expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: granted.access_token })).status).toBe(200);
+  });
+
+  it('a revoked client: its tokens stop at once and the token endpoint answers invalid_client', async () => {
+    const { clientId, clientSecret } = sb.clients[0];
+    const granted = (await tokenResponse(sb)).json;
+    expect(sb.revokeClient(clientId.toLowerCase())).toBe(true);
+    expect(sb.clients).toEqual([]);
+    expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: granted.access_token })).status).toBe(401);
+    const refresh = await form({ grant_type: 'refresh_token', refresh_token: granted.refresh_token, client_id: clientId, client_secret: clientSecret });
+    expect([refresh.status, refresh.json.error]).toEqual([400, 'invalid_client']);
+    expect(sb.revokeClient(clientId)).toBe(false);
+  });
+
+  it('changes only this sandbox: another one started afterwards has the seeded password', async () => {
+    sb.resetPassword(sb.users[0].username, 'N3w-Passw0rd!');
+    const other = await startAcumaticaSandbox();
+    try {
+      expect((await tokenResponse(other)).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('scenario routes over HTTP (/sandbox/…)', () => {
+  it('resets a password and revokes a client, unrecorded; 404 for unknown ones, 400 without a password', async () => {
+    const { clientId } = sb.clients[0];
+    const granted = (await tokenResponse(sb)).json;
+    const before = sb.requests.length;
+    const reset = await call(sb, 'POST', `/sandbox/users/${sb.users[0].username}/password`, { body: { password: 'N3w-Passw0rd!' } });
+    expect([reset.status, reset.json]).toEqual([200, { username: 'api.gusto', sessionsEnded: true }]);
+    expect(sb.users[0].password).toBe('N3w-Passw0rd!');
+    expect((await call(sb, 'POST', '/sandbox/users/nobody/password', { body: { password: 'x' } })).status).toBe(404);
+    expect((await call(sb, 'POST', '/sandbox/users/api.gusto/password', { body: {} })).status).toBe(400);
+    expect(sb.requests.length).toBe(before);
+    expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: granted.access_token })).status).toBe(401);
+
+    const revoke = await call(sb, 'POST', `/sandbox/clients/${encodeURIComponent(clientId)}/revoke`, { body: {} });
+    expect([revoke.status, revoke.json]).toEqual([200, { clientId, removed: true }]);
+    expect(sb.clients).toEqual([]);
+    expect((await call(sb, 'POST', `/sandbox/clients/${encodeURIComponent(clientId)}/revoke`)).status).toBe(404);
+  });
+});

@@ -40,11 +40,11 @@ export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ticking;
   }
 
-  /** One scheduled run over every connected connection; exposed for tests. */
+  /** One scheduled run over every connected connection (a round: see roundOf); exposed for tests. */
   tick(): Promise<void> {
     if (this.ticking) return this.ticking;
     this.ticking = this.poll
-      .pollAll('cron')
+      .pollAll('cron', roundOf(Date.now()))
       .then(() => undefined)
       .catch((error: unknown) => this.logger.error('scheduled backfill poll failed', { error: (error as Error).message }))
       .finally(() => {
@@ -52,4 +52,14 @@ export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       });
     return this.ticking;
   }
+}
+
+/**
+ * The round a tick serves: its scheduled time, which every instance computes alike. Cron schedules whole
+ * seconds and fires at or after the scheduled time (never before: the cron library re-arms an early timer),
+ * so the whole second at or before now is that time, for any tick less than a second late. (A tick later
+ * than that would count as the next round.) Instances' clocks must agree to well under a second (NTP).
+ */
+export function roundOf(nowMs: number): string {
+  return new Date(Math.floor(nowMs / 1000) * 1000).toISOString();
 }

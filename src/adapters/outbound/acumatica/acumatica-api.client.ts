@@ -9,7 +9,7 @@ import {
   type GlAccount,
   type GlSubaccount,
 } from '../../../application/ports/acumatica.port';
-import type { AcumaticaPingResult, AcumaticaProbe, AcumaticaSettingsSource } from '../../../application/connections/ports';
+import type { AcumaticaProbe, AcumaticaProbeResult, AcumaticaSettingsSource } from '../../../application/connections/ports';
 import type { Journal } from '../../../domain/journal/journal';
 import { AcumaticaHttp, type AcumaticaRequest } from './acumatica-http';
 import { employeeFromWire, employeeToWire } from './employee-wire';
@@ -105,19 +105,22 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, OnAppli
     return employeeFromWire(saved as WireEntity);
   }
 
-  async probe(connectionId: string): Promise<AcumaticaPingResult> {
+  /**
+   * One authenticated read (`GET Account?$top=1&$select=AccountCD`, an entity the connector reads anyway):
+   * proves the instance answers, the endpoint version is served AND our credentials are accepted now. A
+   * refused token gets one fresh sign-in (AcumaticaHttp); refused again → kind 'unauthorized'. A 404 is
+   * checked against `GET /entity` to name the versions offered. Warm token: 1 call; cold: 2 (token + read).
+   */
+  async probe(connectionId: string): Promise<AcumaticaProbeResult> {
     let endpointVersion = '';
     try {
       const session = await this.session(connectionId);
       endpointVersion = session.settings.endpointVersion;
-      const offered = await this.offeredVersions(session);
-      if (!offered.includes(endpointVersion)) {
-        return { ok: false, endpointVersion, availableVersions: offered, error: versionMessage(session, offered) };
-      }
-      return { ok: true, endpointVersion, availableVersions: offered };
+      await this.call(session, { method: 'GET', path: 'Account', params: { $top: '1', $select: 'AccountCD' }, what: 'reading one account (ping)' });
+      return { ok: true, endpointVersion };
     } catch (error) {
-      const e = error as AcumaticaApiError;
-      return { ok: false, endpointVersion, ...(e.availableVersions ? { availableVersions: e.availableVersions } : {}), error: e.message };
+      if (!(error instanceof AcumaticaApiError)) return { ok: false, endpointVersion, error: (error as Error).message };
+      return { ok: false, endpointVersion, ...(error.availableVersions ? { availableVersions: error.availableVersions } : {}), error: error.message, errorKind: error.kind };
     }
   }
 

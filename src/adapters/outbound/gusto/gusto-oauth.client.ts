@@ -1,5 +1,5 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { GustoOAuthError, type GustoOAuth, type GustoTokenSet } from '../../../application/connections/ports';
+import { GustoOAuthError, type GustoOAuth, type GustoOAuthErrorKind, type GustoTokenSet } from '../../../application/connections/ports';
 import { getWithRetry, gustoMessage, transportMessage, type GustoHttpOptions } from './gusto-http';
 
 export interface GustoAppCredentials {
@@ -34,7 +34,7 @@ export class GustoOAuthClient implements GustoOAuth {
     const response = await getWithRetry(this.http, '/v1/token_info', undefined, bearer(accessToken), this.options);
     const body = response.data as { resource?: { type?: string; uuid?: string } };
     if (response.status !== 200 || body?.resource?.type !== 'Company' || !body.resource.uuid) {
-      throw new GustoOAuthError('rejected', `GET /v1/token_info: ${response.status === 200 ? 'not a company token' : gustoMessage(response)}`, response.status);
+      throw new GustoOAuthError(response.status === 200 ? 'rejected' : refusalKind(response.status), `GET /v1/token_info: ${response.status === 200 ? 'not a company token' : gustoMessage(response)}`, response.status);
     }
     return { companyUuid: body.resource.uuid };
   }
@@ -42,7 +42,7 @@ export class GustoOAuthClient implements GustoOAuth {
   async companyName(accessToken: string, companyUuid: string): Promise<string | undefined> {
     const path = `/v1/companies/${encodeURIComponent(companyUuid)}`;
     const response = await getWithRetry(this.http, path, undefined, bearer(accessToken), this.options);
-    if (response.status !== 200) throw new GustoOAuthError('rejected', `GET ${path}: ${gustoMessage(response)}`, response.status);
+    if (response.status !== 200) throw new GustoOAuthError(refusalKind(response.status), `GET ${path}: ${gustoMessage(response)}`, response.status);
     return (response.data as { name?: string }).name ?? undefined;
   }
 
@@ -75,3 +75,10 @@ export class GustoOAuthClient implements GustoOAuth {
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A data call's failure as the application sees it: a refused token, Gusto down or throttling, or anything else. */
+function refusalKind(status: number): GustoOAuthErrorKind {
+  if (status === 401) return 'unauthorized';
+  if (status === 429 || status >= 500) return 'unavailable';
+  return 'rejected';
+}

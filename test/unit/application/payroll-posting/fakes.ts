@@ -58,6 +58,9 @@ export class MemoryEventStore implements EventStore {
   async readStream(stream: string): Promise<RecordedEvent[]> {
     return this.all.filter((e) => e.stream === stream);
   }
+  async readLastEvent(stream: string): Promise<RecordedEvent | undefined> {
+    return this.all.filter((e) => e.stream === stream).at(-1);
+  }
   async readAll(from?: bigint, options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.all
       .filter((e) => from === undefined || e.position > from)

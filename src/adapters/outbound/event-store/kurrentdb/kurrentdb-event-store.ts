@@ -125,6 +125,23 @@ export class KurrentDbEventStore implements EventStore {
     return out;
   }
 
+  /** A backwards read of one event from the end of the stream. */
+  async readLastEvent(stream: string): Promise<RecordedEvent | undefined> {
+    this.assertOpen();
+    let last: RecordedEvent | undefined;
+    try {
+      const reader = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, deadline: this.deadlineMs });
+      await drain(reader, this.deadlineMs, (resolved) => {
+        last = fromResolved(resolved);
+        return false;
+      });
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw translateError(error, this.description);
+    }
+    return last;
+  }
+
   async readAll(fromPosition?: bigint, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const filter = normalizeFilter(options.filter);

@@ -219,6 +219,13 @@ export class SqliteEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  /** One row through the UNIQUE(stream, revision) index, read backwards. */
+  async readLastEvent(stream: string): Promise<RecordedEvent | undefined> {
+    this.assertOpen();
+    const row = this.statement('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').get(stream) as EventRow | undefined;
+    return row ? toRecorded(row) : undefined;
+  }
+
   async readAll(fromPosition?: bigint, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const filter = normalizeFilter(options.filter);
