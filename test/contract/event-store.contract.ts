@@ -309,6 +309,18 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       expect(handled).toEqual(['ok']);
     });
 
+    it('readLastEvents returns only the tail of a stream, oldest first; empty for a missing stream', async () => {
+      const stream = `${prefix}tail`;
+      await store.append(stream, ['a', 'b', 'c', 'd', 'e'].map((id) => ev(id)), 'no_stream');
+      await store.append(`${prefix}other`, [ev('x')], 'no_stream');
+      const last = await store.readLastEvents(stream, 2);
+      expect(last.map((e) => [e.id, e.revision])).toEqual([['d', 3n], ['e', 4n]]);
+      expect(last.every((e) => e.stream === stream)).toBe(true);
+      expect((await store.readLastEvents(stream, 10)).map((e) => e.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(await store.readLastEvents(stream, 0)).toEqual([]);
+      expect(await store.readLastEvents(`${prefix}missing`, 3)).toEqual([]);
+    });
+
     it('a 1 MiB event round-trips intact', async () => {
       const stream = `${prefix}big`;
       const envelope = JSON.stringify({ blob: '' }).length;

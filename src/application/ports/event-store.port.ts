@@ -138,6 +138,12 @@ export interface EventStore {
    * filtered reads (e.g. a few connection events among many posting events) do not rescan the same log.
    */
   headPosition(): Promise<bigint | undefined>;
+  /**
+   * The last `count` events of one stream (fewer when it is shorter; empty for a missing stream), in stream
+   * order (oldest first). Costs `count` events whatever the stream's length: for small bookkeeping streams
+   * that only their tail matters for (the Acumatica licence heartbeats).
+   */
+  readLastEvents(stream: string, count: number): Promise<RecordedEvent[]>;
   /** Cheap reachability probe for /health. Throws EventStoreUnavailableError when unreachable. */
   ping(): Promise<void>;
   /** A short human name: "sqlite:data/ml-connector.db", "kurrentdb://host:2113". Never contains credentials. */

@@ -61,6 +61,10 @@ export class MemoryEventStore implements EventStore {
   async readLastEvent(stream: string): Promise<RecordedEvent | undefined> {
     return this.all.filter((e) => e.stream === stream).at(-1);
   }
+  async readLastEvents(stream: string, count: number): Promise<RecordedEvent[]> {
+    const all = this.all.filter((e) => e.stream === stream);
+    return count === 0 ? [] : all.slice(-count);
+  }
   async readAll(from?: bigint, options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.all
       .filter((e) => from === undefined || e.position > from)

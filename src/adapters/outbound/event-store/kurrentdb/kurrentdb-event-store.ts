@@ -181,6 +181,25 @@ export class KurrentDbEventStore implements EventStore {
     return subscription;
   }
 
+  async readLastEvents(stream: string, count: number): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+    const out: RecordedEvent[] = [];
+    if (count === 0) return out;
+    try {
+      const reader = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: count, deadline: this.deadlineMs });
+      await drain(reader, this.deadlineMs, (resolved) => {
+        const event = fromResolved(resolved);
+        if (event) out.push(event);
+        return out.length < count;
+      });
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw translateError(error, this.description);
+    }
+    return out.reverse();
+  }
+
   /** The newest non-system event's position; a few system events at the end only make the answer older (still safe). */
   async headPosition(): Promise<bigint | undefined> {
     this.assertOpen();

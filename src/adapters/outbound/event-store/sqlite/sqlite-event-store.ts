@@ -261,6 +261,13 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
+  async readLastEvents(stream: string, count: number): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+    const rows = this.statement('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT ?').all(stream, count) as EventRow[];
+    return rows.reverse().map(toRecorded);
+  }
+
   async headPosition(): Promise<bigint | undefined> {
     this.assertOpen();
     return this.head();
