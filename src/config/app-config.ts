@@ -35,6 +35,8 @@ export interface AppConfig {
   };
   pollCron: string;
   retry: { baseMs: number; capMs: number; maxAttempts: number };
+  /** The Acumatica licence's "minute" for client-side pacing (ACUMATICA_LICENCE_WINDOW_MS): 60,000 but in tests and benchmarks with a faster sandbox clock. */
+  acumaticaLicenceWindowMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Notes for the operator produced while loading (e.g. a generated key), logged at start. */
   warnings: string[];
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       capMs: intVar(env, 'RETRY_CAP_MS', 900_000, 1, 86_400_000),
       maxAttempts: intVar(env, 'RETRY_MAX_ATTEMPTS', 10, 1, 1000),
     },
+    acumaticaLicenceWindowMs: intVar(env, 'ACUMATICA_LICENCE_WINDOW_MS', 60_000, 100, 3_600_000),
     logLevel: logLevel(env),
     warnings,
   };

@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { AxiosInstance } from 'axios';
 import axios from 'axios';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -26,7 +26,11 @@ import { GustoOAuthClient } from '../adapters/outbound/gusto/gusto-oauth.client'
 import { GustoApiClient } from '../adapters/outbound/gusto/gusto-api.client';
 import { AcumaticaApiClient } from '../adapters/outbound/acumatica/acumatica-api.client';
 import { AcumaticaHttp } from '../adapters/outbound/acumatica/acumatica-http';
-import { TenantLimiter } from '../adapters/outbound/acumatica/concurrency';
+import { LicencePacer } from '../adapters/outbound/acumatica/licence-pacer';
+import { LicenceCoordinator } from '../application/licence/licence-coordinator';
+import { LICENCE_SHARES } from '../application/ports/licence.port';
+import { licenceTiming } from '../domain/licence/licence-share';
+import { DEFAULT_MAX_CONCURRENT } from '../domain/licence/licence-limits';
 import { LOGGER, type JsonLogger } from '../adapters/logging/json-logger';
 import { ConnectionsController } from '../adapters/inbound/http/connections/connections.controller';
 import { GustoOAuthCallbackController } from '../adapters/inbound/http/connections/gusto-oauth-callback.controller';
@@ -34,8 +38,8 @@ import { GustoOAuthCallbackController } from '../adapters/inbound/http/connectio
 const GUSTO_HTTP = Symbol('GUSTO_HTTP');
 const GUSTO_HTTP_OPTIONS = Symbol('GUSTO_HTTP_OPTIONS');
 
-/** Per-tenant cap on concurrent Acumatica requests (reference §6: stay at or below the licensed cores). */
-export const ACUMATICA_CONCURRENCY_PER_TENANT = 2;
+/** Per-tenant cap on concurrent Acumatica requests without licence settings (reference §6: stay at or below the licensed cores). */
+export const ACUMATICA_CONCURRENCY_PER_TENANT = DEFAULT_MAX_CONCURRENT;
 
 const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
   baseUrl: config.gusto.apiBaseUrl,
@@ -76,12 +80,23 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
       useFactory: (readModel: ConnectionsReadModel, vault: Vault, logger: JsonLogger) => new AcumaticaSettingsReader(readModel, vault, (s) => logger.registerSecret(s)),
     },
     {
+      provide: LICENCE_SHARES,
+      inject: [EVENT_STORE, APP_CONFIG, LOGGER],
+      useFactory: (store: EventStore, config: AppConfig, logger: JsonLogger) =>
+        new LicenceCoordinator(store, licenceTiming(config.acumaticaLicenceWindowMs), {
+          instanceId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+          warn: (message, fields) => logger.write('warn', message, fields, 'AcumaticaLicence'),
+        }),
+    },
+    {
       provide: AcumaticaApiClient,
-      inject: [ACUMATICA_SETTINGS, APP_CONFIG],
-      useFactory: (settings: AcumaticaSettingsReader, config: AppConfig) => {
+      inject: [ACUMATICA_SETTINGS, APP_CONFIG, LICENCE_SHARES],
+      useFactory: (settings: AcumaticaSettingsReader, config: AppConfig, shares: LicenceCoordinator) => {
         const http = axios.create({ timeout: 600_000, validateStatus: () => true }); // Acumatica queues requests up to 10 min
         const retry = { maxAttempts: 6, backoffBaseMs: Math.min(config.retry.baseMs, 1000), backoffCapMs: Math.min(config.retry.capMs, 60_000) };
-        return new AcumaticaApiClient(http, new AcumaticaHttp(http, new TenantLimiter(ACUMATICA_CONCURRENCY_PER_TENANT), retry), settings, {
+        // A create waits at most half a licence window for its turn: well inside its claim's 60 s lease.
+        const pacer = new LicencePacer(shares, Math.round(config.acumaticaLicenceWindowMs / 2));
+        return new AcumaticaApiClient(http, new AcumaticaHttp(http, pacer, retry), settings, {
           releasePollMs: Math.min(config.retry.baseMs, 1000),
           releaseTimeoutMs: 10 * 60_000,
         });
@@ -127,13 +142,19 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
   ],
   exports: [CONNECTIONS, GUSTO, ACUMATICA, VAULT, GUSTO_TOKENS, ConnectionsReadModel],
 })
-export class ConnectionsModule implements OnModuleInit {
+export class ConnectionsModule implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(VAULT) private readonly vault: AesGcmVault,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: JsonLogger,
+    @Inject(LICENCE_SHARES) private readonly licence: LicenceCoordinator,
   ) {}
+
+  /** No licence heartbeat after the store starts closing. */
+  beforeApplicationShutdown(): void {
+    this.licence.close();
+  }
 
   /** A wrong MLC_ENCRYPTION_KEY stops the start with a clear message (docs/credentials.md). */
   async onModuleInit(): Promise<void> {

@@ -10,6 +10,7 @@ import type { GlCatalog } from './gl-catalog';
 import type { AcumaticaConnectionSettings } from './ports';
 import { failure, success, type Outcome } from './results';
 import { sealAcumaticaAuth } from './sealed-settings';
+import { DEFAULT_MAX_CONCURRENT } from '../../domain/licence/licence-limits';
 
 export interface NewConnection {
   name: string;
@@ -22,7 +23,12 @@ export interface ConnectionView {
   id: string;
   name: string;
   gusto: { companyUuid?: string; status: ConnectionState['gusto']['status'] };
-  acumatica: { baseUrl: string; tenant: string; branch?: string; endpointName: string; endpointVersion: string; auth: { kind: 'oauth2' | 'cookie'; clientId?: string; username: string } };
+  acumatica: {
+    baseUrl: string; tenant: string; branch?: string; endpointName: string; endpointVersion: string;
+    auth: { kind: 'oauth2' | 'cookie'; clientId?: string; username: string };
+    /** The licence limits in force: `requestsPerMinute` null = not paced per minute; `maxConcurrent` defaults to 2. */
+    licence: { requestsPerMinute: number | null; maxConcurrent: number };
+  };
   mapping?: { version: number; acceptedAt: string; document: unknown };
   createdAt: string;
 }
@@ -110,6 +116,7 @@ export function toView(c: ConnectionState): ConnectionView {
       endpointName: c.acumatica.endpointName,
       endpointVersion: c.acumatica.endpointVersion,
       auth: auth.kind === 'oauth2' ? { kind: 'oauth2', clientId: auth.clientId, username: auth.username } : { kind: 'cookie', username: auth.username },
+      licence: { requestsPerMinute: c.acumatica.licence?.requestsPerMinute ?? null, maxConcurrent: c.acumatica.licence?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT },
     },
     ...(c.mapping ? { mapping: { version: c.mapping.version, acceptedAt: c.mapping.acceptedAt, document: c.mapping.document } } : {}),
     createdAt: c.createdAt,

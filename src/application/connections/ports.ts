@@ -4,6 +4,7 @@
  */
 
 import type { AcumaticaErrorKind } from '../ports/acumatica.port';
+import type { LicenceLimits } from '../../domain/licence/licence-limits';
 
 export const GUSTO_OAUTH = Symbol('GUSTO_OAUTH');
 
@@ -56,6 +57,8 @@ export interface AcumaticaConnectionSettings {
   branch?: string;
   endpointName: string;
   endpointVersion: string;
+  /** The licence's API limits, when the administrator gave them (shared by every connection to the tenant). */
+  licence?: LicenceLimits;
   auth:
     | { kind: 'oauth2'; clientId: string; clientSecret: string; username: string; password: string }
     | { kind: 'cookie'; username: string; password: string };

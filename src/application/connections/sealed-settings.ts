@@ -27,6 +27,7 @@ export function openAcumaticaSettings(vault: Vault, connectionId: string, settin
     ...(settings.branch ? { branch: settings.branch } : {}),
     endpointName: settings.endpointName,
     endpointVersion: settings.endpointVersion,
+    ...(settings.licence ? { licence: settings.licence } : {}),
     auth: opened,
   };
 }

@@ -4,6 +4,8 @@
  * so the event log can be copied, backed up and read by auditors without exposing a password.
  */
 
+import type { LicenceLimits } from '../licence/licence-limits';
+
 /** A secret as the vault sealed it (same shape as the vault port's SealedSecret; the domain imports no port). */
 export interface SealedValue {
   keyId: string;
@@ -20,6 +22,8 @@ export interface AcumaticaSettings {
   branch?: string;
   endpointName: string;
   endpointVersion: string;
+  /** Absent on connections created before licence settings existed, or without them. */
+  licence?: LicenceLimits;
   auth: AcumaticaAuthSettings;
 }
 

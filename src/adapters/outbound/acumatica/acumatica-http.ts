@@ -1,6 +1,6 @@
 import type { AxiosInstance, AxiosResponse, Method } from 'axios';
 import { AcumaticaApiError } from '../../../application/ports/acumatica.port';
-import { TenantLimiter } from './concurrency';
+import { LicencePacer, LicenceWaitExceeded } from './licence-pacer';
 import { retryAfterMs, toAcumaticaError } from './errors';
 import type { AcumaticaSession } from './session';
 
@@ -27,14 +27,15 @@ export interface AcumaticaRequest {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Sends one logical request for a connection: signs in, caps concurrency per tenant, re-authenticates once
+ * Sends one logical request for a connection: signs in, paces it within this instance's share of the
+ * tenant's licence (concurrency and requests per minute, licence-pacer.ts), re-authenticates once
  * on 401, backs off with jitter on 429/5xx/network errors (honouring Retry-After), and turns the final
  * failure into an AcumaticaApiError that carries Acumatica's own message.
  */
 export class AcumaticaHttp {
   constructor(
     private readonly http: AxiosInstance,
-    private readonly limiter: TenantLimiter,
+    private readonly pacer: LicencePacer,
     private readonly retry: AcumaticaRetryOptions,
   ) {}
 
@@ -52,8 +53,9 @@ export class AcumaticaHttp {
     for (let attempt = 1; ; attempt++) {
       let sent: Awaited<ReturnType<AcumaticaHttp['once']>>;
       try {
-        sent = await this.limiter.run(tenantKey, () => this.once(session, request));
+        sent = await this.pacer.run(tenantKey, session.settings.licence, !idempotent, () => this.once(session, request));
       } catch (error) {
+        if (error instanceof LicenceWaitExceeded) throw error; // the caller decides when to try again
         // Sign-in itself was throttled or the identity server was down: same back-off as any request.
         if (!(error instanceof AcumaticaApiError) || !error.retryable || attempt >= this.retry.maxAttempts) throw error;
         await sleep(error.retryAfterMs ?? this.backoff(attempt));

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { DEFAULT_MAX_CONCURRENT, LICENCE_BOUNDS } from '../../../../domain/licence/licence-limits';
 
 const CLIENT_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}@[^@\s]+$/;
 const ENDPOINT_VERSION = /^\d{2}\.\d{3}\.\d{3}$/;
@@ -31,6 +32,31 @@ export class AcumaticaAuthDto {
   @IsString()
   @IsNotEmpty()
   password!: string;
+}
+
+const { requestsPerMinute: RPM, maxConcurrent: CORES } = LICENCE_BOUNDS;
+
+/** The licence's API limits (SM604000, License tab), shared by every instance of the connector. */
+export class AcumaticaLicenceDto {
+  @ApiPropertyOptional({
+    minimum: RPM.min, maximum: RPM.max, example: 300,
+    description: 'Maximum Number of Web Services API Requests per Minute. Omitted: requests are not paced per minute (the reference names no default figure for any licence tier).',
+  })
+  @IsOptional()
+  @IsInt({ message: 'requestsPerMinute must be a whole number' })
+  @Min(RPM.min)
+  @Max(RPM.max)
+  requestsPerMinute?: number;
+
+  @ApiPropertyOptional({
+    minimum: CORES.min, maximum: CORES.max, default: DEFAULT_MAX_CONCURRENT,
+    description: 'Maximum Number of Concurrent Web Services API Requests. Omitted: the connector keeps 2 requests in flight per tenant.',
+  })
+  @IsOptional()
+  @IsInt({ message: 'maxConcurrent must be a whole number' })
+  @Min(CORES.min)
+  @Max(CORES.max)
+  maxConcurrent?: number;
 }
 
 export class AcumaticaSettingsDto {
@@ -65,6 +91,13 @@ export class AcumaticaSettingsDto {
   @ValidateNested()
   @Type(() => AcumaticaAuthDto)
   auth!: AcumaticaAuthDto;
+
+  @ApiPropertyOptional({ type: AcumaticaLicenceDto, description: 'Optional: the licence limits to pace requests by, across all instances.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AcumaticaLicenceDto)
+  licence?: AcumaticaLicenceDto;
 }
 
 export class CreateConnectionDto {

@@ -6,7 +6,8 @@ import { GustoAuthorizationService } from '../../../../application/connections/g
 import { PingService, type PingResult } from '../../../../application/connections/ping.service';
 import { LOGGER, type JsonLogger } from '../../../logging/json-logger';
 import { AdminAuthGuard } from '../admin-auth.guard';
-import { CreateConnectionDto } from './connection.dto';
+import type { LicenceLimits } from '../../../../domain/licence/licence-limits';
+import { CreateConnectionDto, type AcumaticaLicenceDto } from './connection.dto';
 import { toApiError } from './failure-status';
 
 @ApiTags('connections')
@@ -24,11 +25,12 @@ export class ConnectionsController {
   @Post()
   @ApiOperation({ summary: 'Create a connection (secrets are encrypted at once and never returned)' })
   async create(@Body() body: CreateConnectionDto): Promise<ConnectionView> {
-    const { auth, ...acumatica } = body.acumatica;
+    const { auth, licence, ...acumatica } = body.acumatica;
     const outcome = await this.connections.create({
       name: body.name,
       acumatica: {
         ...acumatica,
+        ...(licence ? { licence: licenceLimits(licence) } : {}),
         auth:
           auth.kind === 'oauth2'
             ? { kind: 'oauth2', clientId: auth.clientId!, clientSecret: auth.clientSecret!, username: auth.username, password: auth.password }
@@ -78,4 +80,12 @@ export class ConnectionsController {
     this.logger.write('info', 'mapping accepted', { connectionId: id, version: outcome.value.version }, 'Connections');
     return { id, ...outcome.value };
   }
+}
+
+/** Only the figures given, as a plain object (the event stores exactly what the administrator said). */
+function licenceLimits(dto: AcumaticaLicenceDto): LicenceLimits {
+  return {
+    ...(dto.requestsPerMinute !== undefined ? { requestsPerMinute: dto.requestsPerMinute } : {}),
+    ...(dto.maxConcurrent !== undefined ? { maxConcurrent: dto.maxConcurrent } : {}),
+  };
 }
