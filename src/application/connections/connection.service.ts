@@ -10,7 +10,7 @@ import type { GlCatalog } from './gl-catalog';
 import type { AcumaticaConnectionSettings } from './ports';
 import { failure, success, type Outcome } from './results';
 import { sealAcumaticaAuth } from './sealed-settings';
-import { DEFAULT_MAX_CONCURRENT } from '../../domain/licence/licence-limits';
+import { DEFAULT_MAX_CONCURRENT, isConfigured } from '../../domain/licence/licence-limits';
 
 export interface NewConnection {
   name: string;
@@ -26,8 +26,11 @@ export interface ConnectionView {
   acumatica: {
     baseUrl: string; tenant: string; branch?: string; endpointName: string; endpointVersion: string;
     auth: { kind: 'oauth2' | 'cookie'; clientId?: string; username: string };
-    /** The licence limits in force: `requestsPerMinute` null = not paced per minute; `maxConcurrent` defaults to 2. */
-    licence: { requestsPerMinute: number | null; maxConcurrent: number };
+    /**
+     * Only when licence settings were given: the limits in force (`requestsPerMinute` null = not paced per
+     * minute; `maxConcurrent` 2 unless given). Absent: not paced per minute, 2 requests in flight per tenant.
+     */
+    licence?: { requestsPerMinute: number | null; maxConcurrent: number };
   };
   mapping?: { version: number; acceptedAt: string; document: unknown };
   createdAt: string;
@@ -116,7 +119,9 @@ export function toView(c: ConnectionState): ConnectionView {
       endpointName: c.acumatica.endpointName,
       endpointVersion: c.acumatica.endpointVersion,
       auth: auth.kind === 'oauth2' ? { kind: 'oauth2', clientId: auth.clientId, username: auth.username } : { kind: 'cookie', username: auth.username },
-      licence: { requestsPerMinute: c.acumatica.licence?.requestsPerMinute ?? null, maxConcurrent: c.acumatica.licence?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT },
+      ...(isConfigured(c.acumatica.licence)
+        ? { licence: { requestsPerMinute: c.acumatica.licence.requestsPerMinute ?? null, maxConcurrent: c.acumatica.licence.maxConcurrent ?? DEFAULT_MAX_CONCURRENT } }
+        : {}),
     },
     ...(c.mapping ? { mapping: { version: c.mapping.version, acceptedAt: c.mapping.acceptedAt, document: c.mapping.document } } : {}),
     createdAt: c.createdAt,
