@@ -145,7 +145,7 @@ export interface Company {
  * One Gusto company connected the way an administrator does it: POST /api/connections (Acumatica over
  * OAuth), our authorize → Gusto's authorize (auto-approves) → our callback, then PUT the mapping.
  */
-export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name: string, mapping: unknown = MAPPING): Promise<Company> {
+export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name: string, mapping: unknown = MAPPING, acumaticaExtra: Record<string, unknown> = {}): Promise<Company> {
   const company = sb.gusto.scenario.createCompany({ name });
   const created = await api(service, 'POST', '/api/connections', {
     name,
@@ -155,6 +155,7 @@ export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name
       branch: 'HEADOFFICE',
       endpointVersion: ENDPOINT_VERSION,
       auth: { kind: 'oauth2', clientId: ACUMATICA_CLIENT_ID, clientSecret: ACUMATICA_CLIENT_SECRET, username: ACUMATICA_USER, password: ACUMATICA_PASSWORD },
+      ...acumaticaExtra,
     },
   });
   if (created.status !== 201) throw new Error(`POST /api/connections: ${created.status} ${created.text.slice(0, 300)}`);
@@ -172,11 +173,11 @@ export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name
   return { connectionId, companyUuid: company.uuid };
 }
 
-/** `count` companies, connected `parallel` at a time. */
-export async function connectCompanies(service: ServiceHandle, sb: Sandboxes, count: number, prefix = 'Bench Co', parallel = 10, mappingOf: (index: number) => unknown = () => MAPPING): Promise<Company[]> {
+/** `count` companies, connected `parallel` at a time; `acumaticaExtra` adds to each connection's Acumatica settings (e.g. `licence`). */
+export async function connectCompanies(service: ServiceHandle, sb: Sandboxes, count: number, prefix = 'Bench Co', parallel = 10, mappingOf: (index: number) => unknown = () => MAPPING, acumaticaExtra: Record<string, unknown> = {}): Promise<Company[]> {
   const out: Company[] = [];
   for (let i = 0; i < count; i += parallel) {
-    const batch = await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, (_, j) => connectCompany(service, sb, `${prefix} ${i + j + 1}`, mappingOf(i + j))));
+    const batch = await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, (_, j) => connectCompany(service, sb, `${prefix} ${i + j + 1}`, mappingOf(i + j), acumaticaExtra)));
     out.push(...batch);
   }
   return out;
