@@ -40,7 +40,7 @@ describe(`licence shared by two instances: R = ${R}/min, ${CORES} cores, the san
       acumatica: { clock: { now: () => new Date(sandboxTime(Date.now())) } },
     });
     dataDir = tempDir('mlc-licence-');
-    const env = { ACUMATICA_LICENCE_WINDOW_MS: String(WINDOW_MS), RETRY_MAX_ATTEMPTS: '1000', LOG_LEVEL: 'warn' };
+    const env = { ACUMATICA_LICENCE_WINDOW_MS: String(WINDOW_MS), RETRY_MAX_ATTEMPTS: '1000' };
     a = await RestartableService.create(dataDir, sb.gusto.url, env);
     b = await RestartableService.create(dataDir, sb.gusto.url, env);
     sb.gusto.scenario.createSubscription({ url: `${a.url}/webhooks/gusto` });
