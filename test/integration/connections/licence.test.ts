@@ -1,6 +1,7 @@
 import { ACUMATICA, type AcumaticaApi } from '../../../src/application/ports/acumatica.port';
 import { startAcumaticaSandbox, type AcumaticaSandbox } from '../../../src/sandbox/acumatica';
 import { createConnection, oauthAcumatica, startWorld, type World } from './harness';
+import { tinyJournal } from './fixtures';
 
 /**
  * Licence settings on a connection, and the client's pacing over real HTTP against an Acumatica sandbox
@@ -74,5 +75,25 @@ describe('Acumatica licence: settings on the connection, pacing within them (san
     // Acumatica's own sliding minute (sandbox time): never more than R requests in any 60 s.
     const times = calls.map((r) => Date.parse(r.time)).sort((a, b) => a - b);
     for (let i = R; i < times.length; i++) expect(times[i] - times[i - R]).toBeGreaterThan(60_000);
+  });
+
+  it('one licence core: a lookup issued during a release waits for it without holding the core the release polls need', async () => {
+    const id = await createConnection(world, { licence: { requestsPerMinute: 1000, maxConcurrent: 1 } }, 'One Core Co');
+    const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
+    const journal = tinyJournal('one-core', [['60000', '1.00', 'debit'], ['10100', '1.00', 'credit']], new Date(Date.now()).toISOString().slice(0, 10));
+    const created = await api.createJournal(id, journal);
+    acumatica.knobs.releasePolls = 3;
+    try {
+      const settled = await Promise.race([
+        Promise.all([api.releaseJournal(id, created.batchNbr), api.findJournalByTag(id, journal.tag)]),
+        new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 10_000).unref()),
+      ]);
+      expect(settled).not.toBe('stuck');
+      const [released, found] = settled as [{ status: string }, { batchNbr: string } | null];
+      expect(released.status).toBe('Posted');
+      expect(found).toMatchObject({ batchNbr: created.batchNbr });
+    } finally {
+      acumatica.knobs.releasePolls = 1;
+    }
   });
 });

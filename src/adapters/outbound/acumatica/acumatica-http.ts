@@ -53,7 +53,7 @@ export class AcumaticaHttp {
     for (let attempt = 1; ; attempt++) {
       let sent: Awaited<ReturnType<AcumaticaHttp['once']>>;
       try {
-        sent = await this.pacer.run(tenantKey, session.settings.licence, !idempotent, () => this.once(session, request));
+        sent = await this.once(session, request, tenantKey, !idempotent);
       } catch (error) {
         if (error instanceof LicenceWaitExceeded) throw error; // the caller decides when to try again
         // Sign-in itself was throttled or the identity server was down: same back-off as any request.
@@ -86,10 +86,14 @@ export class AcumaticaHttp {
     }
   }
 
-  private async once(session: AcumaticaSession, request: AcumaticaRequest): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
+  /**
+   * The session's action lock first, then the licence: a request held back by a running release must not
+   * sit on one of the tenant's licence slots, or the release's own requests could wait for it for ever.
+   */
+  private async once(session: AcumaticaSession, request: AcumaticaRequest, tenantKey: string, write: boolean): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
     if (!request.withinAction) await session.enter();
     try {
-      return await this.sendOnce(session, request);
+      return await this.pacer.run(tenantKey, session.settings.licence, write, () => this.sendOnce(session, request));
     } finally {
       if (!request.withinAction) session.leave();
     }
