@@ -5,7 +5,14 @@
  * delays (computed in sandbox ms) are slept in real ms × 1/SPEED. Over the first WINDOWS full windows
  * after the first API request: used_share = admitted /entity requests ÷ (R × windows); share_429 = the
  * Acumatica answers that were 429 ÷ every Acumatica request in those windows.
+ *
+ * The connections carry the licence (`acumatica.licence.requestsPerMinute = R`) and the services count the
+ * licence's minute on the same scaled time (ACUMATICA_LICENCE_WINDOW_MS = 60 s / SPEED), so they pace
+ * themselves. `two_instances_reject`: two services (in this process) on one SQLite file, both subscribed to
+ * the webhooks, sharing the licence through the store; its windows start once the second instance has
+ * joined (its join wait, then one window for the first instance's solo charges to lapse).
  */
+import { licenceTiming } from '../src/domain/licence/licence-share';
 import { connectCompanies, removeDir, round2, sleep, startInProcess, startSandboxes, tempDir, type InProcessService } from './support/harness';
 
 const SPEED = 12;
@@ -20,14 +27,18 @@ const EMPLOYEES = 10;
  * it shows whether the connector paces itself. The headline figures are from `queue`.
  */
 export async function benchLicence(notes: string[]): Promise<Record<string, unknown>> {
-  const queue = await licenceRun(notes, 'queue');
-  const reject = await licenceRun(notes, 'reject');
-  return { ...queue, reject_mode: reject };
+  const queue = await licenceRun(notes, 'queue', 1);
+  const reject = await licenceRun(notes, 'reject', 1);
+  const twoInstances = await licenceRun(notes, 'reject', 2);
+  return { ...queue, reject_mode: reject, two_instances_reject: twoInstances };
 }
 
-async function licenceRun(notes: string[], mode: 'queue' | 'reject'): Promise<Record<string, unknown>> {
+const WINDOW_MS = 60_000 / SPEED;
+
+async function licenceRun(notes: string[], mode: 'queue' | 'reject', instances: 1 | 2): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {
     mode,
+    instances,
     used_share: null, share_429: null, requests_per_minute: R, windows: WINDOWS, time_scale: SPEED, postings_pushed: null,
     admitted_per_window: null, journals_stored: null,
   };
@@ -35,15 +46,21 @@ async function licenceRun(notes: string[], mode: 'queue' | 'reject'): Promise<Re
   const fast = { now: () => new Date(wallStart + (Date.now() - wallStart) * SPEED) };
   const sb = await startSandboxes({ gusto: { seed: 11, rateLimit: { requests: 1_000_000_000, windowMs: 60_000 } }, acumatica: { clock: fast } });
   const dataDir = tempDir();
-  let svc: InProcessService | undefined;
+  const services: InProcessService[] = [];
   try {
-    // The product's back-off (RETRY_BASE_MS 2000, RETRY_CAP_MS 900000) on the same scaled time as the licence.
-    svc = await startInProcess(dataDir, sb.gusto.url, { LOG_LEVEL: 'warn', RETRY_BASE_MS: String(Math.round(2000 / SPEED)), RETRY_CAP_MS: String(Math.round(900_000 / SPEED)) });
-    sb.gusto.scenario.createSubscription({ url: `${svc.url}/webhooks/gusto` });
-    const companies = await connectCompanies(svc, sb, COMPANIES, 'Licence Co');
+    // The product's back-off (RETRY_BASE_MS 2000, RETRY_CAP_MS 900000) and licence minute on the same scaled time as the licence.
+    const env = { LOG_LEVEL: 'warn', RETRY_BASE_MS: String(Math.round(2000 / SPEED)), RETRY_CAP_MS: String(Math.round(900_000 / SPEED)), ACUMATICA_LICENCE_WINDOW_MS: String(WINDOW_MS) };
+    for (let i = 0; i < instances; i++) services.push(await startInProcess(dataDir, sb.gusto.url, env));
+    for (const svc of services) sb.gusto.scenario.createSubscription({ url: `${svc.url}/webhooks/gusto` });
+    const companies = await connectCompanies(services[0], sb, COMPANIES, 'Licence Co', 10, undefined, { licence: { requestsPerMinute: R } });
+    // The setup's requests (2 per company: the chart of accounts for the mapping) count against the licence
+    // minute (the sandbox's and the service's): let them lapse, so the measured windows start on an idle licence.
+    await sleep(WINDOW_MS + 500);
     // Capacity over the measured windows is R × WINDOWS requests, i.e. about R × WINDOWS / 2 postings at
-    // 2 calls each: push twice that, so there is a backlog until the end.
-    const push = Math.ceil((R * WINDOWS) / COMPANIES);
+    // 2 calls each: push twice that (more with two instances, whose windows start later), so there is a
+    // backlog until the end.
+    const skipWindows = instances === 2 ? Math.ceil((licenceTiming(WINDOW_MS).joinWaitMs + WINDOW_MS) / WINDOW_MS) + 1 : 0;
+    const push = Math.ceil((R * (WINDOWS + skipWindows)) / COMPANIES);
     sb.acumatica.knobs.licence.requestsPerMinute = R;
     sb.acumatica.knobs.licence.delayScale = 1 / SPEED;
     sb.acumatica.knobs.licence.mode = mode;
@@ -51,7 +68,7 @@ async function licenceRun(notes: string[], mode: 'queue' | 'reject'): Promise<Re
     for (let i = 0; i < push; i++) for (const c of companies) sb.gusto.scenario.runPayroll(c.companyUuid, { employees: EMPLOYEES });
     out.postings_pushed = push * COMPANIES;
 
-    const first = await (async () => {
+    const firstRequest = await (async () => {
       const deadline = Date.now() + 20_000;
       while (Date.now() < deadline) {
         const r = sb.acumatica.requests.slice(firstIndex).find((q) => q.path.startsWith('/entity/Default/'));
@@ -60,6 +77,9 @@ async function licenceRun(notes: string[], mode: 'queue' | 'reject'): Promise<Re
       }
       return undefined;
     })();
+    // Two instances: both join at their first requests (moments apart); skip the join transient.
+    const first = firstRequest === undefined ? undefined : firstRequest + skipWindows * 60_000;
+    out.skipped_windows = skipWindows;
     if (first === undefined) {
       notes.push(`licence (${mode}): no Acumatica API request within 20 s of pushing the payrolls`);
       return out;
@@ -97,7 +117,7 @@ async function licenceRun(notes: string[], mode: 'queue' | 'reject'): Promise<Re
   } catch (error) {
     notes.push(`licence (${mode}) failed: ${(error as Error).message}`);
   } finally {
-    await svc?.close().catch(() => undefined);
+    for (const svc of services) await svc.close().catch(() => undefined);
     await sb.close().catch(() => undefined);
     removeDir(dataDir);
   }
