@@ -41,6 +41,12 @@ const GUSTO_HTTP_OPTIONS = Symbol('GUSTO_HTTP_OPTIONS');
 /** Per-tenant cap on concurrent Acumatica requests without licence settings (reference §6: stay at or below the licensed cores). */
 export const ACUMATICA_CONCURRENCY_PER_TENANT = DEFAULT_MAX_CONCURRENT;
 
+/**
+ * How long a write (a journal create) may wait for the licence before it fails retryably, unsent: half the
+ * posting saga's default 60 s create claim, so a create never goes out after its claim has lapsed.
+ */
+export const ACUMATICA_MAX_WRITE_WAIT_MS = 30_000;
+
 const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
   baseUrl: config.gusto.apiBaseUrl,
   apiVersion: config.gusto.apiVersion,
@@ -94,8 +100,7 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
       useFactory: (settings: AcumaticaSettingsReader, config: AppConfig, shares: LicenceCoordinator) => {
         const http = axios.create({ timeout: 600_000, validateStatus: () => true }); // Acumatica queues requests up to 10 min
         const retry = { maxAttempts: 6, backoffBaseMs: Math.min(config.retry.baseMs, 1000), backoffCapMs: Math.min(config.retry.capMs, 60_000) };
-        // A create waits at most half a licence window for its turn: well inside its claim's 60 s lease.
-        const pacer = new LicencePacer(shares, Math.round(config.acumaticaLicenceWindowMs / 2));
+        const pacer = new LicencePacer(shares, ACUMATICA_MAX_WRITE_WAIT_MS);
         return new AcumaticaApiClient(http, new AcumaticaHttp(http, pacer, retry), settings, {
           releasePollMs: Math.min(config.retry.baseMs, 1000),
           releaseTimeoutMs: 10 * 60_000,
