@@ -96,4 +96,19 @@ describe('Acumatica licence: settings on the connection, pacing within them (san
       acumatica.knobs.releasePolls = 1;
     }
   });
+
+  it('paced requests still back off on a 429, never sooner than Retry-After', async () => {
+    const id = await createConnection(world, { licence: { requestsPerMinute: 1000, maxConcurrent: 2 } }, 'Retry-After Co');
+    const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
+    await api.listAccounts(id); // warm the token
+    const before = acumatica.requests.length;
+    acumatica.knobs.failNext('GET', /\/Subaccount$/, 1, 429, 1);
+    const startedAt = Date.now();
+    expect((await api.listSubaccounts(id)).length).toBeGreaterThan(0);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000);
+    const calls = acumatica.requests.slice(before).filter((r) => r.path.endsWith('/Subaccount'));
+    expect(calls.map((r) => r.status)).toEqual([429, 200]);
+    expect(Date.parse(calls[1].time) - Date.parse(calls[0].time)).toBeGreaterThanOrEqual(1000 * SPEED); // sandbox time
+  });
 });
+
