@@ -26,7 +26,7 @@ export interface Ctx {
 export function send(ctx: Ctx, status: number, body?: unknown, headers: Record<string, string | string[]> = {}): void {
   if (ctx.dropInsteadOfAnswer) {
     ctx.record.status = 0;
-    ctx.record.fault = 'commit_then_drop';
+    if (!ctx.record.dropped) ctx.record.fault = 'commit_then_drop';
     ctx.req.socket.destroy();
     return;
   }

@@ -82,11 +82,20 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
   const versions = options.versions ?? seed.DEFAULT_VERSIONS;
   const store = new Store(() => clock.now());
   const faults = new Faults();
+  const holds: Array<{ ms: number; dropConnection: boolean }> = [];
+  let holding = 0;
   const requests: RecordedRequest[] = [];
   const stats: SandboxStats = { tokenCalls: 0, tokensIssued: 0, refreshes: 0, logins: 0, logouts: 0, throttled429: 0, loginLimitRejections: 0, delayed: 0 };
   const knobs: SandboxKnobs = {
     failNext: (method, pattern, count, status, retryAfterSec) => faults.add(method, pattern, count, status, retryAfterSec),
-    clearFaults: () => faults.clear(),
+    clearFaults: () => {
+      faults.clear();
+      holds.length = 0;
+    },
+    holdNextCreate: (ms, options = {}) => {
+      holds.push({ ms: Math.max(0, ms), dropConnection: options.dropConnection === true });
+    },
+    heldCreates: () => holding,
     latencyMs: 0,
     retryAfterHeader: false,
     retryAfterSec: 1,
@@ -171,6 +180,22 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     }
     // authentication runs before routing: any /entity/... path without valid auth is 401, even a bad version
     if (ctx.auth !== 'bearer' && ctx.auth !== 'cookie') return notLoggedIn(ctx);
+    // holdNextCreate: the licence queue keeps the create (no core held), then carries it out.
+    const hold = ctx.method === 'PUT' && seg[3] === 'JournalTransaction' && seg.length === 4 ? holds.shift() : undefined;
+    if (hold) {
+      record.heldMs = hold.ms;
+      if (hold.dropConnection) {
+        record.dropped = true;
+        ctx.dropInsteadOfAnswer = true;
+        req.socket.destroy();
+      }
+      holding++;
+      try {
+        await new Promise<void>((r) => setTimeout(r, hold.ms).unref());
+      } finally {
+        holding--;
+      }
+    }
     if (!(await licence.admit())) return throttled(ctx, 'throttled');
     try {
       await latency();

@@ -51,6 +51,16 @@ export interface RecordedRequest {
   time: string;
   /** Which injected fault, if any, answered this request. */
   fault?: FaultKind | 'throttled' | 'login_limit';
+  /** `holdNextCreate`: how long (real ms) this create was held before it was carried out. */
+  heldMs?: number;
+  /** `holdNextCreate` with `dropConnection`: the client's connection was dropped at once; the create still ran later. */
+  dropped?: boolean;
+}
+
+/** Options of `holdNextCreate`. */
+export interface HoldOptions {
+  /** Destroy the client's connection at once (no answer ever comes); the create is still carried out after the hold. */
+  dropConnection?: boolean;
 }
 
 export interface SandboxStats {
@@ -70,6 +80,15 @@ export interface SandboxKnobs {
   /** The next `count` requests whose method matches and whose path (after the instance root) matches. */
   failNext(method: string, pathPattern: string | RegExp, count: number, status: FaultKind, retryAfterSec?: number): void;
   clearFaults(): void;
+  /**
+   * Holds the next journal create (`PUT …/JournalTransaction`) for `ms` real ms, as Acumatica's licence queue
+   * does (up to ten minutes), then carries it out. The client's request stays open and gets the answer after the
+   * hold, unless `dropConnection` (the socket is destroyed at once). A client that goes away meanwhile changes
+   * nothing: the create still commits. Calls queue up: each holds one more create. Cleared by `clearFaults()`.
+   */
+  holdNextCreate(ms: number, options?: HoldOptions): void;
+  /** Creates currently held (accepted, not yet carried out). */
+  heldCreates(): number;
   /** Added to every response (real time); for `/entity/Default/…` requests it is spent holding a licence core. */
   latencyMs: number;
   /** Send `Retry-After` on 429s (UNCONFIRMED whether Acumatica does; default false). */
