@@ -61,7 +61,12 @@ function postingObserver(metrics: PostingMetrics, logger: JsonLogger): PostingOb
       provide: SCHEDULER_SETTINGS,
       inject: [APP_CONFIG],
       // Sweeps follow the retry base so quick-retry test configurations are also quick to resume.
-      useFactory: (config: AppConfig): SchedulerSettings => ({ sweepMs: Math.min(1000, Math.max(25, config.retry.baseMs)), stalledAfterMs: 120_000 }),
+      // A posting nobody has touched for stalledAfterMs is picked up by any instance's sweep: 2 min by
+      // default, scaled down with the retry base like the sweep.
+      useFactory: (config: AppConfig): SchedulerSettings => ({
+        sweepMs: Math.min(1000, Math.max(25, config.retry.baseMs)),
+        stalledAfterMs: Math.min(120_000, Math.max(1000, config.retry.baseMs * 60)),
+      }),
     },
     PostingMetrics,
     { provide: POSTING_OBSERVER, inject: [PostingMetrics, LOGGER], useFactory: postingObserver },
