@@ -37,6 +37,11 @@ export interface AppConfig {
   retry: { baseMs: number; capMs: number; maxAttempts: number };
   /** The Acumatica licence's "minute" for client-side pacing (ACUMATICA_LICENCE_WINDOW_MS): 60,000 but in tests and benchmarks with a faster sandbox clock. */
   acumaticaLicenceWindowMs: number;
+  /**
+   * ACUMATICA_QUEUE_LIMIT_S: the longest the customer's Acumatica may hold a request in its licence queue
+   * before carrying it out. A journal create is never repeated until that long after it was sent.
+   */
+  acumaticaQueueLimitS: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Notes for the operator produced while loading (e.g. a generated key), logged at start. */
   warnings: string[];
@@ -190,6 +195,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxAttempts: intVar(env, 'RETRY_MAX_ATTEMPTS', 10, 1, 1000),
     },
     acumaticaLicenceWindowMs: intVar(env, 'ACUMATICA_LICENCE_WINDOW_MS', 60_000, 100, 3_600_000),
+    acumaticaQueueLimitS: intVar(env, 'ACUMATICA_QUEUE_LIMIT_S', 600, 1, 86_400),
     logLevel: logLevel(env),
     warnings,
   };

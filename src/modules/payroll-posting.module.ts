@@ -52,10 +52,8 @@ function postingObserver(metrics: PostingMetrics, logger: JsonLogger): PostingOb
     {
       provide: RETRY_SETTINGS,
       inject: [APP_CONFIG],
-      // The create lease must outlast a slow create (Acumatica queues writes under its licence limits) yet
-      // bounds how long a crash mid-create delays recovery: 2 min by default, scaled down with the retry
-      // base so quick test setups recover in about a second.
-      useFactory: (config: AppConfig): RetrySettings => ({ ...config.retry, claimLeaseMs: Math.min(config.retry.capMs, Math.max(1000, config.retry.baseMs * 60)) }),
+      // A create claim stands while the create may still commit: until ACUMATICA_QUEUE_LIMIT_S after it was sent.
+      useFactory: (config: AppConfig): RetrySettings => ({ ...config.retry, queueLimitMs: config.acumaticaQueueLimitS * 1000 }),
     },
     {
       provide: SCHEDULER_SETTINGS,

@@ -63,6 +63,11 @@ describe('a create held in Acumatica\'s licence queue: two instances', () => {
     expect(createsOf(sb).length - putsBefore).toBe(1);
     expect(onA?.acumatica.batchNbr).toBe(journals[0]!.BatchNbr);
     expect(onB?.acumatica.batchNbr).toBe(journals[0]!.BatchNbr);
+    // B looked while the create was held (and found nothing), yet did not create; A's answer was recorded.
+    const trail = await trailOf(b, company.connectionId, payroll.uuid);
+    expect(trail).toContain('QueuedCreateAwaited');
+    expect(trail.filter((t) => t === 'JournalCreationStarted')).toHaveLength(1);
+    expect(trail.slice(-2)).toEqual(['JournalCreated', 'PayrollPosted']);
   }, 60_000);
 
   it('the instance whose create is held is SIGKILLed and restarted: one journal, one inserting PUT, found by the lookup', async () => {

@@ -58,6 +58,11 @@ export const invalidMapping = (errors: string[]): BlockReason => ({
 
 export interface ClassifiedFailure {
   retryable: boolean;
+  /**
+   * The request certainly was not carried out: Acumatica answered with a refusal (4xx, 422, 429, a business
+   * rule) or it was never sent. False when it may have been (timeout, reset, 5xx, anything unexpected).
+   */
+  refused: boolean;
   error: string;
   errorKind?: string;
   retryAfterMs?: number;
@@ -71,19 +76,20 @@ const ACCOUNT_PROBLEM = /(account|subaccount|sub\.|branch|ledger).*(inactive|not
 export function classifyFailure(error: unknown): ClassifiedFailure {
   if (error instanceof AcumaticaApiError) {
     const said = [error.message, ...error.details].filter(Boolean).join('; ');
-    const base = { error: said || error.kind, errorKind: error.kind, retryAfterMs: error.retryAfterMs };
+    const refused = error.kind !== 'unavailable' && error.kind !== 'timeout';
+    const base = { error: said || error.kind, errorKind: error.kind, retryAfterMs: error.retryAfterMs, refused };
     if (error.retryable) return { ...base, retryable: true };
     return { ...base, retryable: false, reason: acumaticaReason(error, said) };
   }
   if (error instanceof GustoApiError) {
-    const base = { error: error.message || error.kind, errorKind: error.kind, retryAfterMs: error.retryAfterMs };
+    const base = { error: error.message || error.kind, errorKind: error.kind, retryAfterMs: error.retryAfterMs, refused: false };
     if (error.retryable) return { ...base, retryable: true };
     return { ...base, retryable: false, reason: gustoReason(error) };
   }
   // Anything else (a bug, a dropped socket below the client) is treated as transient: retries are
   // bounded, and a stuck posting ends in needs_attention with the message kept.
   const message = error instanceof Error ? error.message : String(error);
-  return { retryable: true, error: message, errorKind: 'unexpected' };
+  return { retryable: true, refused: false, error: message, errorKind: 'unexpected' };
 }
 
 function acumaticaReason(error: AcumaticaApiError, said: string): BlockReason {

@@ -1,5 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { isError, type Decision } from '../../domain/payroll-posting/decide';
+import { sendWindowFor, type ClaimTerms } from '../../domain/payroll-posting/create-claim';
+import { isError, recordJournalInAcumatica, type Decision } from '../../domain/payroll-posting/decide';
+import { recordReversalInAcumatica } from '../../domain/payroll-posting/decide-reversal';
 import type { PayrollPostingEvent } from '../../domain/payroll-posting/events';
 import { nextStep, type NextStep } from '../../domain/payroll-posting/next-step';
 import { fold, type PayrollPosting } from '../../domain/payroll-posting/state';
@@ -26,8 +28,8 @@ export interface Cause {
   actor: string;
 }
 
-/** Used when the settings name no lease: long enough for a create that Acumatica queues for a while. */
-const DEFAULT_CLAIM_LEASE_MS = 60_000;
+/** ACUMATICA_QUEUE_LIMIT_S's default: real Acumatica queues requests over the licence limit for up to 10 min. */
+const DEFAULT_QUEUE_LIMIT_MS = 600_000;
 
 /** A run never takes more than this many steps: a full posting with release and reversal takes 7. */
 const MAX_STEPS_PER_RUN = 25;
@@ -53,7 +55,8 @@ interface RunView extends LoadedPosting {
 @Injectable()
 export class PostingSaga implements OnApplicationShutdown {
   private readonly serializer = new KeyedSerializer();
-  private readonly queued = new Set<string>();
+  /** Streams with a run queued here, and whether that run resumes a posting it was not driving. */
+  private readonly queued = new Map<string, { recovering: boolean }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
 
@@ -90,14 +93,24 @@ export class PostingSaga implements OnApplicationShutdown {
     return outcome;
   }
 
-  /** Runs the pipeline for this stream soon, once (a kick while one is queued is absorbed). */
-  kick(stream: string): void {
-    if (this.stopped || this.queued.has(stream)) return;
-    this.queued.add(stream);
+  /**
+   * Runs the pipeline for this stream soon, once (a kick while one is queued is absorbed). `recovering`: the
+   * caller resumes a posting nobody here was driving (at start, or stalled elsewhere), so a live create claim's
+   * journal is looked up at once rather than at its next due lookup.
+   */
+  kick(stream: string, options: { recovering?: boolean } = {}): void {
+    if (this.stopped) return;
+    const pending = this.queued.get(stream);
+    if (pending) {
+      pending.recovering ||= options.recovering === true;
+      return;
+    }
+    const run = { recovering: options.recovering === true };
+    this.queued.set(stream, run);
     void this.serializer
       .run(stream, async () => {
         this.queued.delete(stream);
-        return this.advance(stream);
+        return this.advance(stream, run.recovering);
       })
       .then((next) => this.scheduleIfWaiting(stream, next))
       .catch((error) => this.observer?.stepFailed?.(stream, error));
@@ -126,13 +139,19 @@ export class PostingSaga implements OnApplicationShutdown {
     this.timers.clear();
   }
 
-  private async advance(stream: string): Promise<NextStep> {
+  private get claimTerms(): ClaimTerms {
+    const queueLimitMs = this.retry.queueLimitMs ?? DEFAULT_QUEUE_LIMIT_MS;
+    return { queueLimitMs, sendWindowMs: this.retry.sendWindowMs ?? sendWindowFor(queueLimitMs) };
+  }
+
+  private async advance(stream: string, recovering = false): Promise<NextStep> {
     let next: NextStep = { kind: 'idle', reason: 'not_requested' };
     let view: RunView | undefined;
     for (let i = 0; i < MAX_STEPS_PER_RUN && !this.stopped; i++) {
       let loaded: RunView = view ?? (await loadPosting(this.store, stream));
       view = undefined;
-      next = nextStep(loaded.state, this.clock.now());
+      // Recovery looks a claimed create up at once, in the first step only: that lookup is then on record.
+      next = nextStep(loaded.state, this.clock.now(), { recovering: recovering && i === 0 });
       if (next.kind !== 'run') {
         if (loaded.carried) await this.append(loaded, [], this.causeOf(loaded)); // not expected: record the build as it was
         return next;
@@ -144,7 +163,7 @@ export class PostingSaga implements OnApplicationShutdown {
         connections: this.connections,
         clock: this.clock,
         retry: this.retry,
-        claimLeaseMs: this.retry.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+        claimTerms: this.claimTerms,
         claim: async (claim) => {
           if (isError(claim) || claim.length === 0) return null;
           const after = await this.append(loaded, claim, this.causeOf(loaded));
@@ -163,10 +182,28 @@ export class PostingSaga implements OnApplicationShutdown {
         }
       }
       // The stream as read right after the append is where the next step starts (no second read).
-      view = (await this.append(loaded, decision, this.causeOf(loaded))) ?? undefined;
+      view = (await this.append(loaded, decision, this.causeOf(loaded))) ?? (await this.recordCreatedAfterRace(stream, decision)) ?? undefined;
     }
     if (view?.carried) await this.append(view, [], this.causeOf(view));
     return next;
+  }
+
+  /**
+   * A create's outcome lost its append race: another run wrote meanwhile (typically a lookup that found
+   * nothing while the create sat in Acumatica's queue). What Acumatica answered is still true, so it is
+   * decided again on the stream as it now stands (not_at_this_step when that run already found the journal).
+   */
+  private async recordCreatedAfterRace(stream: string, decision: PayrollPostingEvent[]): Promise<LoadedPosting | null> {
+    const created = decision.find((e) => e.type === 'JournalCreated' || e.type === 'ReversalJournalCreated');
+    if (!created || (created.type !== 'JournalCreated' && created.type !== 'ReversalJournalCreated')) return null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const fresh = await loadPosting(this.store, stream);
+      const again = created.type === 'JournalCreated' ? recordJournalInAcumatica(fresh.state, created.data, false) : recordReversalInAcumatica(fresh.state, created.data, false);
+      if (isError(again) || again.length === 0) return null;
+      const after = await this.append(fresh, again, this.causeOf(fresh));
+      if (after) return after;
+    }
+    return null;
   }
 
   /** Who caused the next events: the chain's correlation id, and the last event (carried ones included). */

@@ -35,7 +35,8 @@ export class PostingScheduler implements OnApplicationBootstrap, OnApplicationSh
       .start()
       .then(() => {
         if (this.stopped) return;
-        for (const { stream } of this.projection.unsettled()) this.saga.kick(stream);
+        // After a crash: a create claimed before it is looked up at once, not after waiting out its claim.
+        for (const { stream } of this.projection.unsettled()) this.saga.kick(stream, { recovering: true });
         this.schedule();
       })
       .catch(() => this.schedule());
@@ -52,14 +53,15 @@ export class PostingScheduler implements OnApplicationBootstrap, OnApplicationSh
     let kicked = 0;
     for (const { stream, state, view } of this.projection.unsettled()) {
       if (this.saga.isRunning(stream)) continue;
-      const next = nextStep(state, now);
       const stalled = now.getTime() - Date.parse(view.updatedAt) > this.settings.stalledAfterMs;
+      // A stalled posting is resumed as after a crash: a claimed create's journal is looked up at once.
+      const next = nextStep(state, now, { recovering: stalled });
       // A retry whose time has come, or a run nobody seems to be driving. A merely pending posting is
       // left alone: its own run (here or on another instance) is in flight.
       const retryDue = view.status === 'failed' || view.reversal?.status === 'failed';
       const due = next.kind === 'run' && (retryDue || stalled);
       if (due) {
-        this.saga.kick(stream);
+        this.saga.kick(stream, { recovering: stalled });
         kicked += 1;
       }
     }

@@ -4,8 +4,9 @@ import { reverseJournal } from '../../domain/journal/reverse-journal';
 import { parseMapping } from '../../domain/mapping/parse-mapping';
 import type { GustoPayroll } from '../../domain/payroll/gusto-payroll';
 import type { AcumaticaBatch, PayrollFacts, PostingStep } from '../../domain/payroll-posting/events';
-import { claimJournalCreation, recordAttemptFailed, recordJournalInAcumatica, recordJournalReleased, recordPayrollRead, type BuildOutcome, type Decision } from '../../domain/payroll-posting/decide';
-import { claimReversalCreation, recordOriginalAbsent, recordReversalBuilt, recordReversalInAcumatica, recordReversalReleased } from '../../domain/payroll-posting/decide-reversal';
+import type { ClaimTerms } from '../../domain/payroll-posting/create-claim';
+import { isError, recordAttemptFailed, recordJournalAbsent, recordJournalInAcumatica, recordJournalReleased, recordPayrollRead, type BuildOutcome, type Decision } from '../../domain/payroll-posting/decide';
+import { recordReversalAbsent, recordOriginalAbsent, recordReversalBuilt, recordReversalInAcumatica, recordReversalReleased } from '../../domain/payroll-posting/decide-reversal';
 import { isReleasedStatus } from '../../domain/payroll-posting/decide';
 import type { PostingWork } from '../../domain/payroll-posting/next-step';
 import { REVERSAL_STEPS } from '../../domain/payroll-posting/events';
@@ -23,8 +24,8 @@ export interface StepDeps {
   connections: Connections;
   clock: Clock;
   retry: RetrySettings;
-  /** How long a create claim holds off other runs (see JournalCreationStarted). */
-  claimLeaseMs: number;
+  /** The queue limit and send window every create claim is made with (domain/payroll-posting/create-claim.ts). */
+  claimTerms: ClaimTerms;
   /**
    * Appends a claim at once (before the create) and answers the state after it, or null when another
    * writer got there first (then this run must not create).
@@ -142,7 +143,7 @@ export async function performStep(work: PostingWork, initial: PayrollPosting, de
     const at = failure.retryable ? nextAttemptAt(deps.clock.now(), run.failures + 1, deps.retry, deps.random, failure.retryAfterMs) : undefined;
     return recordAttemptFailed(
       state,
-      { step: error.step, error: failure.error, errorKind: failure.errorKind, retryable: failure.retryable, nextAttemptAt: at, reason: failure.reason },
+      { step: error.step, error: failure.error, errorKind: failure.errorKind, retryable: failure.retryable, nextAttemptAt: at, reason: failure.reason, refused: failure.refused },
       { maxAttempts: deps.retry.maxAttempts },
     );
   }
@@ -165,10 +166,14 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
       // Always look before creating: a create whose response was lost has committed, and is found here.
       const found = await attempt(lookupStep, () => acumatica.findJournalByTag(connectionId, journal.tag));
       if (found) return recordJournalInAcumatica(state, batchOf(found), true);
-      if (work === 'check_original') return recordOriginalAbsent(state);
-      const claimed = await deps.claim(claimJournalCreation(state, leaseUntil(deps), randomUUID()));
+      if (work === 'check_original') return recordOriginalAbsent(state, deps.clock.now());
+      // Not found: claim and create, or (a create may still be queued) record the miss and wait.
+      const absent = recordJournalAbsent(state, deps.clock.now(), randomUUID(), deps.claimTerms);
+      const sendBy = claimSendBy(absent);
+      if (!sendBy) return absent;
+      const claimed = await deps.claim(absent);
       if (!claimed) return 'not_at_this_step';
-      const created = await attempt('create_journal', () => acumatica.createJournal(connectionId, journal));
+      const created = await attempt('create_journal', () => acumatica.createJournal(connectionId, journal, { sendBy }));
       return recordJournalInAcumatica(claimed, batchOf(created), false);
     }
     case 'release':
@@ -179,9 +184,12 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
       const journal = state.reversal!.journal!;
       const found = await attempt('find_reversal', () => acumatica.findJournalByTag(connectionId, journal.tag));
       if (found) return recordReversalInAcumatica(state, batchOf(found), true);
-      const claimed = await deps.claim(claimReversalCreation(state, leaseUntil(deps), randomUUID()));
+      const absent = recordReversalAbsent(state, deps.clock.now(), randomUUID(), deps.claimTerms);
+      const sendBy = claimSendBy(absent);
+      if (!sendBy) return absent;
+      const claimed = await deps.claim(absent);
       if (!claimed) return 'not_at_this_step';
-      const created = await attempt('create_reversal', () => acumatica.createJournal(connectionId, journal));
+      const created = await attempt('create_reversal', () => acumatica.createJournal(connectionId, journal, { sendBy }));
       return recordReversalInAcumatica(claimed, batchOf(created), false);
     }
     case 'release_reversal':
@@ -193,7 +201,12 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
   }
 }
 
-const leaseUntil = (deps: StepDeps): string => new Date(deps.clock.now().getTime() + deps.claimLeaseMs).toISOString();
+/** When the decision is a create claim: the instant the create must leave by. */
+function claimSendBy(decision: Decision): Date | null {
+  if (isError(decision)) return null;
+  const claim = decision.find((e) => e.type === 'JournalCreationStarted');
+  return claim?.type === 'JournalCreationStarted' && claim.data.sendBy ? new Date(claim.data.sendBy) : null;
+}
 
 /**
  * Releases a batch. If the release fails, the batch may have been released by an earlier attempt whose

@@ -3,8 +3,13 @@ export interface RetrySettings {
   baseMs: number;
   capMs: number;
   maxAttempts: number;
-  /** How long a create claim keeps other runs from creating (default 60 s). */
-  claimLeaseMs?: number;
+  /**
+   * ACUMATICA_QUEUE_LIMIT_S in ms (default 600 000): the longest Acumatica may hold a create before carrying
+   * it out. A create is not repeated until that long after it was sent (domain/payroll-posting/create-claim.ts).
+   */
+  queueLimitMs?: number;
+  /** How long after its claim a create may still be sent (default: sendWindowFor(queueLimitMs)). */
+  sendWindowMs?: number;
 }
 
 export const RETRY_SETTINGS = Symbol('RETRY_SETTINGS');

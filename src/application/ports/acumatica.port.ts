@@ -12,7 +12,8 @@ export type AcumaticaErrorKind =
   | 'validation' // 422 or a 500 whose body names a business rule (closed period, inactive account, unbalanced)
   | 'not_found'
   | 'login_limit' // API login limit reached (cookie sessions)
-  | 'bad_request';
+  | 'bad_request'
+  | 'not_sent'; // a write that could not leave before its `sendBy`: it was never sent, so it certainly did not happen
 
 export class AcumaticaApiError extends Error {
   constructor(
@@ -29,7 +30,7 @@ export class AcumaticaApiError extends Error {
     this.name = 'AcumaticaApiError';
   }
   get retryable(): boolean {
-    return this.kind === 'rate_limited' || this.kind === 'unavailable' || this.kind === 'timeout' || this.kind === 'login_limit';
+    return this.kind === 'rate_limited' || this.kind === 'unavailable' || this.kind === 'timeout' || this.kind === 'login_limit' || this.kind === 'not_sent';
   }
 }
 
@@ -79,8 +80,11 @@ export interface AcumaticaEmployee {
 export interface AcumaticaApi {
   /** `$filter=Module eq 'GL' and substringof('<tag>',Description)`; null when none. */
   findJournalByTag(connectionId: string, tag: string): Promise<AcumaticaJournalRef | null>;
-  /** PUT /JournalTransaction with Hold=false; amounts written as exact decimal literals. */
-  createJournal(connectionId: string, journal: Journal): Promise<AcumaticaJournalRef>;
+  /**
+   * PUT /JournalTransaction with Hold=false; amounts written as exact decimal literals. With `sendBy`, the PUT
+   * (and any re-send after a 429 or a fresh sign-in) leaves before that instant or not at all (`not_sent`).
+   */
+  createJournal(connectionId: string, journal: Journal, options?: { sendBy?: Date }): Promise<AcumaticaJournalRef>;
   /** ReleaseJournalTransaction, polling its Location until done; returns the batch after release. */
   releaseJournal(connectionId: string, batchNbr: string): Promise<AcumaticaJournalRef>;
   /** `since` (ISO instant): only records changed after it (`LastModifiedDateTime gt datetimeoffset'…'`). */

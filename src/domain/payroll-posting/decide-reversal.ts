@@ -1,5 +1,6 @@
 import type { Journal } from '../journal/journal';
 import type { AcumaticaBatch, PayrollPostingEvent, PostingTrigger } from './events';
+import { claimIsLive, onJournalAbsent, type ClaimTerms } from './create-claim';
 import { isReleasedStatus, type Decision } from './decide';
 import type { PayrollPosting } from './state';
 
@@ -75,9 +76,14 @@ export function requestReversal(state: PayrollPosting, cmd: RequestReversal): De
   }
 }
 
-/** check_original found nothing: the payroll never reached the ledger, so cancelling is all there is to do. */
-export function recordOriginalAbsent(state: PayrollPosting): Decision {
+/**
+ * check_original found nothing. While a create claimed earlier may still commit (`now` before its
+ * mayCommitUntil), nothing is settled: record the miss and look again. Otherwise the payroll never reached
+ * the ledger, so cancelling is all there is to do. Without `now` the caller states that no claim is live.
+ */
+export function recordOriginalAbsent(state: PayrollPosting, now?: Date): Decision {
   if (state.phase !== 'built' || !state.reversal) return 'not_at_this_step';
+  if (now && claimIsLive(state, now)) return [onJournalAbsent(state, 'create_journal', now, '', { queueLimitMs: 0, sendWindowMs: 0 })];
   return [{ type: 'PostingCancelled', data: { trigger: state.reversal.trigger, reason: 'cancelled_before_posting' } }];
 }
 
@@ -86,9 +92,10 @@ export function recordReversalBuilt(state: PayrollPosting, journal: Journal): De
   return [{ type: 'ReversalJournalBuilt', data: { journal } }];
 }
 
-export function claimReversalCreation(state: PayrollPosting, leaseUntil: string, claimant: string): Decision {
+/** The reversing journal's lookup found nothing: claim its create, or wait for a create that may still commit. */
+export function recordReversalAbsent(state: PayrollPosting, now: Date, claimant: string, terms: ClaimTerms): Decision {
   if (state.phase !== 'posted' || state.reversal?.phase !== 'built') return 'not_at_this_step';
-  return [{ type: 'JournalCreationStarted', data: { step: 'create_reversal', leaseUntil, claimant } }];
+  return [onJournalAbsent(state.reversal, 'create_reversal', now, claimant, terms)];
 }
 
 export function recordReversalInAcumatica(state: PayrollPosting, batch: AcumaticaBatch, found: boolean): Decision {

@@ -2,6 +2,7 @@ import BigNumber from 'bignumber.js';
 import type { Journal } from '../journal/journal';
 import {
   REVERSAL_STEPS,
+  isCreateStep,
   type AcumaticaBatch,
   type BlockReason,
   type PayrollFacts,
@@ -9,6 +10,7 @@ import {
   type PostingStep,
   type PostingTrigger,
 } from './events';
+import { onJournalAbsent, type ClaimTerms } from './create-claim';
 import type { PayrollPosting } from './state';
 
 /**
@@ -64,10 +66,14 @@ export function recordPayrollRead(state: PayrollPosting, facts: PayrollFacts, ou
   return [fetched, { type: 'JournalBuilt', data: { journal: outcome.journal, mappingVersion: outcome.mappingVersion } }];
 }
 
-/** The lookup found nothing: claim the create for `leaseUntil` (the saga appends this before creating). */
-export function claimJournalCreation(state: PayrollPosting, leaseUntil: string, claimant: string): Decision {
+/**
+ * The lookup found no journal. With no live claim: claim the create (the saga appends this, then creates,
+ * sending by the claim's `sendBy` or not at all). Under a live claim its create may still be queued in
+ * Acumatica: record the miss and when to look again (create-claim.ts).
+ */
+export function recordJournalAbsent(state: PayrollPosting, now: Date, claimant: string, terms: ClaimTerms): Decision {
   if (state.phase !== 'built' || !state.journal || state.reversal) return 'not_at_this_step';
-  return [{ type: 'JournalCreationStarted', data: { step: 'create_journal', leaseUntil, claimant } }];
+  return [onJournalAbsent(state, 'create_journal', now, claimant, terms)];
 }
 
 /**
@@ -105,6 +111,11 @@ export interface AttemptFailure {
   nextAttemptAt?: string;
   /** For a non-retryable failure: why, in an accountant's words. */
   reason?: BlockReason;
+  /**
+   * For a create step: true when the create certainly was not carried out (Acumatica refused it with a
+   * 4xx/422/429, or it was never sent); false when it may still commit (timeout, reset, 5xx).
+   */
+  refused?: boolean;
 }
 
 /**
@@ -128,6 +139,8 @@ export function recordAttemptFailed(state: PayrollPosting, failure: AttemptFailu
       nextAttemptAt: willRetry ? failure.nextAttemptAt : undefined,
       error: failure.error,
       errorKind: failure.errorKind,
+      // The saga always says (classifyFailure); left unsaid, the event reads as older logs do: refused.
+      ...(isCreateStep(failure.step) && failure.refused !== undefined ? { createOutcome: failure.refused ? ('refused' as const) : ('unknown' as const) } : {}),
     },
   };
   if (willRetry) return [failed];

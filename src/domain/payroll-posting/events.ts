@@ -23,6 +23,10 @@ export type PostingStep =
   | 'create_reversal'
   | 'release_reversal';
 
+/** The steps that send a create to Acumatica: the only ones a claim covers. */
+export type CreateStep = 'create_journal' | 'create_reversal';
+export const isCreateStep = (step: PostingStep): step is CreateStep => step === 'create_journal' || step === 'create_reversal';
+
 /** Steps that belong to undoing a payroll: their failures count against the reversal, not the posting. */
 export const REVERSAL_STEPS: ReadonlySet<PostingStep> = new Set<PostingStep>([
   'check_original',
@@ -89,12 +93,24 @@ export type PayrollPostingEvent =
   | {
       /**
        * The lookup found nothing and this run is about to create the journal. Appended (at the revision
-       * loaded) before the create, so of two instances racing for one payroll only one gets to create;
-       * the other waits out the lease and then looks the journal up.
+       * loaded) before the create, so of two instances racing for one payroll only one gets to create.
+       * The claim cannot lapse while the create may still commit: the create is sent at `sentAt` (at the
+       * latest by `sendBy`, or not at all) and Acumatica may hold it in its licence queue for up to
+       * ACUMATICA_QUEUE_LIMIT_S, so nobody creates again before `mayCommitUntil` unless a lookup finds the
+       * journal first (see create-claim.ts). Claims written before the queue limit existed carry only
+       * `leaseUntil` (a plain lease); new ones repeat `mayCommitUntil` there.
        */
       type: 'JournalCreationStarted';
       /** `claimant` is unique per run, so two runs' claims never look like one idempotent repeat. */
-      data: { step: 'create_journal' | 'create_reversal'; leaseUntil: string; claimant: string };
+      data: { step: CreateStep; leaseUntil: string; claimant: string; sentAt?: string; sendBy?: string; mayCommitUntil?: string };
+    }
+  | {
+      /**
+       * A lookup under a live claim found no journal: its create may still be in Acumatica's queue until
+       * `until` (the claim's mayCommitUntil). Nobody creates before then; the next lookup is at `nextCheckAt`.
+       */
+      type: 'QueuedCreateAwaited';
+      data: { step: CreateStep; checkedAt: string; until: string; nextCheckAt: string };
     }
   | { type: 'ExistingJournalFound'; data: AcumaticaBatch }
   | { type: 'JournalCreated'; data: AcumaticaBatch }
@@ -112,6 +128,12 @@ export type PayrollPostingEvent =
         error: string;
         /** The port's error kind ('rate_limited', 'unavailable', 'validation', …). */
         errorKind?: string;
+        /**
+         * For a failed create: `refused` (Acumatica answered no, or it was never sent: the claim ends and the
+         * next attempt may create at once) or `unknown` (timeout, reset, 5xx, lost answer: the create may
+         * still commit, so the claim stands until its mayCommitUntil). Absent in older logs: refused.
+         */
+        createOutcome?: 'refused' | 'unknown';
       };
     }
   | { type: 'PostingReplayed'; data: { mappingVersion?: number; requestedBy?: string } }
@@ -146,6 +168,7 @@ export const POSTING_EVENT_TYPES: readonly PayrollPostingEventType[] = [
   'JournalBuilt',
   'PostingBlocked',
   'JournalCreationStarted',
+  'QueuedCreateAwaited',
   'ExistingJournalFound',
   'JournalCreated',
   'JournalReleased',

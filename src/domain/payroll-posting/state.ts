@@ -1,4 +1,5 @@
 import type { Journal } from '../journal/journal';
+import { afterFailure, awaited, claimed, type CreateClaim } from './create-claim';
 import { REVERSAL_STEPS, type BlockReason, type PayrollFacts, type PayrollPostingEvent, type PostingStep, type PostingTrigger } from './events';
 
 /** The status the API shows (spec): `cancelled` is added for a payroll cancelled before it was ever posted. */
@@ -25,8 +26,10 @@ export interface RunState {
   nextAttemptAt?: string;
   blocked?: BlockReason[];
   lastError?: LastError;
-  /** A create is (or was, if its run died) in flight until then: nobody else may create before it. */
+  /** A create is (or was, if its run died) in flight and may commit until then: nobody may create before it. */
   claimedUntil?: string;
+  /** The claim behind claimedUntil: when it was sent, when to look again (see create-claim.ts). */
+  claim?: CreateClaim;
 }
 
 export interface ReversalState extends RunState {
@@ -54,18 +57,24 @@ export interface PayrollPosting extends RunState {
 
 export const initialState: PayrollPosting = { phase: 'none', attempts: 0, failures: 0, released: false };
 
-const freshRun: RunState = { failures: 0, nextAttemptAt: undefined, blocked: undefined, lastError: undefined, claimedUntil: undefined };
+const freshRun: RunState = { failures: 0, nextAttemptAt: undefined, blocked: undefined, lastError: undefined, claimedUntil: undefined, claim: undefined };
 
 function onFailure<T extends RunState>(run: T, data: Extract<PayrollPostingEvent, { type: 'AttemptFailed' }>['data']): T {
   return {
     ...run,
     failures: data.attempt,
-    // The run that held the claim reported back: the next attempt starts with a fresh lookup.
-    claimedUntil: undefined,
+    // A refused create ends its claim (the next attempt may create at once); an ambiguous one does not.
+    ...afterFailure(run, data.step, data.createOutcome, data.retryable ? data.nextAttemptAt : undefined),
     nextAttemptAt: data.retryable ? data.nextAttemptAt : undefined,
     lastError: { step: data.step, message: data.error, code: data.errorKind },
   };
 }
+
+/** A replay keeps a claim (its create may still commit) and looks the journal up at once. */
+const keptClaim = (run: RunState): Pick<RunState, 'claimedUntil' | 'claim'> => ({
+  claimedUntil: run.claimedUntil,
+  claim: run.claim ? { ...run.claim, checkDueAt: undefined } : undefined,
+});
 
 /** Folds one event into the state. Pure and total: an unknown order of events never throws. */
 export function evolve(state: PayrollPosting, event: PayrollPostingEvent): PayrollPosting {
@@ -85,15 +94,19 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
     case 'JournalBuilt':
       return { ...state, ...freshRun, phase: 'built', journal: event.data.journal, mappingVersion: event.data.mappingVersion };
     case 'PostingBlocked': {
-      const blocked = { blocked: event.data.reasons, nextAttemptAt: undefined, claimedUntil: undefined };
+      // A claim outlives the block: its create may still commit, so a replay still waits for it.
+      const blocked = { blocked: event.data.reasons, nextAttemptAt: undefined };
       if (REVERSAL_STEPS.has(event.data.step) && state.reversal) return { ...state, reversal: { ...state.reversal, ...blocked } };
       return { ...state, ...blocked, lastError: state.lastError ?? { step: event.data.step, message: event.data.reasons.map((r) => r.message).join(' '), code: event.data.reasons[0]?.code } };
     }
     case 'JournalCreationStarted':
       if (event.data.step === 'create_reversal') {
-        return state.reversal ? { ...state, reversal: { ...state.reversal, claimedUntil: event.data.leaseUntil } } : state;
+        return state.reversal ? { ...state, reversal: { ...state.reversal, ...claimed(event.data) } } : state;
       }
-      return { ...state, claimedUntil: event.data.leaseUntil };
+      return { ...state, ...claimed(event.data) };
+    case 'QueuedCreateAwaited':
+      if (event.data.step === 'create_reversal') return state.reversal ? { ...state, reversal: awaited(state.reversal, event.data) } : state;
+      return awaited(state, event.data);
     case 'ExistingJournalFound':
     case 'JournalCreated':
       return { ...state, ...freshRun, phase: 'created', batchNbr: event.data.batchNbr, acumaticaStatus: event.data.status };
@@ -109,13 +122,13 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
     }
     case 'PostingReplayed': {
       if (state.reversal && state.reversal.phase !== 'reversed') {
-        return { ...state, attempts: state.attempts + 1, reversal: { ...state.reversal, ...freshRun, claimedUntil: state.reversal.claimedUntil } };
+        return { ...state, attempts: state.attempts + 1, reversal: { ...state.reversal, ...freshRun, ...keptClaim(state.reversal) } };
       }
       // Without a batch number the journal is rebuilt (the mapping may have been fixed); with one, the
       // existing batch is looked up again, which finds it rather than creating a second one.
       const phase = state.batchNbr ? 'built' : 'requested';
       // A replay never cancels a claim: a create may still be in flight.
-      return { ...state, ...freshRun, claimedUntil: state.claimedUntil, phase, released: state.batchNbr ? state.released : false, attempts: state.attempts + 1 };
+      return { ...state, ...freshRun, ...keptClaim(state), phase, released: state.batchNbr ? state.released : false, attempts: state.attempts + 1 };
     }
     case 'PostingCancelled':
       return {

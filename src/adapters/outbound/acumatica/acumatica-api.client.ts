@@ -47,10 +47,10 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, OnAppli
     return rows.length ? journalRef(rows[0]) : null;
   }
 
-  async createJournal(connectionId: string, journal: Journal): Promise<AcumaticaJournalRef> {
+  async createJournal(connectionId: string, journal: Journal, options: { sendBy?: Date } = {}): Promise<AcumaticaJournalRef> {
     const session = await this.session(connectionId);
     const body = journalBody(journal, { branch: session.settings.branch });
-    const response = await this.call(session, { method: 'PUT', path: 'JournalTransaction', body, what: `creating journal ${journal.tag}` });
+    const response = await this.call(session, { method: 'PUT', path: 'JournalTransaction', body, what: `creating journal ${journal.tag}`, sendBy: options.sendBy?.getTime() });
     return journalRef(response as WireEntity);
   }
 

@@ -22,6 +22,8 @@ export interface AcumaticaRequest {
   what: string;
   /** Part of a running action (its start, polls and re-read): not held back by it. */
   withinAction?: boolean;
+  /** Epoch ms: the request leaves before then or not at all (AcumaticaApiError 'not_sent'). */
+  sendBy?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -57,7 +59,7 @@ export class AcumaticaHttp {
       } catch (error) {
         if (error instanceof LicenceWaitExceeded) throw error; // the caller decides when to try again
         // Sign-in itself was throttled or the identity server was down: same back-off as any request.
-        if (!(error instanceof AcumaticaApiError) || !error.retryable || attempt >= this.retry.maxAttempts) throw error;
+        if (!(error instanceof AcumaticaApiError) || !error.retryable || error.kind === 'not_sent' || attempt >= this.retry.maxAttempts) throw error;
         await sleep(error.retryAfterMs ?? this.backoff(attempt));
         continue;
       }
@@ -101,6 +103,10 @@ export class AcumaticaHttp {
 
   private async sendOnce(session: AcumaticaSession, request: AcumaticaRequest): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
     const auth = await session.headers();
+    // Checked last thing before the bytes leave (after queueing for a slot and signing in), and again on every re-send.
+    if (request.sendBy !== undefined && Date.now() > request.sendBy) {
+      throw new AcumaticaApiError('not_sent', `${request.what}: not sent, its time to leave (${new Date(request.sendBy).toISOString()}) had passed`);
+    }
     try {
       const response = await this.http.request({
         method: request.method,

@@ -1,5 +1,6 @@
 import type { Journal } from '../../../domain/journal/journal';
 import type { BlockReason, PayrollFacts, PostingTrigger } from '../../../domain/payroll-posting/events';
+import { waitingOf, type Waiting } from '../../../domain/payroll-posting/create-claim';
 import { reversalStatusOf, statusOf, type PayrollPosting, type PostingStatus, type ReversalStatus } from '../../../domain/payroll-posting/state';
 
 /** GET /api/postings/:id (spec fields first; the rest helps an operator see why and when). */
@@ -13,7 +14,12 @@ export interface PostingView {
   attempts: number;
   /** Why it is not posted (yet), in an accountant's words; `details` keeps the outside system's own words. */
   lastError?: { code: string; message: string; step: string; reasons?: BlockReason[]; details?: string[] };
-  reversal?: { status: ReversalStatus; batchNbr?: string; nextAttemptAt?: string; lastError?: { code: string; message: string; step: string } };
+  reversal?: { status: ReversalStatus; batchNbr?: string; nextAttemptAt?: string; lastError?: { code: string; message: string; step: string }; waiting?: Waiting };
+  /**
+   * What the posting waits for, and until when: `queued_create` (a create that may still commit in
+   * Acumatica's licence queue until `until`: nobody creates before, lookups at `nextCheckAt`) or `retry`.
+   */
+  waiting?: Waiting;
   trigger?: PostingTrigger;
   mappingVersion?: number;
   nextAttemptAt?: string;
@@ -95,10 +101,14 @@ export function toView(id: string, state: PayrollPosting, times: ViewTimes): Pos
     if (r.nextAttemptAt) view.reversal.nextAttemptAt = r.nextAttemptAt;
     const reversalError = errorOf(r);
     if (reversalError) view.reversal.lastError = { code: reversalError.code, message: reversalError.message, step: reversalError.step };
+    const reversalWaiting = r.phase === 'reversed' ? undefined : waitingOf(r);
+    if (reversalWaiting) view.reversal.waiting = reversalWaiting;
   }
   if (state.trigger) view.trigger = state.trigger;
   if (state.mappingVersion !== undefined) view.mappingVersion = state.mappingVersion;
   if (state.nextAttemptAt) view.nextAttemptAt = state.nextAttemptAt;
+  const waiting = state.phase === 'posted' || state.phase === 'cancelled' ? undefined : waitingOf(state);
+  if (waiting) view.waiting = waiting;
   if (state.payroll) view.payroll = state.payroll;
   if (times.postedAt) view.postedAt = times.postedAt;
   return view;

@@ -19,7 +19,8 @@ export function harness(options: { clock?: Clock; maxAttempts?: number; store?: 
     baseMs: 1,
     capMs: 5,
     maxAttempts: options.maxAttempts ?? 5,
-    claimLeaseMs: 30,
+    queueLimitMs: 30,
+    sendWindowMs: 10,
   });
   const stream = postingStream(CONNECTION, payroll.uuid);
   return {
