@@ -92,7 +92,8 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
     case 'PayrollFetched':
       return { ...state, payroll: event.data };
     case 'JournalBuilt':
-      return { ...state, ...freshRun, phase: 'built', journal: event.data.journal, mappingVersion: event.data.mappingVersion };
+      // Rebuilt after a replay: a claim's create may still commit (the tag is the same), so the claim stays.
+      return { ...state, ...freshRun, claimedUntil: state.claimedUntil, claim: state.claim, phase: 'built', journal: event.data.journal, mappingVersion: event.data.mappingVersion };
     case 'PostingBlocked': {
       // A claim outlives the block: its create may still commit, so a replay still waits for it.
       const blocked = { blocked: event.data.reasons, nextAttemptAt: undefined };
