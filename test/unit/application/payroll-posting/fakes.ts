@@ -126,8 +126,15 @@ export class FakeAcumatica implements Partial<AcumaticaApi> {
     const j = this.journals.find((x) => x.journal.header.description.includes(tag));
     return j ? { batchNbr: j.batchNbr, module: 'GL', status: j.status, description: j.journal.header.description } : null;
   }
-  async createJournal(_c: string, journal: Journal): Promise<AcumaticaJournalRef> {
+  /** Lets a test hold a create before it commits (Acumatica's licence queue). */
+  beforeCreate?: () => Promise<void>;
+  /** The `sendBy` each create was given. */
+  sendBys: Array<Date | undefined> = [];
+
+  async createJournal(_c: string, journal: Journal, options: { sendBy?: Date } = {}): Promise<AcumaticaJournalRef> {
     this.calls.create += 1;
+    this.sendBys.push(options.sendBy);
+    await this.beforeCreate?.();
     const f = this.fail('create');
     if (f && !f.commit) throw f.error;
     const batchNbr = String(this.journals.length + 1).padStart(6, '0');

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../../../../src/application/ports/clock.port';
 import type { AcumaticaApi } from '../../../../src/application/ports/acumatica.port';
 import { PostingSaga } from '../../../../src/application/payroll-posting/posting-saga';
+import type { RetrySettings } from '../../../../src/application/payroll-posting/retry-policy';
 import { RequestPostingHandler, RequestReversalHandler, ReplayPostingHandler } from '../../../../src/application/payroll-posting/command-handlers';
 import { loadPosting } from '../../../../src/application/payroll-posting/posting-stream';
 import { postingStream } from '../../../../src/domain/payroll-posting/events';
@@ -8,7 +9,7 @@ import { FakeAcumatica, FakeConnections, FakeGusto, MemoryEventStore, samplePayr
 
 export const CONNECTION = 'conn-1';
 
-export function harness(options: { clock?: Clock; maxAttempts?: number; store?: MemoryEventStore; acumatica?: FakeAcumatica; gusto?: FakeGusto; connections?: FakeConnections } = {}) {
+export function harness(options: { clock?: Clock; maxAttempts?: number; store?: MemoryEventStore; acumatica?: FakeAcumatica; gusto?: FakeGusto; connections?: FakeConnections; retry?: Partial<RetrySettings> } = {}) {
   const store = options.store ?? new MemoryEventStore();
   const gusto = options.gusto ?? new FakeGusto();
   const acumatica = options.acumatica ?? new FakeAcumatica();
@@ -21,6 +22,7 @@ export function harness(options: { clock?: Clock; maxAttempts?: number; store?: 
     maxAttempts: options.maxAttempts ?? 5,
     queueLimitMs: 30,
     sendWindowMs: 10,
+    ...options.retry,
   });
   const stream = postingStream(CONNECTION, payroll.uuid);
   return {
