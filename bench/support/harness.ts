@@ -52,9 +52,6 @@ export function serviceEnv(dataDir: string, gustoUrl: string, extra: Env = {}): 
     POLL_CRON: '0 0 1 1 *',
     RETRY_BASE_MS: '50',
     RETRY_CAP_MS: '1000',
-    // The sandboxes hold a request at most a couple of seconds (latency knobs, holdNextCreate in tests that
-    // set their own limit): a create whose answer was lost is repeated after 2 s (+1 s send window), not 10 min.
-    ACUMATICA_QUEUE_LIMIT_S: '2',
     LOG_LEVEL: 'info',
     ...extra,
   };

@@ -112,7 +112,9 @@ export class RestartableService implements ServiceHandle {
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const service = new RestartableService(serviceEnv(dataDir, gustoUrl, { PORT: String(port), ...extra }), port);
+      // The sandboxes hold a request a couple of seconds at most: a create whose answer was lost (injected
+      // 500s, timeouts, SIGKILLs) is repeated after 2 s (+2 s send window) instead of the real 10 minutes.
+      const service = new RestartableService(serviceEnv(dataDir, gustoUrl, { PORT: String(port), ACUMATICA_QUEUE_LIMIT_S: '2', ...extra }), port);
       try {
         await service.start(1);
         return service;

@@ -50,7 +50,7 @@ export function testEnv(dataDir: string, env: Record<string, string | undefined>
     RETRY_BASE_MS: '50',
     RETRY_CAP_MS: '1000',
     // The sandboxes hold a request at most a couple of seconds (latency knobs, holdNextCreate in tests that
-    // set their own limit): a create whose answer was lost is repeated after 2 s (+1 s send window), not 10 min.
+    // set their own limit): a create whose answer was lost is repeated after 2 s (+2 s send window), not 10 min.
     ACUMATICA_QUEUE_LIMIT_S: '2',
     LOG_LEVEL: 'info',
     ...env,

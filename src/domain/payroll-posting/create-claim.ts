@@ -28,8 +28,11 @@ export interface ClaimTerms {
   sendWindowMs: number;
 }
 
-/** Room between the claim and the send: 1/20 of the queue limit, between 1 s and 30 s. */
-export const sendWindowFor = (queueLimitMs: number): number => Math.min(30_000, Math.max(1_000, Math.round(queueLimitMs / 20)));
+/**
+ * Room between the claim and the send (the append, a wait for a free Acumatica slot, a sign-in): 1/20 of the
+ * queue limit, between 2 s and 30 s. A create that cannot leave in time is not sent (and retried).
+ */
+export const sendWindowFor = (queueLimitMs: number): number => Math.min(30_000, Math.max(2_000, Math.round(queueLimitMs / 20)));
 
 /** What the state keeps of a claim beyond `claimedUntil` (= mayCommitUntil, or a legacy lease's end). */
 export interface CreateClaim {

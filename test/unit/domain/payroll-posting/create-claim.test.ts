@@ -58,8 +58,8 @@ describe('create claim: the lookup found no journal', () => {
     expect(statusOf(state)).toBe('posted');
   });
 
-  it('the send window is 1/20 of the queue limit, between 1 s and 30 s', () => {
-    expect([sendWindowFor(600_000), sendWindowFor(5_000), sendWindowFor(60_000)]).toEqual([30_000, 1_000, 3_000]);
+  it('the send window is 1/20 of the queue limit, between 2 s and 30 s', () => {
+    expect([sendWindowFor(600_000), sendWindowFor(5_000), sendWindowFor(60_000)]).toEqual([30_000, 2_000, 3_000]);
   });
 });
 
