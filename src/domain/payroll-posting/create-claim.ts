@@ -66,7 +66,11 @@ export function claimEvent(step: CreateStep, now: Date, claimant: string, terms:
  * to look again. Without one, claim and create.
  */
 export function onJournalAbsent(run: RunState, step: CreateStep, now: Date, claimant: string, terms: ClaimTerms): PayrollPostingEvent {
-  if (!claimIsLive(run, now)) return claimEvent(step, now, claimant, terms);
+  return claimIsLive(run, now) ? queuedCreateAwaited(run, step, now) : claimEvent(step, now, claimant, terms);
+}
+
+/** A lookup under the live claim of `run` found nothing: look again in min(remaining, CLAIM_CHECK_EVERY_MS). */
+export function queuedCreateAwaited(run: RunState, step: CreateStep, now: Date): PayrollPostingEvent {
   const until = run.claimedUntil!;
   return { type: 'QueuedCreateAwaited', data: { step, checkedAt: now.toISOString(), until, nextCheckAt: earlier(iso(now.getTime() + CLAIM_CHECK_EVERY_MS), until) } };
 }

@@ -1,6 +1,6 @@
 import type { Journal } from '../journal/journal';
 import type { AcumaticaBatch, PayrollPostingEvent, PostingTrigger } from './events';
-import { claimIsLive, onJournalAbsent, type ClaimTerms } from './create-claim';
+import { claimIsLive, onJournalAbsent, queuedCreateAwaited, type ClaimTerms } from './create-claim';
 import { isReleasedStatus, type Decision } from './decide';
 import type { PayrollPosting } from './state';
 
@@ -83,7 +83,7 @@ export function requestReversal(state: PayrollPosting, cmd: RequestReversal): De
  */
 export function recordOriginalAbsent(state: PayrollPosting, now?: Date): Decision {
   if (state.phase !== 'built' || !state.reversal) return 'not_at_this_step';
-  if (now && claimIsLive(state, now)) return [onJournalAbsent(state, 'create_journal', now, '', { queueLimitMs: 0, sendWindowMs: 0 })];
+  if (now && claimIsLive(state, now)) return [queuedCreateAwaited(state, 'create_journal', now)];
   return [{ type: 'PostingCancelled', data: { trigger: state.reversal.trigger, reason: 'cancelled_before_posting' } }];
 }
 
