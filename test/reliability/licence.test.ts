@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { createEventStore } from '../../src/adapters/outbound/event-store/create-event-store';
 import { licenceStream } from '../../src/application/licence/licence-coordinator';
 import { licenceTiming, type LicenceHeartbeatData } from '../../src/domain/licence/licence-share';
-import { connectCompanies, removeDir, sleep, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes } from '../../bench/support/harness';
-import { RestartableService } from './support';
+import { connectCompanies, sleep, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes } from '../../bench/support/harness';
+import { RestartableService, stopAll } from './support';
 
 const SPEED = 20;
 const WINDOW_MS = 60_000 / SPEED;
@@ -48,12 +48,7 @@ describe(`licence shared by two instances: R = ${R}/min, ${CORES} cores, the san
     companies = await connectCompanies(a, sb, COMPANIES, 'Licence Co', COMPANIES, undefined, { licence: { requestsPerMinute: R, maxConcurrent: CORES } });
   }, 180_000);
 
-  afterAll(async () => {
-    await a?.stop().catch(() => undefined);
-    await b?.stop().catch(() => undefined);
-    await sb?.close();
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll([a, b], [sb], dataDir));
 
   it(`≥ 95 % of R used, < 1 % answered 429, both instances together within R (${WINDOWS} licence minutes)`, async () => {
     Object.assign(sb.acumatica.knobs.licence, { requestsPerMinute: R, maxConcurrent: CORES, mode: 'reject' });

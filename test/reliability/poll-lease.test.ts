@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/adapters/outbound/event-store/sqlite/sqlite-event-store';
 import { pollLeaseStream } from '../../src/application/inbox/poll-lease';
-import { api, connectCompanies, removeDir, sleep, startSandboxes, tempDir, type Company, type Sandboxes } from '../../bench/support/harness';
-import { RestartableService } from './support';
+import { api, connectCompanies, sleep, startSandboxes, tempDir, type Company, type Sandboxes } from '../../bench/support/harness';
+import { RestartableService, stopAll } from './support';
 
 const ROUND_MS = 2_000; // POLL_CRON below
 const OBSERVE_MS = 9_000;
@@ -32,12 +32,7 @@ describe('poll lease: two instances, scheduled poll every 2 s and simultaneous s
     companies = await connectCompanies(a, sb, 2, 'Lease Co', 2);
   }, 180_000);
 
-  afterAll(async () => {
-    await a?.stop().catch(() => undefined);
-    await b?.stop().catch(() => undefined);
-    await sb?.close();
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll([a, b], [sb], dataDir));
 
   it('one poll per connection per round, counted at Gusto', async () => {
     // Start counting just after a round's polls (an odd second), so no poll straddles the start.

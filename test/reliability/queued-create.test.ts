@@ -8,7 +8,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { api, connectCompany, removeDir, sleep, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes } from '../../bench/support/harness';
-import { postingId, RestartableService, trailOf } from './support';
+import { postingId, RestartableService, trailOf, stopAll } from './support';
 
 const QUEUE_LIMIT_S = 5;
 const HOLD_MS = 3_000; // longer than the old lease (1.2 s), shorter than the queue limit
@@ -40,12 +40,7 @@ describe('a create held in Acumatica\'s licence queue: two instances', () => {
     sb.gusto.scenario.createSubscription({ url: `${a.url}/webhooks/gusto` });
   }, 120_000);
 
-  afterAll(async () => {
-    await a?.stop().catch(() => undefined);
-    await b?.stop().catch(() => undefined);
-    await sb?.close();
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll([a, b], [sb], dataDir));
 
   it('the create held longer than the old lease: one journal, one inserting PUT, both instances show the same batch', async () => {
     sb.acumatica.knobs.holdNextCreate(HOLD_MS);

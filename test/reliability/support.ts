@@ -7,7 +7,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { spawnService, type SpawnedService } from '../support/service';
 import {
-  ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, ADMIN_TOKEN, ENCRYPTION_KEY, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, api, serviceEnv, type Env, type ServiceHandle,
+  ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, ADMIN_TOKEN, ENCRYPTION_KEY, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, api, removeDir, serviceEnv, type Env, type ServiceHandle,
 } from '../../bench/support/harness';
 
 /** `RELIABILITY_SCALE=small`: the reduced run for CI; anything else: the full run. */
@@ -206,4 +206,11 @@ export function secretsOfRun(proxy: RecordingProxy): Record<string, string> {
   };
   [...proxy.tokens].forEach((t, i) => (secrets[`gusto_token_${i}`] = t));
   return secrets;
+}
+
+/** Ends a multi-instance run: every instance, then whatever else was started (proxies, sandboxes), then the data folder. */
+export async function stopAll(instances: Array<{ stop(): Promise<unknown> } | undefined>, closers: Array<{ close(): Promise<unknown> } | undefined>, dataDir?: string): Promise<void> {
+  for (const instance of instances) await instance?.stop().catch(() => undefined);
+  for (const closer of closers) await closer?.close();
+  if (dataDir) removeDir(dataDir);
 }

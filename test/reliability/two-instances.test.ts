@@ -6,10 +6,10 @@
  * instances see every posting as posted; connections stay connected.
  */
 import {
-  api, connectCompanies, findSecrets, removeDir,
+  api, connectCompanies, findSecrets,
   seenResponses, sleep, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes,
 } from '../../bench/support/harness';
-import { secretsOfRun, postingOf, recordingProxy, RestartableService, SCALE, type RecordingProxy } from './support';
+import { secretsOfRun, postingOf, recordingProxy, RestartableService, SCALE, type RecordingProxy, stopAll } from './support';
 
 describe(`two instances on one store: ${SCALE.twoInstancePayrolls} payrolls, every webhook to both, twice`, () => {
   let sb: Sandboxes;
@@ -32,13 +32,7 @@ describe(`two instances on one store: ${SCALE.twoInstancePayrolls} payrolls, eve
     sb.gusto.knobs.webhook.duplicates = 1;
   }, 180_000);
 
-  afterAll(async () => {
-    await a?.stop().catch(() => undefined);
-    await b?.stop().catch(() => undefined);
-    await proxy?.close();
-    await sb?.close();
-    if (dataDir) removeDir(dataDir);
-  });
+  afterAll(() => stopAll([a, b], [proxy, sb], dataDir));
 
   it('no double posting, no invalid_grant', async () => {
     const half = Math.floor(SCALE.twoInstancePayrolls / 2);
