@@ -47,6 +47,10 @@ export interface KurrentDbEventStoreOptions {
   deadlineMs?: number;
   /** How many times an append re-plans after losing a race between its read and its write. Default 5. */
   maxAppendAttempts?: number;
+  /** Subscription re-connect back-off. Default { min: 100, max: 5000 } ms. */
+  resubscribeDelayMs?: { min: number; max: number };
+  /** `$maxCount` per stream-name prefix for bookkeeping streams. Default BOUNDED_STREAMS. */
+  boundedStreams?: Record<string, number>;
   /** For tests: use this client instead of one built from the URL. */
   client?: KurrentDBClient;
 }
