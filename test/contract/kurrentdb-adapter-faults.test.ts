@@ -4,7 +4,7 @@
  * refused appends reported as `success: false`, lagging followers, write contention, system events, $all
  * access, black-holed appends, failed discovery, whole-stream reads, unbounded bookkeeping streams.
  */
-import { AccessDeniedError, EventData, UnavailableError } from '@kurrent/kurrentdb-client';
+import { AccessDeniedError, EventData, NotLeaderError, UnavailableError } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
 import { KurrentDbEventStore, KurrentDbEventStoreOptions } from '../../src/adapters/outbound/event-store/kurrentdb/kurrentdb-event-store';
 import { CheckpointStore } from '../../src/application/inbox/checkpoint-store';
@@ -160,6 +160,23 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
       const planning = callsOf('readStream').filter((call) => call.stream === stream);
       expect(planning.length).toBeGreaterThan(0);
       for (const call of planning) expect(call.options?.requiresLeader).toBe(true);
+    });
+
+    it('a NotLeader answer while the leader changes is retried (nothing was written), not reported', async () => {
+      const store = open();
+      const stream = `${prefix}s`;
+      const notLeader = () => new NotLeaderError({ message: 'not leader', metadata: { 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' } } as never);
+      server.failNext = { error: notLeader(), times: 2 };
+      await expect(store.append(stream, [ev('a')], 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 0n });
+      server.failNext = { error: notLeader(), times: 2 };
+      await expect(store.append(stream, [anon()], 0n)).resolves.toMatchObject({ nextExpectedRevision: 1n });
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('NotLeader for longer than the deadline is unavailable', async () => {
+      const store = open({ deadlineMs: 200 });
+      server.failAll = new NotLeaderError({ message: 'not leader', metadata: { 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' } } as never);
+      await expect(store.append(`${prefix}s`, [ev('a')], 'any')).rejects.toBeInstanceOf(EventStoreUnavailableError);
     });
 
     it("'any' keeps re-planning under contention (7 lost races) and succeeds", async () => {

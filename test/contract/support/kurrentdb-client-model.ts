@@ -16,7 +16,8 @@
  *  - `followerLag`: reads without `requiresLeader` see the log minus its last N records (a lagging follower).
  *  - `beforeWrite`: runs before each appendToStream is checked (to slip a competing write in).
  *  - `blackHoleAppends`: appendToStream never answers (the batch-append stream ignores the call's deadline).
- *  - `failAll`: every call fails with this error (e.g. the client's "Failed to discover after 10 attempts.").
+ *  - `failAll`: every call fails with this error (e.g. the client's "Failed to discover after 10 attempts.");
+ *    `failNext`: only the next N calls do (e.g. NotLeader while the leader changes).
  *  - `dropSubscriptions(error?)`: live subscriptions fail with `error`, or end quietly without one, as on a
  *    server restart or leader change; `refuseSubscriptions`: new subscriptions fail at once while set.
  *  - client options: `throwOnAppendFailure: false` (a refusal comes back as `success: false`, with the
@@ -61,6 +62,8 @@ export class KurrentServerModel {
   beforeWrite?: (stream: string) => void;
   blackHoleAppends = false;
   failAll?: Error;
+  /** The next N calls fail with this error (e.g. NotLeader during a leader change), then calls succeed again. */
+  failNext?: { error: Error; times: number };
   refuseSubscriptions?: Error;
   readonly live = new Set<Readable>();
   private nextPosition = 1000n;
@@ -163,6 +166,11 @@ class KurrentClientModel {
   private record(op: string, stream: string | undefined, options: object | undefined): void {
     this.server.calls.push({ op, stream, options: { ...(options ?? {}) } });
     if (this.server.failAll) throw this.server.failAll;
+    const next = this.server.failNext;
+    if (next && next.times > 0) {
+      next.times -= 1;
+      throw next.error;
+    }
   }
 
   async getStreamMetadata(stream: string, options: object = {}) {
