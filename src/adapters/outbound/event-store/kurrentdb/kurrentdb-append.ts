@@ -13,6 +13,9 @@
  *    deadline; `any`/`stream_exists` that never win within it are reported unavailable (retry later), never a
  *    conflict. Retries recognised as repeats: those whose events are still within that tail.
  *
+ * NotLeader (a leader change; the planning read requires the leader) is a refusal: the attempt is made again,
+ * with back-off, until the deadline, while the client re-dials the leader it names; then unavailable.
+ *
  * Every write runs under a hard deadline (the client's batch-append stream is opened with an infinite gRPC
  * deadline; a black-holed server would hold the promise forever), and `success: false` (what the client returns
  * instead of throwing when `throwOnAppendFailure=false`) counts as a refusal — never as a success.
@@ -24,6 +27,7 @@ import {
   END,
   KurrentDBClient,
   NO_STREAM,
+  NotLeaderError,
   STREAM_EXISTS,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -62,9 +66,36 @@ export async function appendToKurrent(
   const normalized = normalizeExpected(expected);
   const callerIds = events.some((event) => event?.id !== undefined);
   const identified = identify(events, randomUUID);
-  if (!callerIds) return appendFresh(settings, stream, identified, normalized, expected);
-
   const until = Date.now() + settings.deadlineMs;
+  return retryOnNotLeader(settings, until, () =>
+    callerIds ? appendPlanned(settings, stream, identified, normalized, expected, until) : appendFresh(settings, stream, identified, normalized, expected),
+  );
+}
+
+/**
+ * NotLeader is a refusal (nothing was read from or written to a follower); the client re-dials the leader it
+ * names, so the whole attempt is simply made again, until the deadline. After it: unavailable.
+ */
+async function retryOnNotLeader<T>(settings: AppendSettings, until: number, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof NotLeaderError)) throw error;
+      if (Date.now() >= until) throw translateError(error, settings.description);
+      await sleep(Math.min(250, 10 * 2 ** (tries - 1)));
+    }
+  }
+}
+
+async function appendPlanned(
+  settings: AppendSettings,
+  stream: string,
+  identified: IdentifiedEvent[],
+  normalized: NormalizedExpected,
+  expected: ExpectedRevision,
+  until: number,
+): Promise<AppendResult> {
   for (let attempt = 1; ; attempt += 1) {
     const tail = await readTail(settings, stream, identified);
     const plan = planAppend(identified, normalized, tail.head, tail.found);
@@ -120,7 +151,7 @@ async function write(settings: AppendSettings, stream: string, events: Identifie
       const actual = error.actualState;
       return { kind: 'refused', actual: typeof actual === 'bigint' ? actual : actual === NO_STREAM ? 'no_stream' : undefined };
     }
-    throw translateError(error, settings.description);
+    throw untranslatedNotLeader(error, settings);
   }
 }
 
@@ -152,7 +183,7 @@ async function readTail(
     });
   } catch (error) {
     if (error instanceof StreamNotFoundError) return { head: 'no_stream', found };
-    throw translateError(error, settings.description);
+    throw untranslatedNotLeader(error, settings);
   }
   return { head, found };
 }
@@ -174,20 +205,32 @@ export async function readHead(settings: AppendSettings, stream: string): Promis
     });
   } catch (error) {
     if (error instanceof StreamNotFoundError) return 'no_stream';
-    throw translateError(error, settings.description);
+    throw untranslatedNotLeader(error, settings);
   }
   return head;
 }
 
-/** Fallback for servers that do not return the position of an append. */
+/**
+ * Fallback for servers that do not return the position of an append. The write has landed by now, so every
+ * error here is translated (a NotLeader must not make retryOnNotLeader write again).
+ */
 async function lastPosition(settings: AppendSettings, stream: string): Promise<bigint> {
   let position = -1n;
-  const reader = settings.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true, deadline: settings.deadlineMs });
-  await drain(reader, settings.deadlineMs, (resolved) => {
-    position = resolved.event?.position?.commit ?? resolved.commitPosition ?? -1n;
-    return false;
-  });
+  try {
+    const reader = settings.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true, deadline: settings.deadlineMs });
+    await drain(reader, settings.deadlineMs, (resolved) => {
+      position = resolved.event?.position?.commit ?? resolved.commitPosition ?? -1n;
+      return false;
+    });
+  } catch (error) {
+    throw translateError(error, settings.description);
+  }
   return position;
+}
+
+/** NotLeader stays as is (retryOnNotLeader handles it); anything else is translated for the port. */
+function untranslatedNotLeader(error: unknown, settings: AppendSettings): unknown {
+  return error instanceof NotLeaderError ? error : translateError(error, settings.description);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
