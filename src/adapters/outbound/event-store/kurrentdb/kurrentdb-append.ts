@@ -64,8 +64,8 @@ export async function appendToKurrent(
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
   const normalized = normalizeExpected(expected);
-  const callerIds = events.some((event) => event?.id !== undefined);
-  const identified = identify(events, randomUUID);
+  const identified = identify(events, randomUUID); // validates the batch first (TypeError for what no store takes)
+  const callerIds = events.some((event) => event.id !== undefined);
   const until = Date.now() + settings.deadlineMs;
   return retryOnNotLeader(settings, until, () =>
     callerIds ? appendPlanned(settings, stream, identified, normalized, expected, until) : appendFresh(settings, stream, identified, normalized, expected),
