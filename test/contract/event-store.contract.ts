@@ -186,6 +186,16 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       expect((await store.readStream(stream)).map((e) => e.id)).toEqual(['posting-1-requested', 'posting-1-built']);
     });
 
+    it("'any' appends with their own ids from two connections at once: every one lands exactly once, none conflicts", async () => {
+      const stream = `${prefix}any-race`;
+      const other = await connectAgain();
+      const appends = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? store : other).append(stream, [ev(`w-${i}`)], 'any'));
+      const outcomes = await Promise.allSettled(appends);
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+      const ids = (await store.readStream(stream)).map((e) => e.id);
+      expect([...ids].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `w-${i}`).sort());
+    });
+
     it('readAll returns all streams in one global order and filters by stream prefix and event type', async () => {
       const a = `${prefix}alpha-1`;
       const b = `${prefix}beta-1`;

@@ -20,9 +20,9 @@ export class CheckpointStore {
     private readonly clock: Clock,
   ) {}
 
+  /** Reads the last event only: the stream grows by one event per save. */
   async load(): Promise<bigint | undefined> {
-    const events = await this.store.readStream(this.stream);
-    const last = events[events.length - 1];
+    const last = await this.store.readLastEvent(this.stream);
     this.lastSaved = last ? BigInt((last.data as CheckpointStored).position) : undefined;
     return this.lastSaved;
   }

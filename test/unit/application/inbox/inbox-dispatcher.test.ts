@@ -218,9 +218,10 @@ describe('InboxDispatcher', () => {
   it('starts even when the store is unreachable, and catches up once it answers', async () => {
     let failures = 2;
     const flaky: EventStore = Object.create(fixture.store) as EventStore;
-    flaky.readStream = async (stream, from) => {
+    // The checkpoint load is the dispatcher's first read (its last event only).
+    flaky.readLastEvent = async (stream) => {
       if (stream === DISPATCHER_CHECKPOINT_STREAM && failures-- > 0) throw new Error('store unreachable');
-      return fixture.store.readStream(stream, from);
+      return fixture.store.readLastEvent(stream);
     };
     const h = harness(flaky);
     h.connect('conn-1', 'company-1');

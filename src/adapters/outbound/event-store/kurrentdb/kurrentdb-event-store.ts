@@ -4,23 +4,11 @@
  * Lazy: constructing it parses the connection string but dials nothing, so the service starts even when
  * the server is down; every call (and ping(), within `pingTimeoutMs`) reports EventStoreUnavailableError.
  *
- * Appends follow the shared rule in ../append-plan.ts exactly as the SQLite adapter does. KurrentDB's own
- * idempotency only covers some retries (and is best-effort for `any`), so each append reads the stream's
- * ids first, plans, and writes with the *observed* stream state as the server-side expected revision. If
- * another writer slips in between read and write, the server refuses, and the append re-reads and re-plans
- * (now a conflict, an idempotent repeat, or — for 'any'/'stream_exists' — a write at the new head). Cost: one
- * stream read per append, fine for aggregate-sized streams.
+ * Appends: ./kurrentdb-append.ts (the shared rule, a tail-only planning read on the leader, re-plans after lost
+ * races, a hard deadline, `success: false` as a refusal). Subscriptions: ./kurrentdb-subscription.ts (re-subscribe
+ * with back-off after a restart or leader change). Bookkeeping streams: ./kurrentdb-stream-bounds.ts ($maxCount).
  */
-import {
-  BACKWARDS,
-  END,
-  KurrentDBClient,
-  NO_STREAM,
-  START,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '@kurrent/kurrentdb-client';
-import { randomUUID } from 'node:crypto';
+import { BACKWARDS, END, excludeSystemEvents, KurrentDBClient, START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
 import {
   AppendResult,
   EventStore,
@@ -31,22 +19,32 @@ import {
   RecordedEvent,
   SubscribeOptions,
   Subscription,
-  WrongExpectedRevisionError,
 } from '../../../../application/ports/event-store.port';
-import { assertStreamName, identify, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
+import { assertStreamName } from '../append-plan';
 import { matchesFilter, normalizeFilter, normalizeMaxCount } from '../read-filter';
 import { describeUrl, redactUrl, toClientConnectionString } from './kurrentdb-url';
-import { fromResolved, toEventData, toServerFilter, translateError } from './kurrentdb-mapping';
+import { fromResolved, isSystemEvent, toServerFilter, translateError } from './kurrentdb-mapping';
+import { appendToKurrent, AppendSettings } from './kurrentdb-append';
 import { subscribeKurrent } from './kurrentdb-subscription';
+import { BOUNDED_STREAMS, StreamBounds } from './kurrentdb-stream-bounds';
 import { drain } from './deadline';
+
+/** ping() reads this stream, which nothing writes: "not found" proves the server answers, for any user. */
+export const PING_STREAM = 'mlc-ping-probe';
 
 export interface KurrentDbEventStoreOptions {
   /** ping() gives up after this long. Default 2500 ms (health checks must answer quickly). */
   pingTimeoutMs?: number;
-  /** gRPC deadline for reads and appends. Default 10 000 ms. */
+  /** Hard deadline for every call (reads per step, each append write), and one append's whole re-plan budget. Default 10 000 ms. */
   deadlineMs?: number;
-  /** How many times an append re-plans after losing a race between its read and its write. Default 5. */
+  /** Optional cap on an append's writes after lost races (default: none, the deadline bounds it). */
   maxAppendAttempts?: number;
+  /** How far beyond its batch an append with caller ids looks back for them (repeat detection). Default 64. */
+  idempotencyWindow?: number;
+  /** Subscription re-connect back-off. Default { min: 100, max: 5000 } ms. */
+  resubscribeDelayMs?: { min: number; max: number };
+  /** `$maxCount` per stream-name prefix for bookkeeping streams. Default BOUNDED_STREAMS. */
+  boundedStreams?: Record<string, number>;
   /** For tests: use this client instead of one built from the URL. */
   client?: KurrentDBClient;
 }
@@ -56,7 +54,9 @@ export class KurrentDbEventStore implements EventStore {
   private readonly client: KurrentDBClient;
   private readonly pingTimeoutMs: number;
   private readonly deadlineMs: number;
-  private readonly maxAppendAttempts: number;
+  private readonly appendSettings: AppendSettings;
+  private readonly bounds: StreamBounds;
+  private readonly resubscribeDelayMs: { min: number; max: number };
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
@@ -72,41 +72,23 @@ export class KurrentDbEventStore implements EventStore {
     }
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2500;
     this.deadlineMs = options.deadlineMs ?? 10_000;
-    this.maxAppendAttempts = options.maxAppendAttempts ?? 5;
+    this.appendSettings = {
+      client: this.client,
+      description: this.description,
+      deadlineMs: this.deadlineMs,
+      idempotencyWindow: options.idempotencyWindow ?? 64,
+      maxAppendAttempts: options.maxAppendAttempts,
+    };
+    this.bounds = new StreamBounds(this.client, options.boundedStreams ?? BOUNDED_STREAMS, this.deadlineMs);
+    this.resubscribeDelayMs = options.resubscribeDelayMs ?? { min: 100, max: 5000 };
   }
 
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     assertStreamName(stream);
-    const normalized = normalizeExpected(expected);
-    const identified = identify(events, randomUUID);
-    for (let attempt = 1; ; attempt += 1) {
-      const existing = await this.readStream(stream);
-      const head: StreamHead = existing.length ? existing[existing.length - 1].revision : 'no_stream';
-      const wanted = new Set(identified.map((event) => event.id));
-      const found = new Map<string, StoredRef>();
-      for (const event of existing) if (wanted.has(event.id)) found.set(event.id, { revision: event.revision, position: event.position });
-
-      const plan = planAppend(identified, normalized, head, found);
-      if (plan.kind === 'conflict') throw new WrongExpectedRevisionError(stream, expected, plan.actual);
-      if (plan.kind === 'repeat') return { nextExpectedRevision: plan.nextExpectedRevision, position: plan.position };
-      try {
-        const result = await this.client.appendToStream(
-          stream,
-          plan.events.map((event) => toEventData(stream, event)),
-          { streamState: head === 'no_stream' ? NO_STREAM : head, deadline: this.deadlineMs },
-        );
-        const position = result.position?.commit ?? (await this.lastPosition(stream));
-        return { nextExpectedRevision: result.nextExpectedRevision, position };
-      } catch (error) {
-        // Lost the race between our read and our write: re-plan against the new head.
-        if (error instanceof WrongExpectedVersionError && attempt < this.maxAppendAttempts) continue;
-        if (error instanceof WrongExpectedVersionError) {
-          throw new WrongExpectedRevisionError(stream, expected, error.actualState);
-        }
-        throw translateError(error, this.description);
-      }
-    }
+    const result = await appendToKurrent(this.appendSettings, stream, events, expected);
+    await this.bounds.ensure(stream);
+    return result;
   }
 
   async readStream(stream: string, fromRevision: bigint = 0n): Promise<RecordedEvent[]> {
@@ -157,7 +139,7 @@ export class KurrentDbEventStore implements EventStore {
       });
       await drain(reader, this.deadlineMs, (resolved) => {
         const event = fromResolved(resolved);
-        if (!event || (fromPosition !== undefined && event.position <= fromPosition)) return true;
+        if (!event || isSystemEvent(event) || (fromPosition !== undefined && event.position <= fromPosition)) return true;
         if (!matchesFilter(filter, event.stream, event.type)) return true;
         out.push(event);
         return out.length < wanted; // stopping early cancels the server-side read
@@ -170,7 +152,7 @@ export class KurrentDbEventStore implements EventStore {
 
   subscribeToAll(handler: (event: RecordedEvent) => Promise<void> | void, options: SubscribeOptions = {}): Subscription {
     this.assertOpen();
-    const inner = subscribeKurrent(this.client, this.description, handler, options);
+    const inner = subscribeKurrent(this.client, this.description, handler, options, this.resubscribeDelayMs);
     const subscription: Subscription = {
       stop: async () => {
         this.subscriptions.delete(subscription);
@@ -200,14 +182,18 @@ export class KurrentDbEventStore implements EventStore {
     return out.reverse();
   }
 
-  /** The newest non-system event's position; a few system events at the end only make the answer older (still safe). */
+  /**
+   * The newest non-system event's position: a backwards read of $all filtered server-side to non-`$` event types
+   * (so a tail of system events, however long, is skipped), one event.
+   */
   async headPosition(): Promise<bigint | undefined> {
     this.assertOpen();
     let head: bigint | undefined;
     try {
-      const reader = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 32, deadline: this.deadlineMs });
+      const reader = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 16, filter: excludeSystemEvents(), deadline: this.deadlineMs });
       await drain(reader, this.deadlineMs, (resolved) => {
-        head = fromResolved(resolved)?.position;
+        const event = fromResolved(resolved);
+        if (event && !isSystemEvent(event)) head = event.position;
         return head === undefined;
       });
     } catch (error) {
@@ -216,13 +202,17 @@ export class KurrentDbEventStore implements EventStore {
     return head;
   }
 
-  /** One tiny read under a hard deadline: a black-holed host must not hold /health for the gRPC default. */
+  /**
+   * One tiny read under a hard deadline: a black-holed host must not hold /health for the gRPC default. It reads
+   * a stream nothing writes (StreamNotFound = the server answered), so it needs no $all access (admins only).
+   */
   async ping(): Promise<void> {
     if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
-    const probe = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, deadline: this.pingTimeoutMs });
     try {
+      const probe = this.client.readStream(PING_STREAM, { direction: BACKWARDS, fromRevision: END, maxCount: 1, deadline: this.pingTimeoutMs });
       await drain(probe, this.pingTimeoutMs, () => false);
     } catch (error) {
+      if (error instanceof StreamNotFoundError) return;
       throw new EventStoreUnavailableError(this.description, error);
     }
   }
@@ -232,17 +222,6 @@ export class KurrentDbEventStore implements EventStore {
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
-  }
-
-  /** Fallback for servers that do not return the position of an append. */
-  private async lastPosition(stream: string): Promise<bigint> {
-    let position = -1n;
-    const reader = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, deadline: this.deadlineMs });
-    await drain(reader, this.deadlineMs, (resolved) => {
-      position = fromResolved(resolved)?.position ?? -1n;
-      return false;
-    });
-    return position;
   }
 
   private assertOpen(): void {

@@ -74,6 +74,15 @@ export function fromResolved(resolved: ResolvedEvent | AllStreamResolvedEvent): 
 }
 
 /**
+ * `$`-typed events (`$>` links, `$metadata`, `$statsCollected`, …) are the server's, wherever they sit: the
+ * server-side prefix and type filters let them through in matching streams, so every filtered read and
+ * subscription drops them here too.
+ */
+export function isSystemEvent(event: RecordedEvent): boolean {
+  return event.type.startsWith('$') || event.stream.startsWith('$');
+}
+
+/**
  * The server filters on one thing only (stream prefixes or event types); the other condition, and the
  * exact type match, are applied client-side by the caller with matchesFilter.
  */
@@ -83,7 +92,13 @@ export function toServerFilter(filter: NormalizedFilter): Filter {
   return excludeSystemEvents();
 }
 
-/** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4), the client's wrappers of them, and our own deadline. */
+/**
+ * What `+discover` (gossip) raises when no node answers: a plain Error from Client/discovery.js
+ * ("Failed to discover after 10 attempts."), or the native bridge's UnknownError carrying the same words.
+ */
+const DISCOVERY_FAILURE = /failed to discover|discovery failed|no (?:leader|node) (?:found|available)/i;
+
+/** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4), the client's wrappers of them, our own deadline, failed discovery. */
 export function isUnavailable(error: unknown): boolean {
   if (
     error instanceof DeadlineError ||
@@ -96,7 +111,8 @@ export function isUnavailable(error: unknown): boolean {
     return true;
   }
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 14 || code === 4;
+  if (code === 14 || code === 4) return true;
+  return error instanceof Error && DISCOVERY_FAILURE.test(error.message);
 }
 
 export function translateError(error: unknown, description: string): unknown {
