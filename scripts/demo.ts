@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     GUSTO_CLIENT_ID: GUSTO_CLIENT.id,
     GUSTO_CLIENT_SECRET: GUSTO_CLIENT.secret,
     GUSTO_WEBHOOK_VERIFICATION_TOKEN: WEBHOOK_TOKEN,
+    MLC_ACUMATICA_ALLOWED_HOSTS: '127.0.0.1,localhost', // the Acumatica sandbox
     GUSTO_API_BASE_URL: gusto.url,
     LOG_LEVEL: 'error',
   });

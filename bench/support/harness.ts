@@ -47,6 +47,7 @@ export function serviceEnv(dataDir: string, gustoUrl: string, extra: Env = {}): 
     GUSTO_CLIENT_ID,
     GUSTO_CLIENT_SECRET,
     GUSTO_WEBHOOK_VERIFICATION_TOKEN: WEBHOOK_TOKEN,
+    MLC_ACUMATICA_ALLOWED_HOSTS: '127.0.0.1,localhost', // the Acumatica sandbox
     GUSTO_API_BASE_URL: gustoUrl,
     GUSTO_REDIRECT_URI: REDIRECT_URI,
     POLL_CRON: '0 0 1 1 *',

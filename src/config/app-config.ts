@@ -42,6 +42,8 @@ export interface AppConfig {
    * before carrying it out. A journal create is never repeated until that long after it was sent.
    */
   acumaticaQueueLimitS: number;
+  /** Host names a connection's Acumatica URL may name even though they are (or resolve to) internal addresses. */
+  acumaticaAllowedHosts: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Notes for the operator produced while loading (e.g. a generated key), logged at start. */
   warnings: string[];
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     acumaticaLicenceWindowMs: intVar(env, 'ACUMATICA_LICENCE_WINDOW_MS', 60_000, 100, 3_600_000),
     acumaticaQueueLimitS: intVar(env, 'ACUMATICA_QUEUE_LIMIT_S', 600, 1, 86_400),
+    acumaticaAllowedHosts: (nonEmpty(env, 'MLC_ACUMATICA_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     logLevel: logLevel(env),
     warnings,
   };

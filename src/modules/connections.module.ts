@@ -2,6 +2,8 @@ import { Global, Inject, Module, type BeforeApplicationShutdown, type OnModuleIn
 import type { AxiosInstance } from 'axios';
 import axios from 'axios';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CLOCK, type Clock } from '../application/ports/clock.port';
@@ -32,6 +34,7 @@ import { LICENCE_SHARES } from '../application/ports/licence.port';
 import { licenceTiming } from '../domain/licence/licence-share';
 import { DEFAULT_MAX_CONCURRENT } from '../domain/licence/licence-limits';
 import { LOGGER, type JsonLogger } from '../adapters/logging/json-logger';
+import { DnsOutboundUrlPolicy } from '../adapters/outbound/network/outbound-url-policy';
 import { ConnectionsController } from '../adapters/inbound/http/connections/connections.controller';
 import { GustoOAuthCallbackController } from '../adapters/inbound/http/connections/gusto-oauth-callback.controller';
 
@@ -61,6 +64,17 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
  * and the admin/OAuth endpoints. Global, because the posting pipeline, the employee mirror and the
  * webhook ingress all inject CONNECTIONS, GUSTO and ACUMATICA.
  */
+/** One policy per configuration: the URL check at creation and the connect-time lookup share the allowed hosts. */
+const policies = new WeakMap<AppConfig, DnsOutboundUrlPolicy>();
+function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
+  let policy = policies.get(config);
+  if (!policy) {
+    policy = new DnsOutboundUrlPolicy({ httpsOnly: config.production, allowedHosts: config.acumaticaAllowedHosts });
+    policies.set(config, policy);
+  }
+  return policy;
+}
+
 @Global()
 @Module({
   controllers: [ConnectionsController, GustoOAuthCallbackController],
@@ -98,7 +112,18 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
       provide: AcumaticaApiClient,
       inject: [ACUMATICA_SETTINGS, APP_CONFIG, LICENCE_SHARES],
       useFactory: (settings: AcumaticaSettingsReader, config: AppConfig, shares: LicenceCoordinator) => {
-        const http = axios.create({ timeout: 600_000, validateStatus: () => true }); // Acumatica queues requests up to 10 min
+        // Acumatica queues requests up to 10 min. Never a redirect (a 30x could send credentials elsewhere),
+        // answers capped at 10 MiB, and every socket's address checked again at connect time (no DNS rebinding).
+        const { guardedLookup } = outboundUrlPolicy(config);
+        const http = axios.create({
+          timeout: 600_000,
+          validateStatus: () => true,
+          maxRedirects: 0,
+          maxContentLength: 10 * 1024 * 1024,
+          maxBodyLength: 10 * 1024 * 1024,
+          httpAgent: new HttpAgent({ keepAlive: true, lookup: guardedLookup }),
+          httpsAgent: new HttpsAgent({ keepAlive: true, lookup: guardedLookup }),
+        });
         const retry = { maxAttempts: 6, backoffBaseMs: Math.min(config.retry.baseMs, 1000), backoffCapMs: Math.min(config.retry.capMs, 60_000) };
         const pacer = new LicencePacer(shares, ACUMATICA_MAX_WRITE_WAIT_MS);
         return new AcumaticaApiClient(http, new AcumaticaHttp(http, pacer, retry), settings, {
@@ -112,9 +137,9 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
     { provide: GlCatalog, inject: [ACUMATICA], useFactory: (api: AcumaticaApiClient) => new GlCatalog(api) },
     {
       provide: ConnectionService,
-      inject: [ConnectionRepository, ConnectionsReadModel, VAULT, GlCatalog, CLOCK],
-      useFactory: (repo: ConnectionRepository, readModel: ConnectionsReadModel, vault: Vault, catalog: GlCatalog, clock: Clock) =>
-        new ConnectionService(repo, readModel, vault, catalog, clock, randomUUID),
+      inject: [ConnectionRepository, ConnectionsReadModel, VAULT, GlCatalog, CLOCK, APP_CONFIG],
+      useFactory: (repo: ConnectionRepository, readModel: ConnectionsReadModel, vault: Vault, catalog: GlCatalog, clock: Clock, config: AppConfig) =>
+        new ConnectionService(repo, readModel, vault, catalog, clock, randomUUID, outboundUrlPolicy(config)),
     },
     {
       provide: GustoTokenService,

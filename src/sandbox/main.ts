@@ -40,6 +40,7 @@ Acumatica sandbox  ${A}
 
 Gusto OAuth client: ${client} (secret from GUSTO_CLIENT_SECRET, default gusto-sandbox-client-secret)
 Webhook verification token (sandbox-only; give the connector the same GUSTO_WEBHOOK_VERIFICATION_TOKEN): ${gusto.config.verificationToken}
+Start the connector with MLC_ACUMATICA_ALLOWED_HOSTS=127.0.0.1 (it refuses internal Acumatica URLs otherwise).
 Acumatica: tenant AcmeCorp, user api.gusto, client 8E0761D9-F4EC-2D4B-A60F-BCE2708C6FDD@AcmeCorp (password and secret: src/sandbox/acumatica/README.md)
 
 Drive them with curl (see src/sandbox/*/README.md for every route and knob):

@@ -46,6 +46,8 @@ export function testEnv(dataDir: string, env: Record<string, string | undefined>
     GUSTO_CLIENT_ID: 'test-gusto-client',
     GUSTO_CLIENT_SECRET: 'test-gusto-client-secret-value',
     GUSTO_WEBHOOK_VERIFICATION_TOKEN: 'test-webhook-verification-token',
+    MLC_ACUMATICA_ALLOWED_HOSTS: '127.0.0.1,localhost', // the sandboxes
+
     POLL_CRON: '0 0 1 1 *',
     RETRY_BASE_MS: '50',
     RETRY_CAP_MS: '1000',

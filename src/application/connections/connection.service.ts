@@ -11,6 +11,7 @@ import type { AcumaticaConnectionSettings } from './ports';
 import { failure, success, type Outcome } from './results';
 import { sealAcumaticaAuth } from './sealed-settings';
 import { DEFAULT_MAX_CONCURRENT, isConfigured } from '../../domain/licence/licence-limits';
+import { allowAllUrls, type OutboundUrlPolicy } from '../ports/outbound-url-policy.port';
 
 export interface NewConnection {
   name: string;
@@ -47,6 +48,7 @@ export class ConnectionService {
     private readonly catalog: GlCatalog,
     private readonly clock: Clock,
     private readonly newId: () => string,
+    private readonly urlPolicy: OutboundUrlPolicy = allowAllUrls,
   ) {}
 
   async create(input: NewConnection): Promise<Outcome<ConnectionView>> {
@@ -56,6 +58,9 @@ export class ConnectionService {
       const parsed = parseMapping(input.mapping);
       if (!parsed.ok) return failure('invalid_mapping', 'the mapping document is invalid', parsed.errors.map((e) => `mapping.${e}`));
     }
+    // The connector will call this URL with the customer's credentials: never an internal address.
+    const url = await this.urlPolicy.check(input.acumatica.baseUrl);
+    if (!url.ok) return failure('acumatica_url_not_allowed', url.message, [`acumatica.baseUrl: ${url.rule}`]);
     const id = this.newId();
     const at = this.clock.now();
     const { auth, endpointName, ...rest } = input.acumatica;

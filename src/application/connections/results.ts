@@ -8,7 +8,8 @@ export type ConnectionFailure =
   | 'acumatica_unavailable' // the chart of accounts could not be read (502/503)
   | 'gusto_authorization_rejected' // Gusto refused the code (expired, reused) (400)
   | 'gusto_authorization_failed' // Gusto unreachable or answered oddly during the exchange (502)
-  | 'gusto_not_configured'; // GUSTO_CLIENT_ID / SECRET missing (503)
+  | 'gusto_not_configured' // GUSTO_CLIENT_ID / SECRET missing (503)
+  | 'acumatica_url_not_allowed'; // the base URL is not one the connector may call (400, naming the rule)
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ConnectionFailure; message: string; details?: string[] };
 

@@ -14,6 +14,7 @@ export function statusOf(failure: ConnectionFailure): number {
     case 'authorization_state_unknown':
     case 'authorization_state_expired':
     case 'gusto_authorization_rejected':
+    case 'acumatica_url_not_allowed':
       return 400;
     case 'mapping_accounts_invalid':
       return 422;
