@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, raw, type Request } from 'express';
+import { json, raw, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { MAX_JSON_DEPTH, exceedsDepth } from './application/inbox/json-guard';
 import { AppModule } from './app.module';
 import { secretsOf, type AppConfig } from './config/app-config';
@@ -26,6 +27,20 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     rawBody: true, // the webhook signature is checked over the exact bytes received
     bodyParser: false,
     abortOnError: false,
+  });
+  // Security headers on every answer (HSTS, nosniff, frame and referrer policies, a CSP that still lets the
+  // OpenAPI page at /docs run its inline start-up script and styles).
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] },
+      },
+    }),
+  );
+  // Answers about connections, postings and the audit trail are never kept by a browser or a proxy.
+  app.use(['/api', '/oauth'], (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
   });
   // Webhooks stay raw bytes whatever their content type: the signature is checked before any parsing,
   // so a bad signature on a malformed body is a 401, not a 400.
