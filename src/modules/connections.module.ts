@@ -35,6 +35,8 @@ import { licenceTiming } from '../domain/licence/licence-share';
 import { DEFAULT_MAX_CONCURRENT } from '../domain/licence/licence-limits';
 import { LOGGER, type JsonLogger } from '../adapters/logging/json-logger';
 import { DnsOutboundUrlPolicy } from '../adapters/outbound/network/outbound-url-policy';
+import { countOutboundCalls } from '../adapters/outbound/outbound-metrics';
+import { METRICS, type MetricsRegistry } from '../application/metrics/metrics.port';
 import { ConnectionsController } from '../adapters/inbound/http/connections/connections.controller';
 import { GustoOAuthCallbackController } from '../adapters/inbound/http/connections/gusto-oauth-callback.controller';
 
@@ -88,7 +90,11 @@ function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
     { provide: ConnectionsReadModel, inject: [EVENT_STORE], useFactory: (store: EventStore) => new ConnectionsReadModel(store) },
     { provide: CONNECTIONS, useExisting: ConnectionsReadModel },
     { provide: GUSTO_HTTP_OPTIONS, inject: [APP_CONFIG], useFactory: gustoHttpOptions },
-    { provide: GUSTO_HTTP, inject: [GUSTO_HTTP_OPTIONS], useFactory: (options: GustoHttpOptions) => createGustoAxios(options) },
+    {
+      provide: GUSTO_HTTP,
+      inject: [GUSTO_HTTP_OPTIONS, METRICS],
+      useFactory: (options: GustoHttpOptions, metrics: MetricsRegistry) => countOutboundCalls(createGustoAxios(options), metrics, 'gusto'),
+    },
     {
       provide: GUSTO_OAUTH,
       inject: [GUSTO_HTTP, APP_CONFIG, GUSTO_HTTP_OPTIONS],
@@ -110,8 +116,8 @@ function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
     },
     {
       provide: AcumaticaApiClient,
-      inject: [ACUMATICA_SETTINGS, APP_CONFIG, LICENCE_SHARES],
-      useFactory: (settings: AcumaticaSettingsReader, config: AppConfig, shares: LicenceCoordinator) => {
+      inject: [ACUMATICA_SETTINGS, APP_CONFIG, LICENCE_SHARES, METRICS],
+      useFactory: (settings: AcumaticaSettingsReader, config: AppConfig, shares: LicenceCoordinator, metrics: MetricsRegistry) => {
         // Acumatica queues requests up to 10 min. Never a redirect (a 30x could send credentials elsewhere),
         // answers capped at 10 MiB, and every socket's address checked again at connect time (no DNS rebinding).
         const { guardedLookup } = outboundUrlPolicy(config);
@@ -124,6 +130,7 @@ function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
           httpAgent: new HttpAgent({ keepAlive: true, lookup: guardedLookup }),
           httpsAgent: new HttpsAgent({ keepAlive: true, lookup: guardedLookup }),
         });
+        countOutboundCalls(http, metrics, 'acumatica');
         const retry = { maxAttempts: 6, backoffBaseMs: Math.min(config.retry.baseMs, 1000), backoffCapMs: Math.min(config.retry.capMs, 60_000) };
         const pacer = new LicencePacer(shares, ACUMATICA_MAX_WRITE_WAIT_MS);
         return new AcumaticaApiClient(http, new AcumaticaHttp(http, pacer, retry), settings, {

@@ -140,6 +140,22 @@ describe('attack 2: a signed payroll.cancelled that Gusto contradicts moves no m
   });
 });
 
+describe('outbound calls are counted', () => {
+  it('counts Gusto and Acumatica answers by status in mlc_outbound_calls_total', async () => {
+    const world = await postingWorld();
+    try {
+      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 1 });
+      await postingWithStatus(world, payroll.uuid, 'posted');
+      const text = await (await fetch(`${world.service.url}/metrics`)).text();
+      const value = (api: string): number => Number(/ (\d+)$/.exec(text.split('\n').find((l) => l.startsWith(`mlc_outbound_calls_total{api="${api}",status="200"}`)) ?? ' 0')![1]);
+      expect(value('gusto')).toBeGreaterThan(0);
+      expect(value('acumatica')).toBeGreaterThan(0);
+    } finally {
+      await world.close();
+    }
+  });
+});
+
 describe('attack 3: the edge refuses what it cannot parse safely', () => {
   let service: TestService;
   beforeAll(async () => {
