@@ -85,7 +85,13 @@ export class ConnectionService {
   }
 
   /** 400 for a malformed document, 422 listing every missing/inactive account, else stored with the next version. */
-  async putMapping(id: string, document: unknown): Promise<Outcome<{ version: number; acceptedAt: string }>> {
+  /** The connection's revision: its ETag. */
+  revisionOf(id: string): Promise<bigint | 'no_stream'> {
+    return this.repository.revisionOf(id);
+  }
+
+  /** `ifRevision` (from If-Match): accepted only if the connection is still at that revision — no silent overwrite. */
+  async putMapping(id: string, document: unknown, ifRevision?: bigint): Promise<Outcome<{ version: number; acceptedAt: string; revision: bigint | 'no_stream' }>> {
     if (!(await this.readModel.getState(id))) return failure('connection_not_found', `no connection ${id}`);
     const parsed = parseMapping(document);
     if (!parsed.ok) return failure('invalid_mapping', 'the mapping document is invalid', parsed.errors);
@@ -98,10 +104,10 @@ export class ConnectionService {
     }
     if (problems.length) return failure('mapping_accounts_invalid', `${problems.length} account reference(s) are not usable in Acumatica`, problems);
     const at = this.clock.now();
-    const accepted = await this.repository.execute(id, (s) => acceptMapping(s, document, at), operator(at));
+    const accepted = await this.repository.execute(id, (s) => acceptMapping(s, document, at), operator(at), ifRevision);
     if (!accepted.ok) return accepted;
     const mapping = (accepted.state as ConnectionState).mapping!;
-    return success({ version: mapping.version, acceptedAt: mapping.acceptedAt });
+    return success({ version: mapping.version, acceptedAt: mapping.acceptedAt, revision: accepted.revision });
   }
 
   /** Gusto said invalid_grant: the connection shows needs_reauthorization until someone authorizes again. */

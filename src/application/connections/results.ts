@@ -9,9 +9,10 @@ export type ConnectionFailure =
   | 'gusto_authorization_rejected' // Gusto refused the code (expired, reused) (400)
   | 'gusto_authorization_failed' // Gusto unreachable or answered oddly during the exchange (502)
   | 'gusto_not_configured' // GUSTO_CLIENT_ID / SECRET missing (503)
-  | 'acumatica_url_not_allowed'; // the base URL is not one the connector may call (400, naming the rule)
+  | 'acumatica_url_not_allowed' // the base URL is not one the connector may call (400, naming the rule)
+  | 'revision_mismatch'; // the caller's If-Match names an older revision of the connection (412)
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ConnectionFailure; message: string; details?: string[] };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ConnectionFailure; message: string; details?: string[]; current?: bigint | 'no_stream' };
 
 export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const failure = <T = never>(error: ConnectionFailure, message: string, details?: string[]): Outcome<T> => ({

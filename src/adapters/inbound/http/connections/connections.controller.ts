@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConnectionService, type ConnectionView } from '../../../../application/connections/connection.service';
 import { GustoAuthorizationService } from '../../../../application/connections/gusto-authorization.service';
@@ -9,6 +9,7 @@ import { AdminAuthGuard } from '../admin-auth.guard';
 import type { LicenceLimits } from '../../../../domain/licence/licence-limits';
 import { CreateConnectionDto, type AcumaticaLicenceDto } from './connection.dto';
 import { toApiError } from './failure-status';
+import { ApiError } from '../api-error';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -49,9 +50,11 @@ export class ConnectionsController {
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<ConnectionView> {
+  @ApiResponse({ status: 200, description: 'The connection; `ETag` is its revision (send it back as `If-Match` on PUT …/mapping)' })
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<ConnectionView> {
     const outcome = await this.connections.get(id);
     if (!outcome.ok) throw toApiError(outcome);
+    res.setHeader('ETag', etagOf(await this.connections.revisionOf(id)));
     return outcome.value;
   }
 
@@ -74,11 +77,22 @@ export class ConnectionsController {
 
   @Put(':id/mapping')
   @ApiBody({ description: 'The account mapping document (README "Account mapping")', schema: { type: 'object' } })
-  async putMapping(@Param('id') id: string, @Body() document: unknown): Promise<{ id: string; version: number; acceptedAt: string }> {
-    const outcome = await this.connections.putMapping(id, document);
-    if (!outcome.ok) throw toApiError(outcome);
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /api/connections/:id: the mapping is stored only if nobody changed the connection since (412 otherwise)' })
+  @ApiResponse({ status: 412, description: '`If-Match` names an older revision: the answer names the current one (and carries it as ETag)' })
+  async putMapping(
+    @Param('id') id: string,
+    @Body() document: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ id: string; version: number; acceptedAt: string }> {
+    const outcome = await this.connections.putMapping(id, document, revisionFromIfMatch(ifMatch));
+    if (!outcome.ok) {
+      if (outcome.current !== undefined) res.setHeader('ETag', etagOf(outcome.current));
+      throw toApiError(outcome);
+    }
     this.logger.write('info', 'mapping accepted', { connectionId: id, version: outcome.value.version }, 'Connections');
-    return { id, ...outcome.value };
+    res.setHeader('ETag', etagOf(outcome.value.revision));
+    return { id, version: outcome.value.version, acceptedAt: outcome.value.acceptedAt };
   }
 }
 
@@ -88,4 +102,15 @@ function licenceLimits(dto: AcumaticaLicenceDto): LicenceLimits {
     ...(dto.requestsPerMinute !== undefined ? { requestsPerMinute: dto.requestsPerMinute } : {}),
     ...(dto.maxConcurrent !== undefined ? { maxConcurrent: dto.maxConcurrent } : {}),
   };
+}
+
+/** The connection stream's revision as a strong ETag. */
+const etagOf = (revision: bigint | 'no_stream'): string => `"${revision === 'no_stream' ? -1 : revision.toString()}"`;
+
+/** `"7"` or `W/"7"` → 7n; absent or `*` → no condition; anything else is a 400 naming the header. */
+function revisionFromIfMatch(header: string | undefined): bigint | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,18})"\s*$/.exec(header);
+  if (!match) throw new ApiError(400, 'invalid_if_match', 'If-Match must be the ETag of GET /api/connections/:id, e.g. "3"');
+  return BigInt(match[1]);
 }

@@ -23,6 +23,8 @@ export function statusOf(failure: ConnectionFailure): number {
       return 502;
     case 'gusto_not_configured':
       return 503;
+    case 'revision_mismatch':
+      return 412;
     default: {
       const unmapped: never = failure;
       return unmapped;
