@@ -85,6 +85,6 @@ export class PayrollPostingModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({ name: 'postings', rebuild: () => this.postings.rebuild() });
+    this.registry.register({ name: 'postings', rebuild: () => this.postings.rebuild(), progress: () => this.postings.progress() });
   }
 }

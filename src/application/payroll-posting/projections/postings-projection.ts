@@ -4,6 +4,7 @@ import { METRICS, type MetricsRegistry } from '../../metrics/metrics.port';
 import { isPayrollPostingEvent, postingId, STREAM_PREFIX, type PayrollPostingEvent } from '../../../domain/payroll-posting/events';
 import { evolve, initialState, isSettled, type PayrollPosting, type PostingStatus } from '../../../domain/payroll-posting/state';
 import { EVENT_STORE, type EventStore, type RecordedEvent, type Subscription } from '../../ports/event-store.port';
+import type { ReadModelProgress } from './read-model-registry';
 import { toView, type PostingView, type ViewTimes } from './posting-view';
 
 interface Row {
@@ -14,6 +15,8 @@ interface Row {
   firstPosition: bigint;
   view: PostingView;
 }
+
+const emptyCounts = (): Record<PostingStatus, number> => ({ pending: 0, posted: 0, failed: 0, needs_attention: 0, cancelled: 0 });
 
 export const POSTINGS_BY_STATUS = { name: 'mlc_postings', help: 'Payroll postings by current status', labelNames: ['status'] } as const;
 
@@ -49,6 +52,9 @@ export class PostingsProjection implements OnApplicationShutdown {
   private byId = new Map<string, string>();
   private checkpoint: bigint | undefined;
   private handled = 0;
+  private isLive = false;
+  /** Rows per status, kept as rows change (never recounted). */
+  private counts: Record<PostingStatus, number> = emptyCounts();
   private subscription?: Subscription;
   private live: Promise<void> = Promise.resolve();
   private generation = 0;
@@ -65,12 +71,22 @@ export class PostingsProjection implements OnApplicationShutdown {
     this.byId = new Map();
     this.checkpoint = undefined;
     this.handled = 0;
+    this.counts = emptyCounts();
+    this.publishCounts();
+    this.isLive = false;
     this.live = new Promise<void>((resolve, reject) => {
       this.subscription = this.store.subscribeToAll(
         (event) => {
           if (generation === this.generation) this.apply(event);
         },
-        { filter: { streamPrefixes: [STREAM_PREFIX] }, onLive: resolve, onError: reject },
+        {
+          filter: { streamPrefixes: [STREAM_PREFIX] },
+          onLive: () => {
+            if (generation === this.generation) this.isLive = true;
+            resolve();
+          },
+          onError: reject,
+        },
       );
     });
     return this.live;
@@ -84,6 +100,10 @@ export class PostingsProjection implements OnApplicationShutdown {
     await this.subscription?.stop();
     await this.start();
     return this.report();
+  }
+
+  progress(): ReadModelProgress {
+    return { name: 'postings', live: this.isLive, rebuilding: false, checkpoint: this.checkpoint === undefined ? null : String(this.checkpoint) };
   }
 
   report(): RebuildReport {
@@ -128,9 +148,7 @@ export class PostingsProjection implements OnApplicationShutdown {
   }
 
   countByStatus(): Record<PostingStatus, number> {
-    const counts: Record<PostingStatus, number> = { pending: 0, posted: 0, failed: 0, needs_attention: 0, cancelled: 0 };
-    for (const r of this.rows.values()) counts[r.view.status] += 1;
-    return counts;
+    return { ...this.counts };
   }
 
   private apply(event: RecordedEvent): void {
@@ -153,13 +171,18 @@ export class PostingsProjection implements OnApplicationShutdown {
     const row: Row = { stream: event.stream, state, times, firstPosition: existing?.firstPosition ?? event.position, view: toView(id, state, times) };
     this.rows.set(event.stream, row);
     if (id) this.byId.set(id, event.stream);
-    if (existing?.view.status !== row.view.status) this.publishCounts();
+    if (existing?.view.status !== row.view.status) {
+      if (existing) this.counts[existing.view.status] -= 1;
+      this.counts[row.view.status] += 1;
+      this.publishCounts(existing?.view.status, row.view.status);
+    }
   }
 
   /** `mlc_postings{status}`: how many postings are in each status now (the counter counts transitions). */
-  private publishCounts(): void {
+  private publishCounts(...statuses: Array<PostingStatus | undefined>): void {
     if (!this.metrics) return;
     const gauge = this.metrics.gauge(POSTINGS_BY_STATUS);
-    for (const [status, count] of Object.entries(this.countByStatus())) gauge.set(count, { status });
+    const which = statuses.length > 0 ? statuses.filter((s): s is PostingStatus => s !== undefined) : (Object.keys(this.counts) as PostingStatus[]);
+    for (const status of which) gauge.set(this.counts[status], { status });
   }
 }

@@ -51,6 +51,9 @@ export function startCatchUpSubscription(
         await runHandler(subscription, () => handler(event));
         checkpoint = event.position;
       }
+      // Yield to the event loop between pages: a long catch-up must not starve HTTP (/health) or delay
+      // a SIGTERM (stop() aborts, and the abort is seen at the next event).
+      if (page.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       if (page.length < source.pageSize) {
         if (!abort.signal.aborted && head !== undefined && head > checkpoint) checkpoint = head;
         if (!live) {
