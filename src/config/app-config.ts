@@ -14,6 +14,11 @@ export interface AppConfig {
   eventStoreUrl: string;
   /** Folder for the embedded store, read models and (outside production) the generated key. */
   dataDir: string;
+  /**
+   * MLC_READ_MODEL_PATH: the SQLite file of the persistent read models. Unset: the embedded store's own
+   * file (sqlite:), else `<dataDir>/read-models.db` (one per instance with KurrentDB).
+   */
+  readModelPath?: string;
   /** 32-byte AES-256-GCM key that seals every stored credential. */
   encryptionKey: Buffer;
   /** Short fingerprint of the key, recorded with each sealed secret so keys can rotate. */
@@ -176,6 +181,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     production,
     eventStoreUrl: storeUrl,
     dataDir,
+    ...(nonEmpty(env, 'MLC_READ_MODEL_PATH') ? { readModelPath: resolve(nonEmpty(env, 'MLC_READ_MODEL_PATH')!) } : {}),
     encryptionKey: key,
     encryptionKeyId: keyIdOf(key),
     previousEncryptionKeys: previous,

@@ -11,6 +11,11 @@ import { AuditEvents } from '../application/payroll-posting/projections/audit-qu
 import { PostingsProjection } from '../application/payroll-posting/projections/postings-projection';
 import { ReadModelRegistry } from '../application/payroll-posting/projections/read-model-registry';
 import { RETRY_SETTINGS, type RetrySettings } from '../application/payroll-posting/retry-policy';
+import { join } from 'node:path';
+import { EVENT_STORE, type EventStore } from '../application/ports/event-store.port';
+import { READ_MODEL_STORE, type ReadModelStore } from '../application/payroll-posting/projections/read-model-store.port';
+import { SqliteEventStore } from '../adapters/outbound/event-store/sqlite/sqlite-event-store';
+import { SqliteReadModelStore } from '../adapters/outbound/read-models/sqlite-read-model-store';
 import { AuditController } from '../adapters/inbound/http/postings/audit.controller';
 import { PostingsController } from '../adapters/inbound/http/postings/postings.controller';
 import { PreviewController } from '../adapters/inbound/http/postings/preview.controller';
@@ -37,6 +42,16 @@ function postingObserver(metrics: PostingMetrics, logger: JsonLogger): PostingOb
       logger.write('error', 'posting step failed unexpectedly', { stream, error: error instanceof Error ? error.message : String(error) }, 'PostingSaga');
     },
   };
+}
+
+/**
+ * Where the persistent read models live: MLC_READ_MODEL_PATH, else the embedded store's own file (the
+ * audit index then joins the events table), else a file in the data folder (KurrentDB: one per instance).
+ */
+function readModelStore(config: AppConfig, store: EventStore): ReadModelStore {
+  if (config.readModelPath) return new SqliteReadModelStore(config.readModelPath);
+  if (store instanceof SqliteEventStore) return new SqliteReadModelStore(store.file.startsWith(':memory:') ? ':memory:' : store.file);
+  return new SqliteReadModelStore(join(config.dataDir, 'read-models.db'));
 }
 
 /**
@@ -69,6 +84,7 @@ function postingObserver(metrics: PostingMetrics, logger: JsonLogger): PostingOb
     PostingMetrics,
     { provide: POSTING_OBSERVER, inject: [PostingMetrics, LOGGER], useFactory: postingObserver },
     PostingSaga,
+    { provide: READ_MODEL_STORE, inject: [APP_CONFIG, EVENT_STORE], useFactory: readModelStore },
     PostingsProjection,
     PostingScheduler,
     AuditEvents,

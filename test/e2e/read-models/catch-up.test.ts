@@ -1,14 +1,23 @@
 /**
- * A start on a long history: /health (liveness) answers while the read models catch up, /health/ready
- * says what is catching up until they are live, and SIGTERM is honoured during the catch-up.
+ * Start-up on a long history: /health (liveness) answers while the read models catch up, /health/ready
+ * says what is catching up until they are live, SIGTERM is honoured during the catch-up, a restart
+ * resumes from the stored checkpoint (nothing re-read from position 0), and a rebuild runs while the
+ * old read model keeps answering.
  */
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { writeHistory } from '../../../bench/support/history';
+import { PostingsProjection } from '../../../src/application/payroll-posting/projections/postings-projection';
 import { apiCall, spawnService, startService, tempDataDir, testEnv, type TestService } from '../../support/service';
 import { waitFor } from '../../support/wait';
 
 const POSTINGS = 3000; // 24,000 events, ~30 MB
+
+const readyOf = async (service: TestService) =>
+  waitFor('ready', async () => {
+    const res = await apiCall(service.url, 'GET', '/health/ready');
+    return res.status === 200 ? res : null;
+  }, 120_000);
 
 describe('read models: start-up on a long history', () => {
   let dataDir: string;
@@ -35,10 +44,7 @@ describe('read models: start-up on a long history', () => {
       expect(BigInt(postings.behind)).toBeGreaterThan(0n);
       expect(BigInt(after.body.head)).toBeGreaterThanOrEqual(BigInt(POSTINGS * 8));
 
-      const ready = await waitFor('ready', async () => {
-        const res = await apiCall(service!.url, 'GET', '/health/ready');
-        return res.status === 200 ? res : null;
-      }, 120_000);
+      const ready = await readyOf(service);
       expect(ready.body.status).toBe('ready');
       expect(ready.body.readModels.find((m: any) => m.name === 'postings')).toMatchObject({ live: true, behind: '0' });
       const metrics = await apiCall(service.url, 'GET', '/metrics');
@@ -50,8 +56,61 @@ describe('read models: start-up on a long history', () => {
     }
   }, 180_000);
 
+  it('a restart on the same store resumes from the checkpoint: nothing is re-read from position 0', async () => {
+    // Runs after the first test built the read model into the store's file.
+    const service = await startService({ dataDir, keepData: true });
+    try {
+      const ready = await readyOf(service);
+      const postings = ready.body.readModels.find((m: any) => m.name === 'postings');
+      expect(postings.checkpoint).toBe(ready.body.head);
+      const projection = service.app.get(PostingsProjection);
+      // The log holds 24,000+ events; from the checkpoint there is nothing (or the start's own few) to read.
+      expect(projection.eventsReadSinceStart()).toBeLessThan(10);
+      const metrics = await apiCall(service.url, 'GET', '/metrics');
+      expect(metrics.text).toContain(`mlc_postings{status="posted"} ${POSTINGS}`);
+      const list = await apiCall(service.url, 'GET', '/api/postings?limit=3', undefined, service.auth);
+      expect(list.body.items).toHaveLength(3);
+      const one = await apiCall(service.url, 'GET', `/api/postings/${encodeURIComponent(list.body.items[0].id)}`, undefined, service.auth);
+      expect(one.status).toBe(200);
+      expect(one.body).toEqual(list.body.items[0]);
+      expect(one.body.journal.lines.length).toBe(30);
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
+
+  it('a rebuild runs in the background: the old read model answers meanwhile, then the rebuilt one is identical', async () => {
+    const service = await startService({ dataDir, keepData: true });
+    try {
+      await readyOf(service);
+      const list = async () => apiCall(service.url, 'GET', '/api/postings?limit=5', undefined, service.auth);
+      const first = await list();
+      const rebuilding = apiCall(service.url, 'POST', '/api/projections/rebuild', undefined, service.auth);
+      // While it runs: liveness, readiness (still ready, flagged rebuilding) and reads all answer.
+      const during = await waitFor('rebuild under way', async () => {
+        const res = await apiCall(service.url, 'GET', '/health/ready');
+        return res.body.readModels.find((m: any) => m.name === 'postings').rebuilding ? res : null;
+      });
+      expect(during.status).toBe(200);
+      expect((await apiCall(service.url, 'GET', '/health')).status).toBe(200);
+      expect((await list()).body).toEqual(first.body);
+      const report = (await rebuilding).body.readModels.find((m: any) => m.name === 'postings');
+      expect(report.rows).toBe(POSTINGS);
+      expect(report.events).toBe(POSTINGS * 6);
+      expect((await list()).body).toEqual(first.body);
+      const again = await apiCall(service.url, 'POST', '/api/projections/rebuild', undefined, service.auth);
+      expect(again.body.readModels.find((m: any) => m.name === 'postings').digest).toBe(report.digest);
+      const metrics = await apiCall(service.url, 'GET', '/metrics');
+      expect(metrics.text).toContain(`mlc_postings{status="posted"} ${POSTINGS}`);
+    } finally {
+      await service.close();
+    }
+  }, 120_000);
+
   it('SIGTERM during the catch-up ends the process at once', async () => {
-    const child = await spawnService(testEnv(dataDir, { LOG_LEVEL: 'info' }));
+    const fresh = tempDataDir('mlc-sigterm-');
+    writeHistory(join(fresh, 'ml-connector.db'), { postings: POSTINGS });
+    const child = await spawnService(testEnv(fresh, { LOG_LEVEL: 'info' }));
     try {
       const ready = await apiCall(child.url, 'GET', '/health/ready');
       expect(ready.status).toBe(503); // still catching up
@@ -64,6 +123,7 @@ describe('read models: start-up on a long history', () => {
       expect(Date.now() - sent).toBeLessThan(5000);
     } finally {
       await child.kill('SIGKILL');
+      rmSync(fresh, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -1,22 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { METRICS, type MetricsRegistry } from '../../metrics/metrics.port';
-import { isPayrollPostingEvent, postingId, STREAM_PREFIX, type PayrollPostingEvent } from '../../../domain/payroll-posting/events';
-import { evolve, initialState, isSettled, type PayrollPosting, type PostingStatus } from '../../../domain/payroll-posting/state';
-import { EVENT_STORE, type EventStore, type RecordedEvent, type Subscription } from '../../ports/event-store.port';
+import type { PayrollPosting, PostingStatus } from '../../../domain/payroll-posting/state';
+import { EVENT_STORE, type EventStore } from '../../ports/event-store.port';
+import type { AuditEvent } from './audit-event';
+import { GenerationProjector, type StatusChanges } from './generation-projector';
+import type { PostingView } from './posting-view';
 import type { ReadModelProgress } from './read-model-registry';
-import { toView, type PostingView, type ViewTimes } from './posting-view';
-
-interface Row {
-  stream: string;
-  state: PayrollPosting;
-  times: ViewTimes;
-  /** Global position of the stream's first event: orders the list newest first, and is the page cursor. */
-  firstPosition: bigint;
-  view: PostingView;
-}
-
-const emptyCounts = (): Record<PostingStatus, number> => ({ pending: 0, posted: 0, failed: 0, needs_attention: 0, cancelled: 0 });
+import { READ_MODEL_STORE, type AuditIndexQuery, type ReadModelStore } from './read-model-store.port';
 
 export const POSTINGS_BY_STATUS = { name: 'mlc_postings', help: 'Payroll postings by current status', labelNames: ['status'] } as const;
 
@@ -39,56 +29,32 @@ export interface RebuildReport {
 }
 
 /**
- * The postings read model: in memory, fed by a catch-up subscription over `payroll-posting-*`.
- * Why in memory: the log is the only truth and this model is small (one row per payroll: a company runs
- * 26–52 a year), so replaying it at start takes milliseconds, works the same on SQLite and KurrentDB, and
- * can never drift from the log or need a migration. Its checkpoint (the last position handled) lives with
- * it and a rebuild is simply a fresh catch-up from position zero.
+ * The postings read model and the audit index, persisted (READ_MODEL_STORE) with their checkpoint: a start
+ * catches up from the checkpoint, not from zero, and a request reads indexed rows, never the whole log.
+ * Memory holds only the unsettled postings' state (the scheduler's list). Counts move with each row.
+ *
+ * A rebuild (`POST /api/projections/rebuild`) folds the whole log into a new generation in the background
+ * while the current one keeps answering, then swaps them.
  */
 @Injectable()
 export class PostingsProjection implements OnApplicationShutdown {
-  /** By stream name; `byId` maps the posting id to it. */
-  private rows = new Map<string, Row>();
-  private byId = new Map<string, string>();
-  private checkpoint: bigint | undefined;
-  private handled = 0;
-  private isLive = false;
-  /** Rows per status, kept as rows change (never recounted). */
-  private counts: Record<PostingStatus, number> = emptyCounts();
-  private subscription?: Subscription;
+  private current?: GenerationProjector;
+  private building?: { projector: GenerationProjector; done: Promise<RebuildReport> };
   private live: Promise<void> = Promise.resolve();
-  private generation = 0;
+  private closed = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Optional() @Inject(METRICS) private readonly metrics?: MetricsRegistry,
   ) {}
 
-  /** Starts (or restarts from zero) the catch-up; resolves when every event recorded so far is applied. */
+  /** Starts the catch-up from the stored checkpoint; resolves when every event recorded so far is applied. */
   start(): Promise<void> {
-    const generation = ++this.generation;
-    this.rows = new Map();
-    this.byId = new Map();
-    this.checkpoint = undefined;
-    this.handled = 0;
-    this.counts = emptyCounts();
-    this.publishCounts();
-    this.isLive = false;
-    this.live = new Promise<void>((resolve, reject) => {
-      this.subscription = this.store.subscribeToAll(
-        (event) => {
-          if (generation === this.generation) this.apply(event);
-        },
-        {
-          filter: { streamPrefixes: [STREAM_PREFIX] },
-          onLive: () => {
-            if (generation === this.generation) this.isLive = true;
-            resolve();
-          },
-          onError: reject,
-        },
-      );
-    });
+    const projector = new GenerationProjector(this.store, this.readModels.current(), (changes) => this.publish(changes));
+    this.current = projector;
+    this.publishAll();
+    this.live = projector.start();
     return this.live;
   }
 
@@ -96,93 +62,99 @@ export class PostingsProjection implements OnApplicationShutdown {
     return this.live;
   }
 
-  async rebuild(): Promise<RebuildReport> {
-    await this.subscription?.stop();
-    await this.start();
-    return this.report();
+  /** How many events the current projector has read from the log since this process started it. */
+  eventsReadSinceStart(): number {
+    return this.current?.delivered ?? 0;
+  }
+
+  rebuild(): Promise<RebuildReport> {
+    if (this.building) return this.building.done;
+    const projector = new GenerationProjector(this.store, this.readModels.createGeneration(), () => undefined);
+    const done = (async (): Promise<RebuildReport> => {
+      try {
+        await projector.start();
+        if (this.closed) throw new Error('shutting down');
+        const previous = this.current;
+        await previous?.stop();
+        this.readModels.promote(projector.generation);
+        // The new generation now feeds the gauges and the scheduler.
+        projector.onChanges = (changes) => this.publish(changes);
+        this.current = projector;
+        this.live = Promise.resolve();
+        this.publishAll();
+        return this.report();
+      } catch (error) {
+        await projector.stop();
+        this.readModels.discard(projector.generation);
+        throw error;
+      } finally {
+        this.building = undefined;
+      }
+    })();
+    this.building = { projector, done };
+    return done;
   }
 
   progress(): ReadModelProgress {
-    return { name: 'postings', live: this.isLive, rebuilding: false, checkpoint: this.checkpoint === undefined ? null : String(this.checkpoint) };
+    const checkpoint = this.current?.checkpoint;
+    return { name: 'postings', live: this.current?.live ?? false, rebuilding: this.building !== undefined, checkpoint: checkpoint === undefined ? null : String(checkpoint) };
   }
 
   report(): RebuildReport {
-    const rows = [...this.rows.values()].sort((a, b) => (a.view.id < b.view.id ? -1 : 1)).map((r) => r.view);
-    return {
-      name: 'postings',
-      events: this.handled,
-      rows: rows.length,
-      checkpoint: this.checkpoint === undefined ? null : String(this.checkpoint),
-      digest: createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
-    };
+    const generation = this.readModels.current();
+    const { rows, digest } = generation.digest();
+    const checkpoint = generation.checkpoint();
+    return { name: 'postings', events: generation.events(), rows, checkpoint: checkpoint === undefined ? null : String(checkpoint), digest };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.generation++;
-    await this.subscription?.stop();
+    this.closed = true;
+    await this.building?.projector.stop();
+    await this.current?.stop();
+    this.readModels.close();
   }
 
   get(id: string): PostingView | null {
-    const stream = this.byId.get(id);
-    return stream ? (this.rows.get(stream)?.view ?? null) : null;
+    return this.readModels.current().get(id);
   }
 
   list(query: PostingQuery): { items: PostingView[]; next: string | null } {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
     const before = query.cursor !== undefined && /^\d+$/.test(query.cursor) ? BigInt(query.cursor) : undefined;
-    const matching = [...this.rows.values()]
-      .filter((r) => r.view.id !== '')
-      .filter((r) => before === undefined || r.firstPosition < before)
-      .filter((r) => !query.connectionId || r.view.connectionId === query.connectionId)
-      .filter((r) => !query.status || r.view.status === query.status)
-      .filter((r) => !query.payrollUuid || r.view.payrollUuid === query.payrollUuid)
-      .sort((a, b) => (a.firstPosition > b.firstPosition ? -1 : a.firstPosition < b.firstPosition ? 1 : 0));
-    const page = matching.slice(0, limit);
-    const next = matching.length > limit ? String(page[page.length - 1]!.firstPosition) : null;
-    return { items: page.map((r) => r.view), next };
+    return this.readModels.current().list({ connectionId: query.connectionId, status: query.status, payrollUuid: query.payrollUuid, before, limit });
+  }
+
+  /** The audit index: one connection's events by position. */
+  auditPage(query: AuditIndexQuery): { items: AuditEvent[]; next: string | null } {
+    return this.readModels.current().auditPage(query);
   }
 
   /** Postings whose pipeline is not finished (the scheduler's resume and sweep list). */
   unsettled(): Array<{ stream: string; state: PayrollPosting; view: PostingView }> {
-    return [...this.rows.values()].filter((r) => !isSettled(r.state)).map((r) => ({ stream: r.stream, state: r.state, view: r.view }));
+    return [...(this.current?.open.values() ?? [])].map((f) => ({ stream: f.stream, state: f.state, view: f.view }));
   }
 
   countByStatus(): Record<PostingStatus, number> {
-    return { ...this.counts };
-  }
-
-  private apply(event: RecordedEvent): void {
-    this.checkpoint = event.position;
-    if (!event.stream.startsWith(STREAM_PREFIX) || !isPayrollPostingEvent(event)) return;
-    this.handled += 1;
-    const domainEvent = event as unknown as PayrollPostingEvent;
-    const at = typeof event.metadata.at === 'string' ? event.metadata.at : event.recordedAt;
-    const existing = this.rows.get(event.stream);
-    const state = evolve(existing?.state ?? initialState, domainEvent);
-    const times: ViewTimes = {
-      createdAt: existing?.times.createdAt ?? at,
-      updatedAt: at,
-      postedAt: domainEvent.type === 'PayrollPosted' ? at : state.phase === 'posted' ? existing?.times.postedAt : undefined,
-      events: (existing?.times.events ?? 0) + 1,
-    };
-    // A posting stream always starts with an event naming its connection and payroll; the guard only
-    // keeps a malformed stream out of the listings.
-    const id = state.connectionId && state.payrollUuid ? postingId(state.connectionId, state.payrollUuid) : '';
-    const row: Row = { stream: event.stream, state, times, firstPosition: existing?.firstPosition ?? event.position, view: toView(id, state, times) };
-    this.rows.set(event.stream, row);
-    if (id) this.byId.set(id, event.stream);
-    if (existing?.view.status !== row.view.status) {
-      if (existing) this.counts[existing.view.status] -= 1;
-      this.counts[row.view.status] += 1;
-      this.publishCounts(existing?.view.status, row.view.status);
-    }
+    return this.readModels.current().counts();
   }
 
   /** `mlc_postings{status}`: how many postings are in each status now (the counter counts transitions). */
-  private publishCounts(...statuses: Array<PostingStatus | undefined>): void {
+  private publish(changes: StatusChanges): void {
     if (!this.metrics) return;
+    const statuses = new Set<PostingStatus>();
+    for (const c of changes) {
+      if (c.from) statuses.add(c.from);
+      statuses.add(c.to);
+    }
+    const counts = this.countByStatus();
     const gauge = this.metrics.gauge(POSTINGS_BY_STATUS);
-    const which = statuses.length > 0 ? statuses.filter((s): s is PostingStatus => s !== undefined) : (Object.keys(this.counts) as PostingStatus[]);
-    for (const status of which) gauge.set(this.counts[status], { status });
+    for (const status of statuses) gauge.set(counts[status], { status });
+  }
+
+  private publishAll(): void {
+    if (!this.metrics) return;
+    const counts = this.countByStatus();
+    const gauge = this.metrics.gauge(POSTINGS_BY_STATUS);
+    for (const [status, n] of Object.entries(counts)) gauge.set(n, { status });
   }
 }

@@ -1,0 +1,41 @@
+/**
+ * The read model's tables, one set per generation (`rm_<g>_…`; a rebuild fills a new generation while the
+ * current one answers, then `rm_meta.current` moves in one transaction and the old set is dropped).
+ * Every index serves a query the API makes; nothing is scanned whole on a request path.
+ */
+export const META_SQL = `CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`;
+
+export const generationSql = (g: string): string => `
+CREATE TABLE IF NOT EXISTS rm_${g}_postings (
+  first_position INTEGER PRIMARY KEY,
+  stream         TEXT    NOT NULL UNIQUE,
+  id             TEXT    NOT NULL,
+  connection_id  TEXT    NOT NULL,
+  payroll_uuid   TEXT    NOT NULL,
+  status         TEXT    NOT NULL,
+  settled        INTEGER NOT NULL,
+  last_position  INTEGER NOT NULL,
+  events         INTEGER NOT NULL,
+  view           TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rm_${g}_postings_id ON rm_${g}_postings (id);
+CREATE INDEX IF NOT EXISTS rm_${g}_postings_connection ON rm_${g}_postings (connection_id, first_position);
+CREATE INDEX IF NOT EXISTS rm_${g}_postings_connection_status ON rm_${g}_postings (connection_id, status, first_position);
+CREATE INDEX IF NOT EXISTS rm_${g}_postings_status ON rm_${g}_postings (status, first_position);
+CREATE INDEX IF NOT EXISTS rm_${g}_postings_payroll ON rm_${g}_postings (payroll_uuid);
+CREATE INDEX IF NOT EXISTS rm_${g}_postings_unsettled ON rm_${g}_postings (settled) WHERE settled = 0;
+CREATE TABLE IF NOT EXISTS rm_${g}_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rm_${g}_audit (
+  connection_id TEXT    NOT NULL,
+  position      INTEGER NOT NULL,
+  type          TEXT    NOT NULL,
+  time_ms       INTEGER NOT NULL,
+  event         TEXT,
+  PRIMARY KEY (connection_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rm_${g}_audit_type ON rm_${g}_audit (connection_id, type, position);
+CREATE TABLE IF NOT EXISTS rm_${g}_owners (stream TEXT PRIMARY KEY, connection_id TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+export const dropGenerationSql = (g: string): string =>
+  ['postings', 'counts', 'audit', 'owners'].map((t) => `DROP TABLE IF EXISTS rm_${g}_${t};`).join('\n');

@@ -1,0 +1,159 @@
+import type { PostingStatus } from '../../../domain/payroll-posting/state';
+import type { EventStore, RecordedEvent, Subscription } from '../../ports/event-store.port';
+import { toAuditEvent } from './audit-event';
+import { connectionsOf, learnedOwner, ownedPrefixOf, timeOf } from './audit-owners';
+import { foldPosting, foldStream, isPostingRecord, toRow, type FoldedPosting } from './posting-fold';
+import type { AuditEntry, ReadModelGeneration } from './read-model-store.port';
+
+/** Events folded per write transaction at most (a page of the catch-up is 500). */
+const MAX_BATCH = 2000;
+/** Stream owners remembered in memory before the cache is cleared (the store keeps them all). */
+const OWNER_CACHE = 20_000;
+
+export type StatusChanges = Array<{ from?: PostingStatus; to: PostingStatus }>;
+
+/**
+ * Keeps one generation of the read model up to date: a catch-up subscription over the whole log from the
+ * generation's checkpoint; events are folded in batches (one write transaction per batch, at most one
+ * turn of the event loop late) into posting rows and audit-index entries.
+ *
+ * Memory holds only the postings whose pipeline is not finished (the scheduler needs their state); a
+ * settled posting lives in its row. A row that must move on after it settled (a replay, a reversal) is
+ * re-folded from its own stream.
+ */
+export class GenerationProjector {
+  /** Unsettled postings by stream: their state, for the scheduler and the next event. */
+  readonly open = new Map<string, FoldedPosting>();
+  private buffer: RecordedEvent[] = [];
+  private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private owners = new Map<string, string>();
+  private subscription?: Subscription;
+  private failed?: Error;
+  private stopping = false;
+  private stopped = false;
+  live = false;
+  checkpoint: bigint | undefined;
+  /** Events read from the log by this projector (the restart test's counter). */
+  delivered = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly generation: ReadModelGeneration,
+    /** Told the status changes each write made (the gauges); replaced when a rebuilt generation takes over. */
+    public onChanges: (changes: StatusChanges) => void,
+  ) {}
+
+  /** Loads the unsettled postings, then catches up from the checkpoint; resolves once live. */
+  async start(): Promise<void> {
+    this.checkpoint = this.generation.checkpoint();
+    for (const { stream } of this.generation.unsettled()) {
+      const upTo = this.checkpoint ?? -1n;
+      const folded = foldStream((await this.store.readStream(stream)).filter((e) => e.position <= upTo));
+      if (folded) this.open.set(stream, folded);
+    }
+    if (this.stopping) return;
+    await new Promise<void>((resolve, reject) => {
+      this.subscription = this.store.subscribeToAll(
+        async (event) => {
+          this.delivered += 1;
+          this.buffer.push(event);
+          if (this.buffer.length >= MAX_BATCH) await this.flush();
+          else this.scheduleFlush();
+        },
+        {
+          ...(this.checkpoint !== undefined ? { fromPosition: this.checkpoint } : {}),
+          onLive: () => {
+            this.flush().then(() => {
+              this.live = true;
+              resolve();
+            }, reject);
+          },
+          onError: reject,
+        },
+      );
+    });
+  }
+
+  /** Stops delivery and writes what was delivered; afterwards nothing touches the generation. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.stop();
+    await this.flush().catch(() => undefined);
+    this.stopped = true;
+  }
+
+  /** Applies what is buffered (also what arrives while a previous flush is running, in order). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.apply());
+    return this.flushing;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush().catch((error: unknown) => {
+        this.failed = error instanceof Error ? error : new Error(String(error));
+      });
+    });
+  }
+
+  private async apply(): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (this.stopped) return;
+    const events = this.buffer;
+    this.buffer = [];
+    if (events.length === 0) return;
+
+    const postingEvents = events.filter(isPostingRecord);
+    const unknown = [...new Set(postingEvents.map((e) => e.stream))].filter((s) => !this.open.has(s));
+    const stored = this.generation.rows(unknown);
+    const touched = new Map<string, FoldedPosting>();
+    for (const event of postingEvents) {
+      let folded = touched.get(event.stream) ?? this.open.get(event.stream);
+      if (!folded) {
+        const row = stored.get(event.stream);
+        if (row) folded = foldStream((await this.store.readStream(event.stream)).filter((e) => e.position <= row.lastPosition));
+      }
+      // Already folded in (another instance on the same file wrote it first).
+      if (folded && folded.lastPosition >= event.position) continue;
+      touched.set(event.stream, foldPosting(folded, event));
+    }
+
+    const missing = [...new Set(events.map((e) => e.stream))].filter((s) => ownedPrefixOf(s) && !this.owners.has(s));
+    if (missing.length > 0) for (const [stream, owner] of this.generation.owners(missing)) this.remember(stream, owner);
+    const learned: Array<{ stream: string; connectionId: string }> = [];
+    const audit: AuditEntry[] = [];
+    for (const event of events) {
+      if (!this.owners.has(event.stream)) {
+        const owner = learnedOwner(event);
+        if (owner) {
+          this.remember(event.stream, owner);
+          learned.push({ stream: event.stream, connectionId: owner });
+        }
+      }
+      const connections = connectionsOf(event, this.owners.get(event.stream));
+      if (connections.length === 0) continue;
+      const view = toAuditEvent(event);
+      const timeMs = timeOf(event);
+      for (const connectionId of connections) audit.push({ connectionId, position: event.position, type: event.type, timeMs, event: view });
+    }
+
+    const rows = [...touched.values()].map(toRow);
+    const checkpoint = events[events.length - 1]!.position;
+    const changes = this.generation.commit({ rows, audit, owners: learned, checkpoint });
+    this.checkpoint = checkpoint;
+    for (const row of rows) {
+      if (row.settled) this.open.delete(row.stream);
+      else this.open.set(row.stream, touched.get(row.stream)!);
+    }
+    if (changes.length > 0) this.onChanges(changes);
+  }
+
+  private remember(stream: string, owner: string): void {
+    if (this.owners.size >= OWNER_CACHE) this.owners.clear();
+    this.owners.set(stream, owner);
+  }
+}

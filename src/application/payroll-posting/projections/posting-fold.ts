@@ -1,0 +1,61 @@
+import { isPayrollPostingEvent, postingId, STREAM_PREFIX, type PayrollPostingEvent } from '../../../domain/payroll-posting/events';
+import { evolve, initialState, isSettled, statusOf, type PayrollPosting } from '../../../domain/payroll-posting/state';
+import type { RecordedEvent } from '../../ports/event-store.port';
+import { toView, type PostingView, type ViewTimes } from './posting-view';
+import type { PostingRow } from './read-model-store.port';
+
+/** One posting stream folded so far: the decider's state, the view's times and the positions seen. */
+export interface FoldedPosting {
+  stream: string;
+  state: PayrollPosting;
+  times: ViewTimes;
+  firstPosition: bigint;
+  lastPosition: bigint;
+  view: PostingView;
+}
+
+export const isPostingRecord = (event: RecordedEvent): boolean => event.stream.startsWith(STREAM_PREFIX) && isPayrollPostingEvent(event);
+
+/** Folds one recorded posting event into what was folded before (undefined: the stream's first event). */
+export function foldPosting(previous: FoldedPosting | undefined, event: RecordedEvent): FoldedPosting {
+  const domainEvent = event as unknown as PayrollPostingEvent;
+  const at = typeof event.metadata.at === 'string' ? event.metadata.at : event.recordedAt;
+  const state = evolve(previous?.state ?? initialState, domainEvent);
+  const times: ViewTimes = {
+    createdAt: previous?.times.createdAt ?? at,
+    updatedAt: at,
+    postedAt: domainEvent.type === 'PayrollPosted' ? at : state.phase === 'posted' ? previous?.times.postedAt : undefined,
+    events: (previous?.times.events ?? 0) + 1,
+  };
+  // A posting stream always starts with an event naming its connection and payroll; the guard only
+  // keeps a malformed stream out of the listings.
+  const id = state.connectionId && state.payrollUuid ? postingId(state.connectionId, state.payrollUuid) : '';
+  return {
+    stream: event.stream,
+    state,
+    times,
+    firstPosition: previous?.firstPosition ?? event.position,
+    lastPosition: event.position,
+    view: toView(id, state, times),
+  };
+}
+
+export function foldStream(events: RecordedEvent[]): FoldedPosting | undefined {
+  let folded: FoldedPosting | undefined;
+  for (const event of events) if (isPostingRecord(event)) folded = foldPosting(folded, event);
+  return folded;
+}
+
+export const toRow = (folded: FoldedPosting): PostingRow => ({
+  stream: folded.stream,
+  id: folded.view.id,
+  connectionId: folded.view.connectionId,
+  payrollUuid: folded.view.payrollUuid,
+  status: folded.view.status,
+  settled: isSettled(folded.state),
+  firstPosition: folded.firstPosition,
+  lastPosition: folded.lastPosition,
+  view: folded.view,
+});
+
+export { statusOf };

@@ -1,0 +1,103 @@
+import type { PostingStatus } from '../../../domain/payroll-posting/state';
+import type { AuditEvent } from './audit-event';
+import type { PostingView } from './posting-view';
+
+/**
+ * Where the postings read model and the audit index live between starts (an adapter: SQLite). The
+ * application folds events into rows; the store keeps rows, counts and the checkpoint, indexed for the
+ * API's queries, so neither a start nor a request has to re-read the log.
+ *
+ * Generations: a rebuild writes a fresh generation while the current one keeps answering, then
+ * `promote`s it in one transaction.
+ */
+export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
+
+export interface PostingRow {
+  stream: string;
+  /** `<connectionId>:<payrollUuid>`, '' for a malformed stream (kept out of listings). */
+  id: string;
+  connectionId: string;
+  payrollUuid: string;
+  status: PostingStatus;
+  settled: boolean;
+  /** Global position of the stream's first event: orders the list newest first, and is the page cursor. */
+  firstPosition: bigint;
+  /** Global position of the last event folded in (rows are only ever replaced by a later one). */
+  lastPosition: bigint;
+  view: PostingView;
+}
+
+/** One event's entry in the audit index: the connection it belongs to, its position, type and time. */
+export interface AuditEntry {
+  connectionId: string;
+  position: bigint;
+  type: string;
+  /** metadata.at (else recordedAt) in ms since the epoch. */
+  timeMs: number;
+  /** The whole event, for stores that cannot read the log by position themselves (see the adapter). */
+  event: AuditEvent;
+}
+
+export interface AuditIndexQuery {
+  connectionId: string;
+  type?: string;
+  fromMs?: number;
+  toMs?: number;
+  after?: bigint;
+  limit: number;
+}
+
+export interface PostingListQuery {
+  connectionId?: string;
+  status?: string;
+  payrollUuid?: string;
+  /** Only rows whose firstPosition is below this (the previous page's `next`). */
+  before?: bigint;
+  limit: number;
+}
+
+export interface ReadModelBatch {
+  rows: PostingRow[];
+  audit: AuditEntry[];
+  /** The stream → connection owners learned in this batch (see `owners`). */
+  owners: Array<{ stream: string; connectionId: string }>;
+  checkpoint: bigint;
+}
+
+/** One generation of the read model. Every method is synchronous: the adapter is an embedded database. */
+export interface ReadModelGeneration {
+  readonly name: string;
+  checkpoint(): bigint | undefined;
+  /** The rows of these streams that exist. */
+  rows(streams: string[]): Map<string, PostingRow>;
+  /** Stream owners recorded earlier, for events that do not name their connection. */
+  owners(streams: string[]): Map<string, string>;
+  /**
+   * Atomically: each row replaces the stored one only when its lastPosition is later (two instances on
+   * one file apply the same log), counts move with the replaced rows, audit entries are added once, the
+   * checkpoint only moves forward. Returns the status changes actually made (for the gauges).
+   */
+  commit(batch: ReadModelBatch): Array<{ from?: PostingStatus; to: PostingStatus }>;
+  get(id: string): PostingView | null;
+  list(query: PostingListQuery): { items: PostingView[]; next: string | null };
+  /** Streams whose pipeline is not finished, with the row's lastPosition. */
+  unsettled(): Array<{ stream: string; lastPosition: bigint }>;
+  counts(): Record<PostingStatus, number>;
+  /** Posting events applied (sum over rows). */
+  events(): number;
+  /** Rows and a sha256 over every row's view in id order (equal digests: identical read models). */
+  digest(): { rows: number; digest: string };
+  auditPage(query: AuditIndexQuery): { items: AuditEvent[]; next: string | null };
+}
+
+export interface ReadModelStore {
+  /** The generation the API reads (created empty on first use). */
+  current(): ReadModelGeneration;
+  /** A new, empty generation to rebuild into (replacing any unfinished one). */
+  createGeneration(): ReadModelGeneration;
+  /** Makes `generation` current and drops the previous one. */
+  promote(generation: ReadModelGeneration): void;
+  /** Drops an unfinished generation (a rebuild that failed or was stopped). */
+  discard(generation: ReadModelGeneration): void;
+  close(): void;
+}
