@@ -33,7 +33,6 @@ CREATE TABLE IF NOT EXISTS rm_${g}_audit (
   event         TEXT,
   PRIMARY KEY (connection_id, position)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rm_${g}_audit_type ON rm_${g}_audit (connection_id, type, position);
 CREATE TABLE IF NOT EXISTS rm_${g}_owners (stream TEXT PRIMARY KEY, connection_id TEXT NOT NULL) WITHOUT ROWID;
 `;
 

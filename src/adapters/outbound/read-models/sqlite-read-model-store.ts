@@ -175,9 +175,11 @@ class SqliteGeneration implements ReadModelGeneration {
 
   commit(batch: ReadModelBatch): Array<{ from?: PostingStatus; to: PostingStatus }> {
     const existing = this.sql('SELECT status, last_position FROM {g}_postings WHERE stream = ?');
-    const upsert = this.sql(
-      'INSERT OR REPLACE INTO {g}_postings (first_position, stream, id, connection_id, payroll_uuid, status, settled, last_position, events, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    // An update, not a REPLACE: only the indexes whose columns changed are touched.
+    const insert = this.sql(
+      'INSERT INTO {g}_postings (first_position, stream, id, connection_id, payroll_uuid, status, settled, last_position, events, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    const update = this.sql('UPDATE {g}_postings SET id = ?, connection_id = ?, payroll_uuid = ?, status = ?, settled = ?, last_position = ?, events = ?, view = ? WHERE stream = ?');
     const count = this.sql('INSERT INTO {g}_counts (status, n) VALUES (?, ?) ON CONFLICT(status) DO UPDATE SET n = n + excluded.n');
     const audit = this.sql('INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES (?, ?, ?, ?, ?)');
     const owner = this.sql('INSERT OR IGNORE INTO {g}_owners (stream, connection_id) VALUES (?, ?)');
@@ -187,18 +189,9 @@ class SqliteGeneration implements ReadModelGeneration {
         for (const row of batch.rows) {
           const before = existing.get(row.stream) as { status: PostingStatus; last_position: bigint } | undefined;
           if (before && before.last_position >= row.lastPosition) continue;
-          upsert.run(
-            row.firstPosition,
-            row.stream,
-            row.id,
-            row.connectionId,
-            row.payrollUuid,
-            row.status,
-            row.settled ? 1 : 0,
-            row.lastPosition,
-            row.view.events,
-            JSON.stringify(row.view),
-          );
+          const values = [row.id, row.connectionId, row.payrollUuid, row.status, row.settled ? 1 : 0, row.lastPosition, row.view.events, JSON.stringify(row.view)];
+          if (before) update.run(...values, row.stream);
+          else insert.run(row.firstPosition, row.stream, ...values);
           if (before?.status === row.status) continue;
           if (before) count.run(before.status, -1);
           count.run(row.status, 1);

@@ -298,6 +298,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readPage(filter: NormalizedFilter, after: bigint, limit: number): RecordedEvent[] {
+    if (filter.streamPrefixes && this.sparse(filter.streamPrefixes, after)) return this.readSparsePage(filter, after, limit);
     const where: string[] = ['position > ?'];
     const params: unknown[] = [after];
     if (filter.streamPrefixes) {
@@ -305,6 +306,43 @@ export class SqliteEventStore implements EventStore {
       where.push(`(${filter.streamPrefixes.map(() => 'substr(stream, 1, length(?)) = ?').join(' OR ')})`);
       for (const prefix of filter.streamPrefixes) params.push(prefix, prefix);
     }
+    if (filter.eventTypes) {
+      where.push(`type IN (${[...filter.eventTypes].map(() => '?').join(', ')})`);
+      params.push(...filter.eventTypes);
+    }
+    params.push(BigInt(limit));
+    const rows = this.statement(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(...params) as EventRow[];
+    return rows.map(toRecorded);
+  }
+
+  /**
+   * Few events left after `after` in streams with these prefixes (e.g. the connection streams among
+   * millions of posting events)? Counted on the stream index, stopping at SPARSE_LIMIT, so the answer
+   * costs at most that many index entries.
+   */
+  private sparse(prefixes: readonly string[], after: bigint): boolean {
+    // Ranges are exact for ASCII prefixes only (BINARY order is UTF-8 byte order); others scan.
+    if (prefixes.some((p) => !/^[\x20-\x7e]+$/.test(p))) return false;
+    let total = 0;
+    for (const prefix of prefixes) {
+      const row = this.statement(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? AND +position > ? LIMIT ${SPARSE_LIMIT + 1})`).get(
+        prefix,
+        prefixEnd(prefix),
+        after,
+      ) as { n: bigint };
+      total += Number(row.n);
+      if (total > SPARSE_LIMIT) return false;
+    }
+    return true;
+  }
+
+  /** The same page read through the stream index (a range per prefix), then ordered by position. */
+  private readSparsePage(filter: NormalizedFilter, after: bigint, limit: number): RecordedEvent[] {
+    const prefixes = filter.streamPrefixes!;
+    const where: string[] = [`(${prefixes.map(() => '(stream >= ? AND stream < ? AND substr(stream, 1, length(?)) = ?)').join(' OR ')})`, '+position > ?'];
+    const params: unknown[] = [];
+    for (const prefix of prefixes) params.push(prefix, prefixEnd(prefix), prefix, prefix);
+    params.push(after);
     if (filter.eventTypes) {
       where.push(`type IN (${[...filter.eventTypes].map(() => '?').join(', ')})`);
       params.push(...filter.eventTypes);
@@ -339,6 +377,14 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
   }
+}
+
+/** Up to this many matching events, a prefix-filtered read goes through the stream index. */
+const SPARSE_LIMIT = 2000;
+
+/** The smallest string above every string that starts with `prefix` (BINARY order): its last code unit + 1. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
