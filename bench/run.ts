@@ -2,15 +2,16 @@
  * `npm run bench`: every benchmark, one JSON object on stdout, also written to bench/results/latest.json.
  * Everything runs on loopback, bounded in count and time. A part that fails reports null and a `notes`
  * entry naming what failed; the run still prints JSON and exits 0. Progress goes to stderr.
- * Run a subset: `node --expose-gc dist/bench/run.js journal e2e licence start`.
+ * Run a subset: `node --expose-gc dist/bench/run.js journal e2e licence start growth`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { benchJournal } from './journal.bench';
 import { benchE2e } from './e2e.bench';
 import { benchLicence } from './licence.bench';
 import { benchStart } from './start.bench';
+import { benchGrowth } from './growth';
 
 type Json = Record<string, any>;
 
@@ -37,7 +38,39 @@ const TARGETS: Array<{ name: string; path: string; op: '<=' | '>=' | '<'; limit:
   { name: 'journal build ≤ 2× JSON.parse', path: 'journal.vs_parse_ratio', op: '<=', limit: 2, unit: '×' },
   { name: 'licence ≥ 95 % used', path: 'licence.used_share', op: '>=', limit: 0.95, unit: 'share' },
   { name: 'licence < 1 % answered 429', path: 'licence.share_429', op: '<', limit: 0.01, unit: 'share' },
+  // Issue #12, at the largest size measured (1,000,000 postings when MLC_BENCH_GROWTH_SIZES includes it).
+  ...growthTargets(),
 ];
+
+function largest(r: Json): Json | undefined {
+  const sizes = Object.keys(r.growth?.sizes ?? {}).map(Number).sort((a, b) => b - a);
+  return sizes.length ? r.growth.sizes[String(sizes[0])] : undefined;
+}
+
+function growthTargets(): typeof TARGETS {
+  const at = (key: string) => (r: Json) => largest(r)?.[key];
+  return [
+    { name: 'growth (largest size): /health 200 within 2 s of start (restart)', path: 'growth.sizes.<largest>.restart_health_ms', op: '<=', limit: 2000, unit: 'ms', value: at('restart_health_ms') },
+    { name: 'growth (largest size): ready within 5 s from the checkpoint', path: 'growth.sizes.<largest>.restart_ready_ms', op: '<=', limit: 5000, unit: 'ms', value: at('restart_ready_ms') },
+    { name: 'growth (largest size): RSS at rest ≤ 250 MB', path: 'growth.sizes.<largest>.rss_at_rest_mb', op: '<=', limit: 250, unit: 'MB', value: at('rss_at_rest_mb') },
+    { name: 'growth (largest size): first page ≤ 50 ms more than on an empty store', path: 'growth.sizes.<largest>.first_page_over_empty_ms', op: '<=', limit: 50, unit: 'ms', value: at('first_page_over_empty_ms') },
+    { name: 'growth (largest size): empty audit page ≤ 50 ms more than on an empty store', path: 'growth.sizes.<largest>.empty_audit_over_empty_ms', op: '<=', limit: 50, unit: 'ms', value: at('empty_audit_over_empty_ms') },
+    { name: 'growth (largest size): rebuild ≥ 50,000 events/s', path: 'growth.sizes.<largest>.rebuild_events_per_s', op: '>=', limit: 50000, unit: 'events/s', value: at('rebuild_events_per_s') },
+    {
+      name: 'growth (largest size): /health answers throughout the rebuild (0 failed polls)', path: 'growth.sizes.<largest>.health_during_rebuild.failed', op: '<=', limit: 0, unit: 'failed polls',
+      value: (r) => largest(r)?.health_during_rebuild?.failed,
+    },
+  ];
+}
+
+/** The result keys each part writes. */
+const PART_KEYS: Record<string, string[]> = {
+  journal: ['journal'],
+  e2e: ['e2e', 'calls_per_posting', 'projection'],
+  licence: ['licence'],
+  start: ['start'],
+  growth: ['growth'],
+};
 
 const get = (r: Json, path: string): unknown => path.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), r);
 
@@ -83,6 +116,7 @@ async function main(): Promise<void> {
   };
   const e2e = want('e2e') ? await part('e2e', notes, () => benchE2e(notes), e2eNulls as Json) : e2eNulls;
   const licence = want('licence') ? await part('licence', notes, () => benchLicence(notes), { used_share: null, share_429: null } as Json) : { used_share: null, share_429: null };
+  const growth = want('growth') ? await part('growth', notes, () => benchGrowth(notes), { sizes: {} } as Json) : { sizes: {} };
   const start = want('start') ? await part('start', notes, () => benchStart(notes), { cold_ms: null, idle_rss_mb: null } as Json) : { cold_ms: null, idle_rss_mb: null };
 
   const cpu = cpus();
@@ -97,15 +131,31 @@ async function main(): Promise<void> {
     licence,
     projection: e2e.projection,
     start,
+    growth,
     targets: {},
     duration_s: 0,
     notes,
   };
+  const dir = basename(resolve(__dirname, '..')) === 'dist' ? resolve(__dirname, '../../bench/results') : resolve(__dirname, 'results');
+  // A subset run keeps the other parts' figures from the previous latest.json (named in `carried_over`).
+  if (only.size > 0) {
+    try {
+      const previous = JSON.parse(readFileSync(resolve(dir, 'latest.json'), 'utf8')) as Json;
+      const carried: string[] = [];
+      for (const [name, keys] of Object.entries(PART_KEYS)) {
+        if (want(name)) continue;
+        for (const key of keys) if (previous[key] !== undefined) result[key] = previous[key];
+        carried.push(name);
+      }
+      result.carried_over = { from: previous.at ?? null, parts: carried };
+    } catch {
+      /* no previous results: the parts not run stay null */
+    }
+  }
   result.targets = targets(result);
   result.duration_s = Math.round((Date.now() - started) / 100) / 10;
   const text = `${JSON.stringify(result, null, 2)}\n`;
   try {
-    const dir = basename(resolve(__dirname, '..')) === 'dist' ? resolve(__dirname, '../../bench/results') : resolve(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(resolve(dir, 'latest.json'), text);
   } catch (error) {

@@ -1,0 +1,212 @@
+/**
+ * Growth (issue #12): does a start, a read or a rebuild cost more as the history grows? For each size,
+ * a realistic history (bench/support/history.ts: 8 events, ~10 KB per posting) is written straight into
+ * a SQLite file, then `node dist/src/main.js` is spawned on it:
+ *  - cold: the first start on that file (no read model yet): ms to /health 200 and to /health/ready 200;
+ *  - at rest: RSS, `GET /api/postings` first page and an audit page of a connection with no events
+ *    (median of 7, each minus the same on an empty store), /health's worst latency during the cold build;
+ *  - rebuild: `POST /api/projections/rebuild`, log events ÷ seconds, /health polled every 50 ms meanwhile;
+ *  - restart: SIGTERM, start again: ms to /health 200 and to /health/ready 200 (from the checkpoint), RSS.
+ * `empty`: the same start and reads on an empty store (what the process costs with no history at all).
+ * Sizes: MLC_BENCH_GROWTH_SIZES (default 10000,100000; add 1000000 when there is time and ~10 GB of disk).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { writeHistory } from './support/history';
+import { ADMIN_TOKEN, removeDir, round2, serviceEnv, sleep, tempDir } from './support/harness';
+import { mainJs } from './start.bench';
+
+const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+const NO_EVENTS_CONNECTION = '00000000-0000-4000-8000-000000000000';
+
+const freePort = (): Promise<number> =>
+  new Promise((done, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+
+function rssMb(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? round2(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  started: number;
+  output: string[];
+}
+
+async function launch(dir: string): Promise<Running> {
+  const port = await freePort();
+  const env = { ...process.env, ...serviceEnv(dir, 'http://127.0.0.1:9', { PORT: String(port), LOG_LEVEL: 'warn' }) };
+  const output: string[] = [];
+  const started = performance.now();
+  const child = spawn(process.execPath, [mainJs()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
+  child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
+  return { child, url: `http://127.0.0.1:${port}`, started, output };
+}
+
+async function stop(run: Running): Promise<void> {
+  const child = run.child;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const status = (url: string, path: string, timeoutMs = 2_000): Promise<number> =>
+  fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) }).then((r) => r.status, () => 0);
+
+/** ms from spawn until `path` answers 200 (polled every 5 ms), or throws after `limitMs`. */
+async function until(run: Running, path: string, limitMs: number): Promise<number> {
+  while (performance.now() - run.started < limitMs) {
+    if (run.child.exitCode !== null) throw new Error(`service exited (${run.child.exitCode}): ${run.output.join('').slice(-500)}`);
+    if ((await status(run.url, path)) === 200) return round2(performance.now() - run.started);
+    await sleep(5);
+  }
+  throw new Error(`${path}: no 200 within ${limitMs} ms`);
+}
+
+/** Worst /health latency while `work` runs (polled every 50 ms) and how many polls failed. */
+async function healthDuring<T>(url: string, work: Promise<T>): Promise<{ result: T; worst_ms: number; failed: number; polls: number }> {
+  let done = false;
+  let worst = 0;
+  let failed = 0;
+  let polls = 0;
+  const poller = (async () => {
+    while (!done) {
+      const t0 = performance.now();
+      const code = await status(url, '/health', 10_000);
+      worst = Math.max(worst, performance.now() - t0);
+      polls += 1;
+      if (code !== 200) failed += 1;
+      await sleep(50);
+    }
+  })();
+  try {
+    const result = await work;
+    return { result, worst_ms: round2(worst), failed, polls };
+  } finally {
+    done = true;
+    await poller;
+  }
+}
+
+async function medianMs(url: string, path: string, runs = 7): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${url}${path}`, { headers: AUTH });
+    await res.text();
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return round2(times[Math.floor(times.length / 2)]!);
+}
+
+async function reads(url: string): Promise<{ first_page_ms: number; empty_audit_ms: number }> {
+  return {
+    first_page_ms: await medianMs(url, '/api/postings'),
+    empty_audit_ms: await medianMs(url, `/api/audit/events?connectionId=${NO_EVENTS_CONNECTION}`),
+  };
+}
+
+async function one(postings: number, baseline: { first_page_ms: number; empty_audit_ms: number }, notes: string[]): Promise<Record<string, unknown>> {
+  const dir = tempDir('mlc-growth-');
+  const file = join(dir, 'ml-connector.db');
+  const out: Record<string, unknown> = { postings };
+  try {
+    const t0 = performance.now();
+    out.events = writeHistory(file, { postings });
+    out.generate_s = round2((performance.now() - t0) / 1000);
+    out.file_mb = round2(statSync(file).size / 2 ** 20);
+    const limit = Math.max(60_000, postings * 8); // ~8 ms per posting: far beyond any target
+
+    // Cold: the first start on this file builds the read model.
+    let run = await launch(dir);
+    try {
+      out.cold_health_ms = await until(run, '/health', limit);
+      const cold = await healthDuring(run.url, until(run, '/health/ready', limit));
+      out.cold_ready_ms = cold.result;
+      out.cold_build_events_per_s = Math.round((out.events as number) / ((cold.result - (out.cold_health_ms as number)) / 1000 || 1));
+      out.health_during_cold_build = { worst_ms: cold.worst_ms, failed: cold.failed, polls: cold.polls };
+      await sleep(3_000);
+      out.rss_at_rest_after_cold_mb = rssMb(run.child.pid!);
+      const r = await reads(run.url);
+      out.first_page_ms = r.first_page_ms;
+      out.empty_audit_ms = r.empty_audit_ms;
+      out.first_page_over_empty_ms = round2(r.first_page_ms - baseline.first_page_ms);
+      out.empty_audit_over_empty_ms = round2(r.empty_audit_ms - baseline.empty_audit_ms);
+
+      const started = performance.now();
+      const rebuild = await healthDuring(
+        run.url,
+        fetch(`${run.url}/api/projections/rebuild`, { method: 'POST', headers: AUTH, signal: AbortSignal.timeout(limit) }).then((res) => res.json()),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      out.rebuild_s = round2(seconds);
+      out.rebuild_events_per_s = Math.round((out.events as number) / seconds);
+      out.health_during_rebuild = { worst_ms: rebuild.worst_ms, failed: rebuild.failed, polls: rebuild.polls };
+    } finally {
+      await stop(run);
+    }
+
+    // Restart: from the checkpoint.
+    run = await launch(dir);
+    try {
+      out.restart_health_ms = await until(run, '/health', limit);
+      out.restart_ready_ms = await until(run, '/health/ready', limit);
+      await sleep(3_000);
+      out.rss_at_rest_mb = rssMb(run.child.pid!);
+      const r = await reads(run.url);
+      out.restart_first_page_ms = r.first_page_ms;
+      out.restart_empty_audit_ms = r.empty_audit_ms;
+    } finally {
+      await stop(run);
+    }
+  } catch (error) {
+    notes.push(`growth ${postings}: ${(error as Error).message}`);
+  } finally {
+    removeDir(dir);
+  }
+  return out;
+}
+
+export async function benchGrowth(notes: string[]): Promise<Record<string, unknown>> {
+  const sizes = (process.env.MLC_BENCH_GROWTH_SIZES ?? '10000,100000')
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isSafeInteger(n) && n > 0);
+  const out: Record<string, unknown> = { sizes: {} as Record<string, unknown> };
+  // The same reads on an empty store: the baseline the targets are "more than".
+  const dir = tempDir('mlc-growth-empty-');
+  const run = await launch(dir);
+  try {
+    const health_ms = await until(run, '/health', 60_000);
+    const ready_ms = await until(run, '/health/ready', 60_000);
+    out.empty = { health_ms, ready_ms, ...(await reads(run.url)) };
+  } finally {
+    await stop(run);
+    removeDir(dir);
+  }
+  for (const size of sizes) {
+    process.stderr.write(`bench: growth ${size} postings …\n`);
+    (out.sizes as Record<string, unknown>)[String(size)] = await one(size, out.empty as { first_page_ms: number; empty_audit_ms: number }, notes);
+  }
+  return out;
+}
