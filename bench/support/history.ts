@@ -2,7 +2,7 @@
  * Writes a realistic posting history straight into a SQLite event store file (the store's own schema,
  * one bulk transaction per 10,000 postings): per posting the webhook's inbox stream (2 events) and the
  * posting stream (6 events: requested, fetched, built, claim, created, posted) — 8 events and ~10 KB,
- * like the operator's copies in issue #12. Used by bench/growth.ts and the read-model tests.
+ * like the operator's copies in issue #12 — then the inbox dispatcher's checkpoint at the head. Used by bench/growth.ts and the read-model tests.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -84,6 +84,14 @@ export function writeHistory(file: string, options: HistoryOptions): number {
   });
   const offset = (db.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'PostingRequested'").get() as { n: number }).n;
   for (let i = 0; i < options.postings; i += 10_000) batch(offset + i, offset + Math.min(options.postings, i + 10_000));
+  // A running service's inbox dispatcher keeps its checkpoint near the head (every webhook above was
+  // dispatched): without it the first start would re-dispatch the whole history's webhooks.
+  const head = (db.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number }).head;
+  const checkpoint = 'checkpoint-inbox-dispatcher';
+  const revision = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE stream = ?').get(checkpoint) as { n: number }).n;
+  const at = new Date().toISOString();
+  insert.run(checkpoint, revision, uuidOf(`${checkpoint}-${revision}`), 'CheckpointStored', JSON.stringify({ position: String(head), at }), JSON.stringify({ actor: 'system', at }), at);
+  written += 1;
   db.close();
   return written;
 }

@@ -51,6 +51,9 @@ describe('read models: start-up on a long history', () => {
       expect(metrics.text).toContain(`mlc_postings{status="posted"} ${POSTINGS}`);
       const page = await apiCall(service.url, 'GET', '/api/postings?limit=2', undefined, service.auth);
       expect(page.body.items).toHaveLength(2);
+      const openApi = await apiCall(service.url, 'GET', '/docs-json');
+      expect(Object.keys(openApi.body.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
+      expect(Object.keys(openApi.body.paths['/health/ready'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
     } finally {
       await service?.close();
     }

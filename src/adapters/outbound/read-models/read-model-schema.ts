@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS rm_${g}_postings (
   settled        INTEGER NOT NULL,
   last_position  INTEGER NOT NULL,
   events         INTEGER NOT NULL,
-  view           TEXT    NOT NULL
+  view           TEXT    NOT NULL,
+  -- join mode: the view is stored without its journal, read from this event's data instead
+  journal_position INTEGER
 );
 CREATE INDEX IF NOT EXISTS rm_${g}_postings_id ON rm_${g}_postings (id);
 CREATE INDEX IF NOT EXISTS rm_${g}_postings_connection ON rm_${g}_postings (connection_id, first_position);

@@ -177,9 +177,9 @@ class SqliteGeneration implements ReadModelGeneration {
     const existing = this.sql('SELECT status, last_position FROM {g}_postings WHERE stream = ?');
     // An update, not a REPLACE: only the indexes whose columns changed are touched.
     const insert = this.sql(
-      'INSERT INTO {g}_postings (first_position, stream, id, connection_id, payroll_uuid, status, settled, last_position, events, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO {g}_postings (first_position, stream, id, connection_id, payroll_uuid, status, settled, last_position, events, view, journal_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const update = this.sql('UPDATE {g}_postings SET id = ?, connection_id = ?, payroll_uuid = ?, status = ?, settled = ?, last_position = ?, events = ?, view = ? WHERE stream = ?');
+    const update = this.sql('UPDATE {g}_postings SET id = ?, connection_id = ?, payroll_uuid = ?, status = ?, settled = ?, last_position = ?, events = ?, view = ?, journal_position = ? WHERE stream = ?');
     const count = this.sql('INSERT INTO {g}_counts (status, n) VALUES (?, ?) ON CONFLICT(status) DO UPDATE SET n = n + excluded.n');
     const audit = this.sql('INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES (?, ?, ?, ?, ?)');
     const owner = this.sql('INSERT OR IGNORE INTO {g}_owners (stream, connection_id) VALUES (?, ?)');
@@ -189,7 +189,10 @@ class SqliteGeneration implements ReadModelGeneration {
         for (const row of batch.rows) {
           const before = existing.get(row.stream) as { status: PostingStatus; last_position: bigint } | undefined;
           if (before && before.last_position >= row.lastPosition) continue;
-          const values = [row.id, row.connectionId, row.payrollUuid, row.status, row.settled ? 1 : 0, row.lastPosition, row.view.events, JSON.stringify(row.view)];
+          // Join mode: the journal stays in the log (the event at journal_position), not copied per row.
+          const byReference = this.joinsEvents && row.journalPosition !== undefined;
+          const view = byReference ? JSON.stringify({ ...row.view, journal: null }) : JSON.stringify(row.view);
+          const values = [row.id, row.connectionId, row.payrollUuid, row.status, row.settled ? 1 : 0, row.lastPosition, row.view.events, view, byReference ? row.journalPosition : null];
           if (before) update.run(...values, row.stream);
           else insert.run(row.firstPosition, row.stream, ...values);
           if (before?.status === row.status) continue;
@@ -208,38 +211,42 @@ class SqliteGeneration implements ReadModelGeneration {
     return changes;
   }
 
+  /** `SELECT … FROM` the postings (alias p) with the journal's event data beside each view (join mode). */
+  private get viewsFrom(): string {
+    return this.joinsEvents
+      ? 'SELECT p.first_position, p.view, e.data AS journal_data FROM {g}_postings AS p LEFT JOIN events AS e ON e.position = p.journal_position'
+      : 'SELECT p.first_position, p.view, NULL AS journal_data FROM {g}_postings AS p';
+  }
+
   get(id: string): PostingView | null {
-    const row = this.sql('SELECT view FROM {g}_postings WHERE id = ? ORDER BY first_position DESC LIMIT 1').get(id) as { view: string } | undefined;
-    return row ? (JSON.parse(row.view) as PostingView) : null;
+    const row = this.sql(`${this.viewsFrom} WHERE p.id = ? ORDER BY p.first_position DESC LIMIT 1`).get(id) as ViewRow | undefined;
+    return row ? viewOf(row) : null;
   }
 
   list(query: PostingListQuery): { items: PostingView[]; next: string | null } {
-    const where = ["id != ''"];
+    const where = ["p.id != ''"];
     const params: unknown[] = [];
     if (query.before !== undefined) {
-      where.push('first_position < ?');
+      where.push('p.first_position < ?');
       params.push(query.before);
     }
     if (query.connectionId) {
-      where.push('connection_id = ?');
+      where.push('p.connection_id = ?');
       params.push(query.connectionId);
     }
     if (query.status) {
-      where.push('status = ?');
+      where.push('p.status = ?');
       params.push(query.status);
     }
     if (query.payrollUuid) {
-      where.push('payroll_uuid = ?');
+      where.push('p.payroll_uuid = ?');
       params.push(query.payrollUuid);
     }
     params.push(BigInt(query.limit + 1));
-    const rows = this.sql(`SELECT first_position, view FROM {g}_postings WHERE ${where.join(' AND ')} ORDER BY first_position DESC LIMIT ?`).all(...params) as Array<{
-      first_position: bigint;
-      view: string;
-    }>;
+    const rows = this.sql(`${this.viewsFrom} WHERE ${where.join(' AND ')} ORDER BY p.first_position DESC LIMIT ?`).all(...params) as ViewRow[];
     const page = rows.slice(0, query.limit);
     const next = rows.length > query.limit ? String(page[page.length - 1]!.first_position) : null;
-    return { items: page.map((r) => JSON.parse(r.view) as PostingView), next };
+    return { items: page.map(viewOf), next };
   }
 
   unsettled(): Array<{ stream: string; lastPosition: bigint }> {
@@ -264,9 +271,10 @@ class SqliteGeneration implements ReadModelGeneration {
     const hash = createHash('sha256');
     let rows = 0;
     hash.update('[');
-    for (const row of this.sql('SELECT view FROM {g}_postings ORDER BY id, first_position').iterate() as Iterable<{ view: string }>) {
+    // The stored rows (a journal kept by reference counts as its position: same position, same journal).
+    for (const row of this.sql('SELECT view, journal_position FROM {g}_postings ORDER BY id, first_position').iterate() as Iterable<{ view: string; journal_position: bigint | null }>) {
       if (rows > 0) hash.update(',');
-      hash.update(row.view);
+      hash.update(row.journal_position === null ? row.view : `${row.view}@${row.journal_position}`);
       rows += 1;
     }
     hash.update(']');
@@ -314,6 +322,18 @@ class SqliteGeneration implements ReadModelGeneration {
     }
     return { items, next: items.length === query.limit ? items[items.length - 1]!.position : null };
   }
+}
+
+interface ViewRow {
+  first_position: bigint;
+  view: string;
+  journal_data: string | null;
+}
+
+function viewOf(row: ViewRow): PostingView {
+  const view = JSON.parse(row.view) as PostingView;
+  if (row.journal_data !== null) view.journal = (JSON.parse(row.journal_data) as { journal: PostingView['journal'] }).journal;
+  return view;
 }
 
 function toRow(row: StoredRow): PostingRow {

@@ -29,7 +29,8 @@ export class GenerationProjector {
   private flushing: Promise<void> = Promise.resolve();
   private owners = new Map<string, string>();
   private subscription?: Subscription;
-  private failed?: Error;
+  /** A write that failed while live: the model stops moving (and /health/ready says so) rather than skip events. */
+  failed?: Error;
   private stopping = false;
   private stopped = false;
   live = false;

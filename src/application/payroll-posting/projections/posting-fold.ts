@@ -12,6 +12,19 @@ export interface FoldedPosting {
   firstPosition: bigint;
   lastPosition: bigint;
   view: PostingView;
+  /**
+   * Where the view's journal is in the log: the position of the event whose data holds it (null: no
+   * journal), so a store that can read the log by position need not keep a copy. Undefined: unknown.
+   */
+  journalPosition: bigint | null | undefined;
+}
+
+/** The journal's source after `event`: that event (it carried the journal), unchanged, or unknown. */
+function journalSource(previous: FoldedPosting | undefined, state: PayrollPosting, event: RecordedEvent): bigint | null | undefined {
+  if (state.journal === undefined) return null;
+  if (state.journal === (event.data as { journal?: unknown } | null)?.journal) return event.position;
+  if (previous && state.journal === previous.state.journal) return previous.journalPosition;
+  return undefined;
 }
 
 export const isPostingRecord = (event: RecordedEvent): boolean => event.stream.startsWith(STREAM_PREFIX) && isPayrollPostingEvent(event);
@@ -37,6 +50,7 @@ export function foldPosting(previous: FoldedPosting | undefined, event: Recorded
     firstPosition: previous?.firstPosition ?? event.position,
     lastPosition: event.position,
     view: toView(id, state, times),
+    journalPosition: journalSource(previous, state, event),
   };
 }
 
@@ -56,6 +70,7 @@ export const toRow = (folded: FoldedPosting): PostingRow => ({
   firstPosition: folded.firstPosition,
   lastPosition: folded.lastPosition,
   view: folded.view,
+  ...(folded.journalPosition !== undefined ? { journalPosition: folded.journalPosition } : {}),
 });
 
 export { statusOf };

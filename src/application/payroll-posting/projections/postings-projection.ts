@@ -97,7 +97,7 @@ export class PostingsProjection implements OnApplicationShutdown {
 
   progress(): ReadModelProgress {
     const checkpoint = this.current?.checkpoint;
-    return { name: 'postings', live: this.current?.live ?? false, rebuilding: this.building !== undefined, checkpoint: checkpoint === undefined ? null : String(checkpoint) };
+    return { name: 'postings', live: (this.current?.live ?? false) && !this.current?.failed, rebuilding: this.building !== undefined, checkpoint: checkpoint === undefined ? null : String(checkpoint) };
   }
 
   report(): RebuildReport {

@@ -25,6 +25,8 @@ export interface PostingRow {
   /** Global position of the last event folded in (rows are only ever replaced by a later one). */
   lastPosition: bigint;
   view: PostingView;
+  /** The log position of the event holding `view.journal` (null: none); a store may keep this instead of a copy. */
+  journalPosition?: bigint | null;
 }
 
 /** One event's entry in the audit index: the connection it belongs to, its position, type and time. */
