@@ -1,6 +1,6 @@
 /**
- * Prefix-filtered reads on SQLite take one of two paths: few matching events (≤ 2,000 after the cursor)
- * are found through the stream index, many by scanning positions. Both must give the same answer: every
+ * Prefix-filtered reads on SQLite take one of two paths: a prefix with few events in all (≤ 2,000, and
+ * fewer than follow the cursor) is read through the stream index, others by scanning positions. Both must give the same answer: every
  * matching event, in position order, none twice — including when a subscription crosses from one to the
  * other, and for prefixes with LIKE wildcards or other case.
  */
@@ -42,7 +42,7 @@ describe('SQLite prefix reads: sparse (stream index) and dense (position scan) p
     expect(events).toHaveLength(2600);
     expect(new Set(events.map((e) => e.position)).size).toBe(2600);
     for (let i = 1; i < events.length; i++) expect(events[i]!.position > events[i - 1]!.position).toBe(true);
-    // From near the end the same prefix is sparse: the answer continues seamlessly.
+    // From near the end the position scan is the cheaper path again: the answer continues seamlessly.
     const tail = await store.readAll(events[2400]!.position, { filter: { streamPrefixes: ['dense-'] } });
     expect(tail.map((e) => e.position)).toEqual(events.slice(2401).map((e) => e.position));
   });

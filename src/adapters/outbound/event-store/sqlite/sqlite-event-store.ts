@@ -316,22 +316,28 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Few events left after `after` in streams with these prefixes (e.g. the connection streams among
-   * millions of posting events)? Counted on the stream index, stopping at SPARSE_LIMIT, so the answer
-   * costs at most that many index entries.
+   * Read through the stream index rather than by position? The index holds (stream, revision), so a
+   * prefix's range costs all its entries whatever the cursor, while the position scan costs the events
+   * after the cursor. The index wins when the prefix has few events in all (≤ SPARSE_LIMIT: e.g. the
+   * connection streams among millions of postings) and fewer than lie after the cursor. The count stops
+   * at that bound, so deciding never costs more than the cheaper read.
    */
   private sparse(prefixes: readonly string[], after: bigint): boolean {
     // Ranges are exact for ASCII prefixes only (BINARY order is UTF-8 byte order); others scan.
     if (prefixes.some((p) => !/^[\x20-\x7e]+$/.test(p))) return false;
+    const head = this.head();
+    if (head === undefined || head <= after) return false;
+    const behind = head - after;
+    const cap = behind < BigInt(SPARSE_LIMIT) ? Number(behind) : SPARSE_LIMIT;
     let total = 0;
     for (const prefix of prefixes) {
-      const row = this.statement(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? AND +position > ? LIMIT ${SPARSE_LIMIT + 1})`).get(
+      const row = this.statement('SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)').get(
         prefix,
         prefixEnd(prefix),
-        after,
+        BigInt(cap - total + 1),
       ) as { n: bigint };
       total += Number(row.n);
-      if (total > SPARSE_LIMIT) return false;
+      if (total > cap) return false;
     }
     return true;
   }
@@ -379,7 +385,7 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** Up to this many matching events, a prefix-filtered read goes through the stream index. */
+/** A prefix with at most this many events in all may be read through the stream index (see `sparse`). */
 const SPARSE_LIMIT = 2000;
 
 /** The smallest string above every string that starts with `prefix` (BINARY order): its last code unit + 1. */
