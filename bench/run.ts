@@ -42,9 +42,11 @@ const TARGETS: Array<{ name: string; path: string; op: '<=' | '>=' | '<'; limit:
   ...growthTargets(),
 ];
 
-function largest(r: Json): Json | undefined {
+/** The largest size measured (with `key` measured, when given: the rebuild may be skipped at 1M). */
+function largest(r: Json, key?: string): Json | undefined {
   const sizes = Object.keys(r.growth?.sizes ?? {}).map(Number).sort((a, b) => b - a);
-  return sizes.length ? r.growth.sizes[String(sizes[0])] : undefined;
+  const size = sizes.find((s) => key === undefined || (r.growth.sizes[String(s)][key] ?? null) !== null);
+  return size === undefined ? undefined : r.growth.sizes[String(size)];
 }
 
 function growthTargets(): typeof TARGETS {
@@ -55,10 +57,10 @@ function growthTargets(): typeof TARGETS {
     { name: 'growth (largest size): RSS at rest ≤ 250 MB', path: 'growth.sizes.<largest>.rss_at_rest_mb', op: '<=', limit: 250, unit: 'MB', value: at('rss_at_rest_mb') },
     { name: 'growth (largest size): first page ≤ 50 ms more than on an empty store', path: 'growth.sizes.<largest>.first_page_over_empty_ms', op: '<=', limit: 50, unit: 'ms', value: at('first_page_over_empty_ms') },
     { name: 'growth (largest size): empty audit page ≤ 50 ms more than on an empty store', path: 'growth.sizes.<largest>.empty_audit_over_empty_ms', op: '<=', limit: 50, unit: 'ms', value: at('empty_audit_over_empty_ms') },
-    { name: 'growth (largest size): rebuild ≥ 50,000 events/s', path: 'growth.sizes.<largest>.rebuild_events_per_s', op: '>=', limit: 50000, unit: 'events/s', value: at('rebuild_events_per_s') },
+    { name: 'growth (largest size with a rebuild): rebuild ≥ 50,000 events/s', path: 'growth.sizes.<largest rebuilt>.rebuild_events_per_s', op: '>=', limit: 50000, unit: 'events/s', value: (r) => largest(r, 'rebuild_events_per_s')?.rebuild_events_per_s },
     {
-      name: 'growth (largest size): /health answers throughout the rebuild (0 failed polls)', path: 'growth.sizes.<largest>.health_during_rebuild.failed', op: '<=', limit: 0, unit: 'failed polls',
-      value: (r) => largest(r)?.health_during_rebuild?.failed,
+      name: 'growth (largest size with a rebuild): /health answers throughout the rebuild (0 failed polls)', path: 'growth.sizes.<largest rebuilt>.health_during_rebuild.failed', op: '<=', limit: 0, unit: 'failed polls',
+      value: (r) => largest(r, 'rebuild_events_per_s')?.health_during_rebuild?.failed,
     },
   ];
 }
