@@ -110,8 +110,9 @@ export class GenerationProjector {
     if (events.length === 0) return;
 
     const postingEvents = events.filter(isPostingRecord);
-    // A stream whose first event (revision 0) is in this batch has no row yet: no need to look.
-    const unknown = [...new Set(postingEvents.filter((e) => e.revision > 0n).map((e) => e.stream))].filter((s) => !this.open.has(s));
+    // A stream whose first event (revision 0) is in this batch has no row and no owner yet: no need to look.
+    const startedHere = new Set(events.filter((e) => e.revision === 0n).map((e) => e.stream));
+    const unknown = [...new Set(postingEvents.map((e) => e.stream))].filter((s) => !startedHere.has(s) && !this.open.has(s));
     const stored = this.generation.rows(unknown);
     const touched = new Map<string, FoldedPosting>();
     for (const event of postingEvents) {
@@ -125,7 +126,7 @@ export class GenerationProjector {
       touched.set(event.stream, foldPosting(folded, event));
     }
 
-    const missing = [...new Set(events.filter((e) => e.revision > 0n).map((e) => e.stream))].filter((s) => ownedPrefixOf(s) && !this.owners.has(s));
+    const missing = [...new Set(events.map((e) => e.stream))].filter((s) => !startedHere.has(s) && ownedPrefixOf(s) && !this.owners.has(s));
     if (missing.length > 0) for (const [stream, owner] of this.generation.owners(missing)) this.remember(stream, owner);
     const learned: Array<{ stream: string; connectionId: string }> = [];
     const audit: AuditEntry[] = [];
