@@ -5,6 +5,7 @@
  */
 import { UnavailableError } from '@kurrent/kurrentdb-client';
 import { KurrentDbEventStore } from '../../src/adapters/outbound/event-store/kurrentdb/kurrentdb-event-store';
+import { SqliteReadModelStore } from '../../src/adapters/outbound/read-models/sqlite-read-model-store';
 import { RequestPostingCommand } from '../../src/application/payroll-posting/commands';
 import { PostingsProjection } from '../../src/application/payroll-posting/projections/postings-projection';
 import { postingId } from '../../src/domain/payroll-posting/events';
@@ -17,7 +18,8 @@ describe('postings read model over KurrentDB (client model): survives dropped su
     it(`a posting made after ${drop} still shows as posted`, async () => {
       const server = new KurrentServerModel();
       const store = new KurrentDbEventStore('kurrentdb://model:2113?tls=false', { client: server.client(), resubscribeDelayMs: { min: 10, max: 50 } });
-      const projection = new PostingsProjection(store);
+      // The read model's own store: a local SQLite file per instance with KurrentDB (here in memory).
+      const projection = new PostingsProjection(store, new SqliteReadModelStore(':memory:'));
       try {
         await projection.start();
         server.dropSubscriptions(drop === 'a quiet end of the stream' ? undefined : new UnavailableError(undefined));
