@@ -90,6 +90,40 @@ describe('books e2e: bank cash mode, paper checks, imputed benefits, child suppo
     expect(trail.body.items.filter((e: any) => e.type === 'JournalCreated')).toHaveLength(1);
   });
 
+  it('the tie-out report shows every Gusto withdrawal beside its journal line and the batch read back from Acumatica, all differences 0.00', async () => {
+    const crew = hireBooksCrew(world);
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: crew });
+    await postingWithStatus(world, payroll.uuid, 'posted');
+    const q = `from=${payroll.check_date}&to=${payroll.check_date}`;
+    const res = await world.api('GET', `/api/connections/${world.connectionId}/tie-out?${q}`);
+    expect(res.status).toBe(200);
+    const row = res.body.payrolls.find((p: any) => p.payrollUuid === payroll.uuid);
+    expect(row).toMatchObject({ status: 'posted', cashMode: 'bank', checkDate: payroll.check_date });
+    const totals = payroll.totals as Record<string, string>;
+    for (const k of ['net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit']) {
+      expect(row.ties).toContainEqual({ item: `Gusto withdrawal ${k}`, gusto: totals[k], journal: totals[k], difference: '0.00' });
+    }
+    expect(row.ties.find((t: any) => t.item === 'company_debit = the withdrawals')).toMatchObject({ gusto: totals.company_debit, journal: totals.company_debit, difference: '0.00' });
+    const batch = journalsOf(world, payroll.uuid)[0] as any;
+    expect(row.acumatica).toMatchObject({ batchNbr: batch.BatchNbr, status: batch.Status, debitTotal: row.journal.debit, creditTotal: row.journal.credit });
+    expect(row.ties.every((t: any) => t.difference === '0.00')).toBe(true);
+    expect(row.differences).toEqual([]);
+    expect(res.body.period).toMatchObject({ differences: 0 });
+    expect(res.body.period.acumatica.debit).toBe(res.body.period.journal.debit);
+
+    const csv = await fetch(`${world.service.url}/api/connections/${world.connectionId}/tie-out?${q}&format=csv`, { headers: world.service.auth });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).toBe('check_date,payroll,status,item,gusto,journal,acumatica,difference');
+    expect(text).toContain(`${payroll.check_date},${payroll.uuid},posted,Gusto withdrawal net_pay_debit,${totals.net_pay_debit},${totals.net_pay_debit},,0.00`);
+
+    expect((await world.api('GET', `/api/connections/${world.connectionId}/tie-out?from=2026-13-01&to=x`)).status).toBe(400);
+    expect((await world.api('GET', `/api/connections/nope/tie-out?${q}`)).status).toBe(404);
+    const outside = await world.api('GET', `/api/connections/${world.connectionId}/tie-out?from=1999-01-01&to=1999-12-31`);
+    expect(outside.body.payrolls).toEqual([]);
+  });
+
   it('the preview shows the bank-mode journal, its cash lines and warnings, before anything is posted', async () => {
     const crew = hireBooksCrew(world);
     const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: crew, webhook: false });
