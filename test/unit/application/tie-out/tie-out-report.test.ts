@@ -7,7 +7,7 @@ const dir = join(__dirname, '../../../fixtures');
 const json = (p: string): any => JSON.parse(readFileSync(join(dir, p), 'utf8'));
 const sampleTotals = (): Record<string, string> => json('gusto/payroll-processed-show.json').totals;
 const bankTotals = (): Record<string, string> => json('journal/bank-example.payroll.json').totals;
-const batchOf = (j: Journal) => ({ batchNbr: '000123', status: 'Balanced', debitTotal: j.totals.debit, creditTotal: j.totals.credit, lines: j.lines.length });
+const batchOf = (j: Journal, batchNbr = '000123') => ({ batchNbr, status: 'Balanced', debitTotal: j.totals.debit, creditTotal: j.totals.credit, lines: j.lines.length });
 
 describe('tie-out report', () => {
   it('liabilities mode (the v1 golden journal): net pay + reimbursements and tax_debit tie to their liability lines; nothing differs', () => {
@@ -28,7 +28,7 @@ describe('tie-out report', () => {
   it('bank mode (the hand-worked example): each withdrawal beside its cash line; a batch edited in Acumatica and a Gusto figure that moved are named', () => {
     const journal: Journal = json('journal/bank-example.journal.json');
     const totals = bankTotals();
-    const clean = payrollTieOut({ payrollUuid: 'p2', status: 'posted', checkDate: '2026-01-23', offCycle: false, gustoTotals: totals, journal, batchNbr: '000124', batch: batchOf(journal) });
+    const clean = payrollTieOut({ payrollUuid: 'p2', status: 'posted', checkDate: '2026-01-23', offCycle: false, gustoTotals: totals, journal, batchNbr: '000124', batch: batchOf(journal, '000124') });
     expect(clean.cashMode).toBe('bank');
     expect(clean.ties.slice(0, 6)).toEqual([
       { item: 'Gusto withdrawal net_pay_debit', gusto: '5318.55', journal: '5318.55', difference: '0.00' },
@@ -40,7 +40,7 @@ describe('tie-out report', () => {
     ]);
     expect(clean.differences).toEqual([]);
 
-    const edited = { ...batchOf(journal), debitTotal: '10700.00' };
+    const edited = { ...batchOf(journal, '000124'), debitTotal: '10700.00' };
     const moved = { ...totals, tax_debit: '2511.30' };
     const row = payrollTieOut({ payrollUuid: 'p2', status: 'posted', checkDate: '2026-01-23', offCycle: false, gustoTotals: moved, journal, batchNbr: '000124', batch: edited });
     expect(row.differences).toEqual([
