@@ -182,3 +182,34 @@ describe('books e2e: bank mode across a restart', () => {
     }
   });
 });
+
+describe('books e2e: entry date and liabilities by department', () => {
+  let world: PostingWorld;
+  beforeAll(async () => {
+    const mapping = specMapping();
+    Object.assign(mapping.journal, { detail: 'department', entryDate: 'period_end', splitLiabilitiesByDepartment: true, rounding: { toleranceCents: 1 } });
+    mapping.accounts.rounding = { account: '60000' };
+    world = await postingWorld({ mapping });
+  });
+  afterAll(async () => world?.close());
+
+  it('dates the journal on the pay period end and splits liability lines by department, with the department subaccount', async () => {
+    const s = world.gusto.scenario;
+    const eng = [0, 1].map((i) => s.createEmployee(world.companyUuid, { firstName: `Eng${i}`, department: 'Engineering', rate: '90000.00', paymentUnit: 'Year' }, true).uuid as string);
+    const ops = s.createEmployee(world.companyUuid, { firstName: 'Ops', department: 'Operations', rate: '30.00', paymentUnit: 'Hour' }, true).uuid as string;
+    const payroll = s.runPayroll(world.companyUuid, { employees: [...eng, ops], checkDate: '2026-12-04' } as never) as any;
+    const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
+    expect(posting.status).toBe('posted');
+    const periodEnd = posting.journal.header.transactionDate;
+    expect(periodEnd < payroll.check_date).toBe(true);
+    const journals = journalsOf(world, payroll.uuid) as any[];
+    expect(journals).toHaveLength(1);
+    expect(String(journals[0].TransactionDate).slice(0, 10)).toBe(periodEnd);
+    const engineeringCredits = (posting.journal.lines as any[]).filter((l) => l.side === 'credit' && l.department === 'Engineering');
+    expect(engineeringCredits.length).toBeGreaterThan(0);
+    for (const l of engineeringCredits) expect(l.subaccount).toBe('100000');
+    const stored = (journals[0].Details as any[]).filter((d) => d.Subaccount === '100000' && d.CreditAmount !== null && cents(String(d.CreditAmount)) > 0);
+    expect(stored.length).toBe(engineeringCredits.length);
+    expect(posting.journal.warnings).toContain('department "Operations" is not in subaccountsByDepartment: its lines use the mapped subaccount');
+  });
+});
