@@ -41,9 +41,18 @@ export class JournalSettingsDocument {
   @IsOptional() @IsBoolean({ message: 'must be true or false' })
   splitLiabilitiesByDepartment?: boolean;
 
+  /** `{ enabled }`, checked in parse-mapping.ts (nested). */
+  @IsOptional() @IsObject({ message: 'must be an object { enabled }' })
+  accrual?: Record<string, unknown>;
+
   /** `{ toleranceCents }`, checked in parse-mapping.ts (nested). */
   @IsOptional() @IsObject({ message: 'must be an object { toleranceCents }' })
   rounding?: Record<string, unknown>;
+}
+
+export class AccrualSettingsDocument {
+  @IsBoolean({ message: 'must be true or false' })
+  enabled: boolean;
 }
 
 export class RoundingSettingsDocument {
@@ -86,8 +95,9 @@ export class MappingDocument {
 /** The keys each object may carry: anything else is reported as an unknown key. */
 export const KNOWN_KEYS = {
   document: ['journal', 'accounts', 'subaccountsByDepartment', 'employees'],
-  journal: ['branch', 'ledger', 'detail', 'release', 'cash', 'entryDate', 'splitLiabilitiesByDepartment', 'rounding'],
+  journal: ['branch', 'ledger', 'detail', 'release', 'cash', 'entryDate', 'splitLiabilitiesByDepartment', 'rounding', 'accrual'],
   rounding: ['toleranceCents'],
+  accrual: ['enabled'],
   employees: ['defaultDepartment', 'departments', 'employeeClass', 'driftPolicy'],
   account: ['account', 'subaccount'],
 } as const;

@@ -5,7 +5,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ROLES, isRole, splitKey, type AccountMapping, type AccountRef } from './account-mapping';
-import { AccountEntryDocument, EmployeeSettingsDocument, JournalSettingsDocument, KNOWN_KEYS, MappingDocument, NON_EMPTY, RoundingSettingsDocument } from './mapping-document';
+import { AccountEntryDocument, EmployeeSettingsDocument, JournalSettingsDocument, KNOWN_KEYS, MappingDocument, NON_EMPTY, RoundingSettingsDocument, AccrualSettingsDocument } from './mapping-document';
 
 export type ParseMappingResult = { ok: true; mapping: AccountMapping } | { ok: false; errors: string[] };
 
@@ -24,6 +24,10 @@ export function parseMapping(doc: unknown): ParseMappingResult {
     if (isObj(doc.journal.rounding)) {
       unknownKeys(doc.journal.rounding, KNOWN_KEYS.rounding, 'journal.rounding.', errors);
       errors.push(...validate(RoundingSettingsDocument, doc.journal.rounding, 'journal.rounding.'));
+    }
+    if (isObj(doc.journal.accrual)) {
+      unknownKeys(doc.journal.accrual, KNOWN_KEYS.accrual, 'journal.accrual.', errors);
+      errors.push(...validate(AccrualSettingsDocument, doc.journal.accrual, 'journal.accrual.'));
     }
   }
   if (isObj(doc.employees)) {
@@ -54,6 +58,7 @@ export function parseMapping(doc: unknown): ParseMappingResult {
       ...(journal.entryDate === undefined ? {} : { entryDate: journal.entryDate as NonNullable<AccountMapping['journal']['entryDate']> }),
       ...(journal.splitLiabilitiesByDepartment === undefined ? {} : { splitLiabilitiesByDepartment: journal.splitLiabilitiesByDepartment as boolean }),
       ...(isObj(journal.rounding) ? { rounding: { toleranceCents: journal.rounding.toleranceCents as number } } : {}),
+      ...(isObj(journal.accrual) ? { accrual: { enabled: journal.accrual.enabled as boolean } } : {}),
     },
     accounts,
     subaccountsByDepartment,
