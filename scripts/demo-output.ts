@@ -60,7 +60,7 @@ export function printTieOut(say: Say, report: any): void {
     const line = (cells: string[]) => '    ' + cells.map((c, i) => pad(c, widths[i], i >= 1)).join('  ');
     say(line(header));
     rows.forEach((r: string[]) => say(line(r)));
-    say(`    accruals: ${p.accruals.note}`);
+    say(p.accruals.length === 0 ? '    accruals: none needed (the pay period lies in the month of the entry date, or accrual is off)' : `    accruals: ${p.accruals.map((a: any) => `${a.month} ${a.skipped ? `skipped (${a.skipped})` : `${a.status} ${a.amount ?? ''}`}`).join('; ')}`);
     say(p.differences.length === 0 ? '    differences: none' : `    differences:\n${p.differences.map((d: string) => `      - ${d}`).join('\n')}`);
   }
   const s = report.period;

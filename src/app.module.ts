@@ -12,6 +12,7 @@ import { WebhooksModule } from './modules/webhooks.module';
 import { PayrollPostingModule } from './modules/payroll-posting.module';
 import { EmployeeMirrorModule } from './modules/employee-mirror.module';
 import { TieOutModule } from './modules/tie-out.module';
+import { PayrollAccrualModule } from './modules/payroll-accrual.module';
 
 /** The composition root: shared infrastructure plus one module per capability (src/modules). */
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         PayrollPostingModule,
         EmployeeMirrorModule,
         TieOutModule,
+        PayrollAccrualModule,
       ],
       controllers: [HealthController],
     };

@@ -14,6 +14,7 @@ import { centsOrNaN, formatCents, type Cents } from '../../domain/money';
 import type { Journal } from '../../domain/journal/journal';
 import type { PostingStatus } from '../../domain/payroll-posting/state';
 import type { BatchReadBack } from './ports';
+import type { AccrualRecord } from './posting-records';
 
 export const WITHDRAWALS = ['net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit'] as const;
 const CASH_KEY: Record<(typeof WITHDRAWALS)[number], string> = {
@@ -38,6 +39,8 @@ export interface TieOutInput {
   batch?: BatchReadBack | null | { error: string };
   reversal?: { status: string; batchNbr?: string };
   lastError?: string;
+  /** The payroll's month-end accruals (posted, skipped with the reason, pending, failing). */
+  accruals?: AccrualRecord[];
 }
 
 export interface Tie {
@@ -61,7 +64,8 @@ export interface PayrollTieOut {
   journal?: { tag: string; entryDate: string; debit: string; credit: string; cashLines: Array<{ mappingKey: string; account: string; amount: string; memo: string }> };
   acumatica?: { batchNbr: string; status?: string; debitTotal?: string; creditTotal?: string; error?: string };
   reversal?: { status: string; batchNbr?: string };
-  accruals: { note: string };
+  /** Month-end accruals posted or skipped (empty when the payroll needed none or accrual is off). */
+  accruals: AccrualRecord[];
   ties: Tie[];
   /** Every non-zero difference and every reason the payroll is not (fully) in the ledger, one sentence each. */
   differences: string[];
@@ -83,7 +87,6 @@ export interface TieOutReport {
   };
 }
 
-const ACCRUAL_NOTE = 'month-end accrual is not implemented in this version: none posted, none skipped';
 
 const c = (s: string | undefined): Cents | undefined => {
   if (s === undefined) return undefined;
@@ -178,6 +181,10 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
       }
     }
   }
+  for (const a of input.accruals ?? []) {
+    if (a.skipped) differences.push(`accrual ${a.month} skipped: ${a.skipped}`);
+    else if (a.status !== 'posted') differences.push(`accrual ${a.month} is ${a.status}${a.error ? `: ${a.error}` : ''}`);
+  }
   if (input.status !== 'posted') differences.push(`posting is ${input.status}${input.lastError ? `: ${input.lastError}` : ''} — not (yet) in the ledger`);
   if (input.reversal) differences.push(`payroll cancelled in Gusto after posting: reversal ${input.reversal.status}${input.reversal.batchNbr ? ` (batch ${input.reversal.batchNbr})` : ''}`);
 
@@ -207,7 +214,7 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
       : {}),
     ...(acumatica ? { acumatica } : {}),
     ...(input.reversal ? { reversal: input.reversal } : {}),
-    accruals: { note: ACCRUAL_NOTE },
+    accruals: input.accruals ?? [],
     ties,
     differences,
   };
@@ -244,7 +251,10 @@ export function tieOutCsv(report: TieOutReport): string {
   for (const p of report.payrolls) {
     for (const t of p.ties) rows.push([p.checkDate, p.payrollUuid, p.status, t.item, t.gusto ?? '', t.journal ?? '', t.acumatica ?? '', t.difference]);
     if (p.acumatica) rows.push([p.checkDate, p.payrollUuid, p.status, `Acumatica batch ${p.acumatica.batchNbr} status`, '', '', p.acumatica.status ?? p.acumatica.error ?? '', '']);
-    rows.push([p.checkDate, p.payrollUuid, p.status, `accruals: ${p.accruals.note}`, '', '', '', '']);
+    for (const a of p.accruals) {
+      const what = a.skipped ? `skipped: ${a.skipped}` : `${a.status}${a.accrualBatchNbr ? `, batch ${a.accrualBatchNbr}` : ''}${a.reversalBatchNbr ? `, reversal batch ${a.reversalBatchNbr}` : ''}`;
+      rows.push([p.checkDate, p.payrollUuid, p.status, `accrual ${a.month} (${a.days ?? '?'}/${a.periodDays ?? '?'} days): ${what}`, '', a.amount ?? '', '', '']);
+    }
     for (const d of p.differences) rows.push([p.checkDate, p.payrollUuid, p.status, `DIFFERENCE: ${d}`, '', '', '', '']);
   }
   const s = report.period;

@@ -56,6 +56,7 @@ export class TieOutQuery {
         gustoTotals: facts.totals,
         ...(s.journal ? { journal: s.journal } : {}),
         ...(s.batchNbr ? { batchNbr: s.batchNbr, batch: batches.get(s.batchNbr) } : {}),
+        accruals: r.accruals,
         ...(s.reversal ? { reversal: { status: s.reversal.phase, ...(s.reversal.batchNbr ? { batchNbr: s.reversal.batchNbr } : {}) } } : {}),
         ...(s.lastError ? { lastError: s.lastError.message } : s.blocked?.length ? { lastError: s.blocked.map((b) => b.message).join('; ') } : {}),
       });
