@@ -76,6 +76,19 @@ describe('accrual e2e: a pay period across a month end', () => {
     expect(audit.body.items.filter((e: any) => e.stream.includes(payroll.uuid)).map((e: any) => e.data.kind)).toEqual(['accrual', 'reversal']);
   });
 
+  it('the preview shows the accrual and its reversal before anything is posted', async () => {
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09', webhook: false } as never) as any;
+    const preview = await world.api('POST', `/api/connections/${world.connectionId}/payrolls/${payroll.uuid}/preview`);
+    expect(preview.status).toBe(200);
+    expect(preview.body.accruals).toHaveLength(1);
+    const [a] = preview.body.accruals;
+    expect(a).toMatchObject({ month: '2026-11', days: 11, periodDays: 14 });
+    expect(a.accrual.header.transactionDate).toBe('2026-11-30');
+    expect(a.reversal.header.transactionDate).toBe('2026-12-01');
+    expect(a.accrual.totals.debit).toBe(a.accrual.totals.credit);
+    expect(world.acumatica.records.journalsTagged(`gusto-accrual:${payroll.uuid}`)).toEqual([]);
+  });
+
   it('a pay period inside the month of the entry date needs no accrual', async () => {
     const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-30' } as never) as any;
     await postingWithStatus(world, payroll.uuid, 'posted');
