@@ -213,3 +213,36 @@ describe('books e2e: entry date and liabilities by department', () => {
     expect(posting.journal.warnings).toContain('department "Operations" is not in subaccountsByDepartment: its lines use the mapped subaccount');
   });
 });
+
+describe('books e2e: rounding tolerance', () => {
+  let world: PostingWorld;
+  beforeAll(async () => {
+    world = await postingWorld({ mapping: bankMapping() });
+  });
+  afterAll(async () => world?.close());
+
+  it('a one-cent difference blocks with tolerance 0 (as before); with toleranceCents 1 it posts, the cent on the rounding account, with a warning', async () => {
+    const blocked = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 3, totalsSkewCents: { net_pay: 1 } } as never) as any;
+    const refused = await postingWithStatus(world, blocked.uuid, 'needs_attention', 'posted');
+    expect(refused.status).toBe('needs_attention');
+    expect(JSON.stringify(refused.lastError)).toContain('totals.net_pay');
+
+    const tolerant = bankMapping();
+    tolerant.journal.rounding = { toleranceCents: 1 };
+    tolerant.accounts.rounding = { account: '60000' };
+    expect((await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, tolerant)).status).toBe(200);
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 3, totalsSkewCents: { net_pay: 1 } } as never) as any;
+    const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
+    expect(posting.status).toBe('posted');
+    const rounding = posting.journal.lines.filter((l: any) => l.mappingKey === 'rounding');
+    expect(rounding).toEqual([expect.objectContaining({ account: '60000', side: 'debit', amount: '0.01' })]);
+    expect(posting.journal.warnings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^rounding: totals\.net_pay: Gusto says .* \(difference 0\.01\), within the 0\.01 tolerance$/),
+      'rounding: 0.01 posted to the rounding account so the journal balances',
+    ]));
+    const journals = journalsOf(world, payroll.uuid) as any[];
+    expect(journals).toHaveLength(1);
+    const details = journals[0].Details as any[];
+    expect(details.reduce((a, d) => a + cents(String(d.DebitAmount ?? '0.00')), 0)).toBe(details.reduce((a, d) => a + cents(String(d.CreditAmount ?? '0.00')), 0));
+  });
+});
