@@ -46,10 +46,13 @@ export function requestPosting(state: PayrollPosting, cmd: RequestPosting): Deci
  * reversed: a new generation of the posting (issue 14). Anything else (a live posting, a duplicate) is [].
  */
 export function requestReprocessing(state: PayrollPosting, cmd: { trigger: PostingTrigger; sourceEventId?: string; gustoShows: 'processed' | 'unprocessed' | 'not_found' }): Decision {
-  const over = state.phase === 'cancelled' || (state.phase === 'posted' && state.reversal?.phase === 'reversed');
-  if (!over || cmd.gustoShows !== 'processed') return [];
+  if (!isReprocessable(state) || cmd.gustoShows !== 'processed') return [];
   return [{ type: 'PostingReprocessed', data: { generation: (state.generation ?? 1) + 1, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } }];
 }
+
+/** Cancelled before posting, or posted and reversed: a later processing in Gusto would be a new generation. */
+export const isReprocessable = (state: PayrollPosting): boolean =>
+  state.phase === 'cancelled' || (state.phase === 'posted' && state.reversal?.phase === 'reversed');
 
 export type BuildOutcome = { ok: true; journal: Journal; mappingVersion: number } | { ok: false; reasons: BlockReason[] };
 

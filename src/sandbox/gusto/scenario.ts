@@ -146,6 +146,19 @@ export class Scenario {
     return summary(p);
   }
 
+  /**
+   * A cancelled payroll processed again (Gusto keeps the uuid) → payroll.processed. The figures are the
+   * same as before unless `totalsSkewCents`-style changes are made by the caller.
+   */
+  processPayrollAgain(payrollUuid: string): PayrollSummary {
+    const p = this.world.payrollOrThrow(payrollUuid);
+    if (p.processed) throw new ScenarioError(422, 'payroll is already processed');
+    p.processed = true;
+    p.processedDate = this.world.clock.today();
+    this.webhooks.emit('payroll.processed', p.companyUuid, 'Payroll', p.uuid);
+    return summary(p);
+  }
+
   /** Creates the off-cycle 'Reversal' payroll and emits payroll.reversed (or partially_reversed) on the original. */
   reversePayroll(payrollUuid: string, input: ReverseInput = {}): PayrollSummary {
     const w = this.world;

@@ -44,7 +44,8 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
   ) {}
 
   async findJournalByTag(connectionId: string, tag: string): Promise<AcumaticaJournalRef | null> {
-    const filter = `Module eq 'GL' and substringof(${odataString(tag)},Description)`;
+    // With the closing bracket: `[gusto:<uuid>]` must not find `[gusto:<uuid>/2]` (a later generation).
+    const filter = `Module eq 'GL' and substringof(${odataString(`[${tag}]`)},Description)`;
     const rows = await this.list(connectionId, { method: 'GET', path: 'JournalTransaction', params: { $filter: filter, $select: JOURNAL_SELECT }, what: `looking up journal ${tag}` });
     return rows.length ? journalRef(rows[0]) : null;
   }
