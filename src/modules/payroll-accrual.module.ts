@@ -8,7 +8,7 @@ import { ACCRUAL_SETTINGS, AccrualProcess, type AccrualSettings } from '../appli
  */
 @Module({
   providers: [
-    { provide: ACCRUAL_SETTINGS, inject: [APP_CONFIG], useFactory: (config: AppConfig): AccrualSettings => ({ retry: config.retry }) },
+    { provide: ACCRUAL_SETTINGS, inject: [APP_CONFIG], useFactory: (config: AppConfig): AccrualSettings => ({ retry: config.retry, queueLimitMs: config.acumaticaQueueLimitS * 1000 }) },
     AccrualProcess,
   ],
   exports: [AccrualProcess],

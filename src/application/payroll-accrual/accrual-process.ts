@@ -38,6 +38,8 @@ const PLAN_ATTEMPTS = 5;
 export const ACCRUAL_SETTINGS = Symbol('ACCRUAL_SETTINGS');
 export interface AccrualSettings {
   retry: RetrySettings;
+  /** ACUMATICA_QUEUE_LIMIT_S in ms: how long after its send a queued create may still commit. */
+  queueLimitMs: number;
 }
 
 @Injectable()
@@ -192,9 +194,13 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
         await this.append(stream, expected, recordAccrualJournal(state, kind, found.batchNbr, found.status, true));
         return;
       }
-      const leaseMs = Math.min(this.config.retry.capMs, Math.max(1000, this.config.retry.baseMs * 60));
-      const claimed = await this.append(stream, expected, claimAccrualCreation(state, kind, new Date(this.clock.now().getTime() + leaseMs).toISOString(), randomUUID()));
-      const created = await this.acumatica.createJournal(connectionId, journal);
+      // The posting's create-claim rule (#12): the create leaves by sendBy or not at all, and the claim stands
+      // until it can no longer commit (sendBy + Acumatica's queue limit), so no second create can overlap it.
+      const sendWindowMs = Math.min(30_000, Math.max(2_000, this.config.retry.baseMs * 60));
+      const sendBy = new Date(this.clock.now().getTime() + sendWindowMs);
+      const leaseUntil = new Date(sendBy.getTime() + this.config.queueLimitMs).toISOString();
+      const claimed = await this.append(stream, expected, claimAccrualCreation(state, kind, leaseUntil, randomUUID()));
+      const created = await this.acumatica.createJournal(connectionId, journal, { sendBy });
       const after = foldAccrual([], { ...state, claim: undefined });
       await this.append(stream, claimed, recordAccrualJournal(after, kind, created.batchNbr, created.status, false));
     } catch (error) {
