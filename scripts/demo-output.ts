@@ -1,7 +1,21 @@
-/** The demo's mapping (the interface spec's example) and its table printing. */
+/** The demo's mapping (the interface spec's example, in bank cash mode) and its table printing. */
 import { exampleMapping } from '../src/sandbox/example-mapping';
 
-export const DEMO_MAPPING = exampleMapping('HEADOFFICE');
+/**
+ * The spec's example plus bank cash mode (issue 14): one cash line per Gusto withdrawal on the payroll
+ * checking account, paper checks on the clearing account, so the tie-out matches the bank feed 1:1.
+ */
+export const DEMO_MAPPING = (() => {
+  const m = exampleMapping('HEADOFFICE');
+  Object.assign(m.accounts, {
+    netPayDebit: { account: '10200' },
+    taxDebit: { account: '10200' },
+    reimbursementDebit: { account: '10200' },
+    childSupportDebit: { account: '10200' },
+    outstandingChecks: { account: '21500' },
+  });
+  return { ...m, journal: { ...m.journal, cash: 'bank' as const } };
+})();
 
 type Say = (line: string) => void;
 
@@ -32,4 +46,23 @@ export function printAudit(say: Say, events: any[]): void {
     const detail = data.batchNbr ? `batch ${data.batchNbr}` : data.trigger ? `trigger ${data.trigger}` : data.mappingVersion !== undefined ? `mapping v${data.mappingVersion}` : '';
     say(`  ${String(e.revision ?? '').padStart(2)}  ${at}  ${pad(e.type, 24)} ${detail}  (actor ${e.metadata?.actor ?? '-'})`);
   }
+}
+
+/** The tie-out of the period (GET /api/connections/:id/tie-out): each Gusto withdrawal beside its journal line. */
+export function printTieOut(say: Say, report: any): void {
+  say(`\nTie-out ${report.from} … ${report.to} (GET /api/connections/:id/tie-out):`);
+  for (const p of report.payrolls) {
+    const batch = p.acumatica ? `batch ${p.acumatica.batchNbr} (${p.acumatica.status ?? p.acumatica.error}) DR ${p.acumatica.debitTotal ?? '?'} CR ${p.acumatica.creditTotal ?? '?'}` : 'no batch';
+    say(`  payroll ${p.payrollUuid} · check date ${p.checkDate} · ${p.status} · ${p.cashMode} mode · ${batch}`);
+    const rows = p.ties.map((t: any) => [t.item, t.gusto ?? '', t.journal ?? '', t.acumatica ?? '', t.difference]);
+    const header = ['', 'Gusto', 'journal', 'Acumatica', 'difference'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r: string[]) => r[i].length)));
+    const line = (cells: string[]) => '    ' + cells.map((c, i) => pad(c, widths[i], i >= 1)).join('  ');
+    say(line(header));
+    rows.forEach((r: string[]) => say(line(r)));
+    say(p.accruals.length === 0 ? '    accruals: none needed (the pay period lies in the month of the entry date, or accrual is off)' : `    accruals: ${p.accruals.map((a: any) => `${a.month} ${a.skipped ? `skipped (${a.skipped})` : `${a.status} ${a.amount ?? ''}`}`).join('; ')}`);
+    say(p.differences.length === 0 ? '    differences: none' : `    differences:\n${p.differences.map((d: string) => `      - ${d}`).join('\n')}`);
+  }
+  const s = report.period;
+  say(`  period: ${s.payrolls} payroll(s), ${s.posted} posted; Gusto company_debit ${s.gusto.companyDebit} = journal cash lines ${s.journal.cash}; journal DR ${s.journal.debit} / CR ${s.journal.credit}; Acumatica DR ${s.acumatica.debit} / CR ${s.acumatica.credit}; differences ${s.differences}`);
 }

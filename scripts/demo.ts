@@ -2,8 +2,9 @@
  * `npm run demo`: the service on a fresh embedded store, plus the Gusto and Acumatica sandboxes on
  * loopback. A demo company is connected through the real OAuth flow, its mapping is checked against the
  * sandbox's chart of accounts, the Gusto sandbox processes a payroll and sends its signed webhook, and the
- * demo waits until the journal is posted, then prints the journal and the audit trail. Exit 0 on success,
- * non-zero with the reason otherwise.
+ * demo waits until the journal is posted (bank cash mode: one cash line per Gusto withdrawal), then prints
+ * the journal, the audit trail and the tie-out of the payroll (every withdrawal beside its journal line, all
+ * differences 0.00). Exit 0 on success, non-zero with the reason otherwise.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import { loadConfig } from '../src/config/app-config';
 import { createApp } from '../src/bootstrap';
 import { startGustoSandbox } from '../src/sandbox/gusto';
 import { startAcumaticaSandbox } from '../src/sandbox/acumatica';
-import { DEMO_MAPPING, printAudit, printJournal } from './demo-output';
+import { DEMO_MAPPING, printAudit, printJournal, printTieOut } from './demo-output';
 
 const GUSTO_CLIENT = { id: 'demo-gusto-client', secret: randomBytes(16).toString('hex') };
 const WEBHOOK_TOKEN = randomBytes(16).toString('hex');
@@ -109,10 +110,13 @@ async function main(): Promise<void> {
 
     const mapping = await api('PUT', `/api/connections/${connectionId}/mapping`, DEMO_MAPPING);
     expect(mapping.status === 200, 'account mapping', mapping.body);
-    say('4. account mapping accepted: every account and subaccount exists and is active in Acumatica');
+    say('4. account mapping accepted (bank cash mode): every account and subaccount exists and is active in Acumatica');
 
     gusto.scenario.createSubscription({ url: `${service}/webhooks/gusto` });
-    const payroll = gusto.scenario.runPayroll(company.uuid, { employees: 12 } as never) as unknown as { uuid: string };
+    // One employee paid by paper check and one with a child support garnishment, beside 10 drawn at random.
+    gusto.scenario.createEmployee(company.uuid, { paymentMethod: 'Check' }, true);
+    gusto.scenario.createEmployee(company.uuid, { paymentMethod: 'Direct Deposit', childSupport: '125.00' }, true);
+    const payroll = gusto.scenario.runPayroll(company.uuid, { employees: 12 } as never) as unknown as { uuid: string; check_date: string };
     say(`5. Gusto processed payroll ${payroll.uuid} for 12 employees and sent payroll.processed (signed)\n`);
 
     const postingId = encodeURIComponent(`${connectionId}:${payroll.uuid}`);
@@ -134,9 +138,15 @@ async function main(): Promise<void> {
     expect(events.status === 200, 'audit trail', events.body);
     printAudit(say, events.body.items ?? events.body);
     expect(posting.journal.totals.debit === posting.journal.totals.credit, 'balanced journal', posting.journal.totals);
+    const tieOut = await api('GET', `/api/connections/${connectionId}/tie-out?from=${payroll.check_date}&to=${payroll.check_date}`);
+    expect(tieOut.status === 200, 'tie-out report', tieOut.body);
+    printTieOut(say, tieOut.body);
+    const row = tieOut.body.payrolls.find((p: any) => p.payrollUuid === payroll.uuid);
+    expect(row !== undefined && row.cashMode === 'bank', 'the payroll in the tie-out, in bank mode', row);
+    expect(row.ties.every((t: any) => t.difference === '0.00') && row.differences.length === 0, 'every difference 0.00', row.differences);
     const writes = gusto.nonGetDataRequests();
     expect(writes.length === 0, 'Gusto is read-only', writes);
-    say('\nDemo complete: one balanced journal posted, Gusto only read. Exit 0.');
+    say('\nDemo complete: one balanced journal posted in bank mode, tied out to every Gusto withdrawal, Gusto only read. Exit 0.');
   } finally {
     await app.close();
     await gusto.close();

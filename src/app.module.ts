@@ -11,6 +11,8 @@ import { SchedulerModule } from './modules/scheduler.module';
 import { WebhooksModule } from './modules/webhooks.module';
 import { PayrollPostingModule } from './modules/payroll-posting.module';
 import { EmployeeMirrorModule } from './modules/employee-mirror.module';
+import { TieOutModule } from './modules/tie-out.module';
+import { PayrollAccrualModule } from './modules/payroll-accrual.module';
 
 /** The composition root: shared infrastructure plus one module per capability (src/modules). */
 @Module({})
@@ -29,6 +31,8 @@ export class AppModule {
         SchedulerModule,
         PayrollPostingModule,
         EmployeeMirrorModule,
+        TieOutModule,
+        PayrollAccrualModule,
       ],
       controllers: [HealthController],
     };

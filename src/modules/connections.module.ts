@@ -11,6 +11,7 @@ import { EVENT_STORE, EventStoreUnavailableError, type EventStore } from '../app
 import { CONNECTIONS } from '../application/ports/connections.port';
 import { GUSTO } from '../application/ports/gusto.port';
 import { ACUMATICA } from '../application/ports/acumatica.port';
+import { ACUMATICA_BATCHES } from '../application/tie-out/ports';
 import { VAULT, type Vault } from '../application/ports/vault.port';
 import { ACUMATICA_PROBE, ACUMATICA_SETTINGS, GUSTO_OAUTH, GUSTO_TOKENS } from '../application/connections/ports';
 import { ConnectionRepository } from '../application/connections/connection-repository';
@@ -141,6 +142,7 @@ function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
     },
     { provide: ACUMATICA, useExisting: AcumaticaApiClient },
     { provide: ACUMATICA_PROBE, useExisting: AcumaticaApiClient },
+    { provide: ACUMATICA_BATCHES, useExisting: AcumaticaApiClient },
     { provide: GlCatalog, inject: [ACUMATICA], useFactory: (api: AcumaticaApiClient) => new GlCatalog(api) },
     {
       provide: ConnectionService,
@@ -177,7 +179,7 @@ function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
         new PingService(readModel, tokens, oauth, probe),
     },
   ],
-  exports: [CONNECTIONS, GUSTO, ACUMATICA, VAULT, GUSTO_TOKENS, ConnectionsReadModel],
+  exports: [CONNECTIONS, GUSTO, ACUMATICA, ACUMATICA_BATCHES, VAULT, GUSTO_TOKENS, ConnectionsReadModel],
 })
 export class ConnectionsModule implements OnModuleInit, BeforeApplicationShutdown {
   constructor(

@@ -1,6 +1,6 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { replayPosting, requestPosting, type PostingError } from '../../domain/payroll-posting/decide';
+import { isReprocessable, replayPosting, requestPosting, requestReprocessing, type PostingError } from '../../domain/payroll-posting/decide';
 import { requestReversal, type GustoPayrollShows } from '../../domain/payroll-posting/decide-reversal';
 import { postingId, postingStream, type PostingTrigger } from '../../domain/payroll-posting/events';
 import { statusOf, type PostingStatus } from '../../domain/payroll-posting/state';
@@ -35,13 +35,30 @@ async function executeOn(
   return { ok: true, postingId: id, status: statusOf(outcome.state), changed: outcome.appended.length > 0 };
 }
 
-/** Records the request durably and returns; the pipeline runs in the background (webhooks answer fast). */
+/**
+ * Records the request durably and returns; the pipeline runs in the background (webhooks answer fast).
+ * A request for a posting that was cancelled or reversed re-reads the payroll from Gusto, and when Gusto
+ * shows it processed again a new generation starts (issue 14). Only then is Gusto asked: repeats for a
+ * live posting (duplicate webhooks, every poll) cost no Gusto call.
+ */
 @CommandHandler(RequestPostingCommand)
 export class RequestPostingHandler implements ICommandHandler<RequestPostingCommand, PostingCommandResult> {
-  constructor(private readonly saga: PostingSaga) {}
+  constructor(
+    private readonly saga: PostingSaga,
+    @Optional() @Inject(GUSTO) private readonly gusto?: GustoApi,
+  ) {}
 
-  execute(cmd: RequestPostingCommand): Promise<PostingCommandResult> {
-    return executeOn(this.saga, cmd.connectionId, cmd.payrollUuid, (s) => requestPosting(s, cmd), causeOf(cmd.trigger, cmd.sourceEventId, cmd.correlationId));
+  async execute(cmd: RequestPostingCommand): Promise<PostingCommandResult> {
+    const cause = causeOf(cmd.trigger, cmd.sourceEventId, cmd.correlationId);
+    const id = postingId(cmd.connectionId, cmd.payrollUuid);
+    const stream = postingStream(cmd.connectionId, cmd.payrollUuid);
+    const first = await this.saga.execute(stream, (s) => requestPosting(s, cmd), cause);
+    if ('error' in first) return { ok: false, postingId: id, error: first.error };
+    if (first.appended.length > 0 || !this.gusto || !isReprocessable(first.state)) {
+      return { ok: true, postingId: id, status: statusOf(first.state), changed: first.appended.length > 0 };
+    }
+    const shown = await gustoShows(this.gusto, cmd.connectionId, cmd.payrollUuid);
+    return executeOn(this.saga, cmd.connectionId, cmd.payrollUuid, (s) => requestReprocessing(s, { trigger: cmd.trigger, sourceEventId: cmd.sourceEventId, gustoShows: shown.gustoShows }), cause);
   }
 }
 

@@ -78,7 +78,7 @@ export interface AcumaticaEmployee {
 }
 
 export interface AcumaticaApi {
-  /** `$filter=Module eq 'GL' and substringof('<tag>',Description)`; null when none. */
+  /** `$filter=Module eq 'GL' and substringof('[<tag>]',Description)` (closing bracket: generations apart); null when none. */
   findJournalByTag(connectionId: string, tag: string): Promise<AcumaticaJournalRef | null>;
   /**
    * PUT /JournalTransaction with Hold=false; amounts written as exact decimal literals. With `sendBy`, the PUT

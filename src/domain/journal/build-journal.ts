@@ -17,6 +17,7 @@ import { reconcilePayroll, sumPayroll, type PayrollSums } from '../payroll/recon
 import type { JournalBuildError } from './errors';
 import { journalHeader } from './header';
 import type { Journal } from './journal';
+import { planBankCash } from './bank-cash';
 import { buildLines, type ResolvedPosting } from './lines';
 import { collectPostings } from './postings';
 
@@ -32,15 +33,49 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   if (!read.ok) return { ok: false, errors: read.errors };
   const pay = read.pay;
   const detail = mapping.journal.detail;
+  const bank = mapping.journal.cash === 'bank';
+  const tolerance = mapping.journal.rounding?.toleranceCents ?? 0;
+  const splitLiabilities = mapping.journal.splitLiabilitiesByDepartment === true;
 
   const sums = sumPayroll(pay);
-  const errors: JournalBuildError[] = [...reconcilePayroll(pay, sums)];
+  const errors: JournalBuildError[] = [];
   const warnings = [...pay.warnings];
+  // Gusto's totals against the employee lines: a difference within the tolerance is a warning, not a block.
+  for (const m of reconcilePayroll(pay, sums)) {
+    const withinTolerance = tolerance > 0 && m.employeeUuid === undefined && m.total.startsWith('totals.') && Math.abs(cents(m.difference)) <= tolerance;
+    if (withinTolerance) warnings.push(`rounding: ${m.message}, within the ${formatCents(tolerance)} tolerance`);
+    else errors.push(m);
+  }
+  let collected = collectPostings(pay, detail, { splitLiabilities });
+  let expectedInBank: Partial<Record<Role, Cents>> = {};
+  if (bank) {
+    const cash = planBankCash(pay, sums, tolerance);
+    if (!cash.ok) errors.push(...cash.errors);
+    else {
+      collected = [...collected.filter((p) => !cash.plan.replaces(p)), ...cash.plan.postings];
+      expectedInBank = cash.plan.expected;
+      warnings.push(...cash.plan.warnings, ...cash.plan.tolerated.map((t) => `rounding: ${t}, within the ${formatCents(tolerance)} tolerance`));
+    }
+  }
+  // Where the tolerated differences leave the journal unbalanced (bank mode: cash lines come from Gusto's
+  // totals, expense lines from the employees), the difference goes to the `rounding` role.
+  let rounding = 0;
+  for (const p of collected) rounding -= p.cents * (ROLE_SIDE[p.role] === 'debit' ? 1 : -1);
+  if (rounding !== 0 && errors.length === 0) {
+    if (Math.abs(rounding) > tolerance) {
+      errors.push({ code: 'totals_mismatch', total: 'journal balance', gusto: formatCents(rounding), computed: '0.00', difference: formatCents(rounding),
+        message: `the tolerated differences add up to ${formatCents(rounding)}, more than the ${formatCents(tolerance)} rounding tolerance` });
+    } else {
+      collected.push({ role: 'rounding', component: 'Rounding', cents: rounding, group: { department: null, employeeUuid: null, employeeName: null }, separate: true });
+      warnings.push(`rounding: ${formatCents(rounding)} posted to the rounding account so the journal balances`);
+    }
+  }
+
   const resolved = new Map<string, ResolvedAccount | null>();
   const missing = new Set<string>();
   const unknownDepartments = new Set<string>();
   const postings: ResolvedPosting[] = [];
-  for (const p of collectPostings(pay, detail)) {
+  for (const p of collected) {
     const cacheKey = `${p.role}:${p.component}`;
     let account = resolved.get(cacheKey);
     if (account === undefined) {
@@ -52,7 +87,7 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
       continue;
     }
     let subaccount = account.subaccount;
-    if (detail !== 'summary' && ROLE_SIDE[p.role] === 'debit' && p.group.department !== null) {
+    if (detail !== 'summary' && (ROLE_SIDE[p.role] === 'debit' || splitLiabilities) && p.group.department !== null) {
       const fromDepartment = departmentSubaccount(mapping, p.group.department);
       if (fromDepartment !== undefined) subaccount = fromDepartment;
       else unknownDepartments.add(p.group.department);
@@ -67,6 +102,8 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
       department: p.group.department,
       employeeUuid: p.group.employeeUuid,
       employeeName: p.group.employeeName,
+      ...(p.separate === true ? { separate: true } : {}),
+      ...(p.memo === undefined ? {} : { memo: p.memo }),
     });
   }
   if (missing.size > 0) {
@@ -75,19 +112,20 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   }
   if (errors.length > 0) return { ok: false, errors };
 
+  const lineKind = splitLiabilities ? 'lines' : 'expense lines';
   for (const d of [...unknownDepartments].sort()) {
-    warnings.push(`department "${d}" is not in subaccountsByDepartment: its expense lines use the mapped subaccount`);
+    warnings.push(`department "${d}" is not in subaccountsByDepartment: its ${lineKind} use the mapped subaccount`);
   }
   const withoutDepartment = detail === 'summary' ? 0 : pay.employees.filter((e) => e.department === null).length;
   if (withoutDepartment > 0) {
-    warnings.push(`${withoutDepartment} employee(s) have no Gusto department: their expense lines use the mapped subaccount`);
+    warnings.push(`${withoutDepartment} employee(s) have no Gusto department: their ${lineKind} use the mapped subaccount`);
   }
 
   const { lines, roleTotals, defects, debit, credit } = buildLines(postings, detail === 'employee');
   if (!isExactCents(debit) || !isExactCents(credit)) {
     return { ok: false, errors: [{ code: 'malformed_amount', path: 'employee_compensations', message: 'the amounts are too large to add up exactly' }] };
   }
-  const expected = expectedRoleTotals(sums);
+  const expected = { ...expectedRoleTotals(sums), ...expectedInBank, rounding };
   for (const role of ROLES) {
     if (roleTotals[role] !== expected[role]) {
       defects.push(`${role}: lines total ${formatCents(roleTotals[role])}, components total ${formatCents(expected[role])}`);
@@ -97,6 +135,10 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
     const message = [...(debit === credit ? [] : [`debits ${formatCents(debit)} ≠ credits ${formatCents(credit)}`]), ...defects].join('; ');
     return { ok: false, errors: [{ code: 'unbalanced', debit: formatCents(debit), credit: formatCents(credit), message }] };
   }
+  const header = journalHeader(pay, mapping);
+  if (mapping.journal.entryDate === 'period_end' && pay.payPeriod === null) {
+    warnings.push('entry date: the payroll has no pay period, so the journal is dated on its check date');
+  }
 
   return {
     ok: true,
@@ -104,7 +146,7 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
       tag: `gusto:${pay.payrollUuid}`,
       payrollUuid: pay.payrollUuid,
       kind: 'payroll',
-      header: journalHeader(pay, mapping),
+      header,
       lines,
       totals: { debit: formatCents(debit), credit: formatCents(credit) },
       mappingVersion: options.mappingVersion,
@@ -113,7 +155,15 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   };
 }
 
-/** Each role's total, from the payroll sums alone (independent of postings and lines). */
+/** "-12.34" → -1234 (a formatCents string back to cents). */
+function cents(amount: string): Cents {
+  const negative = amount.startsWith('-');
+  const [whole, frac] = amount.replace('-', '').split('.');
+  const c = Number(whole) * 100 + Number(frac);
+  return negative ? -c : c;
+}
+
+/** Each role's total, from the payroll sums alone (independent of postings and lines), liabilities mode. */
 function expectedRoleTotals(s: PayrollSums): Record<Role, Cents> {
   return {
     earnings: s.gross_pay - s.cashTips,
@@ -125,5 +175,12 @@ function expectedRoleTotals(s: PayrollSums): Record<Role, Cents> {
     benefitLiability: s.benefits,
     reimbursementExpense: s.reimbursements,
     netPay: s.net_pay + s.reimbursements,
+    netPayDebit: 0,
+    taxDebit: 0,
+    reimbursementDebit: 0,
+    childSupportDebit: 0,
+    outstandingChecks: 0,
+    rounding: 0,
+    accruedPayroll: 0,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The journal header: branch, ledger, date = check date, and a description that always ends with the
+ * The journal header: branch, ledger, date = check date (or the pay period's end, `journal.entryDate`), and a description that always ends with the
  * tag the duplicate check looks up (`[gusto:<uuid>]`), within Acumatica's 256 characters.
  */
 import type { AccountMapping } from '../mapping/account-mapping';
@@ -14,10 +14,15 @@ export function journalHeader(pay: PayrollPay, mapping: AccountMapping): Journal
   return {
     ...(mapping.journal.branch === undefined ? {} : { branch: mapping.journal.branch }),
     ...(mapping.journal.ledger === undefined ? {} : { ledger: mapping.journal.ledger }),
-    transactionDate: pay.checkDate,
+    transactionDate: entryDate(pay, mapping),
     description: tagged(`${kind} ${period}`, `gusto:${pay.payrollUuid}`),
     release: mapping.journal.release === true,
   };
+}
+
+/** `journal.entryDate`: the check date (default), or the pay period's end date when the payroll has one. */
+export function entryDate(pay: PayrollPay, mapping: AccountMapping): string {
+  return mapping.journal.entryDate === 'period_end' && pay.payPeriod !== null ? pay.payPeriod.endDate : pay.checkDate;
 }
 
 /** "<text> [<tag>]", the text shortened so the whole fits in 256 characters; the tag is never cut. */

@@ -39,10 +39,13 @@ export interface JournalHeader {
 }
 
 export interface Journal {
-  /** "gusto:<payroll uuid>" or "gusto-reversal:<payroll uuid>": what the duplicate check looks up. */
+  /**
+   * What the duplicate check looks up: "gusto:<payroll uuid>", "gusto-reversal:<payroll uuid>",
+   * "gusto-accrual:<payroll uuid>:<YYYY-MM>", "gusto-accrual-reversal:<payroll uuid>:<YYYY-MM>".
+   */
   tag: string;
   payrollUuid: string;
-  kind: 'payroll' | 'reversal';
+  kind: 'payroll' | 'reversal' | 'accrual' | 'accrual-reversal';
   header: JournalHeader;
   lines: JournalLine[];
   totals: { debit: string; credit: string };

@@ -21,6 +21,9 @@ export interface ResolvedPosting {
   department: string | null;
   employeeUuid: string | null;
   employeeName: string | null;
+  /** Never merged with another role (see Posting.separate). */
+  separate?: boolean;
+  memo?: string;
 }
 
 interface Bucket {
@@ -35,6 +38,7 @@ interface Bucket {
   byRole: Partial<Record<Role, Cents>>;
   keys: string[];
   components: Partial<Record<Role, string[]>>;
+  memo?: string;
 }
 
 export interface BuiltLines {
@@ -59,6 +63,13 @@ const LABEL: Record<Role, string> = {
   benefitLiability: 'Benefits payable, company contributions',
   reimbursementExpense: 'Reimbursements',
   netPay: 'Net pay and reimbursements payable',
+  netPayDebit: 'Gusto withdrawal, net pay (direct deposit)',
+  taxDebit: 'Gusto withdrawal, taxes',
+  reimbursementDebit: 'Gusto withdrawal, reimbursements (direct deposit)',
+  childSupportDebit: 'Gusto withdrawal, child support',
+  outstandingChecks: 'Paper checks outstanding',
+  rounding: 'Rounding difference against Gusto totals',
+  accruedPayroll: 'Accrued payroll',
 };
 const sign = (side: Side): 1 | -1 => (side === 'debit' ? 1 : -1);
 
@@ -69,11 +80,11 @@ export function buildLines(postings: ResolvedPosting[], perComponent: boolean): 
     // Signed merge per natural side first; perComponent (employee detail) keeps one line per component.
     const rest = `${p.account}\u0000${p.subaccount ?? ''}\u0000${p.department ?? ''}\u0000${p.employeeUuid ?? ''}${
       perComponent ? `\u0000${p.role}\u0000${p.component}` : ''
-    }`;
+    }${p.separate === true ? `\u0000separate\u0000${p.role}` : ''}`;
     const key = `${ROLE_SIDE[p.role]}\u0000${rest}`;
     let b = buckets.get(key);
     if (b === undefined) {
-      b = { rest, account: p.account, ...(p.subaccount === undefined ? {} : { subaccount: p.subaccount }), department: p.department, employeeUuid: p.employeeUuid, employeeName: p.employeeName, byRole: {}, keys: [], components: {} };
+      b = { rest, account: p.account, ...(p.subaccount === undefined ? {} : { subaccount: p.subaccount }), department: p.department, employeeUuid: p.employeeUuid, employeeName: p.employeeName, byRole: {}, keys: [], components: {}, ...(p.memo === undefined ? {} : { memo: p.memo }) };
       buckets.set(key, b);
     }
     b.byRole[p.role] = (b.byRole[p.role] ?? 0) + p.cents;
@@ -133,6 +144,7 @@ export function buildLines(postings: ResolvedPosting[], perComponent: boolean): 
 }
 
 function memo(b: Bucket): string {
+  if (b.memo !== undefined) return b.memo.length <= MEMO_MAX ? b.memo : `${b.memo.slice(0, MEMO_MAX - 1)}…`;
   const roles = (Object.keys(b.components) as Role[]).sort((x, y) => ROLES.indexOf(x) - ROLES.indexOf(y));
   let text = roles.map((r) => `${LABEL[r]}: ${(b.components[r] as string[]).sort(cmp).join(', ')}`).join('; ');
   if (b.employeeName !== null) text += ` — ${b.employeeName}`;

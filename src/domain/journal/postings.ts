@@ -12,10 +12,11 @@ import { ROLE_SIDE, type DetailLevel, type Role } from '../mapping/account-mappi
  *   expense and not paid out, and net pay already excludes them. The employer taxes on them and the
  *   employee taxes withheld for them are ordinary tax components. (Paycheck Tips are paid through
  *   payroll and are ordinary earnings.)
- * - benefitCompany, including imputed benefits: the premium the company owes the carrier is an expense
- *   and a liability (Gusto does not pay carriers). The imputed income itself is not cash and not in
- *   gross pay; only the taxes on it move money, and they are in the tax components. So `imputed`
- *   changes nothing here.
+ * - benefitCompany: the premium the company owes the carrier is an expense and a liability (Gusto does
+ *   not pay carriers).
+ * - benefitImputed (an `imputed: true` benefit's company contribution, e.g. group-term life over $50k):
+ *   none. It is taxable income, not cash and not in gross pay: nobody incurred it as an expense and
+ *   nobody will pay it. Only the taxes on it move money, and they are ordinary tax components.
  * - reimbursement: an expense, paid out with net pay (credit netPay under the reimbursement's name).
  */
 export const ROLES_OF: Record<ComponentKind, readonly Role[]> = {
@@ -25,6 +26,7 @@ export const ROLES_OF: Record<ComponentKind, readonly Role[]> = {
   employerTax: ['employerTaxExpense', 'employerTaxLiability'],
   benefitEmployee: ['deductionLiability'],
   benefitCompany: ['benefitExpense', 'benefitLiability'],
+  benefitImputed: [],
   deduction: ['deductionLiability'],
   reimbursement: ['reimbursementExpense', 'netPay'],
   netPay: ['netPay'],
@@ -42,15 +44,25 @@ export interface Posting {
   component: string;
   cents: Cents;
   group: PostingGroup;
+  /** A line of its own, never merged with another role's (cash lines: one per Gusto withdrawal). */
+  separate?: boolean;
+  /** The line memo, instead of the one built from role and component names. */
+  memo?: string;
+}
+
+export interface CollectOptions {
+  /** `journal.splitLiabilitiesByDepartment`: credit (liability) postings keep their department too. */
+  splitLiabilities?: boolean;
 }
 
 const COMPANY: PostingGroup = { department: null, employeeUuid: null, employeeName: null };
 
 /**
  * Sums components by (group, kind, name), then expands kinds to roles. In `department` detail only the
- * debit (expense) roles keep their department; credit roles are summed across departments.
+ * debit (expense) roles keep their department (credit roles too with `splitLiabilities`); credit roles
+ * are otherwise summed across departments.
  */
-export function collectPostings(pay: PayrollPay, detail: DetailLevel): Posting[] {
+export function collectPostings(pay: PayrollPay, detail: DetailLevel, options: CollectOptions = {}): Posting[] {
   const groups = new Map<string, { group: PostingGroup; sums: Map<ComponentKind, Map<string, Cents>> }>();
   const groupOf = (key: string, group: PostingGroup) => {
     let g = groups.get(key);
@@ -86,7 +98,7 @@ export function collectPostings(pay: PayrollPay, detail: DetailLevel): Posting[]
   for (const { group, sums } of groups.values()) {
     for (const [kind, byName] of sums) {
       for (const role of ROLES_OF[kind]) {
-        const g = detail === 'department' && ROLE_SIDE[role] === 'credit' ? COMPANY : group;
+        const g = detail === 'department' && ROLE_SIDE[role] === 'credit' && options.splitLiabilities !== true ? COMPANY : group;
         // A component that sums to zero posts nothing and needs no mapping.
         for (const [component, cents] of byName) if (cents !== 0) postings.push({ role, component, cents, group: g });
       }

@@ -15,7 +15,8 @@ const other = (side: Side): Side => (side === 'debit' ? 'credit' : 'debit');
 const TAG = /\s*\[gusto(?:-reversal)?:[^\]]*\]$/;
 
 export function reverseJournal(journal: Journal, payrollUuid: string, options: ReverseJournalOptions = {}): Journal {
-  const tag = `gusto-reversal:${payrollUuid}`;
+  // Generation 2+ (`gusto:<uuid>/2`) reverses as `gusto-reversal:<uuid>/2`; the first as before.
+  const tag = journal.tag.startsWith(`gusto:${payrollUuid}/`) ? journal.tag.replace(/^gusto:/, 'gusto-reversal:') : `gusto-reversal:${payrollUuid}`;
   const original = journal.header.description.replace(TAG, '');
   return {
     ...journal,

@@ -4,7 +4,8 @@
  */
 import type { Side } from '../journal/journal';
 
-export const ROLES = [
+/** The roles of a v1 mapping (liabilities cash mode). */
+export const V1_ROLES = [
   'earnings',
   'employerTaxExpense',
   'employerTaxLiability',
@@ -15,6 +16,16 @@ export const ROLES = [
   'reimbursementExpense',
   'netPay',
 ] as const;
+
+/**
+ * Bank cash mode (`journal.cash: "bank"`): one cash line per Gusto withdrawal, plus the paper checks Gusto
+ * pays out without withdrawing them (see TREATMENT.md "Bank cash mode").
+ */
+export const CASH_ROLES = ['netPayDebit', 'taxDebit', 'reimbursementDebit', 'childSupportDebit', 'outstandingChecks'] as const;
+export type CashRole = (typeof CASH_ROLES)[number];
+
+/** Every role a mapping may name: v1, cash, `rounding` (rounding tolerance), `accruedPayroll` (month-end accrual). */
+export const ROLES = [...V1_ROLES, ...CASH_ROLES, 'rounding', 'accruedPayroll'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The side a role posts to when its amount is positive. */
@@ -28,7 +39,20 @@ export const ROLE_SIDE: Record<Role, Side> = {
   deductionLiability: 'credit',
   benefitLiability: 'credit',
   netPay: 'credit',
+  netPayDebit: 'credit',
+  taxDebit: 'credit',
+  reimbursementDebit: 'credit',
+  childSupportDebit: 'credit',
+  outstandingChecks: 'credit',
+  /** Positive = a debit (Gusto's totals exceed the employee lines on the credit side); signed like the others. */
+  rounding: 'debit',
+  accruedPayroll: 'credit',
 };
+
+export const CASH_MODES = ['liabilities', 'bank'] as const;
+export type CashMode = (typeof CASH_MODES)[number];
+export const ENTRY_DATES = ['check_date', 'period_end'] as const;
+export type EntryDate = (typeof ENTRY_DATES)[number];
 
 export const DETAIL_LEVELS = ['summary', 'department', 'employee'] as const;
 export type DetailLevel = (typeof DETAIL_LEVELS)[number];
@@ -41,7 +65,22 @@ export interface AccountRef {
 }
 
 export interface AccountMapping {
-  journal: { branch?: string; ledger?: string; detail: DetailLevel; release: boolean };
+  journal: {
+    branch?: string;
+    ledger?: string;
+    detail: DetailLevel;
+    release: boolean;
+    /** Absent = `liabilities` (v1). Present only when the document says so, so a v1 mapping parses as before. */
+    cash?: CashMode;
+    /** Absent = `check_date` (v1). */
+    entryDate?: EntryDate;
+    /** Absent = 0 cents. */
+    rounding?: { toleranceCents: number };
+    /** Absent = false. */
+    splitLiabilitiesByDepartment?: boolean;
+    /** Month-end accrual; absent = off. */
+    accrual?: { enabled: boolean };
+  };
   /** Key → account. Keys are `role` or `role:Component name`. */
   accounts: Record<string, AccountRef>;
   /** Gusto department name → SubaccountCD (expense lines in department/employee detail). */

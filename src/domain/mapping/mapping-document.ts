@@ -4,8 +4,8 @@
  * and so are the nested objects (class-transformer's `@Type` needs reflect-metadata, which the domain
  * does not import).
  */
-import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString } from 'class-validator';
-import { DETAIL_LEVELS, type DetailLevel } from './account-mapping';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import { CASH_MODES, DETAIL_LEVELS, ENTRY_DATES, type CashMode, type DetailLevel, type EntryDate } from './account-mapping';
 
 export const NON_EMPTY = 'must be a non-empty string';
 const nonEmpty = { message: NON_EMPTY };
@@ -30,6 +30,36 @@ export class JournalSettingsDocument {
 
   @IsBoolean({ message: 'must be true or false' })
   release: boolean;
+
+  // Added after v1; each optional, and absent means exactly what a v1 mapping means.
+  @IsOptional() @IsIn(CASH_MODES as unknown as string[], { message: `must be one of ${CASH_MODES.join(', ')}` })
+  cash?: CashMode;
+
+  @IsOptional() @IsIn(ENTRY_DATES as unknown as string[], { message: `must be one of ${ENTRY_DATES.join(', ')}` })
+  entryDate?: EntryDate;
+
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  splitLiabilitiesByDepartment?: boolean;
+
+  /** `{ enabled }`, checked in parse-mapping.ts (nested). */
+  @IsOptional() @IsObject({ message: 'must be an object { enabled }' })
+  accrual?: Record<string, unknown>;
+
+  /** `{ toleranceCents }`, checked in parse-mapping.ts (nested). */
+  @IsOptional() @IsObject({ message: 'must be an object { toleranceCents }' })
+  rounding?: Record<string, unknown>;
+}
+
+export class AccrualSettingsDocument {
+  @IsBoolean({ message: 'must be true or false' })
+  enabled: boolean;
+}
+
+export class RoundingSettingsDocument {
+  @IsInt({ message: 'must be a whole number of cents from 0 to 10000' })
+  @Min(0, { message: 'must be a whole number of cents from 0 to 10000' })
+  @Max(10000, { message: 'must be a whole number of cents from 0 to 10000' })
+  toleranceCents: number;
 }
 
 export class EmployeeSettingsDocument {
@@ -65,7 +95,9 @@ export class MappingDocument {
 /** The keys each object may carry: anything else is reported as an unknown key. */
 export const KNOWN_KEYS = {
   document: ['journal', 'accounts', 'subaccountsByDepartment', 'employees'],
-  journal: ['branch', 'ledger', 'detail', 'release'],
+  journal: ['branch', 'ledger', 'detail', 'release', 'cash', 'entryDate', 'splitLiabilitiesByDepartment', 'rounding', 'accrual'],
+  rounding: ['toleranceCents'],
+  accrual: ['enabled'],
   employees: ['defaultDepartment', 'departments', 'employeeClass', 'driftPolicy'],
   account: ['account', 'subaccount'],
 } as const;

@@ -5,7 +5,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ROLES, isRole, splitKey, type AccountMapping, type AccountRef } from './account-mapping';
-import { AccountEntryDocument, EmployeeSettingsDocument, JournalSettingsDocument, KNOWN_KEYS, MappingDocument, NON_EMPTY } from './mapping-document';
+import { AccountEntryDocument, EmployeeSettingsDocument, JournalSettingsDocument, KNOWN_KEYS, MappingDocument, NON_EMPTY, RoundingSettingsDocument, AccrualSettingsDocument } from './mapping-document';
 
 export type ParseMappingResult = { ok: true; mapping: AccountMapping } | { ok: false; errors: string[] };
 
@@ -21,6 +21,14 @@ export function parseMapping(doc: unknown): ParseMappingResult {
   if (isObj(doc.journal)) {
     unknownKeys(doc.journal, KNOWN_KEYS.journal, 'journal.', errors);
     errors.push(...validate(JournalSettingsDocument, doc.journal, 'journal.'));
+    if (isObj(doc.journal.rounding)) {
+      unknownKeys(doc.journal.rounding, KNOWN_KEYS.rounding, 'journal.rounding.', errors);
+      errors.push(...validate(RoundingSettingsDocument, doc.journal.rounding, 'journal.rounding.'));
+    }
+    if (isObj(doc.journal.accrual)) {
+      unknownKeys(doc.journal.accrual, KNOWN_KEYS.accrual, 'journal.accrual.', errors);
+      errors.push(...validate(AccrualSettingsDocument, doc.journal.accrual, 'journal.accrual.'));
+    }
   }
   if (isObj(doc.employees)) {
     unknownKeys(doc.employees, KNOWN_KEYS.employees, 'employees.', errors);
@@ -45,6 +53,12 @@ export function parseMapping(doc: unknown): ParseMappingResult {
       ...(isNonEmpty(journal.ledger) ? { ledger: journal.ledger } : {}),
       detail: journal.detail as AccountMapping['journal']['detail'],
       release: journal.release as boolean,
+      // Only what the document states: a v1 document parses to exactly the v1 shape.
+      ...(journal.cash === undefined ? {} : { cash: journal.cash as NonNullable<AccountMapping['journal']['cash']> }),
+      ...(journal.entryDate === undefined ? {} : { entryDate: journal.entryDate as NonNullable<AccountMapping['journal']['entryDate']> }),
+      ...(journal.splitLiabilitiesByDepartment === undefined ? {} : { splitLiabilitiesByDepartment: journal.splitLiabilitiesByDepartment as boolean }),
+      ...(isObj(journal.rounding) ? { rounding: { toleranceCents: journal.rounding.toleranceCents as number } } : {}),
+      ...(isObj(journal.accrual) ? { accrual: { enabled: journal.accrual.enabled as boolean } } : {}),
     },
     accounts,
     subaccountsByDepartment,

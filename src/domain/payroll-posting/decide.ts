@@ -1,4 +1,5 @@
 import BigNumber from 'bignumber.js';
+import { withGeneration } from '../journal/generation';
 import type { Journal } from '../journal/journal';
 import {
   REVERSAL_STEPS,
@@ -40,6 +41,19 @@ export function requestPosting(state: PayrollPosting, cmd: RequestPosting): Deci
   return [{ type: 'PostingRequested', data: { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } }];
 }
 
+/**
+ * Gusto shows processed again a payroll whose posting was cancelled before posting, or posted and then
+ * reversed: a new generation of the posting (issue 14). Anything else (a live posting, a duplicate) is [].
+ */
+export function requestReprocessing(state: PayrollPosting, cmd: { trigger: PostingTrigger; sourceEventId?: string; gustoShows: 'processed' | 'unprocessed' | 'not_found' }): Decision {
+  if (!isReprocessable(state) || cmd.gustoShows !== 'processed') return [];
+  return [{ type: 'PostingReprocessed', data: { generation: (state.generation ?? 1) + 1, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } }];
+}
+
+/** Cancelled before posting, or posted and reversed: a later processing in Gusto would be a new generation. */
+export const isReprocessable = (state: PayrollPosting): boolean =>
+  state.phase === 'cancelled' || (state.phase === 'posted' && state.reversal?.phase === 'reversed');
+
 export type BuildOutcome = { ok: true; journal: Journal; mappingVersion: number } | { ok: false; reasons: BlockReason[] };
 
 const isBalanced = (journal: Journal): boolean => {
@@ -63,7 +77,8 @@ export function recordPayrollRead(state: PayrollPosting, facts: PayrollFacts, ou
     };
     return [fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: [reason] } }];
   }
-  return [fetched, { type: 'JournalBuilt', data: { journal: outcome.journal, mappingVersion: outcome.mappingVersion } }];
+  const journal = state.generation === undefined ? outcome.journal : withGeneration(outcome.journal, state.generation);
+  return [fetched, { type: 'JournalBuilt', data: { journal, mappingVersion: outcome.mappingVersion } }];
 }
 
 /**

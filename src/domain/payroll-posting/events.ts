@@ -148,6 +148,11 @@ export type PayrollPostingEvent =
         payrollUuid?: string;
       };
     }
+  /**
+   * Gusto processed again a payroll whose posting was cancelled or reversed (same uuid): a new generation
+   * starts, with its own journal tagged `[gusto:<uuid>/<generation>]` (issue 14).
+   */
+  | { type: 'PostingReprocessed'; data: { generation: number; trigger: PostingTrigger; sourceEventId?: string } }
   /** A cancellation arrived, but Gusto (re-read) does not show the payroll cancelled: nothing is reversed. */
   | {
       type: 'CancellationContradicted';
@@ -176,6 +181,7 @@ export const POSTING_EVENT_TYPES: readonly PayrollPostingEventType[] = [
   'AttemptFailed',
   'PostingReplayed',
   'PostingCancelled',
+  'PostingReprocessed',
   'CancellationContradicted',
   'ReversalRequested',
   'ReversalJournalBuilt',

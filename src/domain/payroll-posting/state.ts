@@ -53,6 +53,8 @@ export interface PayrollPosting extends RunState {
   acumaticaStatus?: string;
   released: boolean;
   reversal?: ReversalState;
+  /** 2, 3, … after Gusto processed the payroll again (PostingReprocessed); absent for the first. */
+  generation?: number;
 }
 
 export const initialState: PayrollPosting = { phase: 'none', attempts: 0, failures: 0, released: false };
@@ -139,6 +141,17 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
         reversal: undefined,
         connectionId: state.connectionId ?? event.data.connectionId,
         payrollUuid: state.payrollUuid ?? event.data.payrollUuid,
+      };
+    case 'PostingReprocessed':
+      // A new generation: everything about the previous journal is history (it stays in the log).
+      return {
+        ...initialState,
+        phase: 'requested',
+        connectionId: state.connectionId,
+        payrollUuid: state.payrollUuid,
+        trigger: event.data.trigger,
+        attempts: state.attempts + 1,
+        generation: event.data.generation,
       };
     case 'CancellationContradicted':
       // A fact for the audit trail: nothing about the posting changes.

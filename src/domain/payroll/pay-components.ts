@@ -10,6 +10,8 @@ import type { Cents, MalformedAmount } from '../money';
  *   the cash (customers paid it), so net pay excludes it. It is reported, never posted (see journal).
  * - `employeeTax` / `employerTax`: by tax name (`employer` flag); payroll-level `company_taxes` are employer taxes.
  * - `benefitEmployee` / `benefitCompany`: a benefit's `employee_deduction` / `company_contribution`, by benefit name.
+ * - `benefitImputed`: the `company_contribution` of an `imputed: true` benefit (e.g. group-term life over
+ *   $50k): taxable income that is not cash. It posts nothing; its taxes are ordinary tax components.
  * - `deduction`: post-tax deductions and garnishments, by name.
  * - `reimbursement`: by `description`; paid out with net pay.
  * - `netPay`: the employee's net pay.
@@ -21,6 +23,7 @@ export type ComponentKind =
   | 'employerTax'
   | 'benefitEmployee'
   | 'benefitCompany'
+  | 'benefitImputed'
   | 'deduction'
   | 'reimbursement'
   | 'netPay';
@@ -30,7 +33,7 @@ export interface PayComponent {
   /** Gusto's name, exact: compensation/tax/benefit/deduction `name`, reimbursement `description`. */
   name: string;
   cents: Cents;
-  /** Benefits only: Gusto's `imputed` flag (kept for the record; it changes no posting). */
+  /** Benefits only: Gusto's `imputed` flag (an imputed company contribution is kind `benefitImputed`). */
   imputed?: boolean;
 }
 
@@ -57,8 +60,16 @@ export const RECONCILED_TOTALS = [
   'benefits',
   'employee_benefits_deductions',
   'other_deductions',
+  'imputed_pay',
 ] as const;
 export type ReconciledTotal = (typeof RECONCILED_TOTALS)[number];
+
+/**
+ * Gusto's bank withdrawals (`*_debit`) and paper-check total: read for bank cash mode and the tie-out.
+ * `company_debit` = the sum of the four withdrawals (reference §4.4).
+ */
+export const DEBIT_TOTALS = ['company_debit', 'net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit', 'check_amount'] as const;
+export type DebitTotal = (typeof DEBIT_TOTALS)[number];
 
 export interface PayrollPay {
   payrollUuid: string;
@@ -72,6 +83,8 @@ export interface PayrollPay {
   companyTaxes: PayComponent[];
   /** The payroll `totals` present in the response (in cents). */
   totals: Partial<Record<ReconciledTotal, Cents>>;
+  /** Gusto's withdrawals and paper-check total, those present (in cents). */
+  debits: Partial<Record<DebitTotal, Cents>>;
   /** Non-blocking findings, e.g. a residual of unitemized earnings. */
   warnings: string[];
 }

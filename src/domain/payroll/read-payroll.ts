@@ -6,6 +6,7 @@ import { centsOrNaN, formatCents, isExactCents, malformedAmount, type Cents } fr
 import type { GustoPayroll } from './gusto-payroll';
 import {
   CASH_TIPS,
+  DEBIT_TOTALS,
   NET_PAY,
   RECONCILED_TOTALS,
   UNITEMIZED_EARNINGS,
@@ -81,11 +82,16 @@ export function readPayroll(payroll: GustoPayroll): { ok: true; pay: PayrollPay 
   });
 
   const totals: PayrollPay['totals'] = {};
+  const debits: PayrollPay['debits'] = {};
   if (isObj(p.totals)) {
     const source = p.totals;
     for (const key of RECONCILED_TOTALS) {
       const v = source[key];
       if (v !== undefined && v !== null) totals[key] = r.amount(v, 'totals', '', -1, key);
+    }
+    for (const key of DEBIT_TOTALS) {
+      const v = source[key];
+      if (v !== undefined && v !== null) debits[key] = r.amount(v, 'totals', '', -1, key);
     }
   } else if (p.totals !== undefined && p.totals !== null) r.fail('totals', 'must be an object');
 
@@ -119,6 +125,7 @@ export function readPayroll(payroll: GustoPayroll): { ok: true; pay: PayrollPay 
       employees,
       companyTaxes,
       totals,
+      debits,
       warnings,
     },
   };
@@ -189,7 +196,8 @@ function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count:
     const ee = r.amount(b.employee_deduction ?? 0, path, 'benefits', j, 'employee_deduction');
     const er = r.amount(b.company_contribution ?? 0, path, 'benefits', j, 'company_contribution');
     components.push({ kind: 'benefitEmployee', name, cents: ee, ...imputed });
-    components.push({ kind: 'benefitCompany', name, cents: er, ...imputed });
+    // An imputed contribution is income for tax purposes only: not cash, not owed to anyone (TREATMENT.md).
+    components.push({ kind: b.imputed === true ? 'benefitImputed' : 'benefitCompany', name, cents: er, ...imputed });
   }
   readNamed(r, raw, path, 'deductions', 'name', 'deduction', push);
   readNamed(r, raw, path, 'reimbursements', 'description', 'reimbursement', push);

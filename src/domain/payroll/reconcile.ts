@@ -7,6 +7,8 @@
  *    page of `employee_compensations` or a changed payroll shows up here.
  * `employer_taxes` is compared with employee employer taxes plus `company_taxes`; whether Gusto's total
  * includes `company_taxes` is unconfirmed (gusto.md §9), so the employee-only sum is accepted as well.
+ * Likewise `benefits` is accepted with or without the imputed contributions (unconfirmed which Gusto
+ * means); `imputed_pay` is compared with the imputed contributions.
  */
 import { formatCents, type Cents } from '../money';
 import type { PayrollPay, ReconciledTotal } from './pay-components';
@@ -25,6 +27,7 @@ export interface TotalsMismatch {
 
 const MAX_EMPLOYEE_MISMATCHES = 50;
 
+/** `benefits` counts company contributions that are not imputed; `imputed_pay` the imputed ones. */
 export type PayrollSums = Record<ReconciledTotal, Cents> & { employerTaxesOfEmployees: Cents; cashTips: Cents };
 
 export function sumPayroll(pay: PayrollPay): PayrollSums {
@@ -37,6 +40,7 @@ export function sumPayroll(pay: PayrollPay): PayrollSums {
     benefits: 0,
     employee_benefits_deductions: 0,
     other_deductions: 0,
+    imputed_pay: 0,
     employerTaxesOfEmployees: 0,
     cashTips: 0,
   };
@@ -49,6 +53,7 @@ export function sumPayroll(pay: PayrollPay): PayrollSums {
         case 'employerTax': s.employerTaxesOfEmployees += c.cents; break;
         case 'reimbursement': s.reimbursements += c.cents; break;
         case 'benefitCompany': s.benefits += c.cents; break;
+        case 'benefitImputed': s.imputed_pay += c.cents; break;
         case 'benefitEmployee': s.employee_benefits_deductions += c.cents; break;
         case 'deduction': s.other_deductions += c.cents; break;
         case 'cashTips': s.cashTips += c.cents; break;
@@ -97,6 +102,7 @@ export function reconcilePayroll(pay: PayrollPay, sums: PayrollSums = sumPayroll
     const gusto = pay.totals[key] as Cents;
     if (gusto === sums[key]) continue;
     if (key === 'employer_taxes' && gusto === sums.employerTaxesOfEmployees) continue;
+    if (key === 'benefits' && gusto === sums.benefits + sums.imputed_pay) continue;
     out.push(mismatch(`totals.${key}`, gusto, sums[key], `totals.${key}: Gusto says ${formatCents(gusto)}, the employees add up to ${formatCents(sums[key])}`));
   }
   return out;

@@ -14,6 +14,8 @@ export interface EmployeeInput {
   paymentUnit?: 'Year' | 'Hour';
   hireDate?: string;
   paymentMethod?: 'Direct Deposit' | 'Check';
+  /** A court-ordered child support garnishment per payroll (decimal string), remitted by Gusto (`child_support_debit`). */
+  childSupport?: string;
 }
 
 const FIRST = ['Avery', 'Jordan', 'Priya', 'Marcus', 'Elena', 'Kwame', 'Sofia', 'Hiro', 'Noor', 'Liam', 'Maya', 'Diego', 'Aisha', 'Tomás', 'Grace', 'Oren'];
@@ -46,6 +48,9 @@ export const newEmployeeRecord = (world: World, company: Company, input: Employe
   if (input.rate !== undefined) {
     try { if (parseCents(input.rate) <= 0n) throw new Error('not positive'); } catch { throw new ScenarioError(422, `rate must be a positive decimal string, got ${input.rate}`); }
   }
+  if (input.childSupport !== undefined) {
+    try { if (parseCents(input.childSupport) <= 0n) throw new Error('not positive'); } catch { throw new ScenarioError(422, `childSupport must be a positive decimal string, got ${input.childSupport}`); }
+  }
   if (input.hireDate !== undefined && !isDate(input.hireDate)) throw new ScenarioError(422, 'hireDate must be YYYY-MM-DD');
   if (input.paymentUnit !== undefined && input.paymentUnit !== 'Year' && input.paymentUnit !== 'Hour') throw new ScenarioError(422, "paymentUnit must be 'Year' or 'Hour'");
   const firstName = input.firstName ?? rng.pick(FIRST);
@@ -73,6 +78,11 @@ export const newEmployeeRecord = (world: World, company: Company, input: Employe
     rate, paymentUnit, hireDate, compensationEffectiveDate: hireDate,
     paymentMethod: input.paymentMethod ?? (rng.chance(0.1) ? 'Check' : 'Direct Deposit'),
     employeeCode: rng.hex(6), managerUuid: null, version: 1,
-    termination: null, rehire: null, history: [], profile: drawProfile(world), createdAt: world.nowIso(),
+    termination: null, rehire: null, history: [], profile: withChildSupport(world, drawProfile(world), input.childSupport), createdAt: world.nowIso(),
   };
 };
+
+const withChildSupport = (world: World, profile: PayProfile, amount: string | undefined): PayProfile =>
+  amount === undefined
+    ? profile
+    : { ...profile, postTax: { uuid: world.rng.uuid(), name: 'Child Support', cents: parseCents(amount), courtOrdered: true, childSupport: true } };

@@ -61,7 +61,8 @@ export interface EmployeeRecord {
 export interface HourlyLine { name: string; milliHours: bigint; cents: Cents; multiplier: number; flsaStatus: string; jobUuid: string }
 export interface NamedAmount { name: string; cents: Cents }
 export interface TaxLine { name: string; employer: boolean; cents: Cents }
-export interface BenefitLine { name: string; employee: Cents; company: Cents }
+/** `imputed`: taxable income, not cash, not in gross (e.g. group-term life over $50k). */
+export interface BenefitLine { name: string; employee: Cents; company: Cents; imputed?: boolean }
 
 export interface CompensationRecord {
   employeeUuid: string;

@@ -58,10 +58,18 @@ export const generateCompensation = (
     benefits.push({ name: '401(k)', employee: employeeShare, company: pct(gross, profile.retirementBp < 400n ? profile.retirementBp : 400n) });
   }
   if (withDeductions && profile.medical) benefits.push({ name: 'Medical Insurance', ...profile.medical });
+  // Group-term life over $50,000 of coverage (salaried at $100k or more, coverage = salary): the cost of
+  // the excess coverage is imputed income — taxed (FICA), not paid, not in gross. Derived from the salary,
+  // not drawn, so the seeded random sequence (and every other figure) is unchanged.
+  let imputed = 0n;
+  if (withDeductions && salaried && rate >= 10_000_000n) {
+    imputed = divRound((rate - 5_000_000n) * 2n, 26_000n); // ≈ $0.20 per $1,000 of excess coverage a month, per biweekly period
+    if (imputed > 0n) benefits.push({ name: 'Group Term Life', employee: 0n, company: imputed, imputed: true });
+  }
   const retirement = benefits.find((b) => b.name === '401(k)')?.employee ?? 0n;
   const section125 = benefits.find((b) => b.name === 'Medical Insurance')?.employee ?? 0n;
 
-  const ficaWages = gross - section125;
+  const ficaWages = gross - section125 + imputed;
   const incomeWages = gross - section125 - retirement;
   const taxes: TaxLine[] = [
     { name: 'Federal Income Tax', employer: false, cents: pct(incomeWages, bonusOnly ? 2200n : rng.bigint(800, 1500)) },
@@ -111,7 +119,8 @@ export const computeTotals = (comps: readonly CompensationRecord[]): Totals => {
     totals.net_pay += c.net;
     totals.employee_taxes += sum(c.taxes.filter((t) => !t.employer).map((t) => t.cents));
     totals.employer_taxes += sum(c.taxes.filter((t) => t.employer).map((t) => t.cents));
-    totals.benefits += sum(c.benefits.map((b) => b.company));
+    totals.benefits += sum(c.benefits.map((b) => b.company)); // imputed contributions included (one reading of Gusto's total)
+    totals.imputed_pay += sum(c.benefits.filter((b) => b.imputed === true).map((b) => b.company));
     totals.employee_benefits_deductions += sum(c.benefits.map((b) => b.employee));
     totals.other_deductions += sum(c.deductions.map((d) => d.cents));
     totals.child_support_debit += sum(c.deductions.filter((d) => d.name === 'Child Support').map((d) => d.cents));

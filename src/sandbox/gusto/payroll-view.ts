@@ -92,7 +92,7 @@ const renderCompensation = (c: CompensationRecord, p: PayrollRecord, ctx: Render
   if (ctx.include.has('taxes')) out.taxes = c.taxes.map((t) => ({ name: t.name, employer: t.employer, amount: perEmployee(ctx, t.cents) }));
   if (ctx.include.has('benefits') && p.processed) {
     out.benefits = c.benefits.map((b) => ({
-      name: b.name, employee_deduction: perEmployee(ctx, b.employee), company_contribution: perEmployee(ctx, b.company), imputed: false,
+      name: b.name, employee_deduction: perEmployee(ctx, b.employee), company_contribution: perEmployee(ctx, b.company), imputed: b.imputed === true,
     }));
   }
   return out;

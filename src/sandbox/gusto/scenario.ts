@@ -25,6 +25,11 @@ export interface PayrollInput {
   external?: boolean;
   /** false: process without sending payroll.processed (the event is still listed by GET /v1/events). */
   webhook?: boolean;
+  /**
+   * Cents added to some `totals` (e.g. `{ net_pay: 1 }`): Gusto's total then disagrees with the sum of its
+   * employee lines, as a rounding difference would. The `*_debit` totals are left as generated.
+   */
+  totalsSkewCents?: Record<string, number>;
 }
 export interface ReverseInput { employeeUuids?: string[] }
 export interface SubscriptionInput { url: string; subscriptionTypes?: string[]; verified?: boolean }
@@ -124,7 +129,7 @@ export class Scenario {
       uuid: w.rng.uuid(), companyUuid, checkDate, periodStart: addDays(periodEnd, -13), periodEnd,
       processed: true, processedDate: w.clock.today(), calculatedAt: w.nowIso(), createdAt: w.nowIso(),
       deadline: `${addDays(checkDate, -1)}T00:00:00Z`, offCycle: input.offCycle ?? false, offCycleReason: reason,
-      external, reversalOf: null, reversalPayrollUuids: [], comps, totals: computeTotals(comps),
+      external, reversalOf: null, reversalPayrollUuids: [], comps, totals: skewed(computeTotals(comps), input.totalsSkewCents),
     };
     w.payrolls.set(payroll.uuid, payroll);
     this.webhooks.emit('payroll.processed', companyUuid, 'Payroll', payroll.uuid, input.webhook === false);
@@ -138,6 +143,19 @@ export class Scenario {
     p.processed = false;
     p.processedDate = null;
     this.webhooks.emit('payroll.cancelled', p.companyUuid, 'Payroll', p.uuid);
+    return summary(p);
+  }
+
+  /**
+   * A cancelled payroll processed again (Gusto keeps the uuid) → payroll.processed. The figures are the
+   * same as before unless `totalsSkewCents`-style changes are made by the caller.
+   */
+  processPayrollAgain(payrollUuid: string): PayrollSummary {
+    const p = this.world.payrollOrThrow(payrollUuid);
+    if (p.processed) throw new ScenarioError(422, 'payroll is already processed');
+    p.processed = true;
+    p.processedDate = this.world.clock.today();
+    this.webhooks.emit('payroll.processed', p.companyUuid, 'Payroll', p.uuid);
     return summary(p);
   }
 
@@ -213,6 +231,16 @@ export const departmentUuid = (world: World, company: Company, title: string): s
   const uuid = world.rng.uuid();
   company.departments.set(title, uuid);
   return uuid;
+};
+
+const skewed = (totals: PayrollRecord['totals'], skew: Record<string, number> | undefined): PayrollRecord['totals'] => {
+  if (!skew) return totals;
+  const out = { ...totals };
+  for (const [key, cents] of Object.entries(skew)) {
+    if (!(key in out) || !Number.isSafeInteger(cents)) throw new ScenarioError(422, `totalsSkewCents: unknown total ${key} or not a whole number of cents`);
+    out[key as keyof typeof out] += BigInt(cents);
+  }
+  return out;
 };
 
 export const summary = (p: PayrollRecord): PayrollSummary => ({

@@ -102,7 +102,7 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     const calls = world.acumatica.requests.slice(duringRelease);
     expect(calls.every((r) => r.status < 300)).toBe(true);
     expect(calls.filter((r) => r.status === 202).length).toBeGreaterThanOrEqual(2); // started, then polled while running
-    expect(calls.at(-1)!.query.$filter).toContain("substringof('gusto:p-1',Description)"); // the lookup waited for the release
+    expect(calls.at(-1)!.query.$filter).toContain("substringof('[gusto:p-1]',Description)"); // the lookup waited for the release
 
     // A create whose answer is lost is not resent by the client: the caller looks it up instead.
     world.acumatica.knobs.failNext('PUT', /JournalTransaction$/, 1, 'commit_then_drop');

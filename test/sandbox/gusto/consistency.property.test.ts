@@ -38,6 +38,7 @@ const checkConsistent = (totals: Record<string, string>, comps: Comp[], reversal
   expect(cents(totals.employee_benefits_deductions)).toBe(total((c) => sumCents(c.benefits.map((b: Comp) => b.employee_deduction))));
   expect(cents(totals.other_deductions)).toBe(total((c) => sumCents(c.deductions.map((d: Comp) => d.amount))));
   expect(cents(totals.reimbursements)).toBe(total((c) => sumCents(c.reimbursements.map((r: Comp) => r.amount))));
+  expect(cents(totals.imputed_pay)).toBe(total((c) => sumCents(c.benefits.filter((b: Comp) => b.imputed === true).map((b: Comp) => b.company_contribution))));
   expect(cents(totals.tax_debit)).toBe(cents(totals.employee_taxes) + cents(totals.employer_taxes));
   expect(cents(totals.net_pay_debit) + cents(totals.check_amount)).toBe(cents(totals.net_pay));
   expect(cents(totals.company_debit)).toBe(

@@ -102,7 +102,7 @@ describe('Gusto sandbox: scenario API', () => {
     expect(ext.employee_compensations[0].payment_method).toBe('Historical');
   });
 
-  it('salaried, hourly with overtime, PTO, bonus, 401(k), medical, post-tax deduction, reimbursement all occur', async () => {
+  it('salaried, hourly with overtime, PTO, bonus, 401(k), medical, imputed group-term life, post-tax deduction, child support, reimbursement, paper checks all occur', async () => {
     sb = await startGustoSandbox({ seed: 5 });
     const company = sb.scenario.createCompany({ state: 'CA' }).uuid;
     const p = sb.scenario.runPayroll(company, { employees: 60 });
@@ -112,8 +112,12 @@ describe('Gusto sandbox: scenario API', () => {
     expect(names('hourly_compensations')).toEqual(new Set(['Regular Hours', 'Overtime']));
     expect(new Set(comps.flatMap((c) => c.hourly_compensations.map((h: { flsa_status: string }) => h.flsa_status)))).toEqual(new Set(['Exempt', 'Nonexempt']));
     expect(names('fixed_compensations')).toEqual(new Set(['Bonus']));
-    expect(names('benefits')).toEqual(new Set(['401(k)', 'Medical Insurance']));
+    expect(names('benefits')).toEqual(new Set(['401(k)', 'Medical Insurance', 'Group Term Life']));
+    const benefits = comps.flatMap((c) => c.benefits as Array<Record<string, any>>);
+    expect(new Set(benefits.filter((b) => b.imputed === true).map((b) => b.name))).toEqual(new Set(['Group Term Life']));
     expect(names('deductions').size).toBeGreaterThan(0);
+    expect(names('deductions').has('Child Support')).toBe(true);
+    expect(new Set(comps.map((c) => c.payment_method))).toEqual(new Set(['Direct Deposit', 'Check']));
     expect(names('reimbursements', 'description').size).toBeGreaterThan(0);
     expect(comps.some((c) => c.paid_time_off.some((t: { hours: string }) => t.hours !== '0.000'))).toBe(true);
     expect(names('taxes')).toEqual(new Set(['Federal Income Tax', 'Social Security', 'Medicare', 'CA State Income Tax', 'CA SDI', 'FUTA', 'CA SUI', 'CA ETT']));

@@ -10,12 +10,14 @@ import {
   type GlSubaccount,
 } from '../../../application/ports/acumatica.port';
 import type { AcumaticaProbe, AcumaticaProbeResult, AcumaticaSettingsSource } from '../../../application/connections/ports';
+import type { AcumaticaBatchReader, BatchReadBack } from '../../../application/tie-out/ports';
+import { centsOrNaN, formatCents } from '../../../domain/money';
 import type { Journal } from '../../../domain/journal/journal';
 import { AcumaticaHttp, type AcumaticaRequest } from './acumatica-http';
 import { employeeFromWire, employeeToWire } from './employee-wire';
 import { journalBody } from './journal-body';
 import { AcumaticaSession } from './session';
-import { bool, odataString, str, type WireEntity } from './values';
+import { bool, odataString, str, value, type WireEntity } from './values';
 
 export interface AcumaticaClientOptions {
   /** How often a running release is polled. */
@@ -31,7 +33,7 @@ const EMPLOYEE_EXPAND = 'EmploymentHistory,ContactInfo,EmployeeSettings';
  * Acumatica's contract-based REST API for every connection. Sessions are per connection and reused; a
  * posting costs one lookup and one PUT (plus the release and its polls when the mapping asks for it).
  */
-export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, OnApplicationShutdown {
+export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, AcumaticaBatchReader, OnApplicationShutdown {
   private readonly sessions = new Map<string, { fingerprint: string; session: AcumaticaSession }>();
 
   constructor(
@@ -42,7 +44,8 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, OnAppli
   ) {}
 
   async findJournalByTag(connectionId: string, tag: string): Promise<AcumaticaJournalRef | null> {
-    const filter = `Module eq 'GL' and substringof(${odataString(tag)},Description)`;
+    // With the closing bracket: `[gusto:<uuid>]` must not find `[gusto:<uuid>/2]` (a later generation).
+    const filter = `Module eq 'GL' and substringof(${odataString(`[${tag}]`)},Description)`;
     const rows = await this.list(connectionId, { method: 'GET', path: 'JournalTransaction', params: { $filter: filter, $select: JOURNAL_SELECT }, what: `looking up journal ${tag}` });
     return rows.length ? journalRef(rows[0]) : null;
   }
@@ -52,6 +55,40 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, OnAppli
     const body = journalBody(journal, { branch: session.settings.branch });
     const response = await this.call(session, { method: 'PUT', path: 'JournalTransaction', body, what: `creating journal ${journal.tag}`, sendBy: options.sendBy?.getTime() });
     return journalRef(response as WireEntity);
+  }
+
+  /**
+   * The tie-out's read-back: the GL batch with its lines, the debit and credit totals summed from them
+   * (Debit/Credit Total are not in the Default contract). Null when Acumatica has no such batch.
+   */
+  async readBatch(connectionId: string, batchNbr: string): Promise<BatchReadBack | null> {
+    const session = await this.session(connectionId);
+    const path = `JournalTransaction/GL/${encodeURIComponent(batchNbr)}`;
+    let batch: WireEntity;
+    try {
+      batch = (await this.http.send(session, { method: 'GET', path, params: { $expand: 'Details' }, what: `reading batch ${batchNbr}` })).data as WireEntity;
+    } catch (error) {
+      if (error instanceof AcumaticaApiError && error.kind === 'not_found') return null;
+      throw error;
+    }
+    const details = Array.isArray(batch.Details) ? (batch.Details as WireEntity[]) : [];
+    let debit = 0;
+    let credit = 0;
+    for (const line of details) {
+      const d = centsOrNaN(value<number | string>(line.DebitAmount) ?? 0);
+      const c = centsOrNaN(value<number | string>(line.CreditAmount) ?? 0);
+      debit += Number.isNaN(d) ? 0 : d;
+      credit += Number.isNaN(c) ? 0 : c;
+    }
+    const date = str(batch.TransactionDate);
+    return {
+      batchNbr: str(batch.BatchNbr) ?? batchNbr,
+      status: str(batch.Status) ?? '',
+      ...(date ? { transactionDate: date.slice(0, 10) } : {}),
+      debitTotal: formatCents(debit),
+      creditTotal: formatCents(credit),
+      lines: details.length,
+    };
   }
 
   /** The release and its polls run alone in the session: Acumatica would refuse anything else meanwhile. */

@@ -27,7 +27,16 @@ export interface GeneratorOptions {
   totals?: boolean;
   companyTaxes?: boolean;
   departments?: readonly (string | null)[];
+  /** Share of employees paid by paper check (0 = all direct deposit). */
+  checks?: number;
+  /** Gusto's totals.benefits counts imputed contributions too (the other reading of an unconfirmed total). */
+  benefitsIncludeImputed?: boolean;
+  /** Part of the taxes Gusto does not remit (tax_debit below the payroll's taxes). */
+  unremittedTaxes?: boolean;
 }
+
+/** Gusto's withdrawals and paper-check total, as the generator sets them in `totals`. */
+export interface Debits { company: number; netPay: number; tax: number; reimbursement: number; childSupport: number; checkAmount: number; outstanding: number }
 
 export const EARNINGS = ['Regular Hours', 'Overtime', 'Double overtime', 'Bonus', 'Commission', 'Paycheck Tips', 'Cash Tips', 'Severance'];
 export const EE_TAXES = ['Federal Income Tax', 'Social Security', 'Medicare', 'CA State Income Tax'];
@@ -41,8 +50,13 @@ export type Expected = Record<Role, number>;
 
 export interface Generated {
   payroll: GustoPayroll;
-  /** Per role, the signed cents the journal must carry (natural side positive). */
+  /** Per role, the signed cents the journal must carry (natural side positive), liabilities cash mode. */
   expected: Expected;
+  /** The same in bank cash mode; the two tax liability roles as one figure under employeeTaxLiability + employerTaxLiability. */
+  expectedBank: Expected & { taxRemainder: number };
+  debits: Debits;
+  /** Imputed benefit contributions in the payroll. */
+  imputed: number;
 }
 
 export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
@@ -59,8 +73,10 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
   const expected: Expected = {
     earnings: 0, employerTaxExpense: 0, employerTaxLiability: 0, employeeTaxLiability: 0, deductionLiability: 0,
     benefitExpense: 0, benefitLiability: 0, reimbursementExpense: 0, netPay: 0,
+    netPayDebit: 0, taxDebit: 0, reimbursementDebit: 0, childSupportDebit: 0, outstandingChecks: 0, rounding: 0, accruedPayroll: 0,
   };
-  const totals = { gross: 0, net: 0, ee: 0, er: 0, reimb: 0, benefits: 0, benEe: 0, ded: 0 };
+  const totals = { gross: 0, net: 0, ee: 0, er: 0, reimb: 0, benefits: 0, benEe: 0, ded: 0, imputed: 0 };
+  const debit = { netPay: 0, reimbursement: 0, childSupport: 0, checkNet: 0, checkReimb: 0 };
   const comps: GustoEmployeeCompensation[] = [];
   for (let i = 0; i < o.employees; i++) {
     const uuid = `emp-${seed >>> 0}-${i}`;
@@ -105,15 +121,19 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
     }
     const benefits: GustoEmployeeCompensation['benefits'] = [];
     for (const name of BENEFITS) if (rnd() < 0.3) {
+      const imputed = name === 'Group Term Life';
       const ee = cents(40000);
       const er = cents(60000);
       withheld += ee;
       totals.benEe += ee;
-      totals.benefits += er;
       expected.deductionLiability += ee;
-      expected.benefitExpense += er;
-      expected.benefitLiability += er;
-      benefits.push({ name, employee_deduction: amount(ee), company_contribution: amount(er), imputed: name === 'Group Term Life' });
+      if (imputed) totals.imputed += er; // taxable income, not cash: no expense, no liability
+      else {
+        totals.benefits += er;
+        expected.benefitExpense += er;
+        expected.benefitLiability += er;
+      }
+      benefits.push({ name, employee_deduction: amount(ee), company_contribution: amount(er), imputed });
     }
     const deductions: GustoEmployeeCompensation['deductions'] = [];
     for (const name of DEDUCTIONS) if (rnd() < 0.15) {
@@ -121,11 +141,14 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
       withheld += c;
       totals.ded += c;
       expected.deductionLiability += c;
+      if (name === 'Child Support') debit.childSupport += c;
       deductions.push({ name, amount: amount(c) });
     }
     const reimbursements: GustoEmployeeCompensation['reimbursements'] = [];
+    let reimbursed = 0;
     for (const description of REIMBURSEMENTS) if (rnd() < 0.15) {
       const c = cents(15000);
+      reimbursed += c;
       totals.reimb += c;
       expected.reimbursementExpense += c;
       expected.netPay += c;
@@ -135,6 +158,14 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
     totals.gross += gross;
     totals.net += net;
     expected.netPay += net;
+    const byCheck = rnd() < (o.checks ?? 0);
+    if (byCheck) {
+      debit.checkNet += net;
+      debit.checkReimb += reimbursed;
+    } else {
+      debit.netPay += net;
+      debit.reimbursement += reimbursed;
+    }
     comps.push({
       employee_uuid: uuid,
       excluded: false,
@@ -142,8 +173,8 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
       last_name: `Last${i}`,
       gross_pay: amount(gross),
       net_pay: amount(net),
-      check_amount: amount(net),
-      payment_method: 'Direct Deposit',
+      check_amount: amount(net + reimbursed),
+      payment_method: byCheck ? 'Check' : 'Direct Deposit',
       fixed_compensations: fixed,
       hourly_compensations: hourly,
       taxes,
@@ -174,12 +205,40 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
     company_taxes: companyTaxes,
     employee_compensations: comps,
   };
+  const taxes = totals.ee + totals.er;
+  const unremitted = o.unremittedTaxes ? Math.trunc(taxes / 10) : 0;
+  const debits: Debits = {
+    netPay: debit.netPay,
+    tax: taxes - unremitted,
+    reimbursement: debit.reimbursement,
+    childSupport: debit.childSupport,
+    company: debit.netPay + taxes - unremitted + debit.reimbursement + debit.childSupport,
+    checkAmount: debit.checkNet,
+    outstanding: debit.checkNet + debit.checkReimb,
+  };
   if (o.totals) {
-    const s = (c: number) => amount(c) as string;
+    // Gusto's totals as text (to the cent, every version): never floats.
+    const s = (c: number) => `${c < 0 ? '-' : ''}${Math.floor(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`;
     payroll.totals = {
       gross_pay: s(totals.gross), net_pay: s(totals.net), employee_taxes: s(totals.ee), employer_taxes: s(totals.er),
-      reimbursements: s(totals.reimb), benefits: s(totals.benefits), employee_benefits_deductions: s(totals.benEe), other_deductions: s(totals.ded),
+      reimbursements: s(totals.reimb), benefits: s(totals.benefits + (o.benefitsIncludeImputed ? totals.imputed : 0)),
+      employee_benefits_deductions: s(totals.benEe), other_deductions: s(totals.ded), imputed_pay: s(totals.imputed),
+      company_debit: s(debits.company), net_pay_debit: s(debits.netPay), tax_debit: s(debits.tax),
+      reimbursement_debit: s(debits.reimbursement), child_support_debit: s(debits.childSupport), check_amount: s(debits.checkAmount),
     };
   }
-  return { payroll, expected };
+  const expectedBank = {
+    ...expected,
+    netPay: 0,
+    netPayDebit: debits.netPay,
+    taxDebit: debits.tax,
+    reimbursementDebit: debits.reimbursement,
+    childSupportDebit: debits.childSupport,
+    outstandingChecks: debits.outstanding,
+    deductionLiability: expected.deductionLiability - debits.childSupport,
+    employeeTaxLiability: 0,
+    employerTaxLiability: 0,
+    taxRemainder: unremitted,
+  };
+  return { payroll, expected, expectedBank, debits, imputed: totals.imputed };
 }

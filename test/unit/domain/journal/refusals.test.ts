@@ -167,13 +167,30 @@ describe('negative amounts, imputed benefits, cash tips, reversal', () => {
     expect(j.totals).toEqual({ debit: '10773.81', credit: '10773.81' });
   });
 
-  it('imputed benefits post like any benefit: company contribution expense and liability, no line for the imputed income', () => {
+  it('imputed benefits post no benefit expense and no benefit liability (issue 14); totals.benefits may or may not count them', () => {
+    for (const benefitsTotal of ['610.00', '622.00']) {
+      const p = sample();
+      p.employee_compensations[2].benefits.push({ name: 'Group Term Life', employee_deduction: '0.00', company_contribution: '12.00', imputed: true });
+      p.totals.benefits = benefitsTotal;
+      p.totals.imputed_pay = '12.00';
+      const j = ok(build(p));
+      expect(j.lines.filter((l) => l.memo.includes('Group Term Life'))).toEqual([]);
+      expect(j.lines.find((l) => l.account === '62000')?.amount).toBe('610.00');
+      expect(j.totals).toEqual({ debit: '10773.81', credit: '10773.81' });
+    }
+  });
+
+  it('imputed benefits: totals.imputed_pay is reconciled, and benefits refused only when neither reading ties', () => {
     const p = sample();
     p.employee_compensations[2].benefits.push({ name: 'Group Term Life', employee_deduction: '0.00', company_contribution: '12.00', imputed: true });
-    p.totals.benefits = '622.00';
-    const j = ok(build(p));
-    expect(j.lines.filter((l) => l.memo.includes('Group Term Life')).map((l) => [l.account, l.side])).toEqual([['62000', 'debit'], ['21300', 'credit']]);
-    expect(j.totals).toEqual({ debit: '10785.81', credit: '10785.81' });
+    p.totals.benefits = '615.00';
+    const r = build(p);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => (e.code === 'totals_mismatch' ? `${e.total} ${e.difference}` : e.code))).toEqual([
+      'totals.benefits 5.00',
+      'totals.imputed_pay -12.00',
+    ]);
   });
 
   it('gross pay above the itemized compensations is posted as "Unitemized earnings", with a warning', () => {

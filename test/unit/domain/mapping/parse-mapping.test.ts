@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mappingReferences, parseMapping, resolveAccount, ROLES, type AccountMapping } from '../../../../src/domain/mapping';
+import { mappingReferences, parseMapping, resolveAccount, V1_ROLES, type AccountMapping } from '../../../../src/domain/mapping';
 
 const specExample = (): any => JSON.parse(readFileSync(join(__dirname, '../../../fixtures/journal/spec-example-mapping.json'), 'utf8'));
 const parsed = (doc: unknown): AccountMapping => {
@@ -119,8 +119,40 @@ describe('mappingReferences', () => {
     expect(refs.filter((r) => r.kind === 'subaccount')).toHaveLength(2);
     expect(refs.map((r) => r.key)).toEqual([...refs.map((r) => r.key)]); // stable
   });
-  it('covers every role', () => {
+  it('covers every v1 role', () => {
     const keys = new Set(mappingReferences(parsed(specExample())).map((r) => r.key.split('.')[1].split(':')[0]));
-    for (const role of ROLES) expect(keys).toContain(role);
+    for (const role of V1_ROLES) expect(keys).toContain(role);
+  });
+});
+
+describe('parseMapping: the settings added after v1 (issue 14)', () => {
+  const v1 = () => JSON.parse(JSON.stringify(specExample()));
+  it('a v1 document parses to exactly the v1 shape: no new key appears', () => {
+    const r = parseMapping(v1());
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(Object.keys(r.mapping.journal).sort()).toEqual(['branch', 'detail', 'ledger', 'release']);
+  });
+  it('accepts cash, entryDate, rounding and splitLiabilitiesByDepartment', () => {
+    const doc = v1();
+    Object.assign(doc.journal, { cash: 'bank', entryDate: 'period_end', rounding: { toleranceCents: 2 }, splitLiabilitiesByDepartment: true });
+    doc.accounts.netPayDebit = { account: '10200' };
+    doc.accounts.rounding = { account: '60000' };
+    const r = parseMapping(doc);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.mapping.journal).toMatchObject({ cash: 'bank', entryDate: 'period_end', rounding: { toleranceCents: 2 }, splitLiabilitiesByDepartment: true });
+  });
+  it('names each bad value', () => {
+    const doc = v1();
+    Object.assign(doc.journal, { cash: 'cash', entryDate: 'today', rounding: { toleranceCents: 1.5, extra: 1 }, splitLiabilitiesByDepartment: 'yes' });
+    const r = parseMapping(doc);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual(expect.arrayContaining([
+      'journal.cash: must be one of liabilities, bank',
+      'journal.entryDate: must be one of check_date, period_end',
+      'journal.splitLiabilitiesByDepartment: must be true or false',
+      'journal.rounding.extra: unknown key',
+      'journal.rounding.toleranceCents: must be a whole number of cents from 0 to 10000',
+    ]));
   });
 });

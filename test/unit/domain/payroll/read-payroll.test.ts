@@ -40,7 +40,7 @@ describe('readPayroll', () => {
     ]);
     expect(pay.totals).toEqual({
       gross_pay: 913600, net_pay: 719370, employee_taxes: 152730, employer_taxes: 98221, reimbursements: 4560,
-      benefits: 61000, employee_benefits_deductions: 36500, other_deductions: 5000,
+      benefits: 61000, employee_benefits_deductions: 36500, other_deductions: 5000, imputed_pay: 0,
     });
   });
 

@@ -15,6 +15,12 @@ export interface PreviewBody {
   lines: Journal['lines'];
   totals: Journal['totals'];
   warnings: string[];
+  /**
+   * Month-end accruals this payroll would bring (issue 14; empty unless the mapping enables accrual): per
+   * earlier month, the accrual journal and its reversal; `accrualErrors` when they could not be built.
+   */
+  accruals: Array<{ month: string; days: number; periodDays: number; accrual: Journal; reversal: Journal }>;
+  accrualErrors?: string[];
 }
 
 @ApiTags('postings')
@@ -49,6 +55,8 @@ export class PreviewController {
       lines: journal.lines,
       totals: journal.totals,
       warnings: journal.warnings,
+      accruals: result.accruals.ok ? result.accruals.accruals : [],
+      ...(result.accruals.ok ? {} : { accrualErrors: result.accruals.errors }),
     };
   }
 }

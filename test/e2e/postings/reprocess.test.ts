@@ -1,0 +1,69 @@
+/**
+ * Issue 14: a payroll cancelled and then processed again in Gusto (same uuid) is posted again as a new
+ * generation — `[gusto:<uuid>/2]` — exactly once, whatever the duplicates; the first generation keeps
+ * `[gusto:<uuid>]` and the audit trail shows both.
+ */
+import { postingIdOf, postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from './support';
+
+const tagged = (world: PostingWorld, tag: string) => world.acumatica.records.journalsTagged(`[${tag}]`) as any[];
+
+describe('re-processing e2e', () => {
+  let world: PostingWorld;
+  beforeAll(async () => {
+    world = await postingWorld();
+  });
+  afterAll(async () => world?.close());
+
+  it('posted → cancelled (reversed) → processed again: a second journal [gusto:<uuid>/2], exactly once under duplicate webhooks', async () => {
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
+    await postingWithStatus(world, payroll.uuid, 'posted');
+    world.gusto.scenario.cancelPayroll(payroll.uuid);
+    await waitFor('reversed', async () => {
+      const res = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`);
+      return res.body.reversal?.status === 'reversed' ? res.body : null;
+    });
+    world.gusto.knobs.webhook.duplicates = 2;
+    try {
+      world.gusto.scenario.processPayrollAgain(payroll.uuid);
+      await world.gusto.scenario.webhooksIdle();
+    } finally {
+      world.gusto.knobs.webhook.duplicates = 0;
+    }
+    const posting = await waitFor('generation 2 posted', async () => {
+      const res = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`);
+      return res.body.status === 'posted' && res.body.journal?.tag === `gusto:${payroll.uuid}/2` ? res.body : null;
+    });
+    expect(posting.journal.header.description.endsWith(`[gusto:${payroll.uuid}/2]`)).toBe(true);
+    expect(tagged(world, `gusto:${payroll.uuid}`)).toHaveLength(1);
+    expect(tagged(world, `gusto:${payroll.uuid}/2`)).toHaveLength(1);
+    expect(tagged(world, `gusto-reversal:${payroll.uuid}`)).toHaveLength(1);
+    expect(posting.acumatica.batchNbr).toBe(tagged(world, `gusto:${payroll.uuid}/2`)[0].BatchNbr);
+
+    // A poll (and any later duplicate) changes nothing: the second generation is live.
+    const sync = await world.api('POST', `/api/connections/${world.connectionId}/sync`);
+    expect([200, 202]).toContain(sync.status);
+    expect(tagged(world, `gusto:${payroll.uuid}/2`)).toHaveLength(1);
+
+    const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
+    const types = trail.body.items.map((e: any) => e.type);
+    expect(types.filter((t: string) => t === 'PostingReprocessed')).toHaveLength(1);
+    expect(types.filter((t: string) => t === 'JournalCreated')).toHaveLength(2);
+    expect(types).toContain('PayrollReversed');
+  });
+
+  it('cancelled before posting → processed again: the new generation posts', async () => {
+    const blocking = specMapping();
+    delete blocking.accounts.netPay;
+    expect((await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, blocking)).status).toBe(200);
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 1 });
+    await postingWithStatus(world, payroll.uuid, 'needs_attention');
+    world.gusto.scenario.cancelPayroll(payroll.uuid);
+    await postingWithStatus(world, payroll.uuid, 'cancelled');
+    expect((await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, specMapping())).status).toBe(200);
+    world.gusto.scenario.processPayrollAgain(payroll.uuid);
+    const posting = await postingWithStatus(world, payroll.uuid, 'posted');
+    expect(posting.journal.tag).toBe(`gusto:${payroll.uuid}/2`);
+    expect(tagged(world, `gusto:${payroll.uuid}`)).toHaveLength(0);
+    expect(tagged(world, `gusto:${payroll.uuid}/2`)).toHaveLength(1);
+  });
+});
