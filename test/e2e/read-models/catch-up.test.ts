@@ -65,10 +65,14 @@ describe('read models: start-up on a long history', () => {
     try {
       const ready = await readyOf(service);
       const postings = ready.body.readModels.find((m: any) => m.name === 'postings');
-      expect(postings.checkpoint).toBe(ready.body.head);
+      // Caught up: live, nothing behind. (Other start-up work — the accrual process, poll and licence bookkeeping —
+      // may append an event or two after the model went live, so the head can be a few past its checkpoint.)
+      expect(postings).toMatchObject({ live: true, behind: '0' });
+      expect(BigInt(ready.body.head) - BigInt(postings.checkpoint)).toBeLessThan(10n);
       const projection = service.app.get(PostingsProjection);
-      // The log holds 24,000+ events; from the checkpoint there is nothing (or the start's own few) to read.
-      expect(projection.eventsReadSinceStart()).toBeLessThan(10);
+      // The log holds 24,000+ events; from the checkpoint only the tail written after the last checkpoint
+      // commit (and the start's own few) is read — a few dozen at most, never the log from position 0.
+      expect(projection.eventsReadSinceStart()).toBeLessThan(240);
       const metrics = await apiCall(service.url, 'GET', '/metrics');
       expect(metrics.text).toContain(`mlc_postings{status="posted"} ${POSTINGS}`);
       const list = await apiCall(service.url, 'GET', '/api/postings?limit=3', undefined, service.auth);
