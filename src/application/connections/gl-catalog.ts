@@ -34,7 +34,7 @@ export class GlCatalog {
       chart.subaccountsSeen = latest(chart.subaccountsSeen, subs);
     } catch (error) {
       // The Subaccount entity answers 403 when the Subaccounts feature is off (reference §4.4).
-      if (error instanceof AcumaticaApiError && error.status === 403) chart.subaccounts = 'disabled';
+      if (error instanceof AcumaticaApiError && error.kind === 'forbidden') chart.subaccounts = 'disabled';
       else throw error;
     }
     this.charts.set(connectionId, chart);

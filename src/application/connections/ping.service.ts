@@ -35,9 +35,9 @@ export class PingService {
   private async pingGusto(gusto: { status: string; companyUuid?: string }): Promise<PingResult['gusto']> {
     const companyUuid = gusto.companyUuid ?? null;
     if (gusto.status === 'needs_reauthorization') {
-      return { ok: false, companyUuid, error: 'needs_reauthorization: Gusto rejected the stored grant; authorize the connection again (GET /api/connections/:id/gusto/authorize)' };
+      return { ok: false, companyUuid, error: 'needs_reauthorization: Gusto rejected the stored grant; authorize the connection with Gusto again' };
     }
-    if (!gusto.companyUuid) return { ok: false, companyUuid, error: 'not_connected: authorize the connection with Gusto first (GET /api/connections/:id/gusto/authorize)' };
+    if (!gusto.companyUuid) return { ok: false, companyUuid, error: 'not_connected: authorize the connection with Gusto first' };
     try {
       const company = gusto.companyUuid;
       const token = await this.tokens.accessToken(company);

@@ -128,7 +128,7 @@ export class WebhookKeyring {
     const loaded = await this.load(true);
     if (loaded.adopted?.token === token) return 'already_known';
     if (!loaded.window) {
-      await this.refuse(fingerprint, 'no_handshake_window', 'a Gusto webhook verification token arrived while no handshake window was open; it was not adopted (POST /api/webhooks/gusto/handshake, then ask Gusto to resend it)');
+      await this.refuse(fingerprint, 'no_handshake_window', 'a Gusto webhook verification token arrived while no handshake window was open; it was not adopted (open the handshake window, then ask Gusto to resend it)');
       return 'no_handshake_window';
     }
     return 'awaiting_confirmation';

@@ -47,7 +47,7 @@ export function reasonsFromBuild(errors: JournalBuildError[]): BlockReason[] {
 
 export const noMapping = (): BlockReason => ({
   code: 'no_mapping',
-  message: 'This connection has no account mapping yet. Save one (PUT /api/connections/:id/mapping), then replay the posting.',
+  message: 'This connection has no account mapping yet. Save one, then replay the posting.',
 });
 
 export const invalidMapping = (errors: string[]): BlockReason => ({

@@ -11,6 +11,7 @@ export type AcumaticaErrorKind =
   | 'endpoint_version_not_available' // 404 on the endpoint; message lists the versions offered
   | 'validation' // 422 or a 500 whose body names a business rule (closed period, inactive account, unbalanced)
   | 'not_found'
+  | 'forbidden' // 403: the user's role may not use that entity (e.g. Subaccount with the Subaccounts feature off)
   | 'login_limit' // API login limit reached (cookie sessions)
   | 'bad_request'
   | 'not_sent'; // a write that could not leave before its `sendBy`: it was never sent, so it certainly did not happen

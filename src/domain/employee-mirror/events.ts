@@ -124,7 +124,7 @@ export const employeeSyncRunStream = (connectionId: string): string => `employee
 export function describeBlock(reason: BlockReason): string {
   switch (reason.code) {
     case 'mapping_missing':
-      return 'The connection has no mapping yet: PUT /api/connections/:id/mapping with an employees section.';
+      return 'The connection has no mapping yet: save one with an employees section.';
     case 'department_unmapped':
       return `Gusto department "${reason.department}" has no Acumatica department in the mapping (employees.departments) and no employees.defaultDepartment is set.`;
     case 'department_missing':

@@ -42,6 +42,7 @@ export function toAcumaticaError(what: string, response: AxiosResponse): Acumati
   if (isLoginLimit(response)) return new AcumaticaApiError('login_limit', message, status, retryAfterMs(response));
   if (status === 429) return new AcumaticaApiError('rate_limited', message, status, retryAfterMs(response));
   if (status === 401) return new AcumaticaApiError('unauthorized', message, status);
+  if (status === 403) return new AcumaticaApiError('forbidden', message, status);
   if (status === 404) return new AcumaticaApiError('not_found', message, status);
   if (status === 422) return new AcumaticaApiError('validation', message, status, undefined, details);
   if (status >= 500) {
