@@ -1,5 +1,7 @@
 /** Commands of the posting pipeline (handled by @CommandHandlers in this folder). */
-export type PostingTrigger = 'webhook' | 'poll' | 'manual' | 'replay';
+import type { PostingTrigger } from '../../domain/payroll-posting/events';
+
+export type { PostingTrigger };
 
 /** A processed payroll should be in the ledger (payroll.processed, payroll.reversed's reversal payroll, the poll). */
 export class RequestPostingCommand {

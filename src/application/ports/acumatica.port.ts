@@ -1,4 +1,5 @@
 import type { Journal } from '../../domain/journal/journal';
+import type { AcumaticaEmployeeRecord } from '../../domain/employee-mirror/record';
 
 /** One connection's Acumatica tenant. Implemented over HTTP in adapters/outbound/acumatica. */
 export const ACUMATICA = Symbol('ACUMATICA');
@@ -59,24 +60,11 @@ export interface GlSubaccount {
   lastModifiedDateTime?: string;
 }
 
-/** An Acumatica employee, unwrapped from the `{ value }` shape. */
-export interface AcumaticaEmployee {
-  employeeId?: string; // absent before creation (auto-numbered)
-  refNbr?: string; // EmployeeSettings.EmployeeRefNbr = Gusto employee uuid
-  status?: string; // "Active" | "Inactive" | …
-  firstName?: string;
-  lastName?: string;
-  email?: string;
-  title?: string;
-  departmentId?: string;
-  employeeClass?: string;
-  lastModifiedDateTime?: string;
-  /**
-   * EmploymentHistory lines with their Acumatica row id. `endDate: null` clears the date (the employee mirror
-   * reopens a line whose termination Gusto withdrew); `rehireEligible` goes with a termination.
-   */
-  employmentHistory?: Array<{ id?: string; lineNbr?: number; startDate?: string; endDate?: string | null; active?: boolean; terminated?: boolean; startReason?: string; terminationReason?: string; rehireEligible?: boolean }>;
-}
+/**
+ * An Acumatica employee, unwrapped from the `{ value }` shape: the domain's record (one type, owned by the
+ * employee mirror). `employeeId` is absent before creation (auto-numbered); `refNbr` is the Gusto employee uuid.
+ */
+export type AcumaticaEmployee = AcumaticaEmployeeRecord;
 
 export interface AcumaticaApi {
   /** `$filter=Module eq 'GL' and substringof('[<tag>]',Description)` (closing bracket: generations apart); null when none. */
