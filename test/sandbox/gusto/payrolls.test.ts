@@ -151,7 +151,7 @@ describe('Gusto sandbox: payrolls', () => {
   it('shape equals the sample payroll (keys, recursively), and the employee list sample too', async () => {
     const p = sb.scenario.runPayroll(company, { employees: 40 });
     const body = (await show(p.uuid, 'include=taxes,benefits,deductions,totals&page=1&per=100')).body;
-    const sample = keyPaths(fixture('payroll-processed-show.json'));
+    const sample = keyPaths(JSON.parse(readFileSync(join(__dirname, '../../fixtures/gusto/payroll-processed-show.json'), 'utf8')) as unknown);
     const ours = keyPaths(body);
     // the sample has no fixed compensation item; their keys are documented as {name, amount, job_uuid}
     const documented = ['.employee_compensations[].fixed_compensations[].name', '.employee_compensations[].fixed_compensations[].amount', '.employee_compensations[].fixed_compensations[].job_uuid'];
