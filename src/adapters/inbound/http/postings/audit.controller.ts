@@ -12,6 +12,8 @@ const isoOrUndefined = (name: string, raw: string | undefined): string | undefin
   return raw;
 };
 
+const MAX_POSITION = 2n ** 63n - 1n;
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @UseGuards(AdminAuthGuard)
@@ -38,7 +40,10 @@ export class AuditController {
     @Query('after') after?: string,
     @Query('limit') limit?: string,
   ): Promise<{ items: AuditEvent[]; next: string | null }> {
-    if (after !== undefined && !/^\d+$/.test(after)) throw new ApiError(400, 'validation_failed', 'after must be a position (a whole number)', ['after: must be a whole number']);
+    // A position is a signed 64-bit integer in both stores: anything longer is refused here, not by the database (was a 500).
+    if (after !== undefined && (!/^\d{1,19}$/.test(after) || BigInt(after) > MAX_POSITION)) {
+      throw new ApiError(400, 'validation_failed', 'after must be a position (a whole number below 2^63)', ['after: must be a whole number below 2^63']);
+    }
     if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1)) throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', ['limit: must be a positive integer']);
     return this.audit.page({
       connectionId,
