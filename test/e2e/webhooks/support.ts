@@ -1,3 +1,4 @@
+import { waitFor as sharedWaitFor } from '../../support/wait';
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import type { EventStore, RecordedEvent } from '../../../src/application/ports/event-store.port';
@@ -69,12 +70,9 @@ export async function metricValue(service: TestService, series: string): Promise
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
+/** The shared waitFor (test/support/wait.ts) with this folder's argument order: condition first. */
 export const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await sharedWaitFor(what, condition, timeoutMs);
 };
 
 /** A connection authorized for `companyUuid` through the real OAuth flow against the Gusto sandbox. */

@@ -8,7 +8,7 @@ import type { ListPayrollsQuery } from '../../../../src/application/ports/gusto.
 import { RequestPostingCommand } from '../../../../src/application/payroll-posting/commands';
 import { SyncAllEmployeesCommand } from '../../../../src/application/employee-mirror/commands';
 import type { GustoPayrollSummary } from '../../../../src/domain/payroll/gusto-payroll';
-import { FixedClock, tempStore } from './fakes';
+import { fixedClock, tempStore } from './fakes';
 
 const payroll = (uuid: string, extra: Partial<GustoPayrollSummary> = {}): GustoPayrollSummary => ({
   uuid,
@@ -45,7 +45,7 @@ function setup(connections: ConnectionSummary[] = [connected]) {
   const fixture = tempStore();
   const gusto = new FakeGusto();
   const bus = new Bus();
-  const clock = new FixedClock(new Date('2026-01-24T10:00:00Z'));
+  const clock = fixedClock('2026-01-24T10:00:00Z');
   const poll = new BackfillPoll(
     fixture.store,
     { get: async (id) => connections.find((c) => c.id === id) ?? null, list: async () => connections },

@@ -1,8 +1,9 @@
+import { waitFor as sharedWaitFor } from '../../../support/wait';
+import { ManualClock } from '../../../support/clock';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../../../src/adapters/outbound/event-store/sqlite/sqlite-event-store';
-import type { Clock } from '../../../../src/application/ports/clock.port';
 import type { ConnectionSummary, Connections } from '../../../../src/application/ports/connections.port';
 import type { SealedSecret, Vault } from '../../../../src/application/ports/vault.port';
 import type { InboxCommand } from '../../../../src/application/inbox/event-routing';
@@ -29,15 +30,8 @@ export function tempStore(): { store: SqliteEventStore; file: string; reopen(): 
   };
 }
 
-export class FixedClock implements Clock {
-  constructor(public current = new Date('2026-01-21T17:45:05.000Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
+/** The inbox tests' moment: Gusto's sample event was created two seconds before it. */
+export const fixedClock = (at = '2026-01-21T17:45:05.000Z'): ManualClock => new ManualClock(new Date(at));
 
 /** Not encryption: a reversible wrapper that still proves the token is stored sealed, not as given. */
 export const fakeVault: Pick<Vault, 'seal' | 'open'> = {
@@ -71,10 +65,7 @@ export class RecordingCommandBus implements CommandDispatch {
   }
 }
 
+/** The shared waitFor (test/support/wait.ts), condition first. */
 export const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await sharedWaitFor('condition', condition, timeoutMs);
 };

@@ -10,7 +10,7 @@ import { InMemoryMetricsRegistry } from '../../../../src/application/metrics/met
 import type { EventStore } from '../../../../src/application/ports/event-store.port';
 import { PostReversalPayrollsCommand, RequestPostingCommand, RequestReversalCommand } from '../../../../src/application/payroll-posting/commands';
 import { SyncEmployeeCommand } from '../../../../src/application/employee-mirror/commands';
-import { FakeConnections, FixedClock, RecordingCommandBus, fakeVault, tempStore, waitFor } from './fakes';
+import { FakeConnections, fixedClock, RecordingCommandBus, fakeVault, tempStore, waitFor } from './fakes';
 
 const TOKEN = 'dispatcher-test-token';
 const FAST: DispatcherOptions = { concurrency: 4, commandTimeoutMs: 200, retryDelaysMs: [10, 10], checkpointEveryMs: 20, resubscribeAfterMs: 20, stopGraceMs: 2000 };
@@ -39,7 +39,7 @@ class NamingBus extends RecordingCommandBus {
 }
 
 function harness(store: EventStore, bus: RecordingCommandBus = new NamingBus(), connections = new FakeConnections()) {
-  const clock = new FixedClock();
+  const clock = fixedClock();
   const metrics = new InMemoryMetricsRegistry();
   const intake = new WebhookIntake(store, new WebhookKeyring(store, fakeVault, clock, silentLogger, TOKEN), metrics, clock, silentLogger);
   const checkpoint = new CheckpointStore(store, DISPATCHER_CHECKPOINT_STREAM, clock);
@@ -181,7 +181,7 @@ describe('InboxDispatcher', () => {
     await waitFor(() => first.bus.executed.length === 5);
     await first.dispatcher.stop();
     // The checkpoint covers every handled event, so a restart starts after them instead of re-reading the inbox.
-    const saved = await new CheckpointStore(fixture.store, DISPATCHER_CHECKPOINT_STREAM, new FixedClock()).load();
+    const saved = await new CheckpointStore(fixture.store, DISPATCHER_CHECKPOINT_STREAM, fixedClock()).load();
     const [lastHandled] = await fixture.store.readStream(inboxStream('r4'));
     expect(saved).toBeGreaterThanOrEqual(lastHandled.position);
 

@@ -14,7 +14,7 @@ import type { ConnectionSummary } from '../../../../src/application/ports/connec
 import { EventStoreUnavailableError, type EventStore } from '../../../../src/application/ports/event-store.port';
 import type { ListPayrollsQuery } from '../../../../src/application/ports/gusto.port';
 import type { GustoPayrollSummary } from '../../../../src/domain/payroll/gusto-payroll';
-import { FixedClock, tempStore } from './fakes';
+import { fixedClock, tempStore } from './fakes';
 
 const TTL = 60_000;
 const connected: ConnectionSummary = { id: 'conn-1', name: 'Demo', gustoCompanyUuid: 'company-1', gustoStatus: 'connected' };
@@ -38,7 +38,7 @@ const bus: PollCommandDispatch = { execute: async () => undefined };
 
 function twoInstances(ttlMs = TTL) {
   const fixture = tempStore();
-  const clock = new FixedClock(new Date('2026-01-24T10:00:00Z'));
+  const clock = fixedClock('2026-01-24T10:00:00Z');
   const gusto = new SharedGusto();
   const instance = (holder: string, store: EventStore) => {
     const leases = new PollLeases(store, clock, { holder, ttlMs, newLeaseId: randomUUID });

@@ -5,7 +5,7 @@ import { silentLogger } from '../../../../src/application/inbox/inbox-logger';
 import type { WebhookSubscriptionVerifier } from '../../../../src/application/inbox/subscription-verifier';
 import { signBody } from '../../../../src/application/inbox/webhook-signature';
 import { InMemoryMetricsRegistry } from '../../../../src/application/metrics/metrics-registry';
-import { FixedClock, fakeVault, tempStore } from './fakes';
+import { fixedClock, fakeVault, tempStore } from './fakes';
 
 const TOKEN = 'configured-verification-token';
 const GUSTO_TOKEN = 'f3b1c0de-7a6b-4c5d-9e8f-0123456789ab';
@@ -27,7 +27,7 @@ const gustoAccepting = (token: string, asked: string[] = []): WebhookSubscriptio
 
 function setup(configured: string | null = TOKEN, verifier: WebhookSubscriptionVerifier = gustoAccepting(GUSTO_TOKEN)) {
   const fixture = tempStore();
-  const clock = new FixedClock();
+  const clock = fixedClock();
   const metrics = new InMemoryMetricsRegistry();
   const keyring = new WebhookKeyring(fixture.store, fakeVault, clock, silentLogger, configured ?? undefined, undefined, verifier);
   const intake = new WebhookIntake(fixture.store, keyring, metrics, clock, silentLogger, 0);

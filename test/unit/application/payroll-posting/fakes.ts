@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Journal } from '../../../../src/domain/journal/journal';
 import type { GustoPayroll } from '../../../../src/domain/payroll/gusto-payroll';
 import { AcumaticaApiError, type AcumaticaApi, type AcumaticaJournalRef } from '../../../../src/application/ports/acumatica.port';
-import type { Clock } from '../../../../src/application/ports/clock.port';
 import type { ConnectionMapping, Connections } from '../../../../src/application/ports/connections.port';
 import {
   WrongExpectedRevisionError,
@@ -173,12 +172,3 @@ export class FakeConnections implements Connections {
   }
 }
 
-export class TestClock implements Clock {
-  constructor(public current = new Date('2026-01-23T10:00:00.000Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}

@@ -1,5 +1,4 @@
 import { AcumaticaApiError, type AcumaticaApi, type AcumaticaEmployee } from '../../../../../src/application/ports/acumatica.port';
-import type { Clock } from '../../../../../src/application/ports/clock.port';
 import type { ConnectionMapping, Connections } from '../../../../../src/application/ports/connections.port';
 import { GustoApiError, type GustoApi } from '../../../../../src/application/ports/gusto.port';
 import type { GustoEmployee } from '../../../../../src/domain/payroll/gusto-payroll';
@@ -118,9 +117,3 @@ export class FakeConnections implements Connections {
   }
 }
 
-export class FakeClock implements Clock {
-  constructor(public current = new Date('2026-03-02T18:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-}
