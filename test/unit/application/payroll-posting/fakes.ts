@@ -13,8 +13,13 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type RecordedEvent,
+  type SubscribeOptions,
   type Subscription,
 } from '../../../../src/application/ports/event-store.port';
+import { assertStreamName, identify, normalizeExpected, planAppend, type StoredRef, type StreamHead } from '../../../../src/adapters/outbound/event-store/append-plan';
+import { matchesFilter, normalizeFilter } from '../../../../src/adapters/outbound/event-store/read-filter';
+
+const matches = (event: RecordedEvent, filter: SubscribeOptions['filter']): boolean => matchesFilter(normalizeFilter(filter), event.stream, event.type);
 import type { GustoApi } from '../../../../src/application/ports/gusto.port';
 
 const fixture = (path: string): unknown => JSON.parse(readFileSync(join(__dirname, '../../../fixtures', path), 'utf8'));
@@ -32,30 +37,34 @@ export class MemoryEventStore implements EventStore {
   /** Called before an append is checked: lets a test slip in a competing write. */
   beforeAppend?: (stream: string) => Promise<void> | void;
 
+  /**
+   * The adapters' own append rule (append-plan.ts), so this fake cannot accept what the real stores refuse;
+   * test/contract/memory-event-store.test.ts runs the contract suite against it.
+   */
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    assertStreamName(stream);
+    const normalized = normalizeExpected(expected);
+    const identified = identify(events, randomUUID);
     await this.beforeAppend?.(stream);
     const existing = this.all.filter((e) => e.stream === stream);
-    const ids = events.map((e) => e.id ?? randomUUID());
-    const known = existing.filter((e) => ids.includes(e.id));
-    if (known.length === ids.length) {
-      return { nextExpectedRevision: known[known.length - 1]!.revision, position: known[known.length - 1]!.position };
-    }
-    const actual = existing.length === 0 ? 'no_stream' : existing[existing.length - 1]!.revision;
-    const ok =
-      expected === 'any' ||
-      (expected === 'no_stream' && actual === 'no_stream') ||
-      (expected === 'stream_exists' && actual !== 'no_stream') ||
-      ((typeof expected === 'bigint' || typeof expected === 'number') && actual !== 'no_stream' && BigInt(expected) === actual);
-    if (!ok) throw new WrongExpectedRevisionError(stream, expected, actual);
-    let revision = actual === 'no_stream' ? -1n : actual;
-    for (const [i, e] of events.entries()) {
+    const head: StreamHead = existing.length === 0 ? 'no_stream' : existing[existing.length - 1]!.revision;
+    const ids = new Set(identified.map((e) => e.id));
+    const found = new Map<string, StoredRef>(existing.filter((e) => ids.has(e.id)).map((e) => [e.id, { revision: e.revision, position: e.position }]));
+    const plan = planAppend(identified, normalized, head, found);
+    if (plan.kind === 'conflict') throw new WrongExpectedRevisionError(stream, expected, plan.actual);
+    if (plan.kind === 'repeat') return { nextExpectedRevision: plan.nextExpectedRevision, position: plan.position };
+    let revision = plan.firstRevision - 1n;
+    for (const e of plan.events) {
       revision += 1n;
-      this.all.push({ id: ids[i]!, type: e.type, data: e.data, metadata: e.metadata ?? {}, stream, revision, position: BigInt(this.all.length + 1), recordedAt: new Date().toISOString() });
+      this.all.push({ id: e.id, type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown, metadata: e.metadata ?? {}, stream, revision, position: BigInt(this.all.length + 1), recordedAt: new Date().toISOString() });
     }
+    const appended = this.all.slice(-plan.events.length);
+    for (const listener of [...this.listeners]) listener(appended);
     return { nextExpectedRevision: revision, position: BigInt(this.all.length) };
   }
-  async readStream(stream: string): Promise<RecordedEvent[]> {
-    return this.all.filter((e) => e.stream === stream);
+  private readonly listeners = new Set<(events: RecordedEvent[]) => void>();
+  async readStream(stream: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+    return this.all.filter((e) => e.stream === stream && e.revision >= fromRevision);
   }
   async readLastEvent(stream: string): Promise<RecordedEvent | undefined> {
     return this.all.filter((e) => e.stream === stream).at(-1);
@@ -67,12 +76,40 @@ export class MemoryEventStore implements EventStore {
   async readAll(from?: bigint, options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.all
       .filter((e) => from === undefined || e.position > from)
-      .filter((e) => !options?.filter?.streamPrefixes || options.filter.streamPrefixes.some((p) => e.stream.startsWith(p)))
-      .filter((e) => !options?.filter?.eventTypes || options.filter.eventTypes.includes(e.type))
+      .filter((e) => matches(e, options?.filter))
       .slice(0, options?.maxCount ?? Infinity);
   }
-  subscribeToAll(): Subscription {
-    throw new Error('not used in unit tests');
+  /** Catch-up from `from`, then live; a throwing handler ends it through onError (as the adapters do). */
+  subscribeToAll(handler: (event: RecordedEvent) => void | Promise<void>, options: SubscribeOptions = {}): Subscription {
+    let stopped = false;
+    let delivered = options.fromPosition;
+    let chain = Promise.resolve();
+    const deliver = (events: RecordedEvent[]): void => {
+      chain = chain.then(async () => {
+        for (const event of events) {
+          if (stopped || (delivered !== undefined && event.position <= delivered) || !matches(event, options.filter)) continue;
+          try {
+            await handler(event);
+          } catch (error) {
+            stop();
+            options.onError?.(error as Error);
+            return;
+          }
+          delivered = event.position;
+        }
+      });
+    };
+    const listener = (events: RecordedEvent[]): void => deliver(events);
+    const stop = (): void => {
+      stopped = true;
+      this.listeners.delete(listener);
+    };
+    deliver(this.all.slice());
+    chain = chain.then(() => {
+      if (!stopped) options.onLive?.();
+    });
+    this.listeners.add(listener);
+    return { stop: async () => stop() };
   }
   async ping(): Promise<void> {}
   async close(): Promise<void> {}
