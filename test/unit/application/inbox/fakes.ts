@@ -1,10 +1,10 @@
+import { FakeConnections } from '../../../support/fake-connections';
 import { waitFor as sharedWaitFor } from '../../../support/wait';
 import { ManualClock } from '../../../support/clock';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../../../src/adapters/outbound/event-store/sqlite/sqlite-event-store';
-import type { ConnectionSummary, Connections } from '../../../../src/application/ports/connections.port';
 import type { SealedSecret, Vault } from '../../../../src/application/ports/vault.port';
 import type { InboxCommand } from '../../../../src/application/inbox/event-routing';
 import type { CommandDispatch } from '../../../../src/application/inbox/inbox-dispatcher';
@@ -43,17 +43,6 @@ export const fakeVault: Pick<Vault, 'seal' | 'open'> = {
   },
 };
 
-export class FakeConnections implements Pick<Connections, 'findByGustoCompany'> {
-  readonly byCompany = new Map<string, ConnectionSummary>();
-  lookups = 0;
-  connect(id: string, companyUuid: string): void {
-    this.byCompany.set(companyUuid, { id, name: id, gustoCompanyUuid: companyUuid, gustoStatus: 'connected' });
-  }
-  async findByGustoCompany(companyUuid: string): Promise<ConnectionSummary | null> {
-    this.lookups++;
-    return this.byCompany.get(companyUuid) ?? null;
-  }
-}
 
 /** Records every command; `behaviour` lets a test make one slow or failing. */
 export class RecordingCommandBus implements CommandDispatch {
@@ -69,3 +58,5 @@ export class RecordingCommandBus implements CommandDispatch {
 export const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> => {
   await sharedWaitFor('condition', condition, timeoutMs);
 };
+
+export { FakeConnections };

@@ -48,7 +48,7 @@ function harness(store: EventStore, bus: RecordingCommandBus = new NamingBus(), 
     const raw = Buffer.from(JSON.stringify({ uuid: id(uuid), event_type: eventType, resource_type: 'Company', resource_uuid: id(company), entity_uuid: id(entityUuid), timestamp: 1769017503 }));
     return intake.receive(raw, signBody(raw, TOKEN));
   };
-  const connect = (connectionId: string, company: string): void => connections.connect(connectionId, id(company));
+  const connect = (connectionId: string, company: string): void => void connections.connect(connectionId, id(company));
   const outcomeOf = async (uuid: string) => (await store.readStream(inboxStream(uuid))).slice(1).map((e) => e.type);
   return { bus, connections, connect, metrics, intake, dispatcher, deliver, outcomeOf, checkpoint };
 }

@@ -1,10 +1,10 @@
+import { FakeConnections } from '../../../support/fake-connections';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Journal } from '../../../../src/domain/journal/journal';
 import type { GustoPayroll } from '../../../../src/domain/payroll/gusto-payroll';
 import { AcumaticaApiError, type AcumaticaApi, type AcumaticaJournalRef } from '../../../../src/application/ports/acumatica.port';
-import type { ConnectionMapping, Connections } from '../../../../src/application/ports/connections.port';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -193,19 +193,11 @@ export const rateLimited = (retryAfterMs?: number) => new AcumaticaApiError('rat
 export const unavailable = () => new AcumaticaApiError('unavailable', 'socket hang up');
 export const closedPeriod = () => new AcumaticaApiError('validation', 'Financial period 012026 is closed in the General Ledger module.', 422);
 
-export class FakeConnections implements Connections {
-  mapping: ConnectionMapping | null = { document: sampleMapping(), version: 1 };
-  async get() {
-    return { id: 'conn-1', name: 'Demo', gustoStatus: 'connected' as const };
-  }
-  async list() {
-    return [];
-  }
-  async findByGustoCompany() {
-    return null;
-  }
-  async getMapping() {
-    return this.mapping;
-  }
-}
+export { FakeConnections };
 
+/** The posting tests' connection: conn-1, with the spec's example mapping (version 1). */
+export function postingConnections(): FakeConnections {
+  const connections = new FakeConnections().connect('conn-1', undefined, 'Demo');
+  connections.mapping = { document: sampleMapping(), version: 1 };
+  return connections;
+}

@@ -5,7 +5,7 @@ import type { RetrySettings } from '../../../../src/application/payroll-posting/
 import { RequestPostingHandler, RequestReversalHandler, ReplayPostingHandler } from '../../../../src/application/payroll-posting/command-handlers';
 import { loadPosting } from '../../../../src/application/payroll-posting/posting-stream';
 import { postingStream } from '../../../../src/domain/payroll-posting/events';
-import { FakeAcumatica, FakeConnections, FakeGusto, MemoryEventStore, samplePayroll } from './fakes';
+import { FakeAcumatica, FakeConnections, FakeGusto, MemoryEventStore, postingConnections, samplePayroll } from './fakes';
 
 export const CONNECTION = 'conn-1';
 
@@ -13,7 +13,7 @@ export function harness(options: { clock?: Clock; maxAttempts?: number; store?: 
   const store = options.store ?? new MemoryEventStore();
   const gusto = options.gusto ?? new FakeGusto();
   const acumatica = options.acumatica ?? new FakeAcumatica();
-  const connections = options.connections ?? new FakeConnections();
+  const connections = options.connections ?? postingConnections();
   const payroll = samplePayroll();
   gusto.payrolls.set(payroll.uuid, payroll);
   const saga = new PostingSaga(store, gusto, acumatica as unknown as AcumaticaApi, connections, options.clock ?? systemClock, {

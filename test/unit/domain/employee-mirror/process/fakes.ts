@@ -1,5 +1,5 @@
+import { FakeConnections } from '../../../../support/fake-connections';
 import { AcumaticaApiError, type AcumaticaApi, type AcumaticaEmployee } from '../../../../../src/application/ports/acumatica.port';
-import type { ConnectionMapping, Connections } from '../../../../../src/application/ports/connections.port';
 import { GustoApiError, type GustoApi } from '../../../../../src/application/ports/gusto.port';
 import type { GustoEmployee } from '../../../../../src/domain/payroll/gusto-payroll';
 
@@ -99,21 +99,9 @@ export class FakeAcumatica implements Pick<AcumaticaApi, 'findEmployeeByRefNbr' 
   }
 }
 
-export class FakeConnections implements Connections {
-  document: unknown = {
-    employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG', Finance: 'FIN' }, employeeClass: 'EMPSTAND' },
-  };
-  async get(id: string) {
-    return id === 'conn-1' ? { id, name: 'Acme', gustoCompanyUuid: 'company-1', gustoStatus: 'connected' as const } : null;
-  }
-  async list() {
-    return [(await this.get('conn-1'))!];
-  }
-  async findByGustoCompany() {
-    return this.get('conn-1');
-  }
-  async getMapping(): Promise<ConnectionMapping | null> {
-    return this.document === null ? null : { document: this.document, version: 1 };
-  }
+/** The mirror tests' connection: conn-1 for company-1 (Acme), with an employees mapping. */
+export function mirrorConnections(): FakeConnections {
+  const connections = new FakeConnections().connect('conn-1', 'company-1', 'Acme');
+  connections.document = { employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG', Finance: 'FIN' }, employeeClass: 'EMPSTAND' } };
+  return connections;
 }
-

@@ -6,7 +6,7 @@ import { SyncAllEmployeesHandler, SyncEmployeeHandler } from '../../../../../src
 import { SyncAllEmployeesCommand, SyncEmployeeCommand } from '../../../../../src/application/employee-mirror/commands';
 import { EmployeeListQuery } from '../../../../../src/application/employee-mirror/employee-list.query';
 import { EmployeeSync } from '../../../../../src/application/employee-mirror/employee-sync';
-import { FakeAcumatica, FakeConnections, FakeGusto } from './fakes';
+import { FakeAcumatica, FakeGusto, mirrorConnections } from './fakes';
 import { ManualClock } from '../../../../support/clock';
 
 /** The mirror's application layer over the real embedded store (in memory) and fakes of Gusto and Acumatica. */
@@ -14,7 +14,7 @@ export function harness() {
   const store: EventStore = createEventStore('sqlite::memory:');
   const gusto = new FakeGusto();
   const acumatica = new FakeAcumatica();
-  const connections = new FakeConnections();
+  const connections = mirrorConnections();
   const clock = new ManualClock(new Date('2026-03-02T18:00:00Z'));
   const sync = new EmployeeSync(store, gusto as unknown as GustoApi, acumatica as unknown as AcumaticaApi, connections, clock);
   const one = new SyncEmployeeHandler(sync);
