@@ -13,6 +13,7 @@ import { PayrollPostingModule } from './modules/payroll-posting.module';
 import { EmployeeMirrorModule } from './modules/employee-mirror.module';
 import { TieOutModule } from './modules/tie-out.module';
 import { PayrollAccrualModule } from './modules/payroll-accrual.module';
+import { ApiKeysModule } from './modules/api-keys.module';
 
 /** The composition root: shared infrastructure plus one module per capability (src/modules). */
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         EmployeeMirrorModule,
         TieOutModule,
         PayrollAccrualModule,
+        ApiKeysModule,
       ],
       controllers: [HealthController],
     };

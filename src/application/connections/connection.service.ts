@@ -91,7 +91,7 @@ export class ConnectionService {
   }
 
   /** `ifRevision` (from If-Match): accepted only if the connection is still at that revision — no silent overwrite. */
-  async putMapping(id: string, document: unknown, ifRevision?: bigint): Promise<Outcome<{ version: number; acceptedAt: string; revision: bigint | 'no_stream' }>> {
+  async putMapping(id: string, document: unknown, ifRevision?: bigint, actor = 'operator'): Promise<Outcome<{ version: number; acceptedAt: string; revision: bigint | 'no_stream' }>> {
     if (!(await this.readModel.getState(id))) return failure('connection_not_found', `no connection ${id}`);
     const parsed = parseMapping(document);
     if (!parsed.ok) return failure('invalid_mapping', 'the mapping document is invalid', parsed.errors);
@@ -104,7 +104,7 @@ export class ConnectionService {
     }
     if (problems.length) return failure('mapping_accounts_invalid', `${problems.length} account reference(s) are not usable in Acumatica`, problems);
     const at = this.clock.now();
-    const accepted = await this.repository.execute(id, (s) => acceptMapping(s, document, at), operator(at), ifRevision);
+    const accepted = await this.repository.execute(id, (s) => acceptMapping(s, document, at), { actor, at: at.toISOString() }, ifRevision);
     if (!accepted.ok) return accepted;
     const mapping = (accepted.state as ConnectionState).mapping!;
     return success({ version: mapping.version, acceptedAt: mapping.acceptedAt, revision: accepted.revision });

@@ -104,7 +104,7 @@ export class ReplayPostingHandler implements ICommandHandler<ReplayPostingComman
       cmd.connectionId,
       cmd.payrollUuid,
       (s) => replayPosting(s, { mappingVersion: mapping?.version, requestedBy: cmd.requestedBy }),
-      { actor: 'operator', correlationId: cmd.correlationId },
+      { actor: cmd.requestedBy, correlationId: cmd.correlationId },
     );
   }
 }

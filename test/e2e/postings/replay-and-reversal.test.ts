@@ -42,7 +42,7 @@ describe('posting e2e: blocked → fixed → replayed; cancelled after posting �
     const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
     const replayed = trail.body.items.find((e: any) => e.type === 'PostingReplayed');
     expect(replayed.data.mappingVersion).toBe(2);
-    expect(replayed.metadata.actor).toBe('operator');
+    expect(replayed.metadata.actor).toBe('admin-token');
   });
 
   it('a payroll cancelled after posting gets exactly one reversing journal', async () => {

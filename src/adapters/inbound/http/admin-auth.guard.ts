@@ -1,9 +1,15 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
 import { LOGGER, type JsonLogger } from '../../logging/json-logger';
+import { ApiKeyService } from '../../../application/api-keys/api-key.service';
+import { ADMIN_TOKEN_PRINCIPAL, type Principal } from '../../../application/api-keys/principal';
+import { roleAllows, type Role } from '../../../domain/api-key/roles';
 import { ApiError } from './api-error';
+import { attachPrincipal, CONNECTION_SCOPE, REQUIRED_ROLE, type ConnectionScopeKind } from './auth/access.decorators';
+import { enforceConnectionScope } from './auth/connection-scope';
 
 /** Wrong tokens allowed per client address per minute before it is told to wait (429). */
 const FAILURES_PER_MINUTE = 10;
@@ -12,7 +18,12 @@ const WINDOW_MS = 60_000;
 const MAX_TRACKED = 10_000;
 
 /**
- * `Authorization: Bearer $MLC_ADMIN_TOKEN` on everything under /api. Compared in constant time. Wrong tokens
+ * Who may call /api, and what they may touch. `Authorization: Bearer <token>` where the token is
+ * `$MLC_ADMIN_TOKEN` (principal `admin-token`: role admin, every connection) or an API key `mlc_<keyId>_…`
+ * (checked against its SHA-256 in the key's own stream, read on every request: a revocation holds at once on
+ * every instance). Then the route's `@RequiresRole` (none = admin: 403 naming the role needed) and, for keys
+ * limited to some connections, its `@ConnectionScoped` (another connection answers 404, as if missing).
+ * Compared in constant time. Wrong tokens
  * are logged (a few per minute per address, with the count) and, past 10 a minute from one address,
  * answered 429 with Retry-After — a guessing run gets nowhere and leaves a trace.
  */
@@ -23,13 +34,15 @@ export class AdminAuthGuard implements CanActivate {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ApiKeyService) private readonly keys: ApiKeyService,
     @Optional() @Inject(LOGGER) private readonly logger?: JsonLogger,
   ) {
     // Hashing first gives equal-length buffers, so the comparison time says nothing about the token's length.
     this.expected = createHash('sha256').update(config.adminToken).digest();
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const client = req.socket?.remoteAddress ?? 'unknown';
@@ -41,12 +54,26 @@ export class AdminAuthGuard implements CanActivate {
       throw new ApiError(429, 'too_many_failed_sign_ins', 'too many requests with a wrong admin token from this address; wait and try again');
     }
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    const given = createHash('sha256').update(match ? match[1].trim() : '').digest();
-    if (!match || !timingSafeEqual(given, this.expected)) {
+    const principal = match ? await this.principalFor(match[1].trim()) : undefined;
+    if (!principal) {
       this.recordFailure(client, current, now, req);
-      throw new ApiError(401, 'unauthorized', 'a valid admin bearer token is required (Authorization: Bearer $MLC_ADMIN_TOKEN)');
+      throw new ApiError(401, 'unauthorized', 'a valid bearer token is required (Authorization: Bearer $MLC_ADMIN_TOKEN, or an API key)');
     }
+    const targets = [context.getHandler(), context.getClass()];
+    const needed = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin';
+    if (!roleAllows(principal.role, needed)) {
+      throw new ApiError(403, 'forbidden', `this route needs the role ${needed} (the key has ${principal.role})`, { requiredRole: needed, role: principal.role });
+    }
+    enforceConnectionScope(principal, this.reflector.getAllAndOverride<ConnectionScopeKind | undefined>(CONNECTION_SCOPE, targets), req);
+    attachPrincipal(req, principal);
     return true;
+  }
+
+  /** The admin token, else an API key read from its stream; undefined when neither matches. */
+  private async principalFor(token: string): Promise<Principal | undefined> {
+    const given = createHash('sha256').update(token).digest();
+    if (timingSafeEqual(given, this.expected)) return ADMIN_TOKEN_PRINCIPAL;
+    return token.startsWith('mlc_') ? this.keys.authenticate(token) : undefined;
   }
 
   private recordFailure(client: string, current: { since: number; count: number } | undefined, now: number, req: Request): void {

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import type { Response } from 'express';
 import { BackfillPoll, type PollSummary } from '../../../application/inbox/backfill-poll';
 import { AdminAuthGuard } from '../http/admin-auth.guard';
+import { ConnectionScoped, RequiresRole } from '../http/auth/access.decorators';
 import { ApiError } from '../http/api-error';
 
 /** How long the request waits for the poll; a longer one carries on in the background (202). */
@@ -17,6 +18,8 @@ export class SyncController {
   constructor(@Inject(BackfillPoll) private readonly poll: BackfillPoll) {}
 
   @Post(':id/sync')
+  @RequiresRole('operator')
+  @ConnectionScoped('connection-param')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run the backfill poll (processed payrolls without a posting, then every employee) for this connection now' })
   @ApiResponse({ status: 200, description: 'Poll finished: what it saw and which payrolls it requested' })

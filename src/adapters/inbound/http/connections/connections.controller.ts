@@ -6,10 +6,13 @@ import { GustoAuthorizationService } from '../../../../application/connections/g
 import { PingService, type PingResult } from '../../../../application/connections/ping.service';
 import { LOGGER, type JsonLogger } from '../../../logging/json-logger';
 import { AdminAuthGuard } from '../admin-auth.guard';
+import { Actor, ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import type { LicenceLimits } from '../../../../domain/licence/licence-limits';
 import { CreateConnectionDto, type AcumaticaLicenceDto } from './connection.dto';
 import { toApiError } from './failure-status';
 import { ApiError } from '../api-error';
+import type { Principal } from '../../../../application/api-keys/principal';
+import { scopeIncludes } from '../../../../domain/api-key/roles';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -45,11 +48,16 @@ export class ConnectionsController {
   }
 
   @Get()
-  async list(): Promise<{ items: ConnectionView[]; next: null }> {
-    return { items: await this.connections.list(), next: null };
+  @RequiresRole('auditor')
+  @ConnectionScoped('filtered-list')
+  async list(@Actor() actor: Principal): Promise<{ items: ConnectionView[]; next: null }> {
+    const items = await this.connections.list();
+    return { items: actor.connections === '*' ? items : items.filter((c) => scopeIncludes(actor.connections, c.id)), next: null };
   }
 
   @Get(':id')
+  @RequiresRole('auditor')
+  @ConnectionScoped('connection-param')
   @ApiResponse({ status: 200, description: 'The connection; `ETag` is its revision (send it back as `If-Match` on PUT …/mapping)' })
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<ConnectionView> {
     const outcome = await this.connections.get(id);
@@ -59,6 +67,8 @@ export class ConnectionsController {
   }
 
   @Get(':id/gusto/authorize')
+  @RequiresRole('operator')
+  @ConnectionScoped('connection-param')
   @ApiOperation({ summary: "302 to Gusto's authorize page with a fresh single-use state" })
   async authorize(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const outcome = await this.authorization.start(id);
@@ -68,6 +78,8 @@ export class ConnectionsController {
   }
 
   @Post(':id/ping')
+  @RequiresRole('operator')
+  @ConnectionScoped('connection-param')
   @HttpCode(200)
   async ping(@Param('id') id: string): Promise<PingResult> {
     const outcome = await this.pings.ping(id);
@@ -76,6 +88,8 @@ export class ConnectionsController {
   }
 
   @Put(':id/mapping')
+  @RequiresRole('operator')
+  @ConnectionScoped('connection-param')
   @ApiBody({ description: 'The account mapping document (README "Account mapping")', schema: { type: 'object' } })
   @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /api/connections/:id: the mapping is stored only if nobody changed the connection since (412 otherwise)' })
   @ApiResponse({ status: 412, description: '`If-Match` names an older revision: the answer names the current one (and carries it as ETag)' })
@@ -84,8 +98,9 @@ export class ConnectionsController {
     @Body() document: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @Actor() actor: Principal,
   ): Promise<{ id: string; version: number; acceptedAt: string }> {
-    const outcome = await this.connections.putMapping(id, document, revisionFromIfMatch(ifMatch));
+    const outcome = await this.connections.putMapping(id, document, revisionFromIfMatch(ifMatch), actor.id);
     if (!outcome.ok) {
       if (outcome.current !== undefined) res.setHeader('ETag', etagOf(outcome.current));
       throw toApiError(outcome);

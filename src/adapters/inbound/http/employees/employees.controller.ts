@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EmployeeListQuery, type EmployeeListError, type EmployeeListPage } from '../../../../application/employee-mirror/employee-list.query';
 import { AdminAuthGuard } from '../admin-auth.guard';
+import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
 import { EmployeeListPageView } from './employee-list.view';
 import { ListEmployeesQueryDto } from './list-employees.query.dto';
@@ -28,6 +29,8 @@ export class EmployeesController {
   constructor(@Inject(EmployeeListQuery) private readonly employees: EmployeeListQuery) {}
 
   @Get()
+  @RequiresRole('auditor')
+  @ConnectionScoped('connection-query')
   @ApiOperation({
     summary: 'The employee mirror of a connection',
     description:

@@ -4,6 +4,7 @@ import { AuditEvents, type AuditEvent } from '../../../../application/payroll-po
 import { ReadModelRegistry } from '../../../../application/payroll-posting/projections/read-model-registry';
 import type { RebuildReport } from '../../../../application/payroll-posting/projections/postings-projection';
 import { AdminAuthGuard } from '../admin-auth.guard';
+import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
 
 const isoOrUndefined = (name: string, raw: string | undefined): string | undefined => {
@@ -25,6 +26,8 @@ export class AuditController {
   ) {}
 
   @Get('audit/events')
+  @RequiresRole('auditor')
+  @ConnectionScoped('connection-query')
   @ApiOperation({ summary: 'The event history of every stream, paged by global position (`after` = the previous `next`)' })
   @ApiQuery({ name: 'connectionId', required: false })
   @ApiQuery({ name: 'type', required: false })

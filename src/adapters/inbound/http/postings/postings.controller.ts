@@ -8,7 +8,9 @@ import { AuditEvents, type AuditEvent } from '../../../../application/payroll-po
 import { PostingsProjection } from '../../../../application/payroll-posting/projections/postings-projection';
 import type { PostingView } from '../../../../application/payroll-posting/projections/posting-view';
 import { AdminAuthGuard } from '../admin-auth.guard';
+import { Actor, ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
+import type { Principal } from '../../../../application/api-keys/principal';
 import { postingApiError } from './posting-errors';
 
 const STATUSES = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
@@ -35,6 +37,8 @@ export class PostingsController {
   ) {}
 
   @Get()
+  @RequiresRole('auditor')
+  @ConnectionScoped('connection-query')
   @ApiOperation({ summary: 'Postings, newest first, paged ({ items, next })' })
   @ApiQuery({ name: 'connectionId', required: false })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
@@ -56,6 +60,8 @@ export class PostingsController {
   }
 
   @Get(':id')
+  @RequiresRole('auditor')
+  @ConnectionScoped('posting-param')
   @ApiOperation({ summary: 'One posting: status, journal, Acumatica batch, attempts, last error, reversal' })
   async get(@Param('id') id: string): Promise<PostingView> {
     await this.postings.whenLive();
@@ -65,6 +71,8 @@ export class PostingsController {
   }
 
   @Get(':id/events')
+  @RequiresRole('auditor')
+  @ConnectionScoped('posting-param')
   @ApiOperation({ summary: "The posting's audit trail: every event in order, with type, time, data and metadata" })
   async events(@Param('id') id: string): Promise<{ items: AuditEvent[]; next: null }> {
     const parsed = parsePostingId(id);
@@ -75,12 +83,14 @@ export class PostingsController {
   }
 
   @Post(':id/replay')
+  @RequiresRole('operator')
+  @ConnectionScoped('posting-param')
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-run the posting after a fix (still exactly once: an existing journal is found, not duplicated)' })
-  async replay(@Param('id') id: string): Promise<{ id: string; status: string }> {
+  async replay(@Param('id') id: string, @Actor() actor: Principal): Promise<{ id: string; status: string }> {
     const parsed = parsePostingId(id);
     if (!parsed) throw postingApiError('posting_not_found');
-    const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, 'operator'));
+    const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, actor.id));
     if (!result.ok) throw postingApiError(result.error);
     return { id: result.postingId, status: result.status };
   }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Journal } from '../../../../domain/journal/journal';
 import { PostingPreview } from '../../../../application/payroll-posting/preview';
 import { AdminAuthGuard } from '../admin-auth.guard';
+import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
 import { outboundApiError } from './posting-errors';
 
@@ -31,6 +32,8 @@ export class PreviewController {
   constructor(@Inject(PostingPreview) private readonly previews: PostingPreview) {}
 
   @Post(':id/payrolls/:payrollUuid/preview')
+  @RequiresRole('operator')
+  @ConnectionScoped('connection-param')
   @HttpCode(200)
   @ApiOperation({ summary: 'The journal this payroll would become with the current mapping, without posting; 422 naming every blocking reason' })
   async preview(@Param('id') connectionId: string, @Param('payrollUuid') payrollUuid: string): Promise<PreviewBody> {

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { TieOutQuery } from '../../../../application/tie-out/tie-out.query';
 import { tieOutCsv, type TieOutReport } from '../../../../application/tie-out/tie-out-report';
 import { AdminAuthGuard } from '../admin-auth.guard';
+import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -17,6 +18,8 @@ export class TieOutController {
   constructor(@Inject(TieOutQuery) private readonly query: TieOutQuery) {}
 
   @Get(':id/tie-out')
+  @RequiresRole('auditor')
+  @ConnectionScoped('connection-param')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "Month-end tie-out, by check date: per payroll Gusto's totals and withdrawals, the journal and its cash lines, the Acumatica batch read back now, every difference named; then the period's sums. JSON, or CSV with ?format=csv" })
   @ApiQuery({ name: 'from', example: '2026-01-01' })
