@@ -84,31 +84,32 @@ describe('API keys: roles, tenants, actor, revocation', () => {
 
   describe('roles: every /api route, each role (keys for every connection)', () => {
     // [method, path, least role, body?]. No decorator on a route means admin.
-    const routes: Array<[string, () => string, Role, unknown?]> = [
-      ['GET', () => '/api/connections', 'auditor'],
-      ['GET', () => `/api/connections/${A}`, 'auditor'],
-      ['GET', () => `/api/postings?connectionId=${A}`, 'auditor'],
-      ['GET', () => `/api/postings/${postingId(A, payrollA)}`, 'auditor'],
-      ['GET', () => `/api/postings/${postingId(A, payrollA)}/events`, 'auditor'],
-      ['GET', () => `/api/audit/events?connectionId=${A}&limit=5`, 'auditor'],
-      ['GET', () => `/api/employees?connectionId=${A}`, 'auditor'],
-      ['GET', () => `/api/connections/${A}/tie-out?from=2020-01-01&to=2020-01-31`, 'auditor'],
-      ['POST', () => `/api/connections/${A}/ping`, 'operator'],
-      ['PUT', () => `/api/connections/${A}/mapping`, 'operator', specMapping()],
-      ['POST', () => `/api/connections/${A}/payrolls/${payrollA}/preview`, 'operator'],
-      ['POST', () => `/api/postings/${postingId(A, payrollA)}/replay`, 'operator'],
-      ['POST', () => `/api/connections/${A}/sync`, 'operator'],
-      ['GET', () => `/api/connections/${A}/gusto/authorize`, 'operator'],
-      ['POST', () => '/api/connections', 'admin', { name: 'x' }],
-      ['GET', () => '/api/keys', 'admin'],
-      ['POST', () => '/api/keys', 'admin', { name: 'x', role: 'auditor', connections: [] }],
-      ['DELETE', () => '/api/keys/0000000000000000', 'admin'],
-      ['POST', () => '/api/projections/rebuild', 'admin'],
-      ['GET', () => '/api/webhooks/gusto/handshake', 'admin'],
-      ['POST', () => '/api/webhooks/gusto/handshake', 'admin'],
+    const routes: Array<[string, string, () => string, Role, unknown?]> = [
+      ['GET /api/connections', 'GET', () => '/api/connections', 'auditor'],
+      ['GET /api/connections/:A', 'GET', () => `/api/connections/${A}`, 'auditor'],
+      ['GET /api/postings?connectionId=:A', 'GET', () => `/api/postings?connectionId=${A}`, 'auditor'],
+      ['GET /api/postings/:postingA', 'GET', () => `/api/postings/${postingId(A, payrollA)}`, 'auditor'],
+      ['GET /api/postings/:postingA/events', 'GET', () => `/api/postings/${postingId(A, payrollA)}/events`, 'auditor'],
+      ['GET /api/audit/events?connectionId=:A&limit=5', 'GET', () => `/api/audit/events?connectionId=${A}&limit=5`, 'auditor'],
+      ['GET /api/employees?connectionId=:A', 'GET', () => `/api/employees?connectionId=${A}`, 'auditor'],
+      ['GET /api/connections/:A/tie-out?from=2020-01-01&to=2020-01-31', 'GET', () => `/api/connections/${A}/tie-out?from=2020-01-01&to=2020-01-31`, 'auditor'],
+      ['POST /api/connections/:A/ping', 'POST', () => `/api/connections/${A}/ping`, 'operator'],
+      ['PUT /api/connections/:A/mapping', 'PUT', () => `/api/connections/${A}/mapping`, 'operator', specMapping()],
+      ['POST /api/connections/:A/payrolls/:payrollA/preview', 'POST', () => `/api/connections/${A}/payrolls/${payrollA}/preview`, 'operator'],
+      ['POST /api/postings/:postingA/replay', 'POST', () => `/api/postings/${postingId(A, payrollA)}/replay`, 'operator'],
+      ['POST /api/connections/:A/sync', 'POST', () => `/api/connections/${A}/sync`, 'operator'],
+      ['GET /api/connections/:A/gusto/authorize', 'GET', () => `/api/connections/${A}/gusto/authorize`, 'operator'],
+      ['POST /api/connections', 'POST', () => '/api/connections', 'admin', { name: 'x' }],
+      ['GET /api/keys', 'GET', () => '/api/keys', 'admin'],
+      ['POST /api/keys', 'POST', () => '/api/keys', 'admin', { name: 'x', role: 'auditor', connections: [] }],
+      ['DELETE /api/keys/0000000000000000', 'DELETE', () => '/api/keys/0000000000000000', 'admin'],
+      ['POST /api/projections/rebuild', 'POST', () => '/api/projections/rebuild', 'admin'],
+      ['GET /api/webhooks/gusto/handshake', 'GET', () => '/api/webhooks/gusto/handshake', 'admin'],
+      ['POST /api/webhooks/gusto/handshake', 'POST', () => '/api/webhooks/gusto/handshake', 'admin'],
     ];
     const rank: Record<Role, number> = { auditor: 0, operator: 1, admin: 2 };
-    it.each(routes)('%s %p needs %s', async (method, path, needed, body) => {
+    it.each(routes.map(([label, method, path, needed, body]) => [label, needed, method, path, body] as const))('%s needs %s', async (...row) => {
+      const [, needed, method, path, body] = row;
       const seen: string[] = [];
       const want: string[] = [];
       for (const role of ['auditor', 'operator', 'admin'] as Role[]) {
