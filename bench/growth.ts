@@ -12,36 +12,17 @@
  * MLC_BENCH_GROWTH_REBUILD_MAX skips the rebuild above that size.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHistory } from './support/history';
 import { ADMIN_TOKEN, removeDir, round2, serviceEnv, sleep, tempDir } from './support/harness';
+import { freePort, rssMb } from './support/process';
 import { mainJs } from './start.bench';
 
 /** Sizes above this skip the rebuild measurement (it is linear; at 1M it takes tens of minutes here). */
 const REBUILD_MAX = Number(process.env.MLC_BENCH_GROWTH_REBUILD_MAX ?? Number.MAX_SAFE_INTEGER);
 const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const NO_EVENTS_CONNECTION = '00000000-0000-4000-8000-000000000000';
-
-const freePort = (): Promise<number> =>
-  new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-
-function rssMb(pid: number): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? round2(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
-}
 
 interface Running {
   child: ChildProcess;

@@ -3,33 +3,13 @@
  * (median of RUNS). Idle RSS: the process's resident set IDLE_MS after that first 200, with nothing to do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { removeDir, round2, serviceEnv, sleep, tempDir } from './support/harness';
+import { freePort, rssMb } from './support/process';
 
 const RUNS = 3;
 const IDLE_MS = 3_000;
-
-const freePort = (): Promise<number> =>
-  new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-
-function rssMb(pid: number): number | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmRSS:\s+(\d+) kB/.exec(status);
-    return m ? round2(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
-}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
