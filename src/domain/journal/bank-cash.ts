@@ -19,7 +19,7 @@
 import { formatCents, type Cents } from '../money';
 import type { Role } from '../mapping/account-mapping';
 import type { DebitTotal, InvalidPayroll, PayrollPay } from '../payroll/pay-components';
-import type { PayrollSums, TotalsMismatch } from '../payroll/reconcile';
+import { mismatch, type PayrollSums, type TotalsMismatch } from '../payroll/reconcile';
 import type { Posting, PostingGroup } from './postings';
 
 /** A post-tax deduction Gusto remits itself, paid from `child_support_debit`. */
@@ -69,12 +69,12 @@ export function planBankCash(pay: PayrollPay, sums: PayrollSums, toleranceCents:
 
   const withdrawals = npd + td + rd + csd;
   if (withdrawals !== company) {
-    errors.push(mismatch('totals.company_debit', company, withdrawals, 'the sum of net_pay_debit, tax_debit, reimbursement_debit and child_support_debit'));
+    errors.push(cashMismatch('totals.company_debit', company, withdrawals, 'the sum of net_pay_debit, tax_debit, reimbursement_debit and child_support_debit'));
   }
   const tolerated: string[] = [];
   if (csd !== childSupport) {
     const diff = csd - childSupport;
-    if (Math.abs(diff) > toleranceCents) errors.push(mismatch('totals.child_support_debit', csd, childSupport, 'the child support deductions'));
+    if (Math.abs(diff) > toleranceCents) errors.push(cashMismatch('totals.child_support_debit', csd, childSupport, 'the child support deductions'));
     else tolerated.push(`totals.child_support_debit ${formatCents(csd)} against child support deductions ${formatCents(childSupport)} (difference ${formatCents(diff)})`);
   }
   if (errors.length > 0) return { ok: false, errors };
@@ -147,14 +147,6 @@ export function splitInProportion(amount: Cents, a: Cents, b: Cents): { employee
   return { employee, employer: amount - employee };
 }
 
-function mismatch(total: string, gusto: Cents, computed: Cents, what: string): TotalsMismatch {
-  const difference = formatCents(gusto - computed);
-  return {
-    code: 'totals_mismatch',
-    total,
-    gusto: formatCents(gusto),
-    computed: formatCents(computed),
-    difference,
-    message: `${total}: Gusto says ${formatCents(gusto)}, ${what} ${formatCents(computed)} (difference ${difference})`,
-  };
-}
+/** reconcile's totals_mismatch, worded "<total>: Gusto says …, <what> …". */
+const cashMismatch = (total: string, gusto: Cents, computed: Cents, what: string): TotalsMismatch =>
+  mismatch(total, gusto, computed, `${total}: Gusto says ${formatCents(gusto)}, ${what} ${formatCents(computed)}`);

@@ -108,7 +108,8 @@ export function reconcilePayroll(pay: PayrollPay, sums: PayrollSums = sumPayroll
   return out;
 }
 
-function mismatch(total: string, gusto: Cents, computed: Cents, what: string, employeeUuid?: string): TotalsMismatch {
+/** A totals_mismatch naming the figure, both sides and their difference; `what` is the message before the difference. */
+export function mismatch(total: string, gusto: Cents, computed: Cents, what: string, employeeUuid?: string): TotalsMismatch {
   const difference = formatCents(gusto - computed);
   return {
     code: 'totals_mismatch',
