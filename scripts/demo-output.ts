@@ -1,5 +1,5 @@
 /** The demo's mapping (the interface spec's example, in bank cash mode) and its table printing. */
-import { exampleMapping } from '../src/sandbox/example-mapping';
+import { bankCashAccounts, exampleMapping } from '../src/sandbox/example-mapping';
 
 /**
  * The spec's example plus bank cash mode (issue 14): one cash line per Gusto withdrawal on the payroll
@@ -7,13 +7,7 @@ import { exampleMapping } from '../src/sandbox/example-mapping';
  */
 export const DEMO_MAPPING = (() => {
   const m = exampleMapping('HEADOFFICE');
-  Object.assign(m.accounts, {
-    netPayDebit: { account: '10200' },
-    taxDebit: { account: '10200' },
-    reimbursementDebit: { account: '10200' },
-    childSupportDebit: { account: '10200' },
-    outstandingChecks: { account: '21500' },
-  });
+  Object.assign(m.accounts, bankCashAccounts());
   return { ...m, journal: { ...m.journal, cash: 'bank' as const } };
 })();
 

@@ -21,3 +21,15 @@ export const exampleMapping = (branch = 'HQ') => ({
   subaccountsByDepartment: { Engineering: '100000' } as Record<string, string>,
   employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG' } as Record<string, string>, employeeClass: 'EMPSTAND' },
 });
+
+/**
+ * The accounts bank cash mode adds to the example (issue 14): one cash line per Gusto withdrawal on the payroll
+ * checking account (10200), paper checks on the clearing account (21500). A fresh object per call.
+ */
+export const bankCashAccounts = () => ({
+  netPayDebit: { account: '10200' },
+  taxDebit: { account: '10200' },
+  reimbursementDebit: { account: '10200' },
+  childSupportDebit: { account: '10200' },
+  outstandingChecks: { account: '21500' },
+});

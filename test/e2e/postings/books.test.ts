@@ -7,18 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService } from '../../support/service';
+import { bankCashAccounts } from '../../../src/sandbox/example-mapping';
 import { acumaticaCalls, journalsOf, postingIdOf, postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from './support';
 
 export const bankMapping = (): Record<string, any> => {
   const m = specMapping();
   m.journal.cash = 'bank';
-  Object.assign(m.accounts, {
-    netPayDebit: { account: '10200' },
-    taxDebit: { account: '10200' },
-    reimbursementDebit: { account: '10200' },
-    childSupportDebit: { account: '10200' },
-    outstandingChecks: { account: '21500' },
-  });
+  Object.assign(m.accounts, bankCashAccounts());
   return m;
 };
 
