@@ -67,17 +67,6 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
  * and the admin/OAuth endpoints. Global, because the posting pipeline, the employee mirror and the
  * webhook ingress all inject CONNECTIONS, GUSTO and ACUMATICA.
  */
-/** One policy per configuration: the URL check at creation and the connect-time lookup share the allowed hosts. */
-const policies = new WeakMap<AppConfig, DnsOutboundUrlPolicy>();
-function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
-  let policy = policies.get(config);
-  if (!policy) {
-    policy = new DnsOutboundUrlPolicy({ httpsOnly: config.production, allowedHosts: config.acumaticaAllowedHosts });
-    policies.set(config, policy);
-  }
-  return policy;
-}
-
 @Global()
 @Module({
   controllers: [ConnectionsController, GustoOAuthCallbackController],
@@ -115,13 +104,19 @@ function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
           warn: (message, fields) => logger.write('warn', message, fields, 'AcumaticaLicence'),
         }),
     },
+    // One policy: the URL check when a connection is created and the connect-time lookup share the allowed hosts.
+    {
+      provide: DnsOutboundUrlPolicy,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new DnsOutboundUrlPolicy({ httpsOnly: config.production, allowedHosts: config.acumaticaAllowedHosts }),
+    },
     {
       provide: AcumaticaApiClient,
-      inject: [ACUMATICA_SETTINGS, APP_CONFIG, LICENCE_SHARES, METRICS],
-      useFactory: (settings: AcumaticaSettingsReader, config: AppConfig, shares: LicenceCoordinator, metrics: MetricsRegistry) => {
+      inject: [ACUMATICA_SETTINGS, APP_CONFIG, LICENCE_SHARES, METRICS, DnsOutboundUrlPolicy],
+      useFactory: (settings: AcumaticaSettingsReader, config: AppConfig, shares: LicenceCoordinator, metrics: MetricsRegistry, policy: DnsOutboundUrlPolicy) => {
         // Acumatica queues requests up to 10 min. Never a redirect (a 30x could send credentials elsewhere),
         // answers capped at 10 MiB, and every socket's address checked again at connect time (no DNS rebinding).
-        const { guardedLookup } = outboundUrlPolicy(config);
+        const { guardedLookup } = policy;
         const http = axios.create({
           timeout: 600_000,
           validateStatus: () => true,
@@ -146,9 +141,9 @@ function outboundUrlPolicy(config: AppConfig): DnsOutboundUrlPolicy {
     { provide: GlCatalog, inject: [ACUMATICA], useFactory: (api: AcumaticaApiClient) => new GlCatalog(api) },
     {
       provide: ConnectionService,
-      inject: [ConnectionRepository, ConnectionsReadModel, VAULT, GlCatalog, CLOCK, APP_CONFIG],
-      useFactory: (repo: ConnectionRepository, readModel: ConnectionsReadModel, vault: Vault, catalog: GlCatalog, clock: Clock, config: AppConfig) =>
-        new ConnectionService(repo, readModel, vault, catalog, clock, randomUUID, outboundUrlPolicy(config)),
+      inject: [ConnectionRepository, ConnectionsReadModel, VAULT, GlCatalog, CLOCK, DnsOutboundUrlPolicy],
+      useFactory: (repo: ConnectionRepository, readModel: ConnectionsReadModel, vault: Vault, catalog: GlCatalog, clock: Clock, policy: DnsOutboundUrlPolicy) =>
+        new ConnectionService(repo, readModel, vault, catalog, clock, randomUUID, policy),
     },
     {
       provide: GustoTokenService,
