@@ -111,6 +111,8 @@ export function buildAccruals(journal: Journal, payPeriod: { startDate: string; 
   const accrued = journal.lines.filter((l) => rolesOf(l.mappingKey).every((r) => ACCRUED_ROLES.has(r)));
   const shares = accrued.map((l) => largestRemainder(signed(l), weights));
   const uuid = journal.payrollUuid;
+  // `<uuid>` for the first generation, `<uuid>/2` for a re-processed payroll's (its journal is `[gusto:<uuid>/2]`).
+  const ref = journal.tag.startsWith('gusto:') ? journal.tag.slice('gusto:'.length) : uuid;
   const original = journal.header.description.replace(TAG_SUFFIX, '');
 
   const accruals: Accrual[] = [];
@@ -134,8 +136,8 @@ export function buildAccruals(journal: Journal, payPeriod: { startDate: string; 
       mappingKey: credit.mappingKey,
     });
     const debit = lines.filter((l) => l.side === 'debit').reduce((a, l) => a + Math.abs(signed(l)), 0);
-    const tag = `gusto-accrual:${uuid}:${m.month}`;
-    const reversalTag = `gusto-accrual-reversal:${uuid}:${m.month}`;
+    const tag = `gusto-accrual:${ref}:${m.month}`;
+    const reversalTag = `gusto-accrual-reversal:${ref}:${m.month}`;
     const accrual: Journal = {
       tag,
       payrollUuid: uuid,

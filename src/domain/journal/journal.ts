@@ -45,7 +45,7 @@ export interface Journal {
    */
   tag: string;
   payrollUuid: string;
-  kind: 'payroll' | 'reversal' | 'accrual' | 'accrual-reversal';
+  kind: 'payroll' | 'reversal' | 'accrual' | 'accrual-reversal' | 'accrual-void';
   header: JournalHeader;
   lines: JournalLine[];
   totals: { debit: string; credit: string };

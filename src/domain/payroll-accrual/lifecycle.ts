@@ -1,0 +1,31 @@
+/**
+ * The accrual's life after it first ran: an operator's replay, and the payroll's cancellation. Pure
+ * decisions over the folded state: events to append, [] when already satisfied, or a named error.
+ */
+import type { PayrollAccrualEvent } from './events';
+import type { PayrollAccrual } from './decide';
+
+export type AccrualError =
+  | 'accrual_not_found' // no accrual of this month for the posting
+  | 'accrual_not_replayable'; // posted (or running) and not waiting for a person: nothing to re-run
+
+/** Something a person can fix and re-run: stuck (e.g. no accruedPayroll account), failing, or skipped for a closed period. */
+export function isReplayable(s: PayrollAccrual): boolean {
+  const closed = [s.accrual, s.reversal, s.accrualVoid, s.reversalVoid].some((p) => p.skipped?.code === 'closed_period');
+  return s.stuck || s.nextAttemptAt !== undefined || closed;
+}
+
+export function replayAccrual(s: PayrollAccrual, requestedBy: string): PayrollAccrualEvent[] | AccrualError {
+  if (!s.planned && !s.stuck) return 'accrual_not_found';
+  if (!isReplayable(s)) return 'accrual_not_replayable';
+  return [{ type: 'AccrualReplayed', data: { connectionId: s.connectionId!, requestedBy } }];
+}
+
+/**
+ * The payroll's journal was reversed (cancelled in Gusto): the accrual stops, and what was posted of it is
+ * voided. Once only; an accrual never planned (nothing was posted) needs nothing.
+ */
+export function cancelAccrual(s: PayrollAccrual, reason: string): PayrollAccrualEvent[] {
+  if (!s.planned || s.cancelled !== undefined) return [];
+  return [{ type: 'AccrualCancelled', data: { connectionId: s.connectionId!, reason } }];
+}

@@ -1,0 +1,156 @@
+/** PayrollAccrual decider, issue 14's remainder: release, replay, cancellation (voids), generations. */
+import {
+  accrualAttemptFailed,
+  foldAccrual,
+  journalOf,
+  nextAccrualWork,
+  recordAccrualJournal,
+  releaseAccrualJournal,
+  skipAccrualJournal,
+  statusOfAccrual,
+} from '../../../../src/domain/payroll-accrual/decide';
+import { accrualStream, parseAccrualStream, type PayrollAccrualEvent } from '../../../../src/domain/payroll-accrual/events';
+import { cancelAccrual, replayAccrual } from '../../../../src/domain/payroll-accrual/lifecycle';
+import type { Journal } from '../../../../src/domain/journal';
+
+const journal = (tag: string, date: string, release = false): Journal => ({
+  tag, payrollUuid: 'p1', kind: 'accrual', header: { transactionDate: date, description: `Accrual 2025-12 of payroll [${tag}]`, release },
+  lines: [
+    { account: '60000', side: 'debit', amount: '10.00', memo: 'earnings', mappingKey: 'earnings' },
+    { account: '22000', side: 'credit', amount: '10.00', memo: 'accrued', mappingKey: 'accruedPayroll' },
+  ],
+  totals: { debit: '10.00', credit: '10.00' }, mappingVersion: 1, warnings: [],
+});
+const plan = (release = false): PayrollAccrualEvent => ({
+  type: 'AccrualPlanned',
+  data: { connectionId: 'c1', payrollUuid: 'p1', month: '2025-12', days: 4, periodDays: 14, accrual: journal('gusto-accrual:p1:2025-12', '2025-12-31', release), reversal: journal('gusto-accrual-reversal:p1:2025-12', '2026-01-01', release) },
+});
+const now = new Date('2026-01-20T00:00:00Z');
+/** given events → when a decision → the events it appends, folded on. */
+const when = (given: PayrollAccrualEvent[], decide: (s: ReturnType<typeof foldAccrual>) => PayrollAccrualEvent[]) => {
+  const s = foldAccrual(given);
+  const events = decide(s);
+  return { events, after: [...given, ...events], state: foldAccrual(events, s) };
+};
+
+describe('accrual release (mapping journal.release)', () => {
+  it('release: created → released → the reversal → released → completed', () => {
+    const given = [plan(true)];
+    const a = when(given, (s) => recordAccrualJournal(s, 'accrual', '000010', 'Balanced', false));
+    expect(a.events.map((e) => e.type)).toEqual(['AccrualJournalRecorded']);
+    expect(nextAccrualWork(a.state, now)).toEqual({ kind: 'release', journal: 'accrual' });
+    const r = when(a.after, (s) => releaseAccrualJournal(s, 'accrual', '000010', 'Posted'));
+    expect(r.events).toEqual([{ type: 'AccrualJournalReleased', data: { connectionId: 'c1', kind: 'accrual', batchNbr: '000010', status: 'Posted' } }]);
+    expect(nextAccrualWork(r.state, now)).toEqual({ kind: 'post', journal: 'reversal' });
+    const b = when(r.after, (s) => recordAccrualJournal(s, 'reversal', '000011', 'Balanced', false));
+    expect(nextAccrualWork(b.state, now)).toEqual({ kind: 'release', journal: 'reversal' });
+    const c = when(b.after, (s) => releaseAccrualJournal(s, 'reversal', '000011', 'Posted'));
+    expect(c.events.map((e) => e.type)).toEqual(['AccrualJournalReleased', 'AccrualCompleted']);
+    expect(statusOfAccrual(c.state)).toBe('posted');
+    expect(c.state.accrual.released && c.state.reversal.released).toBe(true);
+  });
+
+  it('a batch found already released needs no release; without release nothing is released', () => {
+    const found = when([plan(true)], (s) => recordAccrualJournal(s, 'accrual', '000010', 'Posted', true));
+    expect(nextAccrualWork(found.state, now)).toEqual({ kind: 'post', journal: 'reversal' });
+    const off = when([plan(false)], (s) => recordAccrualJournal(s, 'accrual', '000010', 'Balanced', false));
+    expect(nextAccrualWork(off.state, now)).toEqual({ kind: 'post', journal: 'reversal' });
+  });
+});
+
+describe('accrual replay', () => {
+  it('stuck (no accruedPayroll account, never planned) → replayable; the replay clears it', () => {
+    const failed: PayrollAccrualEvent = { type: 'AccrualAttemptFailed', data: { connectionId: 'c1', kind: 'accrual', attempt: 1, error: 'no account mapped for: accruedPayroll', retryable: false, payrollUuid: 'p1', month: '2025-12' } };
+    const s = foldAccrual([failed]);
+    expect(statusOfAccrual(s)).toBe('needs_attention');
+    expect(s.payrollUuid).toBe('p1');
+    const replayed = replayAccrual(s, 'key:k1');
+    expect(replayed).toEqual([{ type: 'AccrualReplayed', data: { connectionId: 'c1', requestedBy: 'key:k1' } }]);
+    const after = foldAccrual(replayed as PayrollAccrualEvent[], s);
+    expect(after.stuck).toBe(false);
+    // re-planned with the fixed mapping: the accrual is posted
+    expect(nextAccrualWork(foldAccrual([plan()], after), now)).toEqual({ kind: 'post', journal: 'accrual' });
+  });
+
+  it('skipped for a closed period → the replay posts the accrual and its reversal again', () => {
+    const given = [plan(), ...skipAccrualJournal(foldAccrual([plan()]), 'accrual', 'closed_period', 'financial period 2025-12 is closed')];
+    expect(statusOfAccrual(foldAccrual(given))).toBe('skipped');
+    const r = when(given, (s) => replayAccrual(s, 'operator') as PayrollAccrualEvent[]);
+    expect(r.state.accrual).toEqual({});
+    expect(r.state.reversal).toEqual({});
+    expect(nextAccrualWork(r.state, now)).toEqual({ kind: 'post', journal: 'accrual' });
+    expect(statusOfAccrual(r.state)).toBe('pending');
+  });
+
+  it('a failing accrual (retry scheduled) is replayed at once; a posted one is not replayable; no stream: not found', () => {
+    const failing = [plan(), ...accrualAttemptFailed(foldAccrual([plan()]), 'accrual', 'timeout', true, '2026-01-20T01:00:00Z')];
+    const r = when(failing, (s) => replayAccrual(s, 'operator') as PayrollAccrualEvent[]);
+    expect(nextAccrualWork(r.state, now)).toEqual({ kind: 'post', journal: 'accrual' });
+    const posted = when([plan()], (s) => recordAccrualJournal(s, 'accrual', '1', 'Balanced', false));
+    const done = when(posted.after, (s) => recordAccrualJournal(s, 'reversal', '2', 'Balanced', false));
+    expect(replayAccrual(done.state, 'operator')).toBe('accrual_not_replayable');
+    expect(replayAccrual(foldAccrual([]), 'operator')).toBe('accrual_not_found');
+  });
+});
+
+describe('accrual of a cancelled payroll', () => {
+  const posted = (): PayrollAccrualEvent[] => {
+    const a = when([plan()], (s) => recordAccrualJournal(s, 'accrual', '000010', 'Balanced', false));
+    return when(a.after, (s) => recordAccrualJournal(s, 'reversal', '000011', 'Balanced', false)).after;
+  };
+
+  it('accrual and reversal posted → both voided, each dated like the journal it undoes; then cancelled', () => {
+    const c = when(posted(), (s) => cancelAccrual(s, 'payroll reversed (batch 000020)'));
+    expect(c.events).toEqual([{ type: 'AccrualCancelled', data: { connectionId: 'c1', reason: 'payroll reversed (batch 000020)' } }]);
+    expect(cancelAccrual(c.state, 'again')).toEqual([]);
+    expect(nextAccrualWork(c.state, now)).toEqual({ kind: 'post', journal: 'accrualVoid' });
+    const v = journalOf(c.state, 'accrualVoid')!;
+    expect(v.tag).toBe('gusto-accrual-void:p1:2025-12');
+    expect(v.header.transactionDate).toBe('2025-12-31');
+    expect(v.header.description.endsWith('[gusto-accrual-void:p1:2025-12]')).toBe(true);
+    expect(v.lines.map((l) => l.side)).toEqual(['credit', 'debit']);
+    expect(journalOf(c.state, 'reversalVoid')!.tag).toBe('gusto-accrual-reversal-void:p1:2025-12');
+    expect(journalOf(c.state, 'reversalVoid')!.header.transactionDate).toBe('2026-01-01');
+    const v1 = when(c.after, (s) => recordAccrualJournal(s, 'accrualVoid', '000030', 'Balanced', false));
+    expect(nextAccrualWork(v1.state, now)).toEqual({ kind: 'post', journal: 'reversalVoid' });
+    const v2 = when(v1.after, (s) => recordAccrualJournal(s, 'reversalVoid', '000031', 'Balanced', false));
+    expect(v2.events.map((e) => e.type)).toEqual(['AccrualJournalRecorded', 'AccrualCompleted']);
+    expect(statusOfAccrual(v2.state)).toBe('cancelled');
+    // every account nets to zero over the four journals
+    const net = new Map<string, number>();
+    for (const k of ['accrual', 'reversal', 'accrualVoid', 'reversalVoid'] as const) {
+      for (const l of journalOf(v2.state, k)!.lines) net.set(l.account, (net.get(l.account) ?? 0) + (l.side === 'debit' ? 1 : -1) * Number(l.amount));
+    }
+    expect([...net.values()].every((n) => n === 0)).toBe(true);
+  });
+
+  it('accrual posted, reversal not yet: the reversal is only looked up (settled), never created; the accrual is voided', () => {
+    const a = when([plan()], (s) => recordAccrualJournal(s, 'accrual', '000010', 'Balanced', false));
+    const c = when(a.after, (s) => cancelAccrual(s, 'payroll reversed'));
+    expect(nextAccrualWork(c.state, now)).toEqual({ kind: 'settle', journal: 'reversal' });
+    const skipped = when(c.after, (s) => skipAccrualJournal(s, 'reversal', 'payroll_cancelled', 'the payroll was cancelled before the reversal was posted'));
+    expect(nextAccrualWork(skipped.state, now)).toEqual({ kind: 'post', journal: 'accrualVoid' });
+    const v = when(skipped.after, (s) => recordAccrualJournal(s, 'accrualVoid', '000030', 'Balanced', false));
+    expect(v.events.map((e) => e.type)).toEqual(['AccrualJournalRecorded', 'AccrualCompleted']);
+    expect(statusOfAccrual(v.state)).toBe('cancelled');
+  });
+
+  it('nothing posted yet: settle finds nothing → skipped, completed, nothing voided; never planned: nothing to cancel', () => {
+    const c = when([plan()], (s) => cancelAccrual(s, 'payroll reversed'));
+    expect(nextAccrualWork(c.state, now)).toEqual({ kind: 'settle', journal: 'accrual' });
+    const s = when(c.after, (st) => skipAccrualJournal(st, 'accrual', 'payroll_cancelled', 'cancelled before the accrual was posted'));
+    expect(s.events.map((e) => e.type)).toEqual(['AccrualSkipped', 'AccrualCompleted']);
+    expect(statusOfAccrual(s.state)).toBe('cancelled');
+    expect(cancelAccrual(foldAccrual([]), 'x')).toEqual([]);
+  });
+});
+
+describe('accrual streams per generation', () => {
+  it('generation 1 keeps the original name; generation 2 gets -g2- before the month; both parse back', () => {
+    expect(accrualStream('c-1', 'p1', '2025-12')).toBe('payroll-accrual-c-1-p1-2025-12');
+    expect(accrualStream('c-1', 'p1', '2025-12', 2)).toBe('payroll-accrual-c-1-p1-g2-2025-12');
+    expect(parseAccrualStream('payroll-accrual-c-1-p1-g2-2025-12', 'c-1')).toEqual({ payrollUuid: 'p1', month: '2025-12', generation: 2 });
+    const uuid = '0b5e3b0e-1f2a-4c3d-8e9f-0a1b2c3d4e5f';
+    expect(parseAccrualStream(accrualStream('c-1', uuid, '2026-01'), 'c-1')).toEqual({ payrollUuid: uuid, month: '2026-01', generation: 1 });
+  });
+});
