@@ -10,28 +10,34 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { randomUUID } from 'node:crypto';
 import { buildAccruals } from '../../domain/journal/accrual';
 import { parseMapping } from '../../domain/mapping/parse-mapping';
-import { accrualStream, isPayrollAccrualEvent, type AccrualJournalKind, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
+import { ACCRUAL_STREAM_PREFIX, accrualStream, isPayrollAccrualEvent, type AccrualJournalKind, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
 import {
   accrualAttemptFailed,
   claimAccrualCreation,
+  completedEvent,
   foldAccrual,
+  journalOf,
   nextAccrualWork,
   planAccrual,
   recordAccrualJournal,
+  releaseAccrualJournal,
   skipAccrualJournal,
   type PayrollAccrual,
 } from '../../domain/payroll-accrual/decide';
+import { cancelAccrual } from '../../domain/payroll-accrual/lifecycle';
+import { isReleasedStatus } from '../../domain/payroll-posting/decide';
+import { postingStream } from '../../domain/payroll-posting/events';
+import { accrualStreamsOf, cancellationReason, closedPeriodReason, postingAt, unfinishedAccrualStreams } from './accrual-streams';
 import { CheckpointStore } from '../inbox/checkpoint-store';
 import { classifyFailure } from '../payroll-posting/block-reasons';
-import { loadPosting } from '../payroll-posting/posting-stream';
 import { nextAttemptAt, type RetrySettings } from '../payroll-posting/retry-policy';
 import { KeyedSerializer } from '../shared/keyed-serializer';
 import { ACUMATICA, type AcumaticaApi } from '../ports/acumatica.port';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type ExpectedRevision, type Subscription } from '../ports/event-store.port';
+import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type ExpectedRevision, type RecordedEvent, type Subscription } from '../ports/event-store.port';
 
-export const ACCRUAL_STREAM_PREFIX = 'payroll-accrual-';
+export { ACCRUAL_STREAM_PREFIX };
 const POSTING_STREAM_PREFIX = 'payroll-posting-';
 const PLAN_ATTEMPTS = 5;
 
@@ -65,9 +71,10 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
       const from = await this.checkpoint.load();
       await this.resumeUnfinished();
       if (this.stopped) return;
-      this.subscription = this.store.subscribeToAll((event) => this.onPosted(event.stream, event.position), {
+      this.subscription = this.store.subscribeToAll((event) => this.onPosting(event), {
         fromPosition: from,
-        filter: { streamPrefixes: [POSTING_STREAM_PREFIX], eventTypes: ['PayrollPosted'] },
+        // PayrollReversed: the payroll was cancelled after it was posted, so its accruals are undone too.
+        filter: { streamPrefixes: [POSTING_STREAM_PREFIX], eventTypes: ['PayrollPosted', 'PayrollReversed'] },
       });
     } catch {
       // The store is unreachable at start: the next start resumes from the checkpoint.
@@ -87,11 +94,22 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     return this.serializer.idle();
   }
 
-  private async onPosted(postingStream: string, position: bigint): Promise<void> {
+  /** Runs a stream now (an operator's replay). */
+  resume(stream: string): void {
+    this.kick(stream);
+  }
+
+  /** Plans the posting's accruals again with the mapping as it is now (a replay after a mapping fix). */
+  async replan(connectionId: string, payrollUuid: string): Promise<void> {
+    for (const s of await this.plan(postingStream(connectionId, payrollUuid))) this.kick(s);
+  }
+
+  private async onPosting(event: RecordedEvent): Promise<void> {
     if (this.stopped) return;
+    const { stream: postingStream, position, revision } = event;
     for (let attempt = 1; attempt <= PLAN_ATTEMPTS; attempt++) {
       try {
-        const streams = await this.plan(postingStream);
+        const streams = event.type === 'PayrollReversed' ? await this.cancel(postingStream, revision) : await this.plan(postingStream, revision);
         for (const s of streams) this.kick(s);
         break;
       } catch {
@@ -102,10 +120,14 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     await this.checkpoint.save(position).catch(() => undefined);
   }
 
-  /** Plans the accruals of a posted payroll (idempotent: a planned stream is left as it is). */
-  private async plan(postingStream: string): Promise<string[]> {
-    const posting = (await loadPosting(this.store, postingStream)).state;
+  /**
+   * Plans the accruals of a posted payroll (idempotent: a planned stream is left as it is), as the posting
+   * stood at `revision` (its PayrollPosted): a later re-processing must not change which generation this is.
+   */
+  private async plan(postingStream: string, revision?: bigint): Promise<string[]> {
+    const posting = await postingAt(this.store, postingStream, revision);
     const { connectionId, payrollUuid, journal, payroll } = posting;
+    const generation = posting.generation ?? 1;
     if (posting.phase !== 'posted' || !connectionId || !payrollUuid || !journal || journal.kind !== 'payroll') return [];
     const stored = await this.connections.getMapping(connectionId);
     if (!stored) return [];
@@ -116,18 +138,20 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     if (!built.ok) {
       // No accruedPayroll account: recorded on a stream of its own month so the tie-out names it.
       const month = period?.startDate.slice(0, 7) ?? journal.header.transactionDate.slice(0, 7);
-      const stream = accrualStream(connectionId, payrollUuid, month);
+      const stream = accrualStream(connectionId, payrollUuid, month, generation);
       const state = await this.load(stream);
-      if (!state.state.planned) {
-        await this.append(stream, state.expected, [{ type: 'AccrualAttemptFailed', data: { connectionId, kind: 'accrual', attempt: 1, error: built.errors.map((e) => e.message).join('; '), retryable: false } }]).catch(() => undefined);
+      if (!state.state.planned && !state.state.stuck) {
+        const error = built.errors.map((e) => e.message).join('; ');
+        const data = { connectionId, kind: 'accrual' as const, attempt: state.state.failures + 1, error, retryable: false, payrollUuid, month, ...(generation > 1 ? { generation } : {}) };
+        await this.append(stream, state.expected, [{ type: 'AccrualAttemptFailed', data }]).catch(() => undefined);
       }
       return [];
     }
     const out: string[] = [];
     for (const a of built.accruals) {
-      const stream = accrualStream(connectionId, payrollUuid, a.month);
+      const stream = accrualStream(connectionId, payrollUuid, a.month, generation);
       const { state, expected } = await this.load(stream);
-      const events = planAccrual(state, { connectionId, payrollUuid, month: a.month, days: a.days, periodDays: a.periodDays, accrual: a.accrual, reversal: a.reversal });
+      const events = planAccrual(state, { connectionId, payrollUuid, month: a.month, days: a.days, periodDays: a.periodDays, accrual: a.accrual, reversal: a.reversal, ...(generation > 1 ? { generation } : {}) });
       if (events.length > 0) {
         try {
           await this.append(stream, expected, events);
@@ -140,19 +164,29 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     return out;
   }
 
+  /** The payroll's journal was reversed: every accrual of that generation is cancelled (its posted journals voided). */
+  private async cancel(postingStream: string, revision: bigint): Promise<string[]> {
+    const posting = await postingAt(this.store, postingStream, revision);
+    if (!posting.connectionId || !posting.payrollUuid) return [];
+    const out: string[] = [];
+    for (const stream of await accrualStreamsOf(this.store, posting.connectionId, posting.payrollUuid, posting.generation ?? 1)) {
+      const { state, expected } = await this.load(stream);
+      const events = cancelAccrual(state, cancellationReason(posting));
+      if (events.length > 0) {
+        try {
+          await this.append(stream, expected, events);
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          throw new Error(`accrual ${stream} moved while it was being cancelled: try again`);
+        }
+      }
+      out.push(stream);
+    }
+    return out;
+  }
+
   private async resumeUnfinished(): Promise<void> {
-    const events = await this.store.readAll(undefined, { filter: { streamPrefixes: [ACCRUAL_STREAM_PREFIX] } });
-    const byStream = new Map<string, PayrollAccrualEvent[]>();
-    for (const e of events) {
-      if (!isPayrollAccrualEvent(e)) continue;
-      const list = byStream.get(e.stream) ?? [];
-      list.push(e as unknown as PayrollAccrualEvent);
-      byStream.set(e.stream, list);
-    }
-    for (const [stream, list] of byStream) {
-      const s = foldAccrual(list);
-      if (s.planned && !s.completed && !s.stuck) this.kick(stream);
-    }
+    for (const stream of await unfinishedAccrualStreams(this.store)) this.kick(stream);
   }
 
   private kick(stream: string, delayMs = 0): void {
@@ -177,21 +211,28 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
       const work = nextAccrualWork(state, now);
       if (work.kind === 'none') return;
       if (work.kind === 'complete') {
-        await this.append(stream, expected, [{ type: 'AccrualCompleted', data: { connectionId: state.connectionId!, ...(state.accrual.batchNbr ? { accrualBatchNbr: state.accrual.batchNbr } : {}), ...(state.reversal.batchNbr ? { reversalBatchNbr: state.reversal.batchNbr } : {}) } }]);
+        await this.append(stream, expected, [completedEvent(state)]);
         return;
       }
       if (work.kind === 'wait') return this.kick(stream, Math.max(10, Date.parse(work.until) - now.getTime()));
-      await this.post(stream, state, expected, work.journal);
+      if (work.kind === 'release') await this.release(stream, state, expected, work.journal);
+      else await this.post(stream, state, expected, work.journal, work.kind === 'settle');
     }
   }
 
-  private async post(stream: string, state: PayrollAccrual, expected: ExpectedRevision, kind: AccrualJournalKind): Promise<void> {
-    const journal = kind === 'accrual' ? state.accrualJournal! : state.reversalJournal!;
+  /** Finds or creates the journal; `settleOnly` (the payroll was cancelled): finds, or records that none was posted. */
+  private async post(stream: string, state: PayrollAccrual, expected: ExpectedRevision, kind: AccrualJournalKind, settleOnly = false): Promise<void> {
+    const journal = journalOf(state, kind)!;
     const connectionId = state.connectionId!;
     try {
       const found = await this.acumatica.findJournalByTag(connectionId, journal.tag);
       if (found) {
         await this.append(stream, expected, recordAccrualJournal(state, kind, found.batchNbr, found.status, true));
+        return;
+      }
+      if (settleOnly) {
+        const what = kind === 'accrual' ? 'accrual' : 'accrual reversal';
+        await this.append(stream, expected, skipAccrualJournal(state, kind, 'payroll_cancelled', `the payroll was cancelled before the ${what} dated ${journal.header.transactionDate} was posted: it is not posted`));
         return;
       }
       // The posting's create-claim rule (#12): the create leaves by sendBy or not at all, and the claim stands
@@ -204,17 +245,40 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
       const after = foldAccrual([], { ...state, claim: undefined });
       await this.append(stream, claimed, recordAccrualJournal(after, kind, created.batchNbr, created.status, false));
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return; // another run moved the stream: the next drive reloads
-      const failure = classifyFailure(error);
-      const { state: now, expected: at } = await this.load(stream);
-      if (failure.reason?.code === 'closed_period') {
-        const period = kind === 'accrual' ? journal.header.transactionDate.slice(0, 7) : journal.header.transactionDate.slice(0, 7);
-        await this.append(stream, at, skipAccrualJournal(now, kind, 'closed_period', `financial period ${period} is closed in Acumatica: the ${kind === 'accrual' ? 'accrual' : 'accrual reversal'} dated ${journal.header.transactionDate} was not posted (${failure.error})`));
-        return;
-      }
-      const when = failure.retryable ? nextAttemptAt(this.clock.now(), now.failures + 1, this.config.retry, undefined, failure.retryAfterMs) : undefined;
-      await this.append(stream, at, accrualAttemptFailed(now, kind, failure.reason?.message ?? failure.error, failure.retryable, when));
+      await this.failed(stream, kind, error);
     }
+  }
+
+  /** Releases a recorded batch (mapping `journal.release`); a lost answer is settled by reading the batch back. */
+  private async release(stream: string, state: PayrollAccrual, expected: ExpectedRevision, kind: AccrualJournalKind): Promise<void> {
+    const connectionId = state.connectionId!;
+    const batchNbr = state[kind].batchNbr!;
+    try {
+      let released;
+      try {
+        released = await this.acumatica.releaseJournal(connectionId, batchNbr);
+      } catch (error) {
+        const found = await this.acumatica.findJournalByTag(connectionId, journalOf(state, kind)!.tag).catch(() => null);
+        if (!found || !isReleasedStatus(found.status)) throw error;
+        released = found;
+      }
+      await this.append(stream, expected, releaseAccrualJournal(state, kind, released.batchNbr, released.status));
+    } catch (error) {
+      await this.failed(stream, kind, error);
+    }
+  }
+
+  private async failed(stream: string, kind: AccrualJournalKind, error: unknown): Promise<void> {
+    if (error instanceof WrongExpectedRevisionError) return; // another run moved the stream: the next drive reloads
+    const failure = classifyFailure(error);
+    const { state: now, expected: at } = await this.load(stream);
+    const journal = journalOf(now, kind)!;
+    if (failure.reason?.code === 'closed_period') {
+      await this.append(stream, at, skipAccrualJournal(now, kind, 'closed_period', closedPeriodReason(kind, journal, failure.error)));
+      return;
+    }
+    const when = failure.retryable ? nextAttemptAt(this.clock.now(), now.failures + 1, this.config.retry, undefined, failure.retryAfterMs) : undefined;
+    await this.append(stream, at, accrualAttemptFailed(now, kind, failure.reason?.message ?? failure.error, failure.retryable, when));
   }
 
   private async load(stream: string): Promise<{ state: PayrollAccrual; expected: ExpectedRevision }> {
