@@ -2,7 +2,8 @@ import type { PostingStatus } from '../../../domain/payroll-posting/state';
 import type { EventStore, RecordedEvent, Subscription } from '../../ports/event-store.port';
 import { toAuditEvent } from './audit-event';
 import { connectionsOf, learnedOwner, ownedPrefixOf, timeOf } from './audit-owners';
-import { foldPosting, foldStream, isPostingRecord, toRow, type FoldedPosting } from './posting-fold';
+import { foldAccrualEvents } from './accrual-fold';
+import { foldPosting, foldStream, isPostingRecord, restoreAccruals, toRow, type FoldedPosting } from './posting-fold';
 import type { AuditEntry, ReadModelGeneration } from './read-model-store.port';
 
 /** Events folded per write transaction at most (a page of the catch-up is 500). */
@@ -48,9 +49,11 @@ export class GenerationProjector {
   /** Loads the unsettled postings, then catches up from the checkpoint; resolves once live. */
   async start(): Promise<void> {
     this.checkpoint = this.generation.checkpoint();
-    for (const { stream } of this.generation.unsettled()) {
+    const unsettled = this.generation.unsettled().map((u) => u.stream);
+    const rows = this.generation.rows(unsettled);
+    for (const stream of unsettled) {
       const upTo = this.checkpoint ?? -1n;
-      const folded = foldStream((await this.store.readStream(stream)).filter((e) => e.position <= upTo));
+      const folded = restoreAccruals(foldStream((await this.store.readStream(stream)).filter((e) => e.position <= upTo)), rows.get(stream));
       if (folded) this.open.set(stream, folded);
     }
     if (this.stopping) return;
@@ -119,12 +122,13 @@ export class GenerationProjector {
       let folded = touched.get(event.stream) ?? this.open.get(event.stream);
       if (!folded) {
         const row = stored.get(event.stream);
-        if (row) folded = foldStream((await this.store.readStream(event.stream)).filter((e) => e.position <= row.lastPosition));
+        if (row) folded = restoreAccruals(foldStream((await this.store.readStream(event.stream)).filter((e) => e.position <= row.lastPosition)), row);
       }
       // Already folded in (another instance on the same file wrote it first).
       if (folded && folded.lastPosition >= event.position) continue;
       touched.set(event.stream, foldPosting(folded, event));
     }
+    await foldAccrualEvents(this.store, this.generation, events, touched, this.open);
 
     const missing = [...new Set(events.map((e) => e.stream))].filter((s) => !startedHere.has(s) && ownedPrefixOf(s) && !this.owners.has(s));
     if (missing.length > 0) for (const [stream, owner] of this.generation.owners(missing)) this.remember(stream, owner);

@@ -1,6 +1,7 @@
 import { isPayrollPostingEvent, postingId, STREAM_PREFIX, type PayrollPostingEvent } from '../../../domain/payroll-posting/events';
 import { evolve, initialState, isSettled, statusOf, type PayrollPosting } from '../../../domain/payroll-posting/state';
 import type { RecordedEvent } from '../../ports/event-store.port';
+import { accrualKey, accrualsList, accrualsMap, type AccrualView } from './accrual-view';
 import { toView, type PostingView, type ViewTimes } from './posting-view';
 import type { PostingRow } from './read-model-store.port';
 
@@ -17,6 +18,27 @@ export interface FoldedPosting {
    * journal), so a store that can read the log by position need not keep a copy. Undefined: unknown.
    */
   journalPosition: bigint | null | undefined;
+  /** The payroll's month-end accruals by `<generation>:<month>` (from its `payroll-accrual-…` streams). */
+  accruals?: Record<string, AccrualView>;
+}
+
+const withAccruals = (view: PostingView, accruals: Record<string, AccrualView> | undefined): PostingView => {
+  const list = accrualsList(accruals);
+  return list ? { ...view, accruals: list } : view;
+};
+
+/** One accrual stream moved (its event at `position`): the posting's view shows the new state. */
+export function withAccrual(folded: FoldedPosting, accrual: AccrualView, position: bigint): FoldedPosting {
+  const accruals = { ...folded.accruals, [accrualKey(accrual)]: accrual };
+  return { ...folded, accruals, view: withAccruals(folded.view, accruals), lastPosition: position > folded.lastPosition ? position : folded.lastPosition };
+}
+
+/** A posting re-folded from its own stream takes its accruals back from its stored row. */
+export function restoreAccruals(folded: FoldedPosting | undefined, row: PostingRow | undefined): FoldedPosting | undefined {
+  if (!folded || !row) return folded;
+  const accruals = accrualsMap(row.view.accruals);
+  const lastPosition = row.lastPosition > folded.lastPosition ? row.lastPosition : folded.lastPosition;
+  return accruals ? { ...folded, accruals, view: withAccruals(folded.view, accruals), lastPosition } : { ...folded, lastPosition };
 }
 
 /** The journal's source after `event`: that event (it carried the journal), unchanged, or unknown. */
@@ -49,8 +71,9 @@ export function foldPosting(previous: FoldedPosting | undefined, event: Recorded
     times,
     firstPosition: previous?.firstPosition ?? event.position,
     lastPosition: event.position,
-    view: toView(id, state, times),
+    view: withAccruals(toView(id, state, times), previous?.accruals),
     journalPosition: journalSource(previous, state, event),
+    ...(previous?.accruals ? { accruals: previous.accruals } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Journal } from '../../../domain/journal/journal';
 import type { BlockReason, PayrollFacts, PostingTrigger } from '../../../domain/payroll-posting/events';
 import { waitingOf, type Waiting } from '../../../domain/payroll-posting/create-claim';
+import type { AccrualView } from './accrual-view';
 import { reversalStatusOf, statusOf, type PayrollPosting, type PostingStatus, type ReversalStatus } from '../../../domain/payroll-posting/state';
 
 /** GET /api/postings/:id (spec fields first; the rest helps an operator see why and when). */
@@ -29,6 +30,12 @@ export interface PostingView {
   postedAt?: string;
   /** How many events the posting's stream holds (the audit trail's length). */
   events: number;
+  /**
+   * Month-end accruals (issue 14; absent when none): per month, status, the batch of the accrual and of its
+   * reversal, why skipped, the last error. `needs_attention` waits for a fix and
+   * `POST /api/postings/:id/accruals/:month/replay`.
+   */
+  accruals?: AccrualView[];
 }
 
 /** What a transient failure means to an accountant; the system's own words stay in `details`. */

@@ -1,0 +1,180 @@
+/**
+ * Month-end accruals an operator can see, replay, release and reverse (issue 14's remainder), end to end
+ * against the sandboxes: the posting's view carries its accruals; a blocked accrual is replayed after the
+ * fix; `journal.release` releases them; a payroll cancelled after its accrual was posted gets the accrual and
+ * its reversal voided (every account nets to zero), and its second processing its own accrual — exactly once
+ * under duplicate webhooks.
+ */
+import { acumaticaCalls, postingIdOf, postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from './support';
+
+const accrualMapping = (options: { release?: boolean; account?: boolean } = {}): Record<string, any> => {
+  const m = specMapping();
+  m.journal.accrual = { enabled: true };
+  if (options.release) m.journal.release = true;
+  if (options.account !== false) m.accounts.accruedPayroll = { account: '22000' };
+  return m;
+};
+const cents = (s: unknown): number => {
+  if (s === null || s === undefined) return 0;
+  const [w, f = '0'] = String(s).replace('-', '').split('.');
+  return Number(w) * 100 + Number(f.padEnd(2, '0').slice(0, 2));
+};
+const tagged = (world: PostingWorld, tag: string) => world.acumatica.records.journalsTagged(`[${tag}]`) as any[];
+
+async function accrualsWhen(world: PostingWorld, uuid: string, ok: (accruals: any[]) => boolean, what: string): Promise<any> {
+  let last: unknown;
+  try {
+    return await waitFor(what, async () => {
+      const res = await world.api('GET', `/api/postings/${postingIdOf(world, uuid)}`);
+      last = res.body.accruals;
+      return res.status === 200 && Array.isArray(res.body.accruals) && ok(res.body.accruals) ? res.body : null;
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; accruals last seen: ${JSON.stringify(last)}`);
+  }
+}
+
+describe('accruals in the posting view, released per the mapping', () => {
+  let world: PostingWorld;
+  beforeAll(async () => {
+    world = await postingWorld({ mapping: accrualMapping({ release: true }) });
+  });
+  afterAll(async () => world?.close());
+
+  it('GET /api/postings/:id shows month, status and both batches; the list shows them too; both journals released', async () => {
+    const before = acumaticaCalls(world);
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    await postingWithStatus(world, payroll.uuid, 'posted');
+    const posting = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
+    const accrual = tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`);
+    const reversal = tagged(world, `gusto-accrual-reversal:${payroll.uuid}:2026-11`);
+    expect(accrual).toHaveLength(1);
+    expect(reversal).toHaveLength(1);
+    expect(posting.accruals).toEqual([
+      {
+        month: '2026-11',
+        status: 'posted',
+        days: 11,
+        periodDays: 14,
+        amount: expect.stringMatching(/^\d+\.\d\d$/),
+        accrual: { batchNbr: accrual[0].BatchNbr, status: expect.any(String), released: true },
+        reversal: { batchNbr: reversal[0].BatchNbr, status: expect.any(String), released: true },
+      },
+    ]);
+    expect(accrual[0].Status).toBe(posting.accruals[0].accrual.status);
+    // payroll journal + accrual + reversal: three creates, three releases
+    const calls = acumaticaCalls(world);
+    expect(calls.creates - before.creates).toBe(3);
+    expect(calls.releases - before.releases).toBe(3);
+
+    const list = await world.api('GET', `/api/postings?connectionId=${world.connectionId}&payrollUuid=${payroll.uuid}`);
+    expect(list.body.items[0].accruals).toEqual(posting.accruals);
+  });
+});
+
+describe('a blocked accrual, replayed after the fix', () => {
+  let world: PostingWorld;
+  beforeAll(async () => {
+    world = await postingWorld({ mapping: accrualMapping({ account: false }) });
+  });
+  afterAll(async () => world?.close());
+
+  it('no accruedPayroll account: the view and the list say needs_attention with the reason; mapped + replayed → posted, once', async () => {
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    await postingWithStatus(world, payroll.uuid, 'posted');
+    const blocked = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'needs_attention', 'accrual blocked');
+    expect(blocked.status).toBe('posted');
+    expect(blocked.accruals[0]).toMatchObject({ month: '2026-11', status: 'needs_attention', lastError: expect.stringMatching(/accruedPayroll/) });
+    const list = await world.api('GET', `/api/postings?connectionId=${world.connectionId}`);
+    expect(list.body.items.find((p: any) => p.payrollUuid === payroll.uuid).accruals[0].status).toBe('needs_attention');
+
+    const early = await world.api('POST', `/api/postings/${postingIdOf(world, payroll.uuid)}/accruals/2026-10/replay`);
+    expect(early.status).toBe(404);
+    expect(early.body.code ?? early.body.error).toBe('accrual_not_found');
+    const bad = await world.api('POST', `/api/postings/${postingIdOf(world, payroll.uuid)}/accruals/november/replay`);
+    expect(bad.status).toBe(400);
+
+    expect((await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, accrualMapping())).status).toBe(200);
+    const replay = await world.api('POST', `/api/postings/${postingIdOf(world, payroll.uuid)}/accruals/2026-11/replay`);
+    expect(replay.status).toBe(202);
+    const posted = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted after the replay');
+    expect(posted.accruals[0].accrual.batchNbr).toBe(tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)[0].BatchNbr);
+    expect(tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)).toHaveLength(1);
+    expect(tagged(world, `gusto-accrual-reversal:${payroll.uuid}:2026-11`)).toHaveLength(1);
+
+    const again = await world.api('POST', `/api/postings/${postingIdOf(world, payroll.uuid)}/accruals/2026-11/replay`);
+    expect(again.status).toBe(409);
+    const audit = await world.api('GET', `/api/audit/events?connectionId=${world.connectionId}&type=AccrualReplayed`);
+    expect(audit.body.items.filter((e: any) => e.stream.includes(payroll.uuid))).toHaveLength(1);
+  });
+
+  it('skipped for a closed period: once the period is open, the replay posts it', async () => {
+    world.acumatica.knobs.closedPeriods.add('112026');
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 1, checkDate: '2026-12-09' } as never) as any;
+    await postingWithStatus(world, payroll.uuid, 'posted');
+    const skipped = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'skipped', 'accrual skipped');
+    expect(skipped.accruals[0].accrual.skipped).toMatch(/financial period 2026-11 is closed/);
+    world.acumatica.knobs.closedPeriods.delete('112026');
+    const replay = await world.api('POST', `/api/postings/${postingIdOf(world, payroll.uuid)}/accruals/2026-11/replay`);
+    expect(replay.status).toBe(202);
+    await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted after the period opened');
+    expect(tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)).toHaveLength(1);
+    expect(tagged(world, `gusto-accrual-reversal:${payroll.uuid}:2026-11`)).toHaveLength(1);
+  });
+});
+
+describe('a payroll cancelled after its accrual was posted, then processed again', () => {
+  let world: PostingWorld;
+  beforeAll(async () => {
+    world = await postingWorld({ mapping: accrualMapping() });
+  });
+  afterAll(async () => world?.close());
+
+  it('voids the accrual and its reversal (each month nets to zero); generation 2 gets its own accrual; exactly once under duplicate webhooks', async () => {
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    await postingWithStatus(world, payroll.uuid, 'posted');
+    await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
+
+    world.gusto.knobs.webhook.duplicates = 2;
+    try {
+      world.gusto.scenario.cancelPayroll(payroll.uuid);
+      await world.gusto.scenario.webhooksIdle();
+    } finally {
+      world.gusto.knobs.webhook.duplicates = 0;
+    }
+    const cancelled = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'cancelled', 'accrual voided');
+    expect(cancelled.reversal.status).toBe('reversed');
+    const four = ['gusto-accrual', 'gusto-accrual-reversal', 'gusto-accrual-void', 'gusto-accrual-reversal-void'].map((t) => tagged(world, `${t}:${payroll.uuid}:2026-11`));
+    for (const journals of four) expect(journals).toHaveLength(1);
+    const [accrual, reversal, accrualVoid, reversalVoid] = four.map((j) => j[0]);
+    expect(String(accrualVoid.TransactionDate).slice(0, 10)).toBe('2026-11-30');
+    expect(String(reversalVoid.TransactionDate).slice(0, 10)).toBe('2026-12-01');
+    expect(cancelled.accruals[0]).toMatchObject({
+      status: 'cancelled',
+      cancelled: expect.stringMatching(/cancelled in Gusto/),
+      voids: { accrual: { batchNbr: accrualVoid.BatchNbr }, reversal: { batchNbr: reversalVoid.BatchNbr } },
+    });
+    // Every account nets to zero in each month: November (accrual + its void), December (reversal + its void).
+    for (const pair of [[accrual, accrualVoid], [reversal, reversalVoid]]) {
+      const net = new Map<string, number>();
+      for (const j of pair) for (const d of j.Details) net.set(d.Account, (net.get(d.Account) ?? 0) + cents(d.DebitAmount) - cents(d.CreditAmount));
+      expect([...net.values()].filter((n) => n !== 0)).toEqual([]);
+    }
+
+    world.gusto.knobs.webhook.duplicates = 2;
+    try {
+      world.gusto.scenario.processPayrollAgain(payroll.uuid);
+      await world.gusto.scenario.webhooksIdle();
+    } finally {
+      world.gusto.knobs.webhook.duplicates = 0;
+    }
+    const second = await accrualsWhen(world, payroll.uuid, (a) => a.some((x) => x.generation === 2 && x.status === 'posted'), 'generation 2 accrual posted');
+    expect(second.journal.tag).toBe(`gusto:${payroll.uuid}/2`);
+    expect(second.accruals.map((a: any) => [a.generation ?? 1, a.month, a.status])).toEqual([[1, '2026-11', 'cancelled'], [2, '2026-11', 'posted']]);
+    expect(tagged(world, `gusto-accrual:${payroll.uuid}/2:2026-11`)).toHaveLength(1);
+    expect(tagged(world, `gusto-accrual-reversal:${payroll.uuid}/2:2026-11`)).toHaveLength(1);
+    // generation 1's journals are untouched and were not found as generation 2's
+    expect(tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)).toHaveLength(1);
+    expect(second.accruals[1].accrual.batchNbr).toBe(tagged(world, `gusto-accrual:${payroll.uuid}/2:2026-11`)[0].BatchNbr);
+  });
+});
