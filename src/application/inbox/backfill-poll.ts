@@ -4,6 +4,9 @@ import type { Connections, ConnectionSummary } from '../ports/connections.port';
 import { EventStoreUnavailableError, type EventStore } from '../ports/event-store.port';
 import type { GustoApi } from '../ports/gusto.port';
 import { RequestPostingCommand } from '../payroll-posting/commands';
+import { isReprocessable } from '../../domain/payroll-posting/decide';
+import { isPayrollPostingEvent, type PayrollPostingEvent } from '../../domain/payroll-posting/events';
+import { fold } from '../../domain/payroll-posting/state';
 import { SyncAllEmployeesCommand } from '../employee-mirror/commands';
 import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
 import { deterministicEventId, pollWatermarkStream } from './inbox-events';
@@ -33,6 +36,11 @@ export interface PollSummary {
   alreadyKnown: number;
   /** Payroll uuids that had no posting and were requested now. */
   requested: string[];
+  /**
+   * Payroll uuids whose posting was cancelled or reversed and which Gusto lists processed again (its
+   * payroll.processed was lost): requested now, a new generation when Gusto confirms (issue 14). Absent when none.
+   */
+  reprocessed?: string[];
   employees?: 'requested' | 'failed';
   error?: string;
 }
@@ -168,8 +176,15 @@ export class BackfillPoll {
             summary.externalSkipped += payroll.external === true ? 1 : 0;
             continue;
           }
-          if ((await this.store.readStream(postingStreamOf(connection.id, payrollUuid))).length > 0) {
-            summary.alreadyKnown++;
+          const known = await this.store.readStream(postingStreamOf(connection.id, payrollUuid));
+          if (known.length > 0) {
+            if (!isReprocessable(fold(known.filter(isPayrollPostingEvent) as unknown as PayrollPostingEvent[]))) {
+              summary.alreadyKnown++;
+              continue;
+            }
+            await this.hold(lease);
+            await this.commands.execute(new RequestPostingCommand(connection.id, payrollUuid, 'poll', undefined, correlationId));
+            (summary.reprocessed ??= []).push(payrollUuid);
             continue;
           }
           await this.hold(lease);

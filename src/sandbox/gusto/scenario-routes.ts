@@ -28,7 +28,7 @@ export const routeScenario = async (ctx: Ctx, controls: Controls): Promise<void>
       case 'POST employees/:id/terminate': return send(ctx, 200, scenario.terminateEmployee(b as string, body as unknown as TerminationInput));
       case 'POST employees/:id/rehire': return send(ctx, 200, scenario.rehireEmployee(b as string, body as unknown as RehireInput));
       case 'POST payrolls/:id/cancel': return send(ctx, 200, scenario.cancelPayroll(b as string));
-      case 'POST payrolls/:id/process': return send(ctx, 200, scenario.processPayrollAgain(b as string));
+      case 'POST payrolls/:id/process': return send(ctx, 200, scenario.processPayrollAgain(b as string, { webhook: body.webhook !== false }));
       case 'POST payrolls/:id/reverse': return send(ctx, 201, scenario.reversePayroll(b as string, body as ReverseInput));
       case 'POST authorize-next': scenario.authorizeNext(String(body.companyUuid)); return send(ctx, 204, undefined);
       case 'POST subscriptions': return send(ctx, 201, scenario.createSubscription(body as unknown as SubscriptionInput));

@@ -150,12 +150,13 @@ export class Scenario {
    * A cancelled payroll processed again (Gusto keeps the uuid) → payroll.processed. The figures are the
    * same as before unless `totalsSkewCents`-style changes are made by the caller.
    */
-  processPayrollAgain(payrollUuid: string): PayrollSummary {
+  /** `webhook: false`: the payroll.processed is lost (only a poll can find the payroll). */
+  processPayrollAgain(payrollUuid: string, options: { webhook?: boolean } = {}): PayrollSummary {
     const p = this.world.payrollOrThrow(payrollUuid);
     if (p.processed) throw new ScenarioError(422, 'payroll is already processed');
     p.processed = true;
     p.processedDate = this.world.clock.today();
-    this.webhooks.emit('payroll.processed', p.companyUuid, 'Payroll', p.uuid);
+    this.webhooks.emit('payroll.processed', p.companyUuid, 'Payroll', p.uuid, options.webhook === false);
     return summary(p);
   }
 

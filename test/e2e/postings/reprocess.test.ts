@@ -51,6 +51,36 @@ describe('re-processing e2e', () => {
     expect(types).toContain('PayrollReversed');
   });
 
+  it('cancelled (reversed) → processed again with its payroll.processed lost: the poll re-requests it, generation 2 posts once', async () => {
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
+    await postingWithStatus(world, payroll.uuid, 'posted');
+    world.gusto.scenario.cancelPayroll(payroll.uuid);
+    await waitFor('reversed', async () => {
+      const res = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`);
+      return res.body.reversal?.status === 'reversed' ? res.body : null;
+    });
+    world.gusto.scenario.processPayrollAgain(payroll.uuid, { webhook: false });
+    await world.gusto.scenario.webhooksIdle();
+    expect(tagged(world, `gusto:${payroll.uuid}/2`)).toHaveLength(0);
+
+    const sync = await world.api('POST', `/api/connections/${world.connectionId}/sync`);
+    expect(sync.status).toBe(200);
+    expect(sync.body.reprocessed).toEqual([payroll.uuid]);
+    const posting = await waitFor('generation 2 posted after the poll', async () => {
+      const res = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`);
+      return res.body.status === 'posted' && res.body.journal?.tag === `gusto:${payroll.uuid}/2` ? res.body : null;
+    });
+    expect(posting.trigger).toBe('poll');
+    expect(tagged(world, `gusto:${payroll.uuid}/2`)).toHaveLength(1);
+
+    // The next poll finds a live generation: nothing is requested again.
+    const again = await world.api('POST', `/api/connections/${world.connectionId}/sync`);
+    expect(again.status).toBe(200);
+    expect(again.body.reprocessed).toBeUndefined();
+    expect(again.body.alreadyKnown).toBeGreaterThanOrEqual(1);
+    expect(tagged(world, `gusto:${payroll.uuid}/2`)).toHaveLength(1);
+  });
+
   it('cancelled before posting → processed again: the new generation posts', async () => {
     const blocking = specMapping();
     delete blocking.accounts.netPay;
