@@ -82,7 +82,9 @@ export function planBankCash(pay: PayrollPay, sums: PayrollSums, toleranceCents:
   const outstanding = net - npd + (reimbursements - rd);
   const remainder = taxes - td;
   const split = splitInProportion(remainder, sums.employee_taxes, sums.employer_taxes);
-  const on = `payroll of check date ${pay.checkDate}`;
+  // The withdrawal's own date, so the line matches the bank feed; the check date when Gusto gave none (said so).
+  const on = pay.debitDate ? `debited ${pay.debitDate}, payroll of check date ${pay.checkDate}` : `payroll of check date ${pay.checkDate} (Gusto gave no debit date)`;
+  const paper = `payroll of check date ${pay.checkDate}`;
   const postings: Posting[] = [];
   const cash = (role: Role, component: string, cents: Cents, memo: string): void => {
     if (cents !== 0) postings.push({ role, component, cents, group: COMPANY, separate: true, memo });
@@ -91,7 +93,7 @@ export function planBankCash(pay: PayrollPay, sums: PayrollSums, toleranceCents:
   cash('taxDebit', 'Taxes', td, `Gusto withdrawal: payroll taxes Gusto remits (tax_debit), ${on}`);
   cash('reimbursementDebit', 'Reimbursements', rd, `Gusto withdrawal: reimbursements by direct deposit (reimbursement_debit), ${on}`);
   cash('childSupportDebit', 'Child support', csd, `Gusto withdrawal: child support Gusto remits (child_support_debit), ${on}`);
-  cash('outstandingChecks', 'Paper checks', outstanding, `Paper checks Gusto paid but did not withdraw (net pay ${formatCents(net - npd)} + reimbursements ${formatCents(reimbursements - rd)}), ${on}`);
+  cash('outstandingChecks', 'Paper checks', outstanding, `Paper checks Gusto paid but did not withdraw (net pay ${formatCents(net - npd)} + reimbursements ${formatCents(reimbursements - rd)}), ${paper}`);
   const NOT_REMITTED = 'Taxes not remitted by Gusto';
   if (split.employee !== 0) postings.push({ role: 'employeeTaxLiability', component: NOT_REMITTED, cents: split.employee, group: COMPANY });
   if (split.employer !== 0) postings.push({ role: 'employerTaxLiability', component: NOT_REMITTED, cents: split.employer, group: COMPANY });

@@ -75,6 +75,12 @@ export interface PayrollPay {
   payrollUuid: string;
   checkDate: string;
   payPeriod: { startDate: string; endDate: string } | null;
+  /**
+   * The date Gusto takes the money from the company's bank: `payment_speed_changed.current_debit_date` when
+   * Gusto moved it, else the date part of `payroll_status_meta.expected_debit_time` (as Gusto writes it, in
+   * its own offset). Null/absent when Gusto's answer has neither (older data, no `include=payroll_status_meta`).
+   */
+  debitDate?: string | null;
   offCycle: boolean;
   offCycleReason: string | null;
   /** Employees not `excluded`, in Gusto's order. */

@@ -120,6 +120,7 @@ export function readPayroll(payroll: GustoPayroll): { ok: true; pay: PayrollPay 
       payrollUuid,
       checkDate,
       payPeriod,
+      debitDate: readDebitDate(p),
       offCycle: p.off_cycle === true,
       offCycleReason: typeof p.off_cycle_reason === 'string' ? p.off_cycle_reason : null,
       employees,
@@ -129,6 +130,13 @@ export function readPayroll(payroll: GustoPayroll): { ok: true; pay: PayrollPay 
       warnings,
     },
   };
+}
+
+function readDebitDate(p: Record<string, unknown>): string | null {
+  const moved = isObj(p.payment_speed_changed) ? p.payment_speed_changed.current_debit_date : undefined;
+  if (typeof moved === 'string' && DATE.test(moved)) return moved;
+  const expected = isObj(p.payroll_status_meta) ? p.payroll_status_meta.expected_debit_time : undefined;
+  return typeof expected === 'string' && DATE.test(expected.slice(0, 10)) ? expected.slice(0, 10) : null;
 }
 
 function readPayPeriod(v: unknown): PayrollPay['payPeriod'] {

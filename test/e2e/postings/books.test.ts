@@ -79,7 +79,9 @@ describe('books e2e: bank cash mode, paper checks, imputed benefits, child suppo
     const debit = details.reduce((a, d) => a + cents(String(d.DebitAmount ?? '0.00')), 0);
     const credit = details.reduce((a, d) => a + cents(String(d.CreditAmount ?? '0.00')), 0);
     expect(debit).toBe(credit);
-    for (const d of onAccount('10200')) expect(d.TransactionDescription).toMatch(new RegExp(`^Gusto withdrawal: .*\\((net_pay|tax|reimbursement|child_support)_debit\\), payroll of check date ${payroll.check_date}$`));
+    // …and the date Gusto takes them (the sandbox's payroll_status_meta.expected_debit_time: the day before the check date).
+    const debitDate = new Date(Date.parse(`${payroll.check_date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    for (const d of onAccount('10200')) expect(d.TransactionDescription).toMatch(new RegExp(`^Gusto withdrawal: .*\\((net_pay|tax|reimbursement|child_support)_debit\\), debited ${debitDate}, payroll of check date ${payroll.check_date}$`));
 
     const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
     expect(trail.body.items.filter((e: any) => e.type === 'JournalCreated')).toHaveLength(1);

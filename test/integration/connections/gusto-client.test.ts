@@ -26,7 +26,7 @@ describe('Gusto client (read-only, paging, departments, 429) against the Gusto s
     expect(described.filter((c) => c.includes('/employees'))).toEqual(['GET /v1/companies/C/employees 1', 'GET /v1/companies/C/employees 2']);
     expect(calls).toHaveLength(4);
     expect(calls.every((r) => r.apiVersion === '2026-06-15' && r.query.per === '100')).toBe(true);
-    expect(calls.find((r) => r.path.includes('/payrolls/'))!.query.include).toBe('benefits,deductions,taxes,totals,payroll_taxes,reversals');
+    expect(calls.find((r) => r.path.includes('/payrolls/'))!.query.include).toBe('benefits,deductions,taxes,totals,payroll_taxes,reversals,payroll_status_meta');
     expect(read.reversal_payroll_uuids).toEqual([]);
     expect(read.uuid).toBe(payroll.uuid);
     expect(read.employee_compensations).toHaveLength(130);

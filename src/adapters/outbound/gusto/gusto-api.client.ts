@@ -7,7 +7,8 @@ import { errorFor, getWithRetry, type GustoHttpOptions } from './gusto-http';
 
 const MAX_PER = 100; // Gusto's cap for payroll endpoints; also used for employees (reference §6.2)
 // `reversals` adds reversal_payroll_uuids, which payroll.reversed handling needs (reference §4.1).
-const PAYROLL_INCLUDE = 'benefits,deductions,taxes,totals,payroll_taxes,reversals';
+// payroll_status_meta: expected_debit_time, the withdrawals' date named in bank-mode cash-line memos (issue 14).
+const PAYROLL_INCLUDE = 'benefits,deductions,taxes,totals,payroll_taxes,reversals,payroll_status_meta';
 
 /**
  * Read-only Gusto client for one connection's company. Every call: a valid token from the token source
