@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { buildJournal } from '../../../../src/domain/journal';
 import { buildAccruals, largestRemainder, periodMonths } from '../../../../src/domain/journal/accrual';
 import { ROLES, parseMapping, type AccountMapping, type DetailLevel } from '../../../../src/domain/mapping';
+import { withGeneration } from '../../../../src/domain/journal/generation';
+import { voidJournal } from '../../../../src/domain/payroll-accrual/void-journal';
 import { cents, expectNetsToZero } from './journal-assertions';
 import { generatePayroll } from './payroll-generator';
 
@@ -33,6 +35,7 @@ describe('month-end accrual (properties)', () => {
           detail: fc.constantFrom<DetailLevel>('summary', 'department', 'employee'),
           cash: fc.constantFrom<'bank' | 'liabilities'>('bank', 'liabilities'),
           entryDate: fc.constantFrom<'check_date' | 'period_end'>('check_date', 'period_end'),
+          generation: fc.constantFrom(1, 1, 2, 3),
         }),
         (s) => {
           const g = generatePayroll(s.seed, { employees: s.employees, amounts: 'mixed', negative: s.negative, totals: true, checks: 0.3 });
@@ -43,7 +46,8 @@ describe('month-end accrual (properties)', () => {
           const m = mapping(s.detail, s.cash, s.entryDate);
           const built = buildJournal(g.payroll, m, { mappingVersion: 1 });
           if (!built.ok) throw new Error(JSON.stringify(built.errors.slice(0, 2)));
-          const j = built.journal;
+          const j = withGeneration(built.journal, s.generation);
+          const ref = s.generation > 1 ? `${j.payrollUuid}/${s.generation}` : j.payrollUuid;
           const result = buildAccruals(j, { startDate: start, endDate: end }, m);
           if (!result.ok) throw new Error(JSON.stringify(result.errors));
           const months = periodMonths(start, end);
@@ -60,8 +64,17 @@ describe('month-end accrual (properties)', () => {
             expect(a.accrual.header.transactionDate.slice(0, 7)).toBe(a.month);
             expect(a.accrual.header.transactionDate).toBe(new Date(Date.UTC(Number(a.month.slice(0, 4)), Number(a.month.slice(5)), 0)).toISOString().slice(0, 10));
             expect(a.reversal.header.transactionDate.endsWith('-01')).toBe(true);
-            expect(a.accrual.header.description.endsWith(`[gusto-accrual:${j.payrollUuid}:${a.month}]`)).toBe(true);
-            expect(a.reversal.header.description.endsWith(`[gusto-accrual-reversal:${j.payrollUuid}:${a.month}]`)).toBe(true);
+            expect(a.accrual.header.description.endsWith(`[gusto-accrual:${ref}:${a.month}]`)).toBe(true);
+            expect(a.reversal.header.description.endsWith(`[gusto-accrual-reversal:${ref}:${a.month}]`)).toBe(true);
+            // Cancelled: each void is dated like the journal it undoes and nets it to zero, so each month does.
+            for (const original of [a.accrual, a.reversal]) {
+              const v = voidJournal(original);
+              expect(v.header.transactionDate).toBe(original.header.transactionDate);
+              expect(v.header.description.endsWith(`[${original.tag.replace(/^(gusto-accrual(-reversal)?):/, '$1-void:')}]`)).toBe(true);
+              const month = new Map<string, number>();
+              for (const l of [...original.lines, ...v.lines]) month.set(`${l.account}|${l.subaccount ?? ''}|${l.department ?? ''}|${l.employeeUuid ?? ''}`, (month.get(`${l.account}|${l.subaccount ?? ''}|${l.department ?? ''}|${l.employeeUuid ?? ''}`) ?? 0) + signedOf(l));
+              expect([...month.values()].filter((x) => x !== 0)).toEqual([]);
+            }
             // The accrual and its reversal net every account to zero.
             const net = new Map<string, number>();
             for (const l of [...a.accrual.lines, ...a.reversal.lines]) net.set(`${l.account}|${l.subaccount ?? ''}|${l.department ?? ''}|${l.employeeUuid ?? ''}`, (net.get(`${l.account}|${l.subaccount ?? ''}|${l.department ?? ''}|${l.employeeUuid ?? ''}`) ?? 0) + signedOf(l));
@@ -85,6 +98,7 @@ describe('month-end accrual (properties)', () => {
     );
     expect(accrued).toBeGreaterThan(300);
   });
+
 
   it('largestRemainder: parts sum exactly, each within a cent of its exact share', () => {
     fc.assert(

@@ -38,6 +38,7 @@ const scenario = fc.record({
   unremittedTaxes: fc.boolean(),
   detail: fc.constantFrom<DetailLevel>('summary', 'department', 'employee'),
   split: fc.boolean(),
+  debitDate: fc.boolean(),
 });
 
 describe('buildJournal in bank cash mode (properties)', () => {
@@ -48,6 +49,8 @@ describe('buildJournal in bank cash mode (properties)', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const g = generatePayroll(s.seed, { ...s, totals: true });
+        const debitDate = s.debitDate ? new Date(Date.parse(`${g.payroll.check_date}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10) : null;
+        if (debitDate) (g.payroll as Record<string, unknown>).payroll_status_meta = { expected_debit_time: `${debitDate}T16:00:00-08:00` };
         const result = buildJournal(g.payroll, bankMapping(s.detail, s.split), { mappingVersion: 3 });
         if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
         const j = result.journal;
@@ -70,6 +73,8 @@ describe('buildJournal in bank cash mode (properties)', () => {
             cashLines.set(role, [...(cashLines.get(role) ?? []), signed]);
             expect(line.employeeUuid).toBeUndefined();
             expect(line.memo).toContain(g.payroll.check_date);
+            // A withdrawal's memo names the date Gusto debits it, or says Gusto gave none; paper checks are no withdrawal.
+            if (role !== 'outstandingChecks') expect(line.memo).toContain(debitDate ? `debited ${debitDate}` : 'Gusto gave no debit date');
           }
           // Imputed benefits never reach an expense or a liability line.
           if (role === 'benefitExpense' || role === 'benefitLiability') expect(line.memo).not.toContain('Group Term Life');
