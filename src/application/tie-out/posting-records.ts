@@ -27,6 +27,10 @@ export interface AccrualRecord {
   amount?: string;
   accrualBatchNbr?: string;
   reversalBatchNbr?: string;
+  /** The posting generation (2, 3, … after a re-processing; absent for the first). */
+  generation?: number;
+  /** The payroll was cancelled: the batches that voided the posted accrual and reversal. */
+  voidBatchNbrs?: string[];
   skipped?: string;
   error?: string;
 }
@@ -69,19 +73,22 @@ async function accrualRecords(store: EventStore, connectionId: string): Promise<
     const month = s.month ?? stream.slice(-7);
     const payrollUuid = s.payrollUuid ?? stream.slice(prefix.length, -8);
     const credit = s.accrualJournal?.lines.find((l) => l.mappingKey.split(':')[0] === 'accruedPayroll');
+    const voids = [s.accrualVoid.batchNbr, s.reversalVoid.batchNbr].filter((b): b is string => b !== undefined);
     const record: AccrualRecord = {
       month,
       status: statusOfAccrual(s),
+      ...(s.generation > 1 ? { generation: s.generation } : {}),
+      ...(voids.length > 0 ? { voidBatchNbrs: voids } : {}),
       ...(s.days === undefined ? {} : { days: s.days, periodDays: s.periodDays }),
       ...(credit ? { amount: credit.amount } : {}),
       ...(s.accrual.batchNbr ? { accrualBatchNbr: s.accrual.batchNbr } : {}),
       ...(s.reversal.batchNbr ? { reversalBatchNbr: s.reversal.batchNbr } : {}),
-      ...(s.accrual.skipped ? { skipped: s.accrual.skipped.reason } : s.reversal.skipped ? { skipped: s.reversal.skipped.reason } : {}),
+      ...(s.cancelled ? {} : s.accrual.skipped ? { skipped: s.accrual.skipped.reason } : s.reversal.skipped ? { skipped: s.reversal.skipped.reason } : {}),
       ...(s.lastError && !s.completed ? { error: s.lastError } : {}),
     };
     const list = out.get(payrollUuid) ?? [];
     list.push(record);
-    out.set(payrollUuid, list.sort((a, b) => (a.month < b.month ? -1 : 1)));
+    out.set(payrollUuid, list.sort((a, b) => (a.generation ?? 1) - (b.generation ?? 1) || (a.month < b.month ? -1 : 1)));
   }
   return out;
 }

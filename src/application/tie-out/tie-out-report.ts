@@ -182,6 +182,8 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
     }
   }
   for (const a of input.accruals ?? []) {
+    // Cancelled with its payroll: voided (or never posted), so the months net to zero — not a difference.
+    if (a.status === 'cancelled') continue;
     if (a.skipped) differences.push(`accrual ${a.month} skipped: ${a.skipped}`);
     else if (a.status !== 'posted') differences.push(`accrual ${a.month} is ${a.status}${a.error ? `: ${a.error}` : ''}`);
   }
@@ -252,8 +254,10 @@ export function tieOutCsv(report: TieOutReport): string {
     for (const t of p.ties) rows.push([p.checkDate, p.payrollUuid, p.status, t.item, t.gusto ?? '', t.journal ?? '', t.acumatica ?? '', t.difference]);
     if (p.acumatica) rows.push([p.checkDate, p.payrollUuid, p.status, `Acumatica batch ${p.acumatica.batchNbr} status`, '', '', p.acumatica.status ?? p.acumatica.error ?? '', '']);
     for (const a of p.accruals) {
-      const what = a.skipped ? `skipped: ${a.skipped}` : `${a.status}${a.accrualBatchNbr ? `, batch ${a.accrualBatchNbr}` : ''}${a.reversalBatchNbr ? `, reversal batch ${a.reversalBatchNbr}` : ''}`;
-      rows.push([p.checkDate, p.payrollUuid, p.status, `accrual ${a.month} (${a.days ?? '?'}/${a.periodDays ?? '?'} days): ${what}`, '', a.amount ?? '', '', '']);
+      const voided = a.voidBatchNbrs ? `, voided by batch ${a.voidBatchNbrs.join(' and ')}` : '';
+      const what = a.skipped ? `skipped: ${a.skipped}` : `${a.status}${a.accrualBatchNbr ? `, batch ${a.accrualBatchNbr}` : ''}${a.reversalBatchNbr ? `, reversal batch ${a.reversalBatchNbr}` : ''}${voided}`;
+      const which = a.generation ? ` (generation ${a.generation})` : '';
+      rows.push([p.checkDate, p.payrollUuid, p.status, `accrual ${a.month}${which} (${a.days ?? '?'}/${a.periodDays ?? '?'} days): ${what}`, '', a.amount ?? '', '', '']);
     }
     for (const d of p.differences) rows.push([p.checkDate, p.payrollUuid, p.status, `DIFFERENCE: ${d}`, '', '', '', '']);
   }

@@ -181,6 +181,15 @@ describe('a payroll cancelled after its accrual was posted, then processed again
     expect(tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)).toHaveLength(1);
     expect(second.accruals[1].accrual.batchNbr).toBe(tagged(world, `gusto-accrual:${payroll.uuid}/2:2026-11`)[0].BatchNbr);
 
+    // The tie-out names both generations: the first voided (not a difference, the months net to zero), the second posted.
+    const tie = await world.api('GET', `/api/connections/${world.connectionId}/tie-out?from=${payroll.check_date}&to=${payroll.check_date}`);
+    const row = tie.body.payrolls.find((p: any) => p.payrollUuid === payroll.uuid);
+    expect(row.accruals).toEqual([
+      expect.objectContaining({ month: '2026-11', status: 'cancelled', voidBatchNbrs: [accrualVoid.BatchNbr, reversalVoid.BatchNbr] }),
+      expect.objectContaining({ month: '2026-11', generation: 2, status: 'posted' }),
+    ]);
+    expect(row.differences).toEqual([]);
+
     // The read model rebuilt from the log shows the same accruals.
     const rebuilt = await world.api('POST', '/api/projections/rebuild');
     expect(rebuilt.status).toBe(200);

@@ -8,7 +8,7 @@ const dir = join(__dirname, '../../../fixtures/journal');
 const fixture = (name: string): any => JSON.parse(readFileSync(join(dir, name), 'utf8'));
 const parsed = parseMapping(fixture('bank-example-mapping.json'));
 if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-const memos = (payroll: unknown): string[] => {
+const memos = (payroll: any): string[] => {
   const result = buildJournal(payroll, parsed.mapping, { mappingVersion: 1 });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.journal.lines.filter((l) => /Debit$/.test(l.mappingKey) || l.mappingKey === 'outstandingChecks').map((l) => `${l.mappingKey}: ${l.memo}`);

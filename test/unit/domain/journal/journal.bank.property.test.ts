@@ -50,7 +50,7 @@ describe('buildJournal in bank cash mode (properties)', () => {
       fc.property(scenario, (s) => {
         const g = generatePayroll(s.seed, { ...s, totals: true });
         const debitDate = s.debitDate ? new Date(Date.parse(`${g.payroll.check_date}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10) : null;
-        if (debitDate) (g.payroll as Record<string, unknown>).payroll_status_meta = { expected_debit_time: `${debitDate}T16:00:00-08:00` };
+        if (debitDate) (g.payroll as unknown as Record<string, unknown>).payroll_status_meta = { expected_debit_time: `${debitDate}T16:00:00-08:00` };
         const result = buildJournal(g.payroll, bankMapping(s.detail, s.split), { mappingVersion: 3 });
         if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
         const j = result.journal;
