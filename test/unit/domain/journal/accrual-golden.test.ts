@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildJournal } from '../../../../src/domain/journal';
 import { buildAccruals } from '../../../../src/domain/journal/accrual';
+import { withGeneration } from '../../../../src/domain/journal/generation';
 import { parseMapping } from '../../../../src/domain/mapping';
+import { voidJournal } from '../../../../src/domain/payroll-accrual/void-journal';
 
 const dir = join(__dirname, '../../../fixtures');
 const json = (p: string): any => JSON.parse(readFileSync(join(dir, p), 'utf8'));
@@ -44,6 +46,34 @@ describe('hand-worked month-end accrual (accrual-example.md)', () => {
       ['62000', 'credit', '174.29'],
       ['22000', 'debit', '3065.20'],
     ]);
+  });
+
+  it('cancelled: each void swaps every side on the date of the journal it undoes; generation 2 is tagged <uuid>/2', () => {
+    const built = buildJournal(payroll, parsed.mapping, { mappingVersion: 1 });
+    if (!built.ok) throw new Error(JSON.stringify(built.errors));
+    const result = buildAccruals(built.journal, { startDate: '2025-12-28', endDate: '2026-01-10' }, parsed.mapping);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const [a] = result.accruals;
+    const accrualVoid = voidJournal(a.accrual);
+    expect(accrualVoid.tag).toBe(`gusto-accrual-void:${payroll.uuid}:2025-12`);
+    expect(accrualVoid.header.transactionDate).toBe('2025-12-31');
+    expect(accrualVoid.lines.map((l) => [l.account, l.side, l.amount])).toEqual([
+      ['60000', 'credit', '2548.57'],
+      ['60010', 'credit', '61.71'],
+      ['61000', 'credit', '280.63'],
+      ['62000', 'credit', '174.29'],
+      ['22000', 'debit', '3065.20'],
+    ]);
+    const reversalVoid = voidJournal(a.reversal);
+    expect(reversalVoid.tag).toBe(`gusto-accrual-reversal-void:${payroll.uuid}:2025-12`);
+    expect(reversalVoid.header.transactionDate).toBe('2026-01-01');
+    expect(reversalVoid.lines.map((l) => [l.account, l.side, l.amount])).toEqual(a.accrual.lines.map((l) => [l.account, l.side, l.amount]));
+
+    const second = buildAccruals(withGeneration(built.journal, 2), { startDate: '2025-12-28', endDate: '2026-01-10' }, parsed.mapping);
+    if (!second.ok) throw new Error(JSON.stringify(second.errors));
+    expect(second.accruals[0].accrual.tag).toBe(`gusto-accrual:${payroll.uuid}/2:2025-12`);
+    expect(second.accruals[0].reversal.tag).toBe(`gusto-accrual-reversal:${payroll.uuid}/2:2025-12`);
+    expect(second.accruals[0].accrual.lines).toEqual(a.accrual.lines);
   });
 
   it('without an accruedPayroll account the accrual is refused, naming the key', () => {
