@@ -35,7 +35,7 @@ export class AccrualReplay {
       if (typeof decision === 'string') return { ok: false, error: decision };
       const metadata = { actor: requestedBy, at: this.clock.now().toISOString(), ...(correlationId ? { correlationId } : {}) };
       try {
-        await this.store.append(stream, decision.map((e) => ({ type: e.type, data: e.data, metadata })), events[events.length - 1]!.revision);
+        await this.store.append(stream, decision.map((e) => ({ type: e.type, data: e.data, metadata })), events.at(-1)?.revision ?? 'no_stream');
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < 3) continue;
         throw error;

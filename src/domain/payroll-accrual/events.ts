@@ -47,5 +47,5 @@ export function parseAccrualStream(stream: string, connectionId: string): { payr
   const prefix = `${ACCRUAL_STREAM_PREFIX}${connectionId}-`;
   if (!stream.startsWith(prefix)) return null;
   const m = /^(.+?)-(?:g(\d+)-)?(\d{4}-\d{2})$/.exec(stream.slice(prefix.length));
-  return m ? { payrollUuid: m[1]!, month: m[3]!, generation: m[2] ? Number(m[2]) : 1 } : null;
+  return m?.[1] && m[3] ? { payrollUuid: m[1], month: m[3], generation: m[2] ? Number(m[2]) : 1 } : null;
 }

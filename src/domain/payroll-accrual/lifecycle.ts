@@ -18,7 +18,7 @@ export function isReplayable(s: PayrollAccrual): boolean {
 export function replayAccrual(s: PayrollAccrual, requestedBy: string): PayrollAccrualEvent[] | AccrualError {
   if (!s.planned && !s.stuck) return 'accrual_not_found';
   if (!isReplayable(s)) return 'accrual_not_replayable';
-  return [{ type: 'AccrualReplayed', data: { connectionId: s.connectionId!, requestedBy } }];
+  return [{ type: 'AccrualReplayed', data: { connectionId: s.connectionId ?? '', requestedBy } }];
 }
 
 /**
@@ -27,5 +27,5 @@ export function replayAccrual(s: PayrollAccrual, requestedBy: string): PayrollAc
  */
 export function cancelAccrual(s: PayrollAccrual, reason: string): PayrollAccrualEvent[] {
   if (!s.planned || s.cancelled !== undefined) return [];
-  return [{ type: 'AccrualCancelled', data: { connectionId: s.connectionId!, reason } }];
+  return [{ type: 'AccrualCancelled', data: { connectionId: s.connectionId ?? '', reason } }];
 }

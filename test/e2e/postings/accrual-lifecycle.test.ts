@@ -34,7 +34,7 @@ async function accrualsWhen(world: PostingWorld, uuid: string, ok: (accruals: an
       return res.status === 200 && Array.isArray(res.body.accruals) && ok(res.body.accruals) ? res.body : null;
     });
   } catch (error) {
-    throw new Error(`${(error as Error).message}; accruals last seen: ${JSON.stringify(last)}`);
+    throw new Error(`${(error as Error).message}; accruals last seen: ${JSON.stringify(last)}`, { cause: error });
   }
 }
 
