@@ -10,12 +10,11 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { randomUUID } from 'node:crypto';
 import { buildAccruals } from '../../domain/journal/accrual';
 import { parseMapping } from '../../domain/mapping/parse-mapping';
-import { ACCRUAL_STREAM_PREFIX, accrualStream, isPayrollAccrualEvent, type AccrualJournalKind, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
+import { ACCRUAL_STREAM_PREFIX, accrualStream, type AccrualJournalKind, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
 import {
   accrualAttemptFailed,
   claimAccrualCreation,
   completedEvent,
-  foldAccrual,
   journalOf,
   nextAccrualWork,
   planAccrual,
@@ -27,7 +26,7 @@ import {
 import { cancelAccrual } from '../../domain/payroll-accrual/lifecycle';
 import { isReleasedStatus } from '../../domain/payroll-posting/decide';
 import { postingStream } from '../../domain/payroll-posting/events';
-import { accrualStreamsOf, cancellationReason, closedPeriodReason, postingAt, unfinishedAccrualStreams } from './accrual-streams';
+import { accrualStreamsOf, cancellationReason, cancelledBeforeReason, closedPeriodReason, loadAccrual, postingAt, unfinishedAccrualStreams } from './accrual-streams';
 import { CheckpointStore } from '../inbox/checkpoint-store';
 import { classifyFailure } from '../payroll-posting/block-reasons';
 import { nextAttemptAt, type RetrySettings } from '../payroll-posting/retry-policy';
@@ -172,14 +171,8 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     for (const stream of await accrualStreamsOf(this.store, posting.connectionId, posting.payrollUuid, posting.generation ?? 1)) {
       const { state, expected } = await this.load(stream);
       const events = cancelAccrual(state, cancellationReason(posting));
-      if (events.length > 0) {
-        try {
-          await this.append(stream, expected, events);
-        } catch (error) {
-          if (!(error instanceof WrongExpectedRevisionError)) throw error;
-          throw new Error(`accrual ${stream} moved while it was being cancelled: try again`);
-        }
-      }
+      // A stream that moved meanwhile throws WrongExpectedRevision: onPosting tries the cancellation again.
+      if (events.length > 0) await this.append(stream, expected, events);
       out.push(stream);
     }
     return out;
@@ -231,8 +224,7 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
         return;
       }
       if (settleOnly) {
-        const what = kind === 'accrual' ? 'accrual' : 'accrual reversal';
-        await this.append(stream, expected, skipAccrualJournal(state, kind, 'payroll_cancelled', `the payroll was cancelled before the ${what} dated ${journal.header.transactionDate} was posted: it is not posted`));
+        await this.append(stream, expected, skipAccrualJournal(state, kind, 'payroll_cancelled', cancelledBeforeReason(kind, journal)));
         return;
       }
       // The posting's create-claim rule (#12): the create leaves by sendBy or not at all, and the claim stands
@@ -242,10 +234,23 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
       const leaseUntil = new Date(sendBy.getTime() + this.config.queueLimitMs).toISOString();
       const claimed = await this.append(stream, expected, claimAccrualCreation(state, kind, leaseUntil, randomUUID()));
       const created = await this.acumatica.createJournal(connectionId, journal, { sendBy });
-      const after = foldAccrual([], { ...state, claim: undefined });
-      await this.append(stream, claimed, recordAccrualJournal(after, kind, created.batchNbr, created.status, false));
+      await this.recordCreated(stream, claimed, { ...state, claim: undefined }, kind, created);
     } catch (error) {
       await this.failed(stream, kind, error);
+    }
+  }
+
+  /** What Acumatica created is true even if the stream moved meanwhile (a cancellation): recorded on it as it now stands. */
+  private async recordCreated(stream: string, expected: ExpectedRevision, state: PayrollAccrual, kind: AccrualJournalKind, created: { batchNbr: string; status: string }): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.append(stream, expected, recordAccrualJournal(state, kind, created.batchNbr, created.status, false));
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 3) throw error;
+        ({ state, expected } = await this.load(stream));
+        if (state[kind].batchNbr !== undefined) return;
+      }
     }
   }
 
@@ -281,11 +286,8 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     await this.append(stream, at, accrualAttemptFailed(now, kind, failure.reason?.message ?? failure.error, failure.retryable, when));
   }
 
-  private async load(stream: string): Promise<{ state: PayrollAccrual; expected: ExpectedRevision }> {
-    const events = await this.store.readStream(stream);
-    const domain = events.filter(isPayrollAccrualEvent) as unknown as PayrollAccrualEvent[];
-    const last = events[events.length - 1];
-    return { state: foldAccrual(domain), expected: last ? last.revision : 'no_stream' };
+  private load(stream: string): Promise<{ state: PayrollAccrual; expected: ExpectedRevision }> {
+    return loadAccrual(this.store, stream);
   }
 
   /** Appends with the revision loaded; returns the next expected revision. */

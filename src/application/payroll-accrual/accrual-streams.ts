@@ -3,11 +3,11 @@
  * accrual streams of one posting generation.
  */
 import type { Journal } from '../../domain/journal/journal';
-import { foldAccrual } from '../../domain/payroll-accrual/decide';
+import { foldAccrual, type PayrollAccrual } from '../../domain/payroll-accrual/decide';
 import { ACCRUAL_STREAM_PREFIX, isPayrollAccrualEvent, parseAccrualStream, type AccrualJournalKind, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
 import { isPayrollPostingEvent, type PayrollPostingEvent } from '../../domain/payroll-posting/events';
 import { fold, initialState, type PayrollPosting } from '../../domain/payroll-posting/state';
-import type { EventStore } from '../ports/event-store.port';
+import type { EventStore, ExpectedRevision } from '../ports/event-store.port';
 
 /** The posting folded up to `revision` (inclusive; all of it when absent). */
 export async function postingAt(store: EventStore, stream: string, revision?: bigint): Promise<PayrollPosting> {
@@ -51,3 +51,14 @@ const KIND_WORDS: Record<AccrualJournalKind, string> = { accrual: 'accrual', rev
 
 export const closedPeriodReason = (kind: AccrualJournalKind, journal: Journal, error: string): string =>
   `financial period ${journal.header.transactionDate.slice(0, 7)} is closed in Acumatica: the ${KIND_WORDS[kind]} dated ${journal.header.transactionDate} was not posted (${error})`;
+
+export const cancelledBeforeReason = (kind: AccrualJournalKind, journal: Journal): string =>
+  `the payroll was cancelled before the ${KIND_WORDS[kind]} dated ${journal.header.transactionDate} was posted: it is not posted`;
+
+/** One accrual stream folded, and the revision to append at. */
+export async function loadAccrual(store: EventStore, stream: string): Promise<{ state: PayrollAccrual; expected: ExpectedRevision }> {
+  const events = await store.readStream(stream);
+  const domain = events.filter(isPayrollAccrualEvent) as unknown as PayrollAccrualEvent[];
+  const last = events.at(-1);
+  return { state: foldAccrual(domain), expected: last ? last.revision : 'no_stream' };
+}

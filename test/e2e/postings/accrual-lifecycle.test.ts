@@ -197,6 +197,38 @@ describe('a payroll cancelled after its accrual was posted, then processed again
   });
 });
 
+describe('a cancellation while the accrual is being posted', () => {
+  let world: PostingWorld;
+  beforeAll(async () => {
+    world = await postingWorld({ mapping: accrualMapping() });
+  });
+  afterAll(async () => world?.close());
+
+  it('whatever of the accrual got posted is voided, once each; nothing is left unvoided', async () => {
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    await postingWithStatus(world, payroll.uuid, 'posted');
+    const puts = () => world.acumatica.requests.filter((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)).length;
+    world.acumatica.knobs.latencyMs = 800;
+    try {
+      await waitFor('accrual create in flight', async () => puts() >= 2);
+      world.gusto.knobs.webhook.duplicates = 1;
+      world.gusto.scenario.cancelPayroll(payroll.uuid);
+      await world.gusto.scenario.webhooksIdle();
+    } finally {
+      world.gusto.knobs.webhook.duplicates = 0;
+    }
+    const view = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'cancelled', 'accrual cancelled');
+    world.acumatica.knobs.latencyMs = 0;
+    const count = (t: string) => tagged(world, `${t}:${payroll.uuid}:2026-11`).length;
+    expect(count('gusto-accrual')).toBe(1);
+    expect(count('gusto-accrual-void')).toBe(1);
+    expect(count('gusto-accrual-reversal')).toBeLessThanOrEqual(1);
+    // the reversal, if the cancellation came too late to stop it, is voided too; if not, it was never created
+    expect(count('gusto-accrual-reversal-void')).toBe(count('gusto-accrual-reversal'));
+    expect(view.accruals[0].voids.accrual.batchNbr).toBe(tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)[0].BatchNbr);
+  });
+});
+
 describe('voiding across a restart', () => {
   it('a void whose create was in flight when the service stopped is found, not duplicated, by the next start; the view survives', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mlc-accrual-void-restart-'));
