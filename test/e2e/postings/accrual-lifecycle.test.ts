@@ -108,6 +108,8 @@ describe('a blocked accrual, replayed after the fix', () => {
 
     const again = await world.api('POST', `/api/postings/${postingIdOf(world, payroll.uuid)}/accruals/2026-11/replay`);
     expect(again.status).toBe(409);
+    const doc = await world.api('GET', '/docs-json', undefined, {});
+    expect(Object.keys(doc.body.paths['/api/postings/{id}/accruals/{month}/replay'])).toEqual(['post']);
     const audit = await world.api('GET', `/api/audit/events?connectionId=${world.connectionId}&type=AccrualReplayed`);
     expect(audit.body.items.filter((e: any) => e.stream.includes(payroll.uuid))).toHaveLength(1);
   });
