@@ -1,10 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../application/ports/event-store.port';
 import { CONNECTOR_METRICS, METRICS, WEBHOOK_LATENCY } from '../application/metrics/metrics.port';
-import { InMemoryMetricsRegistry } from '../application/metrics/metrics-registry';
-import { registerProcessMetrics } from '../application/metrics/process-metrics';
 import { InboxWebhookLatency } from '../application/metrics/webhook-latency';
 import { MetricsController } from '../adapters/inbound/http/metrics/metrics.controller';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
 
 /**
  * Global so every capability can `@Inject(METRICS) metrics: MetricsRegistry` (and `WEBHOOK_LATENCY`)
@@ -16,9 +15,8 @@ import { MetricsController } from '../adapters/inbound/http/metrics/metrics.cont
   providers: [
     {
       provide: METRICS,
-      useFactory: (): InMemoryMetricsRegistry => {
-        const registry = new InMemoryMetricsRegistry();
-        registerProcessMetrics(registry);
+      useFactory: (): PrometheusMetrics => {
+        const registry = new PrometheusMetrics().collectProcessMetrics();
         // Declared up front so a scrape shows every family (and each webhook outcome at 0) before the first event:
         // rate() and alerts then work from the first sample instead of appearing later.
         for (const definition of Object.values(CONNECTOR_METRICS)) {
@@ -30,7 +28,7 @@ import { MetricsController } from '../adapters/inbound/http/metrics/metrics.cont
         return registry;
       },
     },
-    { provide: WEBHOOK_LATENCY, useFactory: (store: EventStore, metrics: InMemoryMetricsRegistry) => new InboxWebhookLatency(store, metrics), inject: [EVENT_STORE, METRICS] },
+    { provide: WEBHOOK_LATENCY, useFactory: (store: EventStore, metrics: PrometheusMetrics) => new InboxWebhookLatency(store, metrics), inject: [EVENT_STORE, METRICS] },
   ],
   exports: [METRICS, WEBHOOK_LATENCY],
 })

@@ -1,6 +1,6 @@
 /**
- * A tiny metrics registry that any capability injects by `METRICS` to count what it does.
- * The registry renders itself as Prometheus text at GET /metrics; no client library is needed.
+ * The metrics port that any capability injects by `METRICS` to count what it does. The adapter
+ * (`src/adapters/metrics/prometheus-metrics.ts`, prom-client) renders it as Prometheus text at GET /metrics.
  */
 export const METRICS = Symbol('METRICS');
 
@@ -30,7 +30,7 @@ export interface MetricDefinition {
 }
 
 export interface HistogramDefinition extends MetricDefinition {
-  /** Upper bounds, ascending; `+Inf` is added by the registry. */
+  /** Upper bounds, ascending; `+Inf` is added by the adapter. */
   buckets?: readonly number[];
 }
 

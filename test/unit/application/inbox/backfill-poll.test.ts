@@ -2,7 +2,7 @@ import { BackfillPoll, type PollCommandDispatch } from '../../../../src/applicat
 import { pollWatermarkStream } from '../../../../src/application/inbox/inbox-events';
 import { silentLogger } from '../../../../src/application/inbox/inbox-logger';
 import { pollWindows } from '../../../../src/application/inbox/poll-window';
-import { InMemoryMetricsRegistry } from '../../../../src/application/metrics/metrics-registry';
+import { PrometheusMetrics } from '../../../../src/adapters/metrics/prometheus-metrics';
 import type { ConnectionSummary } from '../../../../src/application/ports/connections.port';
 import type { ListPayrollsQuery } from '../../../../src/application/ports/gusto.port';
 import { RequestPostingCommand } from '../../../../src/application/payroll-posting/commands';
@@ -51,7 +51,7 @@ function setup(connections: ConnectionSummary[] = [connected]) {
     { get: async (id) => connections.find((c) => c.id === id) ?? null, list: async () => connections },
     gusto,
     bus,
-    new InMemoryMetricsRegistry(),
+    new PrometheusMetrics(),
     clock,
     silentLogger,
   );

@@ -6,7 +6,7 @@ import { silentLogger } from '../../../../src/application/inbox/inbox-logger';
 import { WebhookIntake } from '../../../../src/application/inbox/webhook-intake';
 import { WebhookKeyring } from '../../../../src/application/inbox/webhook-keyring';
 import { signBody } from '../../../../src/application/inbox/webhook-signature';
-import { InMemoryMetricsRegistry } from '../../../../src/application/metrics/metrics-registry';
+import { PrometheusMetrics } from '../../../../src/adapters/metrics/prometheus-metrics';
 import type { EventStore } from '../../../../src/application/ports/event-store.port';
 import { PostReversalPayrollsCommand, RequestPostingCommand, RequestReversalCommand } from '../../../../src/application/payroll-posting/commands';
 import { SyncEmployeeCommand } from '../../../../src/application/employee-mirror/commands';
@@ -40,7 +40,7 @@ class NamingBus extends RecordingCommandBus {
 
 function harness(store: EventStore, bus: RecordingCommandBus = new NamingBus(), connections = new FakeConnections()) {
   const clock = fixedClock();
-  const metrics = new InMemoryMetricsRegistry();
+  const metrics = new PrometheusMetrics();
   const intake = new WebhookIntake(store, new WebhookKeyring(store, fakeVault, clock, silentLogger, TOKEN), metrics, clock, silentLogger);
   const checkpoint = new CheckpointStore(store, DISPATCHER_CHECKPOINT_STREAM, clock);
   const dispatcher = new InboxDispatcher(store, connections, bus, checkpoint, metrics, clock, silentLogger, FAST);
@@ -96,7 +96,7 @@ describe('InboxDispatcher', () => {
     for (const uuid of ['x1', 'x2', 'x3']) expect(await h.outcomeOf(uuid)).toEqual(['InboxEventIgnored']);
     expect(h.bus.executed).toHaveLength(0);
     // Types it does not act on share one label: invented event types cannot grow the metrics.
-    expect(h.metrics.render()).toContain('mlc_inbox_events_total{action="ignored",event_type="other"} 3');
+    expect(await h.metrics.render()).toContain('mlc_inbox_events_total{action="ignored",event_type="other"} 3');
   });
 
   it('records an event of an unknown company with its reason, and dispatches nothing', async () => {

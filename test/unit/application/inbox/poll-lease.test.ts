@@ -9,7 +9,7 @@ import { silentLogger } from '../../../../src/application/inbox/inbox-logger';
 import { PollLeases, pollLeaseStream } from '../../../../src/application/inbox/poll-lease';
 import { pollWatermarkStream } from '../../../../src/application/inbox/inbox-events';
 import { DEFAULT_POLL_WINDOW } from '../../../../src/application/inbox/poll-window';
-import { InMemoryMetricsRegistry } from '../../../../src/application/metrics/metrics-registry';
+import { PrometheusMetrics } from '../../../../src/adapters/metrics/prometheus-metrics';
 import type { ConnectionSummary } from '../../../../src/application/ports/connections.port';
 import { EventStoreUnavailableError, type EventStore } from '../../../../src/application/ports/event-store.port';
 import type { ListPayrollsQuery } from '../../../../src/application/ports/gusto.port';
@@ -42,7 +42,7 @@ function twoInstances(ttlMs = TTL) {
   const gusto = new SharedGusto();
   const instance = (holder: string, store: EventStore) => {
     const leases = new PollLeases(store, clock, { holder, ttlMs, newLeaseId: randomUUID });
-    const poll = new BackfillPoll(store, { get: async () => connected, list: async () => [connected] }, gusto.as(holder), bus, new InMemoryMetricsRegistry(), clock, silentLogger, DEFAULT_POLL_WINDOW, leases);
+    const poll = new BackfillPoll(store, { get: async () => connected, list: async () => [connected] }, gusto.as(holder), bus, new PrometheusMetrics(), clock, silentLogger, DEFAULT_POLL_WINDOW, leases);
     return { poll, leases, store };
   };
   const a = instance('host-a:1', fixture.store);

@@ -4,7 +4,7 @@ import { WEBHOOK_KEY_STREAM, inboxStream } from '../../../../src/application/inb
 import { silentLogger } from '../../../../src/application/inbox/inbox-logger';
 import type { WebhookSubscriptionVerifier } from '../../../../src/application/inbox/subscription-verifier';
 import { signBody } from '../../../../src/application/inbox/webhook-signature';
-import { InMemoryMetricsRegistry } from '../../../../src/application/metrics/metrics-registry';
+import { PrometheusMetrics } from '../../../../src/adapters/metrics/prometheus-metrics';
 import { fixedClock, fakeVault, tempStore } from './fakes';
 
 const TOKEN = 'configured-verification-token';
@@ -28,11 +28,11 @@ const gustoAccepting = (token: string, asked: string[] = []): WebhookSubscriptio
 function setup(configured: string | null = TOKEN, verifier: WebhookSubscriptionVerifier = gustoAccepting(GUSTO_TOKEN)) {
   const fixture = tempStore();
   const clock = fixedClock();
-  const metrics = new InMemoryMetricsRegistry();
+  const metrics = new PrometheusMetrics();
   const keyring = new WebhookKeyring(fixture.store, fakeVault, clock, silentLogger, configured ?? undefined, undefined, verifier);
   const intake = new WebhookIntake(fixture.store, keyring, metrics, clock, silentLogger, 0);
-  const counted = (outcome: string): number => {
-    const line = metrics.render().split('\n').find((l) => l.startsWith(`mlc_webhooks_total{outcome="${outcome}"}`));
+  const counted = async (outcome: string): Promise<number> => {
+    const line = (await metrics.render()).split('\n').find((l) => l.startsWith(`mlc_webhooks_total{outcome="${outcome}"}`));
     return line ? Number(line.split(' ')[1]) : 0;
   };
   /** Sends an unsigned handshake and waits for its confirmation with Gusto. */
@@ -60,7 +60,7 @@ describe('WebhookIntake', () => {
     expect(stored[0].type).toBe('GustoWebhookReceived');
     expect(stored[0].data).toMatchObject({ eventUuid: uuidOf(1), eventType: 'payroll.processed', companyUuid: COMPANY, entityUuid: PAYROLL, occurredAt: '2026-01-21T17:45:03.000Z', receivedAt: '2026-01-21T17:45:05.000Z' });
     expect(stored[0].metadata).toMatchObject({ correlationId: uuidOf(1), causationId: uuidOf(1), actor: 'webhook' });
-    expect(ctx.counted('accepted')).toBe(1);
+    expect(await ctx.counted('accepted')).toBe(1);
   });
 
   it('answers 10 concurrent copies and a late redelivery, storing one record', async () => {
@@ -73,7 +73,7 @@ describe('WebhookIntake', () => {
     expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(9);
     expect(late.outcome).toBe('duplicate');
     expect(await ctx.store.readStream(inboxStream(uuidOf(2)))).toHaveLength(1);
-    expect(ctx.counted('duplicate')).toBe(10);
+    expect(await ctx.counted('duplicate')).toBe(10);
   });
 
   it.each([
@@ -86,7 +86,7 @@ describe('WebhookIntake', () => {
     const header = which === 'x' ? signBody(raw, 'not-the-token') : which;
     expect(await ctx.intake.receive(raw, header)).toEqual({ outcome: 'bad_signature' });
     expect(await ctx.store.readStream(inboxStream(uuidOf(3)))).toHaveLength(0);
-    expect(ctx.counted('bad_signature')).toBe(1);
+    expect(await ctx.counted('bad_signature')).toBe(1);
   });
 
   it('checks the signature before the body: bad JSON with a bad signature is refused as unsigned', async () => {
@@ -140,7 +140,7 @@ describe('WebhookIntake', () => {
     expect(result.outcome).toBe('malformed');
     expect(result.reason).toEqual(expect.any(String));
     if (field) expect(result.field).toBe(field);
-    expect(ctx.counted('malformed')).toBe(1);
+    expect(await ctx.counted('malformed')).toBe(1);
     expect(await ctx.store.readStream(inboxStream(uuidOf(5)))).toHaveLength(0);
   });
 
@@ -237,7 +237,7 @@ describe('WebhookIntake', () => {
       expect(await keyEvents(ctx)).toEqual(['WebhookVerificationTokenNotAdopted']);
       const raw = event(uuidOf(15));
       expect((await ctx.intake.receive(raw, signBody(raw, TOKEN))).outcome).toBe('accepted');
-      expect(ctx.counted('verification')).toBe(1);
+      expect(await ctx.counted('verification')).toBe(1);
     });
 
     it('does not let a flood of handshakes grow the store: refused tokens are recorded a few times an hour', async () => {
@@ -245,7 +245,7 @@ describe('WebhookIntake', () => {
       const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => ctx.intake.receive(body({ verification_token: `flood-token-${i}-xxxx` }), undefined)));
       expect(answers.every((a) => a.outcome === 'verification')).toBe(true);
       expect((await ctx.store.readStream(WEBHOOK_KEY_STREAM)).length).toBeLessThanOrEqual(10);
-      expect(ctx.counted('verification')).toBe(50);
+      expect(await ctx.counted('verification')).toBe(50);
     });
 
     it('does not treat an event that also carries verification_token as a handshake', async () => {
