@@ -1,28 +1,42 @@
 import type { LoggerService } from '@nestjs/common';
-import { redact, scrub } from './redact';
+import pino, { type Logger as Pino } from 'pino';
+import { censor, REDACT_PATHS, scrubLine } from './log-redaction';
 
 export const LOGGER = Symbol('LOGGER');
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Where log lines go: stdout by default; tests pass an array sink to scan every line. */
 export type LogSink = (line: string) => void;
 export const stdoutSink: LogSink = (line) => process.stdout.write(line + '\n');
 
+/** An Error under `error` keeps its name, message and stack (JSON would make it `{}`). */
+const errorField = (value: unknown): unknown => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value);
+
 /**
- * One JSON object per line: time, level, context, msg and fields. Secrets are redacted by key name and
- * by value (values registered with `registerSecret`, e.g. the admin token or a decrypted password).
+ * One JSON object per line, written by pino: time (ISO), level (its name), context, msg and fields.
+ * Secrets are redacted by key name (pino `redact` paths) and by value (values registered with
+ * `registerSecret`, e.g. the admin token or a decrypted password, cut out of the finished line).
  */
 export class JsonLogger implements LoggerService {
   private readonly secrets = new Set<string>();
+  private readonly pino: Pino;
+  private readonly contexts = new Map<string, Pino>();
 
-  constructor(
-    private readonly level: LogLevel = 'info',
-    private readonly sink: LogSink = stdoutSink,
-    secrets: readonly string[] = [],
-  ) {
+  constructor(level: LogLevel = 'info', sink: LogSink = stdoutSink, secrets: readonly string[] = []) {
     secrets.forEach((s) => this.registerSecret(s));
+    this.pino = pino(
+      {
+        level,
+        base: undefined,
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        serializers: { error: errorField },
+        redact: { paths: REDACT_PATHS, censor },
+        depthLimit: 8,
+      },
+      { write: (line: string) => sink(scrubLine(line.endsWith('\n') ? line.slice(0, -1) : line, this.secrets)) },
+    );
   }
 
   /** Any later log line that contains this value shows `[redacted]` instead. */
@@ -31,16 +45,8 @@ export class JsonLogger implements LoggerService {
   }
 
   write(level: LogLevel, msg: string, fields: Record<string, unknown> = {}, context?: string): void {
-    if (RANK[level] < RANK[this.level]) return;
-    const secrets = [...this.secrets];
-    const line = {
-      time: new Date().toISOString(),
-      level,
-      ...(context ? { context } : {}),
-      msg: scrub(msg, secrets),
-      ...(redact(fields, secrets) as Record<string, unknown>),
-    };
-    this.sink(JSON.stringify(line));
+    // msg leads the fields (as it always has: readers match `"msg":"…".*"port"`); a field named msg wins, as before.
+    this.forContext(context)[level]({ msg, ...fields });
   }
 
   child(context: string): ContextLogger {
@@ -62,6 +68,13 @@ export class JsonLogger implements LoggerService {
   }
   verbose(message: unknown, ...params: unknown[]): void {
     this.nest('debug', message, params);
+  }
+
+  private forContext(context: string | undefined): Pino {
+    if (!context) return this.pino;
+    let logger = this.contexts.get(context);
+    if (!logger) this.contexts.set(context, (logger = this.pino.child({ context })));
+    return logger;
   }
 
   private nest(level: LogLevel, message: unknown, params: unknown[]): void {

@@ -23,6 +23,25 @@ describe('JSON logger', () => {
     expect(text).toContain('[redacted]');
   });
 
+  it('redacts by pino redact paths at depth, in arrays and hyphenated headers, and keeps flags and errors readable', () => {
+    const lines: string[] = [];
+    const logger = new JsonLogger('info', (l) => lines.push(l));
+    const fields = {
+      a: { b: { c: { clientSecret: 'deep-secret-1' } } },
+      params: [{ accessToken: 'array-token-2' }],
+      headers: { 'x-gusto-signature': 'sig-3abcdef', cookie: 'sid=cookie-4' },
+      tokenExpired: true,
+      error: new TypeError('it broke'),
+    };
+    logger.child('t').warn('careful', fields);
+    const line = JSON.parse(lines[0]);
+    expect(lines[0]).not.toMatch(/deep-secret-1|array-token-2|sig-3abcdef|cookie-4/);
+    expect(line).toMatchObject({ level: 'warn', context: 't', msg: 'careful', tokenExpired: true, headers: { 'x-gusto-signature': '[redacted]' } });
+    expect(line.error).toMatchObject({ name: 'TypeError', message: 'it broke' });
+    // The caller's object is left as it was.
+    expect(fields.a.b.c.clientSecret).toBe('deep-secret-1');
+  });
+
   it('drops lines below its level', () => {
     const lines: string[] = [];
     const logger = new JsonLogger('warn', (l) => lines.push(l));
