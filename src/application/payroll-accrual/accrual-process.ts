@@ -30,6 +30,7 @@ import { accrualStreamsOf, cancellationReason, cancelledBeforeReason, closedPeri
 import { CheckpointStore } from '../inbox/checkpoint-store';
 import { classifyFailure } from '../payroll-posting/block-reasons';
 import { nextAttemptAt, type RetrySettings } from '../payroll-posting/retry-policy';
+import { backoffMs } from '../shared/backoff';
 import { KeyedSerializer } from '../shared/keyed-serializer';
 import { ACUMATICA, type AcumaticaApi } from '../ports/acumatica.port';
 import { CLOCK, type Clock } from '../ports/clock.port';
@@ -113,7 +114,7 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
         break;
       } catch {
         if (attempt === PLAN_ATTEMPTS || this.stopped) break;
-        await new Promise((r) => setTimeout(r, Math.min(this.config.retry.baseMs * 2 ** attempt, 5_000)));
+        await new Promise((r) => setTimeout(r, backoffMs(attempt + 1, { baseMs: this.config.retry.baseMs, capMs: 5_000 })));
       }
     }
     await this.checkpoint.save(position).catch(() => undefined);

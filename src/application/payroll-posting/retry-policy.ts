@@ -1,4 +1,6 @@
-/** Capped exponential back-off with jitter; Retry-After, when the server sent one, is honoured as a floor. */
+import { backoffMs } from '../shared/backoff';
+
+/** A posting's retries: the one back-off rule (shared/backoff.ts) over these settings, at most maxAttempts. */
 export interface RetrySettings {
   baseMs: number;
   capMs: number;
@@ -14,15 +16,6 @@ export interface RetrySettings {
 
 export const RETRY_SETTINGS = Symbol('RETRY_SETTINGS');
 
-/**
- * Delay before the attempt after the `failures`-th failure. "Equal jitter": half the exponential delay is
- * fixed, half random, so instances that failed together do not retry together yet never retry early.
- */
-export function backoffMs(failures: number, settings: RetrySettings, random: () => number = Math.random, retryAfterMs?: number): number {
-  const exponential = Math.min(settings.capMs, settings.baseMs * 2 ** Math.max(0, failures - 1));
-  const jittered = Math.round(exponential / 2 + random() * (exponential / 2));
-  return retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(settings.capMs, Math.max(retryAfterMs, jittered)) : jittered;
-}
-
+/** When the attempt after the `failures`-th failure is due. */
 export const nextAttemptAt = (now: Date, failures: number, settings: RetrySettings, random?: () => number, retryAfterMs?: number): string =>
   new Date(now.getTime() + backoffMs(failures, settings, random, retryAfterMs)).toISOString();

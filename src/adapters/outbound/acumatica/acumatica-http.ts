@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosResponse, Method } from 'axios';
 import { AcumaticaApiError } from '../../../application/ports/acumatica.port';
+import { backoffMs } from '../../../application/shared/backoff';
 import { LicencePacer, LicenceWaitExceeded } from './licence-pacer';
 import { retryAfterMs, toAcumaticaError } from './errors';
 import type { AcumaticaSession } from './session';
@@ -60,7 +61,7 @@ export class AcumaticaHttp {
         if (error instanceof LicenceWaitExceeded) throw error; // the caller decides when to try again
         // Sign-in itself was throttled or the identity server was down: same back-off as any request.
         if (!(error instanceof AcumaticaApiError) || !error.retryable || error.kind === 'not_sent' || attempt >= this.retry.maxAttempts) throw error;
-        await sleep(error.retryAfterMs ?? this.backoff(attempt));
+        await sleep(this.backoff(attempt, error.retryAfterMs));
         continue;
       }
       if (sent === 'network') {
@@ -84,7 +85,7 @@ export class AcumaticaHttp {
       // 429 means declined before processing (reference §6), so even a write may be resent; a 5xx may not.
       const safeToResend = idempotent || response.status === 429;
       if (!error.retryable || !safeToResend || attempt >= this.retry.maxAttempts) throw error;
-      await sleep(retryAfterMs(response) ?? this.backoff(attempt));
+      await sleep(this.backoff(attempt, retryAfterMs(response)));
     }
   }
 
@@ -121,10 +122,9 @@ export class AcumaticaHttp {
     }
   }
 
-  /** Exponential with jitter, capped: a throttled tenant is not helped by a synchronized retry wave. */
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.retry.backoffCapMs, this.retry.backoffBaseMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  /** The shared back-off (jittered: a throttled tenant is not helped by a synchronized retry wave). */
+  private backoff(attempt: number, retryAfter?: number): number {
+    return backoffMs(attempt, { baseMs: this.retry.backoffBaseMs, capMs: this.retry.backoffCapMs }, Math.random, retryAfter);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AxiosResponse } from 'axios';
 import { AcumaticaApiError } from '../../../application/ports/acumatica.port';
+import { retryAfterMs as parseRetryAfter } from '../../../application/shared/backoff';
 import { collectFieldErrors } from './values';
 
 interface HttpErrorBody {
@@ -24,14 +25,7 @@ export function acumaticaMessage(response: AxiosResponse): string {
 
 const isLoginLimit = (response: AxiosResponse): boolean => /API Login Limit/i.test(typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? ''));
 
-export function retryAfterMs(response: AxiosResponse): number | undefined {
-  const raw = response.headers['retry-after'] as string | undefined;
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(raw);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
+export const retryAfterMs = (response: AxiosResponse): number | undefined => parseRetryAfter(response.headers['retry-after']);
 
 /** Maps a non-2xx answer to a typed error carrying Acumatica's message and every field error. */
 export function toAcumaticaError(what: string, response: AxiosResponse): AcumaticaApiError {

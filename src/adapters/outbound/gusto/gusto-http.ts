@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { GustoApiError } from '../../../application/ports/gusto.port';
+import { backoffMs, retryAfterMs } from '../../../application/shared/backoff';
 
 export interface GustoHttpOptions {
   baseUrl: string;
@@ -48,15 +49,6 @@ export function gustoMessage(response: AxiosResponse): string {
   return `HTTP ${response.status}`;
 }
 
-export function retryAfterMs(response: AxiosResponse): number | undefined {
-  const raw = response.headers['retry-after'] as string | undefined;
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
 /** Describes a transport failure without the request config (which holds the bearer token). */
 export const transportMessage = (error: unknown): string => {
   const e = error as { code?: string; message?: string };
@@ -71,8 +63,8 @@ export type Send = (method: Method, path: string, params: Record<string, unknown
  */
 export async function getWithRetry(http: AxiosInstance, path: string, params: Record<string, unknown> | undefined, headers: Record<string, string>, options: GustoHttpOptions): Promise<AxiosResponse> {
   const maxAttempts = options.maxAttempts ?? 5;
-  const base = options.backoffBaseMs ?? 250;
   const maxRetryAfter = options.maxRetryAfterMs ?? 30_000;
+  const backoff = { baseMs: options.backoffBaseMs ?? 250, capMs: maxRetryAfter };
   for (let attempt = 1; ; attempt++) {
     let response: AxiosResponse;
     try {
@@ -81,28 +73,25 @@ export async function getWithRetry(http: AxiosInstance, path: string, params: Re
       if (error instanceof GustoApiError) throw error;
       const timeout = (error as { code?: string }).code === 'ECONNABORTED';
       if (attempt >= maxAttempts) throw new GustoApiError(timeout ? 'timeout' : 'unavailable', `GET ${path}: ${transportMessage(error)}`);
-      await sleep(backoff(base, attempt));
+      await sleep(backoffMs(attempt, backoff));
       continue;
     }
     if (response.status === 429) {
-      const wait = retryAfterMs(response);
+      const wait = retryAfterMs(response.headers['retry-after']);
       if (attempt >= maxAttempts || (wait !== undefined && wait > maxRetryAfter)) {
         throw new GustoApiError('rate_limited', `GET ${path}: Gusto rate limit (429) after ${attempt} attempts`, 429, wait);
       }
-      await sleep(wait ?? backoff(base, attempt));
+      await sleep(backoffMs(attempt, backoff, Math.random, wait));
       continue;
     }
     if (response.status >= 500) {
       if (attempt >= maxAttempts) throw new GustoApiError('unavailable', `GET ${path}: ${gustoMessage(response)}`, response.status);
-      await sleep(backoff(base, attempt));
+      await sleep(backoffMs(attempt, backoff));
       continue;
     }
     return response;
   }
 }
-
-/** Exponential with full jitter, so a herd of workers does not retry in lock-step. */
-const backoff = (base: number, attempt: number): number => Math.round(base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
 
 export function errorFor(path: string, response: AxiosResponse): GustoApiError {
   const message = `GET ${path}: ${gustoMessage(response)}`;

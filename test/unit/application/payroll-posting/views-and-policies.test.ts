@@ -1,5 +1,5 @@
 import { classifyFailure, reasonsFromBuild } from '../../../../src/application/payroll-posting/block-reasons';
-import { backoffMs } from '../../../../src/application/payroll-posting/retry-policy';
+import { backoffMs } from '../../../../src/application/shared/backoff';
 import { decidedEventId as eventId } from '../../../../src/application/shared/decided-events';
 import { toView } from '../../../../src/application/payroll-posting/projections/posting-view';
 import { AcumaticaApiError } from '../../../../src/application/ports/acumatica.port';

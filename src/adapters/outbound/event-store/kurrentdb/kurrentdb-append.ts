@@ -40,6 +40,7 @@ import {
   NewEvent,
   WrongExpectedRevisionError,
 } from '../../../../application/ports/event-store.port';
+import { backoffMs } from '../../../../application/shared/backoff';
 import { IdentifiedEvent, identify, NormalizedExpected, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
 import { drain, withDeadline } from './deadline';
 import { fromResolved, toEventData, translateError } from './kurrentdb-mapping';
@@ -83,7 +84,7 @@ async function retryOnNotLeader<T>(settings: AppendSettings, until: number, atte
     } catch (error) {
       if (!(error instanceof NotLeaderError)) throw error;
       if (Date.now() >= until) throw translateError(error, settings.description);
-      await sleep(Math.min(250, 10 * 2 ** (tries - 1)));
+      await sleep(backoffMs(tries, { baseMs: 10, capMs: 250 }));
     }
   }
 }
@@ -113,7 +114,7 @@ async function appendPlanned(
     }
     // An exact expectation re-plans to a conflict or a repeat; only a pathological loop reaches this.
     if (exhausted) throw new WrongExpectedRevisionError(stream, expected, outcome.actual ?? (await readHead(settings, stream)));
-    await sleep(attempt === 1 ? 0 : Math.random() * Math.min(100, 5 * 2 ** (attempt - 2)));
+    await sleep(attempt === 1 ? 0 : backoffMs(attempt - 1, { baseMs: 5, capMs: 100 }));
   }
 }
 

@@ -17,6 +17,7 @@
  */
 import { AllStreamSubscription, KurrentDBClient, START, UnknownError } from '@kurrent/kurrentdb-client';
 import { RecordedEvent, SubscribeOptions, Subscription } from '../../../../application/ports/event-store.port';
+import { backoffMs } from '../../../../application/shared/backoff';
 import { isInsideHandlerOf, runHandler } from '../handler-context';
 import { matchesFilter, normalizeFilter } from '../read-filter';
 import { fromResolved, isSystemEvent, isUnavailable, toServerFilter, translateError } from './kurrentdb-mapping';
@@ -126,7 +127,7 @@ export function subscribeKurrent(
         if (stopped) return; // cancellation noise after stop()
         if (error instanceof HandlerFailed || !isTransient(error)) throw error;
         failures += 1;
-        const delay = Math.min(delays.max, delays.min * 2 ** (failures - 1));
+        const delay = backoffMs(failures, { baseMs: delays.min, capMs: delays.max });
         if (failures === 1) {
           const reason = error instanceof Error ? error.message : String(error);
           console.warn(`event store subscription on ${description} dropped (${reason}); re-subscribing from ${resumeAfter ?? 'the start'}`);
