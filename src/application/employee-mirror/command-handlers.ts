@@ -1,11 +1,11 @@
 import { Inject, Optional } from '@nestjs/common';
+import pLimit from 'p-limit';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { employeeSyncRunStream, type BlockCode, type EmployeesSynced } from '../../domain/employee-mirror/events';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { GUSTO, type GustoApi } from '../ports/gusto.port';
 import { SyncAllEmployeesCommand, SyncEmployeeCommand } from './commands';
-import { mapBounded } from './concurrency';
 import { EmployeeSync, type SyncOutcome } from './employee-sync';
 import { EMPLOYEE_MIRROR_LOGGER, silentLogger, type MirrorLogger } from './mirror-logger';
 
@@ -59,7 +59,9 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
     const employees = await this.gusto.listEmployees(cmd.connectionId);
     const mapping = await this.sync.mappingFor(cmd.connectionId);
     const summary: SyncAllSummary = { connectionId: cmd.connectionId, total: employees.length, written: 0, blocked: [], failed: [] };
-    await mapBounded(employees, SYNC_ALL_CONCURRENCY, async (employee) => {
+    // At most SYNC_ALL_CONCURRENCY in flight: the licence caps concurrent requests and declines beyond a queue of 20.
+    const limit = pLimit(SYNC_ALL_CONCURRENCY);
+    await Promise.all(employees.map((employee) => limit(async () => {
       try {
         const outcome = await this.sync.sync({
           connectionId: cmd.connectionId,
@@ -76,7 +78,7 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
         // One employee's failure must not stop the other 299.
         summary.failed.push({ employeeUuid: employee.uuid, error: (error as Error)?.message ?? String(error) });
       }
-    });
+    })));
     await this.recordRun(cmd, summary);
     this.logger.info('employees synced', { ...summary, blocked: summary.blocked.length, failed: summary.failed.length });
     if (summary.failed.length > 0) {

@@ -7,7 +7,8 @@ import { commandFor, eventTypeLabel, isActedOn, orderingKeyOf, type InboxCommand
 import { INBOX_STREAM_PREFIX, SETTLED_TYPES, deterministicEventId, inboxStream, type GustoWebhookReceived, type InboxEventType } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
 import { ProgressTracker } from './progress-tracker';
-import { Semaphore, deferred } from './concurrency';
+import pLimit from 'p-limit';
+import { KeyedSerializer } from '../shared/keyed-serializer';
 
 /** The CommandBus as the dispatcher uses it (structural, so unit tests pass a fake). */
 export interface CommandDispatch {
@@ -59,8 +60,10 @@ interface Outcome {
 export class InboxDispatcher {
   private subscription: Subscription | undefined;
   private readonly progress = new ProgressTracker();
-  private readonly chains = new Map<string, Promise<void>>();
-  private readonly slots: Semaphore;
+  /** At most `concurrency` events in flight; within one ordering key, one at a time in log order. */
+  private readonly slots: pLimit.Limit;
+  private readonly perKey = new KeyedSerializer();
+  private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private starting: Promise<void> | undefined;
@@ -78,7 +81,7 @@ export class InboxDispatcher {
     private readonly logger: InboxLogger,
     private readonly options: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS,
   ) {
-    this.slots = new Semaphore(options.concurrency);
+    this.slots = pLimit(options.concurrency);
   }
 
   async start(): Promise<void> {
@@ -131,7 +134,7 @@ export class InboxDispatcher {
 
   /** Resolves when every event delivered so far has been handled (tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   get isLive(): boolean {
@@ -161,23 +164,24 @@ export class InboxDispatcher {
   private async accept(event: RecordedEvent): Promise<void> {
     if (this.stopped || event.type !== 'GustoWebhookReceived') return;
     if (!this.progress.begin(event.position)) return; // already delivered (a re-subscription overlaps)
-    await this.slots.acquire();
     const received = event.data as GustoWebhookReceived;
     const key = orderingKeyOf(received);
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const chain: Promise<void> = previous
-      .then(() => this.handle(event, received))
+    const slotTaken = deferred();
+    // The slot is held while the event waits behind its key, as before: a slot is an event in flight.
+    const job: Promise<void> = this.slots(() => {
+      slotTaken.resolve();
+      return this.perKey.run(key, () => this.handle(event, received));
+    })
       // Only a handled event lets the checkpoint pass it: one whose outcome could not be stored is
       // re-delivered after a restart (the checkpoint waits below it until then).
       .then(
         () => this.progress.finish(event.position),
         (error: unknown) => this.logger.error('inbox event could not be settled; it will be retried after a restart', { eventUuid: received.eventUuid, error: (error as Error)?.message }),
       )
-      .finally(() => {
-        this.slots.release();
-        if (this.chains.get(key) === chain) this.chains.delete(key);
-      });
-    this.chains.set(key, chain);
+      .finally(() => this.inFlight.delete(job));
+    this.inFlight.add(job);
+    // Back-pressure on the subscription: the next event is taken once this one has a slot.
+    await slotTaken.promise;
   }
 
   private async handle(event: RecordedEvent, received: GustoWebhookReceived): Promise<void> {
@@ -276,3 +280,10 @@ export class InboxDispatcher {
   }
 }
 
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
