@@ -9,7 +9,8 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-imports-only-domain',
-      comment: 'The domain is pure: it imports only itself, exact decimals and the mapping document validation (class-validator with its class-transformer).',
+      comment:
+        'The domain is pure: it imports only itself, exact decimals and the mapping document validation (class-validator with its class-transformer).',
       severity: 'error',
       from: { path: '^src/domain/' },
       to: { pathNot: ['^src/domain/', NPM(['bignumber\\.js', 'class-validator', 'class-transformer'])] },
@@ -29,7 +30,18 @@ module.exports = {
       from: { path: '^src/application/' },
       to: {
         path: [
-          NPM(['express', '@nestjs/platform-express', 'axios', 'better-sqlite3', '@kurrent', '@eventstore', 'prom-client', 'pino', 'nestjs-pino', 'pino-http']),
+          NPM([
+            'express',
+            '@nestjs/platform-express',
+            'axios',
+            'better-sqlite3',
+            '@kurrent',
+            '@eventstore',
+            'prom-client',
+            'pino',
+            'nestjs-pino',
+            'pino-http',
+          ]),
           'node_modules/@nestjs/common/(exceptions|enums/http-status)',
           '^(http|https|net|http2)$',
         ],

@@ -15,7 +15,11 @@ interface Violation {
 }
 
 function cruise(baseDir: string, folders: string[]): { modules: number; violations: Violation[] } {
-  const run = spawnSync(process.execPath, [join(ROOT, 'test/architecture/cruise.mjs'), baseDir, ...folders], { cwd: baseDir, encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(process.execPath, [join(ROOT, 'test/architecture/cruise.mjs'), baseDir, ...folders], {
+    cwd: baseDir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (run.status !== 0) throw new Error(`dependency-cruiser failed (${run.status}): ${run.stderr}`);
   return JSON.parse(run.stdout) as { modules: number; violations: Violation[] };
 }
@@ -39,15 +43,19 @@ describe('architecture: dependency-cruiser rules', () => {
     const fixture = mkdtempSync(join(ROOT, 'test/architecture/.fixture-'));
     try {
       writeTree(fixture, {
-        'src/domain/pure.ts': "import BigNumber from 'bignumber.js';\nimport { IsString } from 'class-validator';\nexport const x = [BigNumber, IsString];\n",
-        'src/domain/leaky.ts': "import axios from 'axios';\nimport { handler } from '../application/handler';\nexport const y = [axios, handler];\n",
+        'src/domain/pure.ts':
+          "import BigNumber from 'bignumber.js';\nimport { IsString } from 'class-validator';\nexport const x = [BigNumber, IsString];\n",
+        'src/domain/leaky.ts':
+          "import axios from 'axios';\nimport { handler } from '../application/handler';\nexport const y = [axios, handler];\n",
         'src/application/handler.ts':
           "import { Injectable } from '@nestjs/common';\nimport express from 'express';\nimport { createServer } from 'node:http';\nimport { client } from '../adapters/client';\nimport { fake } from '../sandbox/fake';\nexport const handler = [Injectable, express, createServer, client, fake];\n",
         'src/adapters/client.ts': "import { fake } from '../sandbox/fake';\nexport const client = fake;\n",
         'src/sandbox/fake.ts': 'export const fake = 1;\n',
         'src/sandbox/uses-adapter.ts': "import { client } from '../adapters/client';\nexport const z = client;\n",
       });
-      const found = cruise(fixture, ['src']).violations.map((v) => `${v.rule}: ${v.from} -> ${v.to.replace(/^.*node_modules\/([^/]+)\/.*$/, '$1')}`);
+      const found = cruise(fixture, ['src']).violations.map(
+        (v) => `${v.rule}: ${v.from} -> ${v.to.replace(/^.*node_modules\/([^/]+)\/.*$/, '$1')}`,
+      );
       expect(found.sort()).toEqual(
         [
           'application-imports-no-adapter: src/application/handler.ts -> src/adapters/client.ts',
@@ -69,7 +77,13 @@ describe('architecture: dependency-cruiser rules', () => {
   // @Injectable/@Inject, but its HTTP exceptions and status enum belong to the adapters.
   it('src/application takes no HTTP exception or status from @nestjs/common', () => {
     const filesUnder = (dir: string): string[] =>
-      readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));
+      readdirSync(dir).flatMap((name) =>
+        statSync(join(dir, name)).isDirectory()
+          ? filesUnder(join(dir, name))
+          : name.endsWith('.ts')
+            ? [join(dir, name)]
+            : [],
+      );
     const httpNames = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@nestjs\/common'/g;
     const offending = filesUnder(join(ROOT, 'src/application')).flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(httpNames)]

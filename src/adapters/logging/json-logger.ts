@@ -11,7 +11,8 @@ export type LogSink = (line: string) => void;
 export const stdoutSink: LogSink = (line) => process.stdout.write(line + '\n');
 
 /** An Error under `error` keeps its name, message and stack (JSON would make it `{}`). */
-const errorField = (value: unknown): unknown => (value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value);
+const errorField = (value: unknown): unknown =>
+  value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
 
 /**
  * One JSON object per line, written by pino: time (ISO), level (its name), context, msg and fields.
@@ -83,14 +84,18 @@ export class JsonLogger implements LoggerService {
     if (params.length === 1 && typeof params[0] === 'string') fields.stack = params[0];
     else if (params.length > 0) fields.params = params;
     if (message instanceof Error) this.write(level, message.message, { ...fields, error: message }, context);
-    else if (typeof message === 'object' && message !== null) this.write(level, 'event', { ...fields, ...(message as object) }, context);
+    else if (typeof message === 'object' && message !== null)
+      this.write(level, 'event', { ...fields, ...(message as object) }, context);
     else this.write(level, String(message), fields, context);
   }
 }
 
 /** A logger bound to one context (a class or capability name). */
 export class ContextLogger {
-  constructor(private readonly root: JsonLogger, private readonly context: string) {}
+  constructor(
+    private readonly root: JsonLogger,
+    private readonly context: string,
+  ) {}
   debug(msg: string, fields?: Record<string, unknown>): void {
     this.root.write('debug', msg, fields, this.context);
   }

@@ -7,12 +7,49 @@
 export const REDACTED = '[redacted]';
 
 const SECRET_KEYS = [
-  'password', 'newPassword', 'pass', 'passphrase', 'secret', 'secrets', 'clientSecret', 'client_secret',
-  'token', 'tokens', 'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'idToken', 'id_token',
-  'verificationToken', 'verification_token', 'webhookVerificationToken', 'configuredToken', 'adminToken',
-  'authorization', 'Authorization', 'proxy-authorization', 'cookie', 'Cookie', 'set-cookie', 'Set-Cookie',
-  'apiKey', 'api_key', 'api-key', 'x-api-key', 'encryptionKey', 'previousEncryptionKeys', 'privateKey', 'private_key',
-  'sealed', 'credential', 'credentials', 'initialCredentials', 'signature', 'x-gusto-signature', 'X-Gusto-Signature',
+  'password',
+  'newPassword',
+  'pass',
+  'passphrase',
+  'secret',
+  'secrets',
+  'clientSecret',
+  'client_secret',
+  'token',
+  'tokens',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'idToken',
+  'id_token',
+  'verificationToken',
+  'verification_token',
+  'webhookVerificationToken',
+  'configuredToken',
+  'adminToken',
+  'authorization',
+  'Authorization',
+  'proxy-authorization',
+  'cookie',
+  'Cookie',
+  'set-cookie',
+  'Set-Cookie',
+  'apiKey',
+  'api_key',
+  'api-key',
+  'x-api-key',
+  'encryptionKey',
+  'previousEncryptionKeys',
+  'privateKey',
+  'private_key',
+  'sealed',
+  'credential',
+  'credentials',
+  'initialCredentials',
+  'signature',
+  'x-gusto-signature',
+  'X-Gusto-Signature',
 ] as const;
 
 const MAX_DEPTH = 3;
@@ -28,7 +65,8 @@ export const REDACT_PATHS: string[] = SECRET_KEYS.flatMap((key) =>
 );
 
 /** A flag such as `{ tokenExpired: true }` or an absent value says nothing secret: only real values are hidden. */
-export const censor = (value: unknown): unknown => (value === null || value === undefined || typeof value === 'boolean' ? value : REDACTED);
+export const censor = (value: unknown): unknown =>
+  value === null || value === undefined || typeof value === 'boolean' ? value : REDACTED;
 
 /** Cuts known secret values (as they appear inside a JSON string), bearer tokens and URL credentials out of a log line. */
 export function scrubLine(line: string, secrets: Iterable<string>): string {
@@ -38,5 +76,7 @@ export function scrubLine(line: string, secrets: Iterable<string>): string {
     if (out.includes(inJson)) out = out.split(inJson).join(REDACTED);
   }
   // The character classes stop at `"` so a replacement never crosses from one JSON string into the next.
-  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1${REDACTED}`).replace(/(\/\/[^/:@\s"]+:)[^@/\s"]+@/g, `$1${REDACTED}@`);
+  return out
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1${REDACTED}`)
+    .replace(/(\/\/[^/:@\s"]+:)[^@/\s"]+@/g, `$1${REDACTED}@`);
 }

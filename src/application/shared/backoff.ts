@@ -12,10 +12,17 @@ export interface BackoffSettings {
 }
 
 /** Delay before the retry that follows the `attempt`-th failure (1 = the first failure). */
-export function backoffMs(attempt: number, settings: BackoffSettings, random: () => number = Math.random, retryAfterMs?: number): number {
+export function backoffMs(
+  attempt: number,
+  settings: BackoffSettings,
+  random: () => number = Math.random,
+  retryAfterMs?: number,
+): number {
   const step = Math.min(settings.capMs, settings.baseMs * 2 ** Math.max(0, attempt - 1));
   const jittered = Math.round(step / 2 + random() * (step / 2));
-  return retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(settings.capMs, Math.max(retryAfterMs, jittered)) : jittered;
+  return retryAfterMs !== undefined && retryAfterMs > 0
+    ? Math.min(settings.capMs, Math.max(retryAfterMs, jittered))
+    : jittered;
 }
 
 /** An HTTP `Retry-After` (delta-seconds or an HTTP date) in ms from `nowMs`; undefined when absent or unreadable. */

@@ -8,7 +8,9 @@ describe('PrometheusMetrics (the metrics port on prom-client)', () => {
     registry.counter(CONNECTOR_METRICS.outboundCalls).inc({ api: 'gusto', status: '200' }, 2);
     registry.counter(CONNECTOR_METRICS.outboundCalls).inc({ api: 'acu"matica\n', status: '429' });
     const text = await registry.render();
-    expect(text).toContain('# HELP mlc_outbound_calls_total Calls to Gusto and Acumatica by API and status\n# TYPE mlc_outbound_calls_total counter\n');
+    expect(text).toContain(
+      '# HELP mlc_outbound_calls_total Calls to Gusto and Acumatica by API and status\n# TYPE mlc_outbound_calls_total counter\n',
+    );
     expect(text).toContain('mlc_outbound_calls_total{api="gusto",status="200"} 3\n');
     expect(text).toContain('mlc_outbound_calls_total{api="acu\\"matica\\n",status="429"} 1\n');
   });
@@ -20,12 +22,16 @@ describe('PrometheusMetrics (the metrics port on prom-client)', () => {
     latency.observe(3);
     latency.observe(10);
     const text = await registry.render();
-    expect(text).toContain('x_seconds_bucket{le="1"} 1\nx_seconds_bucket{le="5"} 2\nx_seconds_bucket{le="+Inf"} 3\nx_seconds_sum 13.5\nx_seconds_count 3\n');
+    expect(text).toContain(
+      'x_seconds_bucket{le="1"} 1\nx_seconds_bucket{le="5"} 2\nx_seconds_bucket{le="+Inf"} 3\nx_seconds_sum 13.5\nx_seconds_count 3\n',
+    );
   });
 
   it('keeps only declared labels, refuses a kind clash and a decreasing counter', async () => {
     const registry = new PrometheusMetrics();
-    registry.counter(CONNECTOR_METRICS.postings).inc({ status: 'posted', payrollUuid: 'high-cardinality' } as Record<string, string>);
+    registry
+      .counter(CONNECTOR_METRICS.postings)
+      .inc({ status: 'posted', payrollUuid: 'high-cardinality' } as Record<string, string>);
     expect(await registry.render()).toContain('mlc_postings_total{status="posted"} 1');
     expect(() => registry.gauge(CONNECTOR_METRICS.postings)).toThrow(/already a counter/);
     expect(() => registry.counter(CONNECTOR_METRICS.postings).inc({ status: 'posted' }, -1)).toThrow();

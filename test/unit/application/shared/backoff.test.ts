@@ -28,6 +28,11 @@ describe('the one back-off rule', () => {
     expect(retryAfterMs('Fri, 23 Jan 2026 10:00:07 GMT', now)).toBe(7_000);
     expect(retryAfterMs('Fri, 23 Jan 2026 09:00:00 GMT', now)).toBe(0);
     expect(retryAfterMs('-4', now)).toBe(0);
-    expect([retryAfterMs(undefined, now), retryAfterMs('', now), retryAfterMs('soon', now), retryAfterMs(['3'], now)]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([
+      retryAfterMs(undefined, now),
+      retryAfterMs('', now),
+      retryAfterMs('soon', now),
+      retryAfterMs(['3'], now),
+    ]).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
