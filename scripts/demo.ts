@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     say(`1. connection ${connectionId} created`);
 
     // The browser's part of OAuth: our authorize → Gusto's consent (the sandbox approves) → our callback.
-    const start = await api('GET', `/api/connections/${connectionId}/gusto/authorize`);
+    const start = await api('GET', `/api/connections/${connectionId}/gusto/authorize?companyUuid=${company.uuid}`);
     expect(start.status === 302, 'start Gusto authorization', start.body);
     const consent = new URL(start.headers.get('location')!);
     consent.searchParams.set('company_uuid', company.uuid);

@@ -5,7 +5,7 @@ import { createApiKey, isApiKeyRefusal, revokeApiKey, type ApiKeyError } from '.
 import { fold, type ApiKey } from '../../domain/api-key/state';
 import type { Role } from '../../domain/api-key/roles';
 import { keyIdOf, matchesHash, newKeyId, newKeySecret, sha256Hex } from './api-key-secret';
-import { keyPrincipalId, type Principal } from './principal';
+import { actorMetadata, keyPrincipalId, type Acting, type Principal } from './principal';
 
 /** A key as it is listed: never its secret, never its hash. */
 export interface ApiKeyView {
@@ -41,13 +41,13 @@ export class ApiKeyService {
     private readonly clock: Clock,
   ) {}
 
-  async create(cmd: { name: string; role: Role; connections: '*' | string[] }, actor: string): Promise<{ key: ApiKeyView; secret: string }> {
+  async create(cmd: { name: string; role: Role; connections: '*' | string[] }, actor: Acting): Promise<{ key: ApiKeyView; secret: string }> {
     const keyId = newKeyId();
     const secret = newKeySecret(keyId);
     const now = this.clock.now();
-    const decision = createApiKey({ status: 'none' }, { keyId, ...cmd, secretSha256: sha256Hex(secret), createdBy: actor }, now);
+    const decision = createApiKey({ status: 'none' }, { keyId, ...cmd, secretSha256: sha256Hex(secret), createdBy: typeof actor === 'string' ? actor : actor.id }, now);
     if (isApiKeyRefusal(decision)) throw new Error(decision.message); // a fresh random id: cannot happen
-    await this.store.append(apiKeyStream(keyId), decision.map((e) => ({ ...e, metadata: { actor, at: now.toISOString() } })), 'no_stream');
+    await this.store.append(apiKeyStream(keyId), decision.map((e) => ({ ...e, metadata: actorMetadata(actor, now) })), 'no_stream');
     return { key: toView(fold(decision))!, secret };
   }
 
@@ -58,16 +58,16 @@ export class ApiKeyService {
     return [...byStream.values()].map((evs) => toView(fold(evs))).filter((v): v is ApiKeyView => v !== undefined);
   }
 
-  async revoke(keyId: string, actor: string): Promise<RevokeOutcome> {
+  async revoke(keyId: string, actor: Acting): Promise<RevokeOutcome> {
     if (!/^[0-9a-f]{16}$/.test(keyId)) return { ok: false, error: 'key_not_found', message: 'no such key' };
     for (let attempt = 0; ; attempt++) {
       const recorded = await this.store.readStream(apiKeyStream(keyId));
       const state = fold(asEvents(recorded));
       const now = this.clock.now();
-      const decision = revokeApiKey(state, { revokedBy: actor }, now);
+      const decision = revokeApiKey(state, { revokedBy: typeof actor === 'string' ? actor : actor.id }, now);
       if (isApiKeyRefusal(decision)) return { ok: false, ...decision };
       try {
-        await this.store.append(apiKeyStream(keyId), decision.map((e) => ({ ...e, metadata: { actor, at: now.toISOString() } })), recorded[recorded.length - 1]!.revision);
+        await this.store.append(apiKeyStream(keyId), decision.map((e) => ({ ...e, metadata: actorMetadata(actor, now) })), recorded[recorded.length - 1]!.revision);
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < 3) continue;
         throw error;
@@ -82,6 +82,6 @@ export class ApiKeyService {
     if (!keyId) return undefined;
     const state = fold(asEvents(await this.store.readStream(apiKeyStream(keyId))));
     if (state.status !== 'active' || !matchesHash(presented, state.secretSha256)) return undefined;
-    return { id: keyPrincipalId(keyId), role: state.role, connections: state.connections };
+    return { id: keyPrincipalId(keyId), role: state.role, connections: state.connections, name: state.name };
   }
 }

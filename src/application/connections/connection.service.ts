@@ -12,6 +12,7 @@ import { failure, success, type Outcome } from './results';
 import { sealAcumaticaAuth } from './sealed-settings';
 import { DEFAULT_MAX_CONCURRENT, isConfigured } from '../../domain/licence/licence-limits';
 import { allowAllUrls, type OutboundUrlPolicy } from '../ports/outbound-url-policy.port';
+import { actorMetadata, type Acting } from '../api-keys/principal';
 
 export interface NewConnection {
   name: string;
@@ -51,7 +52,7 @@ export class ConnectionService {
     private readonly urlPolicy: OutboundUrlPolicy = allowAllUrls,
   ) {}
 
-  async create(input: NewConnection): Promise<Outcome<ConnectionView>> {
+  async create(input: NewConnection, who: Acting = 'operator'): Promise<Outcome<ConnectionView>> {
     // A mapping given at creation is checked for shape only: the connection must be storable while
     // Acumatica is unreachable (spec). PUT …/mapping checks it against the chart of accounts.
     if (input.mapping !== undefined) {
@@ -65,10 +66,10 @@ export class ConnectionService {
     const at = this.clock.now();
     const { auth, endpointName, ...rest } = input.acumatica;
     const acumatica = { ...rest, endpointName: endpointName ?? 'Default', auth: sealAcumaticaAuth(this.vault, id, auth) };
-    const created = await this.repository.execute(id, (s) => create(s, { connectionId: id, name: input.name, acumatica }, at), operator(at));
+    const created = await this.repository.execute(id, (s) => create(s, { connectionId: id, name: input.name, acumatica }, at), actorMetadata(who, at));
     if (!created.ok) return created;
     if (input.mapping !== undefined) {
-      const accepted = await this.repository.execute(id, (s) => acceptMapping(s, input.mapping, at), operator(at));
+      const accepted = await this.repository.execute(id, (s) => acceptMapping(s, input.mapping, at), actorMetadata(who, at));
       if (!accepted.ok) return accepted;
       return success(toView(accepted.state as ConnectionState));
     }
@@ -91,7 +92,7 @@ export class ConnectionService {
   }
 
   /** `ifRevision` (from If-Match): accepted only if the connection is still at that revision — no silent overwrite. */
-  async putMapping(id: string, document: unknown, ifRevision?: bigint, actor = 'operator'): Promise<Outcome<{ version: number; acceptedAt: string; revision: bigint | 'no_stream' }>> {
+  async putMapping(id: string, document: unknown, ifRevision?: bigint, actor: Acting = 'operator'): Promise<Outcome<{ version: number; acceptedAt: string; revision: bigint | 'no_stream' }>> {
     if (!(await this.readModel.getState(id))) return failure('connection_not_found', `no connection ${id}`);
     const parsed = parseMapping(document);
     if (!parsed.ok) return failure('invalid_mapping', 'the mapping document is invalid', parsed.errors);
@@ -104,7 +105,7 @@ export class ConnectionService {
     }
     if (problems.length) return failure('mapping_accounts_invalid', `${problems.length} account reference(s) are not usable in Acumatica`, problems);
     const at = this.clock.now();
-    const accepted = await this.repository.execute(id, (s) => acceptMapping(s, document, at), { actor, at: at.toISOString() }, ifRevision);
+    const accepted = await this.repository.execute(id, (s) => acceptMapping(s, document, at), actorMetadata(actor, at), ifRevision);
     if (!accepted.ok) return accepted;
     const mapping = (accepted.state as ConnectionState).mapping!;
     return success({ version: mapping.version, acceptedAt: mapping.acceptedAt, revision: accepted.revision });

@@ -1,11 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { checkAuthorizationState, completeGustoAuthorization, failGustoAuthorization, isRefusal, startGustoAuthorization } from '../../domain/connection/decide';
+import {
+  awaitConfirmation,
+  checkAuthorizationState,
+  completeGustoAuthorization,
+  confirmGustoAuthorization,
+  expectedCompany,
+  failGustoAuthorization,
+  findAwaiting,
+  isRefusal,
+  startGustoAuthorization,
+} from '../../domain/connection/decide';
+import type { SealedValue } from '../../domain/connection/events';
 import { gustoCredentialsStream, issueTokens } from '../../domain/connection/gusto-credentials';
+import type { ConnectionState, PendingAuthorization } from '../../domain/connection/state';
+import { actorMetadata, type Acting } from '../api-keys/principal';
 import type { Clock } from '../ports/clock.port';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store.port';
 import type { Vault } from '../ports/vault.port';
 import type { ConnectionRepository } from './connection-repository';
-import { operator } from './connection.service';
 import type { GustoTokenService } from './gusto-token.service';
 import { GustoOAuthError, type GustoOAuth, type GustoTokenSet } from './ports';
 import { failure, success, type Outcome } from './results';
@@ -13,12 +25,23 @@ import { gustoTokenAad } from './sealed-settings';
 
 /** Gusto's authorization code lives 10 minutes; a state need not outlive it. */
 export const STATE_TTL_MS = 10 * 60_000;
+/** How long a code for an unnamed company waits for its starter's confirmation. */
+export const CONFIRM_TTL_MS = 10 * 60_000;
 
 const hash = (state: string): string => createHash('sha256').update(state, 'utf8').digest('hex');
+const verifierAad = (connectionId: string, stateHash: string): string => `connection-${connectionId}:gusto.pkce:${stateHash}`;
+
+export type AuthorizationOutcome =
+  | { connectionId: string; companyUuid: string; status: 'connected' }
+  | { connectionId: string; companyUuid: string; companyName?: string; status: 'awaiting_confirmation' };
 
 /**
  * The OAuth dance. The state is `<connectionId>.<256 random bits>`: the callback finds its connection
- * without a lookup table, and only the hash is stored, single-use and expiring.
+ * without a lookup table, and only the hash is stored, single-use and expiring. With PKCE (S256): the
+ * verifier is sealed in the started event, so a code obtained outside this flow cannot be exchanged with
+ * our state. The company: a code must be for the company the operator named when starting (or the one the
+ * connection has); when none was named the callback only shows the company, and the principal who started
+ * the authorization confirms it (`confirm`) before anything is bound.
  */
 export class GustoAuthorizationService {
   constructor(
@@ -30,64 +53,119 @@ export class GustoAuthorizationService {
     private readonly clock: Clock,
   ) {}
 
-  async start(connectionId: string): Promise<Outcome<{ url: string }>> {
+  async start(connectionId: string, who: Acting = 'operator', expectedCompanyUuid?: string): Promise<Outcome<{ url: string }>> {
     const state = `${connectionId}.${randomBytes(32).toString('base64url')}`;
+    const verifier = randomBytes(32).toString('base64url');
     let url: string;
     try {
-      url = this.oauth.authorizeUrl(state);
+      url = this.oauth.authorizeUrl(state, createHash('sha256').update(verifier).digest('base64url'));
     } catch (error) {
       return failure('gusto_not_configured', (error as Error).message);
     }
     const at = this.clock.now();
-    const started = await this.repository.execute(connectionId, (s) => startGustoAuthorization(s, hash(state), new Date(at.getTime() + STATE_TTL_MS), at), operator(at));
+    const stateHash = hash(state);
+    const start = {
+      ...(typeof who === 'string' ? { startedBy: who } : { startedBy: who.id, ...(who.name ? { startedByName: who.name } : {}) }),
+      ...(expectedCompanyUuid ? { expectedCompanyUuid } : {}),
+      codeVerifier: this.vault.seal(verifier, verifierAad(connectionId, stateHash)),
+    };
+    const started = await this.repository.execute(connectionId, (s) => startGustoAuthorization(s, stateHash, new Date(at.getTime() + STATE_TTL_MS), at, start), actorMetadata(who, at));
     return started.ok ? success({ url }) : started;
   }
 
-  async complete(code: string, state: string): Promise<Outcome<{ connectionId: string; companyUuid: string }>> {
+  async complete(code: string, state: string): Promise<Outcome<AuthorizationOutcome>> {
     const connectionId = state.slice(0, Math.max(0, state.lastIndexOf('.')));
     const stateHash = hash(state);
     const { state: connection } = await this.repository.load(connectionId || '-');
     // The state is checked before the code is exchanged: a forged or replayed callback costs Gusto nothing.
     const invalid = checkAuthorizationState(connection, stateHash, this.clock.now());
     if (invalid) return failure(invalid.error === 'connection_not_found' ? 'authorization_state_unknown' : invalid.error, invalid.message);
+    const pending = (connection as ConnectionState).gusto.pending[stateHash]!;
+    const who = starterOf(pending);
 
     let granted: GustoTokenSet;
     let companyUuid: string;
     try {
-      granted = await this.oauth.exchangeCode(code);
+      const verifier = pending.codeVerifier ? this.vault.open(pending.codeVerifier, verifierAad(connectionId, stateHash)) : undefined;
+      granted = await this.oauth.exchangeCode(code, verifier);
       companyUuid = (await this.oauth.tokenInfo(granted.accessToken)).companyUuid;
     } catch (error) {
       const kind = error instanceof GustoOAuthError ? error.kind : 'unavailable';
       if (kind === 'not_configured') return failure('gusto_not_configured', (error as Error).message);
-      await this.spend(connectionId, stateHash, `code exchange: ${kind}`);
+      await this.spend(connectionId, stateHash, `code exchange: ${kind}`, who);
       const refused = kind === 'invalid_grant' || kind === 'rejected' || kind === 'unauthorized';
       return failure(refused ? 'gusto_authorization_rejected' : 'gusto_authorization_failed', `Gusto did not complete the authorization: ${(error as Error).message}`);
     }
+    const now = this.clock.now();
+    const sealed = {
+      accessToken: this.vault.seal(granted.accessToken, gustoTokenAad(companyUuid, 'access')),
+      refreshToken: this.vault.seal(granted.refreshToken, gustoTokenAad(companyUuid, 'refresh')),
+      expiresAt: new Date(now.getTime() + granted.expiresIn * 1000).toISOString(),
+    };
 
-    // Bind the company to this connection in its credentials stream; the expected revision makes two
-    // connections racing for one company safe: one wins, the other re-reads and is refused.
+    if (expectedCompany(connection as ConnectionState, stateHash) === undefined) {
+      // Nobody named the company: show it, hold the tokens, bind nothing until the starter confirms.
+      const companyName = await this.oauth.companyName(granted.accessToken, companyUuid).catch(() => undefined);
+      const { state: credentials } = await this.tokens.read(companyUuid);
+      const held = await this.repository.execute(
+        connectionId,
+        (s) => awaitConfirmation(s, { stateHash, companyUuid, ...(companyName ? { companyName } : {}), accessToken: sealed.accessToken, refreshToken: sealed.refreshToken, tokenExpiresAt: sealed.expiresAt, companyBoundTo: credentials.connectionId, confirmUntil: new Date(now.getTime() + CONFIRM_TTL_MS) }, now),
+        actorMetadata(who, now),
+      );
+      if (!held.ok) {
+        if (held.error !== 'revision_mismatch') await this.spend(connectionId, stateHash, held.error, who);
+        return held;
+      }
+      return success({ connectionId, companyUuid, ...(companyName ? { companyName } : {}), status: 'awaiting_confirmation' });
+    }
+    return this.bind(connectionId, companyUuid, sealed, who, (s, boundTo, at) => completeGustoAuthorization(s, { stateHash, companyUuid, companyBoundTo: boundTo }, at), stateHash);
+  }
+
+  /** The starter confirms the company a held code is for (POST /api/connections/:id/gusto/confirm). */
+  async confirm(connectionId: string, companyUuid: string, who: Acting): Promise<Outcome<AuthorizationOutcome>> {
+    const by = typeof who === 'string' ? who : who.id;
+    const { state } = await this.repository.load(connectionId);
+    const found = findAwaiting(state, companyUuid, by, this.clock.now());
+    if ('error' in found) return failure(found.error, found.message);
+    const { awaiting } = found;
+    return this.bind(
+      connectionId,
+      companyUuid,
+      { accessToken: awaiting.accessToken, refreshToken: awaiting.refreshToken, expiresAt: awaiting.tokenExpiresAt },
+      who,
+      (s, boundTo, at) => confirmGustoAuthorization(s, { companyUuid, by, companyBoundTo: boundTo }, at),
+      found.stateHash,
+    );
+  }
+
+  /**
+   * Binds the company to this connection in its credentials stream; the expected revision makes two
+   * connections racing for one company safe: one wins, the other re-reads and is refused.
+   */
+  private async bind(
+    connectionId: string,
+    companyUuid: string,
+    sealed: { accessToken: SealedValue; refreshToken: SealedValue; expiresAt: string },
+    who: Acting,
+    decide: (s: Parameters<typeof completeGustoAuthorization>[0], companyBoundTo: string | undefined, at: Date) => ReturnType<typeof completeGustoAuthorization>,
+    stateHash: string,
+  ): Promise<Outcome<AuthorizationOutcome>> {
     for (let attempt = 0; ; attempt++) {
+      const { state: connection } = await this.repository.load(connectionId);
       const { state: credentials, expected } = await this.tokens.read(companyUuid);
       const now = this.clock.now();
-      const dryRun = completeGustoAuthorization(connection, { stateHash, companyUuid, companyBoundTo: credentials.connectionId }, now);
+      const dryRun = decide(connection, credentials.connectionId, now);
       if (isRefusal(dryRun)) {
-        await this.spend(connectionId, stateHash, dryRun.error);
+        if (dryRun.error !== 'authorization_not_found' && dryRun.error !== 'authorization_started_by_another') await this.spend(connectionId, stateHash, dryRun.error, who);
         return failure(dryRun.error, dryRun.message);
       }
-      const issued = issueTokens(credentials, {
-        connectionId,
-        companyUuid,
-        accessToken: this.vault.seal(granted.accessToken, gustoTokenAad(companyUuid, 'access')),
-        refreshToken: this.vault.seal(granted.refreshToken, gustoTokenAad(companyUuid, 'refresh')),
-        expiresAt: new Date(now.getTime() + granted.expiresIn * 1000).toISOString(),
-        issuedAt: now.toISOString(),
-      });
+      const issued = issueTokens(credentials, { connectionId, companyUuid, ...sealed, issuedAt: now.toISOString() });
       if (!Array.isArray(issued)) {
-        await this.spend(connectionId, stateHash, issued.error);
+        await this.spend(connectionId, stateHash, issued.error, who);
         return failure('company_already_connected', `Gusto company ${companyUuid} is already connected to connection ${issued.boundTo}`);
       }
       try {
-        await this.store.append(gustoCredentialsStream(companyUuid), issued.map((e) => ({ ...e, metadata: operator(now) })), expected);
+        await this.store.append(gustoCredentialsStream(companyUuid), issued.map((e) => ({ ...e, metadata: actorMetadata(who, now) })), expected);
         break;
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < 5) continue;
@@ -95,13 +173,17 @@ export class GustoAuthorizationService {
       }
     }
     const at = this.clock.now();
-    const done = await this.repository.execute(connectionId, (s) => completeGustoAuthorization(s, { stateHash, companyUuid, companyBoundTo: connectionId }, at), operator(at));
-    return done.ok ? success({ connectionId, companyUuid }) : done;
+    const done = await this.repository.execute(connectionId, (s) => decide(s, connectionId, at), actorMetadata(who, at));
+    return done.ok ? success({ connectionId, companyUuid, status: 'connected' }) : done;
   }
 
   /** Single use means single use: a state that reached Gusto is spent even when the authorization failed. */
-  private async spend(connectionId: string, stateHash: string, reason: string): Promise<void> {
+  private async spend(connectionId: string, stateHash: string, reason: string, who: Acting): Promise<void> {
     const at = this.clock.now();
-    await this.repository.execute(connectionId, (s) => failGustoAuthorization(s, stateHash, reason, at), operator(at));
+    await this.repository.execute(connectionId, (s) => failGustoAuthorization(s, stateHash, reason, at), actorMetadata(who, at));
   }
 }
+
+/** The principal that started an authorization: the actor of everything its callback causes. */
+const starterOf = (pending: PendingAuthorization): Acting =>
+  pending.startedBy ? { id: pending.startedBy, ...(pending.startedByName ? { name: pending.startedByName } : {}) } : 'operator';

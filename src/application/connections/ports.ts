@@ -27,8 +27,10 @@ export class GustoOAuthError extends Error {
 
 /** Gusto's OAuth endpoints and the two calls that need a bare access token (who am I, company name). */
 export interface GustoOAuth {
-  authorizeUrl(state: string): string;
-  exchangeCode(code: string): Promise<GustoTokenSet>;
+  /** With `codeChallenge`: PKCE, S256 (the SHA-256 of the verifier, base64url). */
+  authorizeUrl(state: string, codeChallenge?: string): string;
+  /** `codeVerifier`: the PKCE verifier whose challenge the authorization carried. */
+  exchangeCode(code: string, codeVerifier?: string): Promise<GustoTokenSet>;
   /** Throws GustoOAuthError('invalid_grant') when Gusto says the refresh token is spent or revoked. */
   refresh(refreshToken: string): Promise<GustoTokenSet>;
   tokenInfo(accessToken: string): Promise<{ companyUuid: string }>;

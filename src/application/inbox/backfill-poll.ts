@@ -16,6 +16,12 @@ import { DEFAULT_POLL_LEASE_TTL_MS, PollLeases, type HeldPollLease } from './pol
 
 export type PollTrigger = 'cron' | 'manual';
 
+/** The API caller behind a manual poll (POST …/sync): the actor of the events it causes. */
+export interface RequestedBy {
+  id: string;
+  name?: string;
+}
+
 export interface PollSummary {
   connectionId: string;
   /** completed: listed and requested everything; skipped: not connected to Gusto; busy: a poll was already running. */
@@ -105,7 +111,7 @@ export class BackfillPoll {
   }
 
   /** Null when there is no such connection. */
-  async pollConnection(connectionId: string, trigger: PollTrigger, known?: ConnectionSummary, round?: string): Promise<PollSummary | null> {
+  async pollConnection(connectionId: string, trigger: PollTrigger, known?: ConnectionSummary, round?: string, requestedBy?: RequestedBy): Promise<PollSummary | null> {
     if (this.running.has(connectionId)) {
       this.metrics.counter(CONNECTOR_METRICS.polls).inc({ trigger, result: 'busy' });
       return { ...emptySummary(connectionId), status: 'busy', busy: 'running_here' };
@@ -113,7 +119,7 @@ export class BackfillPoll {
     const connection = known ?? (await this.connections.get(connectionId));
     if (!connection) return null;
     if (this.running.has(connectionId)) return { ...emptySummary(connectionId), status: 'busy', busy: 'running_here' }; // lost the race while looking it up
-    const run = this.leased(connection, trigger, round).finally(() => this.running.delete(connectionId));
+    const run = this.leased(connection, trigger, round, requestedBy).finally(() => this.running.delete(connectionId));
     this.running.set(connectionId, run);
     const summary = await run;
     this.metrics.counter(CONNECTOR_METRICS.polls).inc({ trigger, result: summary.status === 'completed' ? 'ok' : summary.status });
@@ -121,7 +127,7 @@ export class BackfillPoll {
   }
 
   /** Claims the connection's poll lease, runs, releases; answers busy when another instance holds it. */
-  private async leased(connection: ConnectionSummary, trigger: PollTrigger, round: string | undefined): Promise<PollSummary> {
+  private async leased(connection: ConnectionSummary, trigger: PollTrigger, round: string | undefined, requestedBy?: RequestedBy): Promise<PollSummary> {
     const summary = emptySummary(connection.id);
     if (connection.gustoStatus !== 'connected') return { ...summary, status: 'skipped', error: `Gusto is ${connection.gustoStatus.replace('_', ' ')} for this connection` };
     let claimed: Awaited<ReturnType<PollLeases['claim']>>;
@@ -139,7 +145,7 @@ export class BackfillPoll {
       this.logger.warn('could not renew the poll lease; the next step tries again', { connectionId: connection.id, error: error.message }),
     );
     try {
-      return await this.run(connection, trigger, claimed.lease);
+      return await this.run(connection, trigger, claimed.lease, requestedBy);
     } catch (error) {
       if (!(error instanceof PollLeaseLost)) throw error;
       this.logger.warn('backfill poll stopped: its lease lapsed and another instance took it over', { connectionId: connection.id });
@@ -157,7 +163,7 @@ export class BackfillPoll {
     if (!(await this.leases.keep(lease))) throw new PollLeaseLost();
   }
 
-  private async run(connection: ConnectionSummary, trigger: PollTrigger, lease: HeldPollLease): Promise<PollSummary> {
+  private async run(connection: ConnectionSummary, trigger: PollTrigger, lease: HeldPollLease, requestedBy?: RequestedBy): Promise<PollSummary> {
     const summary = emptySummary(connection.id);
     const startedAt = this.clock.now();
     const correlationId = deterministicEventId('poll', connection.id, startedAt.toISOString());
@@ -188,7 +194,7 @@ export class BackfillPoll {
             continue;
           }
           await this.hold(lease);
-          await this.commands.execute(new RequestPostingCommand(connection.id, payrollUuid, 'poll', undefined, correlationId));
+          await this.commands.execute(new RequestPostingCommand(connection.id, payrollUuid, 'poll', undefined, correlationId, requestedBy));
           summary.requested.push(payrollUuid);
         }
       }
@@ -203,7 +209,7 @@ export class BackfillPoll {
     }
     await this.hold(lease);
     await this.syncEmployees(connection.id, correlationId, summary);
-    await this.advanceWatermark(connection.id, { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length });
+    await this.advanceWatermark(connection.id, { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length }, requestedBy);
     this.logger.info('backfill poll done', { connectionId: connection.id, trigger, seen: summary.payrollsSeen, requested: summary.requested.length });
     return { ...summary, status: 'completed' };
   }
@@ -224,10 +230,10 @@ export class BackfillPoll {
     return last ? (last.data as PollWatermarkAdvanced).through : undefined;
   }
 
-  private async advanceWatermark(connectionId: string, data: PollWatermarkAdvanced): Promise<void> {
+  private async advanceWatermark(connectionId: string, data: PollWatermarkAdvanced, requestedBy?: RequestedBy): Promise<void> {
     // One event per completed poll and day is enough: a second poll the same day leaves the date unchanged.
     const id = deterministicEventId('poll-watermark', connectionId, data.through);
-    await this.store.append(pollWatermarkStream(connectionId), [{ id, type: 'PollWatermarkAdvanced', data, metadata: { actor: 'poll', at: data.polledAt } }], 'any').catch((error: unknown) => {
+    await this.store.append(pollWatermarkStream(connectionId), [{ id, type: 'PollWatermarkAdvanced', data, metadata: { actor: requestedBy?.id ?? 'poll', ...(requestedBy?.name ? { actorName: requestedBy.name } : {}), at: data.polledAt } }], 'any').catch((error: unknown) => {
       this.logger.warn('could not store the poll watermark; the next poll re-reads a longer window', { connectionId, error: (error as Error).message });
     });
   }

@@ -106,12 +106,12 @@ export class WebhookKeyring {
   }
 
   /** An admin's go-ahead: for the next 10 minutes a handshake token may become the key, once Gusto confirms it. */
-  async openHandshakeWindow(actor: string): Promise<OpenWindowResult> {
+  async openHandshakeWindow(actor: string, actorName?: string): Promise<OpenWindowResult> {
     if (this.configuredToken) return { ok: false, error: 'configured_token_in_use' };
     const at = this.clock.now();
     const until = new Date(at.getTime() + HANDSHAKE_WINDOW_MS).toISOString();
     const data: WindowOpened = { until, at: at.toISOString() };
-    await this.store.append(WEBHOOK_KEY_STREAM, [{ type: 'WebhookHandshakeWindowOpened', data, metadata: { actor, at: data.at } }], 'any');
+    await this.store.append(WEBHOOK_KEY_STREAM, [{ type: 'WebhookHandshakeWindowOpened', data, metadata: { actor, ...(actorName ? { actorName } : {}), at: data.at } }], 'any');
     this.loadedAt = -Infinity;
     this.logger.info('Gusto webhook handshake window opened', { until, actor });
     return { ok: true, until };

@@ -49,7 +49,7 @@ export class RequestPostingHandler implements ICommandHandler<RequestPostingComm
   ) {}
 
   async execute(cmd: RequestPostingCommand): Promise<PostingCommandResult> {
-    const cause = causeOf(cmd.trigger, cmd.sourceEventId, cmd.correlationId);
+    const cause = { ...causeOf(cmd.trigger, cmd.sourceEventId, cmd.correlationId), ...(cmd.requestedBy ? { actor: cmd.requestedBy.id, actorName: cmd.requestedBy.name } : {}) };
     const id = postingId(cmd.connectionId, cmd.payrollUuid);
     const stream = postingStream(cmd.connectionId, cmd.payrollUuid);
     const first = await this.saga.execute(stream, (s) => requestPosting(s, cmd), cause);
@@ -104,7 +104,7 @@ export class ReplayPostingHandler implements ICommandHandler<ReplayPostingComman
       cmd.connectionId,
       cmd.payrollUuid,
       (s) => replayPosting(s, { mappingVersion: mapping?.version, requestedBy: cmd.requestedBy }),
-      { actor: cmd.requestedBy, correlationId: cmd.correlationId },
+      { actor: cmd.requestedBy, ...(cmd.requestedByName ? { actorName: cmd.requestedByName } : {}), correlationId: cmd.correlationId },
     );
   }
 }

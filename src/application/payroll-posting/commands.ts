@@ -12,6 +12,8 @@ export class RequestPostingCommand {
     /** The inbox event (Gusto event uuid) or request that caused this. */
     readonly sourceEventId?: string,
     readonly correlationId?: string,
+    /** An API caller behind the trigger (POST …/sync): recorded as the actor instead of the trigger. */
+    readonly requestedBy?: { id: string; name?: string },
   ) {}
 }
 
@@ -44,5 +46,7 @@ export class ReplayPostingCommand {
     /** Who asked (for the audit trail): 'operator' unless known better. */
     readonly requestedBy: string = 'operator',
     readonly correlationId?: string,
+    /** The key's name beside `requestedBy` in the metadata (`actorName`). */
+    readonly requestedByName?: string,
   ) {}
 }

@@ -26,6 +26,8 @@ export interface Cause {
   correlationId?: string;
   causationId?: string;
   actor: string;
+  /** The API key's name when `actor` is `key:<id>`. */
+  actorName?: string;
 }
 
 /** ACUMATICA_QUEUE_LIMIT_S's default: real Acumatica queues requests over the licence limit for up to 10 min. */
@@ -224,6 +226,7 @@ export class PostingSaga implements OnApplicationShutdown {
 
   private metadataFor(cause: Cause): EventMetadata {
     const metadata: EventMetadata = { at: this.clock.now().toISOString(), actor: cause.actor };
+    if (cause.actorName) metadata.actorName = cause.actorName;
     if (cause.correlationId) metadata.correlationId = cause.correlationId;
     if (cause.causationId) metadata.causationId = cause.causationId;
     return metadata;

@@ -1,5 +1,5 @@
-import type { AcumaticaSettings, ConnectionEvent } from './events';
-import type { Connection, ConnectionState } from './state';
+import type { AcumaticaSettings, ConnectionEvent, SealedValue } from './events';
+import type { AwaitingConfirmation, Connection, ConnectionState } from './state';
 
 /** Why a connection command was refused. The HTTP layer maps each to a status exhaustively. */
 export type ConnectionError =
@@ -8,7 +8,9 @@ export type ConnectionError =
   | 'authorization_state_unknown'
   | 'authorization_state_expired'
   | 'company_already_connected'
-  | 'gusto_company_mismatch';
+  | 'gusto_company_mismatch'
+  | 'authorization_not_found'
+  | 'authorization_started_by_another';
 
 export type Decision = ConnectionEvent[] | { error: ConnectionError; message: string };
 
@@ -21,9 +23,22 @@ export function create(state: Connection, cmd: { connectionId: string; name: str
   return [{ type: 'ConnectionCreated', data: { ...cmd, createdAt: at.toISOString() } }];
 }
 
-export function startGustoAuthorization(state: Connection, stateHash: string, expiresAt: Date, at: Date): Decision {
+/** Who started it, the company they named (if any) and the sealed PKCE verifier travel with the state. */
+export interface AuthorizationStart {
+  startedBy?: string;
+  startedByName?: string;
+  expectedCompanyUuid?: string;
+  codeVerifier?: SealedValue;
+}
+
+export function startGustoAuthorization(state: Connection, stateHash: string, expiresAt: Date, at: Date, start: AuthorizationStart = {}): Decision {
   if (!state.exists) return refuse('connection_not_found', 'no such connection');
-  return [{ type: 'GustoAuthorizationStarted', data: { stateHash, expiresAt: expiresAt.toISOString(), startedAt: at.toISOString() } }];
+  return [{ type: 'GustoAuthorizationStarted', data: { stateHash, expiresAt: expiresAt.toISOString(), startedAt: at.toISOString(), ...start } }];
+}
+
+/** The company a code must be for: the one named when starting, else the one the connection already has. */
+export function expectedCompany(state: ConnectionState, stateHash: string): string | undefined {
+  return state.gusto.pending[stateHash]?.expectedCompanyUuid ?? state.gusto.companyUuid;
 }
 
 /** Checked before the authorization code is exchanged, so a forged or replayed state costs Gusto nothing. */
@@ -55,18 +70,62 @@ export function completeGustoAuthorization(
       `Gusto company ${cmd.companyUuid} is already connected to connection ${cmd.companyBoundTo}; one connection per Gusto company`,
     );
   }
-  if (connection.gusto.companyUuid !== undefined && connection.gusto.companyUuid !== cmd.companyUuid) {
-    return refuse(
-      'gusto_company_mismatch',
-      `this connection belongs to Gusto company ${connection.gusto.companyUuid}, but the authorization was granted for ${cmd.companyUuid}`,
-    );
+  const expected = expectedCompany(connection, cmd.stateHash);
+  if (expected === undefined) {
+    return refuse('gusto_company_mismatch', 'no Gusto company was named for this authorization: the company must be confirmed by who started it');
+  }
+  if (expected !== cmd.companyUuid) {
+    // The other company is not named: the caller (a browser redirect) need not learn it.
+    return refuse('gusto_company_mismatch', `this authorization is for Gusto company ${expected}, but Gusto granted access to another company; nothing was connected`);
   }
   return [{ type: 'GustoAuthorized', data: { companyUuid: cmd.companyUuid, stateHash: cmd.stateHash, authorizedAt: now.toISOString() } }];
 }
 
+/**
+ * A code for a company nobody named: held, sealed, for the principal who started the authorization to
+ * confirm (until `confirmUntil`). Refused like a completion when the company is taken.
+ */
+export function awaitConfirmation(
+  state: Connection,
+  cmd: { stateHash: string; companyUuid: string; companyName?: string; accessToken: SealedValue; refreshToken: SealedValue; tokenExpiresAt: string; companyBoundTo?: string; confirmUntil: Date },
+  now: Date,
+): Decision {
+  const invalid = checkAuthorizationState(state, cmd.stateHash, now);
+  if (invalid) return invalid;
+  const connection = state as ConnectionState;
+  if (expectedCompany(connection, cmd.stateHash) !== undefined) return refuse('gusto_company_mismatch', 'this authorization names its company: it completes or fails without a confirmation');
+  if (cmd.companyBoundTo !== undefined && cmd.companyBoundTo !== connection.id) {
+    return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to connection ${cmd.companyBoundTo}; one connection per Gusto company`);
+  }
+  const { companyBoundTo: _bound, confirmUntil, ...data } = cmd;
+  const confirmBy = connection.gusto.pending[cmd.stateHash]!.startedBy ?? 'operator';
+  return [{ type: 'GustoAuthorizationAwaitingConfirmation', data: { ...data, confirmBy, confirmUntil: confirmUntil.toISOString(), receivedAt: now.toISOString() } }];
+}
+
+/** The held authorization for `companyUuid`, if `by` may confirm it now. */
+export function findAwaiting(state: Connection, companyUuid: string, by: string, now: Date): { stateHash: string; awaiting: AwaitingConfirmation } | { error: ConnectionError; message: string } {
+  if (!state.exists) return { error: 'connection_not_found', message: 'no such connection' };
+  const live = Object.entries(state.gusto.awaiting ?? {}).filter(([, a]) => a.companyUuid === companyUuid && Date.parse(a.expiresAt) > now.getTime());
+  if (live.length === 0) return { error: 'authorization_not_found', message: 'no authorization of that Gusto company is waiting for confirmation on this connection; start the authorization again' };
+  const mine = live.find(([, a]) => a.confirmBy === by);
+  if (!mine) return { error: 'authorization_started_by_another', message: 'this authorization was started by another key: only the key that started it may confirm the company' };
+  return { stateHash: mine[0], awaiting: mine[1] };
+}
+
+/** The starter confirmed the company a held code is for: the connection is bound to it. */
+export function confirmGustoAuthorization(state: Connection, cmd: { companyUuid: string; by: string; companyBoundTo?: string }, now: Date): Decision {
+  const found = findAwaiting(state, cmd.companyUuid, cmd.by, now);
+  if ('error' in found) return found;
+  const connection = state as ConnectionState;
+  if (cmd.companyBoundTo !== undefined && cmd.companyBoundTo !== connection.id) {
+    return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to connection ${cmd.companyBoundTo}; one connection per Gusto company`);
+  }
+  return [{ type: 'GustoAuthorized', data: { companyUuid: cmd.companyUuid, stateHash: found.stateHash, authorizedAt: now.toISOString() } }];
+}
+
 /** A checked state was used but the authorization failed (code refused, company taken): spend the state. */
 export function failGustoAuthorization(state: Connection, stateHash: string, reason: string, at: Date): Decision {
-  if (!state.exists || !state.gusto.pending[stateHash]) return [];
+  if (!state.exists || (!state.gusto.pending[stateHash] && !state.gusto.awaiting?.[stateHash])) return [];
   return [{ type: 'GustoAuthorizationFailed', data: { stateHash, reason, failedAt: at.toISOString() } }];
 }
 

@@ -32,7 +32,16 @@ export type GustoAuthorizationLossReason = 'invalid_grant';
 export type ConnectionEvent =
   | { type: 'ConnectionCreated'; data: { connectionId: string; name: string; acumatica: AcumaticaSettings; createdAt: string } }
   /** Only the SHA-256 of the state travels in the event: the state itself is a bearer credential until used. */
-  | { type: 'GustoAuthorizationStarted'; data: { stateHash: string; expiresAt: string; startedAt: string } }
+  /**
+   * `startedBy`: the principal that started it (only it may confirm the company); `expectedCompanyUuid`: the
+   * company the operator named (a code for another is refused); `codeVerifier`: the PKCE verifier, sealed.
+   */
+  | { type: 'GustoAuthorizationStarted'; data: { stateHash: string; expiresAt: string; startedAt: string; startedBy?: string; startedByName?: string; expectedCompanyUuid?: string; codeVerifier?: SealedValue } }
+  /**
+   * The callback came back with a code for a company nobody named: the tokens are held (sealed) until the
+   * principal who started the authorization confirms that company. Nothing is bound before that.
+   */
+  | { type: 'GustoAuthorizationAwaitingConfirmation'; data: { stateHash: string; companyUuid: string; companyName?: string; accessToken: SealedValue; refreshToken: SealedValue; tokenExpiresAt: string; confirmBy: string; confirmUntil: string; receivedAt: string } }
   | { type: 'GustoAuthorized'; data: { companyUuid: string; stateHash: string; authorizedAt: string } }
   /** The callback came back but the authorization did not complete: the state is spent all the same. */
   | { type: 'GustoAuthorizationFailed'; data: { stateHash: string; reason: string; failedAt: string } }
@@ -44,6 +53,7 @@ export type ConnectionEventType = ConnectionEvent['type'];
 export const CONNECTION_EVENT_TYPES: readonly ConnectionEventType[] = [
   'ConnectionCreated',
   'GustoAuthorizationStarted',
+  'GustoAuthorizationAwaitingConfirmation',
   'GustoAuthorized',
   'GustoAuthorizationFailed',
   'GustoAuthorizationLost',

@@ -126,7 +126,8 @@ export interface TokenRow {
   parentRowId: number | null;
 }
 
-export interface AuthorizationCode { code: string; companyUuid: string; redirectUri: string; expiresAtMs: number; used: boolean }
+/** `codeChallenge`: the PKCE challenge (S256) the authorization request carried, if any (RFC 7636). */
+export interface AuthorizationCode { code: string; companyUuid: string; redirectUri: string; expiresAtMs: number; used: boolean; codeChallenge?: string }
 
 export interface Subscription {
   uuid: string;

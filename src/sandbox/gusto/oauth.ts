@@ -4,6 +4,7 @@
  * Rotation: each refresh issues a new pair; the previous pair stays valid until the new access token is
  * first used (or the new refresh token is itself presented), then it is revoked. Reuse → invalid_grant.
  */
+import { createHash } from 'node:crypto';
 import type { TokenRow } from './model';
 import { parseBody, send, type Ctx } from './http-support';
 import type { WebhookDispatcher } from './webhooks';
@@ -32,8 +33,13 @@ export const handleAuthorize = (ctx: Ctx): void => {
   const chosen = query.get('company_uuid') ?? world.nextAuthorizeCompany ?? world.latestCompany()?.uuid ?? null;
   world.nextAuthorizeCompany = null;
   if (chosen === null || !world.companies.has(chosen)) return deny('access_denied', 'No company to authorize');
+  // PKCE (RFC 7636): only S256 is accepted; the challenge is kept with the code and proven at the exchange.
+  const codeChallenge = query.get('code_challenge') ?? undefined;
+  if (codeChallenge !== undefined && (query.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(codeChallenge))) {
+    return deny('invalid_request', 'code_challenge must be a base64url SHA-256 with code_challenge_method=S256');
+  }
   const code = world.rng.token(43);
-  world.codes.set(code, { code, companyUuid: chosen, redirectUri, expiresAtMs: world.clock.now().getTime() + CODE_TTL_MS, used: false });
+  world.codes.set(code, { code, companyUuid: chosen, redirectUri, expiresAtMs: world.clock.now().getTime() + CODE_TTL_MS, used: false, ...(codeChallenge ? { codeChallenge } : {}) });
   target.searchParams.set('code', code);
   send(ctx, 302, undefined, { location: target.toString() });
 };
@@ -88,6 +94,14 @@ export const handleToken = (ctx: Ctx, webhooks: WebhookDispatcher): void => {
       const code = world.codes.get(str('code') ?? '');
       if (!code || code.used || code.expiresAtMs <= world.clock.now().getTime()) return invalidGrant(400, 'The authorization code is invalid, expired or used');
       if (code.redirectUri !== str('redirect_uri')) return invalidGrant(400, 'redirect_uri does not match the authorization request');
+      // A code issued with a challenge needs its verifier; a verifier for a code issued without one is a
+      // code injected into someone else's flow (OAuth 2.1): both invalid_grant.
+      const verifier = str('code_verifier');
+      if (code.codeChallenge !== undefined || verifier !== undefined) {
+        const proven = verifier !== undefined && code.codeChallenge !== undefined && createHash('sha256').update(verifier).digest('base64url') === code.codeChallenge;
+        if (!proven) return invalidGrant(400, 'PKCE verification failed: code_verifier does not match the code_challenge of the authorization request');
+        world.stats.pkceVerified++;
+      }
       code.used = true;
       world.stats.codeExchanges++;
       const row = issue(world, 'company', code.companyUuid, world.newGrantId(), null);

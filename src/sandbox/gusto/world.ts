@@ -21,6 +21,8 @@ export interface SandboxStats {
   codeExchanges: number;
   /** Requests answered 429. */
   rateLimited: number;
+  /** Code exchanges whose PKCE code_verifier matched the authorization's code_challenge. */
+  pkceVerified: number;
 }
 
 export class World {
@@ -35,7 +37,7 @@ export class World {
   readonly deliveries: Delivery[] = [];
   readonly faults: PendingFault[] = [];
   readonly knobs: SandboxKnobs = createKnobs(this.faults);
-  readonly stats: SandboxStats = { refreshCalls: 0, invalidGrants: 0, codeExchanges: 0, rateLimited: 0 };
+  readonly stats: SandboxStats = { refreshCalls: 0, invalidGrants: 0, codeExchanges: 0, rateLimited: 0, pkceVerified: 0 };
   readonly rateWindows = new Map<number, { startMs: number; count: number }>();
   readonly applicationUuid: string;
   /** One-shot choice of the company the next /oauth/authorize approves. */

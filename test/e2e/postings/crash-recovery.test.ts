@@ -42,7 +42,7 @@ describe('posting survives SIGKILL mid-saga', () => {
     const created = await api(svc.url, 'POST', '/api/connections', { name: 'Crash Test Co', acumatica: oauthAcumatica({ baseUrl: acumatica.url }) });
     expect(created.status).toBe(201);
     const connectionId = created.body.id as string;
-    const begin = await api(svc.url, 'GET', `/api/connections/${connectionId}/gusto/authorize`);
+    const begin = await api(svc.url, 'GET', `/api/connections/${connectionId}/gusto/authorize?companyUuid=${company.uuid}`);
     const consent = new URL(begin.headers.get('location')!);
     consent.searchParams.set('company_uuid', company.uuid);
     const back = new URL((await fetch(consent, { redirect: 'manual' })).headers.get('location')!);

@@ -89,7 +89,8 @@ export async function createConnection(world: World, acumatica: Record<string, u
 
 /** The browser's part of the dance: our authorize → Gusto's authorize (auto-approves) → our callback. */
 export async function authorize(world: World, connectionId: string, companyUuid?: string): Promise<{ status: number; body: any }> {
-  const start = await world.api('GET', `/api/connections/${connectionId}/gusto/authorize`);
+  // Naming the company binds it at the callback (without, the callback only shows it for confirmation).
+  const start = await world.api('GET', `/api/connections/${connectionId}/gusto/authorize${companyUuid ? `?companyUuid=${companyUuid}` : ''}`);
   if (start.status !== 302) throw new Error(`authorize: ${start.status} ${JSON.stringify(start.body)}`);
   const gustoUrl = new URL(start.headers.get('location')!);
   if (companyUuid) gustoUrl.searchParams.set('company_uuid', companyUuid);

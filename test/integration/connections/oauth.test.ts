@@ -11,7 +11,7 @@ describe('Gusto OAuth dance (service + Gusto sandbox over HTTP, SQLite store)', 
     const id = await createConnection(world);
     expect((await world.api('GET', `/api/connections/${id}`)).body.gusto).toEqual({ status: 'not_connected' });
 
-    const start = await world.api('GET', `/api/connections/${id}/gusto/authorize`);
+    const start = await world.api('GET', `/api/connections/${id}/gusto/authorize?companyUuid=${company.uuid}`);
     expect(start.status).toBe(302);
     const location = new URL(start.headers.get('location')!);
     expect(location.origin + location.pathname).toBe(`${world.gusto.url}/oauth/authorize`);

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import type { Response } from 'express';
 import { BackfillPoll, type PollSummary } from '../../../application/inbox/backfill-poll';
 import { AdminAuthGuard } from '../http/admin-auth.guard';
-import { ConnectionScoped, RequiresRole } from '../http/auth/access.decorators';
+import { Actor, ConnectionScoped, RequiresRole } from '../http/auth/access.decorators';
+import type { Principal } from '../../../application/api-keys/principal';
 import { ApiError } from '../http/api-error';
 
 /** How long the request waits for the poll; a longer one carries on in the background (202). */
@@ -28,12 +29,12 @@ export class SyncController {
   @ApiResponse({ status: 409, description: 'The connection is not authorized with Gusto' })
   @ApiResponse({ status: 502, description: 'Gusto could not be read; nothing was advanced' })
   @ApiResponse({ status: 503, description: 'The event store is unreachable (the poll lease could not be claimed); nothing ran' })
-  async sync(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<PollSummary | { connectionId: string; status: 'running' }> {
+  async sync(@Param('id') id: string, @Res({ passthrough: true }) res: Response, @Actor() actor: Principal): Promise<PollSummary | { connectionId: string; status: 'running' }> {
     let timer: NodeJS.Timeout | undefined;
     const later = new Promise<'later'>((resolve) => {
       timer = setTimeout(() => resolve('later'), ANSWER_WITHIN_MS);
     });
-    const run = this.poll.pollConnection(id, 'manual');
+    const run = this.poll.pollConnection(id, 'manual', undefined, undefined, actor);
     const summary = await Promise.race([run, later]).finally(() => clearTimeout(timer));
     if (summary === 'later') {
       res.status(202);

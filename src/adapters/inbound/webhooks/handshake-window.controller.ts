@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { WebhookKeyring, type KeyringStatus } from '../../../application/inbox/webhook-keyring';
 import { AdminAuthGuard } from '../http/admin-auth.guard';
 import { ApiError } from '../http/api-error';
+import { Actor } from '../http/auth/access.decorators';
+import type { Principal } from '../../../application/api-keys/principal';
 
 /**
  * The webhook signing key, as an operator sees it. Without GUSTO_WEBHOOK_VERIFICATION_TOKEN (outside
@@ -31,8 +33,8 @@ export class HandshakeWindowController {
   })
   @ApiResponse({ status: 200, description: '`{ handshakeWindowOpenUntil }`' })
   @ApiResponse({ status: 409, description: 'GUSTO_WEBHOOK_VERIFICATION_TOKEN is set: it is the key, a handshake changes nothing' })
-  async open(): Promise<{ handshakeWindowOpenUntil: string }> {
-    const result = await this.keyring.openHandshakeWindow('admin-token');
+  async open(@Actor() actor: Principal): Promise<{ handshakeWindowOpenUntil: string }> {
+    const result = await this.keyring.openHandshakeWindow(actor.id, actor.name);
     if (!result.ok) throw new ApiError(409, result.error, 'GUSTO_WEBHOOK_VERIFICATION_TOKEN is set: it is the signing key, and a handshake cannot replace it');
     return { handshakeWindowOpenUntil: result.until };
   }

@@ -16,14 +16,15 @@ export class GustoOAuthClient implements GustoOAuth {
     private readonly options: GustoHttpOptions,
   ) {}
 
-  authorizeUrl(state: string): string {
+  authorizeUrl(state: string, codeChallenge?: string): string {
     const { clientId } = this.requireApp();
-    const query = new URLSearchParams({ client_id: clientId, redirect_uri: this.app.redirectUri, response_type: 'code', state });
+    const pkce: Record<string, string> = codeChallenge ? { code_challenge: codeChallenge, code_challenge_method: 'S256' } : {};
+    const query = new URLSearchParams({ client_id: clientId, redirect_uri: this.app.redirectUri, response_type: 'code', state, ...pkce });
     return `${this.options.baseUrl}/oauth/authorize?${query.toString()}`;
   }
 
-  exchangeCode(code: string): Promise<GustoTokenSet> {
-    return this.token({ grant_type: 'authorization_code', code, redirect_uri: this.app.redirectUri });
+  exchangeCode(code: string, codeVerifier?: string): Promise<GustoTokenSet> {
+    return this.token({ grant_type: 'authorization_code', code, redirect_uri: this.app.redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) });
   }
 
   refresh(refreshToken: string): Promise<GustoTokenSet> {

@@ -1,4 +1,4 @@
-import { acceptMapping, checkAuthorizationState, completeGustoAuthorization, create, failGustoAuthorization, isRefusal, loseGustoAuthorization, startGustoAuthorization } from '../../../../src/domain/connection/decide';
+import { acceptMapping, awaitConfirmation, checkAuthorizationState, completeGustoAuthorization, confirmGustoAuthorization, create, failGustoAuthorization, isRefusal, loseGustoAuthorization, startGustoAuthorization } from '../../../../src/domain/connection/decide';
 import type { AcumaticaSettings, ConnectionEvent } from '../../../../src/domain/connection/events';
 import { fold, type Connection } from '../../../../src/domain/connection/state';
 
@@ -13,6 +13,7 @@ const acumatica: AcumaticaSettings = {
 };
 const created: ConnectionEvent = { type: 'ConnectionCreated', data: { connectionId: 'c1', name: 'Acme', acumatica, createdAt: at.toISOString() } };
 const started: ConnectionEvent = { type: 'GustoAuthorizationStarted', data: { stateHash: 'h1', expiresAt: later(600_000).toISOString(), startedAt: at.toISOString() } };
+const startedFor: ConnectionEvent = { ...started, data: { ...started.data, expectedCompanyUuid: 'co-1' } } as ConnectionEvent;
 const authorized: ConnectionEvent = { type: 'GustoAuthorized', data: { companyUuid: 'co-1', stateHash: 'h1', authorizedAt: at.toISOString() } };
 
 const given = (...events: ConnectionEvent[]): Connection => fold(events);
@@ -28,11 +29,33 @@ describe('Connection decider', () => {
     expect(startGustoAuthorization(given(created), 'h1', later(600_000), at)).toEqual([started]);
   });
 
-  it('completes an authorization with a pending, unexpired state and binds the company', () => {
-    const decision = completeGustoAuthorization(given(created, started), { stateHash: 'h1', companyUuid: 'co-1' }, later(1000));
+  it('completes an authorization with a pending, unexpired state and binds the company it named', () => {
+    const decision = completeGustoAuthorization(given(created, startedFor), { stateHash: 'h1', companyUuid: 'co-1' }, later(1000));
     expect(decision).toEqual([{ type: 'GustoAuthorized', data: { companyUuid: 'co-1', stateHash: 'h1', authorizedAt: later(1000).toISOString() } }]);
-    const state = fold(decision as ConnectionEvent[], given(created, started));
+    const state = fold(decision as ConnectionEvent[], given(created, startedFor));
     expect(state.exists && state.gusto).toEqual({ status: 'connected', companyUuid: 'co-1', pending: {} });
+  });
+
+  it('never completes for another company than the one named, nor for an unnamed one without confirmation', () => {
+    expect(completeGustoAuthorization(given(created, startedFor), { stateHash: 'h1', companyUuid: 'co-2' }, later(1))).toMatchObject({ error: 'gusto_company_mismatch' });
+    expect(completeGustoAuthorization(given(created, started), { stateHash: 'h1', companyUuid: 'co-1' }, later(1))).toMatchObject({ error: 'gusto_company_mismatch' });
+  });
+
+  it('holds a code for an unnamed company until the key that started it confirms that company', () => {
+    const tokens = { accessToken: { keyId: 'k1', sealed: 'a' }, refreshToken: { keyId: 'k1', sealed: 'r' }, tokenExpiresAt: later(7_200_000).toISOString() };
+    const byKey: ConnectionEvent = { ...started, data: { ...started.data, startedBy: 'key:k7', startedByName: 'ops' } };
+    const held = awaitConfirmation(given(created, byKey), { stateHash: 'h1', companyUuid: 'co-2', companyName: 'Other', ...tokens, confirmUntil: later(600_000) }, later(10)) as ConnectionEvent[];
+    expect(held).toEqual([{ type: 'GustoAuthorizationAwaitingConfirmation', data: { stateHash: 'h1', companyUuid: 'co-2', companyName: 'Other', ...tokens, confirmBy: 'key:k7', confirmUntil: later(600_000).toISOString(), receivedAt: later(10).toISOString() } }]);
+    const state = given(created, byKey, ...held);
+    expect(state.exists && state.gusto.status).toBe('not_connected');
+    expect(checkAuthorizationState(state, 'h1', later(20))).toMatchObject({ error: 'authorization_state_unknown' }); // the state is spent
+    expect(confirmGustoAuthorization(state, { companyUuid: 'co-2', by: 'key:other' }, later(20))).toMatchObject({ error: 'authorization_started_by_another' });
+    expect(confirmGustoAuthorization(state, { companyUuid: 'co-1', by: 'key:k7' }, later(20))).toMatchObject({ error: 'authorization_not_found' });
+    expect(confirmGustoAuthorization(state, { companyUuid: 'co-2', by: 'key:k7' }, later(600_010))).toMatchObject({ error: 'authorization_not_found' });
+    const confirmed = confirmGustoAuthorization(state, { companyUuid: 'co-2', by: 'key:k7' }, later(20)) as ConnectionEvent[];
+    expect(confirmed).toEqual([{ type: 'GustoAuthorized', data: { companyUuid: 'co-2', stateHash: 'h1', authorizedAt: later(20).toISOString() } }]);
+    expect(fold(confirmed, state)).toMatchObject({ gusto: { status: 'connected', companyUuid: 'co-2', pending: {} } });
+    expect((fold(confirmed, state) as { gusto: object }).gusto).not.toHaveProperty('awaiting');
   });
 
   it('refuses a used state (single use), an unknown one and an expired one', () => {
@@ -44,7 +67,7 @@ describe('Connection decider', () => {
   });
 
   it('refuses a Gusto company already bound to another connection, naming it', () => {
-    const decision = completeGustoAuthorization(given(created, started), { stateHash: 'h1', companyUuid: 'co-1', companyBoundTo: 'c2' }, later(1));
+    const decision = completeGustoAuthorization(given(created, startedFor), { stateHash: 'h1', companyUuid: 'co-1', companyBoundTo: 'c2' }, later(1));
     expect(isRefusal(decision) && decision).toMatchObject({ error: 'company_already_connected' });
     expect(isRefusal(decision) && decision.message).toContain('c2');
   });

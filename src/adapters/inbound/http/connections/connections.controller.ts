@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConnectionService, type ConnectionView } from '../../../../application/connections/connection.service';
@@ -28,7 +28,7 @@ export class ConnectionsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a connection (secrets are encrypted at once and never returned)' })
-  async create(@Body() body: CreateConnectionDto): Promise<ConnectionView> {
+  async create(@Body() body: CreateConnectionDto, @Actor() actor: Principal): Promise<ConnectionView> {
     const { auth, licence, ...acumatica } = body.acumatica;
     const outcome = await this.connections.create({
       name: body.name,
@@ -41,7 +41,7 @@ export class ConnectionsController {
             : { kind: 'cookie', username: auth.username, password: auth.password },
       },
       ...(body.mapping !== undefined ? { mapping: body.mapping } : {}),
-    });
+    }, actor);
     if (!outcome.ok) throw toApiError(outcome);
     this.logger.write('info', 'connection created', { connectionId: outcome.value.id, authKind: auth.kind }, 'Connections');
     return outcome.value;
@@ -69,12 +69,33 @@ export class ConnectionsController {
   @Get(':id/gusto/authorize')
   @RequiresRole('operator')
   @ConnectionScoped('connection-param')
-  @ApiOperation({ summary: "302 to Gusto's authorize page with a fresh single-use state" })
-  async authorize(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    const outcome = await this.authorization.start(id);
+  @ApiOperation({
+    summary: "302 to Gusto's authorize page with a fresh single-use state and PKCE (S256)",
+    description: 'With `?companyUuid=`: the callback binds only a code for that company. Without: the callback shows the company and the same key confirms it with POST …/gusto/confirm.',
+  })
+  async authorize(@Param('id') id: string, @Query('companyUuid') companyUuid: unknown, @Res() res: Response, @Actor() actor: Principal): Promise<void> {
+    if (companyUuid !== undefined && (typeof companyUuid !== 'string' || !UUID.test(companyUuid))) {
+      throw new ApiError(400, 'validation_failed', 'companyUuid must be a Gusto company uuid', ['companyUuid: must be a UUID']);
+    }
+    const outcome = await this.authorization.start(id, actor, companyUuid);
     if (!outcome.ok) throw toApiError(outcome);
-    this.logger.write('info', 'gusto authorization started', { connectionId: id }, 'Connections');
+    this.logger.write('info', 'gusto authorization started', { connectionId: id, by: actor.id, companyNamed: companyUuid !== undefined }, 'Connections');
     res.redirect(302, outcome.value.url);
+  }
+
+  @Post(':id/gusto/confirm')
+  @RequiresRole('operator')
+  @ConnectionScoped('connection-param')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Bind the Gusto company a callback showed (awaiting_confirmation); only the key that started the authorization may' })
+  @ApiBody({ schema: { type: 'object', properties: { companyUuid: { type: 'string' } }, required: ['companyUuid'] } })
+  async confirmGusto(@Param('id') id: string, @Body() body: unknown, @Actor() actor: Principal): Promise<{ connectionId: string; gusto: { companyUuid: string; status: 'connected' } }> {
+    const companyUuid = (body as { companyUuid?: unknown } | undefined)?.companyUuid;
+    if (typeof companyUuid !== 'string' || !UUID.test(companyUuid)) throw new ApiError(400, 'validation_failed', 'companyUuid must be the uuid the callback showed', ['companyUuid: must be a UUID']);
+    const outcome = await this.authorization.confirm(id, companyUuid, actor);
+    if (!outcome.ok) throw toApiError(outcome);
+    this.logger.write('info', 'gusto company confirmed', { connectionId: id, companyUuid, by: actor.id }, 'Connections');
+    return { connectionId: id, gusto: { companyUuid, status: 'connected' } };
   }
 
   @Post(':id/ping')
@@ -100,7 +121,7 @@ export class ConnectionsController {
     @Res({ passthrough: true }) res: Response,
     @Actor() actor: Principal,
   ): Promise<{ id: string; version: number; acceptedAt: string }> {
-    const outcome = await this.connections.putMapping(id, document, revisionFromIfMatch(ifMatch), actor.id);
+    const outcome = await this.connections.putMapping(id, document, revisionFromIfMatch(ifMatch), actor);
     if (!outcome.ok) {
       if (outcome.current !== undefined) res.setHeader('ETag', etagOf(outcome.current));
       throw toApiError(outcome);
@@ -110,6 +131,8 @@ export class ConnectionsController {
     return { id, version: outcome.value.version, acceptedAt: outcome.value.acceptedAt };
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Only the figures given, as a plain object (the event stores exactly what the administrator said). */
 function licenceLimits(dto: AcumaticaLicenceDto): LicenceLimits {

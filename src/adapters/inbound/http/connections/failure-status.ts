@@ -5,7 +5,10 @@ import type { ConnectionFailure } from '../../../../application/connections/resu
 export function statusOf(failure: ConnectionFailure): number {
   switch (failure) {
     case 'connection_not_found':
+    case 'authorization_not_found':
       return 404;
+    case 'authorization_started_by_another':
+      return 403;
     case 'connection_exists':
     case 'company_already_connected':
     case 'gusto_company_mismatch':

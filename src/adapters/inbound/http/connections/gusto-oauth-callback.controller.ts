@@ -1,9 +1,14 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GustoAuthorizationService } from '../../../../application/connections/gusto-authorization.service';
 import { LOGGER, type JsonLogger } from '../../../logging/json-logger';
 import { ApiError } from '../api-error';
 import { toApiError } from './failure-status';
+
+type CallbackAnswer =
+  | { connectionId: string; gusto: { companyUuid: string; status: 'connected' } }
+  | { connectionId: string; gusto: { companyUuid: string; companyName?: string; status: 'awaiting_confirmation' }; confirm: { method: 'POST'; path: string; body: { companyUuid: string } } };
 
 /** Public: Gusto sends the admin's browser here. The state is the credential, checked before anything else. */
 @ApiTags('connections')
@@ -20,7 +25,8 @@ export class GustoOAuthCallbackController {
     @Query('code') code: unknown,
     @Query('state') state: unknown,
     @Query('error') error: unknown,
-  ): Promise<{ connectionId: string; gusto: { companyUuid: string; status: 'connected' } }> {
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CallbackAnswer> {
     if (typeof error === 'string' && error) throw new ApiError(400, 'gusto_authorization_denied', `Gusto did not grant access: ${error.slice(0, 100)}`);
     const details = [
       ...(typeof code === 'string' && code ? [] : ['code: must be present']),
@@ -32,7 +38,19 @@ export class GustoOAuthCallbackController {
       this.logger.write('warn', 'gusto authorization refused', { reason: outcome.error }, 'Connections');
       throw toApiError(outcome);
     }
-    this.logger.write('info', 'gusto authorized', { connectionId: outcome.value.connectionId, companyUuid: outcome.value.companyUuid }, 'Connections');
-    return { connectionId: outcome.value.connectionId, gusto: { companyUuid: outcome.value.companyUuid, status: 'connected' } };
+    const { connectionId, companyUuid } = outcome.value;
+    if (outcome.value.status === 'awaiting_confirmation') {
+      // Nobody named the company when starting: nothing is bound until the key that started it confirms.
+      this.logger.write('info', 'gusto authorization awaiting confirmation', { connectionId, companyUuid }, 'Connections');
+      res.status(202);
+      const { companyName } = outcome.value;
+      return {
+        connectionId,
+        gusto: { companyUuid, ...(companyName ? { companyName } : {}), status: 'awaiting_confirmation' },
+        confirm: { method: 'POST', path: `/api/connections/${connectionId}/gusto/confirm`, body: { companyUuid } },
+      };
+    }
+    this.logger.write('info', 'gusto authorized', { connectionId, companyUuid }, 'Connections');
+    return { connectionId, gusto: { companyUuid, status: 'connected' } };
   }
 }

@@ -25,7 +25,7 @@ export class ApiKeysController {
   async create(@Body() body: CreateApiKeyDto, @Actor() actor: Principal): Promise<ApiKeyView & { secret: string }> {
     const connections = parseConnections(body.connections);
     if (!connections) throw new ApiError(400, 'validation_failed', 'connections must be "*" or a non-empty list of connection ids', ['connections: must be "*" or a non-empty list of connection ids']);
-    const { key, secret } = await this.keys.create({ name: body.name, role: body.role, connections }, actor.id);
+    const { key, secret } = await this.keys.create({ name: body.name, role: body.role, connections }, actor);
     this.logger.registerSecret(secret);
     this.logger.write('info', 'api key created', { keyId: key.id, role: key.role, by: actor.id }, 'ApiKeys');
     return { ...key, secret };
@@ -40,7 +40,7 @@ export class ApiKeysController {
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke a key: its next request, on any instance, answers 401' })
   async revoke(@Param('id') id: string, @Actor() actor: Principal): Promise<ApiKeyView> {
-    const outcome = await this.keys.revoke(id, actor.id);
+    const outcome = await this.keys.revoke(id, actor);
     if (!outcome.ok) throw new ApiError(outcome.error === 'key_not_found' ? 404 : 409, outcome.error, outcome.message);
     this.logger.write('info', 'api key revoked', { keyId: id, by: actor.id }, 'ApiKeys');
     return outcome.key;

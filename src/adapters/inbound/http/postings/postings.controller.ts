@@ -90,7 +90,7 @@ export class PostingsController {
   async replay(@Param('id') id: string, @Actor() actor: Principal): Promise<{ id: string; status: string }> {
     const parsed = parsePostingId(id);
     if (!parsed) throw postingApiError('posting_not_found');
-    const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, actor.id));
+    const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, actor.id, undefined, actor.name));
     if (!result.ok) throw postingApiError(result.error);
     return { id: result.postingId, status: result.status };
   }
