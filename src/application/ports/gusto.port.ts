@@ -11,7 +11,8 @@ export type GustoErrorKind =
   | 'not_connected' // the connection has no Gusto authorization yet
   | 'needs_reauthorization' // refresh token rejected (invalid_grant): a person must authorize again
   | 'bad_request'
-  | 'invalid_api_version';
+  | 'invalid_api_version'
+  | 'too_large'; // the answer was over the size cap for its kind of call (not retried: it would be again)
 
 export class GustoApiError extends Error {
   constructor(

@@ -5,6 +5,7 @@ import { backoffMs, retryAfterMs } from '../../../application/shared/backoff';
 export interface GustoHttpOptions {
   baseUrl: string;
   apiVersion: string;
+  /** Overrides every call kind's timeout (tests); see GUSTO_CALL_LIMITS. */
   timeoutMs?: number;
   /** Attempts per GET before a 429/5xx/network failure is handed to the caller as a retryable error. */
   maxAttempts?: number;
@@ -16,6 +17,38 @@ export interface GustoHttpOptions {
   pageSize?: number;
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * What one Gusto answer may cost, per kind of call: a payroll page with its employee_compensations may be
+ * large (10 MiB), anything else is small (1 MiB). Past the cap the socket is closed as the bytes arrive (the
+ * answer is never held whole) and the call fails `too_large`; past the timeout it fails `timeout`.
+ */
+export const GUSTO_CALL_LIMITS = {
+  compensation_page: { maxBytes: 10 * MiB, timeoutMs: 60_000 },
+  list_page: { maxBytes: 1 * MiB, timeoutMs: 30_000 },
+  single: { maxBytes: 1 * MiB, timeoutMs: 15_000 },
+  token: { maxBytes: 1 * MiB, timeoutMs: 15_000 },
+} as const;
+export type GustoCallKind = keyof typeof GUSTO_CALL_LIMITS;
+
+/** A payroll read (`/payrolls/<uuid>`) carries compensations; other plural paths are list pages. */
+export function callKindOf(path: string): GustoCallKind {
+  if (path === '/oauth/token') return 'token';
+  if (/\/payrolls\/[^/]+$/.test(path)) return 'compensation_page';
+  if (/\/(payrolls|employees|companies|events|webhook_subscriptions)$/.test(path)) return 'list_page';
+  return 'single';
+}
+
+/** Axios request settings for a call kind: its size cap and timeout (no redirects followed: Gusto sends none). */
+export function limitsOf(kind: GustoCallKind, options: Pick<GustoHttpOptions, 'timeoutMs'>): { maxContentLength: number; timeout: number; maxRedirects: number } {
+  const limits = GUSTO_CALL_LIMITS[kind];
+  return { maxContentLength: limits.maxBytes, timeout: options.timeoutMs ?? limits.timeoutMs, maxRedirects: 0 };
+}
+
+/** True for axios's "maxContentLength size of N exceeded". */
+export const isTooLarge = (error: unknown): boolean => /maxContentLength/.test((error as { message?: string })?.message ?? '');
+
 /**
  * The connector is read-only towards Gusto: the client itself refuses any non-GET on a /v1 path before a
  * byte is sent, so no bug elsewhere can change a customer's payroll. (/oauth/token is the one POST.)
@@ -23,7 +56,9 @@ export interface GustoHttpOptions {
 export function createGustoAxios(options: GustoHttpOptions): AxiosInstance {
   const http = axios.create({
     baseURL: options.baseUrl,
-    timeout: options.timeoutMs ?? 30_000,
+    timeout: options.timeoutMs ?? GUSTO_CALL_LIMITS.list_page.timeoutMs,
+    maxContentLength: GUSTO_CALL_LIMITS.compensation_page.maxBytes,
+    maxRedirects: 0,
     headers: { 'X-Gusto-API-Version': options.apiVersion, Accept: 'application/json' },
     validateStatus: () => true, // statuses are mapped to typed errors below, never thrown raw by axios
   });
@@ -68,9 +103,13 @@ export async function getWithRetry(http: AxiosInstance, path: string, params: Re
   for (let attempt = 1; ; attempt++) {
     let response: AxiosResponse;
     try {
-      response = await http.get(path, { params, headers });
+      response = await http.get(path, { params, headers, ...limitsOf(callKindOf(path), options) });
     } catch (error) {
       if (error instanceof GustoApiError) throw error;
+      if (isTooLarge(error)) {
+        const cap = GUSTO_CALL_LIMITS[callKindOf(path)].maxBytes / MiB;
+        throw new GustoApiError('too_large', `GET ${path}: Gusto's answer was larger than ${cap} MiB; the read was stopped`);
+      }
       const timeout = (error as { code?: string }).code === 'ECONNABORTED';
       if (attempt >= maxAttempts) throw new GustoApiError(timeout ? 'timeout' : 'unavailable', `GET ${path}: ${transportMessage(error)}`);
       await sleep(backoffMs(attempt, backoff));

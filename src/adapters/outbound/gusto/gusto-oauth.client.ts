@@ -1,6 +1,6 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GustoOAuthError, type GustoOAuth, type GustoOAuthErrorKind, type GustoTokenSet } from '../../../application/connections/ports';
-import { getWithRetry, gustoMessage, transportMessage, type GustoHttpOptions } from './gusto-http';
+import { getWithRetry, gustoMessage, limitsOf, transportMessage, type GustoHttpOptions } from './gusto-http';
 
 export interface GustoAppCredentials {
   clientId?: string;
@@ -58,7 +58,7 @@ export class GustoOAuthClient implements GustoOAuth {
     const { clientId, clientSecret } = this.requireApp();
     let response: AxiosResponse;
     try {
-      response = await this.http.post('/oauth/token', { client_id: clientId, client_secret: clientSecret, ...grant }, { headers: { 'Content-Type': 'application/json' } });
+      response = await this.http.post('/oauth/token', { client_id: clientId, client_secret: clientSecret, ...grant }, { headers: { 'Content-Type': 'application/json' }, ...limitsOf('token', this.options) });
     } catch (error) {
       throw new GustoOAuthError('unavailable', `POST /oauth/token: ${transportMessage(error)}`);
     }
