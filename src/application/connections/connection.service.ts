@@ -1,4 +1,4 @@
-import { acceptMapping, create, loseGustoAuthorization } from '../../domain/connection/decide';
+import { acceptMapping, changeSettings, create, deleteConnection, loseGustoAuthorization } from '../../domain/connection/decide';
 import type { ConnectionState } from '../../domain/connection/state';
 import { mappingReferences, parseMapping } from '../../domain/mapping';
 import { AcumaticaApiError } from '../ports/acumatica.port';
@@ -74,6 +74,30 @@ export class ConnectionService {
       return success(toView(accepted.state as ConnectionState));
     }
     return success(toView(created.state as ConnectionState));
+  }
+
+  /**
+   * PUT /api/connections/:id: the name and Acumatica settings replaced (the URL checked like at creation,
+   * the secrets sealed anew). `ifRevision` (If-Match): only if nobody changed the connection since.
+   */
+  async update(id: string, input: Omit<NewConnection, 'mapping'>, who: Acting, ifRevision?: bigint): Promise<Outcome<{ view: ConnectionView; revision: bigint | 'no_stream' }>> {
+    if (!(await this.readModel.getState(id))) return failure('connection_not_found', `no connection ${id}`);
+    const url = await this.urlPolicy.check(input.acumatica.baseUrl);
+    if (!url.ok) return failure('acumatica_url_not_allowed', url.message, [`acumatica.baseUrl: ${url.rule}`]);
+    const at = this.clock.now();
+    const { auth, endpointName, ...rest } = input.acumatica;
+    const acumatica = { ...rest, endpointName: endpointName ?? 'Default', auth: sealAcumaticaAuth(this.vault, id, auth) };
+    const changed = await this.repository.execute(id, (s) => changeSettings(s, { name: input.name, acumatica }, at), actorMetadata(who, at), ifRevision);
+    if (!changed.ok) return changed;
+    return success({ view: toView(changed.state as ConnectionState), revision: changed.revision });
+  }
+
+  /** DELETE /api/connections/:id: an event; from then on the connection's secrets are used for nothing. */
+  async remove(id: string, who: Acting, ifRevision?: bigint): Promise<Outcome<{ id: string; deletedAt: string }>> {
+    const at = this.clock.now();
+    const deleted = await this.repository.execute(id, (s) => deleteConnection(s, at), actorMetadata(who, at), ifRevision);
+    if (!deleted.ok) return deleted;
+    return success({ id, deletedAt: at.toISOString() });
   }
 
   async get(id: string): Promise<Outcome<ConnectionView>> {

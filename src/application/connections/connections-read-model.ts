@@ -34,7 +34,9 @@ export class ConnectionsReadModel implements Connections {
       const id = recorded.stream.slice(CONNECTION_STREAM_PREFIX.length);
       const before: Connection = this.byId.get(id) ?? initialConnection;
       const after = evolve(before, { type: recorded.type, data: recorded.data } as ConnectionEvent);
-      if (after.exists) this.byId.set(id, after);
+      // A deleted connection leaves every use at once: no settings, no Gusto company lookup, no poll.
+      if (after.exists && after.deletedAt === undefined) this.byId.set(id, after);
+      else this.byId.delete(id);
       this.position = recorded.position;
     }
     if (head !== undefined && (this.position === undefined || head > this.position)) this.position = head;

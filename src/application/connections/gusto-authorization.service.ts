@@ -8,6 +8,7 @@ import {
   failGustoAuthorization,
   findAwaiting,
   isRefusal,
+  live,
   startGustoAuthorization,
 } from '../../domain/connection/decide';
 import type { SealedValue } from '../../domain/connection/events';
@@ -107,9 +108,10 @@ export class GustoAuthorizationService {
       // Nobody named the company: show it, hold the tokens, bind nothing until the starter confirms.
       const companyName = await this.oauth.companyName(granted.accessToken, companyUuid).catch(() => undefined);
       const { state: credentials } = await this.tokens.read(companyUuid);
+      const boundTo = await this.liveBinding(credentials.connectionId);
       const held = await this.repository.execute(
         connectionId,
-        (s) => awaitConfirmation(s, { stateHash, companyUuid, ...(companyName ? { companyName } : {}), accessToken: sealed.accessToken, refreshToken: sealed.refreshToken, tokenExpiresAt: sealed.expiresAt, companyBoundTo: credentials.connectionId, confirmUntil: new Date(now.getTime() + CONFIRM_TTL_MS) }, now),
+        (s) => awaitConfirmation(s, { stateHash, companyUuid, ...(companyName ? { companyName } : {}), accessToken: sealed.accessToken, refreshToken: sealed.refreshToken, tokenExpiresAt: sealed.expiresAt, companyBoundTo: boundTo, confirmUntil: new Date(now.getTime() + CONFIRM_TTL_MS) }, now),
         actorMetadata(who, now),
       );
       if (!held.ok) {
@@ -153,13 +155,14 @@ export class GustoAuthorizationService {
     for (let attempt = 0; ; attempt++) {
       const { state: connection } = await this.repository.load(connectionId);
       const { state: credentials, expected } = await this.tokens.read(companyUuid);
+      const boundTo = await this.liveBinding(credentials.connectionId);
       const now = this.clock.now();
-      const dryRun = decide(connection, credentials.connectionId, now);
+      const dryRun = decide(connection, boundTo, now);
       if (isRefusal(dryRun)) {
         if (dryRun.error !== 'authorization_not_found' && dryRun.error !== 'authorization_started_by_another') await this.spend(connectionId, stateHash, dryRun.error, who);
         return failure(dryRun.error, dryRun.message);
       }
-      const issued = issueTokens(credentials, { connectionId, companyUuid, ...sealed, issuedAt: now.toISOString() });
+      const issued = issueTokens({ ...credentials, connectionId: boundTo }, { connectionId, companyUuid, ...sealed, issuedAt: now.toISOString() });
       if (!Array.isArray(issued)) {
         await this.spend(connectionId, stateHash, issued.error, who);
         return failure('company_already_connected', `Gusto company ${companyUuid} is already connected to connection ${issued.boundTo}`);
@@ -175,6 +178,12 @@ export class GustoAuthorizationService {
     const at = this.clock.now();
     const done = await this.repository.execute(connectionId, (s) => decide(s, connectionId, at), actorMetadata(who, at));
     return done.ok ? success({ connectionId, companyUuid, status: 'connected' }) : done;
+  }
+
+  /** The connection a company's grant is bound to, unless that connection was deleted (the company is free again). */
+  private async liveBinding(connectionId: string | undefined): Promise<string | undefined> {
+    if (connectionId === undefined) return undefined;
+    return live((await this.repository.load(connectionId)).state) ? connectionId : undefined;
   }
 
   /** Single use means single use: a state that reached Gusto is spent even when the authorization failed. */

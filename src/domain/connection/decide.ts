@@ -18,6 +18,9 @@ export const isRefusal = (d: Decision): d is { error: ConnectionError; message: 
 
 const refuse = (error: ConnectionError, message: string): Decision => ({ error, message });
 
+/** A connection that exists and was not deleted: the only kind any command acts on. */
+export const live = (state: Connection): state is ConnectionState => state.exists && state.deletedAt === undefined;
+
 export function create(state: Connection, cmd: { connectionId: string; name: string; acumatica: AcumaticaSettings }, at: Date): Decision {
   if (state.exists) return refuse('connection_exists', `connection ${cmd.connectionId} already exists`);
   return [{ type: 'ConnectionCreated', data: { ...cmd, createdAt: at.toISOString() } }];
@@ -32,7 +35,7 @@ export interface AuthorizationStart {
 }
 
 export function startGustoAuthorization(state: Connection, stateHash: string, expiresAt: Date, at: Date, start: AuthorizationStart = {}): Decision {
-  if (!state.exists) return refuse('connection_not_found', 'no such connection');
+  if (!live(state)) return refuse('connection_not_found', 'no such connection');
   return [{ type: 'GustoAuthorizationStarted', data: { stateHash, expiresAt: expiresAt.toISOString(), startedAt: at.toISOString(), ...start } }];
 }
 
@@ -43,7 +46,7 @@ export function expectedCompany(state: ConnectionState, stateHash: string): stri
 
 /** Checked before the authorization code is exchanged, so a forged or replayed state costs Gusto nothing. */
 export function checkAuthorizationState(state: Connection, stateHash: string, now: Date): { error: ConnectionError; message: string } | null {
-  if (!state.exists) return { error: 'connection_not_found', message: 'the authorization state names no connection' };
+  if (!live(state)) return { error: 'connection_not_found', message: 'the authorization state names no connection' };
   const pending = state.gusto.pending[stateHash];
   if (!pending) return { error: 'authorization_state_unknown', message: 'the authorization state is unknown or was already used; start the authorization again' };
   if (Date.parse(pending.expiresAt) <= now.getTime()) {
@@ -104,10 +107,10 @@ export function awaitConfirmation(
 
 /** The held authorization for `companyUuid`, if `by` may confirm it now. */
 export function findAwaiting(state: Connection, companyUuid: string, by: string, now: Date): { stateHash: string; awaiting: AwaitingConfirmation } | { error: ConnectionError; message: string } {
-  if (!state.exists) return { error: 'connection_not_found', message: 'no such connection' };
-  const live = Object.entries(state.gusto.awaiting ?? {}).filter(([, a]) => a.companyUuid === companyUuid && Date.parse(a.expiresAt) > now.getTime());
-  if (live.length === 0) return { error: 'authorization_not_found', message: 'no authorization of that Gusto company is waiting for confirmation on this connection; start the authorization again' };
-  const mine = live.find(([, a]) => a.confirmBy === by);
+  if (!live(state)) return { error: 'connection_not_found', message: 'no such connection' };
+  const held = Object.entries(state.gusto.awaiting ?? {}).filter(([, a]) => a.companyUuid === companyUuid && Date.parse(a.expiresAt) > now.getTime());
+  if (held.length === 0) return { error: 'authorization_not_found', message: 'no authorization of that Gusto company is waiting for confirmation on this connection; start the authorization again' };
+  const mine = held.find(([, a]) => a.confirmBy === by);
   if (!mine) return { error: 'authorization_started_by_another', message: 'this authorization was started by another key: only the key that started it may confirm the company' };
   return { stateHash: mine[0], awaiting: mine[1] };
 }
@@ -131,7 +134,7 @@ export function failGustoAuthorization(state: Connection, stateHash: string, rea
 
 /** Gusto rejected the refresh token. Idempotent: a second report of the same loss records nothing. */
 export function loseGustoAuthorization(state: Connection, companyUuid: string, detail: string | undefined, at: Date): Decision {
-  if (!state.exists) return refuse('connection_not_found', 'no such connection');
+  if (!live(state)) return refuse('connection_not_found', 'no such connection');
   if (state.gusto.status !== 'connected' || state.gusto.companyUuid !== companyUuid) return [];
   return [
     {
@@ -143,7 +146,19 @@ export function loseGustoAuthorization(state: Connection, companyUuid: string, d
 
 /** The document has been validated by the caller (shape and chart of accounts); here it only gets its version. */
 export function acceptMapping(state: Connection, document: unknown, at: Date): Decision {
-  if (!state.exists) return refuse('connection_not_found', 'no such connection');
+  if (!live(state)) return refuse('connection_not_found', 'no such connection');
   const version = (state.mapping?.version ?? 0) + 1;
   return [{ type: 'MappingAccepted', data: { document, version, acceptedAt: at.toISOString() } }];
+}
+
+/** PUT /api/connections/:id: the caller has checked the URL and sealed the secrets. */
+export function changeSettings(state: Connection, cmd: { name: string; acumatica: AcumaticaSettings }, at: Date): Decision {
+  if (!live(state)) return refuse('connection_not_found', 'no such connection');
+  return [{ type: 'ConnectionSettingsChanged', data: { ...cmd, changedAt: at.toISOString() } }];
+}
+
+/** DELETE /api/connections/:id. A second delete finds nothing (404), like any command on a deleted connection. */
+export function deleteConnection(state: Connection, at: Date): Decision {
+  if (!live(state)) return refuse('connection_not_found', 'no such connection');
+  return [{ type: 'ConnectionDeleted', data: { deletedAt: at.toISOString() } }];
 }

@@ -46,7 +46,14 @@ export type ConnectionEvent =
   /** The callback came back but the authorization did not complete: the state is spent all the same. */
   | { type: 'GustoAuthorizationFailed'; data: { stateHash: string; reason: string; failedAt: string } }
   | { type: 'GustoAuthorizationLost'; data: { companyUuid: string; reason: GustoAuthorizationLossReason; detail?: string; lostAt: string } }
-  | { type: 'MappingAccepted'; data: { document: unknown; version: number; acceptedAt: string } };
+  | { type: 'MappingAccepted'; data: { document: unknown; version: number; acceptedAt: string } }
+  /** PUT /api/connections/:id: the name and Acumatica settings replaced (secrets sealed anew). */
+  | { type: 'ConnectionSettingsChanged'; data: { name: string; acumatica: AcumaticaSettings; changedAt: string } }
+  /**
+   * DELETE /api/connections/:id: the connection is gone for every use (no call with its secrets, no poll,
+   * no webhook routed to it); its postings and events stay in the log, readable by auditors.
+   */
+  | { type: 'ConnectionDeleted'; data: { deletedAt: string } };
 
 export type ConnectionEventType = ConnectionEvent['type'];
 
@@ -58,6 +65,8 @@ export const CONNECTION_EVENT_TYPES: readonly ConnectionEventType[] = [
   'GustoAuthorizationFailed',
   'GustoAuthorizationLost',
   'MappingAccepted',
+  'ConnectionSettingsChanged',
+  'ConnectionDeleted',
 ];
 
 export const connectionStream = (connectionId: string): string => `connection-${connectionId}`;

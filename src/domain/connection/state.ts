@@ -35,6 +35,8 @@ export interface ConnectionState {
     awaiting?: Record<string, AwaitingConfirmation>;
   };
   mapping?: { document: unknown; version: number; acceptedAt: string };
+  /** Set by ConnectionDeleted: every command is refused as if the connection did not exist. */
+  deletedAt?: string;
 }
 
 export type Connection = { exists: false } | ConnectionState;
@@ -74,6 +76,10 @@ export function evolve(state: Connection, event: ConnectionEvent): Connection {
       return { ...state, gusto: { ...state.gusto, status: 'needs_reauthorization' } };
     case 'MappingAccepted':
       return { ...state, mapping: { document: event.data.document, version: event.data.version, acceptedAt: event.data.acceptedAt } };
+    case 'ConnectionSettingsChanged':
+      return { ...state, name: event.data.name, acumatica: event.data.acumatica };
+    case 'ConnectionDeleted':
+      return { ...state, deletedAt: event.data.deletedAt };
     default: {
       const unknown: never = event;
       return unknown;

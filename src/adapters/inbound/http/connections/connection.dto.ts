@@ -118,3 +118,18 @@ export class CreateConnectionDto {
   @IsObject()
   mapping?: Record<string, unknown>;
 }
+
+/** PUT /api/connections/:id: the name and the whole Acumatica settings, secrets included (they are sealed anew). */
+export class UpdateConnectionDto {
+  @ApiProperty({ example: 'Acme Inc.' })
+  @IsString()
+  @IsNotEmpty()
+  name!: string;
+
+  @ApiProperty({ type: AcumaticaSettingsDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AcumaticaSettingsDto)
+  acumatica!: AcumaticaSettingsDto;
+}

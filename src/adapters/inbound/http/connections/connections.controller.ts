@@ -1,14 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ConnectionService, type ConnectionView } from '../../../../application/connections/connection.service';
+import { ConnectionService, type ConnectionView, type NewConnection } from '../../../../application/connections/connection.service';
 import { GustoAuthorizationService } from '../../../../application/connections/gusto-authorization.service';
 import { PingService, type PingResult } from '../../../../application/connections/ping.service';
 import { LOGGER, type JsonLogger } from '../../../logging/json-logger';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { Actor, ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import type { LicenceLimits } from '../../../../domain/licence/licence-limits';
-import { CreateConnectionDto, type AcumaticaLicenceDto } from './connection.dto';
+import { CreateConnectionDto, UpdateConnectionDto, type AcumaticaLicenceDto, type AcumaticaSettingsDto } from './connection.dto';
+import { pageOf } from './connection-page';
 import { toApiError } from './failure-status';
 import { ApiError } from '../api-error';
 import type { Principal } from '../../../../application/api-keys/principal';
@@ -29,30 +30,58 @@ export class ConnectionsController {
   @Post()
   @ApiOperation({ summary: 'Create a connection (secrets are encrypted at once and never returned)' })
   async create(@Body() body: CreateConnectionDto, @Actor() actor: Principal): Promise<ConnectionView> {
-    const { auth, licence, ...acumatica } = body.acumatica;
     const outcome = await this.connections.create({
       name: body.name,
-      acumatica: {
-        ...acumatica,
-        ...(licence ? { licence: licenceLimits(licence) } : {}),
-        auth:
-          auth.kind === 'oauth2'
-            ? { kind: 'oauth2', clientId: auth.clientId!, clientSecret: auth.clientSecret!, username: auth.username, password: auth.password }
-            : { kind: 'cookie', username: auth.username, password: auth.password },
-      },
+      acumatica: acumaticaInput(body.acumatica),
       ...(body.mapping !== undefined ? { mapping: body.mapping } : {}),
     }, actor);
     if (!outcome.ok) throw toApiError(outcome);
-    this.logger.write('info', 'connection created', { connectionId: outcome.value.id, authKind: auth.kind }, 'Connections');
+    this.logger.write('info', 'connection created', { connectionId: outcome.value.id, authKind: body.acumatica.auth.kind }, 'Connections');
     return outcome.value;
   }
 
   @Get()
   @RequiresRole('auditor')
   @ConnectionScoped('filtered-list')
-  async list(@Actor() actor: Principal): Promise<{ items: ConnectionView[]; next: null }> {
+  @ApiQuery({ name: 'limit', required: false, description: '1–500: page the list (oldest first); without limit and after, every connection (v1)' })
+  @ApiQuery({ name: 'after', required: false, description: 'the `next` cursor of the previous page' })
+  async list(@Actor() actor: Principal, @Query('limit') limit: unknown, @Query('after') after: unknown): Promise<{ items: ConnectionView[]; next: string | null }> {
     const items = await this.connections.list();
-    return { items: actor.connections === '*' ? items : items.filter((c) => scopeIncludes(actor.connections, c.id)), next: null };
+    return pageOf(actor.connections === '*' ? items : items.filter((c) => scopeIncludes(actor.connections, c.id)), limit, after);
+  }
+
+  @Put(':id')
+  @ConnectionScoped('connection-param')
+  @ApiOperation({ summary: "Replace the connection's name and Acumatica settings (secrets sealed anew, never returned); admin" })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /api/connections/:id (412 when the connection changed since)' })
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateConnectionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+    @Actor() actor: Principal,
+  ): Promise<ConnectionView> {
+    const outcome = await this.connections.update(id, { name: body.name, acumatica: acumaticaInput(body.acumatica) }, actor, revisionFromIfMatch(ifMatch));
+    if (!outcome.ok) {
+      if (outcome.current !== undefined) res.setHeader('ETag', etagOf(outcome.current));
+      throw toApiError(outcome);
+    }
+    this.logger.write('info', 'connection settings changed', { connectionId: id, by: actor.id }, 'Connections');
+    res.setHeader('ETag', etagOf(outcome.value.revision));
+    return outcome.value.view;
+  }
+
+  @Delete(':id')
+  @ConnectionScoped('connection-param')
+  @ApiOperation({
+    summary: 'Delete the connection (an event); its secrets are used for nothing from then on; admin',
+    description: 'The connection answers 404 and leaves the list; its postings, their events and the audit trail stay readable (auditors), and its Gusto company may be authorized on another connection.',
+  })
+  async remove(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Actor() actor: Principal): Promise<{ id: string; deletedAt: string }> {
+    const outcome = await this.connections.remove(id, actor, revisionFromIfMatch(ifMatch));
+    if (!outcome.ok) throw toApiError(outcome);
+    this.logger.write('info', 'connection deleted', { connectionId: id, by: actor.id }, 'Connections');
+    return outcome.value;
   }
 
   @Get(':id')
@@ -133,6 +162,19 @@ export class ConnectionsController {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The settings as the application takes them: only the licence figures given, the auth of its kind. */
+function acumaticaInput(dto: AcumaticaSettingsDto): NewConnection['acumatica'] {
+  const { auth, licence, ...acumatica } = dto;
+  return {
+    ...acumatica,
+    ...(licence ? { licence: licenceLimits(licence) } : {}),
+    auth:
+      auth.kind === 'oauth2'
+        ? { kind: 'oauth2', clientId: auth.clientId!, clientSecret: auth.clientSecret!, username: auth.username, password: auth.password }
+        : { kind: 'cookie', username: auth.username, password: auth.password },
+  };
+}
 
 /** Only the figures given, as a plain object (the event stores exactly what the administrator said). */
 function licenceLimits(dto: AcumaticaLicenceDto): LicenceLimits {

@@ -7,6 +7,7 @@ import type { PostingCommandResult } from '../../../../application/payroll-posti
 import { AuditEvents, type AuditEvent } from '../../../../application/payroll-posting/projections/audit-query';
 import { PostingsProjection } from '../../../../application/payroll-posting/projections/postings-projection';
 import type { PostingView } from '../../../../application/payroll-posting/projections/posting-view';
+import { CONNECTIONS, type Connections } from '../../../../application/ports/connections.port';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { Actor, ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
@@ -34,6 +35,7 @@ export class PostingsController {
     @Inject(PostingsProjection) private readonly postings: PostingsProjection,
     @Inject(AuditEvents) private readonly audit: AuditEvents,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(CONNECTIONS) private readonly connections: Connections,
   ) {}
 
   @Get()
@@ -90,6 +92,8 @@ export class PostingsController {
   async replay(@Param('id') id: string, @Actor() actor: Principal): Promise<{ id: string; status: string }> {
     const parsed = parsePostingId(id);
     if (!parsed) throw postingApiError('posting_not_found');
+    // A deleted (or unknown) connection's postings stay readable but are never run again.
+    if (!(await this.connections.get(parsed.connectionId))) throw postingApiError('posting_not_found');
     const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, actor.id, undefined, actor.name));
     if (!result.ok) throw postingApiError(result.error);
     return { id: result.postingId, status: result.status };
