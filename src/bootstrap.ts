@@ -11,6 +11,7 @@ import type { CoreOverrides } from './core.module';
 import { JsonLogger, stdoutSink, type LogSink } from './adapters/logging/json-logger';
 import { HttpExceptionFilter } from './adapters/inbound/http/http-exception.filter';
 import { apiValidationPipe } from './adapters/inbound/http/validation.pipe';
+import { applyServerTimeouts, bodyDeadline } from './adapters/inbound/http/edge/body-deadline';
 
 /** Webhook bodies over this are refused with 413 (interface spec). */
 export const BODY_LIMIT = '1mb';
@@ -42,6 +43,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Slow clients: headers and whole requests are time-limited, and a body must arrive within its deadline.
+  applyServerTimeouts(app.getHttpServer(), config.http);
+  app.use(bodyDeadline(config.http.bodyTimeoutMs));
   // Webhooks stay raw bytes whatever their content type: the signature is checked before any parsing,
   // so a bad signature on a malformed body is a 401, not a 400.
   app.use(
@@ -74,6 +78,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  // The API's map is not published in production unless asked for (MLC_DOCS=1).
+  if (config.http.docs) SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
   return app;
 }

@@ -19,10 +19,11 @@ async function main(): Promise<void> {
   const logger = new JsonLogger(config.logLevel, undefined, secretsOf(config));
   config.warnings.forEach((warning) => logger.write('warn', warning, {}, 'config'));
   const app = await createApp(config, { logger });
-  await app.listen(config.port);
+  // HOST binds one interface (e.g. 127.0.0.1 behind a proxy on the same machine); unset: every interface.
+  await (config.http.host ? app.listen(config.port, config.http.host) : app.listen(config.port));
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.write('info', 'ml-connector listening', { port, eventStore: config.eventStoreUrl.replace(/\/\/[^@/]*@/, '//***@'), docs: `/docs` }, 'main');
+  logger.write('info', 'ml-connector listening', { port, ...(config.http.host ? { host: config.http.host } : {}), eventStore: config.eventStoreUrl.replace(/\/\/[^@/]*@/, '//***@'), docs: config.http.docs ? '/docs' : 'off (production without MLC_DOCS=1)' }, 'main');
   if (config.adminTokenGenerated) {
     // Printed once, outside the JSON log, so it never lands in log storage by accident.
     process.stderr.write(

@@ -50,8 +50,25 @@ export interface AppConfig {
   /** Host names a connection's Acumatica URL may name even though they are (or resolve to) internal addresses. */
   acumaticaAllowedHosts: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The HTTP edge (README "Running it for customers"). */
+  http: HttpEdgeSettings;
   /** Notes for the operator produced while loading (e.g. a generated key), logged at start. */
   warnings: string[];
+}
+
+export interface HttpEdgeSettings {
+  /** HOST: the interface to bind (unset: every interface). */
+  host?: string;
+  /** /docs served: always outside production, in production only with MLC_DOCS=1. */
+  docs: boolean;
+  /** MLC_HEADERS_TIMEOUT_MS: a request's headers must arrive within this (default 20 s). */
+  headersTimeoutMs: number;
+  /** MLC_BODY_TIMEOUT_MS: a request's body must arrive within this after its headers (default 30 s); else 408 and closed. */
+  bodyTimeoutMs: number;
+  /** MLC_KEY_REQUESTS_PER_MINUTE: requests an API key may make to /api per minute (default 600); past it 429 with Retry-After. */
+  keyRequestsPerMinute: number;
+  /** MLC_METRICS_PUBLIC: /metrics without a key (v1). Default: public outside production, behind a key in production. */
+  metricsPublic: boolean;
 }
 
 export class ConfigError extends Error {
@@ -206,6 +223,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     acumaticaQueueLimitS: intVar(env, 'ACUMATICA_QUEUE_LIMIT_S', 600, 1, 86_400),
     acumaticaAllowedHosts: (nonEmpty(env, 'MLC_ACUMATICA_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     logLevel: logLevel(env),
+    http: {
+      ...(nonEmpty(env, 'HOST') ? { host: nonEmpty(env, 'HOST') } : {}),
+      docs: !production || nonEmpty(env, 'MLC_DOCS') === '1',
+      headersTimeoutMs: intVar(env, 'MLC_HEADERS_TIMEOUT_MS', 20_000, 100, 600_000),
+      bodyTimeoutMs: intVar(env, 'MLC_BODY_TIMEOUT_MS', 30_000, 100, 600_000),
+      keyRequestsPerMinute: intVar(env, 'MLC_KEY_REQUESTS_PER_MINUTE', 600, 1, 1_000_000),
+      metricsPublic: (nonEmpty(env, 'MLC_METRICS_PUBLIC') ?? (production ? '0' : '1')) === '1',
+    },
     warnings,
   };
 }
