@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditEvents, type AuditEvent } from '../../../../application/payroll-posting/projections/audit-query';
+import { redactAuditEvents } from '../../../../application/payroll-posting/projections/audit-event';
 import { ReadModelRegistry } from '../../../../application/payroll-posting/projections/read-model-registry';
 import type { RebuildReport } from '../../../../application/payroll-posting/projections/postings-projection';
 import { AdminAuthGuard } from '../admin-auth.guard';
@@ -48,7 +49,7 @@ export class AuditController {
       throw new ApiError(400, 'validation_failed', 'after must be a position (a whole number below 2^63)', ['after: must be a whole number below 2^63']);
     }
     if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1)) throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', ['limit: must be a positive integer']);
-    return this.audit.page({
+    const page = await this.audit.page({
       connectionId,
       type,
       from: isoOrUndefined('from', from),
@@ -56,6 +57,8 @@ export class AuditController {
       after,
       limit: limit === undefined ? undefined : Number(limit),
     });
+    // Never a sealed secret's ciphertext (its length leaks the secret's length), whatever the source.
+    return { ...page, items: redactAuditEvents(page.items) };
   }
 
   @Post('projections/rebuild')

@@ -5,6 +5,7 @@ import { parsePostingId, postingStream } from '../../../../domain/payroll-postin
 import { ReplayPostingCommand } from '../../../../application/payroll-posting/commands';
 import type { PostingCommandResult } from '../../../../application/payroll-posting/command-handlers';
 import { AuditEvents, type AuditEvent } from '../../../../application/payroll-posting/projections/audit-query';
+import { redactAuditEvents } from '../../../../application/payroll-posting/projections/audit-event';
 import { PostingsProjection } from '../../../../application/payroll-posting/projections/postings-projection';
 import type { PostingView } from '../../../../application/payroll-posting/projections/posting-view';
 import { CONNECTIONS, type Connections } from '../../../../application/ports/connections.port';
@@ -81,7 +82,7 @@ export class PostingsController {
     if (!parsed) throw postingApiError('posting_not_found');
     const items = await this.audit.ofStream(postingStream(parsed.connectionId, parsed.payrollUuid));
     if (items.length === 0) throw postingApiError('posting_not_found');
-    return { items, next: null };
+    return { items: redactAuditEvents(items), next: null };
   }
 
   @Post(':id/replay')
