@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { authorize, createConnection } from '../../integration/connections/harness';
+import { authorize, createConnection, oauthAcumatica } from '../../integration/connections/harness';
+import { EVENT_STORE, type EventStore } from '../../../src/application/ports/event-store.port';
 import { apiCall, startService, type TestService } from '../../support/service';
 import { postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from '../postings/support';
 
@@ -99,6 +100,11 @@ describe('API keys: roles, tenants, actor, revocation', () => {
       ['POST /api/postings/:postingA/replay', 'POST', () => `/api/postings/${postingId(A, payrollA)}/replay`, 'operator'],
       ['POST /api/connections/:A/sync', 'POST', () => `/api/connections/${A}/sync`, 'operator'],
       ['GET /api/connections/:A/gusto/authorize', 'GET', () => `/api/connections/${A}/gusto/authorize`, 'operator'],
+      ['POST /api/connections/:A/gusto/confirm', 'POST', () => `/api/connections/${A}/gusto/confirm`, 'operator', { companyUuid: '00000000-0000-4000-8000-000000000000' }],
+      ['GET /api/connections?limit=1', 'GET', () => '/api/connections?limit=1', 'auditor'],
+      ['GET /metrics (with a key)', 'GET', () => '/metrics', 'auditor'],
+      ['PUT /api/connections/:A', 'PUT', () => `/api/connections/${A}`, 'admin', { name: 'x' }],
+      ['DELETE /api/connections/0000000000000000', 'DELETE', () => '/api/connections/0000000000000000', 'admin'],
       ['POST /api/connections', 'POST', () => '/api/connections', 'admin', { name: 'x' }],
       ['GET /api/keys', 'GET', () => '/api/keys', 'admin'],
       ['POST /api/keys', 'POST', () => '/api/keys', 'admin', { name: 'x', role: 'auditor', connections: [] }],
@@ -149,6 +155,9 @@ describe('API keys: roles, tenants, actor, revocation', () => {
         ['POST replay B', operator('POST', `/api/postings/${postingId(B, payrollB)}/replay`)],
         ['POST sync B', operator('POST', `/api/connections/${B}/sync`)],
         ['GET authorize B', operator('GET', `/api/connections/${B}/gusto/authorize`)],
+        ['POST confirm B', operator('POST', `/api/connections/${B}/gusto/confirm`, { companyUuid: companyB })],
+        ['PUT connection B (limited admin)', as(keys.adminA)('PUT', `/api/connections/${B}`, { name: 'taken over' })],
+        ['DELETE connection B (limited admin)', as(keys.adminA)('DELETE', `/api/connections/${B}`)],
         ['GET postings, no connectionId', auditor('GET', '/api/postings')],
         ['GET audit, no connectionId', auditor('GET', '/api/audit/events')],
         ['GET employees, no connectionId', auditor('GET', '/api/employees')],
@@ -166,7 +175,7 @@ describe('API keys: roles, tenants, actor, revocation', () => {
         'GET connection B: 404', 'GET posting B: 404', 'GET posting B raw colon: 404', 'GET posting B events: 404', 'GET tie-out B: 404',
         'GET postings of B: 404', 'GET postings of A and B: 404', 'GET postings of "": 404', 'GET audit of B: 404', 'GET audit of "": 404',
         'GET employees of B: 404', 'POST ping B: 404', 'PUT mapping B: 404', 'POST preview B: 404', 'POST replay B: 404', 'POST sync B: 404',
-        'GET authorize B: 404', 'GET postings, no connectionId: 400', 'GET audit, no connectionId: 400', 'GET employees, no connectionId: 400',
+        'GET authorize B: 404', 'POST confirm B: 404', 'PUT connection B (limited admin): 404', 'DELETE connection B (limited admin): 404', 'GET postings, no connectionId: 400', 'GET audit, no connectionId: 400', 'GET employees, no connectionId: 400',
         'POST connections (limited admin): 403', 'GET keys (limited admin): 403', 'POST keys (limited admin): 403',
       ]);
       // Nothing was done to B: no replay, no new mapping version.
@@ -187,13 +196,23 @@ describe('API keys: roles, tenants, actor, revocation', () => {
         await auditor('GET', `/api/postings/${postingId(A, payrollA)}/events`),
         await auditor('GET', `/api/audit/events?connectionId=${A}&limit=1000`),
         await auditor('GET', `/api/employees?connectionId=${A}`),
+        await auditor('GET', '/api/connections?limit=1'),
       ];
-      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
+      expect(answers[7].body).toEqual({ items: [expect.objectContaining({ id: A })], next: null });
       expect(answers[2].body.items.map((p: any) => p.payrollUuid)).toContain(payrollA);
       expect(answers[5].body.items.length).toBeGreaterThan(0);
       for (const answer of answers) expectNothingOfB(JSON.stringify(answer.body));
       // The same lists through the admin token do show B: the grep above can find it.
       expect(JSON.stringify((await world.api('GET', '/api/connections')).body)).toContain(B);
+      // /metrics with a key limited to A: A's series only, nothing across customers.
+      const metrics = await fetch(`${world.service.url}/metrics`, { headers: keys.auditorA.auth });
+      const text = await metrics.text();
+      expect(metrics.status).toBe(200);
+      expect(text).toContain(`mlc_connection_info{connection_id="${A}"`);
+      expectNothingOfB(text);
+      expect(text).not.toContain('mlc_postings_total'); // aggregates over every customer are not shown
+      expect(await (await fetch(`${world.service.url}/metrics`)).text()).toContain(`connection_id="${B}"`); // v1: public, everything
     });
   });
 
@@ -205,11 +224,37 @@ describe('API keys: roles, tenants, actor, revocation', () => {
       return trail.body.items.filter((e: any) => e.type === 'PostingReplayed').find((e: any) => e.metadata.actor === `key:${keys.operatorA.id}`) ?? null;
     });
     expect(replayed.data.requestedBy).toBe(`key:${keys.operatorA.id}`);
+    expect(replayed.metadata.actorName).toBe('A operator');
 
     expect((await operator('PUT', `/api/connections/${A}/mapping`, specMapping())).status).toBe(200);
     const audit = await operator('GET', `/api/audit/events?connectionId=${A}&type=MappingAccepted&limit=1000`);
     const last = audit.body.items[audit.body.items.length - 1];
     expect(last.metadata.actor).toBe(`key:${keys.operatorA.id}`);
+    expect(last.metadata.actorName).toBe('A operator');
+  });
+
+  it('records the key (id and name) on the events of every other API call: create, authorize, sync, keys', async () => {
+    const store = world.service.app.get<EventStore>(EVENT_STORE);
+    const admin = as(keys.admin);
+    const created = await admin('POST', '/api/connections', { name: 'Made by a key', acumatica: oauthAcumatica({ baseUrl: world.acumatica.url }) });
+    expect(created.status).toBe(201);
+    const byAdminKey = { actor: `key:${keys.admin.id}`, actorName: 'all admin' };
+    expect((await store.readStream(`connection-${created.body.id}`))[0].metadata).toMatchObject(byAdminKey);
+
+    expect((await as(keys.operatorA)('GET', `/api/connections/${A}/gusto/authorize?companyUuid=${world.companyUuid}`)).status).toBe(302);
+    const started = (await store.readStream(`connection-${A}`)).filter((e) => e.type === 'GustoAuthorizationStarted').pop()!;
+    expect(started.metadata).toMatchObject({ actor: `key:${keys.operatorA.id}`, actorName: 'A operator' });
+
+    const key = await admin('POST', '/api/keys', { name: 'made by a key', role: 'auditor', connections: [A] });
+    expect((await store.readStream(`api-key-${key.body.id}`))[0].metadata).toMatchObject(byAdminKey);
+    expect((await admin('DELETE', `/api/keys/${key.body.id}`)).status).toBe(200);
+    expect((await store.readStream(`api-key-${key.body.id}`))[1].metadata).toMatchObject(byAdminKey);
+
+    // A sync by a key: the poll's watermark (one a day) names a key, not 'poll'.
+    expect((await as(keys.operatorA)('POST', `/api/connections/${A}/sync`)).status).toBe(200);
+    const watermark = (await store.readStream(`poll-watermark-${A}`)).pop()!;
+    expect(watermark.metadata.actor).toMatch(/^key:[0-9a-f]{16}$/);
+    expect(watermark.metadata.actorName).toEqual(expect.any(String));
   });
 
   it('a revoked key is refused at its next call, also on a second instance sharing the store', async () => {
