@@ -68,6 +68,7 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
           employeeUuid: employee.uuid,
           trigger: cmd.trigger,
           correlationId: cmd.correlationId,
+          ...(cmd.requestedBy ? { requestedBy: cmd.requestedBy } : {}),
           gusto: employee,
           gustoReadAt: readAt,
           mapping,
@@ -102,7 +103,7 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
     };
     const at = this.clock.now().toISOString();
     try {
-      await this.store.append(employeeSyncRunStream(cmd.connectionId), [{ ...event, metadata: { at, actor: cmd.trigger === 'manual' ? 'operator' : cmd.trigger, correlationId: cmd.correlationId, connectionId: cmd.connectionId } }], 'any');
+      await this.store.append(employeeSyncRunStream(cmd.connectionId), [{ ...event, metadata: { at, actor: cmd.requestedBy?.id ?? (cmd.trigger === 'manual' ? 'operator' : cmd.trigger), ...(cmd.requestedBy?.name ? { actorName: cmd.requestedBy.name } : {}), correlationId: cmd.correlationId, connectionId: cmd.connectionId } }], 'any');
     } catch (error) {
       // The employees are synced; only the run's note is missing. Not worth failing the poll over.
       this.logger.warn('could not record the employee sync run', { connectionId: cmd.connectionId, error: (error as Error)?.message });

@@ -20,5 +20,7 @@ export class SyncAllEmployeesCommand {
     readonly connectionId: string,
     readonly trigger: EmployeeSyncTrigger,
     readonly correlationId?: string,
+    /** An API caller behind the run (POST …/sync): recorded as the actor instead of the trigger. */
+    readonly requestedBy?: { id: string; name?: string },
   ) {}
 }

@@ -27,6 +27,8 @@ export interface SyncRequest {
   gustoReadAt?: Date;
   /** Already read for this run (one read per poll, not one per employee). undefined: read now. */
   mapping?: { employees: EmployeesMapping | null } | null;
+  /** The API caller behind the run, if any: the actor instead of the trigger. */
+  requestedBy?: { id: string; name?: string };
 }
 
 export interface SyncOutcome {
@@ -164,7 +166,8 @@ export class EmployeeSync {
     const metadata: EventMetadata = {
       correlationId: request.correlationId ?? request.sourceEventId,
       causationId: request.sourceEventId,
-      actor: request.trigger === 'manual' ? 'operator' : request.trigger,
+      actor: request.requestedBy?.id ?? (request.trigger === 'manual' ? 'operator' : request.trigger),
+      ...(request.requestedBy?.name ? { actorName: request.requestedBy.name } : {}),
       at: now.toISOString(),
       // The audit API filters by connection; the stream name carries it too, but not as a field.
       connectionId: request.connectionId,

@@ -204,19 +204,19 @@ export class BackfillPoll {
       if (error instanceof PollLeaseLost) throw error;
       this.logger.warn('backfill poll failed; the watermark stays where it was', { connectionId: connection.id, error: (error as Error).message });
       // The employee half does not depend on the payroll list: a failed payroll read must not skip it.
-      await this.syncEmployees(connection.id, correlationId, summary);
+      await this.syncEmployees(connection.id, correlationId, summary, requestedBy);
       return { ...summary, status: 'failed', failedOn: error instanceof EventStoreUnavailableError ? 'event_store' : 'gusto', error: (error as Error).message };
     }
     await this.hold(lease);
-    await this.syncEmployees(connection.id, correlationId, summary);
+    await this.syncEmployees(connection.id, correlationId, summary, requestedBy);
     await this.advanceWatermark(connection.id, { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length }, requestedBy);
     this.logger.info('backfill poll done', { connectionId: connection.id, trigger, seen: summary.payrollsSeen, requested: summary.requested.length });
     return { ...summary, status: 'completed' };
   }
 
-  private async syncEmployees(connectionId: string, correlationId: string, summary: PollSummary): Promise<void> {
+  private async syncEmployees(connectionId: string, correlationId: string, summary: PollSummary, requestedBy?: RequestedBy): Promise<void> {
     try {
-      await this.commands.execute(new SyncAllEmployeesCommand(connectionId, 'poll', correlationId));
+      await this.commands.execute(new SyncAllEmployeesCommand(connectionId, 'poll', correlationId, requestedBy));
       summary.employees = 'requested';
     } catch (error) {
       // Employees are re-synced on the next poll; the payroll half still counts as done.

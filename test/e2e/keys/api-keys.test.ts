@@ -255,6 +255,8 @@ describe('API keys: roles, tenants, actor, revocation', () => {
     const watermark = (await store.readStream(`poll-watermark-${A}`)).pop()!;
     expect(watermark.metadata.actor).toMatch(/^key:[0-9a-f]{16}$/);
     expect(watermark.metadata.actorName).toEqual(expect.any(String));
+    const run = (await store.readStream(`employee-sync-${A}`)).pop()!;
+    expect(run.metadata).toMatchObject({ actor: `key:${keys.operatorA.id}`, actorName: 'A operator' });
   });
 
   it('a revoked key is refused at its next call, also on a second instance sharing the store', async () => {
