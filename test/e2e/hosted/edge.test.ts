@@ -116,3 +116,20 @@ describe('HOST', () => {
     }
   });
 });
+
+describe('the handshake window opened by a key', () => {
+  it('records the key (id and name) as the actor of WebhookHandshakeWindowOpened', async () => {
+    const service = await startService({ env: { GUSTO_WEBHOOK_VERIFICATION_TOKEN: undefined } });
+    try {
+      const created = await fetch(`${service.url}/api/keys`, { method: 'POST', headers: json(service.auth), body: JSON.stringify({ name: 'webhook admin', role: 'admin', connections: '*' }) });
+      const key = (await created.json()) as { id: string; secret: string };
+      const opened = await fetch(`${service.url}/api/webhooks/gusto/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${key.secret}` } });
+      expect(opened.status).toBe(200);
+      const { EVENT_STORE } = await import('../../../src/application/ports/event-store.port');
+      const events = await service.app.get(EVENT_STORE).readStream('webhook-verification-gusto');
+      expect(events.pop().metadata).toMatchObject({ actor: `key:${key.id}`, actorName: 'webhook admin' });
+    } finally {
+      await service.close();
+    }
+  });
+});
