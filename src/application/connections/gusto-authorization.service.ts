@@ -81,7 +81,8 @@ export class GustoAuthorizationService {
     // The state is checked before the code is exchanged: a forged or replayed callback costs Gusto nothing.
     const invalid = checkAuthorizationState(connection, stateHash, this.clock.now());
     if (invalid) return failure(invalid.error === 'connection_not_found' ? 'authorization_state_unknown' : invalid.error, invalid.message);
-    const pending = (connection as ConnectionState).gusto.pending[stateHash]!;
+    const pending = (connection as ConnectionState).gusto.pending[stateHash];
+    if (!pending) return failure('authorization_state_unknown', 'the authorization state is unknown or was already used; start the authorization again');
     const who = starterOf(pending);
 
     let granted: GustoTokenSet;

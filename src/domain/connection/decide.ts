@@ -101,7 +101,7 @@ export function awaitConfirmation(
     return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to connection ${cmd.companyBoundTo}; one connection per Gusto company`);
   }
   const { companyBoundTo: _bound, confirmUntil, ...data } = cmd;
-  const confirmBy = connection.gusto.pending[cmd.stateHash]!.startedBy ?? 'operator';
+  const confirmBy = connection.gusto.pending[cmd.stateHash]?.startedBy ?? 'operator';
   return [{ type: 'GustoAuthorizationAwaitingConfirmation', data: { ...data, confirmBy, confirmUntil: confirmUntil.toISOString(), receivedAt: now.toISOString() } }];
 }
 

@@ -171,7 +171,7 @@ function acumaticaInput(dto: AcumaticaSettingsDto): NewConnection['acumatica'] {
     ...(licence ? { licence: licenceLimits(licence) } : {}),
     auth:
       auth.kind === 'oauth2'
-        ? { kind: 'oauth2', clientId: auth.clientId!, clientSecret: auth.clientSecret!, username: auth.username, password: auth.password }
+        ? { kind: 'oauth2', clientId: auth.clientId ?? '', clientSecret: auth.clientSecret ?? '', username: auth.username, password: auth.password }
         : { kind: 'cookie', username: auth.username, password: auth.password },
   };
 }

@@ -32,12 +32,16 @@ export function connectionSeries(
 ): string {
   const lines = ['# HELP mlc_connection_info A connection and its Gusto status (always 1)', '# TYPE mlc_connection_info gauge'];
   for (const c of connections) lines.push(`mlc_connection_info{connection_id="${escapeLabel(c.id)}",gusto_status="${escapeLabel(c.gustoStatus)}"} 1`);
-  const counts = new Map<string, number>();
-  for (const p of unsettled) counts.set(`${p.connectionId}\u0000${p.status}`, (counts.get(`${p.connectionId}\u0000${p.status}`) ?? 0) + 1);
+  const counts = new Map<string, { connectionId: string; status: string; n: number }>();
+  for (const p of unsettled) {
+    const key = JSON.stringify([p.connectionId, p.status]);
+    const held = counts.get(key) ?? { connectionId: p.connectionId, status: p.status, n: 0 };
+    held.n++;
+    counts.set(key, held);
+  }
   lines.push('# HELP mlc_connection_unsettled_postings Postings of a connection whose pipeline is not finished, by status', '# TYPE mlc_connection_unsettled_postings gauge');
-  for (const [key, n] of counts) {
-    const [id, status] = key.split('\u0000');
-    lines.push(`mlc_connection_unsettled_postings{connection_id="${escapeLabel(id!)}",status="${escapeLabel(status!)}"} ${n}`);
+  for (const { connectionId, status, n } of counts.values()) {
+    lines.push(`mlc_connection_unsettled_postings{connection_id="${escapeLabel(connectionId)}",status="${escapeLabel(status)}"} ${n}`);
   }
   return `${lines.join('\n')}\n`;
 }
