@@ -214,6 +214,17 @@ describe('API keys: roles, tenants, actor, revocation', () => {
       expect(text).not.toContain('mlc_postings_total'); // aggregates over every customer are not shown
       expect(await (await fetch(`${world.service.url}/metrics`)).text()).toContain(`connection_id="${B}"`); // v1: public, everything
     });
+
+    it("authorizing A for B's Gusto company is refused without naming B's connection", async () => {
+      const start = await as(keys.operatorA)('GET', `/api/connections/${A}/gusto/authorize?companyUuid=${companyB}`);
+      expect(start.status).toBe(302);
+      const consent = new URL(start.headers.get('location')!);
+      consent.searchParams.set('company_uuid', companyB);
+      const back = new URL((await fetch(consent, { redirect: 'manual' })).headers.get('location')!);
+      const refused = await world.api('GET', `/oauth/gusto/callback?${back.searchParams}`, undefined, {});
+      expect([refused.status, refused.body.error]).toEqual([409, 'company_already_connected']);
+      expect(JSON.stringify(refused.body)).not.toContain(B);
+    });
   });
 
   it('records the key as the actor of a replay and of a mapping change', async () => {
