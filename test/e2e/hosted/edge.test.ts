@@ -38,6 +38,12 @@ describe('HTTP edge', () => {
     expect(sent).toBeLessThan(100); // 1000 bytes at 10 a second would take 100 s
   });
 
+  it("slow headers and whole requests are bounded by Node's own timeouts, set from the configuration", () => {
+    // Node checks these every 30 s (connectionsCheckingInterval): the backstop behind the precise body deadline.
+    const server = service.app.getHttpServer() as import('node:http').Server;
+    expect([server.headersTimeout, server.requestTimeout]).toEqual([20_000, 21_000]);
+  });
+
   it('bodies over 1 MiB answer 413 on every route that takes one', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) });
     const statuses: string[] = [];
