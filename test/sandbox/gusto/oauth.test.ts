@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { authorizeCode, call, connect, get, REDIRECT, systemToken, tokenCall, VERSION } from './helpers';
 
@@ -27,6 +28,24 @@ describe('Gusto sandbox: OAuth', () => {
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('st-1');
     expect(location.searchParams.get('code')).toBeNull();
+  });
+
+  it('PKCE (S256): the code exchange must prove the challenge; a verifier for a code issued without one is refused', async () => {
+    const verifier = 'v'.repeat(43);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const codeWith = async () => (await authorizeCode(sb, { code_challenge: challenge, code_challenge_method: 'S256' })).location.searchParams.get('code')!;
+    const exchange = (code: string, extra: Record<string, string> = {}) => tokenCall(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra });
+    const missing = await exchange(await codeWith());
+    const wrong = await exchange(await codeWith(), { code_verifier: 'w'.repeat(43) });
+    const plainCode = (await authorizeCode(sb)).location.searchParams.get('code')!;
+    const injected = await exchange(plainCode, { code_verifier: verifier });
+    expect([missing.status, wrong.status, injected.status]).toEqual([400, 400, 400]);
+    expect([missing.body.error, wrong.body.error, injected.body.error]).toEqual(['invalid_grant', 'invalid_grant', 'invalid_grant']);
+    const proven = await exchange(await codeWith(), { code_verifier: verifier });
+    expect(proven.status).toBe(200);
+    expect(sb.stats.pkceVerified).toBe(1);
+    const plain = await authorizeCode(sb, { code_challenge: challenge, code_challenge_method: 'plain' });
+    expect(plain.location.searchParams.get('error')).toBe('invalid_request');
   });
 
   it('rejects an unknown client_id with 400', async () => {
