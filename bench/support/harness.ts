@@ -161,7 +161,7 @@ export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name
   });
   if (created.status !== 201) throw new Error(`POST /api/connections: ${created.status} ${created.text.slice(0, 300)}`);
   const connectionId = String(created.body.id);
-  const start = await api(service, 'GET', `/api/connections/${connectionId}/gusto/authorize`);
+  const start = await api(service, 'GET', `/api/connections/${connectionId}/gusto/authorize?companyUuid=${company.uuid}`);
   if (start.status !== 302) throw new Error(`authorize: ${start.status} ${start.text.slice(0, 300)}`);
   const gustoUrl = new URL(start.headers.get('location')!);
   gustoUrl.searchParams.set('company_uuid', company.uuid);

@@ -166,7 +166,7 @@ export class GustoAuthorizationService {
       const issued = issueTokens({ ...credentials, connectionId: boundTo }, { connectionId, companyUuid, ...sealed, issuedAt: now.toISOString() });
       if (!Array.isArray(issued)) {
         await this.spend(connectionId, stateHash, issued.error, who);
-        return failure('company_already_connected', `Gusto company ${companyUuid} is already connected to another connection (an admin finds it in GET /api/connections); one connection per Gusto company`);
+        return failure('company_already_connected', `Gusto company ${companyUuid} is already connected to another connection; one connection per Gusto company`);
       }
       try {
         await this.store.append(gustoCredentialsStream(companyUuid), issued.map((e) => ({ ...e, metadata: actorMetadata(who, now) })), expected);

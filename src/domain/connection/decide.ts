@@ -70,7 +70,7 @@ export function completeGustoAuthorization(
   if (cmd.companyBoundTo !== undefined && cmd.companyBoundTo !== connection.id) {
     return refuse(
       'company_already_connected',
-      `Gusto company ${cmd.companyUuid} is already connected to another connection (an admin finds it in GET /api/connections); one connection per Gusto company`,
+      `Gusto company ${cmd.companyUuid} is already connected to another connection; one connection per Gusto company`,
     );
   }
   const expected = expectedCompany(connection, cmd.stateHash);
@@ -98,7 +98,7 @@ export function awaitConfirmation(
   const connection = state as ConnectionState;
   if (expectedCompany(connection, cmd.stateHash) !== undefined) return refuse('gusto_company_mismatch', 'this authorization names its company: it completes or fails without a confirmation');
   if (cmd.companyBoundTo !== undefined && cmd.companyBoundTo !== connection.id) {
-    return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to another connection (an admin finds it in GET /api/connections); one connection per Gusto company`);
+    return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to another connection; one connection per Gusto company`);
   }
   const { companyBoundTo: _bound, confirmUntil, ...data } = cmd;
   const confirmBy = connection.gusto.pending[cmd.stateHash]?.startedBy ?? 'operator';
@@ -121,7 +121,7 @@ export function confirmGustoAuthorization(state: Connection, cmd: { companyUuid:
   if ('error' in found) return found;
   const connection = state as ConnectionState;
   if (cmd.companyBoundTo !== undefined && cmd.companyBoundTo !== connection.id) {
-    return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to another connection (an admin finds it in GET /api/connections); one connection per Gusto company`);
+    return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to another connection; one connection per Gusto company`);
   }
   return [{ type: 'GustoAuthorized', data: { companyUuid: cmd.companyUuid, stateHash: found.stateHash, authorizedAt: now.toISOString() } }];
 }

@@ -84,7 +84,9 @@ describe('Gusto → inbox → commands (with the Gusto sandbox)', () => {
     // Gusto leaves external payrolls out of payroll_types=regular,off_cycle; the poll would skip one anyway (unit test).
     for (const uuid of [regular.uuid, offCycle.uuid]) {
       const [requested] = await streamOf(service, postingStream(connectionId, uuid));
-      expect(requested.metadata).toMatchObject({ actor: 'poll' });
+      // Run by POST …/sync: the caller is the actor (issue 15); the data still says the poll found it.
+      expect(requested.metadata).toMatchObject({ actor: 'admin-token' });
+      expect(requested.data).toMatchObject({ trigger: 'poll' });
     }
     expect(await streamOf(service, postingStream(connectionId, external.uuid))).toHaveLength(0);
     // It asked Gusto the way the interface spec says.

@@ -83,7 +83,7 @@ export async function connectCompany(service: TestService, scenario: { authorize
   if (created.status !== 201) throw new Error(`create connection: ${created.status} ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
   scenario.authorizeNext(companyUuid);
-  const toGusto = await fetch(`${service.url}/api/connections/${id}/gusto/authorize`, { headers: service.auth, redirect: 'manual' });
+  const toGusto = await fetch(`${service.url}/api/connections/${id}/gusto/authorize?companyUuid=${companyUuid}`, { headers: service.auth, redirect: 'manual' });
   const approved = await fetch(toGusto.headers.get('location')!, { redirect: 'manual' });
   const back = new URL(approved.headers.get('location')!);
   const callback = await fetch(`${service.url}/oauth/gusto/callback${back.search}`);

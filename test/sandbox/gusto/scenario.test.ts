@@ -136,7 +136,7 @@ describe('Gusto sandbox: scenario API', () => {
     expect(sb.knobs.webhook).toMatchObject({ duplicates: 1, maxRetries: 16 });
     expect((await http(sb, 'POST', '/fail-next', { pattern: '/v1/token_info', count: 1, status: 502 })).status).toBe(204);
     expect((await call(`${sb.url}/v1/token_info`)).status).toBe(502);
-    expect((await http(sb, 'GET', '/stats')).body).toEqual({ refreshCalls: 0, invalidGrants: 0, codeExchanges: 0, rateLimited: 0 });
+    expect((await http(sb, 'GET', '/stats')).body).toEqual({ refreshCalls: 0, invalidGrants: 0, codeExchanges: 0, rateLimited: 0, pkceVerified: 0 });
     expect((await http(sb, 'GET', '/requests')).body).toEqual([expect.objectContaining({ path: '/v1/token_info', status: 502 })]);
   });
 });
