@@ -23,7 +23,7 @@ export class AccrualReplay {
     @Inject(AccrualProcess) private readonly process: AccrualProcess,
   ) {}
 
-  async replay(connectionId: string, payrollUuid: string, month: string, requestedBy: string, correlationId?: string): Promise<AccrualReplayResult> {
+  async replay(connectionId: string, payrollUuid: string, month: string, requestedBy: string, correlationId?: string, requestedByName?: string): Promise<AccrualReplayResult> {
     const posting = await postingAt(this.store, postingStream(connectionId, payrollUuid));
     if (posting.phase === 'none') return { ok: false, error: 'posting_not_found' };
     // The accrual of the posting's current generation.
@@ -33,7 +33,7 @@ export class AccrualReplay {
       const state = foldAccrual(events.filter(isPayrollAccrualEvent) as unknown as PayrollAccrualEvent[]);
       const decision = replayAccrual(state, requestedBy);
       if (typeof decision === 'string') return { ok: false, error: decision };
-      const metadata = { actor: requestedBy, at: this.clock.now().toISOString(), ...(correlationId ? { correlationId } : {}) };
+      const metadata = { actor: requestedBy, ...(requestedByName ? { actorName: requestedByName } : {}), at: this.clock.now().toISOString(), ...(correlationId ? { correlationId } : {}) };
       try {
         await this.store.append(stream, decision.map((e) => ({ type: e.type, data: e.data, metadata })), events.at(-1)?.revision ?? 'no_stream');
       } catch (error) {

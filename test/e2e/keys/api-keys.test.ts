@@ -98,6 +98,7 @@ describe('API keys: roles, tenants, actor, revocation', () => {
       ['PUT /api/connections/:A/mapping', 'PUT', () => `/api/connections/${A}/mapping`, 'operator', specMapping()],
       ['POST /api/connections/:A/payrolls/:payrollA/preview', 'POST', () => `/api/connections/${A}/payrolls/${payrollA}/preview`, 'operator'],
       ['POST /api/postings/:postingA/replay', 'POST', () => `/api/postings/${postingId(A, payrollA)}/replay`, 'operator'],
+      ['POST /api/postings/:postingA/accruals/2020-01/replay', 'POST', () => `/api/postings/${postingId(A, payrollA)}/accruals/2020-01/replay`, 'operator'],
       ['POST /api/connections/:A/sync', 'POST', () => `/api/connections/${A}/sync`, 'operator'],
       ['GET /api/connections/:A/gusto/authorize', 'GET', () => `/api/connections/${A}/gusto/authorize`, 'operator'],
       ['POST /api/connections/:A/gusto/confirm', 'POST', () => `/api/connections/${A}/gusto/confirm`, 'operator', { companyUuid: '00000000-0000-4000-8000-000000000000' }],
@@ -153,6 +154,7 @@ describe('API keys: roles, tenants, actor, revocation', () => {
         ['PUT mapping B', operator('PUT', `/api/connections/${B}/mapping`, specMapping())],
         ['POST preview B', operator('POST', `/api/connections/${B}/payrolls/${payrollB}/preview`)],
         ['POST replay B', operator('POST', `/api/postings/${postingId(B, payrollB)}/replay`)],
+        ['POST accrual replay B', operator('POST', `/api/postings/${postingId(B, payrollB)}/accruals/2020-01/replay`)],
         ['POST sync B', operator('POST', `/api/connections/${B}/sync`)],
         ['GET authorize B', operator('GET', `/api/connections/${B}/gusto/authorize`)],
         ['POST confirm B', operator('POST', `/api/connections/${B}/gusto/confirm`, { companyUuid: companyB })],
@@ -174,7 +176,7 @@ describe('API keys: roles, tenants, actor, revocation', () => {
       expect(answers).toEqual([
         'GET connection B: 404', 'GET posting B: 404', 'GET posting B raw colon: 404', 'GET posting B events: 404', 'GET tie-out B: 404',
         'GET postings of B: 404', 'GET postings of A and B: 404', 'GET postings of "": 404', 'GET audit of B: 404', 'GET audit of "": 404',
-        'GET employees of B: 404', 'POST ping B: 404', 'PUT mapping B: 404', 'POST preview B: 404', 'POST replay B: 404', 'POST sync B: 404',
+        'GET employees of B: 404', 'POST ping B: 404', 'PUT mapping B: 404', 'POST preview B: 404', 'POST replay B: 404', 'POST accrual replay B: 404', 'POST sync B: 404',
         'GET authorize B: 404', 'POST confirm B: 404', 'PUT connection B (limited admin): 404', 'DELETE connection B (limited admin): 404', 'GET postings, no connectionId: 400', 'GET audit, no connectionId: 400', 'GET employees, no connectionId: 400',
         'POST connections (limited admin): 403', 'GET keys (limited admin): 403', 'POST keys (limited admin): 403',
       ]);

@@ -1,3 +1,4 @@
+import { CONNECTIONS, type Connections } from '../../../../application/ports/connections.port';
 import { Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../../../application/api-keys/principal';
@@ -20,7 +21,10 @@ const ACCRUAL_MESSAGES: Record<AccrualError, [number, string]> = {
 @UseGuards(AdminAuthGuard)
 @Controller('api/postings')
 export class AccrualsController {
-  constructor(@Inject(AccrualReplay) private readonly replays: AccrualReplay) {}
+  constructor(
+    @Inject(AccrualReplay) private readonly replays: AccrualReplay,
+    @Inject(CONNECTIONS) private readonly connections: Connections,
+  ) {}
 
   @Post(':id/accruals/:month/replay')
   @RequiresRole('operator')
@@ -34,8 +38,10 @@ export class AccrualsController {
   async replay(@Param('id') id: string, @Param('month') month: string, @Actor() actor: Principal): Promise<{ id: string; month: string; status: string }> {
     const parsed = parsePostingId(id);
     if (!parsed) throw postingApiError('posting_not_found');
+    // A deleted (or unknown) connection's postings stay readable but are never run again.
+    if (!(await this.connections.get(parsed.connectionId))) throw postingApiError('posting_not_found');
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new ApiError(400, 'validation_failed', 'month must be YYYY-MM', ['month: must be YYYY-MM']);
-    const result = await this.replays.replay(parsed.connectionId, parsed.payrollUuid, month, actor.id);
+    const result = await this.replays.replay(parsed.connectionId, parsed.payrollUuid, month, actor.id, undefined, actor.name);
     if (!result.ok) {
       if (result.error === 'posting_not_found') throw postingApiError('posting_not_found');
       const [status, message] = ACCRUAL_MESSAGES[result.error];
