@@ -14,6 +14,7 @@ import { EmployeeMirrorModule } from './modules/employee-mirror.module';
 import { TieOutModule } from './modules/tie-out.module';
 import { PayrollAccrualModule } from './modules/payroll-accrual.module';
 import { ApiKeysModule } from './modules/api-keys.module';
+import { ConsoleModule } from './modules/console.module';
 
 /** The composition root: shared infrastructure plus one module per capability (src/modules). */
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         TieOutModule,
         PayrollAccrualModule,
         ApiKeysModule,
+        ConsoleModule,
       ],
       controllers: [HealthController],
     };

@@ -49,6 +49,8 @@ export interface AppConfig {
   acumaticaQueueLimitS: number;
   /** Host names a connection's Acumatica URL may name even though they are (or resolve to) internal addresses. */
   acumaticaAllowedHosts: string[];
+  /** MLC_CONSOLE_DIR: the built web console served at /console (default `dist/console` in the package). */
+  consoleDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The HTTP edge (README "Running it for customers"). */
   http: HttpEdgeSettings;
@@ -142,6 +144,14 @@ function encryptionKey(env: Env, production: boolean, dataDir: string, warnings:
   return key;
 }
 
+/** The folder holding package.json, from src/config (ts) or dist/src/config (built) alike. */
+function packageRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
 function logLevel(env: Env): AppConfig['logLevel'] {
   const raw = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
   if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
@@ -222,6 +232,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     acumaticaLicenceWindowMs: intVar(env, 'ACUMATICA_LICENCE_WINDOW_MS', 60_000, 100, 3_600_000),
     acumaticaQueueLimitS: intVar(env, 'ACUMATICA_QUEUE_LIMIT_S', 600, 1, 86_400),
     acumaticaAllowedHosts: (nonEmpty(env, 'MLC_ACUMATICA_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    consoleDir: resolve(nonEmpty(env, 'MLC_CONSOLE_DIR') ?? join(packageRoot(), 'dist', 'console')),
     logLevel: logLevel(env),
     http: {
       ...(nonEmpty(env, 'HOST') ? { host: nonEmpty(env, 'HOST') } : {}),

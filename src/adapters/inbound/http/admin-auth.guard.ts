@@ -1,26 +1,20 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
-import { LOGGER, type JsonLogger } from '../../logging/json-logger';
 import { ApiKeyService } from '../../../application/api-keys/api-key.service';
 import { ADMIN_TOKEN_PRINCIPAL, type Principal } from '../../../application/api-keys/principal';
+import { ConsoleSessions } from '../../../application/console/console-sessions';
 import { roleAllows, type Role } from '../../../domain/api-key/roles';
 import { ApiError } from './api-error';
 import { attachPrincipal, CONNECTION_SCOPE, REQUIRED_ROLE, type ConnectionScopeKind } from './auth/access.decorators';
 import { enforceConnectionScope } from './auth/connection-scope';
 import { KeyRateLimit } from './auth/key-rate-limit';
-import { METRICS, type MetricsRegistry } from '../../../application/metrics/metrics.port';
+import { csrfMatches, isSafeMethod, sessionCookieOf } from './auth/session-cookie';
+import { SignInThrottle } from './auth/sign-in-throttle';
 
-/** Requests refused at sign-in: `throttled="false"` a missing or wrong token (401), `"true"` refused unread past the limit (429). */
-export const FAILED_SIGN_INS = { name: 'mlc_failed_sign_ins_total', help: 'Requests refused for a missing or wrong bearer token', labelNames: ['throttled'] } as const;
-
-/** Wrong tokens allowed per client address per minute before it is told to wait (429). */
-const FAILURES_PER_MINUTE = 10;
-const WINDOW_MS = 60_000;
-/** Addresses remembered at most (oldest forgotten first): a flood of addresses cannot grow memory. */
-const MAX_TRACKED = 10_000;
+export { FAILED_SIGN_INS } from './auth/sign-in-throttle';
 
 /**
  * Who may call /api, and what they may touch. `Authorization: Bearer <token>` where the token is
@@ -31,19 +25,22 @@ const MAX_TRACKED = 10_000;
  * Compared in constant time. Wrong tokens
  * are logged (a few per minute per address, with the count) and, past 10 a minute from one address,
  * answered 429 with Retry-After — a guessing run gets nowhere and leaves a trace.
+ *
+ * Without an Authorization header, the console's session cookie (`mlc_session`, issue 16) stands in for
+ * the key it was opened with — re-checked on every request — and every request other than GET/HEAD must
+ * then carry `X-CSRF-Token` equal to the session's token (403 `csrf_failed`).
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
   private readonly expected: Buffer;
-  private readonly failures = new Map<string, { since: number; count: number }>();
   private readonly perKey: KeyRateLimit;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ApiKeyService) private readonly keys: ApiKeyService,
-    @Optional() @Inject(LOGGER) private readonly logger?: JsonLogger,
-    @Optional() @Inject(METRICS) private readonly metrics?: MetricsRegistry,
+    @Inject(SignInThrottle) private readonly throttle: SignInThrottle,
+    @Inject(ConsoleSessions) private readonly sessions: ConsoleSessions,
   ) {
     // Hashing first gives equal-length buffers, so the comparison time says nothing about the token's length.
     this.expected = createHash('sha256').update(config.adminToken).digest();
@@ -58,19 +55,12 @@ export class AdminAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    const client = req.socket?.remoteAddress ?? 'unknown';
-    const now = Date.now();
-    const record = this.failures.get(client);
-    const current = record && now - record.since < WINDOW_MS ? record : undefined;
-    if (current && current.count >= FAILURES_PER_MINUTE) {
-      this.metrics?.counter(FAILED_SIGN_INS).inc({ throttled: 'true' });
-      http.getResponse<Response>().setHeader('Retry-After', String(Math.ceil((current.since + WINDOW_MS - now) / 1000)));
-      throw new ApiError(429, 'too_many_failed_sign_ins', 'too many requests with a wrong admin token from this address; wait and try again');
-    }
+    this.throttle.check(req, http.getResponse<Response>());
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    const principal = match ? await this.principalFor(match[1].trim()) : undefined;
+    const cookie = req.headers.authorization === undefined ? sessionCookieOf(req) : undefined;
+    const principal = cookie !== undefined ? await this.sessionPrincipal(cookie, req) : match ? await this.principalFor(match[1].trim()) : undefined;
     if (!principal) {
-      this.recordFailure(client, current, now, req);
+      this.throttle.recordFailure(req);
       throw new ApiError(401, 'unauthorized', 'a valid bearer token is required (Authorization: Bearer $MLC_ADMIN_TOKEN, or an API key)');
     }
     // API keys (not the bootstrap admin token) are held to MLC_KEY_REQUESTS_PER_MINUTE on this instance.
@@ -89,22 +79,24 @@ export class AdminAuthGuard implements CanActivate {
     return true;
   }
 
+  /**
+   * The console session's principal. A dead session (expired, signed out, key revoked) is a 401 of its own,
+   * not counted as a guess: a sealed cookie cannot be guessed, and a console polling after a revocation must
+   * not lock its address out.
+   */
+  private async sessionPrincipal(cookie: string, req: Request): Promise<Principal> {
+    const session = await this.sessions.resolve(cookie);
+    if (!session) throw new ApiError(401, 'unauthorized', 'the console session has ended (signed out, expired, or its key revoked): sign in again');
+    if (!isSafeMethod(req.method) && !csrfMatches(req, session.csrfToken)) {
+      throw new ApiError(403, 'csrf_failed', `a change made with the session cookie must carry the header X-CSRF-Token with the session's token (from POST or GET /api/session)`);
+    }
+    return session.principal;
+  }
+
   /** The admin token, else an API key read from its stream; undefined when neither matches. */
   private async principalFor(token: string): Promise<Principal | undefined> {
     const given = createHash('sha256').update(token).digest();
     if (timingSafeEqual(given, this.expected)) return ADMIN_TOKEN_PRINCIPAL;
     return token.startsWith('mlc_') ? this.keys.authenticate(token) : undefined;
-  }
-
-  private recordFailure(client: string, current: { since: number; count: number } | undefined, now: number, req: Request): void {
-    const next = current ? { since: current.since, count: current.count + 1 } : { since: now, count: 1 };
-    this.failures.delete(client);
-    this.failures.set(client, next);
-    this.metrics?.counter(FAILED_SIGN_INS).inc({ throttled: 'false' });
-    if (this.failures.size > MAX_TRACKED) this.failures.delete(this.failures.keys().next().value as string);
-    // The first three of a minute, then the one that reaches the limit: enough to see a guessing run, not a flood of lines.
-    if (next.count <= 3 || next.count === FAILURES_PER_MINUTE) {
-      this.logger?.write('warn', 'admin API refused: missing or wrong bearer token', { client, path: req.originalUrl?.split('?')[0], failuresThisMinute: next.count, throttled: next.count >= FAILURES_PER_MINUTE }, 'AdminAuth');
-    }
   }
 }
