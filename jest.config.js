@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/test/reliability/'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/reliability/', '<rootDir>/console/'],
+  modulePathIgnorePatterns: ['<rootDir>/console/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The connector never writes to Gusto: checked after every test file over every Gusto sandbox it started.
