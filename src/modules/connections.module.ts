@@ -174,7 +174,7 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
         new PingService(readModel, tokens, oauth, probe),
     },
   ],
-  exports: [CONNECTIONS, GUSTO, ACUMATICA, ACUMATICA_BATCHES, VAULT, GUSTO_TOKENS, ConnectionsReadModel],
+  exports: [CONNECTIONS, GUSTO, ACUMATICA, ACUMATICA_BATCHES, VAULT, GUSTO_TOKENS, ConnectionsReadModel, GlCatalog, DnsOutboundUrlPolicy],
 })
 export class ConnectionsModule implements OnModuleInit, BeforeApplicationShutdown {
   constructor(

@@ -2,6 +2,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { GustoTokenSource } from '../../../application/connections/ports';
 import type { Connections } from '../../../application/ports/connections.port';
 import { GustoApiError, type GustoApi, type ListPayrollsQuery } from '../../../application/ports/gusto.port';
+import type { GustoPayrollDirectory } from '../../../application/console/ports';
 import type { GustoEmployee, GustoPayroll, GustoPayrollSummary } from '../../../domain/payroll/gusto-payroll';
 import { errorFor, getWithRetry, type GustoHttpOptions } from './gusto-http';
 
@@ -14,7 +15,7 @@ const PAYROLL_INCLUDE = 'benefits,deductions,taxes,totals,payroll_taxes,reversal
  * Read-only Gusto client for one connection's company. Every call: a valid token from the token source
  * (refreshed single-flight); a 401 on a token believed valid triggers that same refresh and one retry.
  */
-export class GustoApiClient implements GustoApi {
+export class GustoApiClient implements GustoApi, GustoPayrollDirectory {
   constructor(
     private readonly http: AxiosInstance,
     private readonly connections: Connections,
@@ -62,6 +63,22 @@ export class GustoApiClient implements GustoApi {
     if (query.startDate) params.start_date = query.startDate;
     if (query.endDate) params.end_date = query.endDate;
     return this.allPages<GustoPayrollSummary>(company, `/v1/companies/${enc(company)}/payrolls`, params);
+  }
+
+  /** The console's list (issue 16): one page, processed or not, by pay period in the window, newest first. */
+  async listRecentPayrolls(connectionId: string, query: { limit: number; startDate: string; endDate: string }): Promise<GustoPayrollSummary[]> {
+    const company = await this.companyOf(connectionId);
+    const params = {
+      processing_statuses: 'processed,unprocessed',
+      payroll_types: 'regular,off_cycle',
+      start_date: query.startDate,
+      end_date: query.endDate,
+      sort_order: 'desc',
+      page: 1,
+      per: Math.min(MAX_PER, Math.max(1, query.limit)),
+    };
+    const response = await this.get(company, `/v1/companies/${enc(company)}/payrolls`, params);
+    return Array.isArray(response.data) ? (response.data as GustoPayrollSummary[]) : [];
   }
 
   async getEmployee(connectionId: string, employeeUuid: string): Promise<GustoEmployee> {
