@@ -10,7 +10,6 @@ import { METRICS, type MetricsRegistry } from '../application/metrics/metrics.po
 import { ConsoleSessions } from '../application/console/console-sessions';
 import { CONNECTIONS, type Connections } from '../application/ports/connections.port';
 import { GUSTO } from '../application/ports/gusto.port';
-import { METRICS, type MetricsRegistry } from '../application/metrics/metrics.port';
 import { GlCatalog } from '../application/connections/gl-catalog';
 import { ChartOfAccounts } from '../application/console/chart-of-accounts';
 import { RecentPayrolls } from '../application/console/recent-payrolls';

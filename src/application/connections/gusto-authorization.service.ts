@@ -37,6 +37,21 @@ export type AuthorizationOutcome =
   | { connectionId: string; companyUuid: string; companyName?: string; status: 'awaiting_confirmation' };
 
 /**
+ * Where the browser goes after the callback (the console's `returnTo`, issue 16) rides in the state
+ * itself, after a `~`: covered by the state's hash (altering it makes the state unknown), and never a
+ * '.' (base64url), so the connection id is still the part before the last '.'.
+ */
+export function returnToOfState(state: string): string | undefined {
+  const at = state.lastIndexOf('~');
+  if (at < 0) return undefined;
+  try {
+    return Buffer.from(state.slice(at + 1), 'base64url').toString('utf8') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The OAuth dance. The state is `<connectionId>.<256 random bits>`: the callback finds its connection
  * without a lookup table, and only the hash is stored, single-use and expiring. With PKCE (S256): the
  * verifier is sealed in the started event, so a code obtained outside this flow cannot be exchanged with
@@ -54,8 +69,9 @@ export class GustoAuthorizationService {
     private readonly clock: Clock,
   ) {}
 
-  async start(connectionId: string, who: Acting = 'operator', expectedCompanyUuid?: string): Promise<Outcome<{ url: string }>> {
-    const state = `${connectionId}.${randomBytes(32).toString('base64url')}`;
+  async start(connectionId: string, who: Acting = 'operator', expectedCompanyUuid?: string, returnTo?: string): Promise<Outcome<{ url: string }>> {
+    const back = returnTo ? `~${Buffer.from(returnTo, 'utf8').toString('base64url')}` : '';
+    const state = `${connectionId}.${randomBytes(32).toString('base64url')}${back}`;
     const verifier = randomBytes(32).toString('base64url');
     let url: string;
     try {

@@ -14,6 +14,7 @@ import { toApiError } from './failure-status';
 import { ApiError } from '../api-error';
 import type { Principal } from '../../../../application/api-keys/principal';
 import { scopeIncludes } from '../../../../domain/api-key/roles';
+import { returnToParam } from '../console/return-to';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -102,11 +103,12 @@ export class ConnectionsController {
     summary: "302 to Gusto's authorize page with a fresh single-use state and PKCE (S256)",
     description: 'With `?companyUuid=`: the callback binds only a code for that company. Without: the callback shows the company and the same key confirms it with POST …/gusto/confirm.',
   })
-  async authorize(@Param('id') id: string, @Query('companyUuid') companyUuid: unknown, @Res() res: Response, @Actor() actor: Principal): Promise<void> {
+  @ApiQuery({ name: 'returnTo', required: false, description: 'a path under /console/: after the callback the browser is sent back there with `gusto=connected` (or `gusto=awaiting_confirmation&companyUuid=…`, or `gusto=failed&error=…`)' })
+  async authorize(@Param('id') id: string, @Query('companyUuid') companyUuid: unknown, @Query('returnTo') returnTo: unknown, @Res() res: Response, @Actor() actor: Principal): Promise<void> {
     if (companyUuid !== undefined && (typeof companyUuid !== 'string' || !UUID.test(companyUuid))) {
       throw new ApiError(400, 'validation_failed', 'companyUuid must be a Gusto company uuid', ['companyUuid: must be a UUID']);
     }
-    const outcome = await this.authorization.start(id, actor, companyUuid);
+    const outcome = await this.authorization.start(id, actor, companyUuid, returnToParam(returnTo));
     if (!outcome.ok) throw toApiError(outcome);
     this.logger.write('info', 'gusto authorization started', { connectionId: id, by: actor.id, companyNamed: companyUuid !== undefined }, 'Connections');
     res.redirect(302, outcome.value.url);
