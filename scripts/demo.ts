@@ -5,6 +5,9 @@
  * demo waits until the journal is posted (bank cash mode: one cash line per Gusto withdrawal), then prints
  * the journal, the audit trail and the tie-out of the payroll (every withdrawal beside its journal line, all
  * differences 0.00). Exit 0 on success, non-zero with the reason otherwise.
+ *
+ * `npm run demo -- --serve`: then the service and the sandboxes keep running (on $PORT, else 3000 if free)
+ * and the console's URL and an admin API key to sign in with are printed (scripts/demo-serve.ts).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +19,7 @@ import { createApp } from '../src/bootstrap';
 import { startGustoSandbox } from '../src/sandbox/gusto';
 import { startAcumaticaSandbox } from '../src/sandbox/acumatica';
 import { DEMO_MAPPING, printAudit, printJournal, printTieOut } from './demo-output';
+import { pickPort, serveRequested, serveUntilStopped } from './demo-serve';
 
 const GUSTO_CLIENT = { id: 'demo-gusto-client', secret: randomBytes(16).toString('hex') };
 const WEBHOOK_TOKEN = randomBytes(16).toString('hex');
@@ -34,9 +38,13 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ml-connector-demo-'));
   const gusto = await startGustoSandbox({ clientId: GUSTO_CLIENT.id, clientSecret: GUSTO_CLIENT.secret, verificationToken: WEBHOOK_TOKEN });
   const acumatica = await startAcumaticaSandbox();
+  const serve = serveRequested();
+  // Serving, the browser follows the OAuth redirect itself: it must name the port the service listens on.
+  const port = serve ? await pickPort() : 0;
   const config = loadConfig({
     NODE_ENV: 'development',
-    PORT: '0',
+    PORT: String(port),
+    ...(serve ? { GUSTO_REDIRECT_URI: `http://127.0.0.1:${port}/oauth/gusto/callback` } : {}),
     EVENT_STORE_URL: `sqlite:${join(dataDir, 'ml-connector.db')}`,
     MLC_DATA_DIR: dataDir,
     MLC_ADMIN_TOKEN: randomBytes(24).toString('base64url'),
@@ -49,9 +57,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'error',
   });
   const app = await createApp(config, { logSink: () => undefined });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  const service = `http://127.0.0.1:${port}`;
+  await app.listen(port, '127.0.0.1');
+  const service = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const say = (line: string) => process.stdout.write(line + '\n');
 
   const api = async (method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; body: any; headers: Headers }> => {
@@ -146,7 +153,23 @@ async function main(): Promise<void> {
     expect(row.ties.every((t: any) => t.difference === '0.00') && row.differences.length === 0, 'every difference 0.00', row.differences);
     const writes = gusto.nonGetDataRequests();
     expect(writes.length === 0, 'Gusto is read-only', writes);
-    say('\nDemo complete: one balanced journal posted in bank mode, tied out to every Gusto withdrawal, Gusto only read. Exit 0.');
+    if (!serve) {
+      say('\nDemo complete: one balanced journal posted in bank mode, tied out to every Gusto withdrawal, Gusto only read. Exit 0.');
+      return;
+    }
+    say('\nDemo complete: one balanced journal posted in bank mode, tied out to every Gusto withdrawal, Gusto only read.');
+    const key = await api('POST', '/api/keys', { name: 'demo console admin', role: 'admin', connections: '*' });
+    expect(key.status === 201, 'admin API key for the console', key.body);
+    await serveUntilStopped(say, {
+      service,
+      gusto: gusto.url,
+      acumatica: acumatica.url,
+      consoleDir: config.consoleDir,
+      adminKey: key.body.secret,
+      connectionId,
+      companyUuid: company.uuid,
+      postingId: `${connectionId}:${payroll.uuid}`,
+    });
   } finally {
     await app.close();
     await gusto.close();

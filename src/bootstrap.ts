@@ -77,6 +77,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     .setDescription('Gusto payroll → Acumatica general ledger. Admin endpoints under /api need `Authorization: Bearer $MLC_ADMIN_TOKEN`.')
     .setVersion('1')
     .addBearerAuth()
+    .addCookieAuth('mlc_session') // the console's session (POST /api/session); changes also need X-CSRF-Token
     .build();
   // The API's map is not published in production unless asked for (MLC_DOCS=1).
   if (config.http.docs) SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));

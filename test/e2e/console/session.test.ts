@@ -113,6 +113,20 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
     expect((await apiCall(world.service.url, 'DELETE', '/api/session')).status).toBe(204); // no session: nothing to end
   });
 
+  it("the OpenAPI document lists the console's endpoints and the cookie as a way to authenticate", async () => {
+    const doc = await apiCall(world.service.url, 'GET', '/docs-json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.components.securitySchemes).toMatchObject({ cookie: { type: 'apiKey', in: 'cookie', name: 'mlc_session' } });
+    const paths = doc.body.paths;
+    expect(Object.keys(paths['/api/session']).sort()).toEqual(['delete', 'get', 'post']);
+    expect(paths['/api/connections/{id}/acumatica/accounts'].get).toBeDefined();
+    expect(paths['/api/connections/{id}/acumatica/subaccounts'].get).toBeDefined();
+    expect(paths['/api/connections/{id}/gusto/payrolls'].get).toBeDefined();
+    expect(paths['/api/acumatica/endpoints'].post).toBeDefined();
+    expect(paths['/api/connections/{id}/gusto/authorize'].get.parameters.map((p: any) => p.name)).toContain('returnTo');
+    expect(Object.keys(paths).some((p) => p.startsWith('/console'))).toBe(false);
+  });
+
   it('an altered or made-up cookie is refused (401)', async () => {
     const session = await signIn(world.service.url, adminKey.secret);
     const value = session.cookie.slice('mlc_session='.length);
