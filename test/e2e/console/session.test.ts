@@ -127,6 +127,21 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
     expect(Object.keys(paths).some((p) => p.startsWith('/console'))).toBe(false);
   });
 
+  it('sign-ins and sign-outs are in the audit trail with their actor; no key, token or cookie reaches the logs', async () => {
+    const session = await signIn(world.service.url, operatorA.secret);
+    expect((await session.call('DELETE', '/api/session')).status).toBe(204);
+    const started = await world.api('GET', '/api/audit/events?type=ConsoleSessionStarted&limit=1000');
+    expect(started.status).toBe(200);
+    const mine = started.body.items.filter((e: any) => e.metadata?.actor === `key:${operatorA.id}`);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.at(-1).data).toEqual({ sessionId: expect.any(String), principal: `key:${operatorA.id}`, startedAt: expect.any(String), expiresAt: expect.any(String) });
+    const ended = await world.api('GET', '/api/audit/events?type=ConsoleSessionEnded&limit=1000');
+    expect(ended.body.items.some((e: any) => e.data.sessionId === mine.at(-1).data.sessionId && e.metadata.actor === `key:${operatorA.id}`)).toBe(true);
+    const logs = world.service.logs.join('\n');
+    expect(logs).toMatch(/console session started/);
+    for (const secret of [operatorA.secret, adminKey.secret, TEST_ADMIN_TOKEN, session.cookie.slice('mlc_session='.length), session.csrfToken]) expect(logs).not.toContain(secret);
+  });
+
   it('an altered or made-up cookie is refused (401)', async () => {
     const session = await signIn(world.service.url, adminKey.secret);
     const value = session.cookie.slice('mlc_session='.length);
@@ -134,6 +149,15 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
     for (const cookie of [`mlc_session=${flipped}`, 'mlc_session=admin', `mlc_session=${value}.x`]) {
       expect((await apiCall(world.service.url, 'GET', '/api/connections', undefined, { cookie })).status).toBe(401);
     }
+  });
+
+  it('a session lasts 8 hours: then its cookie is refused (the browser would have dropped it too)', async () => {
+    const session = await signIn(world.service.url, adminKey.secret);
+    world.clock.advance(8 * 3600_000 - 60_000);
+    expect((await session.call('GET', '/api/session')).status).toBe(200);
+    world.clock.advance(2 * 60_000);
+    expect((await session.call('GET', '/api/session')).status).toBe(401);
+    expect((await session.call('GET', '/api/connections')).status).toBe(401);
   });
 });
 
