@@ -109,8 +109,9 @@ export class ConsoleSessions {
     const recorded = await this.store.readStream(consoleSessionStream(seal.sid));
     const now = this.clock.now();
     const events = endSession(foldSession(recorded.map(asSessionEvent)), now);
-    if (events.length === 0) return;
-    await this.store.append(consoleSessionStream(seal.sid), events.map((e) => ({ ...e, metadata: { actor, at: now.toISOString() } })), recorded[recorded.length - 1]!.revision);
+    const last = recorded.at(-1);
+    if (events.length === 0 || !last) return;
+    await this.store.append(consoleSessionStream(seal.sid), events.map((e) => ({ ...e, metadata: { actor, at: now.toISOString() } })), last.revision);
   }
 
   private open(cookie: string): SessionSeal | undefined {

@@ -61,7 +61,7 @@ export class ConsoleStaticController {
     if (relative.includes('\0') || relative.includes('\\') || segments.some((s) => s === '..' || s.startsWith('.'))) throw notFound(relative);
     const file = join(this.root, ...segments);
     if (file.startsWith(this.root + sep) && isFile(file)) return this.send(res, file, segments[0] === 'assets' ? IMMUTABLE : REVALIDATE);
-    if (segments[0] === 'assets' || /\.[A-Za-z0-9]+$/.test(segments[segments.length - 1]!)) throw notFound(relative);
+    if (segments[0] === 'assets' || /\.[A-Za-z0-9]+$/.test(segments.at(-1) ?? '')) throw notFound(relative);
     this.sendIndex(res);
   }
 

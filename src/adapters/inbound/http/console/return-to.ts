@@ -3,13 +3,15 @@ import { ApiError } from '../api-error';
 const BASE = 'http://service.invalid';
 const MAX_LENGTH = 512;
 
+const hasControlCharacter = (text: string): boolean => [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
 /**
  * Where the browser may be sent back to after Gusto's consent: a same-origin path under /console, as it
  * stands after the URL parser has resolved any `..` or escapes. Anything else is undefined.
  */
 export function consolePath(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_LENGTH) return undefined;
-  if (!/^\/console(?:[/?#]|$)/.test(raw) || /[\\\u0000-\u001f\u007f]/.test(raw) || /%2e|%2f|%5c/i.test(raw)) return undefined;
+  if (!/^\/console(?:[/?#]|$)/.test(raw) || raw.includes('\\') || hasControlCharacter(raw) || /%2e|%2f|%5c/i.test(raw)) return undefined;
   let url: URL;
   try {
     url = new URL(raw, BASE);

@@ -77,11 +77,11 @@ export class SessionController {
   async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const cookie = sessionCookieOf(req);
     const session = cookie === undefined ? undefined : await this.sessions.resolve(cookie);
-    if (session) {
+    if (cookie !== undefined && session) {
       if (!csrfMatches(req, session.csrfToken)) {
         throw new ApiError(403, 'csrf_failed', "signing out with the session cookie needs the header X-CSRF-Token with the session's token");
       }
-      await this.sessions.signOut(cookie!, session.principal.id);
+      await this.sessions.signOut(cookie, session.principal.id);
       this.logger.write('info', 'console session ended', { principal: session.principal.id, session: session.sessionId }, 'Console');
     }
     clearSessionCookie(res, this.config.production);
