@@ -9,6 +9,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY bench ./bench
 COPY scripts ./scripts
+# The web console's sources: npm run build also builds them (Vite) into dist/console, served at /console.
+COPY console ./console
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
