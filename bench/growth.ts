@@ -11,60 +11,17 @@
  * Sizes: MLC_BENCH_GROWTH_SIZES (default 10000,100000; add 1000000 when there is time and ~15 GB of disk);
  * MLC_BENCH_GROWTH_REBUILD_MAX skips the rebuild above that size.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHistory } from './support/history';
-import { ADMIN_TOKEN, removeDir, round2, serviceEnv, sleep, tempDir } from './support/harness';
-import { freePort, rssMb } from './support/process';
-import { mainJs } from './start.bench';
+import { ADMIN_TOKEN, removeDir, round2, sleep, tempDir } from './support/harness';
+import { rssMb } from './support/process';
+import { launch, status, stop, until } from './support/service-process';
 
 /** Sizes above this skip the rebuild measurement (it is linear; at 1M it takes tens of minutes here). */
 const REBUILD_MAX = Number(process.env.MLC_BENCH_GROWTH_REBUILD_MAX ?? Number.MAX_SAFE_INTEGER);
 const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const NO_EVENTS_CONNECTION = '00000000-0000-4000-8000-000000000000';
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  started: number;
-  output: string[];
-}
-
-async function launch(dir: string): Promise<Running> {
-  const port = await freePort();
-  const env = { ...process.env, ...serviceEnv(dir, 'http://127.0.0.1:9', { PORT: String(port), LOG_LEVEL: 'warn' }) };
-  const output: string[] = [];
-  const started = performance.now();
-  const child = spawn(process.execPath, [mainJs()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
-  child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
-  return { child, url: `http://127.0.0.1:${port}`, started, output };
-}
-
-async function stop(run: Running): Promise<void> {
-  const child = run.child;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-const status = (url: string, path: string, timeoutMs = 2_000): Promise<number> =>
-  fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) }).then((r) => r.status, () => 0);
-
-/** ms from spawn until `path` answers 200, or throws after `limitMs`. */
-async function until(run: Running, path: string, limitMs: number): Promise<number> {
-  while (performance.now() - run.started < limitMs) {
-    if (run.child.exitCode !== null) throw new Error(`service exited (${run.child.exitCode}): ${run.output.join('').slice(-500)}`);
-    if ((await status(run.url, path)) === 200) return round2(performance.now() - run.started);
-    // Every 5 ms for the first 10 s, then every 100 ms (polling must not slow a long catch-up down).
-    await sleep(performance.now() - run.started < 10_000 ? 5 : 100);
-  }
-  throw new Error(`${path}: no 200 within ${limitMs} ms`);
-}
 
 /** Worst /health latency while `work` runs (polled every 50 ms) and how many polls failed. */
 async function healthDuring<T>(url: string, work: Promise<T>): Promise<{ result: T; worst_ms: number; failed: number; polls: number }> {

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, one JSON object on stdout, also written to bench/results/latest.json.
  * Everything runs on loopback, bounded in count and time. A part that fails reports null and a `notes`
  * entry naming what failed; the run still prints JSON and exits 0. Progress goes to stderr.
- * Run a subset: `node --expose-gc dist/bench/run.js journal e2e licence start growth`.
+ * Run a subset: `node --expose-gc dist/bench/run.js journal e2e licence start growth scale`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -12,6 +12,7 @@ import { benchE2e } from './e2e.bench';
 import { benchLicence } from './licence.bench';
 import { benchStart } from './start.bench';
 import { benchGrowth } from './growth';
+import { benchScale } from './scale.bench';
 
 type Json = Record<string, any>;
 
@@ -38,6 +39,11 @@ const TARGETS: Array<{ name: string; path: string; op: '<=' | '>=' | '<'; limit:
   { name: 'journal build ≤ 2× JSON.parse', path: 'journal.vs_parse_ratio', op: '<=', limit: 2, unit: '×' },
   { name: 'licence ≥ 95 % used', path: 'licence.used_share', op: '>=', limit: 0.95, unit: 'share' },
   { name: 'licence < 1 % answered 429', path: 'licence.share_429', op: '<', limit: 0.01, unit: 'share' },
+  // Issue #12: many companies, the sandboxes in their own process (bench/scale.bench.ts).
+  { name: 'scale, one instance: p99 ≤ 250 ms webhook sent → posted', path: 'scale.one_instance.p99_ms', op: '<=', limit: 250, unit: 'ms' },
+  { name: 'scale, two instances: p99 ≤ 250 ms webhook sent → posted', path: 'scale.two_instances.p99_ms', op: '<=', limit: 250, unit: 'ms' },
+  { name: 'scale, one instance: ≥ 200 postings/s', path: 'scale.one_instance.postings_per_s', op: '>=', limit: 200, unit: 'postings/s' },
+  { name: 'scale, two instances: ≥ 200 postings/s', path: 'scale.two_instances.postings_per_s', op: '>=', limit: 200, unit: 'postings/s' },
   // Issue #12, at the largest size measured (1,000,000 postings when MLC_BENCH_GROWTH_SIZES includes it).
   ...growthTargets(),
 ];
@@ -72,6 +78,7 @@ const PART_KEYS: Record<string, string[]> = {
   licence: ['licence'],
   start: ['start'],
   growth: ['growth'],
+  scale: ['scale'],
 };
 
 const get = (r: Json, path: string): unknown => path.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), r);
@@ -119,6 +126,7 @@ async function main(): Promise<void> {
   const e2e = want('e2e') ? await part('e2e', notes, () => benchE2e(notes), e2eNulls as Json) : e2eNulls;
   const licence = want('licence') ? await part('licence', notes, () => benchLicence(notes), { used_share: null, share_429: null } as Json) : { used_share: null, share_429: null };
   const growth = want('growth') ? await part('growth', notes, () => benchGrowth(notes), { sizes: {} } as Json) : { sizes: {} };
+  const scale = want('scale') ? await part('scale', notes, () => benchScale(notes), { one_instance: null, two_instances: null } as Json) : { one_instance: null, two_instances: null };
   const start = want('start') ? await part('start', notes, () => benchStart(notes), { cold_ms: null, idle_rss_mb: null } as Json) : { cold_ms: null, idle_rss_mb: null };
 
   const cpu = cpus();
@@ -134,6 +142,7 @@ async function main(): Promise<void> {
     projection: e2e.projection,
     start,
     growth,
+    scale,
     targets: {},
     duration_s: 0,
     notes,

@@ -148,10 +148,16 @@ export interface Company {
  */
 export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name: string, mapping: unknown = MAPPING, acumaticaExtra: Record<string, unknown> = {}): Promise<Company> {
   const company = sb.gusto.scenario.createCompany({ name });
+  return connectExisting(service, sb.acumatica.url, company.uuid, name, mapping, acumaticaExtra);
+}
+
+/** The same for a Gusto company that already exists (e.g. created over the sandbox's HTTP scenario API, in another process). */
+export async function connectExisting(service: ServiceHandle, acumaticaUrl: string, companyUuid: string, name: string, mapping: unknown = MAPPING, acumaticaExtra: Record<string, unknown> = {}): Promise<Company> {
+  const company = { uuid: companyUuid };
   const created = await api(service, 'POST', '/api/connections', {
     name,
     acumatica: {
-      baseUrl: sb.acumatica.url,
+      baseUrl: acumaticaUrl,
       tenant: 'AcmeCorp',
       branch: 'HEADOFFICE',
       endpointVersion: ENDPOINT_VERSION,
