@@ -36,7 +36,23 @@ CREATE TABLE IF NOT EXISTS rm_${g}_audit (
   PRIMARY KEY (connection_id, position)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rm_${g}_owners (stream TEXT PRIMARY KEY, connection_id TEXT NOT NULL) WITHOUT ROWID;
+${logSql(g)}`;
+
+/**
+ * The whole log's audit index (every event: position, type, time; the event's JSON when the log is not in
+ * this file): \`GET /api/audit/events\` without a connection pages it instead of the log. Not in
+ * generations made before it existed (\`hasLogIndex\`): those are rebuilt in the background at start.
+ */
+export const logSql = (g: string): string => `
+CREATE TABLE IF NOT EXISTS rm_${g}_log (
+  position INTEGER PRIMARY KEY,
+  type     TEXT    NOT NULL,
+  time_ms  INTEGER NOT NULL,
+  event    TEXT
+);
+CREATE INDEX IF NOT EXISTS rm_${g}_log_type ON rm_${g}_log (type);
+CREATE INDEX IF NOT EXISTS rm_${g}_log_time ON rm_${g}_log (time_ms);
 `;
 
 export const dropGenerationSql = (g: string): string =>
-  ['postings', 'counts', 'audit', 'owners'].map((t) => `DROP TABLE IF EXISTS rm_${g}_${t};`).join('\n');
+  ['postings', 'counts', 'audit', 'owners', 'log'].map((t) => `DROP TABLE IF EXISTS rm_${g}_${t};`).join('\n');

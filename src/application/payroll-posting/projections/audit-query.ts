@@ -22,9 +22,10 @@ const CHUNK = 500;
 /**
  * The event history, paged by global position. One connection's history comes from the audit index (the
  * read model keeps (connection, position) for every event a connection owns or names: see
- * audit-owners.ts), so its cost does not grow with the other connections' history. Without a connection
- * the log itself is paged (type filters use the store's type index); filters apply while scanning, so a
- * page is full unless the log ended.
+ * audit-owners.ts), so its cost does not grow with the other connections' history. Without a connection,
+ * the whole log's audit index (position, type, time of every event) answers; only a read model stored by
+ * an older version, until its background rebuild ends, pages the log itself (filters apply while
+ * scanning, so a page is full unless the log ended).
  */
 @Injectable()
 export class AuditEvents {
@@ -42,6 +43,10 @@ export class AuditEvents {
       await this.projection.whenLive();
       return this.projection.auditPage({ connectionId: query.connectionId, type: query.type, fromMs: from, toMs: to, after: cursor, limit });
     }
+    await this.projection.whenLive();
+    const indexed = this.projection.logPage({ type: query.type, fromMs: from, toMs: to, after: cursor, limit });
+    if (indexed) return indexed;
+    // A read model from before the whole log's index (being rebuilt): the log itself, as before.
     const items: AuditEvent[] = [];
     for (;;) {
       const chunk = await this.store.readAll(cursor, { maxCount: CHUNK, ...(query.type ? { filter: { eventTypes: [query.type] } } : {}) });

@@ -4,7 +4,7 @@ import { toAuditEvent } from './audit-event';
 import { connectionsOf, learnedOwner, ownedPrefixOf, timeOf } from './audit-owners';
 import { foldAccrualEvents } from './accrual-fold';
 import { foldPosting, foldStream, isPostingRecord, restoreAccruals, toRow, type FoldedPosting } from './posting-fold';
-import type { AuditEntry, ReadModelGeneration } from './read-model-store.port';
+import type { AuditEntry, LogEntry, ReadModelGeneration } from './read-model-store.port';
 
 /** Events folded per write transaction at most (a page of the catch-up is 500). */
 const MAX_BATCH = 2000;
@@ -134,7 +134,11 @@ export class GenerationProjector {
     if (missing.length > 0) for (const [stream, owner] of this.generation.owners(missing)) this.remember(stream, owner);
     const learned: Array<{ stream: string; connectionId: string }> = [];
     const audit: AuditEntry[] = [];
+    const log: LogEntry[] = [];
     for (const event of events) {
+      const view = toAuditEvent(event);
+      const timeMs = timeOf(event);
+      log.push({ position: event.position, type: event.type, timeMs, event: view });
       if (!this.owners.has(event.stream)) {
         const owner = learnedOwner(event);
         if (owner) {
@@ -144,14 +148,12 @@ export class GenerationProjector {
       }
       const connections = connectionsOf(event, this.owners.get(event.stream));
       if (connections.length === 0) continue;
-      const view = toAuditEvent(event);
-      const timeMs = timeOf(event);
       for (const connectionId of connections) audit.push({ connectionId, position: event.position, type: event.type, timeMs, event: view });
     }
 
     const rows = [...touched.values()].map(toRow);
     const checkpoint = events[events.length - 1]!.position;
-    const changes = this.generation.commit({ rows, audit, owners: learned, checkpoint });
+    const changes = this.generation.commit({ rows, audit, owners: learned, log, checkpoint });
     this.checkpoint = checkpoint;
     for (const row of rows) {
       if (row.settled) this.open.delete(row.stream);

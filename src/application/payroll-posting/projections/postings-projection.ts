@@ -6,7 +6,7 @@ import type { AuditEvent } from './audit-event';
 import { GenerationProjector, type StatusChanges } from './generation-projector';
 import type { PostingView } from './posting-view';
 import type { ReadModelProgress } from './read-model-registry';
-import { READ_MODEL_STORE, type AuditIndexQuery, type ReadModelStore } from './read-model-store.port';
+import { READ_MODEL_STORE, type AuditIndexQuery, type AuditLogQuery, type ReadModelStore } from './read-model-store.port';
 
 export const POSTINGS_BY_STATUS = { name: 'mlc_postings', help: 'Payroll postings by current status', labelNames: ['status'] } as const;
 
@@ -55,6 +55,11 @@ export class PostingsProjection implements OnApplicationShutdown {
     this.current = projector;
     this.publishAll();
     this.live = projector.start();
+    // A read model stored by an older version lacks the whole log's audit index: rebuilt in the background
+    // (the log is paged for that query meanwhile, as before).
+    void this.live.then(() => {
+      if (!this.closed && !projector.generation.hasLogIndex()) this.rebuild().catch(() => undefined);
+    }, () => undefined);
     return this.live;
   }
 
@@ -127,6 +132,12 @@ export class PostingsProjection implements OnApplicationShutdown {
   /** The audit index: one connection's events by position. */
   auditPage(query: AuditIndexQuery): { items: AuditEvent[]; next: string | null } {
     return this.readModels.current().auditPage(query);
+  }
+
+  /** The whole log's audit index, when the current generation has one (else undefined: page the log). */
+  logPage(query: AuditLogQuery): { items: AuditEvent[]; next: string | null } | undefined {
+    const generation = this.readModels.current();
+    return generation.hasLogIndex() ? generation.logPage(query) : undefined;
   }
 
   /** Postings whose pipeline is not finished (the scheduler's resume and sweep list). */

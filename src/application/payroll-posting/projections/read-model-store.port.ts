@@ -40,6 +40,23 @@ export interface AuditEntry {
   event: AuditEvent;
 }
 
+/** One event's entry in the whole log's audit index (every event, whatever it belongs to). */
+export interface LogEntry {
+  position: bigint;
+  type: string;
+  timeMs: number;
+  event: AuditEvent;
+}
+
+/** A page of the whole log's audit index: filters as the API's, positions after `after`. */
+export interface AuditLogQuery {
+  type?: string;
+  fromMs?: number;
+  toMs?: number;
+  after?: bigint;
+  limit: number;
+}
+
 export interface AuditIndexQuery {
   connectionId: string;
   type?: string;
@@ -63,6 +80,8 @@ export interface ReadModelBatch {
   audit: AuditEntry[];
   /** The stream → connection owners learned in this batch (see `owners`). */
   owners: Array<{ stream: string; connectionId: string }>;
+  /** Every event of the batch, for the whole log's audit index. */
+  log: LogEntry[];
   checkpoint: bigint;
 }
 
@@ -90,6 +109,10 @@ export interface ReadModelGeneration {
   /** Rows and a sha256 over every row's view in id order (equal digests: identical read models). */
   digest(): { rows: number; digest: string };
   auditPage(query: AuditIndexQuery): { items: AuditEvent[]; next: string | null };
+  /** False for a generation made before the whole log's audit index existed (it must be rebuilt). */
+  hasLogIndex(): boolean;
+  /** A page of every event by position, from the whole log's audit index. */
+  logPage(query: AuditLogQuery): { items: AuditEvent[]; next: string | null };
 }
 
 export interface ReadModelStore {
