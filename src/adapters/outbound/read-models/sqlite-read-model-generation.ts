@@ -115,6 +115,8 @@ export class SqliteGeneration implements ReadModelGeneration {
         }
         for (const o of batch.owners) owner.run(o.stream, o.connectionId);
         for (const entry of batch.log) log!.run(entry.position, entry.type, entry.timeMs, this.joinsEvents ? null : JSON.stringify(entry.event));
+        // A generation being rebuilt shows it is still written (the rebuild lease: see createGeneration).
+        if (this.parent.meta('building') === this.name) this.parent.setMeta('building.at', String(Date.now()));
         const previous = this.checkpoint();
         if (previous === undefined || batch.checkpoint > previous) this.parent.setMeta(`${this.name}.checkpoint`, String(batch.checkpoint));
       })

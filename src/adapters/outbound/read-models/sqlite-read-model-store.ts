@@ -10,11 +10,13 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ReadModelGeneration, ReadModelStore } from '../../../application/payroll-posting/projections/read-model-store.port';
+import { RebuildInProgressError, type ReadModelGeneration, type ReadModelStore } from '../../../application/payroll-posting/projections/read-model-store.port';
 import { dropGenerationSql, generationSql, META_SQL } from './read-model-schema';
 import { SqliteGeneration } from './sqlite-read-model-generation';
 
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/** A rebuild whose generation was not written for this long is taken to be dead (its process ended). */
+const REBUILD_LEASE_MS = 30_000;
 
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly db: Database.Database;
@@ -54,13 +56,19 @@ export class SqliteReadModelStore implements ReadModelStore {
   createGeneration(): ReadModelGeneration {
     const name = this.db.transaction(() => {
       const building = this.meta('building');
-      if (building && building !== this.meta('current')) this.db.exec(dropGenerationSql(building));
+      if (building && building !== this.meta('current')) {
+        // Another rebuild (this instance or another on the file) that is still writing: leave it alone.
+        const beat = Number(this.meta('building.at') ?? '0');
+        if (Date.now() - beat < REBUILD_LEASE_MS) throw new RebuildInProgressError(building);
+        this.db.exec(dropGenerationSql(building));
+      }
       const seq = Number(this.meta('seq') ?? '1') + 1;
       const g = `g${seq}`;
       this.db.exec(dropGenerationSql(g));
       this.db.exec(generationSql(g));
       this.setMeta('seq', String(seq));
       this.setMeta('building', g);
+      this.setMeta('building.at', String(Date.now()));
       this.db.prepare('DELETE FROM rm_meta WHERE key = ?').run(`${g}.checkpoint`);
       return g;
     }).immediate();
@@ -68,16 +76,37 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.generation(name);
   }
 
+  currentName(): string | undefined {
+    return this.meta('current');
+  }
+
+  /**
+   * The old generation is not dropped here: another instance on this file may still be writing it until
+   * it sees `current` move (it follows within a second). It is retired, and dropped by `dropRetired`.
+   */
   promote(generation: ReadModelGeneration): void {
     this.db.transaction(() => {
       const old = this.meta('current');
       this.setMeta('current', generation.name);
-      this.db.prepare("DELETE FROM rm_meta WHERE key = 'building'").run();
-      if (old && old !== generation.name) {
-        this.db.exec(dropGenerationSql(old));
-        this.db.prepare('DELETE FROM rm_meta WHERE key = ?').run(`${old}.checkpoint`);
+      this.db.prepare("DELETE FROM rm_meta WHERE key IN ('building', 'building.at')").run();
+      if (old && old !== generation.name) this.setMeta(`retired.${old}`, String(Date.now()));
+    }).immediate();
+  }
+
+  dropRetired(olderThanMs: number): string[] {
+    const due = (this.db.prepare("SELECT key, value FROM rm_meta WHERE key LIKE 'retired.%'").all() as Array<{ key: string; value: string }>)
+      .filter((r) => Date.now() - Number(r.value) >= olderThanMs)
+      .map((r) => r.key.slice('retired.'.length));
+    if (due.length === 0) return [];
+    this.db.transaction(() => {
+      for (const g of due) {
+        if (g === this.meta('current')) continue;
+        this.db.exec(dropGenerationSql(g));
+        this.db.prepare('DELETE FROM rm_meta WHERE key IN (?, ?)').run(`retired.${g}`, `${g}.checkpoint`);
+        this.generations.delete(g);
       }
     }).immediate();
+    return due;
   }
 
   discard(generation: ReadModelGeneration): void {

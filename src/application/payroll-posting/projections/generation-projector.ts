@@ -159,7 +159,9 @@ export class GenerationProjector {
       if (row.settled) this.open.delete(row.stream);
       else this.open.set(row.stream, touched.get(row.stream)!);
     }
-    if (changes.length > 0) this.onChanges(changes);
+    // Also when nothing changed here: another instance on the same file may have written these rows (and
+    // moved the shared counts) first.
+    if (rows.length > 0) this.onChanges(changes);
   }
 
   private remember(stream: string, owner: string): void {

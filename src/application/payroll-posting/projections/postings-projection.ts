@@ -8,6 +8,11 @@ import type { PostingView } from './posting-view';
 import type { ReadModelProgress } from './read-model-registry';
 import { READ_MODEL_STORE, type AuditIndexQuery, type AuditLogQuery, type ReadModelStore } from './read-model-store.port';
 
+/** How often an instance looks whether another one promoted a rebuilt generation. */
+const FOLLOW_EVERY_MS = 500;
+/** How long a replaced generation stays (for the instances still writing it) before it is dropped. */
+export const RETIRED_GRACE_MS = 60_000;
+
 export const POSTINGS_BY_STATUS = { name: 'mlc_postings', help: 'Payroll postings by current status', labelNames: ['status'] } as const;
 
 export interface PostingQuery {
@@ -42,6 +47,8 @@ export class PostingsProjection implements OnApplicationShutdown {
   private building?: { projector: GenerationProjector; done: Promise<RebuildReport> };
   private live: Promise<void> = Promise.resolve();
   private closed = false;
+  private following?: NodeJS.Timeout;
+  private switching?: Promise<void>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -60,7 +67,38 @@ export class PostingsProjection implements OnApplicationShutdown {
     void this.live.then(() => {
       if (!this.closed && !projector.generation.hasLogIndex()) this.rebuild().catch(() => undefined);
     }, () => undefined);
+    this.following = setInterval(() => void this.follow().catch(() => undefined), FOLLOW_EVERY_MS);
+    this.following.unref();
     return this.live;
+  }
+
+  /**
+   * Another instance on the same store may have rebuilt and promoted a new generation: this one then
+   * writes to the new generation too (caught up from its checkpoint, which that instance keeps at the
+   * head), and stops writing the old one before it is dropped (RETIRED_GRACE_MS after the promotion).
+   */
+  follow(): Promise<void> {
+    if (this.closed || this.building || this.switching || !this.current) return this.switching ?? Promise.resolve();
+    const name = this.readModels.currentName();
+    if (name === undefined || name === this.current.generation.name) {
+      this.readModels.dropRetired(RETIRED_GRACE_MS);
+      return Promise.resolve();
+    }
+    const previous = this.current;
+    const next = new GenerationProjector(this.store, this.readModels.current(), (changes) => this.publish(changes));
+    this.switching = (async () => {
+      try {
+        await next.start();
+        if (this.closed || this.building) return void (await next.stop());
+        this.current = next;
+        this.live = Promise.resolve();
+        this.publishAll();
+        await previous.stop();
+      } finally {
+        this.switching = undefined;
+      }
+    })();
+    return this.switching;
   }
 
   whenLive(): Promise<void> {
@@ -74,9 +112,11 @@ export class PostingsProjection implements OnApplicationShutdown {
 
   rebuild(): Promise<RebuildReport> {
     if (this.building) return this.building.done;
+    // Throws RebuildInProgressError while another instance's rebuild is still writing.
     const projector = new GenerationProjector(this.store, this.readModels.createGeneration(), () => undefined);
     const done = (async (): Promise<RebuildReport> => {
       try {
+        await this.switching;
         await projector.start();
         if (this.closed) throw new Error('shutting down');
         const previous = this.current;
@@ -102,7 +142,13 @@ export class PostingsProjection implements OnApplicationShutdown {
 
   progress(): ReadModelProgress {
     const checkpoint = this.current?.checkpoint;
-    return { name: 'postings', live: (this.current?.live ?? false) && !this.current?.failed, rebuilding: this.building !== undefined, checkpoint: checkpoint === undefined ? null : String(checkpoint) };
+    return {
+      name: 'postings',
+      live: (this.current?.live ?? false) && !this.current?.failed,
+      rebuilding: this.building !== undefined,
+      checkpoint: checkpoint === undefined ? null : String(checkpoint),
+      ...(this.current ? { generation: this.current.generation.name } : {}),
+    };
   }
 
   report(): RebuildReport {
@@ -114,6 +160,8 @@ export class PostingsProjection implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
+    if (this.following) clearInterval(this.following);
+    await this.switching?.catch(() => undefined);
     await this.building?.projector.stop();
     await this.current?.stop();
     this.readModels.close();
@@ -152,6 +200,8 @@ export class PostingsProjection implements OnApplicationShutdown {
   /** `mlc_postings{status}`: how many postings are in each status now (the counter counts transitions). */
   private publish(changes: StatusChanges): void {
     if (!this.metrics) return;
+    // Rows another instance wrote first: the shared counts moved without a change made here.
+    if (changes.length === 0) return this.publishAll();
     const statuses = new Set<PostingStatus>();
     for (const c of changes) {
       if (c.from) statuses.add(c.from);

@@ -9,6 +9,8 @@ export interface ReadModelProgress {
   rebuilding: boolean;
   /** The last log position applied (null: nothing yet). */
   checkpoint: string | null;
+  /** The stored generation this instance reads and writes (instances on one store follow a rebuild's). */
+  generation?: string;
 }
 
 /** A read model that can be rebuilt from the log (POST /api/projections/rebuild) and reports its progress. */

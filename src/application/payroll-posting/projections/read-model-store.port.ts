@@ -115,13 +115,28 @@ export interface ReadModelGeneration {
   logPage(query: AuditLogQuery): { items: AuditEvent[]; next: string | null };
 }
 
+/** Another rebuild (here or in another instance on the same store) is still writing its generation. */
+export class RebuildInProgressError extends Error {
+  constructor(readonly generation: string) {
+    super(`a rebuild is already running (generation ${generation})`);
+    this.name = 'RebuildInProgressError';
+  }
+}
+
 export interface ReadModelStore {
   /** The generation the API reads (created empty on first use). */
   current(): ReadModelGeneration;
-  /** A new, empty generation to rebuild into (replacing any unfinished one). */
+  /** The current generation's name, as stored now (other instances on the same file may move it). */
+  currentName(): string | undefined;
+  /**
+   * A new, empty generation to rebuild into (replacing an unfinished one whose rebuild stopped writing);
+   * RebuildInProgressError while another rebuild is still writing.
+   */
   createGeneration(): ReadModelGeneration;
-  /** Makes `generation` current and drops the previous one. */
+  /** Makes `generation` current; the previous one is retired (still there for instances that have not followed yet). */
   promote(generation: ReadModelGeneration): void;
+  /** Drops the generations retired at least `olderThanMs` ago; returns their names. */
+  dropRetired(olderThanMs: number): string[];
   /** Drops an unfinished generation (a rebuild that failed or was stopped). */
   discard(generation: ReadModelGeneration): void;
   close(): void;

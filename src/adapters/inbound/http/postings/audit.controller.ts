@@ -4,6 +4,7 @@ import { AuditEvents, type AuditEvent } from '../../../../application/payroll-po
 import { redactAuditEvents } from '../../../../application/payroll-posting/projections/audit-event';
 import { ReadModelRegistry } from '../../../../application/payroll-posting/projections/read-model-registry';
 import type { RebuildReport } from '../../../../application/payroll-posting/projections/postings-projection';
+import { RebuildInProgressError } from '../../../../application/payroll-posting/projections/read-model-store.port';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
@@ -65,6 +66,11 @@ export class AuditController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rebuild every read model from the event log; answers each model\'s row count and digest' })
   async rebuild(): Promise<{ readModels: RebuildReport[] }> {
-    return { readModels: await this.readModels.rebuildAll() };
+    try {
+      return { readModels: await this.readModels.rebuildAll() };
+    } catch (error) {
+      if (error instanceof RebuildInProgressError) throw new ApiError(409, 'rebuild_in_progress', error.message);
+      throw error;
+    }
   }
 }
