@@ -13,6 +13,8 @@ import { logAccess, TIME_INDEX_SORT_LIMIT } from '../../../src/adapters/outbound
 import { SqliteReadModelStore } from '../../../src/adapters/outbound/read-models/sqlite-read-model-store';
 import { toAuditEvent } from '../../../src/application/payroll-posting/projections/audit-event';
 import { GenerationProjector } from '../../../src/application/payroll-posting/projections/generation-projector';
+import { PostingsProjection } from '../../../src/application/payroll-posting/projections/postings-projection';
+import { waitFor } from '../../support/wait';
 
 const minute = (n: number): string => new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString();
 const ms = (n: number): number => Date.UTC(2026, 0, 1, 0, n);
@@ -121,6 +123,27 @@ describe('the whole log’s audit index', () => {
       raw.close();
     } finally {
       await stop();
+    }
+  });
+
+  it('a read model stored before the index existed is rebuilt in the background at start; the log answers meanwhile', async () => {
+    const { models, stop } = await indexed(file);
+    const old = models.current().name;
+    await stop();
+    const raw = new Database(file);
+    raw.exec(`DROP TABLE rm_${old}_log`); // as an older version stored it
+    raw.close();
+    const readModels = new SqliteReadModelStore(file);
+    const projection = new PostingsProjection(store, readModels);
+    try {
+      expect(readModels.current().hasLogIndex()).toBe(false);
+      expect(projection.logPage({ limit: 5 })).toBeUndefined(); // AuditEvents then pages the log
+      await projection.start();
+      await waitFor('rebuilt with the index', async () => (readModels.current().hasLogIndex() ? true : null), 20_000);
+      expect(readModels.currentName()).not.toBe(old);
+      expect(projection.logPage({ limit: 100 })!.items).toEqual((await store.readAll(undefined, { maxCount: 100 })).map(toAuditEvent));
+    } finally {
+      await projection.onApplicationShutdown();
     }
   });
 });
