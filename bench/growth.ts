@@ -6,7 +6,10 @@
  *  - at rest: RSS, `GET /api/postings` first page and an audit page of a connection with no events
  *    (median of 7, each minus the same on an empty store), /health's worst latency during the cold build;
  *  - rebuild: `POST /api/projections/rebuild`, log events ÷ seconds, /health polled every 50 ms meanwhile;
- *  - restart: SIGTERM, start again: ms to /health 200 and to /health/ready 200 (from the checkpoint), RSS.
+ *  - restart: SIGTERM, start again: ms to /health 200 and to /health/ready 200 (from the checkpoint), RSS,
+ *    then the first webhook → posted of a company connected before the restart (sandboxes in their own
+ *    process), minus the same on an empty store;
+ *  - `log_audit_ms`: `GET /api/audit/events` without a connection, a time filter matching nothing.
  * `empty`: the same start and reads on an empty store (what the process costs with no history at all).
  * Sizes: MLC_BENCH_GROWTH_SIZES (default 10000,100000; add 1000000 when there is time and ~15 GB of disk);
  * MLC_BENCH_GROWTH_REBUILD_MAX skips the rebuild above that size.
@@ -14,9 +17,11 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHistory } from './support/history';
-import { ADMIN_TOKEN, removeDir, round2, sleep, tempDir } from './support/harness';
+import { ADMIN_TOKEN, connectExisting, removeDir, round2, sleep, tempDir, type Company } from './support/harness';
 import { rssMb } from './support/process';
-import { launch, status, stop, until } from './support/service-process';
+import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process';
+import { launch, status, stop, until, type Running } from './support/service-process';
+import { sendWebhook, webhookBody } from './support/webhooks';
 
 /** Sizes above this skip the rebuild measurement (it is linear; at 1M it takes tens of minutes here). */
 const REBUILD_MAX = Number(process.env.MLC_BENCH_GROWTH_REBUILD_MAX ?? Number.MAX_SAFE_INTEGER);
@@ -61,14 +66,44 @@ async function medianMs(url: string, path: string, runs = 7): Promise<number> {
   return round2(times[Math.floor(times.length / 2)]!);
 }
 
-async function reads(url: string): Promise<{ first_page_ms: number; empty_audit_ms: number }> {
+interface Reads {
+  first_page_ms: number;
+  empty_audit_ms: number;
+  log_audit_ms: number;
+}
+
+async function reads(url: string): Promise<Reads> {
   return {
     first_page_ms: await medianMs(url, '/api/postings'),
     empty_audit_ms: await medianMs(url, `/api/audit/events?connectionId=${NO_EVENTS_CONNECTION}`),
+    // Without a connection, a time filter that matches nothing (the old log scan's worst case).
+    log_audit_ms: await medianMs(url, '/api/audit/events?from=2999-01-01T00:00:00Z'),
   };
 }
 
-async function one(postings: number, baseline: { first_page_ms: number; empty_audit_ms: number }, notes: string[]): Promise<Record<string, unknown>> {
+/** A company connected through the API (to the service on `run`), for the first-webhook measure. */
+async function connectOne(run: Running, sb: SandboxProcess): Promise<Company> {
+  const { uuid } = await sb.call<{ uuid: string }>(sb.gustoUrl, 'POST', '/sandbox/companies', { name: 'Growth Co' });
+  return connectExisting(run, sb.acumaticaUrl, uuid, 'Growth Co');
+}
+
+/** ms from sending a payroll's signed webhook until its posting reads `posted` (the first after a start). */
+async function firstWebhookMs(run: Running, sb: SandboxProcess, company: Company): Promise<number> {
+  const payroll = await sb.call<{ uuid: string }>(sb.gustoUrl, 'POST', `/sandbox/companies/${company.companyUuid}/payrolls`, { employees: 5, webhook: false });
+  const id = encodeURIComponent(`${company.connectionId}:${payroll.uuid}`);
+  const t0 = performance.now();
+  const status = await sendWebhook(run.url, webhookBody(company.companyUuid, payroll.uuid));
+  if (status !== 200) throw new Error(`webhook answered ${status}`);
+  while (performance.now() - t0 < 30_000) {
+    const res = await fetch(`${run.url}/api/postings/${id}`, { headers: AUTH });
+    const body = (await res.json().catch(() => null)) as { status?: string } | null;
+    if (res.status === 200 && body?.status === 'posted') return round2(performance.now() - t0);
+    await sleep(2);
+  }
+  throw new Error('first webhook: not posted within 30 s');
+}
+
+async function one(postings: number, baseline: Reads & { first_webhook_ms: number | null }, sb: SandboxProcess, notes: string[]): Promise<Record<string, unknown>> {
   const dir = tempDir('mlc-growth-');
   const file = join(dir, 'ml-connector.db');
   const out: Record<string, unknown> = { postings };
@@ -80,7 +115,8 @@ async function one(postings: number, baseline: { first_page_ms: number; empty_au
     const limit = Math.max(60_000, postings * 8); // ~8 ms per posting: far beyond any target
 
     // Cold: the first start on this file builds the read model.
-    let run = await launch(dir);
+    let run = await launch(dir, sb.gustoUrl);
+    let company: Company | undefined;
     try {
       out.cold_health_ms = await until(run, '/health', limit);
       const cold = await healthDuring(run.url, until(run, '/health/ready', limit));
@@ -92,8 +128,11 @@ async function one(postings: number, baseline: { first_page_ms: number; empty_au
       const r = await reads(run.url);
       out.first_page_ms = r.first_page_ms;
       out.empty_audit_ms = r.empty_audit_ms;
+      out.log_audit_ms = r.log_audit_ms;
       out.first_page_over_empty_ms = round2(r.first_page_ms - baseline.first_page_ms);
       out.empty_audit_over_empty_ms = round2(r.empty_audit_ms - baseline.empty_audit_ms);
+      out.log_audit_over_empty_ms = round2(r.log_audit_ms - baseline.log_audit_ms);
+      company = await connectOne(run, sb);
 
       if (postings > REBUILD_MAX) {
         out.rebuild_s = null;
@@ -115,7 +154,7 @@ async function one(postings: number, baseline: { first_page_ms: number; empty_au
     }
 
     // Restart: from the checkpoint.
-    run = await launch(dir);
+    run = await launch(dir, sb.gustoUrl);
     try {
       out.restart_health_ms = await until(run, '/health', limit);
       out.restart_ready_ms = await until(run, '/health/ready', limit);
@@ -124,6 +163,9 @@ async function one(postings: number, baseline: { first_page_ms: number; empty_au
       const r = await reads(run.url);
       out.restart_first_page_ms = r.first_page_ms;
       out.restart_empty_audit_ms = r.empty_audit_ms;
+      out.restart_log_audit_ms = r.log_audit_ms;
+      out.first_webhook_ms = company ? await firstWebhookMs(run, sb, company) : null;
+      out.first_webhook_over_empty_ms = typeof out.first_webhook_ms === 'number' && baseline.first_webhook_ms !== null ? round2(out.first_webhook_ms - baseline.first_webhook_ms) : null;
     } finally {
       await stop(run);
     }
@@ -141,20 +183,32 @@ export async function benchGrowth(notes: string[]): Promise<Record<string, unkno
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isSafeInteger(n) && n > 0);
   const out: Record<string, unknown> = { sizes: {} as Record<string, unknown> };
-  // The same reads on an empty store: the baseline the targets are "more than".
-  const dir = tempDir('mlc-growth-empty-');
-  const run = await launch(dir);
+  // The sandboxes (own process): a connected company's first webhook after a start, on each store.
+  const sb = await startSandboxProcess();
   try {
-    const health_ms = await until(run, '/health', 60_000);
-    const ready_ms = await until(run, '/health/ready', 60_000);
-    out.empty = { health_ms, ready_ms, ...(await reads(run.url)) };
+    // The same reads on an empty store: the baseline the targets are "more than".
+    const dir = tempDir('mlc-growth-empty-');
+    let run = await launch(dir, sb.gustoUrl);
+    try {
+      const health_ms = await until(run, '/health', 60_000);
+      const ready_ms = await until(run, '/health/ready', 60_000);
+      const company = await connectOne(run, sb);
+      const empty: Record<string, unknown> = { health_ms, ready_ms, ...(await reads(run.url)) };
+      await stop(run);
+      run = await launch(dir, sb.gustoUrl);
+      await until(run, '/health/ready', 60_000);
+      empty.first_webhook_ms = await firstWebhookMs(run, sb, company);
+      out.empty = empty;
+    } finally {
+      await stop(run);
+      removeDir(dir);
+    }
+    for (const size of sizes) {
+      process.stderr.write(`bench: growth ${size} postings …\n`);
+      (out.sizes as Record<string, unknown>)[String(size)] = await one(size, out.empty as Reads & { first_webhook_ms: number | null }, sb, notes);
+    }
   } finally {
-    await stop(run);
-    removeDir(dir);
-  }
-  for (const size of sizes) {
-    process.stderr.write(`bench: growth ${size} postings …\n`);
-    (out.sizes as Record<string, unknown>)[String(size)] = await one(size, out.empty as { first_page_ms: number; empty_audit_ms: number }, notes);
+    await sb.close();
   }
   return out;
 }

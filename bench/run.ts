@@ -63,6 +63,8 @@ function growthTargets(): typeof TARGETS {
     { name: 'growth (largest size): RSS at rest ≤ 250 MB', path: 'growth.sizes.<largest>.rss_at_rest_mb', op: '<=', limit: 250, unit: 'MB', value: at('rss_at_rest_mb') },
     { name: 'growth (largest size): first page ≤ 50 ms more than on an empty store', path: 'growth.sizes.<largest>.first_page_over_empty_ms', op: '<=', limit: 50, unit: 'ms', value: at('first_page_over_empty_ms') },
     { name: 'growth (largest size): empty audit page ≤ 50 ms more than on an empty store', path: 'growth.sizes.<largest>.empty_audit_over_empty_ms', op: '<=', limit: 50, unit: 'ms', value: at('empty_audit_over_empty_ms') },
+    { name: 'growth (largest size): audit page without a connection (time filter) ≤ 50 ms more than on an empty store', path: 'growth.sizes.<largest>.log_audit_over_empty_ms', op: '<=', limit: 50, unit: 'ms', value: at('log_audit_over_empty_ms') },
+    { name: 'growth (largest size): first webhook → posted after a start ≤ 50 ms more than on an empty store', path: 'growth.sizes.<largest>.first_webhook_over_empty_ms', op: '<=', limit: 50, unit: 'ms', value: at('first_webhook_over_empty_ms') },
     { name: 'growth (largest size with a rebuild): rebuild ≥ 50,000 events/s', path: 'growth.sizes.<largest rebuilt>.rebuild_events_per_s', op: '>=', limit: 50000, unit: 'events/s', value: (r) => largest(r, 'rebuild_events_per_s')?.rebuild_events_per_s },
     {
       name: 'growth (largest size with a rebuild): /health answers throughout the rebuild (0 failed polls)', path: 'growth.sizes.<largest rebuilt>.health_during_rebuild.failed', op: '<=', limit: 0, unit: 'failed polls',

@@ -15,13 +15,13 @@
  * recorded_at) instead. `postings_per_s`: postings ÷ (last posted − first sent).
  */
 import Database from 'better-sqlite3';
-import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { connectExisting, percentile, removeDir, round2, sleep, tempDir, WEBHOOK_TOKEN } from './support/harness';
+import { connectExisting, percentile, removeDir, round2, sleep, tempDir } from './support/harness';
 import { rssMb } from './support/process';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process';
 import { launch, stop, until, type Running } from './support/service-process';
+import { sendWebhook, webhookBody } from './support/webhooks';
 
 const COMPANIES = Number(process.env.MLC_BENCH_SCALE_COMPANIES ?? 10_000);
 const RATE = Number(process.env.MLC_BENCH_SCALE_RATE ?? 40);
@@ -72,29 +72,6 @@ export function payday(n: number, windowMs: number, seed = 12): number[] {
     return x * windowMs;
   });
   return offsets.sort((a, b) => a - b);
-}
-
-function webhookBody(companyUuid: string, payrollUuid: string): string {
-  return JSON.stringify({
-    uuid: randomUUID(),
-    event_type: 'payroll.processed',
-    resource_type: 'Company',
-    resource_uuid: companyUuid,
-    entity_type: 'Payroll',
-    entity_uuid: payrollUuid,
-    timestamp: Math.floor(Date.now() / 1000),
-  });
-}
-
-async function sendWebhook(url: string, body: string): Promise<number> {
-  const res = await fetch(`${url}/webhooks/gusto`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-gusto-signature': createHmac('sha256', WEBHOOK_TOKEN).update(body).digest('hex') },
-    body,
-    signal: AbortSignal.timeout(60_000),
-  });
-  await res.text();
-  return res.status;
 }
 
 /** Posted count and (after the phase) the times the store recorded, read from the file by this process. */
