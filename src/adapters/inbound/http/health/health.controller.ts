@@ -38,7 +38,7 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when every read model has caught up with the log; 503 naming what is catching up and how far behind' })
-  @ApiResponse({ status: 200, description: '{ status: "ready", head, readModels: [{ name, live: true, rebuilding, checkpoint, behind: "0" }] }' })
+  @ApiResponse({ status: 200, description: '{ status: "ready", head, readModels: [{ name, live: true, rebuilding, checkpoint, behind: "0", generation? }] } (`generation`: the stored read-model tables this instance follows)' })
   @ApiResponse({
     status: 503,
     description: '{ status: "catching_up", head, readModels: [{ name, live, rebuilding, checkpoint, behind }] } (`behind`: log positions still to apply; events on SQLite), or { status: "unavailable", eventStore } when the store is unreachable',
