@@ -73,7 +73,8 @@ function read(sql: Sql, joinsEvents: boolean, from: string, where: string[], par
     const rows = sql(`SELECT ${alias}.event FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${alias}.position LIMIT ?`).all(...params, BigInt(limit)) as Array<{ event: string }>;
     items = rows.map((r) => JSON.parse(r.event) as AuditEvent);
   }
-  return { items, next: items.length === limit ? items[items.length - 1]!.position : null };
+  const last = items.at(-1);
+  return { items, next: items.length === limit && last ? last.position : null };
 }
 
 /** One connection's events (the `{g}_audit` index, by connection and position). */

@@ -92,7 +92,8 @@ export class SqliteGeneration implements ReadModelGeneration {
     const count = this.sql('INSERT INTO {g}_counts (status, n) VALUES (?, ?) ON CONFLICT(status) DO UPDATE SET n = n + excluded.n');
     const audit = this.sql('INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES (?, ?, ?, ?, ?)');
     const owner = this.sql('INSERT OR IGNORE INTO {g}_owners (stream, connection_id) VALUES (?, ?)');
-    const log = batch.log.length > 0 ? this.sql('INSERT OR IGNORE INTO {g}_log (position, type, time_ms, event) VALUES (?, ?, ?, ?)') : undefined;
+    // A generation stored before the whole log's index existed has no table for it (it is being rebuilt).
+    const log = this.hasLogIndex() ? this.sql('INSERT OR IGNORE INTO {g}_log (position, type, time_ms, event) VALUES (?, ?, ?, ?)') : undefined;
     const changes: Array<{ from?: PostingStatus; to: PostingStatus }> = [];
     this.db
       .transaction(() => {
@@ -114,7 +115,7 @@ export class SqliteGeneration implements ReadModelGeneration {
           audit.run(entry.connectionId, entry.position, entry.type, entry.timeMs, this.joinsEvents ? null : JSON.stringify(entry.event));
         }
         for (const o of batch.owners) owner.run(o.stream, o.connectionId);
-        for (const entry of batch.log) log!.run(entry.position, entry.type, entry.timeMs, this.joinsEvents ? null : JSON.stringify(entry.event));
+        if (log) for (const entry of batch.log) log.run(entry.position, entry.type, entry.timeMs, this.joinsEvents ? null : JSON.stringify(entry.event));
         // A generation being rebuilt shows it is still written (the rebuild lease: see createGeneration).
         if (this.parent.meta('building') === this.name) this.parent.setMeta('building.at', String(Date.now()));
         const previous = this.checkpoint();
@@ -158,7 +159,8 @@ export class SqliteGeneration implements ReadModelGeneration {
     params.push(BigInt(query.limit + 1));
     const rows = this.sql(`${this.viewsFrom} WHERE ${where.join(' AND ')} ORDER BY p.first_position DESC LIMIT ?`).all(...params) as ViewRow[];
     const page = rows.slice(0, query.limit);
-    const next = rows.length > query.limit ? String(page[page.length - 1]!.first_position) : null;
+    const last = page.at(-1);
+    const next = rows.length > query.limit && last ? String(last.first_position) : null;
     return { items: page.map(viewOf), next };
   }
 
@@ -198,8 +200,12 @@ export class SqliteGeneration implements ReadModelGeneration {
     return connectionAuditPage((text) => this.sql(text), this.joinsEvents, query);
   }
 
+  private logIndexed = false;
+
   hasLogIndex(): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`rm_${this.name}_log`) !== undefined;
+    // Once there, it stays (a generation's tables go only with the whole generation).
+    this.logIndexed ||= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`rm_${this.name}_log`) !== undefined;
+    return this.logIndexed;
   }
 
   logPage(query: AuditLogQuery): { items: AuditEvent[]; next: string | null } {
