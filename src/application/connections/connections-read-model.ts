@@ -62,8 +62,18 @@ export class ConnectionsReadModel implements Connections {
     return (await this.listStates()).map(summarize);
   }
 
+  /**
+   * The oldest connection of this Gusto company. Every webhook asks this: one pass over the map (kept in
+   * the order connections were created), not the sorted list — sorting 10,000 connections per webhook
+   * held the inbox to a few postings per second in the scale bench.
+   */
   async findByGustoCompany(companyUuid: string): Promise<ConnectionSummary | null> {
-    const match = (await this.listStates()).find((c) => c.gusto.companyUuid === companyUuid);
+    await this.catchUp();
+    let match: ConnectionState | undefined;
+    for (const c of this.byId.values()) {
+      if (c.gusto.companyUuid !== companyUuid) continue;
+      if (!match || c.createdAt.localeCompare(match.createdAt) < 0 || (c.createdAt === match.createdAt && c.id < match.id)) match = c;
+    }
     return match ? summarize(match) : null;
   }
 
