@@ -1,8 +1,9 @@
 import type { Clock } from '../ports/clock.port';
-import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../ports/event-store.port';
+import type { EventStore } from '../ports/event-store.port';
 import { API_KEY_EVENT_TYPES, API_KEY_STREAM_PREFIX, apiKeyStream, type ApiKeyEvent } from '../../domain/api-key/events';
-import { createApiKey, isApiKeyRefusal, revokeApiKey, type ApiKeyError } from '../../domain/api-key/decide';
-import { fold, type ApiKey } from '../../domain/api-key/state';
+import { createApiKey, revokeApiKey, type ApiKeyError } from '../../domain/api-key/decide';
+import { evolve, fold, NO_KEY, type ApiKey } from '../../domain/api-key/state';
+import { CommandHandler, eventsOfTypes, type Aggregate } from '../shared/command-handler';
 import type { Role } from '../../domain/api-key/roles';
 import { keyIdOf, matchesHash, newKeyId, newKeySecret, sha256Hex } from './api-key-secret';
 import { actorMetadata, keyPrincipalId, type Acting, type Principal } from './principal';
@@ -20,9 +21,9 @@ export interface ApiKeyView {
   revokedBy?: string;
 }
 
-export type RevokeOutcome = { ok: true; key: ApiKeyView } | { ok: false; error: ApiKeyError; message: string };
+export type RevokeOutcome = { ok: true; key: ApiKeyView } | { ok: false; error: ApiKeyError | 'write_conflict'; message: string };
 
-const asEvents = (recorded: RecordedEvent[]): ApiKeyEvent[] => recorded.map((e) => ({ type: e.type, data: e.data }) as ApiKeyEvent);
+const apiKeyAggregate: Aggregate<ApiKey, ApiKeyEvent> = { initial: NO_KEY, evolve, toEvent: eventsOfTypes<ApiKeyEvent>(API_KEY_EVENT_TYPES) };
 
 function toView(key: ApiKey): ApiKeyView | undefined {
   if (key.status === 'none') return undefined;
@@ -36,19 +37,22 @@ function toView(key: ApiKey): ApiKeyView | undefined {
  * takes effect on the next request of every instance sharing the event store.
  */
 export class ApiKeyService {
+  private readonly keys: CommandHandler<ApiKey, ApiKeyEvent>;
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.keys = new CommandHandler(store, apiKeyAggregate, { maxAttempts: 4 });
+  }
 
   async create(cmd: { name: string; role: Role; connections: '*' | string[] }, actor: Acting): Promise<{ key: ApiKeyView; secret: string }> {
     const keyId = newKeyId();
     const secret = newKeySecret(keyId);
     const now = this.clock.now();
-    const decision = createApiKey({ status: 'none' }, { keyId, ...cmd, secretSha256: sha256Hex(secret), createdBy: typeof actor === 'string' ? actor : actor.id }, now);
-    if (isApiKeyRefusal(decision)) throw new Error(decision.message); // a fresh random id: cannot happen
-    await this.store.append(apiKeyStream(keyId), decision.map((e) => ({ ...e, metadata: actorMetadata(actor, now) })), 'no_stream');
-    return { key: toView(fold(decision))!, secret };
+    const out = await this.keys.handle(apiKeyStream(keyId), (state) => createApiKey(state, { keyId, ...cmd, secretSha256: sha256Hex(secret), createdBy: typeof actor === 'string' ? actor : actor.id }, now), actorMetadata(actor, now));
+    if (!out.ok) throw new Error(out.message); // a fresh random id: cannot happen
+    return { key: toView(out.state)!, secret };
   }
 
   async list(): Promise<ApiKeyView[]> {
@@ -60,27 +64,17 @@ export class ApiKeyService {
 
   async revoke(keyId: string, actor: Acting): Promise<RevokeOutcome> {
     if (!/^[0-9a-f]{16}$/.test(keyId)) return { ok: false, error: 'key_not_found', message: 'no such key' };
-    for (let attempt = 0; ; attempt++) {
-      const recorded = await this.store.readStream(apiKeyStream(keyId));
-      const state = fold(asEvents(recorded));
-      const now = this.clock.now();
-      const decision = revokeApiKey(state, { revokedBy: typeof actor === 'string' ? actor : actor.id }, now);
-      if (isApiKeyRefusal(decision)) return { ok: false, ...decision };
-      try {
-        await this.store.append(apiKeyStream(keyId), decision.map((e) => ({ ...e, metadata: actorMetadata(actor, now) })), recorded[recorded.length - 1]!.revision);
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError && attempt < 3) continue;
-        throw error;
-      }
-      return { ok: true, key: toView(fold(decision, state))! };
-    }
+    const now = this.clock.now();
+    const out = await this.keys.handle(apiKeyStream(keyId), (state) => revokeApiKey(state, { revokedBy: typeof actor === 'string' ? actor : actor.id }, now), actorMetadata(actor, now));
+    if (!out.ok) return { ok: false, error: out.error === 'revision_mismatch' ? 'write_conflict' : out.error, message: out.message };
+    return { ok: true, key: toView(out.state)! };
   }
 
   /** The principal a presented `mlc_…` key stands for, or undefined (unknown, revoked, or wrong secret). */
   async authenticate(presented: string): Promise<Principal | undefined> {
     const keyId = keyIdOf(presented);
     if (!keyId) return undefined;
-    const state = fold(asEvents(await this.store.readStream(apiKeyStream(keyId))));
+    const { state } = await this.keys.load(apiKeyStream(keyId));
     if (state.status !== 'active' || !matchesHash(presented, state.secretSha256)) return undefined;
     return { id: keyPrincipalId(keyId), role: state.role, connections: state.connections, name: state.name };
   }

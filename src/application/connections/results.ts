@@ -10,7 +10,8 @@ export type ConnectionFailure =
   | 'gusto_authorization_failed' // Gusto unreachable or answered oddly during the exchange (502)
   | 'gusto_not_configured' // GUSTO_CLIENT_ID / SECRET missing (503)
   | 'acumatica_url_not_allowed' // the base URL is not one the connector may call (400, naming the rule)
-  | 'revision_mismatch'; // the caller's If-Match names an older revision of the connection (412)
+  | 'revision_mismatch' // the caller's If-Match names an older revision of the connection (412)
+  | 'write_conflict'; // other writers kept changing the connection: every attempt lost its race (409)
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ConnectionFailure; message: string; details?: string[]; current?: bigint | 'no_stream' };
 

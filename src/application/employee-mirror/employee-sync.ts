@@ -3,15 +3,17 @@ import { decideSync, recordRejection, recordWrite } from '../../domain/employee-
 import { employeeMirrorStream, type BlockReason, type EmployeeMirrorEvent, type SyncTrigger } from '../../domain/employee-mirror/events';
 import { employeesMappingOf, type EmployeesMapping } from '../../domain/employee-mirror/mapping';
 import { snapshotOf } from '../../domain/employee-mirror/snapshot';
-import { fold } from '../../domain/employee-mirror/state';
+import { fold, type EmployeeMirrorState } from '../../domain/employee-mirror/state';
 import type { GustoEmployee } from '../../domain/payroll/gusto-payroll';
 import { ACUMATICA, AcumaticaApiError, type AcumaticaApi, type AcumaticaEmployee } from '../ports/acumatica.port';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '../ports/event-store.port';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '../ports/event-store.port';
 import { GUSTO, GustoApiError, type GustoApi } from '../ports/gusto.port';
+import { isRefused } from '../../domain/shared/decision';
+import { CommandHandler, RETRY, type Loaded, type StreamEvent } from '../shared/command-handler';
 import { KeyedSerializer } from '../shared/keyed-serializer';
-import { loadMirror, toNewEvents } from './employee-stream';
+import { employeeMirrorAggregate } from './employee-stream';
 import { EMPLOYEE_MIRROR_LOGGER, silentLogger, type MirrorLogger } from './mirror-logger';
 
 export interface SyncRequest {
@@ -43,7 +45,8 @@ export interface SyncOutcome {
 const isRejection = (error: unknown): error is AcumaticaApiError =>
   error instanceof AcumaticaApiError && (error.kind === 'validation' || error.kind === 'bad_request');
 
-const MAX_CONFLICT_RETRIES = 3;
+/** Attempts in all: another instance appending first may have written Acumatica too, so each one re-reads everything. */
+const MAX_ATTEMPTS = 3;
 
 /**
  * The employee mirror's process: read Gusto (always — webhook bodies only name the employee), read the
@@ -53,15 +56,18 @@ const MAX_CONFLICT_RETRIES = 3;
 @Injectable()
 export class EmployeeSync {
   private readonly lock = new KeyedSerializer();
+  private readonly mirrors: CommandHandler<EmployeeMirrorState, EmployeeMirrorEvent>;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(GUSTO) private readonly gusto: GustoApi,
     @Inject(ACUMATICA) private readonly acumatica: AcumaticaApi,
     @Inject(CONNECTIONS) private readonly connections: Connections,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(EMPLOYEE_MIRROR_LOGGER) private readonly logger: MirrorLogger = silentLogger,
-  ) {}
+  ) {
+    this.mirrors = new CommandHandler(store, employeeMirrorAggregate, { maxAttempts: MAX_ATTEMPTS });
+  }
 
   /** Reads the connection's mapping the way the decider wants it. */
   async mappingFor(connectionId: string): Promise<{ employees: EmployeesMapping | null } | null> {
@@ -71,20 +77,16 @@ export class EmployeeSync {
 
   sync(request: SyncRequest): Promise<SyncOutcome> {
     return this.lock.run(`${request.connectionId}:${request.employeeUuid}`, async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.attempt(request, attempt > 1);
-        } catch (error) {
-          // Another instance appended first; it may have written Acumatica too: re-read everything and decide again.
-          if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-        }
-      }
+      const stream = employeeMirrorStream(request.connectionId, request.employeeUuid);
+      const out = await this.mirrors.attempt(stream, (loaded, attempt) => this.attempt(request, loaded, attempt > 1));
+      if ('error' in out) throw new Error(`employee ${request.employeeUuid}: ${out.error}: ${out.message}`);
+      return out;
     });
   }
 
-  private async attempt(request: SyncRequest, reread: boolean): Promise<SyncOutcome> {
+  /** One attempt on the stream as loaded; RETRY when another instance appended first (re-read everything). */
+  private async attempt(request: SyncRequest, loaded: Loaded<EmployeeMirrorState>, reread: boolean): Promise<SyncOutcome | typeof RETRY> {
     const { connectionId, employeeUuid } = request;
-    const loaded = await loadMirror(this.store, employeeMirrorStream(connectionId, employeeUuid));
     const employee = request.gusto && !reread && !this.overtaken(loaded.events, request.gustoReadAt) ? request.gusto : await this.readGusto(connectionId, employeeUuid);
     const mapping = request.mapping !== undefined && !reread ? request.mapping : await this.mappingFor(connectionId);
     const snapshot = employee ? snapshotOf(employee) : null;
@@ -102,7 +104,7 @@ export class EmployeeSync {
       acumatica: { byRefNbr, byEmail },
       now,
     });
-    if (typeof decision === 'string') throw new Error(`employee ${employeeUuid}: ${decision}`);
+    if (isRefused(decision)) throw new Error(`employee ${employeeUuid}: ${decision.error}`);
 
     const events = [...decision.events];
     let wrote = false;
@@ -111,20 +113,21 @@ export class EmployeeSync {
         const saved = await this.acumatica.putEmployee(connectionId, decision.write.body);
         wrote = true;
         const recorded = recordWrite(fold(events, loaded.state), decision.write, saved);
-        if (typeof recorded === 'string') throw new Error(`employee ${employeeUuid}: ${recorded}`);
-        events.push(...recorded);
+        if (isRefused(recorded)) throw new Error(`employee ${employeeUuid}: ${recorded.error}`);
+        events.push(...recorded.events);
       } catch (error) {
         if (!isRejection(error)) {
           // Keep what was observed (the audit shows the attempt's input); the caller's retry does the rest.
-          await this.append(loaded, events, request, now);
+          if (!(await this.append(loaded, events, request, now))) return RETRY;
           throw error;
         }
         const message = [error.message, ...error.details].filter(Boolean).join('; ');
-        events.push(...recordRejection(fold(events, loaded.state), message));
+        events.push(...recordRejection(fold(events, loaded.state), message).events);
       }
     }
-    await this.append(loaded, events, request, now);
-    const state = fold(events, loaded.state);
+    const after = await this.append(loaded, events, request, now);
+    if (!after) return RETRY;
+    const state = after.state;
     if (events.length > 0) {
       this.logger.info('employee mirrored', { connectionId, employeeUuid, events: events.map((e) => e.type), wrote, blocked: state.blocked?.code });
     }
@@ -135,11 +138,11 @@ export class EmployeeSync {
    * The poll's copy of an employee is as old as its list call; a webhook-driven sync that recorded
    * something since may have seen a newer Gusto state, and the older copy must not undo it.
    */
-  private overtaken(events: readonly { metadata: { at?: unknown }; recordedAt: string }[], readAt: Date | undefined): boolean {
+  private overtaken(events: readonly StreamEvent[], readAt: Date | undefined): boolean {
     const last = events[events.length - 1];
     if (!last || !readAt) return false;
     const at = typeof last.metadata.at === 'string' ? last.metadata.at : last.recordedAt;
-    return Date.parse(at) >= readAt.getTime();
+    return at !== undefined && Date.parse(at) >= readAt.getTime();
   }
 
   /** A record keyed in by hand before the connector may carry the work or the personal address. */
@@ -161,8 +164,8 @@ export class EmployeeSync {
     }
   }
 
-  private async append(loaded: Awaited<ReturnType<typeof loadMirror>>, events: EmployeeMirrorEvent[], request: SyncRequest, now: Date): Promise<void> {
-    if (events.length === 0) return;
+  /** The stream after the append, or null when another writer got there first. */
+  private append(loaded: Loaded<EmployeeMirrorState>, events: EmployeeMirrorEvent[], request: SyncRequest, now: Date): Promise<Loaded<EmployeeMirrorState> | null> {
     const metadata: EventMetadata = {
       correlationId: request.correlationId ?? request.sourceEventId,
       causationId: request.sourceEventId,
@@ -173,6 +176,6 @@ export class EmployeeSync {
       connectionId: request.connectionId,
       employeeUuid: request.employeeUuid,
     };
-    await this.store.append(loaded.stream, toNewEvents(loaded, events, metadata), loaded.expected);
+    return this.mirrors.append(loaded, events, metadata);
   }
 }

@@ -1,8 +1,10 @@
 import type { Clock } from '../ports/clock.port';
-import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../ports/event-store.port';
-import { claim, isLeaseRefusal, release, renew, type PollLeaseDecision } from '../../domain/poll-lease/decide';
-import type { PollLeaseEvent, PollLeaseTrigger } from '../../domain/poll-lease/events';
+import type { EventStore } from '../ports/event-store.port';
+import { claim, release, renew } from '../../domain/poll-lease/decide';
+import { POLL_LEASE_EVENT_TYPES, type PollLeaseEvent, type PollLeaseTrigger } from '../../domain/poll-lease/events';
 import { evolve, FREE_LEASE, type PollLease } from '../../domain/poll-lease/state';
+import { isRefused } from '../../domain/shared/decision';
+import { CommandHandler, eventsOfTypes, type Aggregate, type Loaded } from '../shared/command-handler';
 
 /** One small stream per connection; only its last event is ever read. */
 export const pollLeaseStream = (connectionId: string): string => `poll-lease-${connectionId}`;
@@ -15,7 +17,7 @@ export interface PollLeaseOptions {
    * once half is used (between its steps, and on a heartbeat of a third of it while a long step runs).
    */
   ttlMs: number;
-  /** A fresh lease id per claim (also the claim event's id). */
+  /** A fresh lease id per claim. */
   newLeaseId: () => string;
 }
 
@@ -46,31 +48,31 @@ export type PollLeaseClaim =
  * reads the stream's last event, decides (../../domain/poll-lease), and appends at exactly that revision,
  * so of two instances claiming at once one append wins and the other gets WrongExpectedRevisionError,
  * which means "held". The holder releases when done; a holder that dies leaves a lease that lapses after
- * `ttlMs`, when the next claim takes it over.
+ * `ttlMs`, when the next claim takes it over. No command here is retried: a lost race means someone else acted.
  */
 export class PollLeases {
+  private readonly leases: CommandHandler<PollLease, PollLeaseEvent>;
+
   constructor(
-    private readonly store: EventStore,
+    store: EventStore,
     private readonly clock: Clock,
     readonly options: PollLeaseOptions,
-  ) {}
+  ) {
+    this.leases = new CommandHandler(store, pollLeaseAggregate, { maxAttempts: 1 });
+  }
 
   /** `round`: for a cron tick, its scheduled time (the same on every instance): each round is polled once. */
   async claim(connectionId: string, trigger: PollLeaseTrigger, round?: string): Promise<PollLeaseClaim> {
-    const { state, expected } = await this.current(connectionId);
+    const loaded = await this.leases.load(pollLeaseStream(connectionId));
     const leaseId = this.options.newLeaseId();
     const now = this.clock.now();
-    const decision = claim(state, { leaseId, holder: this.options.holder, trigger, round, ttlMs: this.options.ttlMs }, now);
-    if (isLeaseRefusal(decision)) return { kind: decision.error === 'round_done' ? 'round_done' : 'held', holder: decision.holder, expiresAt: decision.expiresAt };
-    try {
-      const revision = await this.write(connectionId, decision, expected);
-      return { kind: 'claimed', lease: { connectionId, leaseId, revision, since: now, held: true } };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      // Another instance claimed between our read and our append: it won this round.
-      const winner = (await this.current(connectionId)).state;
-      return winner.status === 'held' ? { kind: 'held', holder: winner.holder, expiresAt: winner.expiresAt } : { kind: 'held' };
-    }
+    const decision = claim(loaded.state, { leaseId, holder: this.options.holder, trigger, round, ttlMs: this.options.ttlMs }, now);
+    if (isRefused(decision)) return { kind: decision.error === 'round_done' ? 'round_done' : 'held', holder: decision.holder, expiresAt: decision.expiresAt };
+    const after = await this.write(loaded, decision.events, now);
+    if (after) return { kind: 'claimed', lease: { connectionId, leaseId, revision: after.revision as bigint, since: now, held: true } };
+    // Another instance claimed between our read and our append: it won this round.
+    const winner = (await this.leases.load(pollLeaseStream(connectionId))).state;
+    return winner.status === 'held' ? { kind: 'held', holder: winner.holder, expiresAt: winner.expiresAt } : { kind: 'held' };
   }
 
   /**
@@ -88,17 +90,14 @@ export class PollLeases {
   private async renew(lease: HeldPollLease): Promise<boolean> {
     const now = this.clock.now();
     if (now.getTime() - lease.since.getTime() < this.options.ttlMs / 2) return true;
-    const { state, expected } = await this.current(lease.connectionId);
-    const decision = renew(state, { leaseId: lease.leaseId, ttlMs: this.options.ttlMs }, now);
-    if (isLeaseRefusal(decision)) return (lease.held = false);
-    try {
-      lease.revision = await this.write(lease.connectionId, decision, expected);
-      lease.since = now;
-      return true;
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return (lease.held = false);
-      throw error;
-    }
+    const loaded = await this.leases.load(pollLeaseStream(lease.connectionId));
+    const decision = renew(loaded.state, { leaseId: lease.leaseId, ttlMs: this.options.ttlMs }, now);
+    if (isRefused(decision)) return (lease.held = false);
+    const after = await this.write(loaded, decision.events, now);
+    if (!after) return (lease.held = false);
+    lease.revision = after.revision as bigint;
+    lease.since = now;
+    return true;
   }
 
   /**
@@ -114,28 +113,21 @@ export class PollLeases {
   /** Frees the lease for the next round. Nothing is written when it is not ours any more. */
   async release(lease: HeldPollLease): Promise<void> {
     while (lease.renewing) await lease.renewing.catch(() => false);
-    const { state, expected } = await this.current(lease.connectionId);
-    const events = release(state, { leaseId: lease.leaseId }, this.clock.now());
-    if (events.length === 0) return;
-    await this.write(lease.connectionId, events, expected).catch((error: unknown) => {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error; // taken over meanwhile: nothing to free
-    });
+    const loaded = await this.leases.load(pollLeaseStream(lease.connectionId));
+    const now = this.clock.now();
+    // Nothing to free when it was taken over meanwhile (no events, or a lost race).
+    await this.write(loaded, release(loaded.state, { leaseId: lease.leaseId }, now).events, now);
   }
 
-  private async current(connectionId: string): Promise<{ state: PollLease; expected: bigint | 'no_stream' }> {
-    const last: RecordedEvent | undefined = await this.store.readLastEvent(pollLeaseStream(connectionId));
-    if (!last) return { state: FREE_LEASE, expected: 'no_stream' };
-    return { state: evolve(FREE_LEASE, { type: last.type, data: last.data } as PollLeaseEvent), expected: last.revision };
-  }
-
-  private async write(connectionId: string, decision: Exclude<PollLeaseDecision, { error: unknown }>, expected: bigint | 'no_stream'): Promise<bigint> {
-    const events = decision.map((event) => ({
-      // The claim's id is the lease id: a retried append of the same claim is stored once.
-      id: event.type === 'PollLeaseClaimed' ? event.data.leaseId : `${event.data.leaseId}:${event.type === 'PollLeaseRenewed' ? `renewed:${event.data.renewedAt}` : 'released'}`,
-      type: event.type,
-      data: event.data,
-      metadata: { actor: 'poll', at: 'claimedAt' in event.data ? event.data.claimedAt : 'renewedAt' in event.data ? event.data.renewedAt : event.data.releasedAt },
-    }));
-    return (await this.store.append(pollLeaseStream(connectionId), events, expected)).nextExpectedRevision;
+  private write(loaded: Loaded<PollLease>, events: PollLeaseEvent[], now: Date): Promise<Loaded<PollLease> | null> {
+    return this.leases.append(loaded, events, { actor: 'poll', at: now.toISOString() });
   }
 }
+
+/** Only the lease stream's last event is ever read: it says who holds the lease, until when. */
+const pollLeaseAggregate: Aggregate<PollLease, PollLeaseEvent> = {
+  initial: FREE_LEASE,
+  evolve,
+  toEvent: eventsOfTypes<PollLeaseEvent>(POLL_LEASE_EVENT_TYPES),
+  read: 'last',
+};

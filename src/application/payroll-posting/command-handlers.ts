@@ -8,11 +8,12 @@ import { CONNECTIONS, type Connections } from '../ports/connections.port';
 import { GUSTO, GustoApiError, type GustoApi } from '../ports/gusto.port';
 import { PostReversalPayrollsCommand, ReplayPostingCommand, RequestPostingCommand, RequestReversalCommand } from './commands';
 import { PostingSaga, type Cause } from './posting-saga';
+import type { ConflictError } from '../shared/command-handler';
 
 /** What a posting command answers: the posting and its status now, or a named error. */
 export type PostingCommandResult =
   | { ok: true; postingId: string; status: PostingStatus; changed: boolean }
-  | { ok: false; postingId: string; error: PostingError };
+  | { ok: false; postingId: string; error: PostingError | ConflictError; current?: bigint | 'no_stream' };
 
 const actorOf = (trigger: PostingTrigger): string => (trigger === 'manual' || trigger === 'replay' ? 'operator' : trigger);
 
@@ -28,10 +29,11 @@ async function executeOn(
   payrollUuid: string,
   decide: Parameters<PostingSaga['execute']>[1],
   cause: Cause,
+  ifRevision?: bigint,
 ): Promise<PostingCommandResult> {
   const id = postingId(connectionId, payrollUuid);
-  const outcome = await saga.execute(postingStream(connectionId, payrollUuid), decide, cause);
-  if ('error' in outcome) return { ok: false, postingId: id, error: outcome.error };
+  const outcome = await saga.execute(postingStream(connectionId, payrollUuid), decide, cause, ifRevision);
+  if ('error' in outcome) return { ok: false, postingId: id, error: outcome.error, ...(outcome.current !== undefined ? { current: outcome.current } : {}) };
   return { ok: true, postingId: id, status: statusOf(outcome.state), changed: outcome.appended.length > 0 };
 }
 
@@ -105,6 +107,7 @@ export class ReplayPostingHandler implements ICommandHandler<ReplayPostingComman
       cmd.payrollUuid,
       (s) => replayPosting(s, { mappingVersion: mapping?.version, requestedBy: cmd.requestedBy }),
       { actor: cmd.requestedBy, ...(cmd.requestedByName ? { actorName: cmd.requestedByName } : {}), correlationId: cmd.correlationId },
+      cmd.ifRevision,
     );
   }
 }

@@ -3,8 +3,8 @@ import type { PostingTrigger } from '../../domain/payroll-posting/events';
 
 export type { PostingTrigger };
 
-/** A processed payroll should be in the ledger (payroll.processed, payroll.reversed's reversal payroll, the poll). */
-export class RequestPostingCommand {
+/** What Gusto told about one payroll, and what caused it (each command below has its own handler). */
+abstract class PayrollCommand {
   constructor(
     readonly connectionId: string,
     readonly payrollUuid: string,
@@ -17,16 +17,11 @@ export class RequestPostingCommand {
   ) {}
 }
 
+/** A processed payroll should be in the ledger (payroll.processed, payroll.reversed's reversal payroll, the poll). */
+export class RequestPostingCommand extends PayrollCommand {}
+
 /** A payroll was cancelled in Gusto: reverse its journal if one was posted. */
-export class RequestReversalCommand {
-  constructor(
-    readonly connectionId: string,
-    readonly payrollUuid: string,
-    readonly trigger: PostingTrigger,
-    readonly sourceEventId?: string,
-    readonly correlationId?: string,
-  ) {}
-}
+export class RequestReversalCommand extends PayrollCommand {}
 
 /** payroll.reversed / payroll.partially_reversed: find the reversal payroll(s) of this payroll and post them. */
 export class PostReversalPayrollsCommand {
@@ -48,5 +43,7 @@ export class ReplayPostingCommand {
     readonly correlationId?: string,
     /** The key's name beside `requestedBy` in the metadata (`actorName`). */
     readonly requestedByName?: string,
+    /** The posting stream's revision the operator saw (If-Match): replayed only if it has not moved since. */
+    readonly ifRevision?: bigint,
   ) {}
 }

@@ -1,16 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { buildJournal } from '../../domain/journal/build-journal';
+import type { Journal } from '../../domain/journal/journal';
 import { reverseJournal } from '../../domain/journal/reverse-journal';
 import { parseMapping } from '../../domain/mapping/parse-mapping';
 import type { GustoPayroll } from '../../domain/payroll/gusto-payroll';
 import type { AcumaticaBatch, PayrollFacts, PostingStep } from '../../domain/payroll-posting/events';
 import type { ClaimTerms } from '../../domain/payroll-posting/create-claim';
-import { isError, recordAttemptFailed, recordJournalAbsent, recordJournalInAcumatica, recordJournalReleased, recordPayrollRead, type BuildOutcome, type Decision } from '../../domain/payroll-posting/decide';
+import { recordAttemptFailed, recordJournalAbsent, recordJournalInAcumatica, recordJournalReleased, recordPayrollRead, type BuildOutcome, type Decision } from '../../domain/payroll-posting/decide';
 import { recordReversalAbsent, recordOriginalAbsent, recordReversalBuilt, recordReversalInAcumatica, recordReversalReleased } from '../../domain/payroll-posting/decide-reversal';
 import { isReleasedStatus } from '../../domain/payroll-posting/decide';
 import type { PostingWork } from '../../domain/payroll-posting/next-step';
 import { REVERSAL_STEPS } from '../../domain/payroll-posting/events';
 import type { PayrollPosting } from '../../domain/payroll-posting/state';
+import { isRefused, refuse } from '../../domain/shared/decision';
 import type { AcumaticaApi, AcumaticaJournalRef } from '../ports/acumatica.port';
 import type { Clock } from '../ports/clock.port';
 import type { Connections } from '../ports/connections.port';
@@ -167,14 +169,8 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
       const found = await attempt(lookupStep, () => acumatica.findJournalByTag(connectionId, journal.tag));
       if (found) return recordJournalInAcumatica(state, batchOf(found), true);
       if (work === 'check_original') return recordOriginalAbsent(state, deps.clock.now());
-      // Not found: claim and create, or (a create may still be queued) record the miss and wait.
       const absent = recordJournalAbsent(state, deps.clock.now(), randomUUID(), deps.claimTerms);
-      const sendBy = claimSendBy(absent);
-      if (!sendBy) return absent;
-      const claimed = await deps.claim(absent);
-      if (!claimed) return 'not_at_this_step';
-      const created = await attempt('create_journal', () => acumatica.createJournal(connectionId, journal, { sendBy }));
-      return recordJournalInAcumatica(claimed, batchOf(created), false);
+      return createUnderClaim(deps, absent, 'create_journal', connectionId, journal, (claimed, batch) => recordJournalInAcumatica(claimed, batch, false));
     }
     case 'release':
       return recordJournalReleased(state, await release(deps, connectionId, state.batchNbr!, state.journal!.tag, 'release_journal'));
@@ -185,12 +181,7 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
       const found = await attempt('find_reversal', () => acumatica.findJournalByTag(connectionId, journal.tag));
       if (found) return recordReversalInAcumatica(state, batchOf(found), true);
       const absent = recordReversalAbsent(state, deps.clock.now(), randomUUID(), deps.claimTerms);
-      const sendBy = claimSendBy(absent);
-      if (!sendBy) return absent;
-      const claimed = await deps.claim(absent);
-      if (!claimed) return 'not_at_this_step';
-      const created = await attempt('create_reversal', () => acumatica.createJournal(connectionId, journal, { sendBy }));
-      return recordReversalInAcumatica(claimed, batchOf(created), false);
+      return createUnderClaim(deps, absent, 'create_reversal', connectionId, journal, (claimed, batch) => recordReversalInAcumatica(claimed, batch, false));
     }
     case 'release_reversal':
       return recordReversalReleased(state, await release(deps, connectionId, state.reversal!.batchNbr!, state.reversal!.journal!.tag, 'release_reversal'));
@@ -201,10 +192,30 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
   }
 }
 
+/**
+ * The lookup found nothing: claim and create, or (a create may still be queued) record the miss and wait.
+ * The claim is in the log before the create is sent; the create's answer is decided on the state after the claim.
+ */
+async function createUnderClaim(
+  deps: StepDeps,
+  absent: Decision,
+  step: 'create_journal' | 'create_reversal',
+  connectionId: string,
+  journal: Journal,
+  record: (claimed: PayrollPosting, batch: AcumaticaBatch) => Decision,
+): Promise<Decision> {
+  const sendBy = claimSendBy(absent);
+  if (!sendBy) return absent;
+  const claimed = await deps.claim(absent);
+  if (!claimed) return refuse('not_at_this_step');
+  const created = await attempt(step, () => deps.acumatica.createJournal(connectionId, journal, { sendBy }));
+  return record(claimed, batchOf(created));
+}
+
 /** When the decision is a create claim: the instant the create must leave by. */
 function claimSendBy(decision: Decision): Date | null {
-  if (isError(decision)) return null;
-  const claim = decision.find((e) => e.type === 'JournalCreationStarted');
+  if (isRefused(decision)) return null;
+  const claim = decision.events.find((e) => e.type === 'JournalCreationStarted');
   return claim?.type === 'JournalCreationStarted' && claim.data.sendBy ? new Date(claim.data.sendBy) : null;
 }
 

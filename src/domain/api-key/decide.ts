@@ -1,3 +1,4 @@
+import { accept, type Accepted, type Refused } from '../shared/decision';
 import type { ApiKeyEvent } from './events';
 import type { Role } from './roles';
 import type { ApiKey } from './state';
@@ -7,10 +8,8 @@ export type ApiKeyError =
   | 'key_not_found'
   | 'key_revoked'; // revoking a key twice
 
-export type ApiKeyRefusal = { error: ApiKeyError; message: string };
-export type ApiKeyDecision = ApiKeyEvent[] | ApiKeyRefusal;
-
-export const isApiKeyRefusal = (d: ApiKeyDecision): d is ApiKeyRefusal => !Array.isArray(d);
+export type ApiKeyRefusal = Refused<ApiKeyError> & { message: string };
+export type ApiKeyDecision = Accepted<ApiKeyEvent> | ApiKeyRefusal;
 
 export interface CreateApiKey {
   keyId: string;
@@ -24,11 +23,11 @@ export interface CreateApiKey {
 export function createApiKey(state: ApiKey, cmd: CreateApiKey, now: Date): ApiKeyDecision {
   if (state.status !== 'none') return { error: 'key_exists', message: `key ${cmd.keyId} already exists` };
   const connections = cmd.connections === '*' ? '*' : [...new Set(cmd.connections)];
-  return [{ type: 'ApiKeyCreated', data: { keyId: cmd.keyId, name: cmd.name, role: cmd.role, connections, secretSha256: cmd.secretSha256, createdAt: now.toISOString(), createdBy: cmd.createdBy } }];
+  return accept({ type: 'ApiKeyCreated', data: { keyId: cmd.keyId, name: cmd.name, role: cmd.role, connections, secretSha256: cmd.secretSha256, createdAt: now.toISOString(), createdBy: cmd.createdBy } });
 }
 
 export function revokeApiKey(state: ApiKey, cmd: { revokedBy: string }, now: Date): ApiKeyDecision {
   if (state.status === 'none') return { error: 'key_not_found', message: 'no such key' };
   if (state.status === 'revoked') return { error: 'key_revoked', message: `key ${state.keyId} was already revoked at ${state.revokedAt}` };
-  return [{ type: 'ApiKeyRevoked', data: { keyId: state.keyId, revokedAt: now.toISOString(), revokedBy: cmd.revokedBy } }];
+  return accept({ type: 'ApiKeyRevoked', data: { keyId: state.keyId, revokedAt: now.toISOString(), revokedBy: cmd.revokedBy } });
 }

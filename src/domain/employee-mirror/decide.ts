@@ -1,3 +1,4 @@
+import { accept, refuse, type Accepted, type Decision, type Refused } from '../shared/decision';
 import { compareFields, sameDrift } from './drift';
 import { employmentAt, pacificDate, type Employment } from './employment';
 import { describeBlock, type BlockReason, type EmployeeMirrorEvent, type FieldChange, type SyncTrigger } from './events';
@@ -42,8 +43,7 @@ export type WriteIntent =
       lifecycle: LifecycleStep | null;
     };
 
-export interface SyncDecision {
-  events: EmployeeMirrorEvent[];
+export interface SyncDecision extends Accepted<EmployeeMirrorEvent> {
   /** The one PUT to make, or null when Acumatica already agrees (a repeated sync writes nothing). */
   write: WriteIntent | null;
 }
@@ -53,7 +53,7 @@ export type EmployeeMirrorError = 'acumatica_record_without_id' | 'created_witho
 const emptyAcumatica = { byRefNbr: null, byEmail: null };
 
 /** Observe Gusto, pick the Acumatica record, and say what (if anything) must be written. */
-export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDecision | EmployeeMirrorError {
+export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDecision | Refused<EmployeeMirrorError> {
   const events: EmployeeMirrorEvent[] = [];
   let current = state;
   const push = (event: EmployeeMirrorEvent): void => {
@@ -109,7 +109,7 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
     if (current.employeeId !== null) return block({ code: 'acumatica_employee_missing', employeeId: current.employeeId });
     return { events, write: createIntent(facts, desired, mapping, employment) };
   }
-  if (!actual.employeeId) return 'acumatica_record_without_id';
+  if (!actual.employeeId) return refuse('acumatica_record_without_id');
   if (current.employeeId !== actual.employeeId) {
     push({
       type: 'AcumaticaEmployeeMatched',
@@ -166,10 +166,10 @@ export function recordWrite(
   state: EmployeeMirrorState,
   intent: WriteIntent,
   result: AcumaticaEmployeeRecord,
-): EmployeeMirrorEvent[] | EmployeeMirrorError {
+): Decision<EmployeeMirrorEvent, EmployeeMirrorError> {
   const lastModifiedDateTime = result.lastModifiedDateTime ?? null;
   if (intent.kind === 'create') {
-    if (!result.employeeId) return 'created_without_employee_id';
+    if (!result.employeeId) return refuse('created_without_employee_id');
     const events: EmployeeMirrorEvent[] = [
       {
         type: 'AcumaticaEmployeeCreated',
@@ -182,7 +182,7 @@ export function recordWrite(
         data: { employeeId: result.employeeId, effectiveDate: intent.terminatedOn, historyLineClosed: true, lastModifiedDateTime },
       });
     }
-    return events;
+    return accept(...events);
   }
   const events: EmployeeMirrorEvent[] = [];
   if (intent.changes.length > 0) {
@@ -193,14 +193,14 @@ export function recordWrite(
   }
   if (intent.lifecycle) events.push(lifecycleEvent(intent.lifecycle, intent.employeeId, lastModifiedDateTime));
   if (intent.overwroteDrift) events.push({ type: 'DriftResolved', data: { how: 'overwritten' } });
-  return events;
+  return accept(...events);
 }
 
 /** Acumatica refused the write for a business reason: say so, and wait for a person or a changed input. */
-export function recordRejection(state: EmployeeMirrorState, message: string): EmployeeMirrorEvent[] {
+export function recordRejection(state: EmployeeMirrorState, message: string): Accepted<EmployeeMirrorEvent> {
   const reason: BlockReason = { code: 'acumatica_rejected', message };
-  if (JSON.stringify(state.blocked) === JSON.stringify(reason)) return [];
-  return [{ type: 'EmployeeSyncBlocked', data: { reason, message: describeBlock(reason) } }];
+  if (JSON.stringify(state.blocked) === JSON.stringify(reason)) return accept();
+  return accept({ type: 'EmployeeSyncBlocked', data: { reason, message: describeBlock(reason) } });
 }
 
 function trackSchedule(state: EmployeeMirrorState, employment: Employment, push: (e: EmployeeMirrorEvent) => void): void {

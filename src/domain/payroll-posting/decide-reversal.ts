@@ -1,6 +1,7 @@
 import type { Journal } from '../journal/journal';
 import type { AcumaticaBatch, PayrollPostingEvent, PostingTrigger } from './events';
 import { claimIsLive, onJournalAbsent, queuedCreateAwaited, type ClaimTerms } from './create-claim';
+import { accept, refuse } from '../shared/decision';
 import { isReleasedStatus, type Decision } from './decide';
 import type { PayrollPosting } from './state';
 
@@ -48,27 +49,27 @@ export function requestReversal(state: PayrollPosting, cmd: RequestReversal): De
     case 'none':
       // Gusto shows it processed: it belongs in the ledger, whatever the event said — post it.
       if (stillProcessed) {
-        return [
+        return accept(
           { type: 'PostingRequested', data: { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } },
           contradicted('processed'),
-        ];
+        );
       }
       // Heard of the payroll only through its cancellation (events out of order): remember it, so a late
       // request to post it changes nothing.
-      return [cancelled(true)];
+      return accept(cancelled(true));
     case 'requested':
       // No journal was ever built, so no create can have reached Acumatica.
-      return stillProcessed ? [contradicted('processed')] : [cancelled(false)];
+      return accept(stillProcessed ? contradicted('processed') : cancelled(false));
     case 'cancelled':
-      return stillProcessed ? [contradicted('processed')] : [];
+      return stillProcessed ? accept(contradicted('processed')) : accept();
     case 'built':
     case 'created':
     case 'posted':
       // In `built` a create may have committed without us hearing back: the saga looks the journal up
       // (check_original) before deciding between cancelling and reversing.
-      if (state.reversal) return [];
-      if (cmd.gustoShows !== 'unprocessed') return [contradicted(cmd.gustoShows)];
-      return [{ type: 'ReversalRequested', data: { trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } }];
+      if (state.reversal) return accept();
+      if (cmd.gustoShows !== 'unprocessed') return accept(contradicted(cmd.gustoShows));
+      return accept({ type: 'ReversalRequested', data: { trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } });
     default: {
       const unknown: never = state.phase;
       return unknown;
@@ -82,33 +83,33 @@ export function requestReversal(state: PayrollPosting, cmd: RequestReversal): De
  * the ledger, so cancelling is all there is to do. Without `now` the caller states that no claim is live.
  */
 export function recordOriginalAbsent(state: PayrollPosting, now?: Date): Decision {
-  if (state.phase !== 'built' || !state.reversal) return 'not_at_this_step';
-  if (now && claimIsLive(state, now)) return [queuedCreateAwaited(state, 'create_journal', now)];
-  return [{ type: 'PostingCancelled', data: { trigger: state.reversal.trigger, reason: 'cancelled_before_posting' } }];
+  if (state.phase !== 'built' || !state.reversal) return refuse('not_at_this_step');
+  if (now && claimIsLive(state, now)) return accept(queuedCreateAwaited(state, 'create_journal', now));
+  return accept({ type: 'PostingCancelled', data: { trigger: state.reversal.trigger, reason: 'cancelled_before_posting' } });
 }
 
 export function recordReversalBuilt(state: PayrollPosting, journal: Journal): Decision {
-  if (state.phase !== 'posted' || state.reversal?.phase !== 'requested') return 'not_at_this_step';
-  return [{ type: 'ReversalJournalBuilt', data: { journal } }];
+  if (state.phase !== 'posted' || state.reversal?.phase !== 'requested') return refuse('not_at_this_step');
+  return accept({ type: 'ReversalJournalBuilt', data: { journal } });
 }
 
 /** The reversing journal's lookup found nothing: claim its create, or wait for a create that may still commit. */
 export function recordReversalAbsent(state: PayrollPosting, now: Date, claimant: string, terms: ClaimTerms): Decision {
-  if (state.phase !== 'posted' || state.reversal?.phase !== 'built') return 'not_at_this_step';
-  return [onJournalAbsent(state.reversal, 'create_reversal', now, claimant, terms)];
+  if (state.phase !== 'posted' || state.reversal?.phase !== 'built') return refuse('not_at_this_step');
+  return accept(onJournalAbsent(state.reversal, 'create_reversal', now, claimant, terms));
 }
 
 export function recordReversalInAcumatica(state: PayrollPosting, batch: AcumaticaBatch, found: boolean): Decision {
   const reversal = state.reversal;
-  if (state.phase !== 'posted' || reversal?.phase !== 'built' || !reversal.journal) return 'not_at_this_step';
+  if (state.phase !== 'posted' || reversal?.phase !== 'built' || !reversal.journal) return refuse('not_at_this_step');
   const recorded: PayrollPostingEvent = { type: found ? 'ReversalJournalFound' : 'ReversalJournalCreated', data: batch };
-  if (reversal.journal.header.release && !isReleasedStatus(batch.status)) return [recorded];
-  return [recorded, reversed(state, batch.batchNbr)];
+  if (reversal.journal.header.release && !isReleasedStatus(batch.status)) return accept(recorded);
+  return accept(recorded, reversed(state, batch.batchNbr));
 }
 
 export function recordReversalReleased(state: PayrollPosting, batch: AcumaticaBatch): Decision {
-  if (state.phase !== 'posted' || state.reversal?.phase !== 'created') return 'not_at_this_step';
-  return [{ type: 'ReversalJournalReleased', data: batch }, reversed(state, batch.batchNbr)];
+  if (state.phase !== 'posted' || state.reversal?.phase !== 'created') return refuse('not_at_this_step');
+  return accept({ type: 'ReversalJournalReleased', data: batch }, reversed(state, batch.batchNbr));
 }
 
 const reversed = (state: PayrollPosting, batchNbr: string): PayrollPostingEvent => ({

@@ -12,11 +12,12 @@ import {
   type PostingTrigger,
 } from './events';
 import { onJournalAbsent, type ClaimTerms } from './create-claim';
+import { accept, refuse, type Decision as Outcome } from '../shared/decision';
 import type { PayrollPosting } from './state';
 
 /**
  * The PayrollPosting decider: one function per command, each given the folded state and returning the
- * events to append, [] when the command is already satisfied (idempotent), or a named error.
+ * events to append (none when the command is already satisfied: idempotent), or a named error.
  * Time and ids come in as arguments; nothing here reads a clock.
  */
 export type PostingError =
@@ -25,8 +26,7 @@ export type PostingError =
   | 'posting_reversed' // already posted and reversed: nothing left to re-run
   | 'not_at_this_step'; // a step's outcome arrived after the posting moved on (another run got there first)
 
-export type Decision = PayrollPostingEvent[] | PostingError;
-export const isError = (d: Decision): d is PostingError => typeof d === 'string';
+export type Decision = Outcome<PayrollPostingEvent, PostingError>;
 
 export interface RequestPosting {
   connectionId: string;
@@ -37,8 +37,8 @@ export interface RequestPosting {
 
 /** A posting is requested once; repeats (duplicate webhooks, every later poll) change nothing. */
 export function requestPosting(state: PayrollPosting, cmd: RequestPosting): Decision {
-  if (state.phase !== 'none') return [];
-  return [{ type: 'PostingRequested', data: { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } }];
+  if (state.phase !== 'none') return accept();
+  return accept({ type: 'PostingRequested', data: { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } });
 }
 
 /**
@@ -46,8 +46,8 @@ export function requestPosting(state: PayrollPosting, cmd: RequestPosting): Deci
  * reversed: a new generation of the posting (issue 14). Anything else (a live posting, a duplicate) is [].
  */
 export function requestReprocessing(state: PayrollPosting, cmd: { trigger: PostingTrigger; sourceEventId?: string; gustoShows: 'processed' | 'unprocessed' | 'not_found' }): Decision {
-  if (!isReprocessable(state) || cmd.gustoShows !== 'processed') return [];
-  return [{ type: 'PostingReprocessed', data: { generation: (state.generation ?? 1) + 1, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } }];
+  if (!isReprocessable(state) || cmd.gustoShows !== 'processed') return accept();
+  return accept({ type: 'PostingReprocessed', data: { generation: (state.generation ?? 1) + 1, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } });
 }
 
 /** Cancelled before posting, or posted and reversed: a later processing in Gusto would be a new generation. */
@@ -65,9 +65,9 @@ const isBalanced = (journal: Journal): boolean => {
 
 /** The payroll was read and the journal built (or the build was blocked). */
 export function recordPayrollRead(state: PayrollPosting, facts: PayrollFacts, outcome: BuildOutcome): Decision {
-  if (state.phase !== 'requested' || state.reversal) return 'not_at_this_step';
+  if (state.phase !== 'requested' || state.reversal) return refuse('not_at_this_step');
   const fetched: PayrollPostingEvent = { type: 'PayrollFetched', data: facts };
-  if (!outcome.ok) return [fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: outcome.reasons } }];
+  if (!outcome.ok) return accept(fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: outcome.reasons } });
   // A last guard in front of the ledger: never send a journal whose own lines disagree with its totals.
   if (!isBalanced(outcome.journal)) {
     const { debit, credit } = outcome.journal.totals;
@@ -75,10 +75,10 @@ export function recordPayrollRead(state: PayrollPosting, facts: PayrollFacts, ou
       code: 'unbalanced_journal',
       message: `The journal does not balance (debits ${debit}, credits ${credit}); nothing was posted.`,
     };
-    return [fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: [reason] } }];
+    return accept(fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: [reason] } });
   }
   const journal = state.generation === undefined ? outcome.journal : withGeneration(outcome.journal, state.generation);
-  return [fetched, { type: 'JournalBuilt', data: { journal, mappingVersion: outcome.mappingVersion } }];
+  return accept(fetched, { type: 'JournalBuilt', data: { journal, mappingVersion: outcome.mappingVersion } });
 }
 
 /**
@@ -87,8 +87,8 @@ export function recordPayrollRead(state: PayrollPosting, facts: PayrollFacts, ou
  * Acumatica: record the miss and when to look again (create-claim.ts).
  */
 export function recordJournalAbsent(state: PayrollPosting, now: Date, claimant: string, terms: ClaimTerms): Decision {
-  if (state.phase !== 'built' || !state.journal || state.reversal) return 'not_at_this_step';
-  return [onJournalAbsent(state, 'create_journal', now, claimant, terms)];
+  if (state.phase !== 'built' || !state.journal || state.reversal) return refuse('not_at_this_step');
+  return accept(onJournalAbsent(state, 'create_journal', now, claimant, terms));
 }
 
 /**
@@ -96,17 +96,17 @@ export function recordJournalAbsent(state: PayrollPosting, now: Date, claimant: 
  * posting, so PayrollPosted goes into the same append.
  */
 export function recordJournalInAcumatica(state: PayrollPosting, batch: AcumaticaBatch, found: boolean): Decision {
-  if (state.phase !== 'built' || !state.journal) return 'not_at_this_step';
+  if (state.phase !== 'built' || !state.journal) return refuse('not_at_this_step');
   const recorded: PayrollPostingEvent = { type: found ? 'ExistingJournalFound' : 'JournalCreated', data: batch };
   // A batch found already released (e.g. a previous run released it before crashing) needs no second release.
   const needsRelease = state.journal.header.release && !isReleasedStatus(batch.status);
-  if (needsRelease) return [recorded];
-  return [recorded, posted(state, batch.batchNbr)];
+  if (needsRelease) return accept(recorded);
+  return accept(recorded, posted(state, batch.batchNbr));
 }
 
 export function recordJournalReleased(state: PayrollPosting, batch: AcumaticaBatch): Decision {
-  if (state.phase !== 'created') return 'not_at_this_step';
-  return [{ type: 'JournalReleased', data: batch }, posted(state, batch.batchNbr)];
+  if (state.phase !== 'created') return refuse('not_at_this_step');
+  return accept({ type: 'JournalReleased', data: batch }, posted(state, batch.batchNbr));
 }
 
 const posted = (state: PayrollPosting, batchNbr: string): PayrollPostingEvent => ({
@@ -139,10 +139,10 @@ export interface AttemptFailure {
  */
 export function recordAttemptFailed(state: PayrollPosting, failure: AttemptFailure, policy: { maxAttempts: number }): Decision {
   const forReversal = REVERSAL_STEPS.has(failure.step);
-  if (state.phase === 'none' || state.phase === 'cancelled') return 'not_at_this_step';
-  if (forReversal ? !state.reversal || state.reversal.phase === 'reversed' : state.phase === 'posted') return 'not_at_this_step';
+  if (state.phase === 'none' || state.phase === 'cancelled') return refuse('not_at_this_step');
+  if (forReversal ? !state.reversal || state.reversal.phase === 'reversed' : state.phase === 'posted') return refuse('not_at_this_step');
   const run = forReversal && state.reversal ? state.reversal : state;
-  if (run.blocked) return 'not_at_this_step';
+  if (run.blocked) return refuse('not_at_this_step');
   const attempt = run.failures + 1;
   const willRetry = failure.retryable && attempt < policy.maxAttempts && failure.nextAttemptAt !== undefined;
   const failed: PayrollPostingEvent = {
@@ -158,20 +158,20 @@ export function recordAttemptFailed(state: PayrollPosting, failure: AttemptFailu
       ...(isCreateStep(failure.step) && failure.refused !== undefined ? { createOutcome: failure.refused ? ('refused' as const) : ('unknown' as const) } : {}),
     },
   };
-  if (willRetry) return [failed];
+  if (willRetry) return accept(failed);
   const reason: BlockReason = failure.retryable
     ? {
         code: 'retries_exhausted',
         message: `Gave up after ${attempt} attempts: ${failure.error}. Nothing was posted twice; replay the posting once the system is reachable.`,
       }
     : failure.reason ?? { code: 'rejected_by_acumatica', message: failure.error };
-  return [failed, { type: 'PostingBlocked', data: { step: failure.step, reasons: [reason] } }];
+  return accept(failed, { type: 'PostingBlocked', data: { step: failure.step, reasons: [reason] } });
 }
 
 /** An operator re-runs the posting after a fix. Still exactly once: an existing journal is found, not duplicated. */
 export function replayPosting(state: PayrollPosting, cmd: { mappingVersion?: number; requestedBy?: string }): Decision {
-  if (state.phase === 'none') return 'posting_not_found';
-  if (state.phase === 'cancelled') return 'posting_cancelled';
-  if (state.reversal?.phase === 'reversed') return 'posting_reversed';
-  return [{ type: 'PostingReplayed', data: { mappingVersion: cmd.mappingVersion, requestedBy: cmd.requestedBy } }];
+  if (state.phase === 'none') return refuse('posting_not_found');
+  if (state.phase === 'cancelled') return refuse('posting_cancelled');
+  if (state.reversal?.phase === 'reversed') return refuse('posting_reversed');
+  return accept({ type: 'PostingReplayed', data: { mappingVersion: cmd.mappingVersion, requestedBy: cmd.requestedBy } });
 }

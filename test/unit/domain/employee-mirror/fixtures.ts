@@ -1,9 +1,10 @@
-import { decideSync, recordWrite, type SyncDecision, type SyncFacts, type WriteIntent } from '../../../../src/domain/employee-mirror/decide';
+import { decideSync, recordWrite, type SyncFacts, type WriteIntent } from '../../../../src/domain/employee-mirror/decide';
 import type { EmployeeMirrorEvent } from '../../../../src/domain/employee-mirror/events';
 import { employeesMappingOf } from '../../../../src/domain/employee-mirror/mapping';
 import type { AcumaticaEmployeeRecord } from '../../../../src/domain/employee-mirror/record';
 import type { EmployeeSnapshot } from '../../../../src/domain/employee-mirror/snapshot';
 import { fold } from '../../../../src/domain/employee-mirror/state';
+import { decider } from '../../../support/decider-spec';
 
 export const CONNECTION = 'conn-1';
 export const UUID = 'e-7c2e9f41';
@@ -55,24 +56,17 @@ export const facts = (overrides: Partial<SyncFacts> = {}): SyncFacts => ({
   ...overrides,
 });
 
-export function decided(result: SyncDecision | string): SyncDecision {
-  if (typeof result === 'string') throw new Error(`expected a decision, got error ${result}`);
-  return result;
-}
-
-/** Given these past events, when a sync with these facts: the decision. */
-export const given = (history: EmployeeMirrorEvent[]) => ({
-  when: (f: SyncFacts): SyncDecision => decided(decideSync(fold(history), f)),
-});
+/** Given these past events, when …: the employee mirror's deciders through the one given/when/then helper. */
+export const { given } = decider(fold);
 
 /** The whole round: decide, "PUT", record — returns every event a handler would append. */
 export function syncRound(history: EmployeeMirrorEvent[], f: SyncFacts, answer?: (intent: WriteIntent) => AcumaticaEmployeeRecord): EmployeeMirrorEvent[] {
-  const decision = decided(decideSync(fold(history), f));
+  const decision = given(...history).when((s) => decideSync(s, f)).thenAccepted();
   if (!decision.write) return decision.events;
-  const response = answer ? answer(decision.write) : { ...decision.write.body, employeeId: 'EP00000042', lastModifiedDateTime: '2026-03-02T18:00:01.000+00:00' };
-  const written = recordWrite(fold([...history, ...decision.events]), decision.write, response);
-  if (typeof written === 'string') throw new Error(written);
-  return [...decision.events, ...written];
+  const write = decision.write;
+  const response = answer ? answer(write) : { ...write.body, employeeId: 'EP00000042', lastModifiedDateTime: '2026-03-02T18:00:01.000+00:00' };
+  const written = given(...history, ...decision.events).when((s) => recordWrite(s, write, response)).thenAccepted();
+  return [...decision.events, ...written.events];
 }
 
 export const types = (events: EmployeeMirrorEvent[]): string[] => events.map((e) => e.type);

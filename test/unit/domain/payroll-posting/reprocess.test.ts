@@ -3,6 +3,7 @@ import { recordPayrollRead, requestReprocessing } from '../../../../src/domain/p
 import { fold } from '../../../../src/domain/payroll-posting/state';
 import type { PayrollPostingEvent } from '../../../../src/domain/payroll-posting/events';
 import { reverseJournal } from '../../../../src/domain/journal/reverse-journal';
+import { decider, eventsOf } from '../../../support/decider-spec';
 import { PAYROLL, built, created, facts, fetched, journal, postedEvent, requested, reversalRequested } from './fixtures';
 
 const cancelled: PayrollPostingEvent = { type: 'PostingCancelled', data: { trigger: 'webhook', sourceEventId: 'evt-2', reason: 'cancelled_before_posting' } };
@@ -13,34 +14,38 @@ const reversed: PayrollPostingEvent[] = [
   { type: 'PayrollReversed', data: { batchNbr: '000124', originalBatchNbr: '000123' } },
 ];
 const again = { trigger: 'webhook' as const, sourceEventId: 'evt-3', gustoShows: 'processed' as const };
+const { given } = decider(fold);
 
 describe('re-processing: a new generation of a cancelled or reversed posting', () => {
   it('given a posting cancelled before posting, when Gusto shows it processed again, then generation 2 is requested', () => {
-    const s = fold([requested, fetched, cancelled]);
-    expect(requestReprocessing(s, again)).toEqual([{ type: 'PostingReprocessed', data: { generation: 2, trigger: 'webhook', sourceEventId: 'evt-3' } }]);
-    const next = fold([requested, fetched, cancelled, ...(requestReprocessing(s, again) as PayrollPostingEvent[])]);
+    const { state: next } = given(requested, fetched, cancelled)
+      .when((s) => requestReprocessing(s, again))
+      .then({ type: 'PostingReprocessed', data: { generation: 2, trigger: 'webhook', sourceEventId: 'evt-3' } });
     expect(next).toMatchObject({ phase: 'requested', generation: 2, payrollUuid: PAYROLL });
     expect([next.journal, next.batchNbr, next.reversal, next.payroll]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('given a posted and reversed posting, when processed again, then generation 2; a third processing is generation 3', () => {
     const history = [requested, fetched, built(), created, postedEvent, ...reversed];
-    const decided = requestReprocessing(fold(history), again) as PayrollPostingEvent[];
-    expect(decided).toEqual([{ type: 'PostingReprocessed', data: { generation: 2, trigger: 'webhook', sourceEventId: 'evt-3' } }]);
+    const { events: decided } = given(...history)
+      .when((s) => requestReprocessing(s, again))
+      .then({ type: 'PostingReprocessed', data: { generation: 2, trigger: 'webhook', sourceEventId: 'evt-3' } });
     const gen2 = [...history, ...decided, fetched, built({ ...journal(), tag: `gusto:${PAYROLL}/2` } as never), created, postedEvent, ...reversed];
-    expect((requestReprocessing(fold(gen2), again) as PayrollPostingEvent[])[0]).toMatchObject({ data: { generation: 3 } });
+    const { events } = given(...gen2).when((s) => requestReprocessing(s, again)).thenTypes('PostingReprocessed');
+    expect(events[0]).toMatchObject({ data: { generation: 3 } });
   });
 
   it('nothing to do: a live posting, a cancellation Gusto does not confirm as re-processed, a duplicate of the request', () => {
-    expect(requestReprocessing(fold([requested, fetched, built(), created, postedEvent]), again)).toEqual([]);
-    expect(requestReprocessing(fold([requested, fetched, cancelled]), { ...again, gustoShows: 'unprocessed' })).toEqual([]);
-    const once = requestReprocessing(fold([requested, fetched, cancelled]), again) as PayrollPostingEvent[];
-    expect(requestReprocessing(fold([requested, fetched, cancelled, ...once]), again)).toEqual([]);
+    given(requested, fetched, built(), created, postedEvent).when((s) => requestReprocessing(s, again)).then();
+    given(requested, fetched, cancelled).when((s) => requestReprocessing(s, { ...again, gustoShows: 'unprocessed' })).then();
+    const once = eventsOf(given(requested, fetched, cancelled).when((s) => requestReprocessing(s, again)));
+    given(requested, fetched, cancelled, ...once).when((s) => requestReprocessing(s, again)).then();
   });
 
   it('generation 2 builds a journal tagged [gusto:<uuid>/2]; its reversal is [gusto-reversal:<uuid>/2]', () => {
-    const s = fold([requested, fetched, cancelled, { type: 'PostingReprocessed', data: { generation: 2, trigger: 'webhook' } }]);
-    const decided = recordPayrollRead(s, facts, { ok: true, journal: journal(), mappingVersion: 1 }) as PayrollPostingEvent[];
+    const { events: decided } = given(requested, fetched, cancelled, { type: 'PostingReprocessed', data: { generation: 2, trigger: 'webhook' } })
+      .when((s) => recordPayrollRead(s, facts, { ok: true, journal: journal(), mappingVersion: 1 }))
+      .thenTypes('PayrollFetched', 'JournalBuilt');
     const j = (decided[1] as Extract<PayrollPostingEvent, { type: 'JournalBuilt' }>).data.journal;
     expect(j.tag).toBe(`gusto:${PAYROLL}/2`);
     expect(j.header.description).toBe(`Gusto payroll [gusto:${PAYROLL}/2]`);

@@ -6,14 +6,13 @@ import {
   recordReversalReleased,
   requestReversal,
 } from '../../../../src/domain/payroll-posting/decide-reversal';
-import { recordAttemptFailed, recordJournalInAcumatica, type Decision } from '../../../../src/domain/payroll-posting/decide';
+import { recordAttemptFailed, recordJournalInAcumatica } from '../../../../src/domain/payroll-posting/decide';
 import { nextStep } from '../../../../src/domain/payroll-posting/next-step';
-import type { PayrollPosting } from '../../../../src/domain/payroll-posting/state';
 import type { PayrollPostingEvent } from '../../../../src/domain/payroll-posting/events';
+import { decider } from '../../../support/decider-spec';
 import { CONNECTION, PAYROLL, built, created, fetched, journal, postedEvent, requested, reversalRequested } from './fixtures';
 
-const given = (...events: PayrollPostingEvent[]) => ({ when: (c: (s: PayrollPosting) => Decision) => c(fold(events)) });
-const types = (d: Decision) => (typeof d === 'string' ? d : d.map((e) => e.type));
+const { given } = decider(fold);
 const cancel = { connectionId: CONNECTION, payrollUuid: PAYROLL, trigger: 'webhook' as const, sourceEventId: 'evt-9', gustoShows: 'unprocessed' as const };
 /** The same event, while Gusto (re-read) still shows the payroll processed. */
 const forged = { ...cancel, gustoShows: 'processed' as const, processedDate: '2026-01-20T17:00:00Z' };
@@ -23,44 +22,39 @@ const posted = [requested, fetched, built(), created, postedEvent];
 
 describe('PayrollPosting decider: cancellation', () => {
   it('cancels a posting that never built a journal: no journal, status cancelled', () => {
-    const d = given(requested).when((s) => requestReversal(s, cancel));
-    expect(types(d)).toEqual(['PostingCancelled']);
-    const state = fold([requested, ...(d as PayrollPostingEvent[])]);
+    const { state } = given(requested).when((s) => requestReversal(s, cancel)).thenTypes('PostingCancelled');
     expect(statusOf(state)).toBe('cancelled');
     expect(nextStep(state, now)).toEqual({ kind: 'idle', reason: 'settled' });
   });
 
   it('remembers a cancellation heard before the payroll itself, so a late request does nothing', () => {
-    const d = given().when((s) => requestReversal(s, cancel)) as PayrollPostingEvent[];
-    expect(d[0]!.data).toMatchObject({ connectionId: CONNECTION, payrollUuid: PAYROLL });
-    expect(fold(d).phase).toBe('cancelled');
+    const { events, state } = given().when((s) => requestReversal(s, cancel)).thenTypes('PostingCancelled');
+    expect(events[0]!.data).toMatchObject({ connectionId: CONNECTION, payrollUuid: PAYROLL });
+    expect(state.phase).toBe('cancelled');
   });
 
   it('looks the original up first when a create may have committed unseen', () => {
     const history = [requested, fetched, built()];
-    const d = given(...history).when((s) => requestReversal(s, cancel)) as PayrollPostingEvent[];
-    expect(types(d)).toEqual(['ReversalRequested']);
-    const state = fold([...history, ...d]);
+    const { events, state } = given(...history).when((s) => requestReversal(s, cancel)).thenTypes('ReversalRequested');
     expect(nextStep(state, now)).toEqual({ kind: 'run', work: 'check_original' });
-    expect(types(recordOriginalAbsent(state))).toEqual(['PostingCancelled']);
+    given(...history, ...events).when((s) => recordOriginalAbsent(s)).thenTypes('PostingCancelled');
     // Found after all: it is recorded as posted, and the reversal follows.
-    const found = recordJournalInAcumatica(state, { batchNbr: '000123', status: 'Balanced' }, true) as PayrollPostingEvent[];
-    const after = fold([...history, ...d, ...found]);
+    const { state: after } = given(...history, ...events)
+      .when((s) => recordJournalInAcumatica(s, { batchNbr: '000123', status: 'Balanced' }, true))
+      .thenTypes('ExistingJournalFound', 'PayrollPosted');
     expect(statusOf(after)).toBe('posted');
     expect(nextStep(after, now)).toEqual({ kind: 'run', work: 'build_reversal' });
   });
 
   it('reverses a posted payroll: build, create (looked up first), done', () => {
-    const d = given(...posted).when((s) => requestReversal(s, cancel));
-    expect(d).toEqual([reversalRequested]);
+    const { state: s1 } = given(...posted).when((s) => requestReversal(s, cancel)).then(reversalRequested);
+    expect(nextStep(s1, now)).toEqual({ kind: 'run', work: 'build_reversal' });
     const h1 = [...posted, reversalRequested];
-    expect(nextStep(fold(h1), now)).toEqual({ kind: 'run', work: 'build_reversal' });
-    const b = recordReversalBuilt(fold(h1), reversing) as PayrollPostingEvent[];
-    const h2 = [...h1, ...b];
-    expect(nextStep(fold(h2), now)).toEqual({ kind: 'run', work: 'post_reversal' });
-    const c = recordReversalInAcumatica(fold(h2), { batchNbr: '000124', status: 'Balanced' }, false);
-    expect(types(c)).toEqual(['ReversalJournalCreated', 'PayrollReversed']);
-    const state = fold([...h2, ...(c as PayrollPostingEvent[])]);
+    const built1 = given(...h1).when((s) => recordReversalBuilt(s, reversing)).thenTypes('ReversalJournalBuilt');
+    expect(nextStep(built1.state, now)).toEqual({ kind: 'run', work: 'post_reversal' });
+    const { state } = given(...h1, ...built1.events)
+      .when((s) => recordReversalInAcumatica(s, { batchNbr: '000124', status: 'Balanced' }, false))
+      .thenTypes('ReversalJournalCreated', 'PayrollReversed');
     expect(statusOf(state)).toBe('posted');
     expect(reversalStatusOf(state.reversal!)).toBe('reversed');
     expect(state.reversal!.batchNbr).toBe('000124');
@@ -69,48 +63,47 @@ describe('PayrollPosting decider: cancellation', () => {
 
   it('records a cancellation Gusto contradicts and reverses nothing, whatever the phase', () => {
     for (const history of [posted, [requested, fetched, built()], [requested, fetched, built(), created]]) {
-      const d = given(...history).when((s) => requestReversal(s, forged)) as PayrollPostingEvent[];
-      expect(d).toEqual([{ type: 'CancellationContradicted', data: { trigger: 'webhook', sourceEventId: 'evt-9', gustoShows: 'processed', processedDate: '2026-01-20T17:00:00Z' } }]);
-      const state = fold([...history, ...d]);
+      const { state } = given(...history)
+        .when((s) => requestReversal(s, forged))
+        .then({ type: 'CancellationContradicted', data: { trigger: 'webhook', sourceEventId: 'evt-9', gustoShows: 'processed', processedDate: '2026-01-20T17:00:00Z' } });
       expect(state).toEqual(fold(history));
       expect(state.reversal).toBeUndefined();
     }
   });
 
   it('does not cancel a posting in progress when Gusto shows the payroll processed', () => {
-    const d = given(requested).when((s) => requestReversal(s, forged));
-    expect(types(d)).toEqual(['CancellationContradicted']);
-    expect(statusOf(fold([requested, ...(d as PayrollPostingEvent[])]))).toBe('pending');
+    const { state } = given(requested).when((s) => requestReversal(s, forged)).thenTypes('CancellationContradicted');
+    expect(statusOf(state)).toBe('pending');
   });
 
   it('posts a payroll first heard of through a cancellation that Gusto contradicts', () => {
-    const d = given().when((s) => requestReversal(s, forged)) as PayrollPostingEvent[];
-    expect(types(d)).toEqual(['PostingRequested', 'CancellationContradicted']);
-    expect(nextStep(fold(d), now)).toEqual({ kind: 'run', work: 'build' });
+    const { state } = given().when((s) => requestReversal(s, forged)).thenTypes('PostingRequested', 'CancellationContradicted');
+    expect(nextStep(state, now)).toEqual({ kind: 'run', work: 'build' });
   });
 
   it('never reverses a posted payroll that Gusto does not know (no positive evidence of a cancellation)', () => {
-    const d = given(...posted).when((s) => requestReversal(s, { ...cancel, gustoShows: 'not_found' }));
-    expect(d).toEqual([{ type: 'CancellationContradicted', data: { trigger: 'webhook', sourceEventId: 'evt-9', gustoShows: 'not_found' } }]);
+    given(...posted)
+      .when((s) => requestReversal(s, { ...cancel, gustoShows: 'not_found' }))
+      .then({ type: 'CancellationContradicted', data: { trigger: 'webhook', sourceEventId: 'evt-9', gustoShows: 'not_found' } });
   });
 
   it('requests a reversal only once', () => {
-    expect(given(...posted, reversalRequested).when((s) => requestReversal(s, cancel))).toEqual([]);
+    given(...posted, reversalRequested).when((s) => requestReversal(s, cancel)).then();
   });
 
   it('releases the reversal when the journal is released', () => {
     const rel = { ...reversing, header: { ...reversing.header, release: true } };
     const h = [...posted, reversalRequested, { type: 'ReversalJournalBuilt', data: { journal: rel } } as PayrollPostingEvent];
-    const c = recordReversalInAcumatica(fold(h), { batchNbr: '9', status: 'Balanced' }, true) as PayrollPostingEvent[];
-    expect(types(c)).toEqual(['ReversalJournalFound']);
-    expect(nextStep(fold([...h, ...c]), now)).toEqual({ kind: 'run', work: 'release_reversal' });
-    expect(types(recordReversalReleased(fold([...h, ...c]), { batchNbr: '9', status: 'Posted' }))).toEqual(['ReversalJournalReleased', 'PayrollReversed']);
+    const found = given(...h).when((s) => recordReversalInAcumatica(s, { batchNbr: '9', status: 'Balanced' }, true)).thenTypes('ReversalJournalFound');
+    expect(nextStep(found.state, now)).toEqual({ kind: 'run', work: 'release_reversal' });
+    given(...h, ...found.events).when((s) => recordReversalReleased(s, { batchNbr: '9', status: 'Posted' })).thenTypes('ReversalJournalReleased', 'PayrollReversed');
   });
 
   it('counts reversal failures against the reversal, leaving the posting posted', () => {
     const h = [...posted, reversalRequested];
-    const d = recordAttemptFailed(fold(h), { step: 'create_reversal', error: '503', retryable: true, nextAttemptAt: '2026-01-23T10:00:05Z' }, { maxAttempts: 5 });
-    const state = fold([...h, ...(d as PayrollPostingEvent[])]);
+    const { state } = given(...h)
+      .when((s) => recordAttemptFailed(s, { step: 'create_reversal', error: '503', retryable: true, nextAttemptAt: '2026-01-23T10:00:05Z' }, { maxAttempts: 5 }))
+      .thenTypes('AttemptFailed');
     expect(statusOf(state)).toBe('posted');
     expect(reversalStatusOf(state.reversal!)).toBe('failed');
     expect(state.failures).toBe(0);

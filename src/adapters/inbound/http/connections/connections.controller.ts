@@ -12,6 +12,7 @@ import { CreateConnectionDto, UpdateConnectionDto, type AcumaticaLicenceDto, typ
 import { pageOf } from './connection-page';
 import { toApiError } from './failure-status';
 import { ApiError } from '../api-error';
+import { etagOf, revisionFromIfMatch } from '../etag';
 import type { Principal } from '../../../../application/api-keys/principal';
 import { scopeIncludes } from '../../../../domain/api-key/roles';
 import { returnToParam } from '../console/return-to';
@@ -62,7 +63,7 @@ export class ConnectionsController {
     @Res({ passthrough: true }) res: Response,
     @Actor() actor: Principal,
   ): Promise<ConnectionView> {
-    const outcome = await this.connections.update(id, { name: body.name, acumatica: acumaticaInput(body.acumatica) }, actor, revisionFromIfMatch(ifMatch));
+    const outcome = await this.connections.update(id, { name: body.name, acumatica: acumaticaInput(body.acumatica) }, actor, revisionFromIfMatch(ifMatch, 'GET /api/connections/:id'));
     if (!outcome.ok) {
       if (outcome.current !== undefined) res.setHeader('ETag', etagOf(outcome.current));
       throw toApiError(outcome);
@@ -79,7 +80,7 @@ export class ConnectionsController {
     description: 'The connection answers 404 and leaves the list; its postings, their events and the audit trail stay readable (auditors), and its Gusto company may be authorized on another connection.',
   })
   async remove(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Actor() actor: Principal): Promise<{ id: string; deletedAt: string }> {
-    const outcome = await this.connections.remove(id, actor, revisionFromIfMatch(ifMatch));
+    const outcome = await this.connections.remove(id, actor, revisionFromIfMatch(ifMatch, 'GET /api/connections/:id'));
     if (!outcome.ok) throw toApiError(outcome);
     this.logger.write('info', 'connection deleted', { connectionId: id, by: actor.id }, 'Connections');
     return outcome.value;
@@ -152,7 +153,7 @@ export class ConnectionsController {
     @Res({ passthrough: true }) res: Response,
     @Actor() actor: Principal,
   ): Promise<{ id: string; version: number; acceptedAt: string }> {
-    const outcome = await this.connections.putMapping(id, document, revisionFromIfMatch(ifMatch), actor);
+    const outcome = await this.connections.putMapping(id, document, revisionFromIfMatch(ifMatch, 'GET /api/connections/:id'), actor);
     if (!outcome.ok) {
       if (outcome.current !== undefined) res.setHeader('ETag', etagOf(outcome.current));
       throw toApiError(outcome);
@@ -184,15 +185,4 @@ function licenceLimits(dto: AcumaticaLicenceDto): LicenceLimits {
     ...(dto.requestsPerMinute !== undefined ? { requestsPerMinute: dto.requestsPerMinute } : {}),
     ...(dto.maxConcurrent !== undefined ? { maxConcurrent: dto.maxConcurrent } : {}),
   };
-}
-
-/** The connection stream's revision as a strong ETag. */
-const etagOf = (revision: bigint | 'no_stream'): string => `"${revision === 'no_stream' ? -1 : revision.toString()}"`;
-
-/** `"7"` or `W/"7"` → 7n; absent or `*` → no condition; anything else is a 400 naming the header. */
-function revisionFromIfMatch(header: string | undefined): bigint | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,18})"\s*$/.exec(header);
-  if (!match) throw new ApiError(400, 'invalid_if_match', 'If-Match must be the ETag of GET /api/connections/:id, e.g. "3"');
-  return BigInt(match[1]);
 }

@@ -12,6 +12,7 @@ export function statusOf(failure: ConnectionFailure): number {
     case 'connection_exists':
     case 'company_already_connected':
     case 'gusto_company_mismatch':
+    case 'write_conflict':
       return 409;
     case 'invalid_mapping':
     case 'authorization_state_unknown':

@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { parsePostingId, postingStream } from '../../../../domain/payroll-posting/events';
 import { ReplayPostingCommand } from '../../../../application/payroll-posting/commands';
 import type { PostingCommandResult } from '../../../../application/payroll-posting/command-handlers';
@@ -14,6 +15,8 @@ import { Actor, ConnectionScoped, RequiresRole } from '../auth/access.decorators
 import { ApiError } from '../api-error';
 import type { Principal } from '../../../../application/api-keys/principal';
 import { postingApiError } from './posting-errors';
+import { etagOf, revisionFromIfMatch } from '../etag';
+import { PostingSaga } from '../../../../application/payroll-posting/posting-saga';
 
 const STATUSES = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
 
@@ -37,6 +40,7 @@ export class PostingsController {
     @Inject(AuditEvents) private readonly audit: AuditEvents,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(CONNECTIONS) private readonly connections: Connections,
+    @Inject(PostingSaga) private readonly saga: PostingSaga,
   ) {}
 
   @Get()
@@ -66,10 +70,13 @@ export class PostingsController {
   @RequiresRole('auditor')
   @ConnectionScoped('posting-param')
   @ApiOperation({ summary: 'One posting: status, journal, Acumatica batch, attempts, last error, reversal' })
-  async get(@Param('id') id: string): Promise<PostingView> {
+  @ApiResponse({ status: 200, description: "The posting; `ETag` is its stream's revision (send it back as `If-Match` on POST …/replay)" })
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<PostingView> {
     await this.postings.whenLive();
     const view = this.postings.get(id);
-    if (!view) throw postingApiError('posting_not_found');
+    const parsed = parsePostingId(id);
+    if (!view || !parsed) throw postingApiError('posting_not_found');
+    res.setHeader('ETag', etagOf(await this.saga.revisionOf(postingStream(parsed.connectionId, parsed.payrollUuid))));
     return view;
   }
 
@@ -90,13 +97,25 @@ export class PostingsController {
   @ConnectionScoped('posting-param')
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-run the posting after a fix (still exactly once: an existing journal is found, not duplicated)' })
-  async replay(@Param('id') id: string, @Actor() actor: Principal): Promise<{ id: string; status: string }> {
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /api/postings/:id: replayed only if the posting has not changed since (412 otherwise)' })
+  @ApiResponse({ status: 412, description: '`If-Match` names an older revision: the answer names the current one (and carries it as ETag)' })
+  async replay(
+    @Param('id') id: string,
+    @Actor() actor: Principal,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ id: string; status: string }> {
     const parsed = parsePostingId(id);
     if (!parsed) throw postingApiError('posting_not_found');
     // A deleted (or unknown) connection's postings stay readable but are never run again.
     if (!(await this.connections.get(parsed.connectionId))) throw postingApiError('posting_not_found');
-    const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, actor.id, undefined, actor.name));
-    if (!result.ok) throw postingApiError(result.error);
+    const ifRevision = revisionFromIfMatch(ifMatch, 'GET /api/postings/:id');
+    const command = new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, actor.id, undefined, actor.name, ifRevision);
+    const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(command);
+    if (!result.ok) {
+      if (result.current !== undefined) res.setHeader('ETag', etagOf(result.current));
+      throw postingApiError(result.error, result.current);
+    }
     return { id: result.postingId, status: result.status };
   }
 }
