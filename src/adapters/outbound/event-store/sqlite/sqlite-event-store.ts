@@ -24,7 +24,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import {
   AppendResult,
-  EventMetadata,
   EventStore,
   EventStoreUnavailableError,
   ExpectedRevision,
@@ -36,9 +35,11 @@ import {
   WrongExpectedRevisionError,
 } from '../../../../application/ports/event-store.port';
 import { assertStreamName, identify, IdentifiedEvent, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
-import { normalizeFilter, normalizeMaxCount, NormalizedFilter } from '../read-filter';
+import { normalizeFilter, normalizeMaxCount } from '../read-filter';
 import { startCatchUpSubscription } from './catch-up-subscription';
-import { notifyChange } from './change-notifier';
+import { toJson, toRecorded, type EventRow } from './event-rows';
+import { GroupCommit } from './group-commit';
+import { PageReader } from './page-reader';
 import { SCHEMA_SQL } from './schema';
 
 export interface SqliteEventStoreOptions {
@@ -54,27 +55,6 @@ export interface SqliteEventStoreOptions {
   cwd?: string;
 }
 
-interface EventRow {
-  position: bigint;
-  stream: string;
-  revision: bigint;
-  id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
-
-/** One append waiting for the group commit: its transaction body (run as a SAVEPOINT) and its promise. */
-interface PendingAppend {
-  run: () => AppendResult;
-  translate: (error: unknown) => unknown;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
-
-type Settled = { ok: true; value: AppendResult } | { ok: false; error: unknown };
-
 export class SqliteEventStore implements EventStore {
   readonly description: string;
   /** The absolute file path (or ':memory:'), also the key of the in-process wake-up channel. */
@@ -85,8 +65,8 @@ export class SqliteEventStore implements EventStore {
   private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
   /** Appends waiting for the next group commit (see the header). */
-  private pending: PendingAppend[] = [];
-  private flushScheduled = false;
+  private readonly commits: GroupCommit;
+  private readonly pages = new PageReader((sql) => this.statement(sql), () => this.head());
 
   /** `path` is a file path (relative to `options.cwd`) or ':memory:'. The parent folder is created. */
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
@@ -108,6 +88,7 @@ export class SqliteEventStore implements EventStore {
     // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and this is the audit trail.
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA_SQL);
+    this.commits = new GroupCommit(this.db, this.description, this.file);
   }
 
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -158,58 +139,13 @@ export class SqliteEventStore implements EventStore {
     });
 
     return new Promise<AppendResult>((resolvePromise, rejectPromise) => {
-      this.pending.push({
+      this.commits.add({
         // Called inside the group's transaction: better-sqlite3 runs a nested transaction as a SAVEPOINT.
         run: () => transaction(),
         translate: (error) => this.translateWriteError(error, stream, expected, readHead),
         resolve: resolvePromise,
         reject: rejectPromise,
       });
-      this.scheduleFlush();
-    });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  /** Commits every pending append in one IMMEDIATE transaction (one fsync), then settles their promises. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    if (!this.db.open) {
-      const closed = new EventStoreUnavailableError(this.description, new Error('the store is closed'));
-      for (const item of batch) item.reject(closed);
-      return;
-    }
-    const settled: Settled[] = [];
-    const group = this.db.transaction((): void => {
-      for (const item of batch) {
-        try {
-          settled.push({ ok: true, value: item.run() });
-        } catch (error) {
-          // The SAVEPOINT was rolled back; the others stand. Should SQLite have rolled back the whole
-          // transaction (I/O error, disk full), nothing of the batch can commit: fail it all.
-          if (!this.db.inTransaction) throw error;
-          settled.push({ ok: false, error });
-        }
-      }
-    });
-    try {
-      group.immediate();
-    } catch (error) {
-      for (const item of batch) item.reject(item.translate(error));
-      return;
-    }
-    if (settled.some((outcome) => outcome.ok)) notifyChange(this.file);
-    batch.forEach((item, index) => {
-      const outcome = settled[index];
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(item.translate(outcome.error));
     });
   }
 
@@ -234,7 +170,7 @@ export class SqliteEventStore implements EventStore {
     let after = fromPosition ?? 0n;
     // Paged so a large log never materializes as one giant statement result on a filtered read.
     while (out.length < wanted) {
-      const page = this.readPage(filter, after, Math.min(this.options.pageSize, wanted - out.length));
+      const page = this.pages.read(filter, after, Math.min(this.options.pageSize, wanted - out.length));
       out.push(...page);
       if (page.length === 0) break;
       after = page[page.length - 1].position;
@@ -250,7 +186,7 @@ export class SqliteEventStore implements EventStore {
         channelKey: this.file,
         pollIntervalMs: this.options.pollIntervalMs,
         pageSize: this.options.pageSize,
-        readPage: (position, limit) => this.readPage(filter, position, limit),
+        readPage: (position, limit) => this.pages.read(filter, position, limit),
         headPosition: () => this.head(),
       },
       handler,
@@ -292,70 +228,9 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     // Appends already accepted are committed (or failed) before the file closes.
-    this.flush();
+    this.commits.flush();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.db.close();
-  }
-
-  private readPage(filter: NormalizedFilter, after: bigint, limit: number): RecordedEvent[] {
-    if (filter.streamPrefixes && this.sparse(filter.streamPrefixes, after)) return this.readSparsePage(filter, after, limit);
-    const where: string[] = ['position > ?'];
-    const params: unknown[] = [after];
-    if (filter.streamPrefixes) {
-      // substr, not LIKE: LIKE is case-insensitive for ASCII and treats % and _ as wildcards.
-      where.push(`(${filter.streamPrefixes.map(() => 'substr(stream, 1, length(?)) = ?').join(' OR ')})`);
-      for (const prefix of filter.streamPrefixes) params.push(prefix, prefix);
-    }
-    if (filter.eventTypes) {
-      where.push(`type IN (${[...filter.eventTypes].map(() => '?').join(', ')})`);
-      params.push(...filter.eventTypes);
-    }
-    params.push(BigInt(limit));
-    const rows = this.statement(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(...params) as EventRow[];
-    return rows.map(toRecorded);
-  }
-
-  /**
-   * Read through the stream index rather than by position? The index holds (stream, revision), so a
-   * prefix's range costs all its entries whatever the cursor, while the position scan costs the events
-   * after the cursor. The index wins when the prefix has few events in all (≤ SPARSE_LIMIT: e.g. the
-   * connection streams among millions of postings) and fewer than lie after the cursor. The count stops
-   * at that bound, so deciding never costs more than the cheaper read.
-   */
-  private sparse(prefixes: readonly string[], after: bigint): boolean {
-    // Ranges are exact for ASCII prefixes only (BINARY order is UTF-8 byte order); others scan.
-    if (prefixes.some((p) => !/^[\x20-\x7e]+$/.test(p))) return false;
-    const head = this.head();
-    if (head === undefined || head <= after) return false;
-    const behind = head - after;
-    const cap = behind < BigInt(SPARSE_LIMIT) ? Number(behind) : SPARSE_LIMIT;
-    let total = 0;
-    for (const prefix of prefixes) {
-      const row = this.statement('SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)').get(
-        prefix,
-        prefixEnd(prefix),
-        BigInt(cap - total + 1),
-      ) as { n: bigint };
-      total += Number(row.n);
-      if (total > cap) return false;
-    }
-    return true;
-  }
-
-  /** The same page read through the stream index (a range per prefix), then ordered by position. */
-  private readSparsePage(filter: NormalizedFilter, after: bigint, limit: number): RecordedEvent[] {
-    const prefixes = filter.streamPrefixes!;
-    const where: string[] = [`(${prefixes.map(() => '(stream >= ? AND stream < ? AND substr(stream, 1, length(?)) = ?)').join(' OR ')})`, '+position > ?'];
-    const params: unknown[] = [];
-    for (const prefix of prefixes) params.push(prefix, prefixEnd(prefix), prefix, prefix);
-    params.push(after);
-    if (filter.eventTypes) {
-      where.push(`type IN (${[...filter.eventTypes].map(() => '?').join(', ')})`);
-      params.push(...filter.eventTypes);
-    }
-    params.push(BigInt(limit));
-    const rows = this.statement(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(...params) as EventRow[];
-    return rows.map(toRecorded);
   }
 
   /** Prepared once per distinct SQL (filters vary only in how many placeholders they need); integers as bigint. */
@@ -383,33 +258,6 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
   }
-}
-
-/** A prefix with at most this many events in all may be read through the stream index (see `sparse`). */
-const SPARSE_LIMIT = 2000;
-
-/** The smallest string above every string that starts with `prefix` (BINARY order): its last code unit + 1. */
-function prefixEnd(prefix: string): string {
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-}
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    stream: row.stream,
-    revision: row.revision,
-    position: row.position,
-    recordedAt: row.recorded_at,
-  };
-}
-
-function toJson(value: unknown, what: string): string {
-  const text = JSON.stringify(value);
-  if (typeof text !== 'string') throw new TypeError(`event ${what} is not JSON-serializable`);
-  return text;
 }
 
 /** Relative to cwd when the file is inside it (the usual "data/ml-connector.db"), else absolute. */
