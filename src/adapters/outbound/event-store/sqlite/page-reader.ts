@@ -22,13 +22,7 @@ export class PageReader {
       where.push(`(${filter.streamPrefixes.map(() => 'substr(stream, 1, length(?)) = ?').join(' OR ')})`);
       for (const prefix of filter.streamPrefixes) params.push(prefix, prefix);
     }
-    if (filter.eventTypes) {
-      where.push(`type IN (${[...filter.eventTypes].map(() => '?').join(', ')})`);
-      params.push(...filter.eventTypes);
-    }
-    params.push(BigInt(limit));
-    const rows = this.statement(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(...params) as EventRow[];
-    return rows.map(toRecorded);
+    return this.page(where, params, filter, limit);
   }
 
   /**
@@ -65,6 +59,11 @@ export class PageReader {
     const params: unknown[] = [];
     for (const prefix of prefixes) params.push(prefix, prefixEnd(prefix), prefix, prefix);
     params.push(after);
+    return this.page(where, params, filter, limit);
+  }
+
+  /** The page under `where` (plus the event-type filter), in position order. */
+  private page(where: string[], params: unknown[], filter: NormalizedFilter, limit: number): RecordedEvent[] {
     if (filter.eventTypes) {
       where.push(`type IN (${[...filter.eventTypes].map(() => '?').join(', ')})`);
       params.push(...filter.eventTypes);
