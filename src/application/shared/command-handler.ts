@@ -1,6 +1,6 @@
 import type { Accepted, Refused } from '../../domain/shared/decision';
 import { WrongExpectedRevisionError, type EventMetadata, type EventStore, type NewEvent, type RecordedEvent } from '../ports/event-store.port';
-import { toNewEvents } from './decided-events';
+import { decidedEventId } from './decided-events';
 
 /** A domain event as deciders make them. */
 export interface DomainEvent {
@@ -127,6 +127,7 @@ export class CommandHandler<S, E extends DomainEvent> {
    */
   async appendBatches(base: Loaded<S>, batches: ReadonlyArray<{ events: readonly E[]; metadata: EventMetadata }>): Promise<Loaded<S> | null> {
     let view = base;
+    let metadata: EventMetadata = {};
     const written: NewEvent[] = [];
     const events: E[] = [];
     for (const batch of batches) {
@@ -134,6 +135,7 @@ export class CommandHandler<S, E extends DomainEvent> {
       const projected = this.project(view, batch.events, batch.metadata);
       written.push(...projected.written);
       view = projected.view;
+      metadata = batch.metadata;
     }
     if (written.length === 0) return base;
     try {
@@ -142,19 +144,21 @@ export class CommandHandler<S, E extends DomainEvent> {
       if (error instanceof WrongExpectedRevisionError) return null;
       throw error;
     }
-    this.options.observe?.(base, events, view, batches[batches.length - 1]!.metadata);
+    this.options.observe?.(base, events, view, metadata);
     return view;
   }
 
   private project(loaded: Loaded<S>, events: readonly E[], metadata: EventMetadata): { view: Loaded<S>; written: NewEvent[] } {
-    const written = toNewEvents({ stream: loaded.stream, expected: loaded.revision }, events, metadata);
     const first = loaded.revision === 'no_stream' ? 0n : loaded.revision + 1n;
     let state = loaded.state;
     const recorded: StreamEvent[] = events.map((event, i) => {
-      const stored = { ...event, data: asStored(event.data) };
-      state = this.aggregate.evolve(state, stored);
-      return { id: written[i]!.id!, type: event.type, data: stored.data, metadata, revision: first + BigInt(i), recordedAt: metadata.at };
+      const revision = first + BigInt(i);
+      const data = asStored(event.data);
+      state = this.aggregate.evolve(state, { ...event, data });
+      // Named by where it lands (decided-events.ts): a retried append of the same decision is stored once.
+      return { id: decidedEventId(loaded.stream, revision, event), type: event.type, data, metadata, revision, recordedAt: metadata.at };
     });
+    const written: NewEvent[] = recorded.map(({ id, type, data }) => ({ id, type, data, metadata }));
     const revision = events.length === 0 ? loaded.revision : first + BigInt(events.length - 1);
     const kept = this.aggregate.read === 'last' ? (recorded.length > 0 ? recorded.slice(-1) : loaded.events) : [...loaded.events, ...recorded];
     return { view: { stream: loaded.stream, state, revision, events: kept }, written };
