@@ -31,6 +31,13 @@ function toView(key: ApiKey): ApiKeyView | undefined {
   return { id: keyId, ...rest, status };
 }
 
+/** After a create or a revoke the key exists. */
+function existing(key: ApiKey): ApiKeyView {
+  const view = toView(key);
+  if (!view) throw new Error('the key has no events');
+  return view;
+}
+
 /**
  * API keys (issue 15): created with a secret shown once, stored as its SHA-256 in `api-key-<keyId>`,
  * revoked by an event. Every request is authenticated from the key's own stream (no cache): a revocation
@@ -52,7 +59,7 @@ export class ApiKeyService {
     const now = this.clock.now();
     const out = await this.keys.handle(apiKeyStream(keyId), (state) => createApiKey(state, { keyId, ...cmd, secretSha256: sha256Hex(secret), createdBy: typeof actor === 'string' ? actor : actor.id }, now), actorMetadata(actor, now));
     if (!out.ok) throw new Error(out.message); // a fresh random id: cannot happen
-    return { key: toView(out.state)!, secret };
+    return { key: existing(out.state), secret };
   }
 
   async list(): Promise<ApiKeyView[]> {
@@ -67,7 +74,7 @@ export class ApiKeyService {
     const now = this.clock.now();
     const out = await this.keys.handle(apiKeyStream(keyId), (state) => revokeApiKey(state, { revokedBy: typeof actor === 'string' ? actor : actor.id }, now), actorMetadata(actor, now));
     if (!out.ok) return { ok: false, error: out.error === 'revision_mismatch' ? 'write_conflict' : out.error, message: out.message };
-    return { ok: true, key: toView(out.state)! };
+    return { ok: true, key: existing(out.state) };
   }
 
   /** The principal a presented `mlc_…` key stands for, or undefined (unknown, revoked, or wrong secret). */
