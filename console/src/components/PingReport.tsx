@@ -1,5 +1,8 @@
 import type { PingResult } from '../types';
 
+/** The service's words without a leading machine code (`not_connected: authorize …` → `authorize …`). */
+const words = (error: string | undefined): string | undefined => error?.replace(/^[a-z]+(?:_[a-z]+)+: /, '').replace(/\.$/, '');
+
 /** A ping answer in sentences: what works, and for what does not, what is wrong and what to do. */
 export function pingSentences(result: PingResult): Array<{ ok: boolean; text: string }> {
   const { gusto, acumatica } = result;
@@ -7,12 +10,12 @@ export function pingSentences(result: PingResult): Array<{ ok: boolean; text: st
   out.push(
     gusto.ok
       ? { ok: true, text: `Gusto answers: company ${gusto.companyName ?? gusto.companyUuid ?? ''} is reachable.` }
-      : { ok: false, text: `Gusto: ${gusto.error ?? 'not reachable'}.${/not.connected|authoriz/i.test(gusto.error ?? '') ? ' Use “Connect to Gusto”.' : ''}` },
+      : { ok: false, text: `Gusto: ${words(gusto.error) ?? 'not reachable'}.${/not.connected|authoriz/i.test(gusto.error ?? '') ? ' Use “Connect to Gusto”.' : ''}` },
   );
   if (acumatica.ok) {
     out.push({ ok: true, text: `Acumatica answers with endpoint version ${acumatica.endpointVersion} and accepts the credentials.` });
   } else {
-    let text = `Acumatica: ${acumatica.error ?? 'not reachable'}.`;
+    let text = `Acumatica: ${words(acumatica.error) ?? 'not reachable'}.`;
     if (acumatica.availableVersions?.length && !acumatica.availableVersions.includes(acumatica.endpointVersion)) {
       text += ` The instance does not offer endpoint version ${acumatica.endpointVersion}; it offers ${acumatica.availableVersions.join(', ')}.`;
     }

@@ -1,0 +1,141 @@
+/**
+ * What each key is offered in the console (issue 16, Acceptance): an auditor sees postings and the audit
+ * trail and is offered no change; a tenant key sees only its connection; and every page works with the
+ * network cut (every request outside the service aborted, and none attempted).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { createConnection } from '../integration/connections/harness';
+import { postingIdOf, postingWithStatus, postingWorld, specMapping, type PostingWorld } from '../e2e/postings/support';
+import { newKey } from '../e2e/console/support';
+import { TEST_ADMIN_TOKEN } from '../support/service';
+import { describeInBrowser, ensureConsoleBuilt, launchBrowser, openPage, screenshots, serviceOnlyContext, signInWith } from './support';
+
+const PAGES: Array<[route: string, heading: string | RegExp]> = [
+  ['/connections', 'Connections'],
+  ['/mapping', /^Mapping/],
+  ['/postings', 'Postings'],
+  ['/employees', 'Employees'],
+  ['/audit', 'Audit trail'],
+  ['/tie-out', 'Tie-out'],
+];
+
+describeInBrowser('console roles and tenants in the browser; the page works with the network cut', () => {
+  let world: PostingWorld;
+  let browser: Browser;
+  let otherConnection: string;
+  let blockedPayroll: string;
+  let postedPayroll: string;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    const mapping = specMapping();
+    delete mapping.accounts.netPay; // every payroll pays net pay: it blocks, so a replay would be on offer
+    world = await postingWorld({ mapping });
+    blockedPayroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 }).uuid;
+    await postingWithStatus(world, blockedPayroll, 'needs_attention');
+    expect((await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, specMapping())).status).toBe(200);
+    postedPayroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 }).uuid;
+    await postingWithStatus(world, postedPayroll, 'posted');
+    otherConnection = await createConnection(world, {}, 'Other Tenant Ltd');
+    browser = await launchBrowser();
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  it('an auditor key sees the postings, the reason and the audit trail, and is offered no change anywhere', async () => {
+    const key = await newKey(world, 'Acme auditor', 'auditor', [world.connectionId]);
+    const { context, page, outside } = await serviceOnlyContext(browser, world.service.url);
+    try {
+      await signInWith(page, world.service.url, key.secret);
+      expect(await page.getByTestId('principal').textContent()).toBe('Acme auditor · Auditor (read only)');
+      expect(await page.getByTestId('connection-row').count()).toBe(1);
+      await expectNoChangeOffered(page);
+
+      await openPage(page, world.service.url, '/postings', 'Postings');
+      await page.locator(`[data-testid="posting-row"][data-payroll-uuid="${postedPayroll}"]`).waitFor();
+      expect(await page.getByTestId('posting-row').count()).toBe(2);
+
+      await page.goto(`${world.service.url}/console/#/postings/${postingIdOf(world, blockedPayroll)}`);
+      await page.getByTestId('posting-reason').waitFor();
+      expect(await page.getByTestId('posting-status').textContent()).toBe('Needs attention');
+      expect(await page.getByTestId('posting-reason').textContent()).toContain('netPay');
+      await page.getByTestId('audit-event').filter({ hasText: 'PostingBlocked' }).waitFor();
+      await expectNoChangeOffered(page); // no replay for an auditor, even for a posting that needs it
+      await screenshots(page, 'auditor-posting-detail');
+
+      await openPage(page, world.service.url, '/mapping', /^Mapping/);
+      await page.getByText('Read only: your key may look at the mapping but not change it.').waitFor();
+      expect(await page.getByLabel('Account for earnings', { exact: true }).isDisabled()).toBe(true);
+      expect(await page.getByLabel('Account for earnings', { exact: true }).inputValue()).toBe('60000');
+      await expectNoChangeOffered(page);
+      await screenshots(page, 'auditor-mapping');
+
+      await openPage(page, world.service.url, '/audit', 'Audit trail');
+      await page.getByTestId('audit-event').first().waitFor();
+      expect(await page.getByTestId('audit-event').count()).toBeGreaterThan(5);
+      expect(outside).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a tenant key sees only its connection: the other one is neither listed nor offered', async () => {
+    const key = await newKey(world, 'Other tenant operator', 'operator', [otherConnection]);
+    const { context, page } = await serviceOnlyContext(browser, world.service.url);
+    try {
+      await signInWith(page, world.service.url, key.secret);
+      const rows = page.getByTestId('connection-row');
+      expect(await rows.count()).toBe(1);
+      expect(await rows.first().getAttribute('data-connection-id')).toBe(otherConnection);
+      expect(await page.getByRole('combobox', { name: 'Connection' }).locator('option').allTextContents()).toEqual(['Other Tenant Ltd']);
+      // An operator: test and Gusto authorization are offered, creating connections is not (no key for every connection).
+      expect(await rows.first().getByRole('button', { name: 'Test' }).count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'New connection' }).count()).toBe(0);
+
+      await openPage(page, world.service.url, '/postings', 'Postings');
+      await page.getByText('No posting matches.').waitFor();
+      expect(await page.getByTestId('posting-row').count()).toBe(0);
+      // A posting of the other tenant, asked for by its id, is not there.
+      await page.goto(`${world.service.url}/console/#/postings/${postingIdOf(world, postedPayroll)}`);
+      await page.getByText(/The posting could not be loaded/).waitFor();
+      expect(await page.getByTestId('posting-batch').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('with the network cut every page still loads and works: no request leaves the service', async () => {
+    const { context, page, outside, pageErrors } = await serviceOnlyContext(browser, world.service.url);
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    try {
+      await signInWith(page, world.service.url, TEST_ADMIN_TOKEN);
+      for (const [route, heading] of PAGES) {
+        await openPage(page, world.service.url, route, heading);
+        await page.waitForLoadState('networkidle');
+      }
+      await page.goto(`${world.service.url}/console/#/postings/${postingIdOf(world, postedPayroll)}`);
+      await page.getByTestId('posting-batch').filter({ hasText: /\S/ }).waitFor();
+      await page.getByTestId('audit-event').first().waitFor();
+      await page.reload();
+      await page.getByTestId('posting-status').waitFor();
+      expect(outside).toEqual([]);
+      expect(pageErrors).toEqual([]);
+      const origins = new Set(requested.map((u) => new URL(u).origin));
+      expect([...origins]).toEqual([new URL(world.service.url).origin]);
+      expect(requested.some((u) => /\/console\/assets\/.+\.js$/.test(u))).toBe(true);
+      expect(requested.some((u) => /\/console\/assets\/.+\.css$/.test(u))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** No control that changes anything: no save, replay, test, Gusto authorization, new connection or preview. */
+async function expectNoChangeOffered(page: Page): Promise<void> {
+  for (const testId of ['mapping-save', 'replay-button']) expect(await page.getByTestId(testId).count()).toBe(0);
+  for (const name of ['Test', 'Preview journal', 'Add override', 'Add department subaccount', 'Add employee department']) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0);
+  for (const name of [/Connect to Gusto|Reconnect Gusto/, /^New connection$/]) expect(await page.getByRole('link', { name }).count()).toBe(0);
+}
