@@ -50,6 +50,7 @@ describeInBrowser('console roles and tenants in the browser; the page works with
     try {
       await signInWith(page, world.service.url, key.secret);
       expect(await page.getByTestId('principal').textContent()).toBe('Acme auditor · Auditor (read only)');
+      await page.getByTestId('connection-row').first().waitFor();
       expect(await page.getByTestId('connection-row').count()).toBe(1);
       await expectNoChangeOffered(page);
 
@@ -87,6 +88,7 @@ describeInBrowser('console roles and tenants in the browser; the page works with
     try {
       await signInWith(page, world.service.url, key.secret);
       const rows = page.getByTestId('connection-row');
+      await rows.first().waitFor();
       expect(await rows.count()).toBe(1);
       expect(await rows.first().getAttribute('data-connection-id')).toBe(otherConnection);
       expect(await page.getByRole('combobox', { name: 'Connection' }).locator('option').allTextContents()).toEqual(['Other Tenant Ltd']);
@@ -111,10 +113,20 @@ describeInBrowser('console roles and tenants in the browser; the page works with
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
     try {
-      await signInWith(page, world.service.url, TEST_ADMIN_TOKEN);
+      // Signed in with the keyboard alone: the key field is the first stop, Enter submits.
+      await page.goto(`${world.service.url}/console/`);
+      await page.getByTestId('sign-in-key').waitFor();
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(TEST_ADMIN_TOKEN);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Connections', level: 1 }).waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
       for (const [route, heading] of PAGES) {
         await openPage(page, world.service.url, route, heading);
         await page.waitForLoadState('networkidle');
+        // Every control has a name a screen reader can read out.
+        expect(await page.evaluate(UNLABELLED_CONTROLS)).toEqual([]);
       }
       await page.goto(`${world.service.url}/console/#/postings/${postingIdOf(world, postedPayroll)}`);
       await page.getByTestId('posting-batch').filter({ hasText: /\S/ }).waitFor();
@@ -132,6 +144,11 @@ describeInBrowser('console roles and tenants in the browser; the page works with
     }
   });
 });
+
+/** Form controls and buttons without an accessible name (label, aria-label or text), described by tag and value. */
+const UNLABELLED_CONTROLS = `[...document.querySelectorAll('input, select, textarea, button')]
+  .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+  .map((el) => el.outerHTML.slice(0, 120))`;
 
 /** No control that changes anything: no save, replay, test, Gusto authorization, new connection or preview. */
 async function expectNoChangeOffered(page: Page): Promise<void> {

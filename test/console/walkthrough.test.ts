@@ -23,6 +23,7 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
   let companyUuid: string;
   let connectionId: string;
   const checkDates: string[] = [];
+  let postedFirst: string;
   const mapping = specMapping();
 
   beforeAll(async () => {
@@ -129,6 +130,7 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
   it('a webhook-posted payroll appears with its batch; its audit timeline shows every event with time, actor and cause', async () => {
     const payroll = world.gusto.scenario.runPayroll(companyUuid, { employees: 3 });
     checkDates.push(payroll.check_date);
+    postedFirst = payroll.uuid;
     await openPage(page, world.service.url, '/postings', 'Postings');
     const row = page.locator(`[data-testid="posting-row"][data-payroll-uuid="${payroll.uuid}"]`);
     await row.getByTestId('posting-status').filter({ hasText: 'Posted' }).waitFor({ timeout: 30_000 });
@@ -175,7 +177,8 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await page.getByLabel('Status').selectOption('needs_attention');
     const row = page.locator(`[data-testid="posting-row"][data-payroll-uuid="${payroll.uuid}"]`);
     await row.getByTestId('posting-status').filter({ hasText: 'Needs attention' }).waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('posting-row').count()).toBe(1); // the posted payroll is filtered out
+    await page.locator(`[data-testid="posting-row"][data-payroll-uuid="${postedFirst}"]`).waitFor({ state: 'detached' }); // filtered out
+    expect(await page.getByTestId('posting-row').count()).toBe(1);
     await row.getByRole('link').click();
     const reason = page.getByTestId('posting-reason');
     await reason.waitFor();
