@@ -6,7 +6,7 @@ import { ErrorNotice, Loading } from './components/Notice';
 import { useLoad } from './hooks';
 import { useRoute } from './router';
 import { SignIn } from './pages/SignIn';
-import { ConnectionsPage } from './pages/Connections';
+import { ConnectionsPage, type GustoReturn } from './pages/Connections';
 import { NewConnectionPage } from './pages/NewConnection';
 import { MappingPage } from './pages/Mapping';
 import { PostingsPage } from './pages/Postings';
@@ -36,8 +36,18 @@ export function App() {
   return <SignedIn session={session} onSignedOut={() => setSession(null)} />;
 }
 
+/** The outcome the service adds to the console's URL when Gusto's consent sends the browser back; read once, then removed. */
+function takeGustoReturn(): GustoReturn | undefined {
+  const query = new URLSearchParams(window.location.search);
+  const outcome = query.get('gusto');
+  if (!outcome) return undefined;
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.hash}`);
+  return { outcome, ...(query.get('error') ? { error: query.get('error')! } : {}) };
+}
+
 function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
   const route = useRoute();
+  const [gustoReturn] = useState(takeGustoReturn);
   const access = accessOf(session.principal);
   const connections = useLoad(() => api.connections().then((p) => p.items), []);
   const [selected, setSelectedState] = useState<string | null>(() => sessionStorage.getItem(CONNECTION_KEY));
@@ -65,7 +75,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
         id === 'new' && access.createConnections ? (
           <NewConnectionPage onCreated={(cid) => (setSelected(cid), connections.reload())} />
         ) : (
-          <ConnectionsPage connections={connections} access={access} selected={current?.id ?? null} onSelect={setSelected} />
+          <ConnectionsPage connections={connections} access={access} selected={current?.id ?? null} onSelect={setSelected} gustoReturn={gustoReturn} />
         );
       break;
     case 'mapping':

@@ -67,14 +67,14 @@ export interface PingResult {
 
 export interface GlAccount {
   accountCd: string;
-  description: string;
-  type: string;
+  description: string | null;
+  type: string | null;
   active: boolean;
 }
 
 export interface GlSubaccount {
   subaccountCd: string;
-  description: string;
+  description: string | null;
   active: boolean;
 }
 

@@ -62,7 +62,7 @@ describeInBrowser('console roles and tenants in the browser; the page works with
       await page.getByTestId('posting-reason').waitFor();
       expect(await page.getByTestId('posting-status').textContent()).toBe('Needs attention');
       expect(await page.getByTestId('posting-reason').textContent()).toContain('netPay');
-      await page.getByTestId('audit-event').filter({ hasText: 'PostingBlocked' }).waitFor();
+      await page.locator('[data-testid="audit-event"][data-event-type="PostingBlocked"]').waitFor();
       await expectNoChangeOffered(page); // no replay for an auditor, even for a posting that needs it
       await screenshots(page, 'auditor-posting-detail');
 

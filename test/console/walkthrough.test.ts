@@ -65,8 +65,8 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await page.getByLabel('Branch (optional)').fill('HQ');
     await page.getByLabel('Client ID').fill(ACUMATICA_CLIENT_ID);
     await page.getByLabel('Client secret').fill(ACUMATICA_CLIENT_SECRET);
-    await page.getByLabel('User name').fill('api.gusto');
-    await page.getByLabel('Password').fill(ACUMATICA_PASSWORD);
+    await page.getByLabel('User name', { exact: true }).fill('api.gusto');
+    await page.getByLabel('Password', { exact: true }).fill(ACUMATICA_PASSWORD);
     await screenshots(page, 'new-connection');
     await page.getByRole('button', { name: 'Create connection' }).click();
 
@@ -145,7 +145,7 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     expect(await page.getByTestId('posting-status').textContent()).toBe('Posted');
     expect(await page.getByTestId('replay-button').count()).toBe(0); // posted: nothing to replay
     const events = page.getByTestId('audit-event');
-    await events.filter({ hasText: 'PayrollPosted' }).waitFor();
+    await page.locator('[data-testid="audit-event"][data-event-type="PayrollPosted"]').waitFor();
     expect(await events.evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type')))).toEqual([
       'PostingRequested',
       'PayrollFetched',
@@ -199,8 +199,8 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     const journals = journalsOf(world as never, payroll.uuid) as Array<{ BatchNbr: string }>;
     expect(journals).toHaveLength(1);
     expect(await page.getByTestId('posting-batch').textContent()).toBe(journals[0]!.BatchNbr);
-    await page.getByTestId('audit-event').filter({ hasText: 'PostingReplayed' }).waitFor();
-    const replayed = await page.getByTestId('audit-event').filter({ hasText: 'PostingReplayed' }).textContent();
+    await page.locator('[data-testid="audit-event"][data-event-type="PostingReplayed"]').waitFor();
+    const replayed = await page.locator('[data-testid="audit-event"][data-event-type="PostingReplayed"]').textContent();
     expect(replayed).toMatch(/Actor: API key [\w-]+/);
     expect(await page.getByTestId('replay-button').count()).toBe(0);
   });

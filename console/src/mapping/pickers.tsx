@@ -25,7 +25,7 @@ export function AccountPicker(props: PickerProps & { accounts: GlAccount[] | und
       {value && !known ? <option value={value}>{value} (not in Acumatica)</option> : null}
       {accounts.map((a) => (
         <option key={a.accountCd} value={a.accountCd} disabled={!a.active && a.accountCd !== value}>
-          {a.accountCd} — {a.description}
+          {a.accountCd}{a.description ? ` — ${a.description}` : ""}
           {a.type ? ` (${a.type})` : ''}
           {a.active ? '' : ' — inactive'}
         </option>
@@ -44,7 +44,7 @@ export function SubaccountPicker(props: PickerProps & { subaccounts: GlSubaccoun
       {value && !known ? <option value={value}>{value} (not in Acumatica)</option> : null}
       {subaccounts.map((s) => (
         <option key={s.subaccountCd} value={s.subaccountCd} disabled={!s.active && s.subaccountCd !== value}>
-          {s.subaccountCd} — {s.description}
+          {s.subaccountCd}{s.description ? ` — ${s.description}` : ""}
           {s.active ? '' : ' — inactive'}
         </option>
       ))}

@@ -8,9 +8,14 @@ import { GUSTO_WORDS, dateTime } from '../format';
 import { Link, navigate } from '../router';
 import type { Connection, PingResult } from '../types';
 
-export function ConnectionsPage(props: { connections: Loaded<Connection[]>; access: Access; selected: string | null; onSelect: (id: string) => void }) {
-  const { connections, access } = props;
-  const returned = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('gusto');
+/** What the Gusto consent came back with (`?gusto=connected`, or `?gusto=failed&error=<code>`), read once. */
+export interface GustoReturn {
+  outcome: string;
+  error?: string;
+}
+
+export function ConnectionsPage(props: { connections: Loaded<Connection[]>; access: Access; selected: string | null; onSelect: (id: string) => void; gustoReturn?: GustoReturn }) {
+  const { connections, access, gustoReturn } = props;
   return (
     <section aria-labelledby="connections-title">
       <div className="title-row">
@@ -21,7 +26,13 @@ export function ConnectionsPage(props: { connections: Loaded<Connection[]>; acce
           </Link>
         ) : null}
       </div>
-      {returned === 'connected' ? <Notice kind="ok">Gusto is connected.</Notice> : null}
+      {gustoReturn?.outcome === 'connected' ? <Notice kind="ok">Gusto is connected.</Notice> : null}
+      {gustoReturn?.outcome === 'failed' ? (
+        <Notice kind="error">
+          Gusto was not connected ({(gustoReturn.error ?? 'unknown reason').replace(/_/g, ' ')}). Try “Connect to Gusto” again; if Gusto keeps refusing, check the Gusto application&apos;s
+          settings.
+        </Notice>
+      ) : null}
       {connections.loading && !connections.data ? <Loading what="connections" /> : null}
       {connections.data?.length === 0 ? <p>No connection yet.{access.createConnections ? ' Create one with “New connection”.' : ''}</p> : null}
       <ul className="cards">
@@ -82,7 +93,7 @@ function ConnectionRow({ connection: c, access, selected, onSelect }: { connecti
           </button>
         ) : null}
         {access.operate ? (
-          <a className="button" href={api.gustoAuthorizeUrl(c.id, '/console/#/connections?gusto=connected')} onClick={() => onSelect(c.id)}>
+          <a className="button" href={api.gustoAuthorizeUrl(c.id, '/console/#/connections')} onClick={() => onSelect(c.id)}>
             {c.gusto.status === 'connected' ? 'Reconnect Gusto' : 'Connect to Gusto'}
           </a>
         ) : null}
