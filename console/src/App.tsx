@@ -85,7 +85,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
       page = id ? <PostingDetailPage postingId={decodeURIComponent(id)} access={access} /> : <PostingsPage connectionId={connectionId} params={route.params} />;
       break;
     case 'employees':
-      page = <EmployeesPage connectionId={connectionId} />;
+      page = <EmployeesPage connectionId={connectionId} access={access} />;
       break;
     case 'audit':
       page = <AuditPage connectionId={connectionId} everyConnection={session.principal.connections === '*'} />;

@@ -73,9 +73,14 @@ describeInBrowser('console roles and tenants in the browser; the page works with
       await expectNoChangeOffered(page);
       await screenshots(page, 'auditor-mapping');
 
+      await openPage(page, world.service.url, '/employees', 'Employees');
+      await page.getByText(/employee\(s\) loaded/).waitFor();
+      await expectNoChangeOffered(page);
+
       await openPage(page, world.service.url, '/audit', 'Audit trail');
       await page.getByTestId('audit-event').first().waitFor();
       expect(await page.getByTestId('audit-event').count()).toBeGreaterThan(5);
+      await expectNoChangeOffered(page);
       expect(outside).toEqual([]);
     } finally {
       await context.close();
@@ -153,6 +158,6 @@ const UNLABELLED_CONTROLS = `[...document.querySelectorAll('input, select, texta
 /** No control that changes anything: no save, replay, test, Gusto authorization, new connection or preview. */
 async function expectNoChangeOffered(page: Page): Promise<void> {
   for (const testId of ['mapping-save', 'replay-button']) expect(await page.getByTestId(testId).count()).toBe(0);
-  for (const name of ['Test', 'Preview journal', 'Add override', 'Add department subaccount', 'Add employee department']) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0);
+  for (const name of ['Test', 'Sync with Gusto now', 'Preview journal', 'Add override', 'Add department subaccount', 'Add employee department']) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0);
   for (const name of [/Connect to Gusto|Reconnect Gusto/, /^New connection$/]) expect(await page.getByRole('link', { name }).count()).toBe(0);
 }

@@ -207,6 +207,13 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
 
   it('employees, audit and tie-out pages show the same books; nothing outside the service and Gusto was asked for', async () => {
     await openPage(page, world.service.url, '/employees', 'Employees');
+    await page.getByRole('button', { name: 'Sync with Gusto now' }).click();
+    await page.getByText('Synced with Gusto.').waitFor({ timeout: 30_000 });
+    const mirrored = (await world.api('GET', `/api/employees?connectionId=${connectionId}`)).body.items as Array<{ name: string }>;
+    expect(mirrored.length).toBeGreaterThan(0);
+    await page.getByTestId('employee-row').nth(mirrored.length - 1).waitFor();
+    expect(await page.getByTestId('employee-row').count()).toBe(mirrored.length);
+    expect(await page.getByTestId('employee-row').first().textContent()).toContain(mirrored[0]!.name);
     await screenshots(page, 'employees');
     await openPage(page, world.service.url, '/audit', 'Audit trail');
     await page.getByTestId('audit-event').first().waitFor();

@@ -94,7 +94,7 @@ function EntryRow(props: Props & { row: AccountRow; label: string; what?: string
           </p>
         ) : null}
       </th>
-      <td>
+      <td data-label="Account">
         <AccountPicker
           label={`Account for ${row.key}`}
           accounts={props.accounts}
@@ -105,7 +105,7 @@ function EntryRow(props: Props & { row: AccountRow; label: string; what?: string
           onChange={(account) => props.update(row.key, { account })}
         />
       </td>
-      <td>
+      <td data-label="Subaccount">
         <SubaccountPicker label={`Subaccount for ${row.key}`} subaccounts={props.subaccounts} value={row.subaccount} disabled={props.readOnly} onChange={(subaccount) => props.update(row.key, { subaccount })} />
         {props.onRemove && !props.readOnly ? (
           <button type="button" className="link" onClick={props.onRemove} aria-label={`Remove override ${row.key}`}>

@@ -1,15 +1,18 @@
 import { useState } from 'react';
 import { api } from '../api';
-import { ErrorNotice, Loading } from '../components/Notice';
+import type { Access } from '../access';
+import { ErrorNotice, Loading, Notice } from '../components/Notice';
 import { dateTime } from '../format';
-import { useLoad } from '../hooks';
+import { messageOf, useLoad } from '../hooks';
 import type { Employee } from '../types';
 
 const STATUS = { not_mirrored: 'Not mirrored', active: 'Active', termination_scheduled: 'Termination scheduled', terminated: 'Terminated' } as Record<string, string>;
 
 /** The employee mirror: each Gusto employee, its Acumatica record, and any drift or problem. */
-export function EmployeesPage({ connectionId }: { connectionId: string | null }) {
+export function EmployeesPage({ connectionId, access }: { connectionId: string | null; access: Access }) {
   const [onlyIssues, setOnlyIssues] = useState(false);
+  const [syncing, setSyncing] = useState(false);
+  const [syncNote, setSyncNote] = useState<{ ok: boolean; text: string }>();
   const [pages, setPages] = useState(1);
   const list = useLoad(async () => {
     if (!connectionId) return { items: [] as Employee[], next: null };
@@ -26,6 +29,20 @@ export function EmployeesPage({ connectionId }: { connectionId: string | null })
     return { items, next };
   }, [connectionId, pages]);
   if (!connectionId) return <p>Choose a connection first (Connections).</p>;
+  /** The backfill poll, now: payrolls and employees read from Gusto again. */
+  const sync = async () => {
+    setSyncing(true);
+    setSyncNote(undefined);
+    try {
+      const answer = await api.sync(connectionId);
+      setSyncNote(answer.status === 'busy' ? { ok: true, text: 'A sync is already running; the list updates when it is done.' } : { ok: true, text: 'Synced with Gusto.' });
+      list.reload();
+    } catch (error) {
+      setSyncNote({ ok: false, text: `Not synced: ${messageOf(error)}` });
+    } finally {
+      setSyncing(false);
+    }
+  };
   const items = (list.data?.items ?? []).filter((e) => !onlyIssues || e.drift || e.problem);
   const issues = (list.data?.items ?? []).filter((e) => e.drift || e.problem).length;
   return (
@@ -37,6 +54,14 @@ export function EmployeesPage({ connectionId }: { connectionId: string | null })
           <input type="checkbox" checked={onlyIssues} onChange={(e) => setOnlyIssues(e.target.checked)} /> Only drift and problems
         </label>
       </p>
+      {access.operate ? (
+        <div className="actions">
+          <button type="button" onClick={sync} disabled={syncing}>
+            {syncing ? 'Syncing…' : 'Sync with Gusto now'}
+          </button>
+        </div>
+      ) : null}
+      {syncNote ? <Notice kind={syncNote.ok ? 'ok' : 'error'}>{syncNote.text}</Notice> : null}
       <ErrorNotice error={list.error} title="The employee mirror could not be loaded" />
       {list.loading && !list.data ? <Loading what="employees" /> : null}
       <div className="table-wrap">
