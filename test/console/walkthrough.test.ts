@@ -188,10 +188,24 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     expect(await page.getByTestId('posting-batch').textContent()).toBe('none yet');
     await screenshots(page, 'posting-needs-attention');
 
+    // The preview of that payroll names the same reason; after the fix it shows the balanced journal.
     await openPage(page, world.service.url, '/mapping', /^Mapping/);
+    const preview = async () => {
+      await page.getByLabel('Payroll', { exact: true }).selectOption(payroll.uuid);
+      await page.getByRole('button', { name: 'Preview journal' }).click();
+    };
+    await preview();
+    await page.getByText('This payroll could not be posted with the saved mapping:').waitFor();
+    expect(await page.locator('#preview-title ~ .notice.error').textContent()).toContain('netPay');
     await page.getByLabel('Account for netPay', { exact: true }).selectOption('10100');
     await page.getByTestId('mapping-save').click();
     await page.getByText('Saved: mapping version 3.').waitFor();
+    await preview();
+    await page.locator('table.journal').waitFor();
+    expect(await page.locator('table.journal caption').textContent()).toContain(`[gusto:${payroll.uuid}]`);
+    expect(await page.locator('table.journal tfoot').textContent()).toContain('Balanced');
+    expect(await page.locator('table.journal tbody tr').filter({ hasText: 'netPay' }).count()).toBe(1);
+    await screenshots(page, 'mapping-preview');
 
     await page.goto(`${world.service.url}/console/#/postings/${encodeURIComponent(`${connectionId}:${payroll.uuid}`)}`);
     await page.getByTestId('replay-button').click();
@@ -234,6 +248,10 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await page.getByTestId('tie-out-summary').filter({ hasText: `${month}-01 to` }).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('tie-out-summary').textContent()).toContain(`${inMonth} payroll(s), ${inMonth} posted`);
     expect(await page.getByTestId('tie-out-summary').textContent()).toContain('no difference.');
+    const [tieOutCsv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    const tieOutText = await streamText(await tieOutCsv.createReadStream());
+    for (const uuid of checkDates.length ? [postedFirst] : []) expect(tieOutText).toContain(uuid);
+    expect(tieOutCsv.suggestedFilename()).toBe(`tie-out-${month}-01-${month}-${String(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate()).padStart(2, '0')}.csv`);
     await screenshots(page, 'tie-out');
 
     expect(outside).toEqual([]);

@@ -45,7 +45,7 @@ export function Layout(props: {
           {connections.length > 0 ? (
             <label className="inline">
               <span>Connection</span>
-              <select value={selected ?? ''} onChange={(e) => props.onSelect(e.target.value)}>
+              <select aria-label="Connection" value={selected ?? ''} onChange={(e) => props.onSelect(e.target.value)}>
                 {connections.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}

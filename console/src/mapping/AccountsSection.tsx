@@ -126,7 +126,7 @@ function AddOverride({ existing, onAdd }: { existing: string[]; onAdd: (key: str
     <div className="add-row" role="group" aria-label="Add an override">
       <label className="inline">
         <span>Role</span>
-        <select value={role} onChange={(e) => setRole(e.target.value)}>
+        <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value)}>
           {ALL_ROLES.map((r) => (
             <option key={r}>{r}</option>
           ))}
@@ -134,7 +134,7 @@ function AddOverride({ existing, onAdd }: { existing: string[]; onAdd: (key: str
       </label>
       <label className="inline">
         <span>Component</span>
-        <input value={component} onChange={(e) => setComponent(e.target.value)} placeholder="e.g. Overtime" />
+        <input aria-label="Component" value={component} onChange={(e) => setComponent(e.target.value)} placeholder="e.g. Overtime" />
       </label>
       <button type="button" className="secondary" disabled={!component.trim() || taken} onClick={() => (onAdd(key), setComponent(''))}>
         Add override

@@ -38,7 +38,7 @@ export function PreviewPanel({ connectionId, mappingVersion }: { connectionId: s
         <div className="add-row">
           <label className="inline">
             <span>Payroll</span>
-            <select value={selected} onChange={(e) => setChosen(e.target.value)}>
+            <select aria-label="Payroll" value={selected} onChange={(e) => setChosen(e.target.value)}>
               {processed.length === 0 ? <option value="">No processed payroll</option> : null}
               {processed.map((p) => (
                 <option key={p.payrollUuid} value={p.payrollUuid}>

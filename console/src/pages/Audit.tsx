@@ -63,7 +63,7 @@ export function AuditPage({ connectionId, everyConnection }: { connectionId: str
         {everyConnection ? (
           <label className="inline">
             <span>Connections</span>
-            <select value={draft.scope} onChange={(e) => setDraft({ ...draft, scope: e.target.value as Filters['scope'] })}>
+            <select aria-label="Connections" value={draft.scope} onChange={(e) => setDraft({ ...draft, scope: e.target.value as Filters['scope'] })}>
               <option value="connection">The chosen connection</option>
               <option value="all">All</option>
             </select>
@@ -71,15 +71,15 @@ export function AuditPage({ connectionId, everyConnection }: { connectionId: str
         ) : null}
         <label className="inline">
           <span>Event type</span>
-          <input value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })} placeholder="e.g. PayrollPosted" />
+          <input aria-label="Event type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })} placeholder="e.g. PayrollPosted" />
         </label>
         <label className="inline">
           <span>From</span>
-          <input type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <input aria-label="From" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
         </label>
         <label className="inline">
           <span>To</span>
-          <input type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+          <input aria-label="To" type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
         </label>
         <button type="submit">Apply filters</button>
         <button type="button" className="secondary" onClick={exportCsv} disabled={exporting}>

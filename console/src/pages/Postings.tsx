@@ -43,7 +43,7 @@ export function PostingsPage({ connectionId, params }: { connectionId: string | 
       <form className="filters" role="search" aria-label="Filter postings" onSubmit={(e) => e.preventDefault()}>
         <label className="inline">
           <span>Status</span>
-          <select value={status} onChange={(e) => setFilter({ status: e.target.value })}>
+          <select aria-label="Status" value={status} onChange={(e) => setFilter({ status: e.target.value })}>
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -54,11 +54,11 @@ export function PostingsPage({ connectionId, params }: { connectionId: string | 
         </label>
         <label className="inline">
           <span>Check date from</span>
-          <input type="date" value={from} onChange={(e) => setFilter({ from: e.target.value })} />
+          <input aria-label="Check date from" type="date" value={from} onChange={(e) => setFilter({ from: e.target.value })} />
         </label>
         <label className="inline">
           <span>to</span>
-          <input type="date" value={to} onChange={(e) => setFilter({ to: e.target.value })} />
+          <input aria-label="Check date to" type="date" value={to} onChange={(e) => setFilter({ to: e.target.value })} />
         </label>
       </form>
       <ErrorNotice error={list.error} title="Postings could not be loaded" />

@@ -22,7 +22,7 @@ export function TieOutPage({ connectionId }: { connectionId: string | null }) {
       <div className="filters">
         <label className="inline">
           <span>Month (by check date)</span>
-          <input type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} />
+          <input aria-label="Month (by check date)" type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} />
         </label>
         <a className="button secondary" href={api.tieOutCsvUrl(connectionId, from, to)} download>
           Download CSV
