@@ -42,7 +42,8 @@ function takeGustoReturn(): GustoReturn | undefined {
   const outcome = query.get('gusto');
   if (!outcome) return undefined;
   window.history.replaceState(null, '', `${window.location.pathname}${window.location.hash}`);
-  return { outcome, ...(query.get('error') ? { error: query.get('error')! } : {}) };
+  const error = query.get('error');
+  return { outcome, ...(error ? { error } : {}) };
 }
 
 function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
@@ -75,14 +76,24 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
         id === 'new' && access.createConnections ? (
           <NewConnectionPage onCreated={(cid) => (setSelected(cid), connections.reload())} />
         ) : (
-          <ConnectionsPage connections={connections} access={access} selected={current?.id ?? null} onSelect={setSelected} gustoReturn={gustoReturn} />
+          <ConnectionsPage
+            connections={connections}
+            access={access}
+            selected={current?.id ?? null}
+            onSelect={setSelected}
+            gustoReturn={gustoReturn}
+          />
         );
       break;
     case 'mapping':
       page = <MappingPage connectionId={connectionId} access={access} />;
       break;
     case 'postings':
-      page = id ? <PostingDetailPage postingId={decodeURIComponent(id)} access={access} /> : <PostingsPage connectionId={connectionId} params={route.params} />;
+      page = id ? (
+        <PostingDetailPage postingId={decodeURIComponent(id)} access={access} />
+      ) : (
+        <PostingsPage connectionId={connectionId} params={route.params} />
+      );
       break;
     case 'employees':
       page = <EmployeesPage connectionId={connectionId} access={access} />;
@@ -97,7 +108,14 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
       page = <p>There is no page here. Choose one from the menu.</p>;
   }
   return (
-    <Layout principal={session.principal} section={section ?? 'connections'} connections={list} selected={current?.id ?? null} onSelect={setSelected} onSignOut={signOut}>
+    <Layout
+      principal={session.principal}
+      section={section ?? 'connections'}
+      connections={list}
+      selected={current?.id ?? null}
+      onSelect={setSelected}
+      onSignOut={signOut}
+    >
       <ErrorNotice error={connections.error} title="Connections could not be loaded" />
       {page}
     </Layout>

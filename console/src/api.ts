@@ -32,7 +32,13 @@ export class ApiError extends Error {
   /** `details` as a list of strings (validation and mapping answers name each field this way). */
   get detailLines(): string[] {
     if (!Array.isArray(this.details)) return [];
-    return this.details.map((d) => (typeof d === 'string' ? d : typeof d === 'object' && d && 'message' in d ? String((d as { message: unknown }).message) : JSON.stringify(d)));
+    return this.details.map((d) =>
+      typeof d === 'string'
+        ? d
+        : typeof d === 'object' && d && 'message' in d
+          ? String((d as { message: unknown }).message)
+          : JSON.stringify(d),
+    );
   }
 }
 
@@ -50,11 +56,21 @@ export const setSignedOutHandler = (handler: () => void): void => {
   onSignedOut = handler;
 };
 
-async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<T>> {
   const sent: Record<string, string> = { Accept: 'application/json', ...headers };
   if (body !== undefined) sent['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) sent['X-CSRF-Token'] = csrfToken;
-  const res = await fetch(path, { method, headers: sent, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method,
+    headers: sent,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -68,7 +84,12 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
       csrfToken = null;
       onSignedOut();
     }
-    throw new ApiError(res.status, failure.error ?? `http_${res.status}`, failure.message ?? (text || res.statusText), failure.details);
+    throw new ApiError(
+      res.status,
+      failure.error ?? `http_${res.status}`,
+      failure.message ?? (text || res.statusText),
+      failure.details,
+    );
   }
   return { body: parsed as T, status: res.status, etag: res.headers.get('ETag') };
 }
@@ -112,25 +133,55 @@ export const api = {
   createConnection: (body: unknown) => call<Connection>('POST', '/api/connections', body).then((a) => a.body),
   ping: (id: string) => call<PingResult>('POST', `/api/connections/${enc(id)}/ping`).then((a) => a.body),
   sync: (id: string) => call<Record<string, unknown>>('POST', `/api/connections/${enc(id)}/sync`).then((a) => a.body),
-  endpointVersions: (baseUrl: string) => call<{ versions: string[] }>('POST', '/api/acumatica/endpoints', { baseUrl }).then((a) => a.body.versions),
+  endpointVersions: (baseUrl: string) =>
+    call<{ versions: string[] }>('POST', '/api/acumatica/endpoints', { baseUrl }).then((a) => a.body.versions),
   /** Where the browser goes to authorize Gusto; the service sends it back to `returnTo` in the console. */
-  gustoAuthorizeUrl: (id: string, returnTo: string) => `/api/connections/${enc(id)}/gusto/authorize${query({ returnTo })}`,
-  accounts: (id: string) => get<{ accounts: GlAccount[] }>(`/api/connections/${enc(id)}/acumatica/accounts`).then((b) => b.accounts),
-  subaccounts: (id: string) => get<{ subaccounts: GlSubaccount[] }>(`/api/connections/${enc(id)}/acumatica/subaccounts`).then((b) => b.subaccounts),
+  gustoAuthorizeUrl: (id: string, returnTo: string) =>
+    `/api/connections/${enc(id)}/gusto/authorize${query({ returnTo })}`,
+  accounts: (id: string) =>
+    get<{ accounts: GlAccount[] }>(`/api/connections/${enc(id)}/acumatica/accounts`).then((b) => b.accounts),
+  subaccounts: (id: string) =>
+    get<{ subaccounts: GlSubaccount[] }>(`/api/connections/${enc(id)}/acumatica/subaccounts`).then(
+      (b) => b.subaccounts,
+    ),
   putMapping: (id: string, document: MappingDocument, ifMatch: string | null) =>
-    call<{ id: string; version: number; acceptedAt: string }>('PUT', `/api/connections/${enc(id)}/mapping`, document, ifMatch ? { 'If-Match': ifMatch } : {}),
-  gustoPayrolls: (id: string) => get<{ payrolls: GustoPayroll[] }>(`/api/connections/${enc(id)}/gusto/payrolls`).then((b) => b.payrolls),
-  preview: (id: string, payrollUuid: string) => call<Preview>('POST', `/api/connections/${enc(id)}/payrolls/${enc(payrollUuid)}/preview`).then((a) => a.body),
+    call<{ id: string; version: number; acceptedAt: string }>(
+      'PUT',
+      `/api/connections/${enc(id)}/mapping`,
+      document,
+      ifMatch ? { 'If-Match': ifMatch } : {},
+    ),
+  gustoPayrolls: (id: string) =>
+    get<{ payrolls: GustoPayroll[] }>(`/api/connections/${enc(id)}/gusto/payrolls`).then((b) => b.payrolls),
+  preview: (id: string, payrollUuid: string) =>
+    call<Preview>('POST', `/api/connections/${enc(id)}/payrolls/${enc(payrollUuid)}/preview`).then((a) => a.body),
 
-  postings: (params: { connectionId?: string; status?: string; cursor?: string; limit?: string }) => get<Page<Posting>>(`/api/postings${query(params)}`),
+  postings: (params: { connectionId?: string; status?: string; cursor?: string; limit?: string }) =>
+    get<Page<Posting>>(`/api/postings${query(params)}`),
   posting: (id: string) => call<Posting>('GET', `/api/postings/${enc(id)}`),
   postingEvents: (id: string) => get<Page<AuditEvent>>(`/api/postings/${enc(id)}/events`),
-  replay: (id: string, ifMatch: string | null) => call<{ id: string; status: string }>('POST', `/api/postings/${enc(id)}/replay`, undefined, ifMatch ? { 'If-Match': ifMatch } : {}).then((a) => a.body),
+  replay: (id: string, ifMatch: string | null) =>
+    call<{ id: string; status: string }>(
+      'POST',
+      `/api/postings/${enc(id)}/replay`,
+      undefined,
+      ifMatch ? { 'If-Match': ifMatch } : {},
+    ).then((a) => a.body),
 
-  employees: (connectionId: string, cursor?: string) => get<Page<Employee>>(`/api/employees${query({ connectionId, cursor })}`),
-  auditEvents: (params: { connectionId?: string; type?: string; from?: string; to?: string; after?: string; limit?: string }) => get<Page<AuditEvent>>(`/api/audit/events${query(params)}`),
-  tieOut: (id: string, from: string, to: string) => get<TieOut>(`/api/connections/${enc(id)}/tie-out${query({ from, to })}`),
-  tieOutCsvUrl: (id: string, from: string, to: string) => `/api/connections/${enc(id)}/tie-out${query({ from, to, format: 'csv' })}`,
+  employees: (connectionId: string, cursor?: string) =>
+    get<Page<Employee>>(`/api/employees${query({ connectionId, cursor })}`),
+  auditEvents: (params: {
+    connectionId?: string;
+    type?: string;
+    from?: string;
+    to?: string;
+    after?: string;
+    limit?: string;
+  }) => get<Page<AuditEvent>>(`/api/audit/events${query(params)}`),
+  tieOut: (id: string, from: string, to: string) =>
+    get<TieOut>(`/api/connections/${enc(id)}/tie-out${query({ from, to })}`),
+  tieOutCsvUrl: (id: string, from: string, to: string) =>
+    `/api/connections/${enc(id)}/tie-out${query({ from, to, format: 'csv' })}`,
 };
 
 /** The tie-out report (README "tie-out"): per payroll every figure side by side, then the period's sums. */

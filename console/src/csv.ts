@@ -6,7 +6,8 @@ const cell = (v: unknown): string => {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
-export const toCsv = (header: string[], rows: unknown[][]): string => [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+export const toCsv = (header: string[], rows: unknown[][]): string =>
+  [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 
 export function download(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));

@@ -27,7 +27,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `deps` are the caller's: `load` is read through a ref, so a new closure alone does not reload.
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };
@@ -46,7 +46,8 @@ export function useInterval(tick: () => void, ms: number, active = true): void {
 
 /** Words for any failure: the service's message, else the browser's. */
 export const messageOf = (error: unknown): string => {
-  if (error instanceof ApiError) return error.detailLines.length ? `${error.message}: ${error.detailLines.join('; ')}` : error.message;
+  if (error instanceof ApiError)
+    return error.detailLines.length ? `${error.message}: ${error.detailLines.join('; ')}` : error.message;
   if (error instanceof TypeError) return 'The service could not be reached.';
   return error instanceof Error ? error.message : String(error);
 };

@@ -37,7 +37,16 @@ export const navigate = (path: string, params?: Record<string, string | undefine
   window.location.hash = href(path, params);
 };
 
-export function Link({ to, params, children, ...rest }: { to: string; params?: Record<string, string | undefined>; children: ReactNode } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+export function Link({
+  to,
+  params,
+  children,
+  ...rest
+}: {
+  to: string;
+  params?: Record<string, string | undefined>;
+  children: ReactNode;
+} & AnchorHTMLAttributes<HTMLAnchorElement>) {
   return (
     <a href={href(to, params)} {...rest}>
       {children}

@@ -142,12 +142,24 @@ export interface Posting {
   acumatica: { batchNbr?: string; status?: string; released?: boolean };
   attempts: number;
   lastError?: { code: string; message: string; step: string; reasons?: BlockReason[]; details?: string[] };
-  reversal?: { status: string; batchNbr?: string; nextAttemptAt?: string; lastError?: { code: string; message: string; step: string }; waiting?: Waiting };
+  reversal?: {
+    status: string;
+    batchNbr?: string;
+    nextAttemptAt?: string;
+    lastError?: { code: string; message: string; step: string };
+    waiting?: Waiting;
+  };
   waiting?: Waiting;
   trigger?: string;
   mappingVersion?: number;
   nextAttemptAt?: string;
-  payroll?: { checkDate: string; payPeriod?: { startDate: string | null; endDate: string | null }; offCycle: boolean; totals: Record<string, string>; employees: number };
+  payroll?: {
+    checkDate: string;
+    payPeriod?: { startDate: string | null; endDate: string | null };
+    offCycle: boolean;
+    totals: Record<string, string>;
+    employees: number;
+  };
   createdAt: string;
   updatedAt: string;
   postedAt?: string;
@@ -173,7 +185,9 @@ export interface Employee {
   status: string;
   acumaticaEmployeeId: string | null;
   lastSyncAt: string | null;
-  drift?: { fields: Array<{ field: string; gusto: string | null; acumatica: string | null; lastWritten: string | null }> };
+  drift?: {
+    fields: Array<{ field: string; gusto: string | null; acumatica: string | null; lastWritten: string | null }>;
+  };
   problem?: { code: string; message: string };
 }
 

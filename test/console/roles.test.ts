@@ -8,7 +8,15 @@ import { createConnection } from '../integration/connections/harness';
 import { postingIdOf, postingWithStatus, postingWorld, specMapping, type PostingWorld } from '../e2e/postings/support';
 import { newKey } from '../e2e/console/support';
 import { TEST_ADMIN_TOKEN } from '../support/service';
-import { describeInBrowser, ensureConsoleBuilt, launchBrowser, openPage, screenshots, serviceOnlyContext, signInWith } from './support';
+import {
+  describeInBrowser,
+  ensureConsoleBuilt,
+  launchBrowser,
+  openPage,
+  screenshots,
+  serviceOnlyContext,
+  signInWith,
+} from './support';
 
 const PAGES: Array<[route: string, heading: string | RegExp]> = [
   ['/connections', 'Connections'],
@@ -96,7 +104,9 @@ describeInBrowser('console roles and tenants in the browser; the page works with
       await rows.first().waitFor();
       expect(await rows.count()).toBe(1);
       expect(await rows.first().getAttribute('data-connection-id')).toBe(otherConnection);
-      expect(await page.getByRole('combobox', { name: 'Connection' }).locator('option').allTextContents()).toEqual(['Other Tenant Ltd']);
+      expect(await page.getByRole('combobox', { name: 'Connection' }).locator('option').allTextContents()).toEqual([
+        'Other Tenant Ltd',
+      ]);
       // An operator: test and Gusto authorization are offered, creating connections is not (no key for every connection).
       expect(await rows.first().getByRole('button', { name: 'Test' }).count()).toBe(1);
       expect(await page.getByRole('link', { name: 'New connection' }).count()).toBe(0);
@@ -158,6 +168,15 @@ const UNLABELLED_CONTROLS = `[...document.querySelectorAll('input, select, texta
 /** No control that changes anything: no save, replay, test, Gusto authorization, new connection or preview. */
 async function expectNoChangeOffered(page: Page): Promise<void> {
   for (const testId of ['mapping-save', 'replay-button']) expect(await page.getByTestId(testId).count()).toBe(0);
-  for (const name of ['Test', 'Sync with Gusto now', 'Preview journal', 'Add override', 'Add department subaccount', 'Add employee department']) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0);
-  for (const name of [/Connect to Gusto|Reconnect Gusto/, /^New connection$/]) expect(await page.getByRole('link', { name }).count()).toBe(0);
+  for (const name of [
+    'Test',
+    'Sync with Gusto now',
+    'Preview journal',
+    'Add override',
+    'Add department subaccount',
+    'Add employee department',
+  ])
+    expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0);
+  for (const name of [/Connect to Gusto|Reconnect Gusto/, /^New connection$/])
+    expect(await page.getByRole('link', { name }).count()).toBe(0);
 }

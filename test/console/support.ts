@@ -17,7 +17,9 @@ export const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 /** `describe`, or `describe.skip` with the reason printed when there is no browser to drive. */
 export function describeInBrowser(name: string, body: () => void): void {
   if (!existsSync(CHROMIUM)) {
-    console.warn(`${name}: SKIPPED — no Chromium at ${CHROMIUM} (apt-get install chromium, or set MLC_CHROMIUM to a Chromium binary)`);
+    console.warn(
+      `${name}: SKIPPED — no Chromium at ${CHROMIUM} (apt-get install chromium, or set MLC_CHROMIUM to a Chromium binary)`,
+    );
     describe.skip(name, body);
     return;
   }
@@ -25,7 +27,10 @@ export function describeInBrowser(name: string, body: () => void): void {
 }
 
 const newest = (dir: string): number =>
-  readdirSync(dir, { withFileTypes: true }).reduce((max, e) => Math.max(max, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+  readdirSync(dir, { withFileTypes: true }).reduce(
+    (max, e) => Math.max(max, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
+    0,
+  );
 
 /**
  * `npm run build` builds the console; a test run straight after editing console/ (or without a build)
@@ -33,16 +38,24 @@ const newest = (dir: string): number =>
  */
 export function ensureConsoleBuilt(): void {
   if (existsSync(CONSOLE_INDEX) && statSync(CONSOLE_INDEX).mtimeMs >= newest(CONSOLE_SRC)) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    },
+  );
 }
 
 export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
 }
 
 export const DESKTOP = { width: 1280, height: 800 };
@@ -52,7 +65,11 @@ export const PHONE = { width: 375, height: 800 };
  * A fresh browser context (its own cookies) whose every request outside the service is aborted and
  * recorded: the console must work with the network cut.
  */
-export async function serviceOnlyContext(browser: Browser, serviceUrl: string, allowed: string[] = []): Promise<{ context: BrowserContext; page: Page; outside: string[]; pageErrors: string[] }> {
+export async function serviceOnlyContext(
+  browser: Browser,
+  serviceUrl: string,
+  allowed: string[] = [],
+): Promise<{ context: BrowserContext; page: Page; outside: string[]; pageErrors: string[] }> {
   const context = await browser.newContext({ viewport: DESKTOP });
   const outside: string[] = [];
   const origins = new Set([new URL(serviceUrl).origin, ...allowed.map((u) => new URL(u).origin)]);
@@ -73,7 +90,10 @@ export async function serviceOnlyContext(browser: Browser, serviceUrl: string, a
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const before = page.viewportSize() ?? DESKTOP;
-  for (const [label, size] of [['1280', DESKTOP], ['375', PHONE]] as const) {
+  for (const [label, size] of [
+    ['1280', DESKTOP],
+    ['375', PHONE],
+  ] as const) {
     await page.setViewportSize(size);
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${label}.png`), fullPage: true });
   }

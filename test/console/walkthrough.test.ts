@@ -7,12 +7,38 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { startGustoSandbox } from '../../src/sandbox/gusto';
-import { ACUMATICA_CLIENT_ID, ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, startWorld, type World } from '../integration/connections/harness';
+import {
+  ACUMATICA_CLIENT_ID,
+  ACUMATICA_CLIENT_SECRET,
+  ACUMATICA_PASSWORD,
+  GUSTO_CLIENT_ID,
+  GUSTO_CLIENT_SECRET,
+  startWorld,
+  type World,
+} from '../integration/connections/harness';
 import { journalsOf, specMapping, WEBHOOK_TOKEN } from '../e2e/postings/support';
 import { newKey } from '../e2e/console/support';
-import { describeInBrowser, ensureConsoleBuilt, launchBrowser, openPage, screenshots, serviceOnlyContext, signInWith } from './support';
+import {
+  describeInBrowser,
+  ensureConsoleBuilt,
+  launchBrowser,
+  openPage,
+  screenshots,
+  serviceOnlyContext,
+  signInWith,
+} from './support';
 
-const V1_ROLES = ['earnings', 'employerTaxExpense', 'benefitExpense', 'reimbursementExpense', 'netPay', 'employeeTaxLiability', 'employerTaxLiability', 'deductionLiability', 'benefitLiability'];
+const V1_ROLES = [
+  'earnings',
+  'employerTaxExpense',
+  'benefitExpense',
+  'reimbursementExpense',
+  'netPay',
+  'employeeTaxLiability',
+  'employerTaxLiability',
+  'deductionLiability',
+  'benefitLiability',
+];
 
 describeInBrowser('console walk-through in the browser: connect, map, post, fix and replay', () => {
   let world: World;
@@ -28,7 +54,11 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    const gusto = await startGustoSandbox({ clientId: GUSTO_CLIENT_ID, clientSecret: GUSTO_CLIENT_SECRET, verificationToken: WEBHOOK_TOKEN });
+    const gusto = await startGustoSandbox({
+      clientId: GUSTO_CLIENT_ID,
+      clientSecret: GUSTO_CLIENT_SECRET,
+      verificationToken: WEBHOOK_TOKEN,
+    });
     world = await startWorld({ gusto });
     const close = world.close.bind(world);
     world.close = async () => (await close(), await gusto.close());
@@ -73,7 +103,11 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     const row = page.getByTestId('connection-row').filter({ hasText: 'Lone Star Widgets' });
     await row.waitFor();
     connectionId = (await row.getAttribute('data-connection-id'))!;
-    expect((await world.api('GET', `/api/connections/${connectionId}`)).body.acumatica).toMatchObject({ baseUrl: world.acumatica.url, tenant: 'AcmeCorp', endpointVersion: '24.200.001' });
+    expect((await world.api('GET', `/api/connections/${connectionId}`)).body.acumatica).toMatchObject({
+      baseUrl: world.acumatica.url,
+      tenant: 'AcmeCorp',
+      endpointVersion: '24.200.001',
+    });
     expect(await row.getByTestId('gusto-status').textContent()).toBe('Not connected');
 
     // Test before Gusto is connected: Acumatica answers, and the Gusto side says in words what is missing.
@@ -85,7 +119,12 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     world.gusto.scenario.authorizeNext(companyUuid);
     await row.getByRole('link', { name: 'Connect to Gusto' }).click();
     await page.waitForURL(/\/console\//);
-    await page.getByTestId('connection-row').filter({ hasText: 'Lone Star Widgets' }).getByTestId('gusto-status').filter({ hasText: /^Connected$/ }).waitFor();
+    await page
+      .getByTestId('connection-row')
+      .filter({ hasText: 'Lone Star Widgets' })
+      .getByTestId('gusto-status')
+      .filter({ hasText: /^Connected$/ })
+      .waitFor();
     const connected = page.getByTestId('connection-row').filter({ hasText: 'Lone Star Widgets' });
     await connected.getByRole('button', { name: 'Test' }).click();
     await connected.getByText(/^✓ Gusto answers/).waitFor();
@@ -95,7 +134,8 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
 
   it('maps every role with the pickers; a 422 is shown next to the field it names, then the mapping is saved', async () => {
     await openPage(page, world.service.url, '/mapping', /^Mapping/);
-    for (const role of V1_ROLES) await page.getByLabel(`Account for ${role}`, { exact: true }).selectOption(mapping.accounts[role].account);
+    for (const role of V1_ROLES)
+      await page.getByLabel(`Account for ${role}`, { exact: true }).selectOption(mapping.accounts[role].account);
     await page.getByLabel('Subaccount for earnings', { exact: true }).selectOption('000000');
     for (const key of ['earnings:Overtime', 'deductionLiability:401(k)']) {
       const [role, component] = key.split(':');
@@ -113,7 +153,9 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await error.first().waitFor();
     expect(await error.allTextContents()).toEqual(['Account: account 62000 is inactive in Acumatica']);
     expect(await page.locator('tr[data-mapping-key="benefitExpense"] [data-testid="mapping-error"]').count()).toBe(1);
-    expect(await page.getByLabel('Account for benefitExpense', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Account for benefitExpense', { exact: true }).getAttribute('aria-invalid')).toBe(
+      'true',
+    );
     await screenshots(page, 'mapping-422');
 
     world.acumatica.activateAccount('62000');
@@ -177,7 +219,9 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await page.getByLabel('Status').selectOption('needs_attention');
     const row = page.locator(`[data-testid="posting-row"][data-payroll-uuid="${payroll.uuid}"]`);
     await row.getByTestId('posting-status').filter({ hasText: 'Needs attention' }).waitFor({ timeout: 30_000 });
-    await page.locator(`[data-testid="posting-row"][data-payroll-uuid="${postedFirst}"]`).waitFor({ state: 'detached' }); // filtered out
+    await page
+      .locator(`[data-testid="posting-row"][data-payroll-uuid="${postedFirst}"]`)
+      .waitFor({ state: 'detached' }); // filtered out
     expect(await page.getByTestId('posting-row').count()).toBe(1);
     await row.getByRole('link').click();
     const reason = page.getByTestId('posting-reason');
@@ -209,7 +253,10 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
 
     await page.goto(`${world.service.url}/console/#/postings/${encodeURIComponent(`${connectionId}:${payroll.uuid}`)}`);
     await page.getByTestId('replay-button').click();
-    await page.getByTestId('posting-status').filter({ hasText: /^Posted$/ }).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('posting-status')
+      .filter({ hasText: /^Posted$/ })
+      .waitFor({ timeout: 30_000 });
     const journals = journalsOf(world as never, payroll.uuid) as Array<{ BatchNbr: string }>;
     expect(journals).toHaveLength(1);
     expect(await page.getByTestId('posting-batch').textContent()).toBe(journals[0]!.BatchNbr);
@@ -223,9 +270,14 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await openPage(page, world.service.url, '/employees', 'Employees');
     await page.getByRole('button', { name: 'Sync with Gusto now' }).click();
     await page.getByText('Synced with Gusto.').waitFor({ timeout: 30_000 });
-    const mirrored = (await world.api('GET', `/api/employees?connectionId=${connectionId}`)).body.items as Array<{ name: string }>;
+    const mirrored = (await world.api('GET', `/api/employees?connectionId=${connectionId}`)).body.items as Array<{
+      name: string;
+    }>;
     expect(mirrored.length).toBeGreaterThan(0);
-    await page.getByTestId('employee-row').nth(mirrored.length - 1).waitFor();
+    await page
+      .getByTestId('employee-row')
+      .nth(mirrored.length - 1)
+      .waitFor();
     expect(await page.getByTestId('employee-row').count()).toBe(mirrored.length);
     expect(await page.getByTestId('employee-row').first().textContent()).toContain(mirrored[0]!.name);
     await screenshots(page, 'employees');
@@ -234,8 +286,15 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await page.getByLabel('Event type').fill('PayrollPosted');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.getByTestId('audit-event').nth(1).waitFor();
-    expect(new Set(await page.getByTestId('audit-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type'))))).toEqual(new Set(['PayrollPosted']));
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(
+      new Set(
+        await page.getByTestId('audit-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type'))),
+      ),
+    ).toEqual(new Set(['PayrollPosted']));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
     const csv = await streamText(await download.createReadStream());
     expect(csv.split('\r\n')[0]).toBe('position,time,stream,type,actor,correlationId,causationId,what,data');
     expect(csv.split('\r\n').filter((l) => l.includes(',PayrollPosted,'))).toHaveLength(2);
@@ -245,13 +304,23 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     const month = checkDates[0]!.slice(0, 7);
     await page.getByLabel('Month (by check date)').fill(month);
     const inMonth = checkDates.filter((d) => d.startsWith(month)).length;
-    await page.getByTestId('tie-out-summary').filter({ hasText: `${month}-01 to` }).waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('tie-out-summary').textContent()).toContain(`${inMonth} payroll(s), ${inMonth} posted`);
+    await page
+      .getByTestId('tie-out-summary')
+      .filter({ hasText: `${month}-01 to` })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('tie-out-summary').textContent()).toContain(
+      `${inMonth} payroll(s), ${inMonth} posted`,
+    );
     expect(await page.getByTestId('tie-out-summary').textContent()).toContain('no difference.');
-    const [tieOutCsv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    const [tieOutCsv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
     const tieOutText = await streamText(await tieOutCsv.createReadStream());
     for (const uuid of checkDates.length ? [postedFirst] : []) expect(tieOutText).toContain(uuid);
-    expect(tieOutCsv.suggestedFilename()).toBe(`tie-out-${month}-01-${month}-${String(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate()).padStart(2, '0')}.csv`);
+    expect(tieOutCsv.suggestedFilename()).toBe(
+      `tie-out-${month}-01-${month}-${String(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate()).padStart(2, '0')}.csv`,
+    );
     await screenshots(page, 'tie-out');
 
     expect(outside).toEqual([]);

@@ -15,7 +15,13 @@ export function errorsByPath(details: string[]): Map<string, string[]> {
  * A labelled control with its error (if any) right below it, tied to it with aria-describedby so a
  * screen reader reads the error with the field. `children` gets the ids to put on the control.
  */
-export function Field(props: { label: string; hint?: string; errors?: string[]; errorTestId?: string; children: (ids: { id: string; describedBy?: string; invalid?: boolean }) => ReactNode }) {
+export function Field(props: {
+  label: string;
+  hint?: string;
+  errors?: string[];
+  errorTestId?: string;
+  children: (ids: { id: string; describedBy?: string; invalid?: boolean }) => ReactNode;
+}) {
   const id = useId();
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;

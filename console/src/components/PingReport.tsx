@@ -1,7 +1,8 @@
 import type { PingResult } from '../types';
 
 /** The service's words without a leading machine code (`not_connected: authorize …` → `authorize …`). */
-const words = (error: string | undefined): string | undefined => error?.replace(/^[a-z]+(?:_[a-z]+)+: /, '').replace(/\.$/, '');
+const words = (error: string | undefined): string | undefined =>
+  error?.replace(/^[a-z]+(?:_[a-z]+)+: /, '').replace(/\.$/, '');
 
 /** A ping answer in sentences: what works, and for what does not, what is wrong and what to do. */
 export function pingSentences(result: PingResult): Array<{ ok: boolean; text: string }> {
@@ -10,16 +11,23 @@ export function pingSentences(result: PingResult): Array<{ ok: boolean; text: st
   out.push(
     gusto.ok
       ? { ok: true, text: `Gusto answers: company ${gusto.companyName ?? gusto.companyUuid ?? ''} is reachable.` }
-      : { ok: false, text: `Gusto: ${words(gusto.error) ?? 'not reachable'}.${/not.connected|authoriz/i.test(gusto.error ?? '') ? ' Use “Connect to Gusto”.' : ''}` },
+      : {
+          ok: false,
+          text: `Gusto: ${words(gusto.error) ?? 'not reachable'}.${/not.connected|authoriz/i.test(gusto.error ?? '') ? ' Use “Connect to Gusto”.' : ''}`,
+        },
   );
   if (acumatica.ok) {
-    out.push({ ok: true, text: `Acumatica answers with endpoint version ${acumatica.endpointVersion} and accepts the credentials.` });
+    out.push({
+      ok: true,
+      text: `Acumatica answers with endpoint version ${acumatica.endpointVersion} and accepts the credentials.`,
+    });
   } else {
     let text = `Acumatica: ${words(acumatica.error) ?? 'not reachable'}.`;
     if (acumatica.availableVersions?.length && !acumatica.availableVersions.includes(acumatica.endpointVersion)) {
       text += ` The instance does not offer endpoint version ${acumatica.endpointVersion}; it offers ${acumatica.availableVersions.join(', ')}.`;
     }
-    if (/^authentication failed/i.test(acumatica.error ?? '')) text += ' Check the user name, password and client in Acumatica.';
+    if (/^authentication failed/i.test(acumatica.error ?? ''))
+      text += ' Check the user name, password and client in Acumatica.';
     out.push({ ok: false, text });
   }
   return out;

@@ -22,7 +22,8 @@ const errorsOf = (errors: Map<string, string[]>, key: string): string[] => [
 /** Every role and every `role:Component` override, each with an account and a subaccount picker. */
 export function AccountsSection(props: Props) {
   const { rows } = props;
-  const update = (key: string, change: Partial<AccountRow>) => props.onChange(rows.map((r) => (r.key === key ? { ...r, ...change } : r)));
+  const update = (key: string, change: Partial<AccountRow>) =>
+    props.onChange(rows.map((r) => (r.key === key ? { ...r, ...change } : r)));
   const overrides = rows.filter((r) => isOverride(r.key));
   return (
     <section aria-labelledby="accounts-title">
@@ -44,7 +45,16 @@ export function AccountsSection(props: Props) {
             <tbody>
               {group.roles.map((info) => {
                 const row = rows.find((r) => r.key === info.role) ?? { key: info.role, account: '', subaccount: '' };
-                return <EntryRow key={info.role} row={row} label={info.role} what={`${info.what} (${info.side})`} {...props} update={update} />;
+                return (
+                  <EntryRow
+                    key={info.role}
+                    row={row}
+                    label={info.role}
+                    what={`${info.what} (${info.side})`}
+                    {...props}
+                    update={update}
+                  />
+                );
               })}
             </tbody>
           </table>
@@ -69,17 +79,37 @@ export function AccountsSection(props: Props) {
               </tr>
             ) : null}
             {overrides.map((row) => (
-              <EntryRow key={row.key} row={row} label={row.key} {...props} update={update} onRemove={() => props.onChange(rows.filter((r) => r.key !== row.key))} />
+              <EntryRow
+                key={row.key}
+                row={row}
+                label={row.key}
+                {...props}
+                update={update}
+                onRemove={() => props.onChange(rows.filter((r) => r.key !== row.key))}
+              />
             ))}
           </tbody>
         </table>
       </div>
-      {props.readOnly ? null : <AddOverride existing={rows.map((r) => r.key)} onAdd={(key) => props.onChange([...rows, { key, account: '', subaccount: '' }])} />}
+      {props.readOnly ? null : (
+        <AddOverride
+          existing={rows.map((r) => r.key)}
+          onAdd={(key) => props.onChange([...rows, { key, account: '', subaccount: '' }])}
+        />
+      )}
     </section>
   );
 }
 
-function EntryRow(props: Props & { row: AccountRow; label: string; what?: string; update: (key: string, change: Partial<AccountRow>) => void; onRemove?: () => void }) {
+function EntryRow(
+  props: Props & {
+    row: AccountRow;
+    label: string;
+    what?: string;
+    update: (key: string, change: Partial<AccountRow>) => void;
+    onRemove?: () => void;
+  },
+) {
   const { row, errors } = props;
   const messages = errorsOf(errors, row.key);
   const errorId = `err-${row.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -106,7 +136,13 @@ function EntryRow(props: Props & { row: AccountRow; label: string; what?: string
         />
       </td>
       <td data-label="Subaccount">
-        <SubaccountPicker label={`Subaccount for ${row.key}`} subaccounts={props.subaccounts} value={row.subaccount} disabled={props.readOnly} onChange={(subaccount) => props.update(row.key, { subaccount })} />
+        <SubaccountPicker
+          label={`Subaccount for ${row.key}`}
+          subaccounts={props.subaccounts}
+          value={row.subaccount}
+          disabled={props.readOnly}
+          onChange={(subaccount) => props.update(row.key, { subaccount })}
+        />
         {props.onRemove && !props.readOnly ? (
           <button type="button" className="link" onClick={props.onRemove} aria-label={`Remove override ${row.key}`}>
             Remove
@@ -134,9 +170,19 @@ function AddOverride({ existing, onAdd }: { existing: string[]; onAdd: (key: str
       </label>
       <label className="inline">
         <span>Component</span>
-        <input aria-label="Component" value={component} onChange={(e) => setComponent(e.target.value)} placeholder="e.g. Overtime" />
+        <input
+          aria-label="Component"
+          value={component}
+          onChange={(e) => setComponent(e.target.value)}
+          placeholder="e.g. Overtime"
+        />
       </label>
-      <button type="button" className="secondary" disabled={!component.trim() || taken} onClick={() => (onAdd(key), setComponent(''))}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={!component.trim() || taken}
+        onClick={() => (onAdd(key), setComponent(''))}
+      >
         Add override
       </button>
       {taken ? <span className="muted">{key} is already listed.</span> : null}

@@ -21,7 +21,10 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
     <>
       <section aria-labelledby="departments-title">
         <h2 id="departments-title">Departments</h2>
-        <p className="muted">In department and employee detail, an expense line of an employee in one of these Gusto departments takes its subaccount.</p>
+        <p className="muted">
+          In department and employee detail, an expense line of an employee in one of these Gusto departments takes its
+          subaccount.
+        </p>
         <div className="table-wrap">
           <table className="mapping">
             <thead>
@@ -36,7 +39,14 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
                 return (
                   <tr key={i} className={messages.length ? 'invalid' : undefined}>
                     <td>
-                      <input aria-label={`Gusto department ${i + 1}`} disabled={readOnly} value={r.department} onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, department: e.target.value } : x)))} />
+                      <input
+                        aria-label={`Gusto department ${i + 1}`}
+                        disabled={readOnly}
+                        value={r.department}
+                        onChange={(e) =>
+                          setRows(rows.map((x, j) => (j === i ? { ...x, department: e.target.value } : x)))
+                        }
+                      />
                       {messages.length ? (
                         <p className="field-error" data-testid="mapping-error">
                           {messages.join(' ')}
@@ -44,9 +54,21 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
                       ) : null}
                     </td>
                     <td>
-                      <SubaccountPicker label={`Subaccount for department ${r.department || i + 1}`} emptyLabel="— choose —" subaccounts={subaccounts} value={r.subaccount} disabled={readOnly} onChange={(subaccount) => setRows(rows.map((x, j) => (j === i ? { ...x, subaccount } : x)))} />
+                      <SubaccountPicker
+                        label={`Subaccount for department ${r.department || i + 1}`}
+                        emptyLabel="— choose —"
+                        subaccounts={subaccounts}
+                        value={r.subaccount}
+                        disabled={readOnly}
+                        onChange={(subaccount) => setRows(rows.map((x, j) => (j === i ? { ...x, subaccount } : x)))}
+                      />
                       {readOnly ? null : (
-                        <button type="button" className="link" onClick={() => setRows(rows.filter((_, j) => j !== i))} aria-label={`Remove department ${r.department || i + 1}`}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => setRows(rows.filter((_, j) => j !== i))}
+                          aria-label={`Remove department ${r.department || i + 1}`}
+                        >
                           Remove
                         </button>
                       )}
@@ -58,7 +80,11 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
           </table>
         </div>
         {readOnly ? null : (
-          <button type="button" className="secondary" onClick={() => setRows([...rows, { department: '', subaccount: '' }])}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setRows([...rows, { department: '', subaccount: '' }])}
+          >
             Add department subaccount
           </button>
         )}
@@ -66,15 +92,46 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
       <section aria-labelledby="employees-title">
         <h2 id="employees-title">Employees in Acumatica</h2>
         <div className="grid-form two">
-          <Field label="Default Acumatica department" hint="For Gusto departments not listed below; without it such employees are reported, not mirrored." errors={errors.get('employees.defaultDepartment')} errorTestId="mapping-error">
-            {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} disabled={readOnly} value={emp.defaultDepartment} onChange={(e) => setEmp({ defaultDepartment: e.target.value })} />}
+          <Field
+            label="Default Acumatica department"
+            hint="For Gusto departments not listed below; without it such employees are reported, not mirrored."
+            errors={errors.get('employees.defaultDepartment')}
+            errorTestId="mapping-error"
+          >
+            {(ids) => (
+              <input
+                id={ids.id}
+                aria-describedby={ids.describedBy}
+                disabled={readOnly}
+                value={emp.defaultDepartment}
+                onChange={(e) => setEmp({ defaultDepartment: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Employee class" errors={errors.get('employees.employeeClass')} errorTestId="mapping-error">
-            {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} disabled={readOnly} value={emp.employeeClass} onChange={(e) => setEmp({ employeeClass: e.target.value })} />}
-          </Field>
-          <Field label="When someone edits a mirrored employee in Acumatica" errors={errors.get('employees.driftPolicy')} errorTestId="mapping-error">
             {(ids) => (
-              <select id={ids.id} aria-describedby={ids.describedBy} disabled={readOnly} value={emp.driftPolicy} onChange={(e) => setEmp({ driftPolicy: e.target.value as 'flag' | 'overwrite' })}>
+              <input
+                id={ids.id}
+                aria-describedby={ids.describedBy}
+                disabled={readOnly}
+                value={emp.employeeClass}
+                onChange={(e) => setEmp({ employeeClass: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field
+            label="When someone edits a mirrored employee in Acumatica"
+            errors={errors.get('employees.driftPolicy')}
+            errorTestId="mapping-error"
+          >
+            {(ids) => (
+              <select
+                id={ids.id}
+                aria-describedby={ids.describedBy}
+                disabled={readOnly}
+                value={emp.driftPolicy}
+                onChange={(e) => setEmp({ driftPolicy: e.target.value as 'flag' | 'overwrite' })}
+              >
                 <option value="flag">Flag the drift (default)</option>
                 <option value="overwrite">Overwrite with Gusto's data</option>
               </select>
@@ -88,10 +145,30 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
               {emp.departments.map((r, i) => (
                 <tr key={i}>
                   <td>
-                    <input aria-label={`Gusto department for employees ${i + 1}`} disabled={readOnly} value={r.gusto} onChange={(e) => setEmp({ departments: emp.departments.map((x, j) => (j === i ? { ...x, gusto: e.target.value } : x)) })} />
+                    <input
+                      aria-label={`Gusto department for employees ${i + 1}`}
+                      disabled={readOnly}
+                      value={r.gusto}
+                      onChange={(e) =>
+                        setEmp({
+                          departments: emp.departments.map((x, j) => (j === i ? { ...x, gusto: e.target.value } : x)),
+                        })
+                      }
+                    />
                   </td>
                   <td>
-                    <input aria-label={`Acumatica department for ${r.gusto || `row ${i + 1}`}`} disabled={readOnly} value={r.acumatica} onChange={(e) => setEmp({ departments: emp.departments.map((x, j) => (j === i ? { ...x, acumatica: e.target.value } : x)) })} />
+                    <input
+                      aria-label={`Acumatica department for ${r.gusto || `row ${i + 1}`}`}
+                      disabled={readOnly}
+                      value={r.acumatica}
+                      onChange={(e) =>
+                        setEmp({
+                          departments: emp.departments.map((x, j) =>
+                            j === i ? { ...x, acumatica: e.target.value } : x,
+                          ),
+                        })
+                      }
+                    />
                     {(errors.get(`employees.departments.${r.gusto.trim()}`) ?? []).map((m, k) => (
                       <p key={k} className="field-error" data-testid="mapping-error">
                         {m}
@@ -104,7 +181,11 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
           </table>
         </div>
         {readOnly ? null : (
-          <button type="button" className="secondary" onClick={() => setEmp({ departments: [...emp.departments, { gusto: '', acumatica: '' }] })}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setEmp({ departments: [...emp.departments, { gusto: '', acumatica: '' }] })}
+          >
             Add employee department
           </button>
         )}

@@ -7,7 +7,13 @@ import { useLoad } from '../hooks';
 import type { Preview } from '../types';
 
 /** The journal a chosen processed payroll would become with the saved mapping (nothing is posted). */
-export function PreviewPanel({ connectionId, mappingVersion }: { connectionId: string; mappingVersion: number | undefined }) {
+export function PreviewPanel({
+  connectionId,
+  mappingVersion,
+}: {
+  connectionId: string;
+  mappingVersion: number | undefined;
+}) {
   const payrolls = useLoad(() => api.gustoPayrolls(connectionId), [connectionId, mappingVersion]);
   const [chosen, setChosen] = useState('');
   const [preview, setPreview] = useState<Preview>();
@@ -31,7 +37,9 @@ export function PreviewPanel({ connectionId, mappingVersion }: { connectionId: s
   return (
     <section aria-labelledby="preview-title">
       <h2 id="preview-title">Preview a payroll</h2>
-      <p className="muted">Uses the saved mapping{mappingVersion ? ` (version ${mappingVersion})` : ''}; nothing is posted.</p>
+      <p className="muted">
+        Uses the saved mapping{mappingVersion ? ` (version ${mappingVersion})` : ''}; nothing is posted.
+      </p>
       {payrolls.loading && !payrolls.data ? <Loading what="Gusto payrolls" /> : null}
       <ErrorNotice error={payrolls.error} title="Gusto payrolls could not be read" />
       {payrolls.data ? (
@@ -43,7 +51,8 @@ export function PreviewPanel({ connectionId, mappingVersion }: { connectionId: s
               {processed.map((p) => (
                 <option key={p.payrollUuid} value={p.payrollUuid}>
                   {p.checkDate} · {p.payPeriod.startDate}–{p.payPeriod.endDate}
-                  {p.offCycle ? ' · off-cycle' : ''} · {p.posting ? STATUS_WORDS[p.posting.status] ?? p.posting.status : 'not posted'}
+                  {p.offCycle ? ' · off-cycle' : ''} ·{' '}
+                  {p.posting ? (STATUS_WORDS[p.posting.status] ?? p.posting.status) : 'not posted'}
                 </option>
               ))}
             </select>
@@ -66,7 +75,13 @@ export function PreviewPanel({ connectionId, mappingVersion }: { connectionId: s
         <ErrorNotice error={failure} title="No preview" />
       )}
       {preview ? <JournalTable journal={preview} caption="Preview" /> : null}
-      {preview?.accruals.map((a) => <JournalTable key={a.month} journal={a.accrual} caption={`Accrual ${a.month} (${a.days} of ${a.periodDays} days)`} />)}
+      {preview?.accruals.map((a) => (
+        <JournalTable
+          key={a.month}
+          journal={a.accrual}
+          caption={`Accrual ${a.month} (${a.days} of ${a.periodDays} days)`}
+        />
+      ))}
     </section>
   );
 }

@@ -23,7 +23,12 @@ export interface Draft {
   /** One row per role (always), then the `role:Component` overrides. */
   accounts: AccountRow[];
   departmentSubaccounts: Array<{ department: string; subaccount: string }>;
-  employees: { defaultDepartment: string; employeeClass: string; driftPolicy: 'flag' | 'overwrite'; departments: Array<{ gusto: string; acumatica: string }> };
+  employees: {
+    defaultDepartment: string;
+    employeeClass: string;
+    driftPolicy: 'flag' | 'overwrite';
+    departments: Array<{ gusto: string; acumatica: string }>;
+  };
 }
 
 export const isOverride = (key: string): boolean => key.includes(':');
@@ -31,9 +36,14 @@ export const isOverride = (key: string): boolean => key.includes(':');
 export function toDraft(doc: MappingDocument | undefined, defaultBranch?: string): Draft {
   const j = doc?.journal;
   const accounts = doc?.accounts ?? {};
-  const rows: AccountRow[] = ALL_ROLES.map((role) => ({ key: role, account: accounts[role]?.account ?? '', subaccount: accounts[role]?.subaccount ?? '' }));
+  const rows: AccountRow[] = ALL_ROLES.map((role) => ({
+    key: role,
+    account: accounts[role]?.account ?? '',
+    subaccount: accounts[role]?.subaccount ?? '',
+  }));
   for (const key of Object.keys(accounts)) {
-    if (!ALL_ROLES.includes(key)) rows.push({ key, account: accounts[key].account, subaccount: accounts[key].subaccount ?? '' });
+    if (!ALL_ROLES.includes(key))
+      rows.push({ key, account: accounts[key].account, subaccount: accounts[key].subaccount ?? '' });
   }
   return {
     journal: {
@@ -48,12 +58,18 @@ export function toDraft(doc: MappingDocument | undefined, defaultBranch?: string
       accrual: j?.accrual?.enabled ?? false,
     },
     accounts: rows,
-    departmentSubaccounts: Object.entries(doc?.subaccountsByDepartment ?? {}).map(([department, subaccount]) => ({ department, subaccount })),
+    departmentSubaccounts: Object.entries(doc?.subaccountsByDepartment ?? {}).map(([department, subaccount]) => ({
+      department,
+      subaccount,
+    })),
     employees: {
       defaultDepartment: doc?.employees?.defaultDepartment ?? '',
       employeeClass: doc?.employees?.employeeClass ?? '',
       driftPolicy: doc?.employees?.driftPolicy ?? 'flag',
-      departments: Object.entries(doc?.employees?.departments ?? {}).map(([gusto, acumatica]) => ({ gusto, acumatica })),
+      departments: Object.entries(doc?.employees?.departments ?? {}).map(([gusto, acumatica]) => ({
+        gusto,
+        acumatica,
+      })),
     },
   };
 }
@@ -65,10 +81,20 @@ export function toDocument(d: Draft): MappingDocument {
   const accounts: MappingDocument['accounts'] = {};
   for (const row of d.accounts) {
     if (!row.account.trim()) continue;
-    accounts[row.key] = row.subaccount.trim() ? { account: row.account.trim(), subaccount: row.subaccount.trim() } : { account: row.account.trim() };
+    accounts[row.key] = row.subaccount.trim()
+      ? { account: row.account.trim(), subaccount: row.subaccount.trim() }
+      : { account: row.account.trim() };
   }
-  const byDepartment = Object.fromEntries(d.departmentSubaccounts.filter((r) => r.department.trim() && r.subaccount.trim()).map((r) => [r.department.trim(), r.subaccount.trim()]));
-  const departments = Object.fromEntries(d.employees.departments.filter((r) => r.gusto.trim() && r.acumatica.trim()).map((r) => [r.gusto.trim(), r.acumatica.trim()]));
+  const byDepartment = Object.fromEntries(
+    d.departmentSubaccounts
+      .filter((r) => r.department.trim() && r.subaccount.trim())
+      .map((r) => [r.department.trim(), r.subaccount.trim()]),
+  );
+  const departments = Object.fromEntries(
+    d.employees.departments
+      .filter((r) => r.gusto.trim() && r.acumatica.trim())
+      .map((r) => [r.gusto.trim(), r.acumatica.trim()]),
+  );
   const e = d.employees;
   return {
     journal: {
@@ -84,7 +110,10 @@ export function toDocument(d: Draft): MappingDocument {
     },
     accounts,
     ...(Object.keys(byDepartment).length ? { subaccountsByDepartment: byDepartment } : {}),
-    ...(e.defaultDepartment.trim() || e.employeeClass.trim() || Object.keys(departments).length || e.driftPolicy !== 'flag'
+    ...(e.defaultDepartment.trim() ||
+    e.employeeClass.trim() ||
+    Object.keys(departments).length ||
+    e.driftPolicy !== 'flag'
       ? {
           employees: {
             ...(e.defaultDepartment.trim() ? { defaultDepartment: e.defaultDepartment.trim() } : {}),
@@ -100,8 +129,23 @@ export function toDocument(d: Draft): MappingDocument {
 /** Every path a 400/422 answer may name that the editor shows next to a field. */
 export function placedPaths(d: Draft): Set<string> {
   const paths = new Set<string>();
-  for (const row of d.accounts) for (const p of [`accounts.${row.key}`, `accounts.${row.key}.account`, `accounts.${row.key}.subaccount`]) paths.add(p);
-  for (const p of ['branch', 'ledger', 'detail', 'release', 'cash', 'entryDate', 'rounding', 'rounding.toleranceCents', 'splitLiabilitiesByDepartment', 'accrual', 'accrual.enabled']) paths.add(`journal.${p}`);
+  for (const row of d.accounts)
+    for (const p of [`accounts.${row.key}`, `accounts.${row.key}.account`, `accounts.${row.key}.subaccount`])
+      paths.add(p);
+  for (const p of [
+    'branch',
+    'ledger',
+    'detail',
+    'release',
+    'cash',
+    'entryDate',
+    'rounding',
+    'rounding.toleranceCents',
+    'splitLiabilitiesByDepartment',
+    'accrual',
+    'accrual.enabled',
+  ])
+    paths.add(`journal.${p}`);
   for (const r of d.departmentSubaccounts) paths.add(`subaccountsByDepartment.${r.department.trim()}`);
   for (const p of ['defaultDepartment', 'employeeClass', 'driftPolicy']) paths.add(`employees.${p}`);
   for (const r of d.employees.departments) paths.add(`employees.departments.${r.gusto.trim()}`);

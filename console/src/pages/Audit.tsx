@@ -18,7 +18,13 @@ const EXPORT_CAP = 10_000;
 const iso = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined);
 
 /** The event explorer: the whole history (of the chosen connection, or of all for a key that sees all), filtered and exported. */
-export function AuditPage({ connectionId, everyConnection }: { connectionId: string | null; everyConnection: boolean }) {
+export function AuditPage({
+  connectionId,
+  everyConnection,
+}: {
+  connectionId: string | null;
+  everyConnection: boolean;
+}) {
   const [draft, setDraft] = useState<Filters>({ type: '', from: '', to: '', scope: 'connection' });
   const [filters, setFilters] = useState<Filters>(draft);
   const [after, setAfter] = useState<string[]>([]);
@@ -31,7 +37,10 @@ export function AuditPage({ connectionId, everyConnection }: { connectionId: str
     to: iso(f.to),
     after: cursor,
   });
-  const page = useLoad(() => api.auditEvents({ ...params(filters, after[after.length - 1]), limit: '50' }), [filters, after, connectionId]);
+  const page = useLoad(
+    () => api.auditEvents({ ...params(filters, after[after.length - 1]), limit: '50' }),
+    [filters, after, connectionId],
+  );
   const apply = (e: FormEvent) => (e.preventDefault(), setAfter([]), setFilters(draft));
 
   const exportCsv = async () => {
@@ -45,9 +54,24 @@ export function AuditPage({ connectionId, everyConnection }: { connectionId: str
         all.push(...p.items);
         cursor = p.next ?? undefined;
       } while (cursor && all.length < EXPORT_CAP);
-      const rows = all.map((e) => [e.position, e.time, e.stream, e.type, e.metadata?.actor ?? '', e.metadata?.correlationId ?? '', e.metadata?.causationId ?? '', describeEvent(e), JSON.stringify(e.data)]);
-      download(`audit-events-${new Date().toISOString().slice(0, 10)}.csv`, toCsv(['position', 'time', 'stream', 'type', 'actor', 'correlationId', 'causationId', 'what', 'data'], rows));
-      setExportNote(`${all.length} event(s) exported${cursor ? ` (stopped at ${EXPORT_CAP}; narrow the filters for the rest)` : ''}.`);
+      const rows = all.map((e) => [
+        e.position,
+        e.time,
+        e.stream,
+        e.type,
+        e.metadata?.actor ?? '',
+        e.metadata?.correlationId ?? '',
+        e.metadata?.causationId ?? '',
+        describeEvent(e),
+        JSON.stringify(e.data),
+      ]);
+      download(
+        `audit-events-${new Date().toISOString().slice(0, 10)}.csv`,
+        toCsv(['position', 'time', 'stream', 'type', 'actor', 'correlationId', 'causationId', 'what', 'data'], rows),
+      );
+      setExportNote(
+        `${all.length} event(s) exported${cursor ? ` (stopped at ${EXPORT_CAP}; narrow the filters for the rest)` : ''}.`,
+      );
     } catch (error) {
       setExportNote(`Export failed: ${messageOf(error)}`);
     } finally {
@@ -63,7 +87,11 @@ export function AuditPage({ connectionId, everyConnection }: { connectionId: str
         {everyConnection ? (
           <label className="inline">
             <span>Connections</span>
-            <select aria-label="Connections" value={draft.scope} onChange={(e) => setDraft({ ...draft, scope: e.target.value as Filters['scope'] })}>
+            <select
+              aria-label="Connections"
+              value={draft.scope}
+              onChange={(e) => setDraft({ ...draft, scope: e.target.value as Filters['scope'] })}
+            >
               <option value="connection">The chosen connection</option>
               <option value="all">All</option>
             </select>
@@ -71,15 +99,30 @@ export function AuditPage({ connectionId, everyConnection }: { connectionId: str
         ) : null}
         <label className="inline">
           <span>Event type</span>
-          <input aria-label="Event type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })} placeholder="e.g. PayrollPosted" />
+          <input
+            aria-label="Event type"
+            value={draft.type}
+            onChange={(e) => setDraft({ ...draft, type: e.target.value })}
+            placeholder="e.g. PayrollPosted"
+          />
         </label>
         <label className="inline">
           <span>From</span>
-          <input aria-label="From" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <input
+            aria-label="From"
+            type="datetime-local"
+            value={draft.from}
+            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+          />
         </label>
         <label className="inline">
           <span>To</span>
-          <input aria-label="To" type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+          <input
+            aria-label="To"
+            type="datetime-local"
+            value={draft.to}
+            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+          />
         </label>
         <button type="submit">Apply filters</button>
         <button type="button" className="secondary" onClick={exportCsv} disabled={exporting}>
@@ -131,7 +174,7 @@ export function AuditPage({ connectionId, everyConnection }: { connectionId: str
           </button>
         ) : null}
         {page.data?.next ? (
-          <button type="button" className="secondary" onClick={() => setAfter([...after, page.data!.next!])}>
+          <button type="button" className="secondary" onClick={() => setAfter([...after, page.data?.next ?? ''])}>
             Next page
           </button>
         ) : null}

@@ -14,7 +14,13 @@ export interface GustoReturn {
   error?: string;
 }
 
-export function ConnectionsPage(props: { connections: Loaded<Connection[]>; access: Access; selected: string | null; onSelect: (id: string) => void; gustoReturn?: GustoReturn }) {
+export function ConnectionsPage(props: {
+  connections: Loaded<Connection[]>;
+  access: Access;
+  selected: string | null;
+  onSelect: (id: string) => void;
+  gustoReturn?: GustoReturn;
+}) {
   const { connections, access, gustoReturn } = props;
   return (
     <section aria-labelledby="connections-title">
@@ -29,22 +35,40 @@ export function ConnectionsPage(props: { connections: Loaded<Connection[]>; acce
       {gustoReturn?.outcome === 'connected' ? <Notice kind="ok">Gusto is connected.</Notice> : null}
       {gustoReturn?.outcome === 'failed' ? (
         <Notice kind="error">
-          Gusto was not connected ({(gustoReturn.error ?? 'unknown reason').replace(/_/g, ' ')}). Try “Connect to Gusto” again; if Gusto keeps refusing, check the Gusto application&apos;s
-          settings.
+          Gusto was not connected ({(gustoReturn.error ?? 'unknown reason').replace(/_/g, ' ')}). Try “Connect to Gusto”
+          again; if Gusto keeps refusing, check the Gusto application&apos;s settings.
         </Notice>
       ) : null}
       {connections.loading && !connections.data ? <Loading what="connections" /> : null}
-      {connections.data?.length === 0 ? <p>No connection yet.{access.createConnections ? ' Create one with “New connection”.' : ''}</p> : null}
+      {connections.data?.length === 0 ? (
+        <p>No connection yet.{access.createConnections ? ' Create one with “New connection”.' : ''}</p>
+      ) : null}
       <ul className="cards">
         {(connections.data ?? []).map((c) => (
-          <ConnectionRow key={c.id} connection={c} access={access} selected={c.id === props.selected} onSelect={props.onSelect} />
+          <ConnectionRow
+            key={c.id}
+            connection={c}
+            access={access}
+            selected={c.id === props.selected}
+            onSelect={props.onSelect}
+          />
         ))}
       </ul>
     </section>
   );
 }
 
-function ConnectionRow({ connection: c, access, selected, onSelect }: { connection: Connection; access: Access; selected: boolean; onSelect: (id: string) => void }) {
+function ConnectionRow({
+  connection: c,
+  access,
+  selected,
+  onSelect,
+}: {
+  connection: Connection;
+  access: Access;
+  selected: boolean;
+  onSelect: (id: string) => void;
+}) {
   const [ping, setPing] = useState<{ at: string; result: PingResult } | undefined>(() => lastPings()[c.id]);
   const [testing, setTesting] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -64,7 +88,12 @@ function ConnectionRow({ connection: c, access, selected, onSelect }: { connecti
   const titleId = `connection-${c.id}`;
   const open = (path: string) => (onSelect(c.id), navigate(path));
   return (
-    <li className={`card${selected ? ' selected' : ''}`} data-testid="connection-row" data-connection-id={c.id} aria-labelledby={titleId}>
+    <li
+      className={`card${selected ? ' selected' : ''}`}
+      data-testid="connection-row"
+      data-connection-id={c.id}
+      aria-labelledby={titleId}
+    >
       <h2 id={titleId}>{c.name}</h2>
       <dl className="facts">
         <dt>Gusto</dt>
@@ -76,13 +105,19 @@ function ConnectionRow({ connection: c, access, selected, onSelect }: { connecti
         </dd>
         <dt>Acumatica</dt>
         <dd>
-          {c.acumatica.baseUrl} · tenant {c.acumatica.tenant} · {c.acumatica.endpointName} {c.acumatica.endpointVersion} · {c.acumatica.auth.kind === 'oauth2' ? 'OAuth 2' : 'cookie'} as{' '}
-          {c.acumatica.auth.username}
+          {c.acumatica.baseUrl} · tenant {c.acumatica.tenant} · {c.acumatica.endpointName} {c.acumatica.endpointVersion}{' '}
+          · {c.acumatica.auth.kind === 'oauth2' ? 'OAuth 2' : 'cookie'} as {c.acumatica.auth.username}
         </dd>
         <dt>Mapping</dt>
         <dd>{c.mapping ? `version ${c.mapping.version}, accepted ${dateTime(c.mapping.acceptedAt)}` : 'none yet'}</dd>
         <dt>Last test</dt>
-        <dd data-testid="last-ping">{ping ? (ping.result.gusto.ok && ping.result.acumatica.ok ? `both sides answer (${dateTime(ping.at)})` : `problems found (${dateTime(ping.at)})`) : 'not tested in this session'}</dd>
+        <dd data-testid="last-ping">
+          {ping
+            ? ping.result.gusto.ok && ping.result.acumatica.ok
+              ? `both sides answer (${dateTime(ping.at)})`
+              : `problems found (${dateTime(ping.at)})`
+            : 'not tested in this session'}
+        </dd>
       </dl>
       {ping ? <PingReport result={ping.result} /> : null}
       <ErrorNotice error={error} title="The test could not run" />
@@ -93,7 +128,11 @@ function ConnectionRow({ connection: c, access, selected, onSelect }: { connecti
           </button>
         ) : null}
         {access.operate ? (
-          <a className="button" href={api.gustoAuthorizeUrl(c.id, '/console/#/connections')} onClick={() => onSelect(c.id)}>
+          <a
+            className="button"
+            href={api.gustoAuthorizeUrl(c.id, '/console/#/connections')}
+            onClick={() => onSelect(c.id)}
+          >
             {c.gusto.status === 'connected' ? 'Reconnect Gusto' : 'Connect to Gusto'}
           </a>
         ) : null}

@@ -6,7 +6,12 @@ import { dateTime } from '../format';
 import { messageOf, useLoad } from '../hooks';
 import type { Employee } from '../types';
 
-const STATUS = { not_mirrored: 'Not mirrored', active: 'Active', termination_scheduled: 'Termination scheduled', terminated: 'Terminated' } as Record<string, string>;
+const STATUS = {
+  not_mirrored: 'Not mirrored',
+  active: 'Active',
+  termination_scheduled: 'Termination scheduled',
+  terminated: 'Terminated',
+} as Record<string, string>;
 
 /** The employee mirror: each Gusto employee, its Acumatica record, and any drift or problem. */
 export function EmployeesPage({ connectionId, access }: { connectionId: string | null; access: Access }) {
@@ -35,7 +40,11 @@ export function EmployeesPage({ connectionId, access }: { connectionId: string |
     setSyncNote(undefined);
     try {
       const answer = await api.sync(connectionId);
-      setSyncNote(answer.status === 'busy' ? { ok: true, text: 'A sync is already running; the list updates when it is done.' } : { ok: true, text: 'Synced with Gusto.' });
+      setSyncNote(
+        answer.status === 'busy'
+          ? { ok: true, text: 'A sync is already running; the list updates when it is done.' }
+          : { ok: true, text: 'Synced with Gusto.' },
+      );
       list.reload();
     } catch (error) {
       setSyncNote({ ok: false, text: `Not synced: ${messageOf(error)}` });
@@ -51,7 +60,8 @@ export function EmployeesPage({ connectionId, access }: { connectionId: string |
       <p>
         {list.data ? `${list.data.items.length} employee(s) loaded; ${issues} with drift or a problem.` : null}{' '}
         <label className="inline">
-          <input type="checkbox" checked={onlyIssues} onChange={(e) => setOnlyIssues(e.target.checked)} /> Only drift and problems
+          <input type="checkbox" checked={onlyIssues} onChange={(e) => setOnlyIssues(e.target.checked)} /> Only drift
+          and problems
         </label>
       </p>
       {access.operate ? (

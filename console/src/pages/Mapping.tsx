@@ -21,7 +21,10 @@ export function MappingPage({ connectionId, access }: { connectionId: string | n
 
 function MappingEditor({ connectionId, access }: { connectionId: string; access: Access }) {
   const connection = useLoad(() => api.connection(connectionId), [connectionId]);
-  const chart = useLoad(() => Promise.all([api.accounts(connectionId), api.subaccounts(connectionId).catch(() => undefined)]), [connectionId]);
+  const chart = useLoad(
+    () => Promise.all([api.accounts(connectionId), api.subaccounts(connectionId).catch(() => undefined)]),
+    [connectionId],
+  );
   const [draft, setDraft] = useState<Draft>();
   const [etag, setEtag] = useState<string | null>(null);
   const [errors, setErrors] = useState<Map<string, string[]>>(new Map());
@@ -31,9 +34,10 @@ function MappingEditor({ connectionId, access }: { connectionId: string; access:
   const readOnly = !access.operate;
 
   useEffect(() => {
-    if (!connection.data) return;
-    setEtag(connection.data.etag);
-    setDraft((d) => d ?? toDraft(connection.data!.body.mapping?.document, connection.data!.body.acumatica.branch));
+    const loaded = connection.data;
+    if (!loaded) return;
+    setEtag(loaded.etag);
+    setDraft((d) => d ?? toDraft(loaded.body.mapping?.document, loaded.body.acumatica.branch));
   }, [connection.data]);
 
   if (connection.error) return <ErrorNotice error={connection.error} title="The connection could not be loaded" />;
@@ -53,7 +57,12 @@ function MappingEditor({ connectionId, access }: { connectionId: string; access:
       connection.reload();
     } catch (error) {
       if (error instanceof ApiError) {
-        if (error.status === 412) setFailure(new Error('Someone changed this connection since you opened it. Reload the page to see their mapping, then make your change again.'));
+        if (error.status === 412)
+          setFailure(
+            new Error(
+              'Someone changed this connection since you opened it. Reload the page to see their mapping, then make your change again.',
+            ),
+          );
         else {
           setErrors(errorsByPath(error.detailLines));
           setFailure(error);
@@ -65,7 +74,9 @@ function MappingEditor({ connectionId, access }: { connectionId: string; access:
   };
 
   const placed = placedPaths(draft);
-  const unplaced = [...errors.entries()].filter(([path]) => !placed.has(path)).flatMap(([path, ms]) => ms.map((m) => (path ? `${path}: ${m}` : m)));
+  const unplaced = [...errors.entries()]
+    .filter(([path]) => !placed.has(path))
+    .flatMap(([path, ms]) => ms.map((m) => (path ? `${path}: ${m}` : m)));
   const problemCount = [...errors.values()].reduce((n, ms) => n + ms.length, 0);
 
   return (
@@ -75,15 +86,39 @@ function MappingEditor({ connectionId, access }: { connectionId: string; access:
         <span className="muted">{current.mapping ? `version ${current.mapping.version}` : 'no mapping saved yet'}</span>
       </div>
       {readOnly ? <Notice>Read only: your key may look at the mapping but not change it.</Notice> : null}
-      <ErrorNotice error={chart.error} title="Acumatica's chart of accounts could not be read (type account numbers instead)" />
-      <OptionsSection journal={draft.journal} onChange={(journal) => setDraft({ ...draft, journal })} errors={errors} readOnly={readOnly} />
-      <AccountsSection rows={draft.accounts} onChange={(rows) => setDraft({ ...draft, accounts: rows })} accounts={accounts} subaccounts={subaccounts} errors={errors} readOnly={readOnly} />
-      <DepartmentsSection draft={draft} onChange={setDraft} subaccounts={subaccounts} errors={errors} readOnly={readOnly} />
+      <ErrorNotice
+        error={chart.error}
+        title="Acumatica's chart of accounts could not be read (type account numbers instead)"
+      />
+      <OptionsSection
+        journal={draft.journal}
+        onChange={(journal) => setDraft({ ...draft, journal })}
+        errors={errors}
+        readOnly={readOnly}
+      />
+      <AccountsSection
+        rows={draft.accounts}
+        onChange={(rows) => setDraft({ ...draft, accounts: rows })}
+        accounts={accounts}
+        subaccounts={subaccounts}
+        errors={errors}
+        readOnly={readOnly}
+      />
+      <DepartmentsSection
+        draft={draft}
+        onChange={setDraft}
+        subaccounts={subaccounts}
+        errors={errors}
+        readOnly={readOnly}
+      />
       {readOnly ? null : (
         <div className="save-bar">
           {problemCount > 0 ? (
             <div className="notice error" role="alert">
-              <strong>Not saved: {problemCount === 1 ? 'one problem' : `${problemCount} problems`}, each shown next to its field.</strong>
+              <strong>
+                Not saved: {problemCount === 1 ? 'one problem' : `${problemCount} problems`}, each shown next to its
+                field.
+              </strong>
               {unplaced.length ? (
                 <ul>
                   {unplaced.map((m, i) => (

@@ -18,7 +18,18 @@ interface Form {
   password: string;
 }
 
-const EMPTY: Form = { name: '', baseUrl: '', tenant: '', branch: '', endpointVersion: '', kind: 'oauth2', clientId: '', clientSecret: '', username: '', password: '' };
+const EMPTY: Form = {
+  name: '',
+  baseUrl: '',
+  tenant: '',
+  branch: '',
+  endpointVersion: '',
+  kind: 'oauth2',
+  clientId: '',
+  clientSecret: '',
+  username: '',
+  password: '',
+};
 
 /** New connection: the tenant, an endpoint version the instance offers, and the credentials (sealed at once). */
 export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => void }) {
@@ -54,9 +65,21 @@ export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => vo
     setFailure(undefined);
     const auth =
       form.kind === 'oauth2'
-        ? { kind: 'oauth2', clientId: form.clientId.trim(), clientSecret: form.clientSecret, username: form.username.trim(), password: form.password }
+        ? {
+            kind: 'oauth2',
+            clientId: form.clientId.trim(),
+            clientSecret: form.clientSecret,
+            username: form.username.trim(),
+            password: form.password,
+          }
         : { kind: 'cookie', username: form.username.trim(), password: form.password };
-    const acumatica = { baseUrl: form.baseUrl.trim(), tenant: form.tenant.trim(), ...(form.branch.trim() ? { branch: form.branch.trim() } : {}), endpointVersion: form.endpointVersion.trim(), auth };
+    const acumatica = {
+      baseUrl: form.baseUrl.trim(),
+      tenant: form.tenant.trim(),
+      ...(form.branch.trim() ? { branch: form.branch.trim() } : {}),
+      endpointVersion: form.endpointVersion.trim(),
+      auth,
+    };
     try {
       const created = await api.createConnection({ name: form.name.trim(), acumatica });
       onCreated(created.id);
@@ -72,17 +95,37 @@ export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => vo
   return (
     <section aria-labelledby="new-connection-title">
       <h1 id="new-connection-title">New connection</h1>
-      <p className="muted">Secrets are encrypted as soon as they arrive and are never shown again. Test the connection once it is created.</p>
+      <p className="muted">
+        Secrets are encrypted as soon as they arrive and are never shown again. Test the connection once it is created.
+      </p>
       <form onSubmit={submit} className="grid-form">
         <Field label="Name" errors={at('name')}>
-          {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} required value={form.name} onChange={(e) => set('name', e.target.value)} />}
+          {(ids) => (
+            <input
+              id={ids.id}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid}
+              required
+              value={form.name}
+              onChange={(e) => set('name', e.target.value)}
+            />
+          )}
         </Field>
         <fieldset>
           <legend>Acumatica</legend>
           <Field label="Instance URL" hint="e.g. https://acme.acumatica.com" errors={at('acumatica.baseUrl')}>
             {(ids) => (
               <div className="with-button">
-                <input id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} type="url" required value={form.baseUrl} onChange={(e) => set('baseUrl', e.target.value)} onBlur={() => form.baseUrl && !versions && findVersions()} />
+                <input
+                  id={ids.id}
+                  aria-describedby={ids.describedBy}
+                  aria-invalid={ids.invalid}
+                  type="url"
+                  required
+                  value={form.baseUrl}
+                  onChange={(e) => set('baseUrl', e.target.value)}
+                  onBlur={() => form.baseUrl && !versions && findVersions()}
+                />
                 <button type="button" className="secondary" onClick={findVersions} disabled={!form.baseUrl || looking}>
                   {looking ? 'Asking…' : 'Find versions'}
                 </button>
@@ -91,15 +134,46 @@ export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => vo
           </Field>
           {versionsError ? <Notice kind="warn">{versionsError} You can still type a version.</Notice> : null}
           <Field label="Tenant" errors={at('acumatica.tenant')}>
-            {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} required value={form.tenant} onChange={(e) => set('tenant', e.target.value)} />}
+            {(ids) => (
+              <input
+                id={ids.id}
+                aria-describedby={ids.describedBy}
+                aria-invalid={ids.invalid}
+                required
+                value={form.tenant}
+                onChange={(e) => set('tenant', e.target.value)}
+              />
+            )}
           </Field>
           <Field label="Branch (optional)" errors={at('acumatica.branch')}>
-            {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} value={form.branch} onChange={(e) => set('branch', e.target.value)} />}
+            {(ids) => (
+              <input
+                id={ids.id}
+                aria-describedby={ids.describedBy}
+                value={form.branch}
+                onChange={(e) => set('branch', e.target.value)}
+              />
+            )}
           </Field>
-          <Field label="Endpoint version" hint={versions ? `Offered by the instance: ${versions.join(', ')}` : 'Find the versions the instance offers, or type one (NN.NNN.NNN)'} errors={at('acumatica.endpointVersion')}>
+          <Field
+            label="Endpoint version"
+            hint={
+              versions
+                ? `Offered by the instance: ${versions.join(', ')}`
+                : 'Find the versions the instance offers, or type one (NN.NNN.NNN)'
+            }
+            errors={at('acumatica.endpointVersion')}
+          >
             {(ids) =>
               versions && versions.length ? (
-                <select id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} required value={form.endpointVersion} onChange={(e) => set('endpointVersion', e.target.value)}>
+                <select
+                  id={ids.id}
+                  aria-describedby={ids.describedBy}
+                  aria-invalid={ids.invalid}
+                  required
+                  value={form.endpointVersion}
+                  onChange={(e) => set('endpointVersion', e.target.value)}
+                >
                   {versions.map((v) => (
                     <option key={v} value={v}>
                       {v}
@@ -107,34 +181,101 @@ export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => vo
                   ))}
                 </select>
               ) : (
-                <input id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} required pattern="\d{2}\.\d{3}\.\d{3}" value={form.endpointVersion} onChange={(e) => set('endpointVersion', e.target.value)} />
+                <input
+                  id={ids.id}
+                  aria-describedby={ids.describedBy}
+                  aria-invalid={ids.invalid}
+                  required
+                  pattern="\d{2}\.\d{3}\.\d{3}"
+                  value={form.endpointVersion}
+                  onChange={(e) => set('endpointVersion', e.target.value)}
+                />
               )
             }
           </Field>
           <fieldset className="radios">
             <legend>Sign-in kind</legend>
             <label className="inline">
-              <input type="radio" name="kind" value="oauth2" checked={form.kind === 'oauth2'} onChange={() => set('kind', 'oauth2')} /> OAuth 2 (connected application)
+              <input
+                type="radio"
+                name="kind"
+                value="oauth2"
+                checked={form.kind === 'oauth2'}
+                onChange={() => set('kind', 'oauth2')}
+              />{' '}
+              OAuth 2 (connected application)
             </label>
             <label className="inline">
-              <input type="radio" name="kind" value="cookie" checked={form.kind === 'cookie'} onChange={() => set('kind', 'cookie')} /> User name and password (cookie)
+              <input
+                type="radio"
+                name="kind"
+                value="cookie"
+                checked={form.kind === 'cookie'}
+                onChange={() => set('kind', 'cookie')}
+              />{' '}
+              User name and password (cookie)
             </label>
           </fieldset>
           {form.kind === 'oauth2' ? (
             <>
-              <Field label="Client ID" hint="GUID@Tenant, from the connected application (SM303010)" errors={at('acumatica.auth.clientId')}>
-                {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} required value={form.clientId} onChange={(e) => set('clientId', e.target.value)} />}
+              <Field
+                label="Client ID"
+                hint="GUID@Tenant, from the connected application (SM303010)"
+                errors={at('acumatica.auth.clientId')}
+              >
+                {(ids) => (
+                  <input
+                    id={ids.id}
+                    aria-describedby={ids.describedBy}
+                    aria-invalid={ids.invalid}
+                    required
+                    value={form.clientId}
+                    onChange={(e) => set('clientId', e.target.value)}
+                  />
+                )}
               </Field>
               <Field label="Client secret" errors={at('acumatica.auth.clientSecret')}>
-                {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} type="password" autoComplete="off" required value={form.clientSecret} onChange={(e) => set('clientSecret', e.target.value)} />}
+                {(ids) => (
+                  <input
+                    id={ids.id}
+                    aria-describedby={ids.describedBy}
+                    aria-invalid={ids.invalid}
+                    type="password"
+                    autoComplete="off"
+                    required
+                    value={form.clientSecret}
+                    onChange={(e) => set('clientSecret', e.target.value)}
+                  />
+                )}
               </Field>
             </>
           ) : null}
           <Field label="User name" errors={at('acumatica.auth.username')}>
-            {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} autoComplete="off" required value={form.username} onChange={(e) => set('username', e.target.value)} />}
+            {(ids) => (
+              <input
+                id={ids.id}
+                aria-describedby={ids.describedBy}
+                aria-invalid={ids.invalid}
+                autoComplete="off"
+                required
+                value={form.username}
+                onChange={(e) => set('username', e.target.value)}
+              />
+            )}
           </Field>
           <Field label="Password" errors={at('acumatica.auth.password')}>
-            {(ids) => <input id={ids.id} aria-describedby={ids.describedBy} aria-invalid={ids.invalid} type="password" autoComplete="new-password" required value={form.password} onChange={(e) => set('password', e.target.value)} />}
+            {(ids) => (
+              <input
+                id={ids.id}
+                aria-describedby={ids.describedBy}
+                aria-invalid={ids.invalid}
+                type="password"
+                autoComplete="new-password"
+                required
+                value={form.password}
+                onChange={(e) => set('password', e.target.value)}
+              />
+            )}
           </Field>
         </fieldset>
         <ErrorNotice error={failure} title="Not created" />

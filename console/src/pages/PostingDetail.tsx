@@ -18,7 +18,10 @@ export function PostingDetailPage({ postingId, access }: { postingId: string; ac
   const posting = useLoad(() => api.posting(postingId), [postingId]);
   const events = useLoad(() => api.postingEvents(postingId), [postingId]);
   const p = posting.data?.body;
-  const settled = p !== undefined && FINAL.has(p.status) && (!p.reversal || ['reversed', 'needs_attention'].includes(p.reversal.status));
+  const settled =
+    p !== undefined &&
+    FINAL.has(p.status) &&
+    (!p.reversal || ['reversed', 'needs_attention'].includes(p.reversal.status));
   useInterval(() => (posting.reload(), events.reload()), 2000, !settled);
 
   if (posting.error) return <ErrorNotice error={posting.error} title="The posting could not be loaded" />;
@@ -53,23 +56,37 @@ export function PostingDetailPage({ postingId, access }: { postingId: string; ac
         {p.waiting ? (
           <>
             <dt>Waiting</dt>
-            <dd>{p.waiting.for === 'retry' ? `retries at ${dateTime(p.waiting.until)}` : `a create Acumatica may still carry out, until ${dateTime(p.waiting.until)}`}</dd>
+            <dd>
+              {p.waiting.for === 'retry'
+                ? `retries at ${dateTime(p.waiting.until)}`
+                : `a create Acumatica may still carry out, until ${dateTime(p.waiting.until)}`}
+            </dd>
           </>
         ) : null}
       </dl>
-      <WhyAndReplay posting={p} access={access} onReplayed={() => (posting.reload(), events.reload())} etag={posting.data?.etag ?? null} />
+      <WhyAndReplay
+        posting={p}
+        access={access}
+        onReplayed={() => (posting.reload(), events.reload())}
+        etag={posting.data?.etag ?? null}
+      />
       {p.reversal ? (
         <section aria-labelledby="reversal-title">
           <h2 id="reversal-title">Reversal</h2>
           <p>
             The payroll was cancelled after posting: reversal {p.reversal.status}
-            {p.reversal.batchNbr ? `, batch ${p.reversal.batchNbr}` : ''}.{p.reversal.lastError ? ` ${p.reversal.lastError.message}` : ''}
+            {p.reversal.batchNbr ? `, batch ${p.reversal.batchNbr}` : ''}.
+            {p.reversal.lastError ? ` ${p.reversal.lastError.message}` : ''}
           </p>
         </section>
       ) : null}
       <section aria-labelledby="journal-title">
         <h2 id="journal-title">Journal</h2>
-        {p.journal ? <JournalTable journal={p.journal} caption="Journal transaction" /> : <p className="muted">No journal built yet.</p>}
+        {p.journal ? (
+          <JournalTable journal={p.journal} caption="Journal transaction" />
+        ) : (
+          <p className="muted">No journal built yet.</p>
+        )}
       </section>
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Audit timeline</h2>
@@ -81,7 +98,17 @@ export function PostingDetailPage({ postingId, access }: { postingId: string; ac
 }
 
 /** The reason comes first; the replay button follows it, only for postings that need it and only for a role that may. */
-function WhyAndReplay({ posting: p, access, onReplayed, etag }: { posting: Posting; access: Access; onReplayed: () => void; etag: string | null }) {
+function WhyAndReplay({
+  posting: p,
+  access,
+  onReplayed,
+  etag,
+}: {
+  posting: Posting;
+  access: Access;
+  onReplayed: () => void;
+  etag: string | null;
+}) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>();
   const [requested, setRequested] = useState(false);
@@ -114,14 +141,16 @@ function WhyAndReplay({ posting: p, access, onReplayed, etag }: { posting: Posti
           ) : (
             <p>{p.lastError.message}</p>
           )}
-          {reasons.some((r) => r.keys?.length) ? <p className="small">Mapping keys concerned: {reasons.flatMap((r) => r.keys ?? []).join(', ')}</p> : null}
+          {reasons.some((r) => r.keys?.length) ? (
+            <p className="small">Mapping keys concerned: {reasons.flatMap((r) => r.keys ?? []).join(', ')}</p>
+          ) : null}
         </div>
       ) : null}
       {access.operate && REPLAYABLE.has(p.status) ? (
         <>
           <p>
-            After fixing the cause (for example in <Link to="/mapping">the mapping</Link>), replay the posting. It stays exactly once: an existing journal is found,
-            not duplicated.
+            After fixing the cause (for example in <Link to="/mapping">the mapping</Link>), replay the posting. It stays
+            exactly once: an existing journal is found, not duplicated.
           </p>
           <button type="button" data-testid="replay-button" onClick={replay} disabled={busy}>
             {busy ? 'Replaying…' : 'Replay posting'}

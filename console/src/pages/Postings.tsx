@@ -35,7 +35,9 @@ export function PostingsPage({ connectionId, params }: { connectionId: string | 
   }, [connectionId, status, pages]);
   useInterval(list.reload, 3000);
   const setFilter = (change: Record<string, string>) => navigate('/postings', { status, from, to, ...change });
-  const shown = (list.data?.items ?? []).filter((p) => (!from || checkDateOf(p) >= from) && (!to || checkDateOf(p) <= to));
+  const shown = (list.data?.items ?? []).filter(
+    (p) => (!from || checkDateOf(p) >= from) && (!to || checkDateOf(p) <= to),
+  );
 
   return (
     <section aria-labelledby="postings-title">
@@ -54,11 +56,21 @@ export function PostingsPage({ connectionId, params }: { connectionId: string | 
         </label>
         <label className="inline">
           <span>Check date from</span>
-          <input aria-label="Check date from" type="date" value={from} onChange={(e) => setFilter({ from: e.target.value })} />
+          <input
+            aria-label="Check date from"
+            type="date"
+            value={from}
+            onChange={(e) => setFilter({ from: e.target.value })}
+          />
         </label>
         <label className="inline">
           <span>to</span>
-          <input aria-label="Check date to" type="date" value={to} onChange={(e) => setFilter({ to: e.target.value })} />
+          <input
+            aria-label="Check date to"
+            type="date"
+            value={to}
+            onChange={(e) => setFilter({ to: e.target.value })}
+          />
         </label>
       </form>
       <ErrorNotice error={list.error} title="Postings could not be loaded" />

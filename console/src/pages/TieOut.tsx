@@ -22,7 +22,12 @@ export function TieOutPage({ connectionId }: { connectionId: string | null }) {
       <div className="filters">
         <label className="inline">
           <span>Month (by check date)</span>
-          <input aria-label="Month (by check date)" type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} />
+          <input
+            aria-label="Month (by check date)"
+            type="month"
+            value={month}
+            onChange={(e) => e.target.value && setMonth(e.target.value)}
+          />
         </label>
         <a className="button secondary" href={api.tieOutCsvUrl(connectionId, from, to)} download>
           Download CSV
@@ -41,8 +46,10 @@ function Report({ connectionId, from, to }: { connectionId: string; from: string
   return (
     <>
       <p data-testid="tie-out-summary">
-        {from} to {to}: {r.period.payrolls} payroll(s), {r.period.posted} posted; journal debit {money(r.period.journal.debit)}, Acumatica debit {money(r.period.acumatica.debit)};{' '}
-        {r.period.differences === 0 ? 'no difference.' : `${r.period.differences} difference(s).`} <span className="muted">Generated {dateTime(r.generatedAt)}.</span>
+        {from} to {to}: {r.period.payrolls} payroll(s), {r.period.posted} posted; journal debit{' '}
+        {money(r.period.journal.debit)}, Acumatica debit {money(r.period.acumatica.debit)};{' '}
+        {r.period.differences === 0 ? 'no difference.' : `${r.period.differences} difference(s).`}{' '}
+        <span className="muted">Generated {dateTime(r.generatedAt)}.</span>
       </p>
       {r.payrolls.map((p) => (
         <article key={p.payrollUuid} className="card" aria-labelledby={`tie-${p.payrollUuid}`}>
@@ -52,7 +59,9 @@ function Report({ connectionId, from, to }: { connectionId: string; from: string
           </h2>
           <p className="muted small">
             Payroll {p.payrollUuid} · cash mode {p.cashMode}
-            {p.acumatica ? ` · batch ${p.acumatica.batchNbr}${p.acumatica.status ? ` (${p.acumatica.status})` : ''}` : ''}
+            {p.acumatica
+              ? ` · batch ${p.acumatica.batchNbr}${p.acumatica.status ? ` (${p.acumatica.status})` : ''}`
+              : ''}
           </p>
           <div className="table-wrap">
             <table className="list">
