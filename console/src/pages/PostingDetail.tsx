@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api } from '../api';
+import { ApiError, api } from '../api';
 import type { Access } from '../access';
 import { JournalTable } from '../components/JournalTable';
 import { ErrorNotice, Loading, Notice } from '../components/Notice';
@@ -121,7 +121,15 @@ function WhyAndReplay({
       setRequested(true);
       onReplayed();
     } catch (error) {
-      setFailure(error);
+      if (error instanceof ApiError && error.status === 412) {
+        // Sent with If-Match: the posting moved on since this page read it. Show what it is now.
+        setFailure(
+          new Error(
+            'The posting changed since this page loaded it; it is shown again as it stands now. Check the reason, then replay again if it still needs it.',
+          ),
+        );
+        onReplayed();
+      } else setFailure(error);
     } finally {
       setBusy(false);
     }
