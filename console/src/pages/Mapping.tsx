@@ -44,6 +44,8 @@ function MappingEditor({ connectionId, access }: { connectionId: string; access:
   if (!connection.data || !draft) return <Loading what="the mapping" />;
   const current = connection.data.body;
   const [accounts, subaccounts] = chart.data ?? [undefined, undefined];
+  // The pickers wait for the chart; only when Acumatica cannot be read are accounts typed instead.
+  if (!chart.data && !chart.error) return <Loading what="Acumatica's chart of accounts" />;
 
   const save = async () => {
     setSaving(true);
