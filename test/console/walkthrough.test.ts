@@ -285,7 +285,10 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await page.getByTestId('audit-event').first().waitFor();
     await page.getByLabel('Event type').fill('PayrollPosted');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.getByTestId('audit-event').nth(1).waitFor();
+    // The earlier, unfiltered page stays on screen until the filtered one arrives: wait for the filtered rows.
+    await page.waitForFunction(
+      `[...document.querySelectorAll('[data-testid="audit-event"]')].map((e) => e.getAttribute('data-event-type')).join() === 'PayrollPosted,PayrollPosted'`,
+    );
     expect(
       new Set(
         await page.getByTestId('audit-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type'))),

@@ -22,7 +22,11 @@ export function PostingDetailPage({ postingId, access }: { postingId: string; ac
     p !== undefined &&
     FINAL.has(p.status) &&
     (!p.reversal || ['reversed', 'needs_attention'].includes(p.reversal.status));
-  useInterval(() => (posting.reload(), events.reload()), 2000, !settled);
+  // After a replay the posting is watched for a minute even while it still shows its old, settled status.
+  const [watchUntil, setWatchUntil] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
+  const watching = now < watchUntil;
+  useInterval(() => (setNow(Date.now()), posting.reload(), events.reload()), 2000, !settled || watching);
 
   if (posting.error) return <ErrorNotice error={posting.error} title="The posting could not be loaded" />;
   if (!p) return <Loading what="the posting" />;
@@ -67,7 +71,12 @@ export function PostingDetailPage({ postingId, access }: { postingId: string; ac
       <WhyAndReplay
         posting={p}
         access={access}
-        onReplayed={() => (posting.reload(), events.reload())}
+        onReplayed={() => {
+          setNow(Date.now());
+          setWatchUntil(Date.now() + 60_000);
+          posting.reload();
+          events.reload();
+        }}
         etag={posting.data?.etag ?? null}
       />
       {p.reversal ? (
