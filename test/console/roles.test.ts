@@ -118,6 +118,13 @@ describeInBrowser('console roles and tenants in the browser; the page works with
       await page.goto(`${world.service.url}/console/#/postings/${postingIdOf(world, postedPayroll)}`);
       await page.getByText(/The posting could not be loaded/).waitFor();
       expect(await page.getByTestId('posting-batch').count()).toBe(0);
+
+      // Signing out ends the session for good: a reload shows the sign-in page again.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByTestId('sign-in-key').waitFor();
+      await page.reload();
+      await page.getByTestId('sign-in-key').waitFor();
+      expect(await page.getByTestId('connection-row').count()).toBe(0);
     } finally {
       await context.close();
     }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link } from '../router';
 import type { Connection, Principal } from '../types';
 
@@ -23,6 +23,13 @@ export function Layout(props: {
   children: ReactNode;
 }) {
   const { principal, section, connections, selected } = props;
+  // A new page moves the focus to the content, so keyboard and screen-reader users start there (not on first load).
+  const shown = useRef(section);
+  useEffect(() => {
+    if (shown.current === section) return;
+    shown.current = section;
+    document.getElementById('main')?.focus();
+  }, [section]);
   return (
     <>
       <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
