@@ -146,6 +146,17 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     }
     await page.getByLabel('Default Acumatica department').fill('ADMIN');
 
+    // A malformed option: the 400 names the field, shown under it.
+    const tolerance = page.getByLabel('Rounding tolerance (cents)');
+    await tolerance.fill('20000');
+    await page.getByTestId('mapping-save').click();
+    await page.getByTestId('mapping-error').first().waitFor();
+    expect(await page.getByTestId('mapping-error').allTextContents()).toEqual([
+      'must be a whole number of cents from 0 to 10000',
+    ]);
+    expect(await tolerance.getAttribute('aria-invalid')).toBe('true');
+    await tolerance.fill('0');
+
     // Someone deactivates an account in Acumatica while the page is open: the save is refused, by field.
     world.acumatica.deactivateAccount('62000');
     await page.getByTestId('mapping-save').click();
