@@ -14,13 +14,18 @@ const CONSOLE_SRC = join(ROOT, 'console');
 const CONSOLE_INDEX = join(ROOT, 'dist/console/index.html');
 export const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 
-/** `describe`, or `describe.skip` with the reason printed when there is no browser to drive. */
+/**
+ * `describe`, or `describe.skip` when there is no browser to drive: the reason is printed and is also the
+ * name of a skipped test, so the list of skipped tests at the end of the run says why.
+ */
 export function describeInBrowser(name: string, body: () => void): void {
   if (!existsSync(CHROMIUM)) {
-    console.warn(
-      `${name}: SKIPPED — no Chromium at ${CHROMIUM} (apt-get install chromium, or set MLC_CHROMIUM to a Chromium binary)`,
-    );
-    describe.skip(name, body);
+    const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium, or set MLC_CHROMIUM to a Chromium binary)`;
+    console.warn(`${name}: SKIPPED — ${reason}`);
+    describe.skip(name, () => {
+      it(`SKIPPED: ${reason}`, () => undefined);
+      body();
+    });
     return;
   }
   describe(name, body);
