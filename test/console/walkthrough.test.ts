@@ -118,7 +118,8 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     // Connect to Gusto: our authorize → the sandbox's consent (approves) → our callback → back in the console.
     world.gusto.scenario.authorizeNext(companyUuid);
     await row.getByRole('link', { name: 'Connect to Gusto' }).click();
-    await page.waitForURL(/\/console\//);
+    await page.getByText('Gusto is connected.').waitFor(); // back from the consent with ?gusto=connected
+    expect(page.url()).toBe(`${world.service.url}/console/#/connections`); // the outcome is read once, then dropped
     await page
       .getByTestId('connection-row')
       .filter({ hasText: 'Lone Star Widgets' })
