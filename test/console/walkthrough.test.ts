@@ -279,6 +279,16 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
   });
 
   it('employees, audit and tie-out pages show the same books; nothing outside the service and Gusto was asked for', async () => {
+    // The check-date filter: from the second payroll's check date on, only it is listed.
+    await openPage(page, world.service.url, '/postings', 'Postings');
+    await page.locator(`[data-testid="posting-row"][data-payroll-uuid="${postedFirst}"]`).waitFor();
+    await page.getByLabel('Check date from').fill(checkDates[1]!);
+    await page
+      .locator(`[data-testid="posting-row"][data-payroll-uuid="${postedFirst}"]`)
+      .waitFor({ state: 'detached' });
+    expect(await page.getByTestId('posting-row').count()).toBe(1);
+    expect(await page.getByTestId('posting-status').allTextContents()).toEqual(['Posted']);
+
     await openPage(page, world.service.url, '/employees', 'Employees');
     await page.getByRole('button', { name: 'Sync with Gusto now' }).click();
     await page.getByText('Synced with Gusto.').waitFor({ timeout: 30_000 });
