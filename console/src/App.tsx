@@ -6,7 +6,8 @@ import { ErrorNotice, Loading } from './components/Notice';
 import { useLoad } from './hooks';
 import { useRoute } from './router';
 import { SignIn } from './pages/SignIn';
-import { ConnectionsPage, type GustoReturn } from './pages/Connections';
+import { ConnectionsPage } from './pages/Connections';
+import { takeGustoReturn } from './components/GustoConnect';
 import { NewConnectionPage } from './pages/NewConnection';
 import { MappingPage } from './pages/Mapping';
 import { PostingsPage } from './pages/Postings';
@@ -34,16 +35,6 @@ export function App() {
       </>
     );
   return <SignedIn session={session} onSignedOut={() => setSession(null)} />;
-}
-
-/** The outcome the service adds to the console's URL when Gusto's consent sends the browser back; read once, then removed. */
-function takeGustoReturn(): GustoReturn | undefined {
-  const query = new URLSearchParams(window.location.search);
-  const outcome = query.get('gusto');
-  if (!outcome) return undefined;
-  window.history.replaceState(null, '', `${window.location.pathname}${window.location.hash}`);
-  const error = query.get('error');
-  return { outcome, ...(error ? { error } : {}) };
 }
 
 function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {

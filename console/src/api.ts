@@ -136,8 +136,11 @@ export const api = {
   endpointVersions: (baseUrl: string) =>
     call<{ versions: string[] }>('POST', '/api/acumatica/endpoints', { baseUrl }).then((a) => a.body.versions),
   /** Where the browser goes to authorize Gusto; the service sends it back to `returnTo` in the console. */
-  gustoAuthorizeUrl: (id: string, returnTo: string) =>
-    `/api/connections/${enc(id)}/gusto/authorize${query({ returnTo })}`,
+  gustoAuthorizeUrl: (id: string, returnTo: string, companyUuid?: string) =>
+    `/api/connections/${enc(id)}/gusto/authorize${query({ companyUuid, returnTo })}`,
+  /** Binds the company a Gusto consent granted without it being named at the start (only the key that started it). */
+  confirmGusto: (id: string, companyUuid: string) =>
+    call<unknown>('POST', `/api/connections/${enc(id)}/gusto/confirm`, { companyUuid }).then((a) => a.body),
   accounts: (id: string) =>
     get<{ accounts: GlAccount[] }>(`/api/connections/${enc(id)}/acumatica/accounts`).then((b) => b.accounts),
   subaccounts: (id: string) =>

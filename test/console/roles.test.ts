@@ -109,6 +109,7 @@ describeInBrowser('console roles and tenants in the browser; the page works with
       ]);
       // An operator: test and Gusto authorization are offered, creating connections is not (no key for every connection).
       expect(await rows.first().getByRole('button', { name: 'Test' }).count()).toBe(1);
+      expect(await rows.first().getByRole('button', { name: 'Connect to Gusto' }).count()).toBe(1);
       expect(await page.getByRole('link', { name: 'New connection' }).count()).toBe(0);
 
       await openPage(page, world.service.url, '/postings', 'Postings');
@@ -184,6 +185,7 @@ async function expectNoChangeOffered(page: Page): Promise<void> {
     'Add employee department',
   ])
     expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0);
-  for (const name of [/Connect to Gusto|Reconnect Gusto/, /^New connection$/])
-    expect(await page.getByRole('link', { name }).count()).toBe(0);
+  for (const name of [/Connect to Gusto|Reconnect Gusto/, /^Confirm this company$/])
+    expect(await page.getByRole('button', { name }).count()).toBe(0);
+  expect(await page.getByRole('link', { name: /^New connection$/ }).count()).toBe(0);
 }

@@ -117,7 +117,9 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
 
     // Connect to Gusto: our authorize → the sandbox's consent (approves) → our callback → back in the console.
     world.gusto.scenario.authorizeNext(companyUuid);
-    await row.getByRole('link', { name: 'Connect to Gusto' }).click();
+    // The company is named at the start: the service binds only a code for that company.
+    await row.getByLabel('Gusto company ID').fill(companyUuid);
+    await row.getByRole('button', { name: 'Connect to Gusto' }).click();
     await page.getByText('Gusto is connected.').waitFor(); // back from the consent with ?gusto=connected
     expect(page.url()).toBe(`${world.service.url}/console/#/connections`); // the outcome is read once, then dropped
     await page

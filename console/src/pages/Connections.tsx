@@ -1,18 +1,13 @@
 import { useState } from 'react';
 import { api } from '../api';
 import type { Access } from '../access';
-import { ErrorNotice, Loading, Notice } from '../components/Notice';
+import { GustoConnectForm, GustoReturnNotice, type GustoReturn } from '../components/GustoConnect';
+import { ErrorNotice, Loading } from '../components/Notice';
 import { PingReport, lastPings, rememberPing } from '../components/PingReport';
 import type { Loaded } from '../hooks';
 import { GUSTO_WORDS, dateTime } from '../format';
 import { Link, navigate } from '../router';
 import type { Connection, PingResult } from '../types';
-
-/** What the Gusto consent came back with (`?gusto=connected`, or `?gusto=failed&error=<code>`), read once. */
-export interface GustoReturn {
-  outcome: string;
-  error?: string;
-}
 
 export function ConnectionsPage(props: {
   connections: Loaded<Connection[]>;
@@ -32,13 +27,7 @@ export function ConnectionsPage(props: {
           </Link>
         ) : null}
       </div>
-      {gustoReturn?.outcome === 'connected' ? <Notice kind="ok">Gusto is connected.</Notice> : null}
-      {gustoReturn?.outcome === 'failed' ? (
-        <Notice kind="error">
-          Gusto was not connected ({(gustoReturn.error ?? 'unknown reason').replace(/_/g, ' ')}). Try “Connect to Gusto”
-          again; if Gusto keeps refusing, check the Gusto application&apos;s settings.
-        </Notice>
-      ) : null}
+      {gustoReturn ? <GustoReturnNotice gustoReturn={gustoReturn} onDone={connections.reload} /> : null}
       {connections.loading && !connections.data ? <Loading what="connections" /> : null}
       {connections.data?.length === 0 ? (
         <p>No connection yet.{access.createConnections ? ' Create one with “New connection”.' : ''}</p>
@@ -127,15 +116,7 @@ function ConnectionRow({
             {testing ? 'Testing…' : 'Test'}
           </button>
         ) : null}
-        {access.operate ? (
-          <a
-            className="button"
-            href={api.gustoAuthorizeUrl(c.id, '/console/#/connections')}
-            onClick={() => onSelect(c.id)}
-          >
-            {c.gusto.status === 'connected' ? 'Reconnect Gusto' : 'Connect to Gusto'}
-          </a>
-        ) : null}
+        {access.operate ? <GustoConnectForm connection={c} /> : null}
         <button type="button" className="secondary" onClick={() => open('/mapping')}>
           Mapping
         </button>
