@@ -18,6 +18,7 @@ import {
 } from '../integration/connections/harness';
 import { journalsOf, specMapping, WEBHOOK_TOKEN } from '../e2e/postings/support';
 import { newKey } from '../e2e/console/support';
+import { waitFor } from '../support/wait';
 import {
   describeInBrowser,
   ensureConsoleBuilt,
@@ -310,9 +311,10 @@ describeInBrowser('console walk-through in the browser: connect, map, post, fix 
     await page.getByLabel('Event type').fill('PayrollPosted');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     // The earlier, unfiltered page stays on screen until the filtered one arrives: wait for the filtered rows.
-    await page.waitForFunction(
-      `[...document.querySelectorAll('[data-testid="audit-event"]')].map((e) => e.getAttribute('data-event-type')).join() === 'PayrollPosted,PayrollPosted'`,
-    );
+    // (waitForFunction would evaluate a string inside the page, which the console's CSP forbids.)
+    const types = () =>
+      page.getByTestId('audit-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type')).join());
+    await waitFor('the filtered audit rows', async () => (await types()) === 'PayrollPosted,PayrollPosted');
     expect(
       new Set(
         await page.getByTestId('audit-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type'))),
