@@ -131,6 +131,39 @@ describeInBrowser('console roles and tenants in the browser; the page works with
     }
   });
 
+  it('a Gusto consent for a company not named comes back awaiting confirmation; the operator who started it confirms it', async () => {
+    // Gusto's consent sends the browser back to the service: the callback must name the port it listens on.
+    world.service.config.gusto.redirectUri = `${world.service.url}/oauth/gusto/callback`;
+    const connectionId = await createConnection(world, {}, 'Gamma Works');
+    const company = world.gusto.scenario.createCompany({ name: 'Gamma Payroll' } as never);
+    const key = await newKey(world, 'Gamma operator', 'operator', [connectionId]);
+    const { context, page, outside } = await serviceOnlyContext(browser, world.service.url, [world.gusto.url]);
+    try {
+      await signInWith(page, world.service.url, key.secret);
+      const row = page.getByTestId('connection-row');
+      await row.first().waitFor();
+      world.gusto.scenario.authorizeNext(company.uuid);
+      await row.getByRole('button', { name: 'Connect to Gusto' }).click(); // no company ID named
+      const ask = page.getByTestId('gusto-confirm');
+      await ask.waitFor();
+      expect(await ask.textContent()).toContain(`“Gamma Payroll” (company ${company.uuid})`);
+      expect((await world.api('GET', `/api/connections/${connectionId}`)).body.gusto.status).toBe('not_connected');
+      await ask.getByRole('button', { name: 'Confirm this company' }).click();
+      await page.getByText('Gusto is connected.').waitFor();
+      await row
+        .getByTestId('gusto-status')
+        .filter({ hasText: /^Connected$/ })
+        .waitFor();
+      expect((await world.api('GET', `/api/connections/${connectionId}`)).body.gusto).toEqual({
+        companyUuid: company.uuid,
+        status: 'connected',
+      });
+      expect(outside).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('with the network cut every page still loads and works: no request leaves the service', async () => {
     const { context, page, outside, pageErrors } = await serviceOnlyContext(browser, world.service.url);
     const requested: string[] = [];
