@@ -1,0 +1,149 @@
+import { Field } from '../components/Field';
+import type { Draft } from './draft';
+
+type Journal = Draft['journal'];
+
+/** The journal's settings: branch, ledger, detail, release, and the books options (cash, entry date, accrual, rounding). */
+export function OptionsSection(props: {
+  journal: Journal;
+  onChange: (j: Journal) => void;
+  errors: Map<string, string[]>;
+  readOnly: boolean;
+}) {
+  const { journal: j, errors } = props;
+  const set = <K extends keyof Journal>(key: K, value: Journal[K]) => props.onChange({ ...j, [key]: value });
+  const at = (...paths: string[]) => paths.flatMap((p) => errors.get(`journal.${p}`) ?? []);
+  return (
+    <section aria-labelledby="journal-title">
+      <h2 id="journal-title">Journal</h2>
+      <div className="grid-form two">
+        <Field label="Branch" errors={at('branch')} errorTestId="mapping-error">
+          {(ids) => (
+            <input
+              id={ids.id}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid}
+              disabled={props.readOnly}
+              value={j.branch}
+              onChange={(e) => set('branch', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Ledger" errors={at('ledger')} errorTestId="mapping-error">
+          {(ids) => (
+            <input
+              id={ids.id}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid}
+              disabled={props.readOnly}
+              value={j.ledger}
+              onChange={(e) => set('ledger', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Detail"
+          hint="Summary: one line per account. Department: expense lines split by Gusto department. Employee: one line per employee and component."
+          errors={at('detail')}
+          errorTestId="mapping-error"
+        >
+          {(ids) => (
+            <select
+              id={ids.id}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid}
+              disabled={props.readOnly}
+              value={j.detail}
+              onChange={(e) => set('detail', e.target.value as Journal['detail'])}
+            >
+              <option value="summary">Summary</option>
+              <option value="department">By department</option>
+              <option value="employee">By employee</option>
+            </select>
+          )}
+        </Field>
+        <Field
+          label="Cash"
+          hint="Liabilities: net pay and taxes stay on their liability accounts. Bank: one cash line per Gusto withdrawal, so the bank feed matches 1:1."
+          errors={at('cash')}
+          errorTestId="mapping-error"
+        >
+          {(ids) => (
+            <select
+              id={ids.id}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid}
+              disabled={props.readOnly}
+              value={j.cash}
+              onChange={(e) => set('cash', e.target.value as Journal['cash'])}
+            >
+              <option value="liabilities">Liabilities (default)</option>
+              <option value="bank">One line per bank withdrawal</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Entry date" errors={at('entryDate')} errorTestId="mapping-error">
+          {(ids) => (
+            <select
+              id={ids.id}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid}
+              disabled={props.readOnly}
+              value={j.entryDate}
+              onChange={(e) => set('entryDate', e.target.value as Journal['entryDate'])}
+            >
+              <option value="check_date">Check date (default)</option>
+              <option value="period_end">End of the pay period</option>
+            </select>
+          )}
+        </Field>
+        <Field
+          label="Rounding tolerance (cents)"
+          hint="A difference against Gusto's totals up to this many cents posts to the rounding role with a warning (0–10000)."
+          errors={at('rounding', 'rounding.toleranceCents')}
+          errorTestId="mapping-error"
+        >
+          {(ids) => (
+            <input
+              id={ids.id}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid}
+              disabled={props.readOnly}
+              type="number"
+              min={0}
+              max={10000}
+              step={1}
+              inputMode="numeric"
+              value={j.toleranceCents}
+              onChange={(e) => set('toleranceCents', e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <fieldset className="checks" disabled={props.readOnly}>
+        <legend>Options</legend>
+        <label className="inline">
+          <input type="checkbox" checked={j.release} onChange={(e) => set('release', e.target.checked)} /> Release the
+          batch after creating it
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={j.accrual} onChange={(e) => set('accrual', e.target.checked)} /> Accrue pay
+          earned in an earlier month (role accruedPayroll)
+        </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={j.splitLiabilitiesByDepartment}
+            onChange={(e) => set('splitLiabilitiesByDepartment', e.target.checked)}
+          />{' '}
+          Split liabilities by department too
+        </label>
+        {[...at('release'), ...at('accrual', 'accrual.enabled'), ...at('splitLiabilitiesByDepartment')].map((m, i) => (
+          <p key={i} className="field-error" data-testid="mapping-error">
+            {m}
+          </p>
+        ))}
+      </fieldset>
+    </section>
+  );
+}
