@@ -22,9 +22,31 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import {
-  ACUMATICA_CLIENT_ID, ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, ACUMATICA_USER, ADMIN_TOKEN, ENDPOINT_VERSION, GUSTO_CLIENT_ID,
-  GUSTO_CLIENT_SECRET, REDIRECT_URI, api, hrEpochMs, watchCreateAnswers, connectCompanies, CreateCounter, removeDir, round2, startInProcess, startSandboxes, summary, tagOf,
-  tempDir, waitUntil, type Company, type InProcessService, type Sandboxes,
+  ACUMATICA_CLIENT_ID,
+  ACUMATICA_CLIENT_SECRET,
+  ACUMATICA_PASSWORD,
+  ACUMATICA_USER,
+  ADMIN_TOKEN,
+  ENDPOINT_VERSION,
+  GUSTO_CLIENT_ID,
+  GUSTO_CLIENT_SECRET,
+  REDIRECT_URI,
+  api,
+  hrEpochMs,
+  watchCreateAnswers,
+  connectCompanies,
+  CreateCounter,
+  removeDir,
+  round2,
+  startInProcess,
+  startSandboxes,
+  summary,
+  tagOf,
+  tempDir,
+  waitUntil,
+  type Company,
+  type InProcessService,
+  type Sandboxes,
 } from './support/harness';
 
 export const EMPLOYEES_PER_PAYROLL = 25;
@@ -42,7 +64,12 @@ const GUSTO_VERSION = '2026-06-15';
 export interface LevelResult {
   companies: number;
   /** The same postings from the moment Gusto processed the payroll: adds the sandbox's one-at-a-time webhook queue. */
-  from_payroll_processed: { p50_ms: number | null; p95_ms: number | null; p99_ms: number | null; max_ms: number | null };
+  from_payroll_processed: {
+    p50_ms: number | null;
+    p95_ms: number | null;
+    p99_ms: number | null;
+    max_ms: number | null;
+  };
   postings: number;
   p50_ms: number | null;
   p95_ms: number | null;
@@ -64,7 +91,14 @@ export interface E2eResult {
  * With one company the end is the moment the create was answered (sub-ms, `answers`); with more, the
  * journal's CreatedDateTime (ms).
  */
-async function round(sb: Sandboxes, counter: CreateCounter, companies: Company[], journalCursor: { n: number }, answers: number[], received: Map<string, number>): Promise<{ fromProcessed: number[]; fromReceived: number[]; durationMs: number; complete: boolean }> {
+async function round(
+  sb: Sandboxes,
+  counter: CreateCounter,
+  companies: Company[],
+  journalCursor: { n: number },
+  answers: number[],
+  received: Map<string, number>,
+): Promise<{ fromProcessed: number[]; fromReceived: number[]; durationMs: number; complete: boolean }> {
   const before = counter.poll();
   const answersBefore = answers.length;
   const starts = new Map<string, number>();
@@ -81,7 +115,12 @@ async function round(sb: Sandboxes, counter: CreateCounter, companies: Company[]
     const ms = round2(end - single);
     const uuid = [...starts.keys()][0]!;
     const arrived = received.get(uuid);
-    return { fromProcessed: [ms], fromReceived: arrived !== undefined ? [round2(end - arrived)] : [], durationMs: ms, complete: true };
+    return {
+      fromProcessed: [ms],
+      fromReceived: arrived !== undefined ? [round2(end - arrived)] : [],
+      durationMs: ms,
+      complete: true,
+    };
   }
   const journals = sb.acumatica.records.journals();
   const fresh = journals.slice(journalCursor.n);
@@ -101,7 +140,12 @@ async function round(sb: Sandboxes, counter: CreateCounter, companies: Company[]
     if (arrived !== undefined) fromReceived.push(round2(created - arrived));
     last = Math.max(last, created);
   }
-  return { fromProcessed, fromReceived, durationMs: Math.max(1, last - first), complete: done === true && fromProcessed.length === companies.length };
+  return {
+    fromProcessed,
+    fromReceived,
+    durationMs: Math.max(1, last - first),
+    complete: done === true && fromProcessed.length === companies.length,
+  };
 }
 
 /**
@@ -136,20 +180,44 @@ function watchWebhookArrivals(sb: Sandboxes, svc: InProcessService): Map<string,
 }
 
 /** The bare sequence of required calls, one after another, with tokens already in hand. */
-async function floor(sb: Sandboxes, notes: string[], answers: number[]): Promise<{ latencies: number[]; gustoCalls: number; acumaticaCalls: number }> {
+async function floor(
+  sb: Sandboxes,
+  notes: string[],
+  answers: number[],
+): Promise<{ latencies: number[]; gustoCalls: number; acumaticaCalls: number }> {
   const company = sb.gusto.scenario.createCompany({ name: 'Floor Co' });
-  const auth = await fetch(`${sb.gusto.url}/oauth/authorize?${new URLSearchParams({ client_id: GUSTO_CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', state: 'floor', company_uuid: company.uuid })}`, { redirect: 'manual' });
+  const auth = await fetch(
+    `${sb.gusto.url}/oauth/authorize?${new URLSearchParams({ client_id: GUSTO_CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', state: 'floor', company_uuid: company.uuid })}`,
+    { redirect: 'manual' },
+  );
   const code = new URL(auth.headers.get('location')!).searchParams.get('code');
-  const gustoToken = (await (await fetch(`${sb.gusto.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-gusto-api-version': GUSTO_VERSION },
-    body: JSON.stringify({ client_id: GUSTO_CLIENT_ID, client_secret: GUSTO_CLIENT_SECRET, grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }),
-  })).json()) as { access_token: string };
-  const acuToken = (await (await fetch(`${sb.acumatica.url}/identity/connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', client_id: ACUMATICA_CLIENT_ID, client_secret: ACUMATICA_CLIENT_SECRET, username: ACUMATICA_USER, password: ACUMATICA_PASSWORD, scope: 'api offline_access' }),
-  })).json()) as { access_token: string };
+  const gustoToken = (await (
+    await fetch(`${sb.gusto.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gusto-api-version': GUSTO_VERSION },
+      body: JSON.stringify({
+        client_id: GUSTO_CLIENT_ID,
+        client_secret: GUSTO_CLIENT_SECRET,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+      }),
+    })
+  ).json()) as { access_token: string };
+  const acuToken = (await (
+    await fetch(`${sb.acumatica.url}/identity/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: ACUMATICA_CLIENT_ID,
+        client_secret: ACUMATICA_CLIENT_SECRET,
+        username: ACUMATICA_USER,
+        password: ACUMATICA_PASSWORD,
+        scope: 'api offline_access',
+      }),
+    })
+  ).json()) as { access_token: string };
   const gh = { authorization: `Bearer ${gustoToken.access_token}`, 'x-gusto-api-version': GUSTO_VERSION };
   const ah = { authorization: `Bearer ${acuToken.access_token}`, 'content-type': 'application/json' };
   const entity = `${sb.acumatica.url}/entity/Default/${ENDPOINT_VERSION}/JournalTransaction`;
@@ -161,20 +229,39 @@ async function floor(sb: Sandboxes, notes: string[], answers: number[]): Promise
     const answersBefore = answers.length;
     let gross = 0n;
     for (let page = 1; page <= pages; page++) {
-      const res = await fetch(`${sb.gusto.url}/v1/companies/${company.uuid}/payrolls/${payroll.uuid}?include=benefits,deductions,taxes,totals,payroll_taxes&page=${page}&per=100`, { headers: gh });
+      const res = await fetch(
+        `${sb.gusto.url}/v1/companies/${company.uuid}/payrolls/${payroll.uuid}?include=benefits,deductions,taxes,totals,payroll_taxes&page=${page}&per=100`,
+        { headers: gh },
+      );
       const body = (await res.json()) as { employee_compensations?: Array<{ gross_pay: string }> };
       for (const c of body.employee_compensations ?? []) gross += BigInt(String(c.gross_pay).replace('.', ''));
     }
     const tag = `floor:${payroll.uuid}`;
     const filter = `Module eq 'GL' and substringof('${tag}',Description)`;
-    await (await fetch(`${entity}?${new URLSearchParams({ $filter: filter, $select: 'BatchNbr,Status' })}`, { headers: ah })).text();
+    await (
+      await fetch(`${entity}?${new URLSearchParams({ $filter: filter, $select: 'BatchNbr,Status' })}`, { headers: ah })
+    ).text();
     const amount = `${gross / 100n}.${String(gross % 100n).padStart(2, '0')}`;
     const body = JSON.stringify({
-      Module: { value: 'GL' }, BranchID: { value: 'HQ' }, LedgerID: { value: 'ACTUAL' }, TransactionDate: { value: payroll.check_date },
-      Description: { value: `Payroll ${payroll.check_date} [${tag}]` }, Hold: { value: false },
+      Module: { value: 'GL' },
+      BranchID: { value: 'HQ' },
+      LedgerID: { value: 'ACTUAL' },
+      TransactionDate: { value: payroll.check_date },
+      Description: { value: `Payroll ${payroll.check_date} [${tag}]` },
+      Hold: { value: false },
       Details: [
-        { Account: { value: '60000' }, Subaccount: { value: '000000' }, DebitAmount: { value: amount }, CreditAmount: { value: '0' } },
-        { Account: { value: '10100' }, Subaccount: { value: '000000' }, DebitAmount: { value: '0' }, CreditAmount: { value: amount } },
+        {
+          Account: { value: '60000' },
+          Subaccount: { value: '000000' },
+          DebitAmount: { value: amount },
+          CreditAmount: { value: '0' },
+        },
+        {
+          Account: { value: '10100' },
+          Subaccount: { value: '000000' },
+          DebitAmount: { value: '0' },
+          CreditAmount: { value: amount },
+        },
       ],
     }).replace(/"value":"(\d+\.\d\d|0)"/g, '"value":$1');
     const res = await fetch(`${entity}?$expand=Details`, { method: 'PUT', headers: ah, body });
@@ -189,12 +276,25 @@ async function floor(sb: Sandboxes, notes: string[], answers: number[]): Promise
   const latencies: number[] = [];
   for (let i = 0; i < FLOOR_RUNS; i++) latencies.push(await once());
   if (latencies.length === 0) notes.push('floor: no run completed');
-  return { latencies, gustoCalls: (sb.gusto.requests.length - gBefore) / FLOOR_RUNS, acumaticaCalls: (sb.acumatica.requests.length - aBefore) / FLOOR_RUNS };
+  return {
+    latencies,
+    gustoCalls: (sb.gusto.requests.length - gBefore) / FLOOR_RUNS,
+    acumaticaCalls: (sb.acumatica.requests.length - aBefore) / FLOOR_RUNS,
+  };
 }
 
 export async function benchE2e(notes: string[]): Promise<E2eResult> {
   const out: E2eResult = {
-    e2e: { p50_ms: null, p95_ms: null, p99_ms: null, floor_ms: null, overhead_ratio: null, postings_per_s: null, employees_per_payroll: EMPLOYEES_PER_PAYROLL, levels: {} },
+    e2e: {
+      p50_ms: null,
+      p95_ms: null,
+      p99_ms: null,
+      floor_ms: null,
+      overhead_ratio: null,
+      postings_per_s: null,
+      employees_per_payroll: EMPLOYEES_PER_PAYROLL,
+      levels: {},
+    },
     calls_per_posting: { acumatica: null, gusto: null, floor_acumatica: null, floor_gusto: null },
     projection: { events_per_s: null, events: null, rebuild_ms: null },
   };
@@ -216,7 +316,9 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
     // Warm-up (untimed): every company hires its people and posts once; the service's JIT and tokens warm up.
     const warm = await round(sb, counter, companies, cursor, answers, arrivals);
     if (!warm.complete) {
-      notes.push(`e2e: warm-up round incomplete (${warm.fromProcessed.length}/${companies.length} journals in ${ROUND_TIMEOUT_MS} ms); the pipeline does not post end to end`);
+      notes.push(
+        `e2e: warm-up round incomplete (${warm.fromProcessed.length}/${companies.length} journals in ${ROUND_TIMEOUT_MS} ms); the pipeline does not post end to end`,
+      );
       return out;
     }
 
@@ -235,7 +337,9 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
       const aBefore = sb.acumatica.requests.length;
       for (let r = 0; r < level.rounds; r++) {
         if (Date.now() > budgetEnd) {
-          notes.push(`e2e: time budget (${LEVELS_BUDGET_MS / 1000} s) spent; ${level.companies} companies ran ${r} of ${level.rounds} rounds`);
+          notes.push(
+            `e2e: time budget (${LEVELS_BUDGET_MS / 1000} s) spent; ${level.companies} companies ran ${r} of ${level.rounds} rounds`,
+          );
           break;
         }
         const res = await round(sb, counter, companies.slice(0, level.companies), cursor, answers, arrivals);
@@ -252,15 +356,25 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
       measuredPostings += lag.length;
       all.push(...lat);
       allProcessed.push(...lag);
-      if (lat.length !== lag.length) notes.push(`e2e: at ${level.companies} companies ${lag.length - lat.length} postings had no matched webhook arrival`);
+      if (lat.length !== lag.length)
+        notes.push(
+          `e2e: at ${level.companies} companies ${lag.length - lat.length} postings had no matched webhook arrival`,
+        );
       const s = summary(lat);
       const sp = summary(lag);
       levels[String(level.companies)] = {
-        companies: level.companies, postings: sp.n, p50_ms: s.p50_ms, p95_ms: s.p95_ms, p99_ms: s.p99_ms, max_ms: s.max_ms,
-        postings_per_s: sp.n > 0 ? round2((sp.n / duration) * 1000) : null, incomplete_rounds: incomplete,
+        companies: level.companies,
+        postings: sp.n,
+        p50_ms: s.p50_ms,
+        p95_ms: s.p95_ms,
+        p99_ms: s.p99_ms,
+        max_ms: s.max_ms,
+        postings_per_s: sp.n > 0 ? round2((sp.n / duration) * 1000) : null,
+        incomplete_rounds: incomplete,
         from_payroll_processed: { p50_ms: sp.p50_ms, p95_ms: sp.p95_ms, p99_ms: sp.p99_ms, max_ms: sp.max_ms },
       };
-      if (incomplete > 0) notes.push(`e2e: a round at ${level.companies} companies did not finish within ${ROUND_TIMEOUT_MS} ms`);
+      if (incomplete > 0)
+        notes.push(`e2e: a round at ${level.companies} companies did not finish within ${ROUND_TIMEOUT_MS} ms`);
     }
     // Drift: 1 company again, after every posting above. A p50 that grew with the log's length points at
     // work that scales with the whole history (not counted in the pooled figures).
@@ -271,15 +385,28 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
         again.push(...res.fromReceived);
         if (!res.complete) break;
       }
-      out.e2e.drift_1_company = { p50_first_ms: levels['1']?.p50_ms ?? null, p50_after_ms: summary(again).p50_ms, postings_between: all.length - (levels['1']?.postings ?? 0) };
+      out.e2e.drift_1_company = {
+        p50_first_ms: levels['1']?.p50_ms ?? null,
+        p50_after_ms: summary(again).p50_ms,
+        postings_between: all.length - (levels['1']?.postings ?? 0),
+      };
     }
     const pooled = summary(all);
     const pooledProcessed = summary(allProcessed);
     Object.assign(out.e2e, {
-      p50_ms: pooled.p50_ms, p95_ms: pooled.p95_ms, p99_ms: pooled.p99_ms, postings: pooledProcessed.n,
-      from_payroll_processed: { p50_ms: pooledProcessed.p50_ms, p95_ms: pooledProcessed.p95_ms, p99_ms: pooledProcessed.p99_ms },
+      p50_ms: pooled.p50_ms,
+      p95_ms: pooled.p95_ms,
+      p99_ms: pooled.p99_ms,
+      postings: pooledProcessed.n,
+      from_payroll_processed: {
+        p50_ms: pooledProcessed.p50_ms,
+        p95_ms: pooledProcessed.p95_ms,
+        p99_ms: pooledProcessed.p99_ms,
+      },
     });
-    const rates = Object.values(levels).map((l) => l.postings_per_s).filter((x): x is number => x !== null);
+    const rates = Object.values(levels)
+      .map((l) => l.postings_per_s)
+      .filter((x): x is number => x !== null);
     out.e2e.postings_per_s = rates.length ? Math.max(...rates) : null;
     if (measuredPostings > 0) {
       out.calls_per_posting.acumatica = round2(acumaticaCalls / measuredPostings);
@@ -301,11 +428,22 @@ export async function benchE2e(notes: string[]): Promise<E2eResult> {
 
     try {
       const t0 = performance.now();
-      const rebuilt = await api<{ readModels: Array<{ name: string; events: number; rows: number }> }>(svc, 'POST', '/api/projections/rebuild', undefined, { Authorization: `Bearer ${ADMIN_TOKEN}` });
+      const rebuilt = await api<{ readModels: Array<{ name: string; events: number; rows: number }> }>(
+        svc,
+        'POST',
+        '/api/projections/rebuild',
+        undefined,
+        { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      );
       const ms = performance.now() - t0;
       if (rebuilt.status >= 300) throw new Error(`${rebuilt.status} ${rebuilt.text.slice(0, 200)}`);
       const events = rebuilt.body.readModels.reduce((n, m) => n + m.events, 0);
-      out.projection = { events_per_s: Math.round(events / (ms / 1000)), events, rebuild_ms: round2(ms), read_models: rebuilt.body.readModels.map((m) => ({ name: m.name, events: m.events, rows: m.rows })) };
+      out.projection = {
+        events_per_s: Math.round(events / (ms / 1000)),
+        events,
+        rebuild_ms: round2(ms),
+        read_models: rebuilt.body.readModels.map((m) => ({ name: m.name, events: m.events, rows: m.rows })),
+      };
     } catch (error) {
       notes.push(`projection rebuild failed: ${(error as Error).message}`);
     }

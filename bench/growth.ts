@@ -29,7 +29,10 @@ const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const NO_EVENTS_CONNECTION = '00000000-0000-4000-8000-000000000000';
 
 /** Worst /health latency while `work` runs (polled every 50 ms) and how many polls failed. */
-async function healthDuring<T>(url: string, work: Promise<T>): Promise<{ result: T; worst_ms: number; failed: number; polls: number }> {
+async function healthDuring<T>(
+  url: string,
+  work: Promise<T>,
+): Promise<{ result: T; worst_ms: number; failed: number; polls: number }> {
   let done = false;
   let worst = 0;
   let failed = 0;
@@ -89,7 +92,12 @@ async function connectOne(run: Running, sb: SandboxProcess): Promise<Company> {
 
 /** ms from sending a payroll's signed webhook until its posting reads `posted` (the first after a start). */
 async function firstWebhookMs(run: Running, sb: SandboxProcess, company: Company): Promise<number> {
-  const payroll = await sb.call<{ uuid: string }>(sb.gustoUrl, 'POST', `/sandbox/companies/${company.companyUuid}/payrolls`, { employees: 5, webhook: false });
+  const payroll = await sb.call<{ uuid: string }>(
+    sb.gustoUrl,
+    'POST',
+    `/sandbox/companies/${company.companyUuid}/payrolls`,
+    { employees: 5, webhook: false },
+  );
   const id = encodeURIComponent(`${company.connectionId}:${payroll.uuid}`);
   const t0 = performance.now();
   const status = await sendWebhook(run.url, webhookBody(company.companyUuid, payroll.uuid));
@@ -103,7 +111,12 @@ async function firstWebhookMs(run: Running, sb: SandboxProcess, company: Company
   throw new Error('first webhook: not posted within 30 s');
 }
 
-async function one(postings: number, baseline: Reads & { first_webhook_ms: number | null }, sb: SandboxProcess, notes: string[]): Promise<Record<string, unknown>> {
+async function one(
+  postings: number,
+  baseline: Reads & { first_webhook_ms: number | null },
+  sb: SandboxProcess,
+  notes: string[],
+): Promise<Record<string, unknown>> {
   const dir = tempDir('mlc-growth-');
   const file = join(dir, 'ml-connector.db');
   const out: Record<string, unknown> = { postings };
@@ -121,7 +134,9 @@ async function one(postings: number, baseline: Reads & { first_webhook_ms: numbe
       out.cold_health_ms = await until(run, '/health', limit);
       const cold = await healthDuring(run.url, until(run, '/health/ready', limit));
       out.cold_ready_ms = cold.result;
-      out.cold_build_events_per_s = Math.round((out.events as number) / ((cold.result - (out.cold_health_ms as number)) / 1000 || 1));
+      out.cold_build_events_per_s = Math.round(
+        (out.events as number) / ((cold.result - (out.cold_health_ms as number)) / 1000 || 1),
+      );
       out.health_during_cold_build = { worst_ms: cold.worst_ms, failed: cold.failed, polls: cold.polls };
       await sleep(3_000);
       out.rss_at_rest_after_cold_mb = rssMb(run.child.pid!);
@@ -142,7 +157,11 @@ async function one(postings: number, baseline: Reads & { first_webhook_ms: numbe
         const started = performance.now();
         const rebuild = await healthDuring(
           run.url,
-          fetch(`${run.url}/api/projections/rebuild`, { method: 'POST', headers: AUTH, signal: AbortSignal.timeout(limit) }).then((res) => res.json()),
+          fetch(`${run.url}/api/projections/rebuild`, {
+            method: 'POST',
+            headers: AUTH,
+            signal: AbortSignal.timeout(limit),
+          }).then((res) => res.json()),
         );
         const seconds = (performance.now() - started) / 1000;
         out.rebuild_s = round2(seconds);
@@ -165,7 +184,10 @@ async function one(postings: number, baseline: Reads & { first_webhook_ms: numbe
       out.restart_empty_audit_ms = r.empty_audit_ms;
       out.restart_log_audit_ms = r.log_audit_ms;
       out.first_webhook_ms = company ? await firstWebhookMs(run, sb, company) : null;
-      out.first_webhook_over_empty_ms = typeof out.first_webhook_ms === 'number' && baseline.first_webhook_ms !== null ? round2(out.first_webhook_ms - baseline.first_webhook_ms) : null;
+      out.first_webhook_over_empty_ms =
+        typeof out.first_webhook_ms === 'number' && baseline.first_webhook_ms !== null
+          ? round2(out.first_webhook_ms - baseline.first_webhook_ms)
+          : null;
     } finally {
       await stop(run);
     }
@@ -205,7 +227,12 @@ export async function benchGrowth(notes: string[]): Promise<Record<string, unkno
     }
     for (const size of sizes) {
       process.stderr.write(`bench: growth ${size} postings …\n`);
-      (out.sizes as Record<string, unknown>)[String(size)] = await one(size, out.empty as Reads & { first_webhook_ms: number | null }, sb, notes);
+      (out.sizes as Record<string, unknown>)[String(size)] = await one(
+        size,
+        out.empty as Reads & { first_webhook_ms: number | null },
+        sb,
+        notes,
+      );
     }
   } finally {
     await sb.close();

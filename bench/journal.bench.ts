@@ -66,8 +66,22 @@ export function benchPayroll(n: number): GustoPayroll {
         { name: 'TX SUTA', employer: true, amount: money(Math.floor(gross * 0.027)) },
       ],
       benefits: [
-        ...(k401 ? [{ name: '401(k)', employee_deduction: money(k401), company_contribution: money(Math.floor(k401 / 2)), imputed: false }] : []),
-        { name: 'Medical Insurance', employee_deduction: money(medical), company_contribution: '450.00', imputed: false },
+        ...(k401
+          ? [
+              {
+                name: '401(k)',
+                employee_deduction: money(k401),
+                company_contribution: money(Math.floor(k401 / 2)),
+                imputed: false,
+              },
+            ]
+          : []),
+        {
+          name: 'Medical Insurance',
+          employee_deduction: money(medical),
+          company_contribution: '450.00',
+          imputed: false,
+        },
       ],
       department: ['Engineering', 'Sales', 'Operations'][rnd(3)],
     });

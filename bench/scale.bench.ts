@@ -81,7 +81,11 @@ class StoreReader {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
   }
   postedAfter(position: number): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'PayrollPosted' AND position > ?").get(position) as { n: number }).n;
+    return (
+      this.db
+        .prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'PayrollPosted' AND position > ?")
+        .get(position) as { n: number }
+    ).n;
   }
   head(): number {
     return (this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM events').get() as { p: number }).p;
@@ -89,11 +93,15 @@ class StoreReader {
   /** payroll uuid → ms since the epoch of its PayrollPosted, and of the webhook's arrival. */
   times(after: number): { posted: Map<string, number>; received: Map<string, number> } {
     const posted = new Map<string, number>();
-    for (const r of this.db.prepare("SELECT stream, recorded_at FROM events WHERE type = 'PayrollPosted' AND position > ?").iterate(after) as Iterable<{ stream: string; recorded_at: string }>) {
+    for (const r of this.db
+      .prepare("SELECT stream, recorded_at FROM events WHERE type = 'PayrollPosted' AND position > ?")
+      .iterate(after) as Iterable<{ stream: string; recorded_at: string }>) {
       posted.set(r.stream.slice(-36), Date.parse(r.recorded_at));
     }
     const received = new Map<string, number>();
-    for (const r of this.db.prepare("SELECT data, recorded_at FROM events WHERE type = 'GustoWebhookReceived' AND position > ?").iterate(after) as Iterable<{ data: string; recorded_at: string }>) {
+    for (const r of this.db
+      .prepare("SELECT data, recorded_at FROM events WHERE type = 'GustoWebhookReceived' AND position > ?")
+      .iterate(after) as Iterable<{ data: string; recorded_at: string }>) {
       const data = JSON.parse(r.data) as { entityUuid?: string };
       if (data.entityUuid && !received.has(data.entityUuid)) received.set(data.entityUuid, Date.parse(r.recorded_at));
     }
@@ -104,10 +112,27 @@ class StoreReader {
   }
 }
 
-async function phase(name: string, instances: Running[], sb: SandboxProcess, companies: Connected[], store: StoreReader, notes: string[]): Promise<Record<string, unknown>> {
+async function phase(
+  name: string,
+  instances: Running[],
+  sb: SandboxProcess,
+  companies: Connected[],
+  store: StoreReader,
+  notes: string[],
+): Promise<Record<string, unknown>> {
   process.stderr.write(`bench: scale ${name}: ${companies.length} payrolls …\n`);
   // Each company's payroll, processed without Gusto's own webhook (the bench sends it on the payday's schedule).
-  const payrolls = await pool(companies, 16, async (c) => (await sb.call<{ uuid: string }>(sb.gustoUrl, 'POST', `/sandbox/companies/${c.companyUuid}/payrolls`, { employees: EMPLOYEES, webhook: false })).uuid);
+  const payrolls = await pool(
+    companies,
+    16,
+    async (c) =>
+      (
+        await sb.call<{ uuid: string }>(sb.gustoUrl, 'POST', `/sandbox/companies/${c.companyUuid}/payrolls`, {
+          employees: EMPLOYEES,
+          webhook: false,
+        })
+      ).uuid,
+  );
   const windowMs = (companies.length / RATE) * 1000;
   const offsets = payday(companies.length, windowMs, name.length);
   // Company i gets the i-th slot of a shuffled order, so slots do not follow connection order.
@@ -151,7 +176,10 @@ async function phase(name: string, instances: Running[], sb: SandboxProcess, com
     await sleep(250);
   }
   instances.forEach((r, n) => (rss[`instance_${n + 1}`] = rssMb(r.child.pid!)));
-  if (posted < companies.length) notes.push(`scale ${name}: ${posted} of ${companies.length} posted within ${DRAIN_LIMIT_MS / 1000} s of the last webhook`);
+  if (posted < companies.length)
+    notes.push(
+      `scale ${name}: ${posted} of ${companies.length} posted within ${DRAIN_LIMIT_MS / 1000} s of the last webhook`,
+    );
   const { posted: postedAt, received } = store.times(before);
   const latencies: number[] = [];
   const service: number[] = [];
@@ -196,7 +224,12 @@ export async function benchScale(notes: string[]): Promise<Record<string, unknow
   const dir = tempDir('mlc-scale-');
   const sb = await startSandboxProcess();
   const instances: Running[] = [];
-  const out: Record<string, unknown> = { companies: COMPANIES, employees_per_payroll: EMPLOYEES, offered_mean_per_s: RATE, load_avg_before: loadavg().map(round2) };
+  const out: Record<string, unknown> = {
+    companies: COMPANIES,
+    employees_per_payroll: EMPLOYEES,
+    offered_mean_per_s: RATE,
+    load_avg_before: loadavg().map(round2),
+  };
   let store: StoreReader | undefined;
   try {
     const env = { RETRY_BASE_MS: '200', RETRY_CAP_MS: '5000' };
@@ -206,7 +239,9 @@ export async function benchScale(notes: string[]): Promise<Record<string, unknow
     const t0 = performance.now();
     const indexes = Array.from({ length: COMPANIES }, (_, i) => i);
     const companies = await pool(indexes, CONNECT_PARALLEL, async (i) => {
-      const { uuid } = await sb.call<{ uuid: string }>(sb.gustoUrl, 'POST', '/sandbox/companies', { name: `Scale Co ${i + 1}` });
+      const { uuid } = await sb.call<{ uuid: string }>(sb.gustoUrl, 'POST', '/sandbox/companies', {
+        name: `Scale Co ${i + 1}`,
+      });
       if ((i + 1) % 500 === 0) process.stderr.write(`bench: scale: ${i + 1} companies connected\n`);
       return connectExisting(instances[0]!, sb.acumaticaUrl, uuid, `Scale Co ${i + 1}`);
     });

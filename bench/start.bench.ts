@@ -22,7 +22,11 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /** Finds dist/src/main.js from dist/bench (compiled) or bench (ts). */
 export function mainJs(): string {
-  for (const candidate of [resolve(__dirname, '../src/main.js'), resolve(__dirname, '../dist/src/main.js'), resolve(__dirname, '../../dist/src/main.js')]) {
+  for (const candidate of [
+    resolve(__dirname, '../src/main.js'),
+    resolve(__dirname, '../dist/src/main.js'),
+    resolve(__dirname, '../../dist/src/main.js'),
+  ]) {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error('dist/src/main.js not found (npm run build)');
@@ -36,7 +40,10 @@ export async function benchStart(notes: string[]): Promise<Record<string, unknow
     for (let i = 0; i < RUNS; i++) {
       const dir = tempDir('mlc-start-');
       const port = await freePort();
-      const env = { ...process.env, ...serviceEnv(dir, 'http://127.0.0.1:9', { PORT: String(port), LOG_LEVEL: 'warn' }) };
+      const env = {
+        ...process.env,
+        ...serviceEnv(dir, 'http://127.0.0.1:9', { PORT: String(port), LOG_LEVEL: 'warn' }),
+      };
       const output: string[] = [];
       const t0 = performance.now();
       const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,14 +52,18 @@ export async function benchStart(notes: string[]): Promise<Record<string, unknow
       try {
         let ready: number | undefined;
         while (performance.now() - t0 < 30_000 && child.exitCode === null) {
-          const ok = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.status === 200, () => false);
+          const ok = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+            (r) => r.status === 200,
+            () => false,
+          );
           if (ok) {
             ready = performance.now() - t0;
             break;
           }
           await sleep(5);
         }
-        if (ready === undefined) throw new Error(`no /health 200 within 30 s (exit ${child.exitCode}): ${output.join('').slice(-500)}`);
+        if (ready === undefined)
+          throw new Error(`no /health 200 within 30 s (exit ${child.exitCode}): ${output.join('').slice(-500)}`);
         runs.push(round2(ready));
         if (i === RUNS - 1) {
           await sleep(IDLE_MS);

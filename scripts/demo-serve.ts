@@ -42,9 +42,14 @@ export async function serveUntilStopped(say: (line: string) => void, info: Serve
   say(`  the payroll ${info.service}/console/#/postings/${encodeURIComponent(info.postingId)}`);
   say(`  API docs    ${info.service}/docs`);
   say(`  Gusto sandbox ${info.gusto}   Acumatica sandbox ${info.acumatica}`);
-  say(`  another payroll: curl -s -XPOST ${info.gusto}/sandbox/companies/${info.companyUuid}/payrolls -d '{"employees":3}'   (posted by its webhook)`);
-  say(`  another company to connect in the console: curl -s -XPOST ${info.gusto}/sandbox/companies -d '{"name":"Beta Co"}' (the sandbox's consent picks the newest company)`);
-  if (!existsSync(join(info.consoleDir, 'index.html'))) say(`  (the console is not built in ${info.consoleDir}: /console answers 404 until npm run build has built it)`);
+  say(
+    `  another payroll: curl -s -XPOST ${info.gusto}/sandbox/companies/${info.companyUuid}/payrolls -d '{"employees":3}'   (posted by its webhook)`,
+  );
+  say(
+    `  another company to connect in the console: curl -s -XPOST ${info.gusto}/sandbox/companies -d '{"name":"Beta Co"}' (the sandbox's consent picks the newest company)`,
+  );
+  if (!existsSync(join(info.consoleDir, 'index.html')))
+    say(`  (the console is not built in ${info.consoleDir}: /console answers 404 until npm run build has built it)`);
   await new Promise<void>((stop) => {
     process.once('SIGINT', () => stop());
     process.once('SIGTERM', () => stop());

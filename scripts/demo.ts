@@ -36,7 +36,11 @@ class DemoFailure extends Error {}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ml-connector-demo-'));
-  const gusto = await startGustoSandbox({ clientId: GUSTO_CLIENT.id, clientSecret: GUSTO_CLIENT.secret, verificationToken: WEBHOOK_TOKEN });
+  const gusto = await startGustoSandbox({
+    clientId: GUSTO_CLIENT.id,
+    clientSecret: GUSTO_CLIENT.secret,
+    verificationToken: WEBHOOK_TOKEN,
+  });
   const acumatica = await startAcumaticaSandbox();
   const serve = serveRequested();
   // Serving, the browser follows the OAuth redirect itself: it must name the port the service listens on.
@@ -61,11 +65,19 @@ async function main(): Promise<void> {
   const service = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const say = (line: string) => process.stdout.write(line + '\n');
 
-  const api = async (method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; body: any; headers: Headers }> => {
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    auth = true,
+  ): Promise<{ status: number; body: any; headers: Headers }> => {
     const res = await fetch(`${service}${path}`, {
       method,
       redirect: 'manual',
-      headers: { ...(auth ? { authorization: `Bearer ${config.adminToken}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(auth ? { authorization: `Bearer ${config.adminToken}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -93,7 +105,13 @@ async function main(): Promise<void> {
         tenant: ACUMATICA.tenant,
         branch: 'HEADOFFICE',
         endpointVersion: '24.200.001',
-        auth: { kind: 'oauth2', clientId: ACUMATICA.clientId, clientSecret: ACUMATICA.clientSecret, username: ACUMATICA.username, password: ACUMATICA.password },
+        auth: {
+          kind: 'oauth2',
+          clientId: ACUMATICA.clientId,
+          clientSecret: ACUMATICA.clientSecret,
+          username: ACUMATICA.username,
+          password: ACUMATICA.password,
+        },
       },
     });
     expect(created.status === 201, 'create connection', created.body);
@@ -123,7 +141,10 @@ async function main(): Promise<void> {
     // One employee paid by paper check and one with a child support garnishment, beside 10 drawn at random.
     gusto.scenario.createEmployee(company.uuid, { paymentMethod: 'Check' }, true);
     gusto.scenario.createEmployee(company.uuid, { paymentMethod: 'Direct Deposit', childSupport: '125.00' }, true);
-    const payroll = gusto.scenario.runPayroll(company.uuid, { employees: 12 } as never) as unknown as { uuid: string; check_date: string };
+    const payroll = gusto.scenario.runPayroll(company.uuid, { employees: 12 } as never) as unknown as {
+      uuid: string;
+      check_date: string;
+    };
     say(`5. Gusto processed payroll ${payroll.uuid} for 12 employees and sent payroll.processed (signed)\n`);
 
     const postingId = encodeURIComponent(`${connectionId}:${payroll.uuid}`);
@@ -133,8 +154,12 @@ async function main(): Promise<void> {
       const res = await api('GET', `/api/postings/${postingId}`);
       posting = res.status === 200 ? res.body : undefined;
       if (posting?.status === 'posted') break;
-      if (posting?.status === 'needs_attention') throw new DemoFailure(`posting needs attention: ${JSON.stringify(posting.lastError)}`);
-      if (Date.now() > deadline) throw new DemoFailure(`posting not posted within ${TIMEOUT_MS / 1000} s; last seen: ${JSON.stringify(posting ?? res.body)}`);
+      if (posting?.status === 'needs_attention')
+        throw new DemoFailure(`posting needs attention: ${JSON.stringify(posting.lastError)}`);
+      if (Date.now() > deadline)
+        throw new DemoFailure(
+          `posting not posted within ${TIMEOUT_MS / 1000} s; last seen: ${JSON.stringify(posting ?? res.body)}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
 
@@ -145,19 +170,30 @@ async function main(): Promise<void> {
     expect(events.status === 200, 'audit trail', events.body);
     printAudit(say, events.body.items ?? events.body);
     expect(posting.journal.totals.debit === posting.journal.totals.credit, 'balanced journal', posting.journal.totals);
-    const tieOut = await api('GET', `/api/connections/${connectionId}/tie-out?from=${payroll.check_date}&to=${payroll.check_date}`);
+    const tieOut = await api(
+      'GET',
+      `/api/connections/${connectionId}/tie-out?from=${payroll.check_date}&to=${payroll.check_date}`,
+    );
     expect(tieOut.status === 200, 'tie-out report', tieOut.body);
     printTieOut(say, tieOut.body);
     const row = tieOut.body.payrolls.find((p: any) => p.payrollUuid === payroll.uuid);
     expect(row !== undefined && row.cashMode === 'bank', 'the payroll in the tie-out, in bank mode', row);
-    expect(row.ties.every((t: any) => t.difference === '0.00') && row.differences.length === 0, 'every difference 0.00', row.differences);
+    expect(
+      row.ties.every((t: any) => t.difference === '0.00') && row.differences.length === 0,
+      'every difference 0.00',
+      row.differences,
+    );
     const writes = gusto.nonGetDataRequests();
     expect(writes.length === 0, 'Gusto is read-only', writes);
     if (!serve) {
-      say('\nDemo complete: one balanced journal posted in bank mode, tied out to every Gusto withdrawal, Gusto only read. Exit 0.');
+      say(
+        '\nDemo complete: one balanced journal posted in bank mode, tied out to every Gusto withdrawal, Gusto only read. Exit 0.',
+      );
       return;
     }
-    say('\nDemo complete: one balanced journal posted in bank mode, tied out to every Gusto withdrawal, Gusto only read.');
+    say(
+      '\nDemo complete: one balanced journal posted in bank mode, tied out to every Gusto withdrawal, Gusto only read.',
+    );
     const key = await api('POST', '/api/keys', { name: 'demo console admin', role: 'admin', connections: '*' });
     expect(key.status === 201, 'admin API key for the console', key.body);
     await serveUntilStopped(say, {
@@ -181,7 +217,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`\ndemo failed: ${error instanceof DemoFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `\ndemo failed: ${error instanceof DemoFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

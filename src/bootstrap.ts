@@ -23,18 +23,27 @@ export interface CreateAppOptions extends CoreOverrides {
 /** Builds the whole service (used by main.ts, the demo and the e2e tests). Call `listen` on the result. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = options.logger ?? new JsonLogger(config.logLevel, options.logSink ?? stdoutSink, secretsOf(config));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, { ...options, logger }), {
-    logger,
-    rawBody: true, // the webhook signature is checked over the exact bytes received
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, logger, { ...options, logger }),
+    {
+      logger,
+      rawBody: true, // the webhook signature is checked over the exact bytes received
+      bodyParser: false,
+      abortOnError: false,
+    },
+  );
   // Security headers on every answer (HSTS, nosniff, frame and referrer policies, a CSP that still lets the
   // OpenAPI page at /docs run its inline start-up script and styles).
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] },
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", "'unsafe-inline'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          frameAncestors: ["'none'"],
+        },
       },
     }),
   );
@@ -59,13 +68,19 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     }),
   );
   // express.json directly: Nest's useBodyParser would replace `verify` with its raw-body hook.
-  app.use(json({
-    limit: BODY_LIMIT,
-    // JSON.parse recurses: a body nested deeper than any API body is refused before it is parsed (400).
-    verify: (_req: unknown, _res: unknown, buf: Buffer) => {
-      if (exceedsDepth(buf)) throw Object.assign(new Error(`request body is JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, type: 'entity.too.deep' });
-    },
-  }));
+  app.use(
+    json({
+      limit: BODY_LIMIT,
+      // JSON.parse recurses: a body nested deeper than any API body is refused before it is parsed (400).
+      verify: (_req: unknown, _res: unknown, buf: Buffer) => {
+        if (exceedsDepth(buf))
+          throw Object.assign(new Error(`request body is JSON nested deeper than ${MAX_JSON_DEPTH} levels`), {
+            status: 400,
+            type: 'entity.too.deep',
+          });
+      },
+    }),
+  );
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.useGlobalPipes(apiValidationPipe());
@@ -74,7 +89,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const openApi = new DocumentBuilder()
     .setTitle('ml-connector')
-    .setDescription('Gusto payroll → Acumatica general ledger. Admin endpoints under /api need `Authorization: Bearer $MLC_ADMIN_TOKEN`.')
+    .setDescription(
+      'Gusto payroll → Acumatica general ledger. Admin endpoints under /api need `Authorization: Bearer $MLC_ADMIN_TOKEN`.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .addCookieAuth('mlc_session') // the console's session (POST /api/session); changes also need X-CSRF-Token

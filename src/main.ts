@@ -23,7 +23,17 @@ async function main(): Promise<void> {
   await (config.http.host ? app.listen(config.port, config.http.host) : app.listen(config.port));
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.write('info', 'ml-connector listening', { port, ...(config.http.host ? { host: config.http.host } : {}), eventStore: config.eventStoreUrl.replace(/\/\/[^@/]*@/, '//***@'), docs: config.http.docs ? '/docs' : 'off (production without MLC_DOCS=1)' }, 'main');
+  logger.write(
+    'info',
+    'ml-connector listening',
+    {
+      port,
+      ...(config.http.host ? { host: config.http.host } : {}),
+      eventStore: config.eventStoreUrl.replace(/\/\/[^@/]*@/, '//***@'),
+      docs: config.http.docs ? '/docs' : 'off (production without MLC_DOCS=1)',
+    },
+    'main',
+  );
   if (config.adminTokenGenerated) {
     // Printed once, outside the JSON log, so it never lands in log storage by accident.
     process.stderr.write(
@@ -33,6 +43,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`ml-connector failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `ml-connector failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

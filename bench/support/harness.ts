@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
-import { startAcumaticaSandbox, type AcumaticaSandbox, type AcumaticaSandboxOptions } from '../../src/sandbox/acumatica';
+import {
+  startAcumaticaSandbox,
+  type AcumaticaSandbox,
+  type AcumaticaSandboxOptions,
+} from '../../src/sandbox/acumatica';
 import { startGustoSandbox, type GustoSandbox, type GustoSandboxOptions } from '../../src/sandbox/gusto';
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -28,7 +32,14 @@ export const ENDPOINT_VERSION = '24.200.001';
 export const REDIRECT_URI = 'http://127.0.0.1:9/oauth/gusto/callback';
 
 /** The secrets of a run: none may appear in any log line or response. */
-export const SECRETS = [ADMIN_TOKEN, ENCRYPTION_KEY, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, ACUMATICA_PASSWORD, ACUMATICA_CLIENT_SECRET];
+export const SECRETS = [
+  ADMIN_TOKEN,
+  ENCRYPTION_KEY,
+  GUSTO_CLIENT_SECRET,
+  WEBHOOK_TOKEN,
+  ACUMATICA_PASSWORD,
+  ACUMATICA_CLIENT_SECRET,
+];
 
 /** The interface spec's example mapping (copied: bench and tests never read /work/shared). */
 export const MAPPING = exampleMapping('HQ');
@@ -67,7 +78,9 @@ export interface Sandboxes {
   close(): Promise<void>;
 }
 
-export async function startSandboxes(options: { gusto?: GustoSandboxOptions; acumatica?: AcumaticaSandboxOptions } = {}): Promise<Sandboxes> {
+export async function startSandboxes(
+  options: { gusto?: GustoSandboxOptions; acumatica?: AcumaticaSandboxOptions } = {},
+): Promise<Sandboxes> {
   const gusto = await startGustoSandbox({
     clientId: GUSTO_CLIENT_ID,
     clientSecret: GUSTO_CLIENT_SECRET,
@@ -118,7 +131,13 @@ export interface ApiAnswer<T = any> {
 export const seenResponses: string[] = [];
 const MAX_SEEN = 50_000;
 
-export async function api<T = any>(service: ServiceHandle, method: string, path: string, body?: unknown, headers: Record<string, string> = { Authorization: `Bearer ${ADMIN_TOKEN}` }): Promise<ApiAnswer<T>> {
+export async function api<T = any>(
+  service: ServiceHandle,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = { Authorization: `Bearer ${ADMIN_TOKEN}` },
+): Promise<ApiAnswer<T>> {
   const res = await fetch(`${service.url}${path}`, {
     method,
     redirect: 'manual',
@@ -127,7 +146,8 @@ export async function api<T = any>(service: ServiceHandle, method: string, path:
     signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
-  if (seenResponses.length < MAX_SEEN) seenResponses.push(`${res.status} ${[...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${text}`);
+  if (seenResponses.length < MAX_SEEN)
+    seenResponses.push(`${res.status} ${[...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${text}`);
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : null;
@@ -146,13 +166,26 @@ export interface Company {
  * One Gusto company connected the way an administrator does it: POST /api/connections (Acumatica over
  * OAuth), our authorize → Gusto's authorize (auto-approves) → our callback, then PUT the mapping.
  */
-export async function connectCompany(service: ServiceHandle, sb: Sandboxes, name: string, mapping: unknown = MAPPING, acumaticaExtra: Record<string, unknown> = {}): Promise<Company> {
+export async function connectCompany(
+  service: ServiceHandle,
+  sb: Sandboxes,
+  name: string,
+  mapping: unknown = MAPPING,
+  acumaticaExtra: Record<string, unknown> = {},
+): Promise<Company> {
   const company = sb.gusto.scenario.createCompany({ name });
   return connectExisting(service, sb.acumatica.url, company.uuid, name, mapping, acumaticaExtra);
 }
 
 /** The same for a Gusto company that already exists (e.g. created over the sandbox's HTTP scenario API, in another process). */
-export async function connectExisting(service: ServiceHandle, acumaticaUrl: string, companyUuid: string, name: string, mapping: unknown = MAPPING, acumaticaExtra: Record<string, unknown> = {}): Promise<Company> {
+export async function connectExisting(
+  service: ServiceHandle,
+  acumaticaUrl: string,
+  companyUuid: string,
+  name: string,
+  mapping: unknown = MAPPING,
+  acumaticaExtra: Record<string, unknown> = {},
+): Promise<Company> {
   const company = { uuid: companyUuid };
   const created = await api(service, 'POST', '/api/connections', {
     name,
@@ -161,13 +194,23 @@ export async function connectExisting(service: ServiceHandle, acumaticaUrl: stri
       tenant: 'AcmeCorp',
       branch: 'HEADOFFICE',
       endpointVersion: ENDPOINT_VERSION,
-      auth: { kind: 'oauth2', clientId: ACUMATICA_CLIENT_ID, clientSecret: ACUMATICA_CLIENT_SECRET, username: ACUMATICA_USER, password: ACUMATICA_PASSWORD },
+      auth: {
+        kind: 'oauth2',
+        clientId: ACUMATICA_CLIENT_ID,
+        clientSecret: ACUMATICA_CLIENT_SECRET,
+        username: ACUMATICA_USER,
+        password: ACUMATICA_PASSWORD,
+      },
       ...acumaticaExtra,
     },
   });
   if (created.status !== 201) throw new Error(`POST /api/connections: ${created.status} ${created.text.slice(0, 300)}`);
   const connectionId = String(created.body.id);
-  const start = await api(service, 'GET', `/api/connections/${connectionId}/gusto/authorize?companyUuid=${company.uuid}`);
+  const start = await api(
+    service,
+    'GET',
+    `/api/connections/${connectionId}/gusto/authorize?companyUuid=${company.uuid}`,
+  );
   if (start.status !== 302) throw new Error(`authorize: ${start.status} ${start.text.slice(0, 300)}`);
   const gustoUrl = new URL(start.headers.get('location')!);
   gustoUrl.searchParams.set('company_uuid', company.uuid);
@@ -181,10 +224,22 @@ export async function connectExisting(service: ServiceHandle, acumaticaUrl: stri
 }
 
 /** `count` companies, connected `parallel` at a time; `acumaticaExtra` adds to each connection's Acumatica settings (e.g. `licence`). */
-export async function connectCompanies(service: ServiceHandle, sb: Sandboxes, count: number, prefix = 'Bench Co', parallel = 10, mappingOf: (index: number) => unknown = () => MAPPING, acumaticaExtra: Record<string, unknown> = {}): Promise<Company[]> {
+export async function connectCompanies(
+  service: ServiceHandle,
+  sb: Sandboxes,
+  count: number,
+  prefix = 'Bench Co',
+  parallel = 10,
+  mappingOf: (index: number) => unknown = () => MAPPING,
+  acumaticaExtra: Record<string, unknown> = {},
+): Promise<Company[]> {
   const out: Company[] = [];
   for (let i = 0; i < count; i += parallel) {
-    const batch = await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, (_, j) => connectCompany(service, sb, `${prefix} ${i + j + 1}`, mappingOf(i + j), acumaticaExtra)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(parallel, count - i) }, (_, j) =>
+        connectCompany(service, sb, `${prefix} ${i + j + 1}`, mappingOf(i + j), acumaticaExtra),
+      ),
+    );
     out.push(...batch);
   }
   return out;
@@ -193,7 +248,11 @@ export async function connectCompanies(service: ServiceHandle, sb: Sandboxes, co
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` every `everyMs` until it returns a truthy value; undefined when `timeoutMs` passes. */
-export async function waitUntil<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs: number, everyMs = 5): Promise<T | undefined> {
+export async function waitUntil<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  everyMs = 5,
+): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -272,9 +331,21 @@ export function percentile(sorted: number[], p: number): number | null {
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-export function summary(latencies: number[]): { n: number; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null; max_ms: number | null } {
+export function summary(latencies: number[]): {
+  n: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  max_ms: number | null;
+} {
   const s = [...latencies].sort((a, b) => a - b);
-  return { n: s.length, p50_ms: percentile(s, 50), p95_ms: percentile(s, 95), p99_ms: percentile(s, 99), max_ms: s.length ? s[s.length - 1]! : null };
+  return {
+    n: s.length,
+    p50_ms: percentile(s, 50),
+    p95_ms: percentile(s, 95),
+    p99_ms: percentile(s, 99),
+    max_ms: s.length ? s[s.length - 1]! : null,
+  };
 }
 
 /** Lines (or answers) in which any secret occurs, with the secret's name; empty = clean. */

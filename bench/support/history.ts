@@ -29,7 +29,9 @@ export function writeHistory(file: string, options: HistoryOptions): number {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.exec(SCHEMA_SQL);
-  const insert = db.prepare('INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const connections = options.connectionIds ?? [uuidOf('history-connection')];
   const lines = options.linesPerJournal ?? 30;
   const start = (options.startAt ?? new Date('2025-01-01T00:00:00Z')).getTime();
@@ -49,7 +51,13 @@ export function writeHistory(file: string, options: HistoryOptions): number {
       tag: `gusto:${payrollUuid}`,
       payrollUuid,
       kind: 'payroll',
-      header: { branch: 'HQ', ledger: 'ACTUAL', transactionDate: '2025-01-17', description: `Gusto payroll 2025-01-04–2025-01-17 [gusto:${payrollUuid}]`, release: false },
+      header: {
+        branch: 'HQ',
+        ledger: 'ACTUAL',
+        transactionDate: '2025-01-17',
+        description: `Gusto payroll 2025-01-04–2025-01-17 [gusto:${payrollUuid}]`,
+        release: false,
+      },
       lines: Array.from({ length: lines }, (_, n) => ({
         account: String(60000 + (n % 12) * 10),
         subaccount: '000000',
@@ -64,12 +72,51 @@ export function writeHistory(file: string, options: HistoryOptions): number {
       warnings: [],
     };
     const rows: Array<[string, number, string, unknown, string]> = [
-      [inbox, 0, 'GustoWebhookReceived', { eventUuid: webhookUuid, eventType: 'payroll.processed', resourceUuid: payrollUuid, entityUuid: payrollUuid, companyUuid: connectionId, timestamp: at(0) }, meta(0)],
-      [stream, 0, 'PostingRequested', { connectionId, payrollUuid, trigger: 'webhook', sourceEventId: webhookUuid }, meta(1, { connectionId })],
+      [
+        inbox,
+        0,
+        'GustoWebhookReceived',
+        {
+          eventUuid: webhookUuid,
+          eventType: 'payroll.processed',
+          resourceUuid: payrollUuid,
+          entityUuid: payrollUuid,
+          companyUuid: connectionId,
+          timestamp: at(0),
+        },
+        meta(0),
+      ],
+      [
+        stream,
+        0,
+        'PostingRequested',
+        { connectionId, payrollUuid, trigger: 'webhook', sourceEventId: webhookUuid },
+        meta(1, { connectionId }),
+      ],
       [inbox, 1, 'InboxEventDispatched', { connectionId, payrollUuid, command: 'RequestPosting' }, meta(2)],
-      [stream, 1, 'PayrollFetched', { contentHash: createHash('sha256').update(payrollUuid).digest('hex'), checkDate: '2025-01-17', payPeriod: { startDate: '2025-01-04', endDate: '2025-01-17' }, offCycle: false, totals: { gross_pay: '18517.50', net_pay: '13000.00', employer_taxes: '1400.00' }, employees: lines, compensationPages: 1 }, meta(3)],
+      [
+        stream,
+        1,
+        'PayrollFetched',
+        {
+          contentHash: createHash('sha256').update(payrollUuid).digest('hex'),
+          checkDate: '2025-01-17',
+          payPeriod: { startDate: '2025-01-04', endDate: '2025-01-17' },
+          offCycle: false,
+          totals: { gross_pay: '18517.50', net_pay: '13000.00', employer_taxes: '1400.00' },
+          employees: lines,
+          compensationPages: 1,
+        },
+        meta(3),
+      ],
       [stream, 2, 'JournalBuilt', { journal, mappingVersion: 1 }, meta(4)],
-      [stream, 3, 'JournalCreationStarted', { step: 'create_journal', leaseUntil: at(200), claimant: uuidOf(`claim-${i}`) }, meta(5)],
+      [
+        stream,
+        3,
+        'JournalCreationStarted',
+        { step: 'create_journal', leaseUntil: at(200), claimant: uuidOf(`claim-${i}`) },
+        meta(5),
+      ],
       [stream, 4, 'JournalCreated', { batchNbr, status: 'Balanced' }, meta(6)],
       [stream, 5, 'PayrollPosted', { batchNbr, mappingVersion: 1 }, meta(7)],
     ];
@@ -82,7 +129,8 @@ export function writeHistory(file: string, options: HistoryOptions): number {
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) one(i);
   });
-  const offset = (db.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'PostingRequested'").get() as { n: number }).n;
+  const offset = (db.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'PostingRequested'").get() as { n: number })
+    .n;
   for (let i = 0; i < options.postings; i += 10_000) batch(offset + i, offset + Math.min(options.postings, i + 10_000));
   // A running service's inbox dispatcher keeps its checkpoint near the head (every webhook above was
   // dispatched): without it the first start would re-dispatch the whole history's webhooks.
@@ -90,7 +138,15 @@ export function writeHistory(file: string, options: HistoryOptions): number {
   const checkpoint = 'checkpoint-inbox-dispatcher';
   const revision = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE stream = ?').get(checkpoint) as { n: number }).n;
   const at = new Date().toISOString();
-  insert.run(checkpoint, revision, uuidOf(`${checkpoint}-${revision}`), 'CheckpointStored', JSON.stringify({ position: String(head), at }), JSON.stringify({ actor: 'system', at }), at);
+  insert.run(
+    checkpoint,
+    revision,
+    uuidOf(`${checkpoint}-${revision}`),
+    'CheckpointStored',
+    JSON.stringify({ position: String(head), at }),
+    JSON.stringify({ actor: 'system', at }),
+    at,
+  );
   written += 1;
   db.close();
   return written;

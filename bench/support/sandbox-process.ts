@@ -17,7 +17,10 @@ export interface SandboxProcess {
 }
 
 function sandboxJs(): string {
-  for (const candidate of [resolve(__dirname, '../../src/sandbox/main.js'), resolve(__dirname, '../../dist/src/sandbox/main.js')]) {
+  for (const candidate of [
+    resolve(__dirname, '../../src/sandbox/main.js'),
+    resolve(__dirname, '../../dist/src/sandbox/main.js'),
+  ]) {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error('dist/src/sandbox/main.js not found (npm run build)');

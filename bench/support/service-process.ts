@@ -41,12 +41,16 @@ export async function stop(run: Running): Promise<void> {
 }
 
 export const status = (url: string, path: string, timeoutMs = 2_000): Promise<number> =>
-  fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) }).then((r) => r.status, () => 0);
+  fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) }).then(
+    (r) => r.status,
+    () => 0,
+  );
 
 /** ms from spawn until `path` answers 200, or throws after `limitMs`. */
 export async function until(run: Running, path: string, limitMs: number): Promise<number> {
   while (performance.now() - run.started < limitMs) {
-    if (run.child.exitCode !== null) throw new Error(`service exited (${run.child.exitCode}): ${run.output.join('').slice(-500)}`);
+    if (run.child.exitCode !== null)
+      throw new Error(`service exited (${run.child.exitCode}): ${run.output.join('').slice(-500)}`);
     if ((await status(run.url, path)) === 200) return round2(performance.now() - run.started);
     // Every 5 ms for the first 10 s, then every 100 ms (polling must not slow a long catch-up down).
     await sleep(performance.now() - run.started < 10_000 ? 5 : 100);

@@ -19,7 +19,10 @@ export function webhookBody(companyUuid: string, payrollUuid: string): string {
 export async function sendWebhook(url: string, body: string): Promise<number> {
   const res = await fetch(`${url}/webhooks/gusto`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-gusto-signature': createHmac('sha256', WEBHOOK_TOKEN).update(body).digest('hex') },
+    headers: {
+      'content-type': 'application/json',
+      'x-gusto-signature': createHmac('sha256', WEBHOOK_TOKEN).update(body).digest('hex'),
+    },
     body,
     signal: AbortSignal.timeout(60_000),
   });

@@ -74,7 +74,10 @@ export interface HttpEdgeSettings {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`${variable}: ${reason}`);
     this.name = 'ConfigError';
   }
@@ -105,7 +108,8 @@ function httpUrl(name: string, raw: string): string {
   } catch {
     throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
   return raw.replace(/\/+$/, '');
 }
 
@@ -120,7 +124,10 @@ function decodeKey(name: string, raw: string): Buffer {
 function eventStoreUrl(env: Env): string {
   const raw = nonEmpty(env, 'EVENT_STORE_URL') ?? 'sqlite:data/ml-connector.db';
   if (/^sqlite:.+/.test(raw) || /^(esdb|kurrentdb|kdb)(\+discover)?:\/\/.+/.test(raw)) return raw;
-  throw new ConfigError('EVENT_STORE_URL', `must be sqlite:<path> or an esdb:// / kurrentdb:// connection string, got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`);
+  throw new ConfigError(
+    'EVENT_STORE_URL',
+    `must be sqlite:<path> or an esdb:// / kurrentdb:// connection string, got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`,
+  );
 }
 
 function dataDirOf(env: Env, storeUrl: string): string {
@@ -140,7 +147,9 @@ function encryptionKey(env: Env, production: boolean, dataDir: string, warnings:
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
-  warnings.push(`MLC_ENCRYPTION_KEY is not set: generated a key into ${file}. Keep that file with the data, or set MLC_ENCRYPTION_KEY.`);
+  warnings.push(
+    `MLC_ENCRYPTION_KEY is not set: generated a key into ${file}. Keep that file with the data, or set MLC_ENCRYPTION_KEY.`,
+  );
   return key;
 }
 
@@ -186,7 +195,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const apiVersion = nonEmpty(env, 'GUSTO_API_VERSION') ?? '2026-06-15';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(apiVersion)) throw new ConfigError('GUSTO_API_VERSION', `must be a date like 2026-06-15, got "${apiVersion}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(apiVersion))
+    throw new ConfigError('GUSTO_API_VERSION', `must be a date like 2026-06-15, got "${apiVersion}"`);
 
   const pollCron = nonEmpty(env, 'POLL_CRON') ?? '*/15 * * * *';
   try {
@@ -198,7 +208,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // The webhook signing key: in production never learnt from a request (see WebhookKeyring).
   const webhookVerificationToken = nonEmpty(env, 'GUSTO_WEBHOOK_VERIFICATION_TOKEN');
   if (production && webhookVerificationToken === undefined) {
-    throw new ConfigError('GUSTO_WEBHOOK_VERIFICATION_TOKEN', 'is required when NODE_ENV=production (the key Gusto signs webhooks with: the subscription\'s verification token)');
+    throw new ConfigError(
+      'GUSTO_WEBHOOK_VERIFICATION_TOKEN',
+      "is required when NODE_ENV=production (the key Gusto signs webhooks with: the subscription's verification token)",
+    );
   }
 
   const redirect = nonEmpty(env, 'GUSTO_REDIRECT_URI') ?? `http://localhost:${port}/oauth/gusto/callback`;
@@ -231,7 +244,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     acumaticaLicenceWindowMs: intVar(env, 'ACUMATICA_LICENCE_WINDOW_MS', 60_000, 100, 3_600_000),
     acumaticaQueueLimitS: intVar(env, 'ACUMATICA_QUEUE_LIMIT_S', 600, 1, 86_400),
-    acumaticaAllowedHosts: (nonEmpty(env, 'MLC_ACUMATICA_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    acumaticaAllowedHosts: (nonEmpty(env, 'MLC_ACUMATICA_ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     consoleDir: resolve(nonEmpty(env, 'MLC_CONSOLE_DIR') ?? join(packageRoot(), 'dist', 'console')),
     logLevel: logLevel(env),
     http: {
@@ -248,6 +264,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
 /** The secret values of a config, so the logger can scrub them wherever they appear. */
 export const secretsOf = (config: AppConfig): string[] =>
-  [config.adminToken, config.encryptionKey.toString('base64'), config.gusto.clientSecret, config.gusto.webhookVerificationToken].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 6,
-  );
+  [
+    config.adminToken,
+    config.encryptionKey.toString('base64'),
+    config.gusto.clientSecret,
+    config.gusto.webhookVerificationToken,
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 6);

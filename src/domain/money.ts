@@ -48,7 +48,10 @@ export function centsOrNaN(value: unknown): Cents {
 }
 
 /** `centsOrNaN` with the error named: `malformed_amount` at `path`. */
-export function parseAmount(value: unknown, path: string): { ok: true; cents: Cents } | { ok: false; error: MalformedAmount } {
+export function parseAmount(
+  value: unknown,
+  path: string,
+): { ok: true; cents: Cents } | { ok: false; error: MalformedAmount } {
   const cents = centsOrNaN(value);
   if (!Number.isNaN(cents)) return { ok: true, cents };
   return { ok: false, error: malformedAmount(path, value) };

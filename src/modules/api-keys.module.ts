@@ -8,7 +8,13 @@ import { ApiKeysController } from '../adapters/inbound/http/keys/api-keys.contro
 @Global()
 @Module({
   controllers: [ApiKeysController],
-  providers: [{ provide: ApiKeyService, inject: [EVENT_STORE, CLOCK], useFactory: (store: EventStore, clock: Clock) => new ApiKeyService(store, clock) }],
+  providers: [
+    {
+      provide: ApiKeyService,
+      inject: [EVENT_STORE, CLOCK],
+      useFactory: (store: EventStore, clock: Clock) => new ApiKeyService(store, clock),
+    },
+  ],
   exports: [ApiKeyService],
 })
 export class ApiKeysModule {}

@@ -74,26 +74,38 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
     {
       provide: VAULT,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new AesGcmVault({ id: config.encryptionKeyId, key: config.encryptionKey }, config.previousEncryptionKeys),
+      useFactory: (config: AppConfig) =>
+        new AesGcmVault({ id: config.encryptionKeyId, key: config.encryptionKey }, config.previousEncryptionKeys),
     },
-    { provide: ConnectionRepository, inject: [EVENT_STORE], useFactory: (store: EventStore) => new ConnectionRepository(store) },
-    { provide: ConnectionsReadModel, inject: [EVENT_STORE], useFactory: (store: EventStore) => new ConnectionsReadModel(store) },
+    {
+      provide: ConnectionRepository,
+      inject: [EVENT_STORE],
+      useFactory: (store: EventStore) => new ConnectionRepository(store),
+    },
+    {
+      provide: ConnectionsReadModel,
+      inject: [EVENT_STORE],
+      useFactory: (store: EventStore) => new ConnectionsReadModel(store),
+    },
     { provide: CONNECTIONS, useExisting: ConnectionsReadModel },
     { provide: GUSTO_HTTP_OPTIONS, inject: [APP_CONFIG], useFactory: gustoHttpOptions },
     {
       provide: GUSTO_HTTP,
       inject: [GUSTO_HTTP_OPTIONS, METRICS],
-      useFactory: (options: GustoHttpOptions, metrics: MetricsRegistry) => countOutboundCalls(createGustoAxios(options), metrics, 'gusto'),
+      useFactory: (options: GustoHttpOptions, metrics: MetricsRegistry) =>
+        countOutboundCalls(createGustoAxios(options), metrics, 'gusto'),
     },
     {
       provide: GUSTO_OAUTH,
       inject: [GUSTO_HTTP, APP_CONFIG, GUSTO_HTTP_OPTIONS],
-      useFactory: (http: AxiosInstance, config: AppConfig, options: GustoHttpOptions) => new GustoOAuthClient(http, config.gusto, options),
+      useFactory: (http: AxiosInstance, config: AppConfig, options: GustoHttpOptions) =>
+        new GustoOAuthClient(http, config.gusto, options),
     },
     {
       provide: ACUMATICA_SETTINGS,
       inject: [ConnectionsReadModel, VAULT, LOGGER],
-      useFactory: (readModel: ConnectionsReadModel, vault: Vault, logger: JsonLogger) => new AcumaticaSettingsReader(readModel, vault, (s) => logger.registerSecret(s)),
+      useFactory: (readModel: ConnectionsReadModel, vault: Vault, logger: JsonLogger) =>
+        new AcumaticaSettingsReader(readModel, vault, (s) => logger.registerSecret(s)),
     },
     {
       provide: LICENCE_SHARES,
@@ -108,12 +120,19 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
     {
       provide: DnsOutboundUrlPolicy,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new DnsOutboundUrlPolicy({ httpsOnly: config.production, allowedHosts: config.acumaticaAllowedHosts }),
+      useFactory: (config: AppConfig) =>
+        new DnsOutboundUrlPolicy({ httpsOnly: config.production, allowedHosts: config.acumaticaAllowedHosts }),
     },
     {
       provide: AcumaticaApiClient,
       inject: [ACUMATICA_SETTINGS, APP_CONFIG, LICENCE_SHARES, METRICS, DnsOutboundUrlPolicy],
-      useFactory: (settings: AcumaticaSettingsReader, config: AppConfig, shares: LicenceCoordinator, metrics: MetricsRegistry, policy: DnsOutboundUrlPolicy) => {
+      useFactory: (
+        settings: AcumaticaSettingsReader,
+        config: AppConfig,
+        shares: LicenceCoordinator,
+        metrics: MetricsRegistry,
+        policy: DnsOutboundUrlPolicy,
+      ) => {
         // Acumatica queues requests up to 10 min. Never a redirect (a 30x could send credentials elsewhere),
         // answers capped at 10 MiB, and every socket's address checked again at connect time (no DNS rebinding).
         const { guardedLookup } = policy;
@@ -127,7 +146,11 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
           httpsAgent: new HttpsAgent({ keepAlive: true, lookup: guardedLookup }),
         });
         countOutboundCalls(http, metrics, 'acumatica');
-        const retry = { maxAttempts: 6, backoffBaseMs: Math.min(config.retry.baseMs, 1000), backoffCapMs: Math.min(config.retry.capMs, 60_000) };
+        const retry = {
+          maxAttempts: 6,
+          backoffBaseMs: Math.min(config.retry.baseMs, 1000),
+          backoffCapMs: Math.min(config.retry.capMs, 60_000),
+        };
         const pacer = new LicencePacer(shares, ACUMATICA_MAX_WRITE_WAIT_MS);
         return new AcumaticaApiClient(http, new AcumaticaHttp(http, pacer, retry), settings, {
           releasePollMs: Math.min(config.retry.baseMs, 1000),
@@ -142,39 +165,83 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
     {
       provide: ConnectionService,
       inject: [ConnectionRepository, ConnectionsReadModel, VAULT, GlCatalog, CLOCK, DnsOutboundUrlPolicy],
-      useFactory: (repo: ConnectionRepository, readModel: ConnectionsReadModel, vault: Vault, catalog: GlCatalog, clock: Clock, policy: DnsOutboundUrlPolicy) =>
-        new ConnectionService(repo, readModel, vault, catalog, clock, randomUUID, policy),
+      useFactory: (
+        repo: ConnectionRepository,
+        readModel: ConnectionsReadModel,
+        vault: Vault,
+        catalog: GlCatalog,
+        clock: Clock,
+        policy: DnsOutboundUrlPolicy,
+      ) => new ConnectionService(repo, readModel, vault, catalog, clock, randomUUID, policy),
     },
     {
       provide: GustoTokenService,
       inject: [EVENT_STORE, VAULT, GUSTO_OAUTH, CLOCK, ConnectionService, LOGGER],
-      useFactory: (store: EventStore, vault: Vault, oauth: GustoOAuthClient, clock: Clock, connections: ConnectionService, logger: JsonLogger) =>
-        new GustoTokenService(store, vault, oauth, clock, (connectionId, company, detail) => connections.markAuthorizationLost(connectionId, company, detail), {
-          holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-          onSecret: (s) => logger.registerSecret(s),
-        }),
+      useFactory: (
+        store: EventStore,
+        vault: Vault,
+        oauth: GustoOAuthClient,
+        clock: Clock,
+        connections: ConnectionService,
+        logger: JsonLogger,
+      ) =>
+        new GustoTokenService(
+          store,
+          vault,
+          oauth,
+          clock,
+          (connectionId, company, detail) => connections.markAuthorizationLost(connectionId, company, detail),
+          {
+            holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+            onSecret: (s) => logger.registerSecret(s),
+          },
+        ),
     },
     { provide: GUSTO_TOKENS, useExisting: GustoTokenService },
     {
       provide: GUSTO,
       inject: [GUSTO_HTTP, CONNECTIONS, GUSTO_TOKENS, GUSTO_HTTP_OPTIONS],
-      useFactory: (http: AxiosInstance, connections: ConnectionsReadModel, tokens: GustoTokenService, options: GustoHttpOptions) =>
-        new GustoApiClient(http, connections, tokens, options),
+      useFactory: (
+        http: AxiosInstance,
+        connections: ConnectionsReadModel,
+        tokens: GustoTokenService,
+        options: GustoHttpOptions,
+      ) => new GustoApiClient(http, connections, tokens, options),
     },
     {
       provide: GustoAuthorizationService,
       inject: [ConnectionRepository, EVENT_STORE, VAULT, GUSTO_OAUTH, GustoTokenService, CLOCK],
-      useFactory: (repo: ConnectionRepository, store: EventStore, vault: Vault, oauth: GustoOAuthClient, tokens: GustoTokenService, clock: Clock) =>
-        new GustoAuthorizationService(repo, store, vault, oauth, tokens, clock),
+      useFactory: (
+        repo: ConnectionRepository,
+        store: EventStore,
+        vault: Vault,
+        oauth: GustoOAuthClient,
+        tokens: GustoTokenService,
+        clock: Clock,
+      ) => new GustoAuthorizationService(repo, store, vault, oauth, tokens, clock),
     },
     {
       provide: PingService,
       inject: [ConnectionsReadModel, GUSTO_TOKENS, GUSTO_OAUTH, ACUMATICA_PROBE],
-      useFactory: (readModel: ConnectionsReadModel, tokens: GustoTokenService, oauth: GustoOAuthClient, probe: AcumaticaApiClient) =>
-        new PingService(readModel, tokens, oauth, probe),
+      useFactory: (
+        readModel: ConnectionsReadModel,
+        tokens: GustoTokenService,
+        oauth: GustoOAuthClient,
+        probe: AcumaticaApiClient,
+      ) => new PingService(readModel, tokens, oauth, probe),
     },
   ],
-  exports: [CONNECTIONS, GUSTO, ACUMATICA, ACUMATICA_BATCHES, VAULT, GUSTO_TOKENS, ConnectionsReadModel, GlCatalog, DnsOutboundUrlPolicy],
+  exports: [
+    CONNECTIONS,
+    GUSTO,
+    ACUMATICA,
+    ACUMATICA_BATCHES,
+    VAULT,
+    GUSTO_TOKENS,
+    ConnectionsReadModel,
+    GlCatalog,
+    DnsOutboundUrlPolicy,
+  ],
 })
 export class ConnectionsModule implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
@@ -195,12 +262,22 @@ export class ConnectionsModule implements OnModuleInit, BeforeApplicationShutdow
     try {
       const outcome = await verifyVaultKey(this.store, this.vault, this.vault.currentKeyId, this.clock.now());
       if (outcome === 'previous_key') {
-        this.logger.write('warn', 'stored credentials are sealed with a previous encryption key: keep it in MLC_ENCRYPTION_KEYS_PREVIOUS', { keyId: this.vault.currentKeyId }, 'Connections');
+        this.logger.write(
+          'warn',
+          'stored credentials are sealed with a previous encryption key: keep it in MLC_ENCRYPTION_KEYS_PREVIOUS',
+          { keyId: this.vault.currentKeyId },
+          'Connections',
+        );
       } else this.logger.write('info', `encryption key ${outcome}`, { keyId: this.vault.currentKeyId }, 'Connections');
     } catch (error) {
       // An unreachable KurrentDB must not stop the start (/health reports it); a wrong key must.
       if (error instanceof EventStoreUnavailableError) {
-        this.logger.write('warn', 'encryption key not verified: event store unreachable', { error: error.message }, 'Connections');
+        this.logger.write(
+          'warn',
+          'encryption key not verified: event store unreachable',
+          { error: error.message },
+          'Connections',
+        );
         return;
       }
       throw error;

@@ -14,7 +14,13 @@ import { GlCatalog } from '../application/connections/gl-catalog';
 import { ChartOfAccounts } from '../application/console/chart-of-accounts';
 import { RecentPayrolls } from '../application/console/recent-payrolls';
 import { EndpointVersions } from '../application/console/endpoint-versions';
-import { ACUMATICA_ENDPOINT_DIRECTORY, GUSTO_PAYROLL_DIRECTORY, type AcumaticaEndpointDirectory, type GustoPayrollDirectory, type PostingLookup } from '../application/console/ports';
+import {
+  ACUMATICA_ENDPOINT_DIRECTORY,
+  GUSTO_PAYROLL_DIRECTORY,
+  type AcumaticaEndpointDirectory,
+  type GustoPayrollDirectory,
+  type PostingLookup,
+} from '../application/console/ports';
 import { PostingsProjection } from '../application/payroll-posting/projections/postings-projection';
 import { postingId } from '../domain/payroll-posting/events';
 import { DnsOutboundUrlPolicy } from '../adapters/outbound/network/outbound-url-policy';
@@ -49,11 +55,13 @@ function endpointDirectory(policy: DnsOutboundUrlPolicy, metrics: MetricsRegistr
 }
 
 /** The posting of a payroll from the postings read model (once it has caught up with the log). */
-const postingLookup = (postings: PostingsProjection): PostingLookup => async (connectionId, payrollUuid) => {
-  await postings.whenLive();
-  const view = postings.get(postingId(connectionId, payrollUuid));
-  return view ? { id: view.id, status: view.status } : null;
-};
+const postingLookup =
+  (postings: PostingsProjection): PostingLookup =>
+  async (connectionId, payrollUuid) => {
+    await postings.whenLive();
+    const view = postings.get(postingId(connectionId, payrollUuid));
+    return view ? { id: view.id, status: view.status } : null;
+  };
 
 /**
  * The web console's server side (issue 16): sign-in sessions (cookie + CSRF), the endpoints the browser
@@ -64,25 +72,39 @@ const postingLookup = (postings: PostingsProjection): PostingLookup => async (co
 @Module({
   controllers: [SessionController, ConnectionReadsController, AcumaticaEndpointsController, ConsoleStaticController],
   providers: [
-    { provide: SignInThrottle, inject: [LOGGER, METRICS], useFactory: (logger: JsonLogger, metrics: MetricsRegistry) => new SignInThrottle(logger, metrics) },
+    {
+      provide: SignInThrottle,
+      inject: [LOGGER, METRICS],
+      useFactory: (logger: JsonLogger, metrics: MetricsRegistry) => new SignInThrottle(logger, metrics),
+    },
     {
       provide: ConsoleSessions,
       inject: [EVENT_STORE, VAULT, CLOCK, APP_CONFIG],
-      useFactory: (store: EventStore, vault: Vault, clock: Clock, config: AppConfig) => new ConsoleSessions(store, vault, clock, config.adminToken, { ttlMs: CONSOLE_SESSION_TTL_MS }),
+      useFactory: (store: EventStore, vault: Vault, clock: Clock, config: AppConfig) =>
+        new ConsoleSessions(store, vault, clock, config.adminToken, { ttlMs: CONSOLE_SESSION_TTL_MS }),
     },
     { provide: GUSTO_PAYROLL_DIRECTORY, useExisting: GUSTO },
     { provide: ACUMATICA_ENDPOINT_DIRECTORY, inject: [DnsOutboundUrlPolicy, METRICS], useFactory: endpointDirectory },
-    { provide: ChartOfAccounts, inject: [CONNECTIONS, GlCatalog], useFactory: (connections: Connections, catalog: GlCatalog) => new ChartOfAccounts(connections, catalog) },
+    {
+      provide: ChartOfAccounts,
+      inject: [CONNECTIONS, GlCatalog],
+      useFactory: (connections: Connections, catalog: GlCatalog) => new ChartOfAccounts(connections, catalog),
+    },
     {
       provide: RecentPayrolls,
       inject: [CONNECTIONS, GUSTO_PAYROLL_DIRECTORY, PostingsProjection, CLOCK],
-      useFactory: (connections: Connections, gusto: GustoPayrollDirectory, postings: PostingsProjection, clock: Clock) =>
-        new RecentPayrolls(connections, gusto, postingLookup(postings), clock),
+      useFactory: (
+        connections: Connections,
+        gusto: GustoPayrollDirectory,
+        postings: PostingsProjection,
+        clock: Clock,
+      ) => new RecentPayrolls(connections, gusto, postingLookup(postings), clock),
     },
     {
       provide: EndpointVersions,
       inject: [DnsOutboundUrlPolicy, ACUMATICA_ENDPOINT_DIRECTORY],
-      useFactory: (policy: DnsOutboundUrlPolicy, directory: AcumaticaEndpointDirectory) => new EndpointVersions(policy, directory),
+      useFactory: (policy: DnsOutboundUrlPolicy, directory: AcumaticaEndpointDirectory) =>
+        new EndpointVersions(policy, directory),
     },
   ],
   exports: [SignInThrottle, ConsoleSessions],

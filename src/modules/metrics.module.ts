@@ -24,11 +24,16 @@ import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
           else registry.counter(definition);
         }
         const webhooks = registry.counter(CONNECTOR_METRICS.webhooks);
-        for (const outcome of ['accepted', 'duplicate', 'bad_signature', 'malformed', 'too_large', 'verification']) webhooks.inc({ outcome }, 0);
+        for (const outcome of ['accepted', 'duplicate', 'bad_signature', 'malformed', 'too_large', 'verification'])
+          webhooks.inc({ outcome }, 0);
         return registry;
       },
     },
-    { provide: WEBHOOK_LATENCY, useFactory: (store: EventStore, metrics: PrometheusMetrics) => new InboxWebhookLatency(store, metrics), inject: [EVENT_STORE, METRICS] },
+    {
+      provide: WEBHOOK_LATENCY,
+      useFactory: (store: EventStore, metrics: PrometheusMetrics) => new InboxWebhookLatency(store, metrics),
+      inject: [EVENT_STORE, METRICS],
+    },
   ],
   exports: [METRICS, WEBHOOK_LATENCY],
 })

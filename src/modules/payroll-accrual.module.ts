@@ -12,7 +12,14 @@ import { AccrualsController } from '../adapters/inbound/http/postings/accruals.c
   controllers: [AccrualsController],
   providers: [
     AccrualReplay,
-    { provide: ACCRUAL_SETTINGS, inject: [APP_CONFIG], useFactory: (config: AppConfig): AccrualSettings => ({ retry: config.retry, queueLimitMs: config.acumaticaQueueLimitS * 1000 }) },
+    {
+      provide: ACCRUAL_SETTINGS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): AccrualSettings => ({
+        retry: config.retry,
+        queueLimitMs: config.acumaticaQueueLimitS * 1000,
+      }),
+    },
     AccrualProcess,
   ],
   exports: [AccrualProcess],

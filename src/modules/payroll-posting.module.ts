@@ -5,7 +5,11 @@ import { statusOf } from '../domain/payroll-posting/state';
 import { POSTING_COMMAND_HANDLERS } from '../application/payroll-posting/command-handlers';
 import { PostingMetrics } from '../application/payroll-posting/posting-metrics';
 import { POSTING_OBSERVER, PostingSaga, type PostingObserver } from '../application/payroll-posting/posting-saga';
-import { PostingScheduler, SCHEDULER_SETTINGS, type SchedulerSettings } from '../application/payroll-posting/posting-scheduler';
+import {
+  PostingScheduler,
+  SCHEDULER_SETTINGS,
+  type SchedulerSettings,
+} from '../application/payroll-posting/posting-scheduler';
 import { PostingPreview } from '../application/payroll-posting/preview';
 import { AuditEvents } from '../application/payroll-posting/projections/audit-query';
 import { PostingsProjection } from '../application/payroll-posting/projections/postings-projection';
@@ -13,7 +17,10 @@ import { ReadModelRegistry } from '../application/payroll-posting/projections/re
 import { RETRY_SETTINGS, type RetrySettings } from '../application/payroll-posting/retry-policy';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../application/ports/event-store.port';
-import { READ_MODEL_STORE, type ReadModelStore } from '../application/payroll-posting/projections/read-model-store.port';
+import {
+  READ_MODEL_STORE,
+  type ReadModelStore,
+} from '../application/payroll-posting/projections/read-model-store.port';
 import { SqliteEventStore } from '../adapters/outbound/event-store/sqlite/sqlite-event-store';
 import { SqliteReadModelStore } from '../adapters/outbound/read-models/sqlite-read-model-store';
 import { AuditController } from '../adapters/inbound/http/postings/audit.controller';
@@ -29,17 +36,27 @@ function postingObserver(metrics: PostingMetrics, logger: JsonLogger): PostingOb
       const now = statusOf(after.state);
       if (now === was && !events.some((e) => e.type === 'PayrollReversed')) return;
       const blocked = after.state.blocked?.map((r) => r.code);
-      logger.write(now === 'needs_attention' ? 'warn' : 'info', `posting ${now}`, {
-        stream,
-        events: events.map((e) => e.type),
-        batchNbr: after.state.batchNbr,
-        ...(blocked ? { reasons: blocked } : {}),
-        ...(after.state.nextAttemptAt ? { nextAttemptAt: after.state.nextAttemptAt } : {}),
-      }, 'PostingSaga');
+      logger.write(
+        now === 'needs_attention' ? 'warn' : 'info',
+        `posting ${now}`,
+        {
+          stream,
+          events: events.map((e) => e.type),
+          batchNbr: after.state.batchNbr,
+          ...(blocked ? { reasons: blocked } : {}),
+          ...(after.state.nextAttemptAt ? { nextAttemptAt: after.state.nextAttemptAt } : {}),
+        },
+        'PostingSaga',
+      );
     },
     stepFailed(stream, error) {
       // Not an outside system's answer (those become AttemptFailed): the store or a bug. The sweep retries.
-      logger.write('error', 'posting step failed unexpectedly', { stream, error: error instanceof Error ? error.message : String(error) }, 'PostingSaga');
+      logger.write(
+        'error',
+        'posting step failed unexpectedly',
+        { stream, error: error instanceof Error ? error.message : String(error) },
+        'PostingSaga',
+      );
     },
   };
 }
@@ -50,7 +67,8 @@ function postingObserver(metrics: PostingMetrics, logger: JsonLogger): PostingOb
  */
 function readModelStore(config: AppConfig, store: EventStore): ReadModelStore {
   if (config.readModelPath) return new SqliteReadModelStore(config.readModelPath);
-  if (store instanceof SqliteEventStore) return new SqliteReadModelStore(store.file.startsWith(':memory:') ? ':memory:' : store.file);
+  if (store instanceof SqliteEventStore)
+    return new SqliteReadModelStore(store.file.startsWith(':memory:') ? ':memory:' : store.file);
   return new SqliteReadModelStore(join(config.dataDir, 'read-models.db'));
 }
 
@@ -68,7 +86,10 @@ function readModelStore(config: AppConfig, store: EventStore): ReadModelStore {
       provide: RETRY_SETTINGS,
       inject: [APP_CONFIG],
       // A create claim stands while the create may still commit: until ACUMATICA_QUEUE_LIMIT_S after it was sent.
-      useFactory: (config: AppConfig): RetrySettings => ({ ...config.retry, queueLimitMs: config.acumaticaQueueLimitS * 1000 }),
+      useFactory: (config: AppConfig): RetrySettings => ({
+        ...config.retry,
+        queueLimitMs: config.acumaticaQueueLimitS * 1000,
+      }),
     },
     {
       provide: SCHEDULER_SETTINGS,
@@ -101,6 +122,10 @@ export class PayrollPostingModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({ name: 'postings', rebuild: () => this.postings.rebuild(), progress: () => this.postings.progress() });
+    this.registry.register({
+      name: 'postings',
+      rebuild: () => this.postings.rebuild(),
+      progress: () => this.postings.progress(),
+    });
   }
 }

@@ -24,10 +24,31 @@ import { SyncController } from '../adapters/inbound/scheduler/sync.controller';
     {
       provide: BackfillPoll,
       inject: [EVENT_STORE, CONNECTIONS, GUSTO, CommandBus, METRICS, CLOCK, LOGGER],
-      useFactory: (store: EventStore, connections: Connections, gusto: GustoApi, bus: CommandBus, metrics: MetricsRegistry, clock: Clock, logger: JsonLogger) =>
-        new BackfillPoll(store, connections, gusto, bus as unknown as PollCommandDispatch, metrics, clock, logger.child('poll'), DEFAULT_POLL_WINDOW,
+      useFactory: (
+        store: EventStore,
+        connections: Connections,
+        gusto: GustoApi,
+        bus: CommandBus,
+        metrics: MetricsRegistry,
+        clock: Clock,
+        logger: JsonLogger,
+      ) =>
+        new BackfillPoll(
+          store,
+          connections,
+          gusto,
+          bus as unknown as PollCommandDispatch,
+          metrics,
+          clock,
+          logger.child('poll'),
+          DEFAULT_POLL_WINDOW,
           // One poll per connection at a time across every instance on this event store.
-          new PollLeases(store, clock, { holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, ttlMs: DEFAULT_POLL_LEASE_TTL_MS, newLeaseId: randomUUID })),
+          new PollLeases(store, clock, {
+            holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+            ttlMs: DEFAULT_POLL_LEASE_TTL_MS,
+            newLeaseId: randomUUID,
+          }),
+        ),
     },
     PollScheduler,
   ],

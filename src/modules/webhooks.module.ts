@@ -22,7 +22,13 @@ import { manualVerification, type WebhookSubscriptionVerifier } from '../applica
 function subscriptionVerifier(config: AppConfig): WebhookSubscriptionVerifier {
   const { clientId, clientSecret, apiBaseUrl, apiVersion } = config.gusto;
   if (!clientId || !clientSecret) return manualVerification;
-  return new GustoSubscriptionVerifier({ apiBaseUrl, apiVersion, clientId, clientSecret, webhookPath: '/webhooks/gusto' });
+  return new GustoSubscriptionVerifier({
+    apiBaseUrl,
+    apiVersion,
+    clientId,
+    clientSecret,
+    webhookPath: '/webhooks/gusto',
+  });
 }
 
 /**
@@ -50,13 +56,26 @@ function subscriptionVerifier(config: AppConfig): WebhookSubscriptionVerifier {
     {
       provide: WebhookIntake,
       inject: [EVENT_STORE, WebhookKeyring, METRICS, CLOCK, LOGGER, APP_CONFIG],
-      useFactory: (store: EventStore, keyring: WebhookKeyring, metrics: MetricsRegistry, clock: Clock, logger: JsonLogger, config: AppConfig) =>
-        new WebhookIntake(store, keyring, metrics, clock, logger.child('webhooks')),
+      useFactory: (
+        store: EventStore,
+        keyring: WebhookKeyring,
+        metrics: MetricsRegistry,
+        clock: Clock,
+        logger: JsonLogger,
+        config: AppConfig,
+      ) => new WebhookIntake(store, keyring, metrics, clock, logger.child('webhooks')),
     },
     {
       provide: InboxDispatcher,
       inject: [EVENT_STORE, CONNECTIONS, CommandBus, METRICS, CLOCK, LOGGER],
-      useFactory: (store: EventStore, connections: Connections, bus: CommandBus, metrics: MetricsRegistry, clock: Clock, logger: JsonLogger) =>
+      useFactory: (
+        store: EventStore,
+        connections: Connections,
+        bus: CommandBus,
+        metrics: MetricsRegistry,
+        clock: Clock,
+        logger: JsonLogger,
+      ) =>
         new InboxDispatcher(
           store,
           connections,

@@ -19,7 +19,11 @@ export const exampleMapping = (branch = 'HQ') => ({
     netPay: { account: '10100' },
   } as Record<string, { account: string; subaccount?: string }>,
   subaccountsByDepartment: { Engineering: '100000' } as Record<string, string>,
-  employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG' } as Record<string, string>, employeeClass: 'EMPSTAND' },
+  employees: {
+    defaultDepartment: 'ADMIN',
+    departments: { Engineering: 'ENG' } as Record<string, string>,
+    employeeClass: 'EMPSTAND',
+  },
 });
 
 /**

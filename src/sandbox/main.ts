@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     seed: Number.isFinite(seed) ? seed : 1,
     ...(process.env.GUSTO_CLIENT_ID ? { clientId: process.env.GUSTO_CLIENT_ID } : {}),
     ...(process.env.GUSTO_CLIENT_SECRET ? { clientSecret: process.env.GUSTO_CLIENT_SECRET } : {}),
-    ...(process.env.GUSTO_WEBHOOK_VERIFICATION_TOKEN ? { verificationToken: process.env.GUSTO_WEBHOOK_VERIFICATION_TOKEN } : {}),
+    ...(process.env.GUSTO_WEBHOOK_VERIFICATION_TOKEN
+      ? { verificationToken: process.env.GUSTO_WEBHOOK_VERIFICATION_TOKEN }
+      : {}),
   });
   const acumatica = await startAcumaticaSandbox({ host, port: port('ACUMATICA_SANDBOX_PORT', 4020) });
   const G = gusto.url;

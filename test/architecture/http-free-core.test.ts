@@ -22,13 +22,21 @@ export function violationsIn(files: Array<{ file: string; text: string }>): stri
   return files.flatMap(({ file, text }) =>
     codeOf(text)
       .split('\n')
-      .flatMap((line) => (ROUTE.test(line) ? [`${file}: route in code: ${line.trim()}`] : STATUS_COMPARISON.test(line) ? [`${file}: HTTP status in code: ${line.trim()}`] : [])),
+      .flatMap((line) =>
+        ROUTE.test(line)
+          ? [`${file}: route in code: ${line.trim()}`]
+          : STATUS_COMPARISON.test(line)
+            ? [`${file}: HTTP status in code: ${line.trim()}`]
+            : [],
+      ),
   );
 }
 
 describe('architecture: no HTTP in the core', () => {
   it('src/domain and src/application name no route and compare no HTTP status', () => {
-    const files = ['src/domain', 'src/application'].flatMap((dir) => filesUnder(join(ROOT, dir))).map((path) => ({ file: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
+    const files = ['src/domain', 'src/application']
+      .flatMap((dir) => filesUnder(join(ROOT, dir)))
+      .map((path) => ({ file: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
     expect(files.length).toBeGreaterThan(50);
     expect(violationsIn(files)).toEqual([]);
   });
@@ -42,6 +50,13 @@ describe('architecture: no HTTP in the core', () => {
   });
 
   it('lets comments explain the HTTP side', () => {
-    expect(violationsIn([{ file: 'src/application/x.ts', text: '/** POST /api/postings/:id/replay answers 202 */\n// a 401 (status === 401) means …\nconst x = 1;' }])).toEqual([]);
+    expect(
+      violationsIn([
+        {
+          file: 'src/application/x.ts',
+          text: '/** POST /api/postings/:id/replay answers 202 */\n// a 401 (status === 401) means …\nconst x = 1;',
+        },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -47,25 +47,31 @@ describe('createEventStore', () => {
     await expect(store.ping()).rejects.toBeInstanceOf(EventStoreUnavailableError);
   });
 
-  it.each(['esdb://h:2113?tls=false', 'esdb+discover://h:2113', 'kurrentdb://h:2113?tls=false', 'kurrentdb+discover://h1:2113,h2:2113'])(
-    '%s selects the KurrentDB adapter without connecting',
-    async (url) => {
-      const store = createEventStore(url);
-      try {
-        expect(store).toBeInstanceOf(KurrentDbEventStore);
-      } finally {
-        await store.close();
-      }
-    },
-  );
+  it.each([
+    'esdb://h:2113?tls=false',
+    'esdb+discover://h:2113',
+    'kurrentdb://h:2113?tls=false',
+    'kurrentdb+discover://h1:2113,h2:2113',
+  ])('%s selects the KurrentDB adapter without connecting', async (url) => {
+    const store = createEventStore(url);
+    try {
+      expect(store).toBeInstanceOf(KurrentDbEventStore);
+    } finally {
+      await store.close();
+    }
+  });
 
   it('anything else is refused with a message naming EVENT_STORE_URL and hiding credentials', () => {
     expect(() => createEventStore('postgres://user:secret@db/x')).toThrow(/EVENT_STORE_URL/);
     expect(() => createEventStore('postgres://user:secret@db/x')).not.toThrow(/secret/);
     expect(() => createEventStore('sqlite:')).toThrow(/EVENT_STORE_URL/);
     // Configuration errors the client finds (here: a CA file that is not there) also name the variable.
-    expect(() => createEventStore('kurrentdb://admin:secret@h:2113?tlsCAFile=/nonexistent/ca.pem')).toThrow(/EVENT_STORE_URL/);
-    expect(() => createEventStore('kurrentdb://admin:secret@h:2113?tlsCAFile=/nonexistent/ca.pem')).not.toThrow(/secret/);
+    expect(() => createEventStore('kurrentdb://admin:secret@h:2113?tlsCAFile=/nonexistent/ca.pem')).toThrow(
+      /EVENT_STORE_URL/,
+    );
+    expect(() => createEventStore('kurrentdb://admin:secret@h:2113?tlsCAFile=/nonexistent/ca.pem')).not.toThrow(
+      /secret/,
+    );
   });
 
   it('describes a KurrentDB store without user, password or query', async () => {
@@ -105,7 +111,10 @@ describe('createEventStore', () => {
       const store = createEventStore(`kurrentdb://admin:changeit@127.0.0.1:${closedPort}?tls=false`);
       try {
         const started = Date.now();
-        const error = await store.ping().then(() => undefined, (caught: unknown) => caught);
+        const error = await store.ping().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
         expect(error).toBeInstanceOf(EventStoreUnavailableError);
         expect((error as Error).message).not.toContain('changeit');
         expect(Date.now() - started).toBeLessThan(4000);

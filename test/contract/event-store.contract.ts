@@ -72,7 +72,11 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
 
     it('appends a batch and reads it back in order, with revisions, positions and recordedAt', async () => {
       const stream = `${prefix}order`;
-      const result = await store.append(stream, [ev('a'), ev('b', 'Other', [1, 'two', null]), ev('c', 'Thing', 'text')], 'no_stream');
+      const result = await store.append(
+        stream,
+        [ev('a'), ev('b', 'Other', [1, 'two', null]), ev('c', 'Thing', 'text')],
+        'no_stream',
+      );
       const read = await store.readStream(stream);
 
       expect(read.map((e) => [e.id, e.type, e.data, e.stream, e.revision])).toEqual([
@@ -100,13 +104,17 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       const conflict = await conflictOf(store.append(stream, [ev('a')], 'stream_exists'));
       expect(conflict).toMatchObject({ stream, expected: 'stream_exists', actual: 'no_stream' });
       await store.append(stream, [ev('a')], 'no_stream');
-      await expect(store.append(stream, [ev('b')], 'stream_exists')).resolves.toMatchObject({ nextExpectedRevision: 1n });
+      await expect(store.append(stream, [ev('b')], 'stream_exists')).resolves.toMatchObject({
+        nextExpectedRevision: 1n,
+      });
     });
 
     it("'any' succeeds whether or not the stream exists", async () => {
       const stream = `${prefix}any`;
       await expect(store.append(stream, [ev('a')], 'any')).resolves.toMatchObject({ nextExpectedRevision: 0n });
-      await expect(store.append(stream, [ev('b'), ev('c')], 'any')).resolves.toMatchObject({ nextExpectedRevision: 2n });
+      await expect(store.append(stream, [ev('b'), ev('c')], 'any')).resolves.toMatchObject({
+        nextExpectedRevision: 2n,
+      });
       expect((await store.readStream(stream)).map((e) => e.id)).toEqual(['a', 'b', 'c']);
     });
 
@@ -172,7 +180,11 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       // All known but not as one earlier append (reordered): not a repeat, a conflict.
       await conflictOf(store.append(stream, [ev('b'), ev('a')], 'any'));
       const read = await store.readStream(stream);
-      expect(read.map((e) => [e.id, e.revision])).toEqual([['a', 0n], ['b', 1n], ['c', 2n]]);
+      expect(read.map((e) => [e.id, e.revision])).toEqual([
+        ['a', 0n],
+        ['b', 1n],
+        ['c', 2n],
+      ]);
       const inAll = await store.readAll(undefined, { filter: { streamPrefixes: [prefix] } });
       expect(inAll).toHaveLength(3);
     });
@@ -181,7 +193,10 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       const stream = `${prefix}idem-race`;
       const other = await connectAgain();
       const batch = [ev('posting-1-requested', 'PostingRequested'), ev('posting-1-built', 'JournalBuilt')];
-      const outcomes = await Promise.all([store.append(stream, batch, 'no_stream'), other.append(stream, batch, 'no_stream')]);
+      const outcomes = await Promise.all([
+        store.append(stream, batch, 'no_stream'),
+        other.append(stream, batch, 'no_stream'),
+      ]);
       expect(outcomes[0]).toEqual(outcomes[1]);
       expect((await store.readStream(stream)).map((e) => e.id)).toEqual(['posting-1-requested', 'posting-1-built']);
     });
@@ -189,7 +204,9 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
     it("'any' appends with their own ids from two connections at once: every one lands exactly once, none conflicts", async () => {
       const stream = `${prefix}any-race`;
       const other = await connectAgain();
-      const appends = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? store : other).append(stream, [ev(`w-${i}`)], 'any'));
+      const appends = Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? store : other).append(stream, [ev(`w-${i}`)], 'any'),
+      );
       const outcomes = await Promise.allSettled(appends);
       expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
       const ids = (await store.readStream(stream)).map((e) => e.id);
@@ -210,14 +227,20 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
 
       const alpha = await store.readAll(undefined, { filter: { streamPrefixes: [`${prefix}alpha`] } });
       expect(alpha.map((e) => e.id)).toEqual(['a1', 'a2']);
-      const twoPrefixes = await store.readAll(undefined, { filter: { streamPrefixes: [`${prefix}alpha`, `${prefix}beta`] } });
+      const twoPrefixes = await store.readAll(undefined, {
+        filter: { streamPrefixes: [`${prefix}alpha`, `${prefix}beta`] },
+      });
       expect(twoPrefixes.map((e) => e.id)).toEqual(['a1', 'b1', 'a2', 'b2', 'b3']);
-      const updated = await store.readAll(undefined, { filter: { streamPrefixes: [prefix], eventTypes: ['Updated', 'Deleted'] } });
+      const updated = await store.readAll(undefined, {
+        filter: { streamPrefixes: [prefix], eventTypes: ['Updated', 'Deleted'] },
+      });
       expect(updated.map((e) => e.id)).toEqual(['a2', 'b2', 'b3']);
       const firstTwo = await store.readAll(undefined, { filter: { streamPrefixes: [prefix] }, maxCount: 2 });
       expect(firstTwo.map((e) => e.id)).toEqual(['a1', 'b1']);
       // Prefixes are case-sensitive and literal (no wildcards).
-      expect(await store.readAll(undefined, { filter: { streamPrefixes: [prefix.toUpperCase() + 'ALPHA'] } })).toEqual([]);
+      expect(await store.readAll(undefined, { filter: { streamPrefixes: [prefix.toUpperCase() + 'ALPHA'] } })).toEqual(
+        [],
+      );
       expect(await store.readAll(undefined, { filter: { streamPrefixes: [`${prefix}%`] } })).toEqual([]);
     });
 
@@ -295,7 +318,9 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
       expect(firstRun.map((e) => e.id)).toEqual(['r1', 'r2']);
 
       const secondRun: string[] = [];
-      subscriptions.push(store.subscribeToAll((event) => void secondRun.push(event.id), { filter, fromPosition: checkpoint }));
+      subscriptions.push(
+        store.subscribeToAll((event) => void secondRun.push(event.id), { filter, fromPosition: checkpoint }),
+      );
       await eventually(() => expect(secondRun).toEqual(['r3', 'r4']));
     });
 
@@ -321,10 +346,17 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
 
     it('readLastEvents returns only the tail of a stream, oldest first; empty for a missing stream', async () => {
       const stream = `${prefix}tail`;
-      await store.append(stream, ['a', 'b', 'c', 'd', 'e'].map((id) => ev(id)), 'no_stream');
+      await store.append(
+        stream,
+        ['a', 'b', 'c', 'd', 'e'].map((id) => ev(id)),
+        'no_stream',
+      );
       await store.append(`${prefix}other`, [ev('x')], 'no_stream');
       const last = await store.readLastEvents(stream, 2);
-      expect(last.map((e) => [e.id, e.revision])).toEqual([['d', 3n], ['e', 4n]]);
+      expect(last.map((e) => [e.id, e.revision])).toEqual([
+        ['d', 3n],
+        ['e', 4n],
+      ]);
       expect(last.every((e) => e.stream === stream)).toBe(true);
       expect((await store.readLastEvents(stream, 10)).map((e) => e.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
       expect(await store.readLastEvents(stream, 0)).toEqual([]);
@@ -334,7 +366,9 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
     it('a 1 MiB event round-trips intact', async () => {
       const stream = `${prefix}big`;
       const envelope = JSON.stringify({ blob: '' }).length;
-      const blob = Array.from({ length: 1024 * 1024 - envelope }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+      const blob = Array.from({ length: 1024 * 1024 - envelope }, (_, i) => String.fromCharCode(97 + (i % 26))).join(
+        '',
+      );
       expect(Buffer.byteLength(JSON.stringify({ blob }))).toBe(1024 * 1024);
       await store.append(stream, [ev('big', 'Big', { blob })], 'no_stream');
       const [read] = await store.readStream(stream);
@@ -343,7 +377,11 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
 
     it('unicode (emoji, CJK, RTL, combining marks) survives in stream names, types and data', async () => {
       const stream = `${prefix}payroll-💸-給与-راتب-é`;
-      const data = { name: 'Zoë 🧾 山田太郎 محمد', note: '\u200f right-to-left \u05e9\u05dc\u05d5\u05dd', astral: '𝔘𝔫𝔦𝔠𝔬𝔡𝔢' };
+      const data = {
+        name: 'Zoë 🧾 山田太郎 محمد',
+        note: '\u200f right-to-left \u05e9\u05dc\u05d5\u05dd',
+        astral: '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+      };
       await store.append(stream, [ev('ü-1', 'Gehälter✓', data)], 'no_stream');
       const [read] = await store.readStream(stream);
       expect(read).toMatchObject({ id: 'ü-1', stream, type: 'Gehälter✓', data });
@@ -360,7 +398,14 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
         at: '2026-11-26T10:00:00.000Z',
         extra: { nested: [1, 2] },
       };
-      await store.append(stream, [{ id: 'm1', type: 'Noted', data: {}, metadata }, { id: 'm2', type: 'Noted', data: {} }], 'no_stream');
+      await store.append(
+        stream,
+        [
+          { id: 'm1', type: 'Noted', data: {}, metadata },
+          { id: 'm2', type: 'Noted', data: {} },
+        ],
+        'no_stream',
+      );
       const [withMeta, withoutMeta] = await store.readStream(stream);
       expect(withMeta.metadata).toEqual(metadata);
       expect(withoutMeta.metadata).toEqual({});

@@ -6,7 +6,10 @@
  */
 import { AccessDeniedError, EventData, NotLeaderError, UnavailableError } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
-import { KurrentDbEventStore, KurrentDbEventStoreOptions } from '../../src/adapters/outbound/event-store/kurrentdb/kurrentdb-event-store';
+import {
+  KurrentDbEventStore,
+  KurrentDbEventStoreOptions,
+} from '../../src/adapters/outbound/event-store/kurrentdb/kurrentdb-event-store';
 import { CheckpointStore } from '../../src/application/inbox/checkpoint-store';
 import {
   EventStoreUnavailableError,
@@ -19,7 +22,8 @@ import { ClientModelOptions, KurrentServerModel } from './support/kurrentdb-clie
 
 const ev = (id: string, type = 'Thing') => ({ id, type, data: { id } });
 const anon = (type = 'Thing') => ({ type, data: { n: 1 } });
-const raw = (type: string): EventData => ({ id: randomUUID(), type, data: {}, metadata: undefined, contentType: 'application/json' }) as EventData;
+const raw = (type: string): EventData =>
+  ({ id: randomUUID(), type, data: {}, metadata: undefined, contentType: 'application/json' }) as EventData;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
@@ -81,7 +85,9 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
     it('resubscribes when the stream just ends (the server closed it) — the frozen read model of the finding', async () => {
       const store = open();
       const seen: string[] = [];
-      subscriptions.push(store.subscribeToAll((event) => void seen.push(event.id), { filter: { streamPrefixes: [prefix] } }));
+      subscriptions.push(
+        store.subscribeToAll((event) => void seen.push(event.id), { filter: { streamPrefixes: [prefix] } }),
+      );
       await store.append(`${prefix}s`, [ev('a')], 'no_stream');
       await eventually(() => expect(seen).toEqual(['a']));
       server.dropSubscriptions();
@@ -94,7 +100,10 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
       const seen: string[] = [];
       const errors: Error[] = [];
       subscriptions.push(
-        store.subscribeToAll((event) => void seen.push(event.id), { filter: { streamPrefixes: [prefix] }, onError: (e) => errors.push(e) }),
+        store.subscribeToAll((event) => void seen.push(event.id), {
+          filter: { streamPrefixes: [prefix] },
+          onError: (e) => errors.push(e),
+        }),
       );
       await store.append(`${prefix}s`, [ev('a')], 'no_stream');
       await eventually(() => expect(seen).toEqual(['a']));
@@ -165,7 +174,11 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
     it('a NotLeader answer while the leader changes is retried (nothing was written), not reported', async () => {
       const store = open();
       const stream = `${prefix}s`;
-      const notLeader = () => new NotLeaderError({ message: 'not leader', metadata: { 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' } } as never);
+      const notLeader = () =>
+        new NotLeaderError({
+          message: 'not leader',
+          metadata: { 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' },
+        } as never);
       server.failNext = { error: notLeader(), times: 2 };
       await expect(store.append(stream, [ev('a')], 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 0n });
       server.failNext = { error: notLeader(), times: 2 };
@@ -175,7 +188,10 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
 
     it('NotLeader for longer than the deadline is unavailable', async () => {
       const store = open({ deadlineMs: 200 });
-      server.failAll = new NotLeaderError({ message: 'not leader', metadata: { 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' } } as never);
+      server.failAll = new NotLeaderError({
+        message: 'not leader',
+        metadata: { 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' },
+      } as never);
       await expect(store.append(`${prefix}s`, [ev('a')], 'any')).rejects.toBeInstanceOf(EventStoreUnavailableError);
     });
 
@@ -230,7 +246,10 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
     it('headPosition skips a tail of system events (more than a 32-event window of them)', async () => {
       const store = open();
       const written = await store.append(`${prefix}s`, [ev('a'), ev('b')], 'no_stream');
-      server.write('$stats-127.0.0.1:2113', Array.from({ length: 40 }, () => raw('$statsCollected')));
+      server.write(
+        '$stats-127.0.0.1:2113',
+        Array.from({ length: 40 }, () => raw('$statsCollected')),
+      );
       await expect(store.headPosition()).resolves.toBe(written.position);
     });
 
@@ -257,10 +276,14 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
       await store.append(stream, [ev('b')], 'any');
       const byPrefix = await store.readAll(undefined, { filter: { streamPrefixes: [prefix] } });
       expect(byPrefix.map((e) => e.type)).toEqual(['Thing', 'Thing']);
-      const byType = await store.readAll(undefined, { filter: { eventTypes: ['$>', 'Thing'], streamPrefixes: [prefix] } });
+      const byType = await store.readAll(undefined, {
+        filter: { eventTypes: ['$>', 'Thing'], streamPrefixes: [prefix] },
+      });
       expect(byType.map((e) => e.type)).toEqual(['Thing', 'Thing']);
       const delivered: RecordedEvent[] = [];
-      subscriptions.push(store.subscribeToAll((event) => void delivered.push(event), { filter: { streamPrefixes: [prefix] } }));
+      subscriptions.push(
+        store.subscribeToAll((event) => void delivered.push(event), { filter: { streamPrefixes: [prefix] } }),
+      );
       await eventually(() => expect(delivered).toHaveLength(2));
       await sleep(50);
       expect(delivered.map((e) => e.type)).toEqual(['Thing', 'Thing']);
@@ -272,7 +295,10 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
       const store = open({ deadlineMs: 200 });
       server.blackHoleAppends = true;
       const started = Date.now();
-      const outcome = await Promise.race([store.append(`${prefix}s`, [anon()], 'any').catch((error: unknown) => error), sleep(3000).then(() => 'hung')]);
+      const outcome = await Promise.race([
+        store.append(`${prefix}s`, [anon()], 'any').catch((error: unknown) => error),
+        sleep(3000).then(() => 'hung'),
+      ]);
       expect(outcome).toBeInstanceOf(EventStoreUnavailableError);
       expect(Date.now() - started).toBeLessThan(2000);
     });
@@ -292,7 +318,12 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
     it('an append to a long stream reads at most one event (generated ids) or a bounded tail (own ids)', async () => {
       const store = open();
       const stream = `${prefix}long`;
-      for (let i = 0; i < 10; i += 1) await store.append(stream, Array.from({ length: 30 }, (_, j) => ev(`e${i}-${j}`)), 'any');
+      for (let i = 0; i < 10; i += 1)
+        await store.append(
+          stream,
+          Array.from({ length: 30 }, (_, j) => ev(`e${i}-${j}`)),
+          'any',
+        );
       server.eventsRead.clear();
       await store.append(stream, [anon()], 'any');
       expect(server.eventsRead.get(stream) ?? 0).toBeLessThanOrEqual(1);
@@ -318,13 +349,22 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
 
     it('bookkeeping streams get $maxCount metadata once per stream; other streams get none', async () => {
       const store = open();
-      const bounded = [`checkpoint-${prefix}`, `poll-lease-${prefix}`, `poll-watermark-${prefix}`, `acumatica-licence-${prefix}`];
+      const bounded = [
+        `checkpoint-${prefix}`,
+        `poll-lease-${prefix}`,
+        `poll-watermark-${prefix}`,
+        `acumatica-licence-${prefix}`,
+      ];
       for (const stream of bounded) {
         await store.append(stream, [anon()], 'any');
         await store.append(stream, [anon()], 'any');
       }
       await store.append(`payroll-posting-${prefix}`, [anon()], 'any');
-      expect(Object.fromEntries(bounded.map((stream) => [stream.slice(0, -prefix.length), server.metadata.get(stream)?.maxCount]))).toEqual({
+      expect(
+        Object.fromEntries(
+          bounded.map((stream) => [stream.slice(0, -prefix.length), server.metadata.get(stream)?.maxCount]),
+        ),
+      ).toEqual({
         'checkpoint-': 16,
         'poll-lease-': 64,
         'poll-watermark-': 16,
@@ -343,7 +383,9 @@ describe('KurrentDB adapter under faults (model of client 1.3.1)', () => {
       const original = client.setStreamMetadata.bind(client);
       let failures = 1;
       const spied = server.client();
-      (spied as unknown as { setStreamMetadata: typeof original }).setStreamMetadata = async (...args: Parameters<typeof original>) => {
+      (spied as unknown as { setStreamMetadata: typeof original }).setStreamMetadata = async (
+        ...args: Parameters<typeof original>
+      ) => {
         if (failures-- > 0) throw new UnavailableError(undefined);
         return original(...args);
       };

@@ -9,6 +9,7 @@ import { KurrentServerModel } from './support/kurrentdb-client-model';
 
 runEventStoreContract('KurrentDB adapter contract (in-memory model of the client)', async () => {
   const server = new KurrentServerModel();
-  const open = () => new KurrentDbEventStore('kurrentdb://admin:changeit@model:2113?tls=false', { client: server.client() });
+  const open = () =>
+    new KurrentDbEventStore('kurrentdb://admin:changeit@model:2113?tls=false', { client: server.client() });
   return { store: open(), connectAgain: async () => open() };
 });

@@ -57,7 +57,18 @@ describe('KurrentDB mapping', () => {
   });
 
   it('hides system streams and unresolved links', () => {
-    const system = { event: { streamId: '$stats-127.0.0.1:2113', id: 'x', revision: 0n, type: '$statsCollected', isJson: true, data: {}, metadata: {}, created: new Date() } };
+    const system = {
+      event: {
+        streamId: '$stats-127.0.0.1:2113',
+        id: 'x',
+        revision: 0n,
+        type: '$statsCollected',
+        isJson: true,
+        data: {},
+        metadata: {},
+        created: new Date(),
+      },
+    };
     expect(fromResolved(system as unknown as AllStreamResolvedEvent)).toBeUndefined();
     expect(fromResolved({} as AllStreamResolvedEvent)).toBeUndefined();
   });
@@ -67,6 +78,8 @@ describe('KurrentDB mapping', () => {
     expect(toClientConnectionString('esdb+discover://h:2113')).toBe('kurrentdb+discover://h:2113');
     expect(toClientConnectionString('kurrentdb://h:2113')).toBe('kurrentdb://h:2113');
     expect(describeUrl('esdb://admin:changeit@h:2113?tls=false')).toBe('esdb://h:2113');
-    expect(describeUrl('kurrentdb+discover://u:p@a:2113,b:2113/?nodePreference=leader')).toBe('kurrentdb+discover://a:2113,b:2113');
+    expect(describeUrl('kurrentdb+discover://u:p@a:2113,b:2113/?nodePreference=leader')).toBe(
+      'kurrentdb+discover://a:2113,b:2113',
+    );
   });
 });

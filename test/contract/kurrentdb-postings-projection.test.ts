@@ -17,7 +17,10 @@ describe('postings read model over KurrentDB (client model): survives dropped su
   for (const drop of ['an error (UNAVAILABLE)', 'a quiet end of the stream'] as const) {
     it(`a posting made after ${drop} still shows as posted`, async () => {
       const server = new KurrentServerModel();
-      const store = new KurrentDbEventStore('kurrentdb://model:2113?tls=false', { client: server.client(), resubscribeDelayMs: { min: 10, max: 50 } });
+      const store = new KurrentDbEventStore('kurrentdb://model:2113?tls=false', {
+        client: server.client(),
+        resubscribeDelayMs: { min: 10, max: 50 },
+      });
       // The read model's own store: a local SQLite file per instance with KurrentDB (here in memory).
       const projection = new PostingsProjection(store, new SqliteReadModelStore(':memory:'));
       try {
@@ -27,7 +30,10 @@ describe('postings read model over KurrentDB (client model): survives dropped su
         const h = harness({ store: store as unknown as MemoryEventStore });
         await h.request.execute(new RequestPostingCommand(CONNECTION, h.payroll.uuid, 'webhook', 'evt-1'));
         await h.saga.idle();
-        await eventually(() => expect(projection.get(postingId(CONNECTION, h.payroll.uuid))?.status).toBe('posted'), 5000);
+        await eventually(
+          () => expect(projection.get(postingId(CONNECTION, h.payroll.uuid))?.status).toBe('posted'),
+          5000,
+        );
         expect(projection.countByStatus()).toMatchObject({ posted: 1, pending: 0 });
       } finally {
         await projection.onApplicationShutdown();

@@ -36,12 +36,26 @@ describe('SQLite subscription fed by another process', () => {
     await eventually(() => expect(live).toBe(true));
     expect(seen.map((event) => event.id)).toEqual(['before']);
 
-    const first = await child.send({ cmd: 'append', stream: 'employee-mirror-c1-e1', expected: 'no_stream', ids: ['x1', 'x2'] });
-    const second = await child.send({ cmd: 'append', stream: 'employee-mirror-c1-e2', expected: 'no_stream', ids: ['x3'] });
+    const first = await child.send({
+      cmd: 'append',
+      stream: 'employee-mirror-c1-e1',
+      expected: 'no_stream',
+      ids: ['x1', 'x2'],
+    });
+    const second = await child.send({
+      cmd: 'append',
+      stream: 'employee-mirror-c1-e2',
+      expected: 'no_stream',
+      ids: ['x3'],
+    });
     expect([first, second]).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
 
     await eventually(() => expect(seen.map((event) => event.id)).toEqual(['before', 'x1', 'x2', 'x3']), 5000);
-    expect(seen.slice(1).map((event) => (event.data as { pid: number }).pid)).toEqual([child.process.pid, child.process.pid, child.process.pid]);
+    expect(seen.slice(1).map((event) => (event.data as { pid: number }).pid)).toEqual([
+      child.process.pid,
+      child.process.pid,
+      child.process.pid,
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 300)); // a few more polls: nothing is delivered twice
     expect(seen).toHaveLength(4);
   });

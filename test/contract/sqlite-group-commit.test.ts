@@ -23,7 +23,9 @@ describe('SQLite group commit', () => {
     const store = new SqliteEventStore(file);
     const other = new SqliteEventStore(file);
     try {
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.append(`s-${i}`, [event('A', i)], 'no_stream')));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.append(`s-${i}`, [event('A', i)], 'no_stream')),
+      );
       const positions = results.map((r) => r.position);
       expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
       expect(new Set(positions).size).toBe(20);
@@ -89,7 +91,10 @@ describe('SQLite group commit', () => {
   it('close() commits the appends it had accepted, then refuses new ones', async () => {
     const file = freshFile();
     const store = new SqliteEventStore(file);
-    const pending = [store.append('late-1', [event('A')], 'no_stream'), store.append('late-2', [event('B')], 'no_stream')];
+    const pending = [
+      store.append('late-1', [event('A')], 'no_stream'),
+      store.append('late-2', [event('B')], 'no_stream'),
+    ];
     await store.close();
     await expect(Promise.all(pending)).resolves.toHaveLength(2);
     await expect(store.append('after-close', [event('C')], 'any')).rejects.toThrow(/closed/);

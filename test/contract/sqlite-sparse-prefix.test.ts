@@ -17,7 +17,14 @@ describe('SQLite prefix reads: sparse (stream index) and dense (position scan) p
     store = new SqliteEventStore(join(dir, 'events.db'));
     // 2,600 dense events in 1,300 streams, with a sparse stream family written among them.
     for (let i = 0; i < 1300; i++) {
-      await store.append(`dense-${i}`, [{ type: 'A', data: { i } }, { type: 'B', data: { i } }], 'no_stream');
+      await store.append(
+        `dense-${i}`,
+        [
+          { type: 'A', data: { i } },
+          { type: 'B', data: { i } },
+        ],
+        'no_stream',
+      );
       if (i % 400 === 0) await store.append(`sparse-${i}`, [{ type: 'C', data: { i } }], 'no_stream');
     }
     await store.append('sparse_x', [{ type: 'C', data: { wildcard: true } }], 'no_stream');
@@ -33,7 +40,9 @@ describe('SQLite prefix reads: sparse (stream index) and dense (position scan) p
     expect(events.map((e) => e.stream)).toEqual(['sparse-0', 'sparse-400', 'sparse-800', 'sparse-1200']);
     const positions = events.map((e) => e.position);
     expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
-    const typed = await store.readAll(undefined, { filter: { streamPrefixes: ['sparse-', 'nothing-'], eventTypes: ['C'] } });
+    const typed = await store.readAll(undefined, {
+      filter: { streamPrefixes: ['sparse-', 'nothing-'], eventTypes: ['C'] },
+    });
     expect(typed).toHaveLength(4);
   });
 
@@ -50,7 +59,11 @@ describe('SQLite prefix reads: sparse (stream index) and dense (position scan) p
   it('a subscription reading a sparse prefix from 0 sees each event once', async () => {
     const seen: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      const sub = store.subscribeToAll((e) => void seen.push(e.stream), { filter: { streamPrefixes: ['sparse-'] }, onLive: () => void sub.stop().then(resolve), onError: reject });
+      const sub = store.subscribeToAll((e) => void seen.push(e.stream), {
+        filter: { streamPrefixes: ['sparse-'] },
+        onLive: () => void sub.stop().then(resolve),
+        onError: reject,
+      });
     });
     expect(seen).toEqual(['sparse-0', 'sparse-400', 'sparse-800', 'sparse-1200']);
   });

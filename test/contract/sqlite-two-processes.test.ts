@@ -31,13 +31,17 @@ describe('SQLite event store across two OS processes', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const expected = round === 0 ? ('no_stream' as const) : round - 1;
       const at = Date.now() + 60;
-      children.forEach((child, index) => child.post({ cmd: 'append', stream, expected, ids: [`round-${round}-child-${index}`], at }));
+      children.forEach((child, index) =>
+        child.post({ cmd: 'append', stream, expected, ids: [`round-${round}-child-${index}`], at }),
+      );
       const replies = await Promise.all(children.map((child) => child.next()));
 
       const ok = replies.filter((reply) => 'ok' in reply && reply.ok);
       const refused = replies.filter((reply) => 'ok' in reply && !reply.ok);
       expect(ok).toHaveLength(1);
-      expect(refused).toEqual([expect.objectContaining({ ok: false, code: 'wrong_expected_revision', name: 'WrongExpectedRevisionError' })]);
+      expect(refused).toEqual([
+        expect.objectContaining({ ok: false, code: 'wrong_expected_revision', name: 'WrongExpectedRevisionError' }),
+      ]);
       winners.push(`round-${round}-child-${replies.indexOf(ok[0])}`);
     }
 
@@ -55,7 +59,9 @@ describe('SQLite event store across two OS processes', () => {
   it('a retry of the same ids from both processes at once is stored once, and both are told it succeeded', async () => {
     const stream = 'gusto-webhook-evt-42';
     const at = Date.now() + 60;
-    children.forEach((child) => child.post({ cmd: 'append', stream, expected: 'no_stream', ids: ['evt-42-received'], at }));
+    children.forEach((child) =>
+      child.post({ cmd: 'append', stream, expected: 'no_stream', ids: ['evt-42-received'], at }),
+    );
     const replies = await Promise.all(children.map((child) => child.next()));
     expect(replies).toEqual([
       { ok: true, nextExpectedRevision: '0', position: expect.any(String) },

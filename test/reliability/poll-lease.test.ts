@@ -9,7 +9,15 @@
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/adapters/outbound/event-store/sqlite/sqlite-event-store';
 import { pollLeaseStream } from '../../src/application/inbox/poll-lease';
-import { api, connectCompanies, sleep, startSandboxes, tempDir, type Company, type Sandboxes } from '../../bench/support/harness';
+import {
+  api,
+  connectCompanies,
+  sleep,
+  startSandboxes,
+  tempDir,
+  type Company,
+  type Sandboxes,
+} from '../../bench/support/harness';
 import { RestartableService, stopAll } from './support';
 
 const ROUND_MS = 2_000; // POLL_CRON below
@@ -42,7 +50,14 @@ describe('poll lease: two instances, scheduled poll every 2 s and simultaneous s
     sb.gusto.knobs.latencyMs = 250;
     await sleep(500);
 
-    const syncs = await Promise.all(companies.flatMap((c) => [a, b].map(async (svc) => ({ company: c.companyUuid, answer: await api(svc, 'POST', `/api/connections/${c.connectionId}/sync`) }))));
+    const syncs = await Promise.all(
+      companies.flatMap((c) =>
+        [a, b].map(async (svc) => ({
+          company: c.companyUuid,
+          answer: await api(svc, 'POST', `/api/connections/${c.connectionId}/sync`),
+        })),
+      ),
+    );
     await sleep(OBSERVE_MS);
     const t1 = Date.now();
 
@@ -58,8 +73,12 @@ describe('poll lease: two instances, scheduled poll every 2 s and simultaneous s
     }
     for (const c of companies) expect(ran.get(c.companyUuid) ?? 0).toBeLessThanOrEqual(1);
     // The instance that lost answered so because the OTHER instance held the lease.
-    for (const c of companies) expect(syncs.filter((x) => x.company === c.companyUuid && x.answer.body.busy === 'running_elsewhere').length).toBeGreaterThanOrEqual(1);
-    for (const { answer } of syncs.filter((x) => x.answer.body.busy === 'running_elsewhere')) expect(answer.body.heldBy).toEqual(expect.any(String));
+    for (const c of companies)
+      expect(
+        syncs.filter((x) => x.company === c.companyUuid && x.answer.body.busy === 'running_elsewhere').length,
+      ).toBeGreaterThanOrEqual(1);
+    for (const { answer } of syncs.filter((x) => x.answer.body.busy === 'running_elsewhere'))
+      expect(answer.body.heldBy).toEqual(expect.any(String));
 
     // Gusto's count: payroll lists per company within [t0, t1] ≤ cron rounds in it + the sync that ran.
     const rounds = Math.floor(t1 / ROUND_MS) - Math.ceil(t0 / ROUND_MS) + 1;
@@ -69,7 +88,11 @@ describe('poll lease: two instances, scheduled poll every 2 s and simultaneous s
       const at = Date.parse(r.time);
       if (r.method === 'GET' && m && at >= t0 && at <= t1) lists.set(m[1]!, (lists.get(m[1]!) ?? 0) + 1);
     }
-    const perCompany = companies.map((c) => ({ company: c.companyUuid, lists: lists.get(c.companyUuid) ?? 0, bound: rounds + (ran.get(c.companyUuid) ?? 0) }));
+    const perCompany = companies.map((c) => ({
+      company: c.companyUuid,
+      lists: lists.get(c.companyUuid) ?? 0,
+      bound: rounds + (ran.get(c.companyUuid) ?? 0),
+    }));
     for (const row of perCompany) {
       expect(row.lists).toBeLessThanOrEqual(row.bound);
       expect(row.lists).toBeGreaterThanOrEqual(Math.floor(rounds / 2)); // the scheduled poll did run (load may cost a round or two)
@@ -78,7 +101,9 @@ describe('poll lease: two instances, scheduled poll every 2 s and simultaneous s
     // Both instances took part: the cron loser of each round answered busy or round_done.
     const busyCron = async (svc: RestartableService): Promise<number> => {
       const text = (await api(svc, 'GET', '/metrics')).text;
-      return [...text.matchAll(/^mlc_polls_total\{([^}]*)\} (\d+)/gm)].filter((m) => /trigger="cron"/.test(m[1]!) && /result="busy"/.test(m[1]!)).reduce((n, m) => n + Number(m[2]), 0);
+      return [...text.matchAll(/^mlc_polls_total\{([^}]*)\} (\d+)/gm)]
+        .filter((m) => /trigger="cron"/.test(m[1]!) && /result="busy"/.test(m[1]!))
+        .reduce((n, m) => n + Number(m[2]), 0);
     };
     expect((await busyCron(a)) + (await busyCron(b))).toBeGreaterThan(0);
 
@@ -90,7 +115,9 @@ describe('poll lease: two instances, scheduled poll every 2 s and simultaneous s
         const types = events.map((e) => e.type);
         const expected = types.map((_, i) => (i % 2 === 0 ? 'PollLeaseClaimed' : 'PollLeaseReleased'));
         expect(types.slice(0, -1)).toEqual(expected.slice(0, -1)); // the last may be a claim still running
-        const claims = events.filter((e) => e.type === 'PollLeaseClaimed').map((e) => e.data as { holder: string; trigger: string; round?: string; previousHolder?: string });
+        const claims = events
+          .filter((e) => e.type === 'PollLeaseClaimed')
+          .map((e) => e.data as { holder: string; trigger: string; round?: string; previousHolder?: string });
         const cronRounds = claims.filter((x) => x.trigger === 'cron').map((x) => x.round);
         expect(new Set(cronRounds).size).toBe(cronRounds.length);
         expect(claims.filter((x) => x.previousHolder)).toEqual([]); // no lease lapsed: every holder released

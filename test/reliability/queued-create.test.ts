@@ -7,7 +7,17 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { api, connectCompany, removeDir, sleep, startSandboxes, tempDir, waitUntil, type Company, type Sandboxes } from '../../bench/support/harness';
+import {
+  api,
+  connectCompany,
+  removeDir,
+  sleep,
+  startSandboxes,
+  tempDir,
+  waitUntil,
+  type Company,
+  type Sandboxes,
+} from '../../bench/support/harness';
 import { postingId, RestartableService, trailOf, stopAll } from './support';
 
 const QUEUE_LIMIT_S = 5;
@@ -15,15 +25,21 @@ const HOLD_MS = 3_000; // longer than the old lease (1.2 s), shorter than the qu
 const quick = { RETRY_BASE_MS: '20', RETRY_CAP_MS: '500', ACUMATICA_QUEUE_LIMIT_S: String(QUEUE_LIMIT_S) };
 
 /** Journal creates that reached Acumatica (each PUT without a key inserts). */
-const createsOf = (sb: Sandboxes) => sb.acumatica.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/JournalTransaction'));
-const viewOf = async (svc: RestartableService, company: Company, payrollUuid: string) => (await api(svc, 'GET', `/api/postings/${postingId(company.connectionId, payrollUuid)}`)).body;
+const createsOf = (sb: Sandboxes) =>
+  sb.acumatica.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/JournalTransaction'));
+const viewOf = async (svc: RestartableService, company: Company, payrollUuid: string) =>
+  (await api(svc, 'GET', `/api/postings/${postingId(company.connectionId, payrollUuid)}`)).body;
 const postedOn = (svc: RestartableService, company: Company, payrollUuid: string, timeoutMs: number) =>
-  waitUntil(async () => {
-    const view = await viewOf(svc, company, payrollUuid).catch(() => null);
-    return view?.status === 'posted' ? view : null;
-  }, timeoutMs, 50);
+  waitUntil(
+    async () => {
+      const view = await viewOf(svc, company, payrollUuid).catch(() => null);
+      return view?.status === 'posted' ? view : null;
+    },
+    timeoutMs,
+    50,
+  );
 
-describe('a create held in Acumatica\'s licence queue: two instances', () => {
+describe("a create held in Acumatica's licence queue: two instances", () => {
   let sb: Sandboxes;
   let a: RestartableService;
   let b: RestartableService;
@@ -107,20 +123,30 @@ async function acumaticaProxy(target: string): Promise<AcumaticaProxy> {
         state.swallowed++;
         return; // never forwarded, never answered: Acumatica never hears of it
       }
-      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       out.on('error', () => res.destroy());
       out.end(Buffer.concat(chunks));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return state;
 }
 
@@ -155,18 +181,27 @@ describe('a claim whose create never reached Acumatica (SIGKILL between claim an
     expect(await waitUntil(() => proxy.swallowed === 1, 20_000, 10)).toBe(true);
     await c.kill('SIGKILL');
     proxy.swallowCreates = false;
-    const lookupsBefore = sb.acumatica.requests.filter((r) => r.method === 'GET' && /JournalTransaction$/.test(r.path)).length;
+    const lookupsBefore = sb.acumatica.requests.filter(
+      (r) => r.method === 'GET' && /JournalTransaction$/.test(r.path),
+    ).length;
     await c.start();
     const restartedAt = Date.now();
 
-    const events = (await api(c, 'GET', `/api/postings/${postingId(company.connectionId, payroll.uuid)}/events`)).body.items as Array<{ type: string; data: any }>;
+    const events = (await api(c, 'GET', `/api/postings/${postingId(company.connectionId, payroll.uuid)}/events`)).body
+      .items as Array<{ type: string; data: any }>;
     const claim = events.find((e) => e.type === 'JournalCreationStarted')!;
     const sentAt = Date.parse(claim.data.sentAt);
     const mayCommitUntil = Date.parse(claim.data.mayCommitUntil);
     expect(mayCommitUntil - sentAt).toBeGreaterThanOrEqual(QUEUE_LIMIT_S * 1000);
 
     // Looked up at once: no lease to wait out.
-    const looked = await waitUntil(() => sb.acumatica.requests.filter((r) => r.method === 'GET' && /JournalTransaction$/.test(r.path)).length > lookupsBefore, 5_000, 10);
+    const looked = await waitUntil(
+      () =>
+        sb.acumatica.requests.filter((r) => r.method === 'GET' && /JournalTransaction$/.test(r.path)).length >
+        lookupsBefore,
+      5_000,
+      10,
+    );
     expect(looked).toBe(true);
     expect(Date.now() - restartedAt).toBeLessThan(3_000);
     expect(sb.acumatica.records.journalsTagged(`gusto:${payroll.uuid}`)).toHaveLength(0);

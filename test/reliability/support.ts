@@ -7,7 +7,17 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { spawnService, type SpawnedService } from '../support/service';
 import {
-  ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, ADMIN_TOKEN, ENCRYPTION_KEY, GUSTO_CLIENT_SECRET, WEBHOOK_TOKEN, api, removeDir, serviceEnv, type Env, type ServiceHandle,
+  ACUMATICA_CLIENT_SECRET,
+  ACUMATICA_PASSWORD,
+  ADMIN_TOKEN,
+  ENCRYPTION_KEY,
+  GUSTO_CLIENT_SECRET,
+  WEBHOOK_TOKEN,
+  api,
+  removeDir,
+  serviceEnv,
+  type Env,
+  type ServiceHandle,
 } from '../../bench/support/harness';
 
 /** `RELIABILITY_SCALE=small`: the reduced run for CI; anything else: the full run. */
@@ -17,7 +27,11 @@ export const SCALE = SMALL
   : { payrolls: 100, companies: 10, kills: 10, fuzz: 10_000, twoInstancePayrolls: 30 };
 
 /** Deterministic randomness (mulberry32), so a failing run can be repeated with RELIABILITY_SEED. */
-export function seeded(seed = Number(process.env.RELIABILITY_SEED ?? 20261126)): { next(): number; int(lo: number, hi: number): number; pick<T>(xs: readonly T[]): T } {
+export function seeded(seed = Number(process.env.RELIABILITY_SEED ?? 20261126)): {
+  next(): number;
+  int(lo: number, hi: number): number;
+  pick<T>(xs: readonly T[]): T;
+} {
   let a = seed >>> 0;
   const next = (): number => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -26,7 +40,11 @@ export function seeded(seed = Number(process.env.RELIABILITY_SEED ?? 20261126)):
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), pick: (xs) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: (xs) => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
 /** A pass-through HTTP proxy that remembers every bearer token sent and every token issued by /oauth/token. */
@@ -47,26 +65,29 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
       if (typeof auth === 'string' && /^bearer /i.test(auth)) tokens.add(auth.slice(7).trim());
       const body = Buffer.concat(chunks);
       const headers = { ...req.headers, host: upstream.host };
-      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (up) => {
-        const isToken = (req.url ?? '').startsWith('/oauth/token');
-        const parts: Buffer[] = [];
-        up.on('data', (c: Buffer) => parts.push(c));
-        up.on('end', () => {
-          const text = Buffer.concat(parts);
-          if (isToken) {
-            try {
-              const parsed = JSON.parse(text.toString('utf8')) as { access_token?: string; refresh_token?: string };
-              if (parsed.access_token) tokens.add(parsed.access_token);
-              if (parsed.refresh_token) tokens.add(parsed.refresh_token);
-            } catch {
-              /* not JSON */
+      const out = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+        (up) => {
+          const isToken = (req.url ?? '').startsWith('/oauth/token');
+          const parts: Buffer[] = [];
+          up.on('data', (c: Buffer) => parts.push(c));
+          up.on('end', () => {
+            const text = Buffer.concat(parts);
+            if (isToken) {
+              try {
+                const parsed = JSON.parse(text.toString('utf8')) as { access_token?: string; refresh_token?: string };
+                if (parsed.access_token) tokens.add(parsed.access_token);
+                if (parsed.refresh_token) tokens.add(parsed.refresh_token);
+              } catch {
+                /* not JSON */
+              }
             }
-          }
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          res.end(text);
-        });
-        up.on('error', () => res.destroy());
-      });
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            res.end(text);
+          });
+          up.on('error', () => res.destroy());
+        },
+      );
       out.on('error', () => res.destroy());
       res.on('close', () => out.destroy());
       out.end(body);
@@ -102,7 +123,10 @@ export class RestartableService implements ServiceHandle {
   current?: SpawnedService;
   readonly output: string[] = [];
   starts = 0;
-  constructor(readonly env: Env, readonly port: number) {}
+  constructor(
+    readonly env: Env,
+    readonly port: number,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -114,7 +138,10 @@ export class RestartableService implements ServiceHandle {
       const port = await freePort();
       // The sandboxes hold a request a couple of seconds at most: a create whose answer was lost (injected
       // 500s, timeouts, SIGKILLs) is repeated after 2 s (+2 s send window) instead of the real 10 minutes.
-      const service = new RestartableService(serviceEnv(dataDir, gustoUrl, { PORT: String(port), ACUMATICA_QUEUE_LIMIT_S: '2', ...extra }), port);
+      const service = new RestartableService(
+        serviceEnv(dataDir, gustoUrl, { PORT: String(port), ACUMATICA_QUEUE_LIMIT_S: '2', ...extra }),
+        port,
+      );
       try {
         await service.start(1);
         return service;
@@ -175,14 +202,23 @@ export class RestartableService implements ServiceHandle {
   }
 }
 
-export const postingId = (connectionId: string, payrollUuid: string): string => encodeURIComponent(`${connectionId}:${payrollUuid}`);
+export const postingId = (connectionId: string, payrollUuid: string): string =>
+  encodeURIComponent(`${connectionId}:${payrollUuid}`);
 
 export async function trailOf(service: ServiceHandle, connectionId: string, payrollUuid: string): Promise<string[]> {
-  const res = await api<{ items: Array<{ type: string }> }>(service, 'GET', `/api/postings/${postingId(connectionId, payrollUuid)}/events`);
+  const res = await api<{ items: Array<{ type: string }> }>(
+    service,
+    'GET',
+    `/api/postings/${postingId(connectionId, payrollUuid)}/events`,
+  );
   return res.status === 200 ? res.body.items.map((e) => e.type) : [`HTTP ${res.status}`];
 }
 
-export async function postingOf(service: ServiceHandle, connectionId: string, payrollUuid: string): Promise<{ status?: string; lastError?: unknown } | null> {
+export async function postingOf(
+  service: ServiceHandle,
+  connectionId: string,
+  payrollUuid: string,
+): Promise<{ status?: string; lastError?: unknown } | null> {
   const res = await api(service, 'GET', `/api/postings/${postingId(connectionId, payrollUuid)}`);
   return res.status === 200 ? (res.body as { status?: string }) : null;
 }
@@ -201,15 +237,23 @@ export function rssMbOf(pid: number | undefined): number | null {
 /** Every secret of a run by name: the configured ones plus each Gusto token the proxy saw. */
 export function secretsOfRun(proxy: RecordingProxy): Record<string, string> {
   const secrets: Record<string, string> = {
-    admin_token: ADMIN_TOKEN, encryption_key: ENCRYPTION_KEY, acumatica_password: ACUMATICA_PASSWORD, acumatica_client_secret: ACUMATICA_CLIENT_SECRET,
-    gusto_client_secret: GUSTO_CLIENT_SECRET, webhook_token: WEBHOOK_TOKEN,
+    admin_token: ADMIN_TOKEN,
+    encryption_key: ENCRYPTION_KEY,
+    acumatica_password: ACUMATICA_PASSWORD,
+    acumatica_client_secret: ACUMATICA_CLIENT_SECRET,
+    gusto_client_secret: GUSTO_CLIENT_SECRET,
+    webhook_token: WEBHOOK_TOKEN,
   };
   [...proxy.tokens].forEach((t, i) => (secrets[`gusto_token_${i}`] = t));
   return secrets;
 }
 
 /** Ends a multi-instance run: every instance, then whatever else was started (proxies, sandboxes), then the data folder. */
-export async function stopAll(instances: Array<{ stop(): Promise<unknown> } | undefined>, closers: Array<{ close(): Promise<unknown> } | undefined>, dataDir?: string): Promise<void> {
+export async function stopAll(
+  instances: Array<{ stop(): Promise<unknown> } | undefined>,
+  closers: Array<{ close(): Promise<unknown> } | undefined>,
+  dataDir?: string,
+): Promise<void> {
   for (const instance of instances) await instance?.stop().catch(() => undefined);
   for (const closer of closers) await closer?.close();
   if (dataDir) removeDir(dataDir);

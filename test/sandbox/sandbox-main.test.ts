@@ -22,9 +22,14 @@ describe('npm run sandbox', () => {
       expect(acumatica).toBeDefined();
       expect(output).toContain('curl');
 
-      const company = await fetch(`${gusto}/sandbox/companies`, { method: 'POST', body: JSON.stringify({ name: 'Lone Star Widgets' }) });
+      const company = await fetch(`${gusto}/sandbox/companies`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Lone Star Widgets' }),
+      });
       expect(company.status).toBe(201);
-      const versions = (await (await fetch(`${acumatica}/entity`)).json()) as { endpoints: Array<{ name: string; version: string }> };
+      const versions = (await (await fetch(`${acumatica}/entity`)).json()) as {
+        endpoints: Array<{ name: string; version: string }>;
+      };
       expect(versions.endpoints.some((e) => e.name === 'Default' && e.version === '24.200.001')).toBe(true);
     } finally {
       child.kill('SIGTERM');

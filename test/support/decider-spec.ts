@@ -31,7 +31,9 @@ export interface Given<S, E> {
   when<D extends AnyDecision<E>>(command: (state: S) => D): When<S, E, D>;
 }
 
-export function decider<S, E extends { type: string }>(fold: (events: E[]) => S): { given: (...history: E[]) => Given<S, E> } {
+export function decider<S, E extends { type: string }>(
+  fold: (events: E[]) => S,
+): { given: (...history: E[]) => Given<S, E> } {
   return {
     given: (...history) => {
       const state = fold(history);
@@ -40,10 +42,16 @@ export function decider<S, E extends { type: string }>(fold: (events: E[]) => S)
         when: <D extends AnyDecision<E>>(command: (s: S) => D): When<S, E, D> => {
           const decision = command(state);
           const accepted = (): AcceptedOf<D, E> & { state: S } => {
-            if ('error' in decision) throw new Error(`expected events, got the refusal ${decision.error}${decision.message ? `: ${decision.message}` : ''}`);
+            if ('error' in decision)
+              throw new Error(
+                `expected events, got the refusal ${decision.error}${decision.message ? `: ${decision.message}` : ''}`,
+              );
             const events = (decision as Accepted<E>).events;
             // `state` is not enumerable: the decision itself still compares equal to what the decider said.
-            return Object.defineProperty({ ...(decision as AcceptedOf<D, E>) }, 'state', { value: fold([...history, ...events]), enumerable: false }) as AcceptedOf<D, E> & { state: S };
+            return Object.defineProperty({ ...(decision as AcceptedOf<D, E>) }, 'state', {
+              value: fold([...history, ...events]),
+              enumerable: false,
+            }) as AcceptedOf<D, E> & { state: S };
           };
           return {
             decision,
@@ -75,7 +83,9 @@ export function decider<S, E extends { type: string }>(fold: (events: E[]) => S)
  * The events of an accepted decision (a refusal fails the test), for a step of a longer story whose state was
  * folded by the test itself: `given(...history, ...eventsOf(decision))`.
  */
-export function eventsOf<E>(decision: Accepted<E> | Refused<string> | { decision: Accepted<E> | Refused<string> }): E[] {
+export function eventsOf<E>(
+  decision: Accepted<E> | Refused<string> | { decision: Accepted<E> | Refused<string> },
+): E[] {
   const d = 'decision' in decision ? decision.decision : decision;
   if ('error' in d) throw new Error(`expected events, got the refusal ${d.error}`);
   return d.events;

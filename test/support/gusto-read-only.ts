@@ -8,6 +8,8 @@ import { startedGustoSandboxes } from '../../src/sandbox/gusto';
 afterAll(() => {
   const testPath = expect.getState().testPath ?? '';
   if (/test[\\/]sandbox[\\/]gusto[\\/]/.test(testPath)) return;
-  const writes = startedGustoSandboxes().flatMap((sandbox) => sandbox.nonGetDataRequests().map((r) => `${r.method} ${r.path}`));
+  const writes = startedGustoSandboxes().flatMap((sandbox) =>
+    sandbox.nonGetDataRequests().map((r) => `${r.method} ${r.path}`),
+  );
   expect(writes).toEqual([]);
 });

@@ -35,7 +35,10 @@ export function tempDataDir(prefix = 'mlc-test-'): string {
 }
 
 /** The environment a test service runs with: temp SQLite store, fixed admin token and key, quick retries. */
-export function testEnv(dataDir: string, env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function testEnv(
+  dataDir: string,
+  env: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     NODE_ENV: 'test',
     PORT: '0',
@@ -92,7 +95,13 @@ export interface ApiAnswer<T = any> {
 }
 
 /** One HTTP call to a service: JSON body in, JSON (or text) out, redirects not followed. */
-export async function apiCall<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+export async function apiCall<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer<T>> {
   const res = await fetch(`${base}${path}`, {
     method,
     redirect: 'manual',
@@ -130,7 +139,10 @@ export async function spawnService(
   const output: string[] = [];
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start within ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`service did not start within ${timeoutMs} ms:\n${output.join('\n')}`)),
+      timeoutMs,
+    );
     const onLine = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         output.push(line);

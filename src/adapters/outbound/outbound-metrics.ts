@@ -6,7 +6,11 @@ import { CONNECTOR_METRICS, type MetricsRegistry } from '../../application/metri
  * `status` is the HTTP status, or `error` for a call that failed before an answer (timeout, reset, refused).
  * Label values stay bounded: two APIs, the statuses HTTP has, and `error`.
  */
-export function countOutboundCalls(http: AxiosInstance, metrics: MetricsRegistry, api: 'gusto' | 'acumatica'): AxiosInstance {
+export function countOutboundCalls(
+  http: AxiosInstance,
+  metrics: MetricsRegistry,
+  api: 'gusto' | 'acumatica',
+): AxiosInstance {
   const calls = metrics.counter(CONNECTOR_METRICS.outboundCalls);
   http.interceptors.response.use(
     (response) => {

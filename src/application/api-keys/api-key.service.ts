@@ -1,6 +1,11 @@
 import type { Clock } from '../ports/clock.port';
 import type { EventStore } from '../ports/event-store.port';
-import { API_KEY_EVENT_TYPES, API_KEY_STREAM_PREFIX, apiKeyStream, type ApiKeyEvent } from '../../domain/api-key/events';
+import {
+  API_KEY_EVENT_TYPES,
+  API_KEY_STREAM_PREFIX,
+  apiKeyStream,
+  type ApiKeyEvent,
+} from '../../domain/api-key/events';
 import { createApiKey, revokeApiKey, type ApiKeyError } from '../../domain/api-key/decide';
 import { evolve, fold, NO_KEY, type ApiKey } from '../../domain/api-key/state';
 import { CommandHandler, eventsOfTypes, type Aggregate } from '../shared/command-handler';
@@ -21,9 +26,14 @@ export interface ApiKeyView {
   revokedBy?: string;
 }
 
-export type RevokeOutcome = { ok: true; key: ApiKeyView } | { ok: false; error: ApiKeyError | 'write_conflict'; message: string };
+export type RevokeOutcome =
+  { ok: true; key: ApiKeyView } | { ok: false; error: ApiKeyError | 'write_conflict'; message: string };
 
-const apiKeyAggregate: Aggregate<ApiKey, ApiKeyEvent> = { initial: NO_KEY, evolve, toEvent: eventsOfTypes<ApiKeyEvent>(API_KEY_EVENT_TYPES) };
+const apiKeyAggregate: Aggregate<ApiKey, ApiKeyEvent> = {
+  initial: NO_KEY,
+  evolve,
+  toEvent: eventsOfTypes<ApiKeyEvent>(API_KEY_EVENT_TYPES),
+};
 
 function toView(key: ApiKey): ApiKeyView | undefined {
   if (key.status === 'none') return undefined;
@@ -53,27 +63,51 @@ export class ApiKeyService {
     this.keys = new CommandHandler(store, apiKeyAggregate, { maxAttempts: 4 });
   }
 
-  async create(cmd: { name: string; role: Role; connections: '*' | string[] }, actor: Acting): Promise<{ key: ApiKeyView; secret: string }> {
+  async create(
+    cmd: { name: string; role: Role; connections: '*' | string[] },
+    actor: Acting,
+  ): Promise<{ key: ApiKeyView; secret: string }> {
     const keyId = newKeyId();
     const secret = newKeySecret(keyId);
     const now = this.clock.now();
-    const out = await this.keys.handle(apiKeyStream(keyId), (state) => createApiKey(state, { keyId, ...cmd, secretSha256: sha256Hex(secret), createdBy: typeof actor === 'string' ? actor : actor.id }, now), actorMetadata(actor, now));
+    const out = await this.keys.handle(
+      apiKeyStream(keyId),
+      (state) =>
+        createApiKey(
+          state,
+          { keyId, ...cmd, secretSha256: sha256Hex(secret), createdBy: typeof actor === 'string' ? actor : actor.id },
+          now,
+        ),
+      actorMetadata(actor, now),
+    );
     if (!out.ok) throw new Error(out.message); // a fresh random id: cannot happen
     return { key: existing(out.state), secret };
   }
 
   async list(): Promise<ApiKeyView[]> {
-    const events = await this.store.readAll(undefined, { filter: { streamPrefixes: [API_KEY_STREAM_PREFIX], eventTypes: [...API_KEY_EVENT_TYPES] } });
+    const events = await this.store.readAll(undefined, {
+      filter: { streamPrefixes: [API_KEY_STREAM_PREFIX], eventTypes: [...API_KEY_EVENT_TYPES] },
+    });
     const byStream = new Map<string, ApiKeyEvent[]>();
-    for (const e of events) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), { type: e.type, data: e.data } as ApiKeyEvent]);
+    for (const e of events)
+      byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), { type: e.type, data: e.data } as ApiKeyEvent]);
     return [...byStream.values()].map((evs) => toView(fold(evs))).filter((v): v is ApiKeyView => v !== undefined);
   }
 
   async revoke(keyId: string, actor: Acting): Promise<RevokeOutcome> {
     if (!/^[0-9a-f]{16}$/.test(keyId)) return { ok: false, error: 'key_not_found', message: 'no such key' };
     const now = this.clock.now();
-    const out = await this.keys.handle(apiKeyStream(keyId), (state) => revokeApiKey(state, { revokedBy: typeof actor === 'string' ? actor : actor.id }, now), actorMetadata(actor, now));
-    if (!out.ok) return { ok: false, error: out.error === 'revision_mismatch' ? 'write_conflict' : out.error, message: out.message };
+    const out = await this.keys.handle(
+      apiKeyStream(keyId),
+      (state) => revokeApiKey(state, { revokedBy: typeof actor === 'string' ? actor : actor.id }, now),
+      actorMetadata(actor, now),
+    );
+    if (!out.ok)
+      return {
+        ok: false,
+        error: out.error === 'revision_mismatch' ? 'write_conflict' : out.error,
+        message: out.message,
+      };
     return { ok: true, key: existing(out.state) };
   }
 

@@ -11,7 +11,12 @@ export interface Principal {
   name?: string;
 }
 
-export const ADMIN_TOKEN_PRINCIPAL: Principal = { id: 'admin-token', role: 'admin', connections: '*', name: 'MLC_ADMIN_TOKEN' };
+export const ADMIN_TOKEN_PRINCIPAL: Principal = {
+  id: 'admin-token',
+  role: 'admin',
+  connections: '*',
+  name: 'MLC_ADMIN_TOKEN',
+};
 
 export const keyPrincipalId = (keyId: string): string => `key:${keyId}`;
 

@@ -26,7 +26,9 @@ export const connectionAggregate: Aggregate<Connection, ConnectionEvent> = {
  * The connection decider still answers `ConnectionEvent[] | { error, message }` (its new commands, #15, landed on
  * that shape): seen here as the one decision shape until it is converted.
  */
-const asDecision = (decision: Decision): Accepted<ConnectionEvent> | (Refused<ConnectionError> & { message: string }) =>
+const asDecision = (
+  decision: Decision,
+): Accepted<ConnectionEvent> | (Refused<ConnectionError> & { message: string }) =>
   Array.isArray(decision) ? { events: decision } : decision;
 
 /** A concurrent writer (another request, another process) makes an append lose; deciding again on fresh state is safe. */
@@ -46,11 +48,24 @@ export class ConnectionRepository {
   }
 
   /** `ifRevision` (an If-Match): decided only on that revision, else revision_mismatch naming the current one. */
-  async execute(connectionId: string, decide: (state: Connection) => Decision, metadata: EventMetadata, ifRevision?: bigint): Promise<Executed> {
-    const out = await this.handler.handle(connectionStream(connectionId), (state) => asDecision(decide(state)), metadata, { ifRevision });
+  async execute(
+    connectionId: string,
+    decide: (state: Connection) => Decision,
+    metadata: EventMetadata,
+    ifRevision?: bigint,
+  ): Promise<Executed> {
+    const out = await this.handler.handle(
+      connectionStream(connectionId),
+      (state) => asDecision(decide(state)),
+      metadata,
+      { ifRevision },
+    );
     if (out.ok) return { ok: true, state: out.state, events: out.events, revision: out.revision };
     if (out.error === 'revision_mismatch') {
-      return { ...out, message: `the connection changed since that version: its current revision is ${String(out.current)}` };
+      return {
+        ...out,
+        message: `the connection changed since that version: its current revision is ${String(out.current)}`,
+      };
     }
     return { ok: false, error: out.error, message: out.message };
   }

@@ -1,4 +1,10 @@
-import { acceptMapping, changeSettings, create, deleteConnection, loseGustoAuthorization } from '../../domain/connection/decide';
+import {
+  acceptMapping,
+  changeSettings,
+  create,
+  deleteConnection,
+  loseGustoAuthorization,
+} from '../../domain/connection/decide';
 import type { ConnectionState } from '../../domain/connection/state';
 import { mappingReferences, parseMapping } from '../../domain/mapping';
 import { AcumaticaApiError } from '../ports/acumatica.port';
@@ -26,7 +32,11 @@ export interface ConnectionView {
   name: string;
   gusto: { companyUuid?: string; status: ConnectionState['gusto']['status'] };
   acumatica: {
-    baseUrl: string; tenant: string; branch?: string; endpointName: string; endpointVersion: string;
+    baseUrl: string;
+    tenant: string;
+    branch?: string;
+    endpointName: string;
+    endpointVersion: string;
     auth: { kind: 'oauth2' | 'cookie'; clientId?: string; username: string };
     /**
      * Only when licence settings were given: the limits in force (`requestsPerMinute` null = not paced per
@@ -57,7 +67,12 @@ export class ConnectionService {
     // Acumatica is unreachable (spec). PUT …/mapping checks it against the chart of accounts.
     if (input.mapping !== undefined) {
       const parsed = parseMapping(input.mapping);
-      if (!parsed.ok) return failure('invalid_mapping', 'the mapping document is invalid', parsed.errors.map((e) => `mapping.${e}`));
+      if (!parsed.ok)
+        return failure(
+          'invalid_mapping',
+          'the mapping document is invalid',
+          parsed.errors.map((e) => `mapping.${e}`),
+        );
     }
     // The connector will call this URL with the customer's credentials: never an internal address.
     const url = await this.urlPolicy.check(input.acumatica.baseUrl);
@@ -65,11 +80,23 @@ export class ConnectionService {
     const id = this.newId();
     const at = this.clock.now();
     const { auth, endpointName, ...rest } = input.acumatica;
-    const acumatica = { ...rest, endpointName: endpointName ?? 'Default', auth: sealAcumaticaAuth(this.vault, id, auth) };
-    const created = await this.repository.execute(id, (s) => create(s, { connectionId: id, name: input.name, acumatica }, at), actorMetadata(who, at));
+    const acumatica = {
+      ...rest,
+      endpointName: endpointName ?? 'Default',
+      auth: sealAcumaticaAuth(this.vault, id, auth),
+    };
+    const created = await this.repository.execute(
+      id,
+      (s) => create(s, { connectionId: id, name: input.name, acumatica }, at),
+      actorMetadata(who, at),
+    );
     if (!created.ok) return created;
     if (input.mapping !== undefined) {
-      const accepted = await this.repository.execute(id, (s) => acceptMapping(s, input.mapping, at), actorMetadata(who, at));
+      const accepted = await this.repository.execute(
+        id,
+        (s) => acceptMapping(s, input.mapping, at),
+        actorMetadata(who, at),
+      );
       if (!accepted.ok) return accepted;
       return success(toView(accepted.state as ConnectionState));
     }
@@ -80,14 +107,28 @@ export class ConnectionService {
    * PUT /api/connections/:id: the name and Acumatica settings replaced (the URL checked like at creation,
    * the secrets sealed anew). `ifRevision` (If-Match): only if nobody changed the connection since.
    */
-  async update(id: string, input: Omit<NewConnection, 'mapping'>, who: Acting, ifRevision?: bigint): Promise<Outcome<{ view: ConnectionView; revision: bigint | 'no_stream' }>> {
+  async update(
+    id: string,
+    input: Omit<NewConnection, 'mapping'>,
+    who: Acting,
+    ifRevision?: bigint,
+  ): Promise<Outcome<{ view: ConnectionView; revision: bigint | 'no_stream' }>> {
     if (!(await this.readModel.getState(id))) return failure('connection_not_found', `no connection ${id}`);
     const url = await this.urlPolicy.check(input.acumatica.baseUrl);
     if (!url.ok) return failure('acumatica_url_not_allowed', url.message, [`acumatica.baseUrl: ${url.rule}`]);
     const at = this.clock.now();
     const { auth, endpointName, ...rest } = input.acumatica;
-    const acumatica = { ...rest, endpointName: endpointName ?? 'Default', auth: sealAcumaticaAuth(this.vault, id, auth) };
-    const changed = await this.repository.execute(id, (s) => changeSettings(s, { name: input.name, acumatica }, at), actorMetadata(who, at), ifRevision);
+    const acumatica = {
+      ...rest,
+      endpointName: endpointName ?? 'Default',
+      auth: sealAcumaticaAuth(this.vault, id, auth),
+    };
+    const changed = await this.repository.execute(
+      id,
+      (s) => changeSettings(s, { name: input.name, acumatica }, at),
+      actorMetadata(who, at),
+      ifRevision,
+    );
     if (!changed.ok) return changed;
     return success({ view: toView(changed.state as ConnectionState), revision: changed.revision });
   }
@@ -95,7 +136,12 @@ export class ConnectionService {
   /** DELETE /api/connections/:id: an event; from then on the connection's secrets are used for nothing. */
   async remove(id: string, who: Acting, ifRevision?: bigint): Promise<Outcome<{ id: string; deletedAt: string }>> {
     const at = this.clock.now();
-    const deleted = await this.repository.execute(id, (s) => deleteConnection(s, at), actorMetadata(who, at), ifRevision);
+    const deleted = await this.repository.execute(
+      id,
+      (s) => deleteConnection(s, at),
+      actorMetadata(who, at),
+      ifRevision,
+    );
     if (!deleted.ok) return deleted;
     return success({ id, deletedAt: at.toISOString() });
   }
@@ -116,7 +162,12 @@ export class ConnectionService {
   }
 
   /** `ifRevision` (from If-Match): accepted only if the connection is still at that revision — no silent overwrite. */
-  async putMapping(id: string, document: unknown, ifRevision?: bigint, actor: Acting = 'operator'): Promise<Outcome<{ version: number; acceptedAt: string; revision: bigint | 'no_stream' }>> {
+  async putMapping(
+    id: string,
+    document: unknown,
+    ifRevision?: bigint,
+    actor: Acting = 'operator',
+  ): Promise<Outcome<{ version: number; acceptedAt: string; revision: bigint | 'no_stream' }>> {
     if (!(await this.readModel.getState(id))) return failure('connection_not_found', `no connection ${id}`);
     const parsed = parseMapping(document);
     if (!parsed.ok) return failure('invalid_mapping', 'the mapping document is invalid', parsed.errors);
@@ -127,9 +178,19 @@ export class ConnectionService {
       const message = error instanceof AcumaticaApiError ? error.message : String(error);
       return failure('acumatica_unavailable', `could not read the chart of accounts from Acumatica: ${message}`);
     }
-    if (problems.length) return failure('mapping_accounts_invalid', `${problems.length} account reference(s) are not usable in Acumatica`, problems);
+    if (problems.length)
+      return failure(
+        'mapping_accounts_invalid',
+        `${problems.length} account reference(s) are not usable in Acumatica`,
+        problems,
+      );
     const at = this.clock.now();
-    const accepted = await this.repository.execute(id, (s) => acceptMapping(s, document, at), actorMetadata(actor, at), ifRevision);
+    const accepted = await this.repository.execute(
+      id,
+      (s) => acceptMapping(s, document, at),
+      actorMetadata(actor, at),
+      ifRevision,
+    );
     if (!accepted.ok) return accepted;
     const mapping = (accepted.state as ConnectionState).mapping!;
     return success({ version: mapping.version, acceptedAt: mapping.acceptedAt, revision: accepted.revision });
@@ -138,7 +199,10 @@ export class ConnectionService {
   /** Gusto said invalid_grant: the connection shows needs_reauthorization until someone authorizes again. */
   async markAuthorizationLost(connectionId: string, companyUuid: string, detail: string): Promise<void> {
     const at = this.clock.now();
-    await this.repository.execute(connectionId, (s) => loseGustoAuthorization(s, companyUuid, detail, at), { actor: 'system', at: at.toISOString() });
+    await this.repository.execute(connectionId, (s) => loseGustoAuthorization(s, companyUuid, detail, at), {
+      actor: 'system',
+      at: at.toISOString(),
+    });
   }
 }
 
@@ -154,12 +218,22 @@ export function toView(c: ConnectionState): ConnectionView {
       ...(c.acumatica.branch ? { branch: c.acumatica.branch } : {}),
       endpointName: c.acumatica.endpointName,
       endpointVersion: c.acumatica.endpointVersion,
-      auth: auth.kind === 'oauth2' ? { kind: 'oauth2', clientId: auth.clientId, username: auth.username } : { kind: 'cookie', username: auth.username },
+      auth:
+        auth.kind === 'oauth2'
+          ? { kind: 'oauth2', clientId: auth.clientId, username: auth.username }
+          : { kind: 'cookie', username: auth.username },
       ...(isConfigured(c.acumatica.licence)
-        ? { licence: { requestsPerMinute: c.acumatica.licence.requestsPerMinute ?? null, maxConcurrent: c.acumatica.licence.maxConcurrent ?? DEFAULT_MAX_CONCURRENT } }
+        ? {
+            licence: {
+              requestsPerMinute: c.acumatica.licence.requestsPerMinute ?? null,
+              maxConcurrent: c.acumatica.licence.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+            },
+          }
         : {}),
     },
-    ...(c.mapping ? { mapping: { version: c.mapping.version, acceptedAt: c.mapping.acceptedAt, document: c.mapping.document } } : {}),
+    ...(c.mapping
+      ? { mapping: { version: c.mapping.version, acceptedAt: c.mapping.acceptedAt, document: c.mapping.document } }
+      : {}),
     createdAt: c.createdAt,
   };
 }

@@ -72,7 +72,12 @@ export class ConnectionsReadModel implements Connections {
     let match: ConnectionState | undefined;
     for (const c of this.byId.values()) {
       if (c.gusto.companyUuid !== companyUuid) continue;
-      if (!match || c.createdAt.localeCompare(match.createdAt) < 0 || (c.createdAt === match.createdAt && c.id < match.id)) match = c;
+      if (
+        !match ||
+        c.createdAt.localeCompare(match.createdAt) < 0 ||
+        (c.createdAt === match.createdAt && c.id < match.id)
+      )
+        match = c;
     }
     return match ? summarize(match) : null;
   }

@@ -9,7 +9,13 @@ interface Chart {
 }
 
 const latest = (current: string | undefined, rows: Array<{ lastModifiedDateTime?: string }>): string | undefined =>
-  rows.reduce<string | undefined>((max, r) => (r.lastModifiedDateTime && (!max || Date.parse(r.lastModifiedDateTime) > Date.parse(max)) ? r.lastModifiedDateTime : max), current);
+  rows.reduce<string | undefined>(
+    (max, r) =>
+      r.lastModifiedDateTime && (!max || Date.parse(r.lastModifiedDateTime) > Date.parse(max))
+        ? r.lastModifiedDateTime
+        : max,
+    current,
+  );
 
 /**
  * Each connection's chart of accounts and subaccounts, cached: the first read lists everything, later
@@ -57,7 +63,9 @@ export class GlCatalog {
         continue;
       }
       if (chart.subaccounts === 'disabled') {
-        problems.push(`${ref.key}: subaccount ${ref.value} cannot be used: the Subaccounts feature is off in Acumatica`);
+        problems.push(
+          `${ref.key}: subaccount ${ref.value} cannot be used: the Subaccounts feature is off in Acumatica`,
+        );
         continue;
       }
       const sub = chart.subaccounts.get(ref.value);

@@ -30,7 +30,8 @@ export const STATE_TTL_MS = 10 * 60_000;
 export const CONFIRM_TTL_MS = 10 * 60_000;
 
 const hash = (state: string): string => createHash('sha256').update(state, 'utf8').digest('hex');
-const verifierAad = (connectionId: string, stateHash: string): string => `connection-${connectionId}:gusto.pkce:${stateHash}`;
+const verifierAad = (connectionId: string, stateHash: string): string =>
+  `connection-${connectionId}:gusto.pkce:${stateHash}`;
 
 export type AuthorizationOutcome =
   | { connectionId: string; companyUuid: string; status: 'connected' }
@@ -69,7 +70,12 @@ export class GustoAuthorizationService {
     private readonly clock: Clock,
   ) {}
 
-  async start(connectionId: string, who: Acting = 'operator', expectedCompanyUuid?: string, returnTo?: string): Promise<Outcome<{ url: string }>> {
+  async start(
+    connectionId: string,
+    who: Acting = 'operator',
+    expectedCompanyUuid?: string,
+    returnTo?: string,
+  ): Promise<Outcome<{ url: string }>> {
     const back = returnTo ? `~${Buffer.from(returnTo, 'utf8').toString('base64url')}` : '';
     const state = `${connectionId}.${randomBytes(32).toString('base64url')}${back}`;
     const verifier = randomBytes(32).toString('base64url');
@@ -82,11 +88,17 @@ export class GustoAuthorizationService {
     const at = this.clock.now();
     const stateHash = hash(state);
     const start = {
-      ...(typeof who === 'string' ? { startedBy: who } : { startedBy: who.id, ...(who.name ? { startedByName: who.name } : {}) }),
+      ...(typeof who === 'string'
+        ? { startedBy: who }
+        : { startedBy: who.id, ...(who.name ? { startedByName: who.name } : {}) }),
       ...(expectedCompanyUuid ? { expectedCompanyUuid } : {}),
       codeVerifier: this.vault.seal(verifier, verifierAad(connectionId, stateHash)),
     };
-    const started = await this.repository.execute(connectionId, (s) => startGustoAuthorization(s, stateHash, new Date(at.getTime() + STATE_TTL_MS), at, start), actorMetadata(who, at));
+    const started = await this.repository.execute(
+      connectionId,
+      (s) => startGustoAuthorization(s, stateHash, new Date(at.getTime() + STATE_TTL_MS), at, start),
+      actorMetadata(who, at),
+    );
     return started.ok ? success({ url }) : started;
   }
 
@@ -96,15 +108,25 @@ export class GustoAuthorizationService {
     const { state: connection } = await this.repository.load(connectionId || '-');
     // The state is checked before the code is exchanged: a forged or replayed callback costs Gusto nothing.
     const invalid = checkAuthorizationState(connection, stateHash, this.clock.now());
-    if (invalid) return failure(invalid.error === 'connection_not_found' ? 'authorization_state_unknown' : invalid.error, invalid.message);
+    if (invalid)
+      return failure(
+        invalid.error === 'connection_not_found' ? 'authorization_state_unknown' : invalid.error,
+        invalid.message,
+      );
     const pending = (connection as ConnectionState).gusto.pending[stateHash];
-    if (!pending) return failure('authorization_state_unknown', 'the authorization state is unknown or was already used; start the authorization again');
+    if (!pending)
+      return failure(
+        'authorization_state_unknown',
+        'the authorization state is unknown or was already used; start the authorization again',
+      );
     const who = starterOf(pending);
 
     let granted: GustoTokenSet;
     let companyUuid: string;
     try {
-      const verifier = pending.codeVerifier ? this.vault.open(pending.codeVerifier, verifierAad(connectionId, stateHash)) : undefined;
+      const verifier = pending.codeVerifier
+        ? this.vault.open(pending.codeVerifier, verifierAad(connectionId, stateHash))
+        : undefined;
       granted = await this.oauth.exchangeCode(code, verifier);
       companyUuid = (await this.oauth.tokenInfo(granted.accessToken)).companyUuid;
     } catch (error) {
@@ -112,7 +134,10 @@ export class GustoAuthorizationService {
       if (kind === 'not_configured') return failure('gusto_not_configured', (error as Error).message);
       await this.spend(connectionId, stateHash, `code exchange: ${kind}`, who);
       const refused = kind === 'invalid_grant' || kind === 'rejected' || kind === 'unauthorized';
-      return failure(refused ? 'gusto_authorization_rejected' : 'gusto_authorization_failed', `Gusto did not complete the authorization: ${(error as Error).message}`);
+      return failure(
+        refused ? 'gusto_authorization_rejected' : 'gusto_authorization_failed',
+        `Gusto did not complete the authorization: ${(error as Error).message}`,
+      );
     }
     const now = this.clock.now();
     const sealed = {
@@ -128,16 +153,42 @@ export class GustoAuthorizationService {
       const boundTo = await this.liveBinding(credentials.connectionId);
       const held = await this.repository.execute(
         connectionId,
-        (s) => awaitConfirmation(s, { stateHash, companyUuid, ...(companyName ? { companyName } : {}), accessToken: sealed.accessToken, refreshToken: sealed.refreshToken, tokenExpiresAt: sealed.expiresAt, companyBoundTo: boundTo, confirmUntil: new Date(now.getTime() + CONFIRM_TTL_MS) }, now),
+        (s) =>
+          awaitConfirmation(
+            s,
+            {
+              stateHash,
+              companyUuid,
+              ...(companyName ? { companyName } : {}),
+              accessToken: sealed.accessToken,
+              refreshToken: sealed.refreshToken,
+              tokenExpiresAt: sealed.expiresAt,
+              companyBoundTo: boundTo,
+              confirmUntil: new Date(now.getTime() + CONFIRM_TTL_MS),
+            },
+            now,
+          ),
         actorMetadata(who, now),
       );
       if (!held.ok) {
         if (held.error !== 'revision_mismatch') await this.spend(connectionId, stateHash, held.error, who);
         return held;
       }
-      return success({ connectionId, companyUuid, ...(companyName ? { companyName } : {}), status: 'awaiting_confirmation' });
+      return success({
+        connectionId,
+        companyUuid,
+        ...(companyName ? { companyName } : {}),
+        status: 'awaiting_confirmation',
+      });
     }
-    return this.bind(connectionId, companyUuid, sealed, who, (s, boundTo, at) => completeGustoAuthorization(s, { stateHash, companyUuid, companyBoundTo: boundTo }, at), stateHash);
+    return this.bind(
+      connectionId,
+      companyUuid,
+      sealed,
+      who,
+      (s, boundTo, at) => completeGustoAuthorization(s, { stateHash, companyUuid, companyBoundTo: boundTo }, at),
+      stateHash,
+    );
   }
 
   /** The starter confirms the company a held code is for (POST /api/connections/:id/gusto/confirm). */
@@ -166,7 +217,11 @@ export class GustoAuthorizationService {
     companyUuid: string,
     sealed: { accessToken: SealedValue; refreshToken: SealedValue; expiresAt: string },
     who: Acting,
-    decide: (s: Parameters<typeof completeGustoAuthorization>[0], companyBoundTo: string | undefined, at: Date) => ReturnType<typeof completeGustoAuthorization>,
+    decide: (
+      s: Parameters<typeof completeGustoAuthorization>[0],
+      companyBoundTo: string | undefined,
+      at: Date,
+    ) => ReturnType<typeof completeGustoAuthorization>,
     stateHash: string,
   ): Promise<Outcome<AuthorizationOutcome>> {
     for (let attempt = 0; ; attempt++) {
@@ -176,16 +231,27 @@ export class GustoAuthorizationService {
       const now = this.clock.now();
       const dryRun = decide(connection, boundTo, now);
       if (isRefusal(dryRun)) {
-        if (dryRun.error !== 'authorization_not_found' && dryRun.error !== 'authorization_started_by_another') await this.spend(connectionId, stateHash, dryRun.error, who);
+        if (dryRun.error !== 'authorization_not_found' && dryRun.error !== 'authorization_started_by_another')
+          await this.spend(connectionId, stateHash, dryRun.error, who);
         return failure(dryRun.error, dryRun.message);
       }
-      const issued = issueTokens({ ...credentials, connectionId: boundTo }, { connectionId, companyUuid, ...sealed, issuedAt: now.toISOString() });
+      const issued = issueTokens(
+        { ...credentials, connectionId: boundTo },
+        { connectionId, companyUuid, ...sealed, issuedAt: now.toISOString() },
+      );
       if (!Array.isArray(issued)) {
         await this.spend(connectionId, stateHash, issued.error, who);
-        return failure('company_already_connected', `Gusto company ${companyUuid} is already connected to another connection; one connection per Gusto company`);
+        return failure(
+          'company_already_connected',
+          `Gusto company ${companyUuid} is already connected to another connection; one connection per Gusto company`,
+        );
       }
       try {
-        await this.store.append(gustoCredentialsStream(companyUuid), issued.map((e) => ({ ...e, metadata: actorMetadata(who, now) })), expected);
+        await this.store.append(
+          gustoCredentialsStream(companyUuid),
+          issued.map((e) => ({ ...e, metadata: actorMetadata(who, now) })),
+          expected,
+        );
         break;
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < 5) continue;
@@ -193,7 +259,11 @@ export class GustoAuthorizationService {
       }
     }
     const at = this.clock.now();
-    const done = await this.repository.execute(connectionId, (s) => decide(s, connectionId, at), actorMetadata(who, at));
+    const done = await this.repository.execute(
+      connectionId,
+      (s) => decide(s, connectionId, at),
+      actorMetadata(who, at),
+    );
     return done.ok ? success({ connectionId, companyUuid, status: 'connected' }) : done;
   }
 
@@ -206,10 +276,16 @@ export class GustoAuthorizationService {
   /** Single use means single use: a state that reached Gusto is spent even when the authorization failed. */
   private async spend(connectionId: string, stateHash: string, reason: string, who: Acting): Promise<void> {
     const at = this.clock.now();
-    await this.repository.execute(connectionId, (s) => failGustoAuthorization(s, stateHash, reason, at), actorMetadata(who, at));
+    await this.repository.execute(
+      connectionId,
+      (s) => failGustoAuthorization(s, stateHash, reason, at),
+      actorMetadata(who, at),
+    );
   }
 }
 
 /** The principal that started an authorization: the actor of everything its callback causes. */
 const starterOf = (pending: PendingAuthorization): Acting =>
-  pending.startedBy ? { id: pending.startedBy, ...(pending.startedByName ? { name: pending.startedByName } : {}) } : 'operator';
+  pending.startedBy
+    ? { id: pending.startedBy, ...(pending.startedByName ? { name: pending.startedByName } : {}) }
+    : 'operator';

@@ -83,8 +83,14 @@ export class GustoTokenService implements GustoTokenSource {
     const seen = this.folded.get(companyUuid);
     const from = seen ? seen.revision + 1n : 0n;
     const recorded = await this.store.readStream(gustoCredentialsStream(companyUuid), from);
-    if (recorded.length === 0) return seen ? { state: seen.state, expected: seen.revision } : { state: foldCredentials([]), expected: 'no_stream' };
-    const state = recorded.reduce((s, e) => evolveCredentials(s, { type: e.type, data: e.data } as GustoCredentialsEvent), seen?.state ?? initialCredentials);
+    if (recorded.length === 0)
+      return seen
+        ? { state: seen.state, expected: seen.revision }
+        : { state: foldCredentials([]), expected: 'no_stream' };
+    const state = recorded.reduce(
+      (s, e) => evolveCredentials(s, { type: e.type, data: e.data } as GustoCredentialsEvent),
+      seen?.state ?? initialCredentials,
+    );
     const revision = recorded[recorded.length - 1].revision;
     this.folded.set(companyUuid, { state, revision });
     return { state, expected: revision };
@@ -105,18 +111,37 @@ export class GustoTokenService implements GustoTokenSource {
         }
         case 'fail':
           throw plan.reason === 'not_connected'
-            ? new GustoApiError('not_connected', `Gusto company ${companyUuid} has no authorization; authorize the connection first`)
-            : new GustoApiError('needs_reauthorization', `Gusto rejected the stored refresh token for company ${companyUuid}; authorize the connection again`);
+            ? new GustoApiError(
+                'not_connected',
+                `Gusto company ${companyUuid} has no authorization; authorize the connection first`,
+              )
+            : new GustoApiError(
+                'needs_reauthorization',
+                `Gusto rejected the stored refresh token for company ${companyUuid}; authorize the connection again`,
+              );
         case 'wait':
-          if (Date.now() > giveUpAt) throw new GustoApiError('timeout', `gave up waiting for another worker to refresh the Gusto token of company ${companyUuid}`);
+          if (Date.now() > giveUpAt)
+            throw new GustoApiError(
+              'timeout',
+              `gave up waiting for another worker to refresh the Gusto token of company ${companyUuid}`,
+            );
           await sleep(this.pollMs);
           continue;
         case 'refresh': {
           const until = new Date(now.getTime() + this.leaseMs).toISOString();
-          const lease: GustoCredentialsEvent = { type: 'RefreshLeaseTaken', data: { holder: this.options.holder, until, takenAt: now.toISOString() } };
+          const lease: GustoCredentialsEvent = {
+            type: 'RefreshLeaseTaken',
+            data: { holder: this.options.holder, until, takenAt: now.toISOString() },
+          };
           let leaseRevision: bigint;
           try {
-            leaseRevision = (await this.store.append(stream, [{ ...lease, metadata: { actor: 'system', at: now.toISOString() } }], expected)).nextExpectedRevision;
+            leaseRevision = (
+              await this.store.append(
+                stream,
+                [{ ...lease, metadata: { actor: 'system', at: now.toISOString() } }],
+                expected,
+              )
+            ).nextExpectedRevision;
           } catch (error) {
             if (error instanceof WrongExpectedRevisionError) continue; // someone else moved first: see what they did
             throw error;
@@ -130,7 +155,11 @@ export class GustoTokenService implements GustoTokenSource {
   }
 
   /** Holding the lease: exchange the refresh token and persist the new pair before anyone uses it. */
-  private async refreshUnderLease(companyUuid: string, state: GustoCredentials, leaseRevision: bigint): Promise<UsableGustoToken | null> {
+  private async refreshUnderLease(
+    companyUuid: string,
+    state: GustoCredentials,
+    leaseRevision: bigint,
+  ): Promise<UsableGustoToken | null> {
     const stream = gustoCredentialsStream(companyUuid);
     const holder = this.options.holder;
     const refreshToken = this.vault.open(state.tokens!.refreshToken, gustoTokenAad(companyUuid, 'refresh'));
@@ -140,12 +169,22 @@ export class GustoTokenService implements GustoTokenSource {
       fresh = await this.oauth.refresh(refreshToken);
     } catch (error) {
       if (error instanceof GustoOAuthError && error.kind === 'invalid_grant') {
-        const rejected: GustoCredentialsEvent = { type: 'RefreshTokenRejected', data: { holder, error: error.message, rejectedAt: this.clock.now().toISOString() } };
+        const rejected: GustoCredentialsEvent = {
+          type: 'RefreshTokenRejected',
+          data: { holder, error: error.message, rejectedAt: this.clock.now().toISOString() },
+        };
         await this.store.append(stream, [{ ...rejected, metadata: stamp() }], leaseRevision).catch(ignoreConflict);
         if (state.connectionId) await this.onAuthorizationLost(state.connectionId, companyUuid, error.message);
-        throw new GustoApiError('needs_reauthorization', `Gusto rejected the refresh token for company ${companyUuid} (invalid_grant); authorize the connection again`, error.status);
+        throw new GustoApiError(
+          'needs_reauthorization',
+          `Gusto rejected the refresh token for company ${companyUuid} (invalid_grant); authorize the connection again`,
+          error.status,
+        );
       }
-      const released: GustoCredentialsEvent = { type: 'RefreshLeaseReleased', data: { holder, reason: (error as Error).message, releasedAt: this.clock.now().toISOString() } };
+      const released: GustoCredentialsEvent = {
+        type: 'RefreshLeaseReleased',
+        data: { holder, reason: (error as Error).message, releasedAt: this.clock.now().toISOString() },
+      };
       await this.store.append(stream, [{ ...released, metadata: stamp() }], leaseRevision).catch(ignoreConflict);
       throw new GustoApiError('unavailable', `refreshing the Gusto token failed: ${(error as Error).message}`);
     }

@@ -1,5 +1,11 @@
 import type { ConnectionsReadModel } from './connections-read-model';
-import { GustoOAuthError, type AcumaticaPingResult, type AcumaticaProbe, type GustoOAuth, type GustoTokenSource } from './ports';
+import {
+  GustoOAuthError,
+  type AcumaticaPingResult,
+  type AcumaticaProbe,
+  type GustoOAuth,
+  type GustoTokenSource,
+} from './ports';
 import { failure, success, type Outcome } from './results';
 
 export interface PingResult {
@@ -35,9 +41,14 @@ export class PingService {
   private async pingGusto(gusto: { status: string; companyUuid?: string }): Promise<PingResult['gusto']> {
     const companyUuid = gusto.companyUuid ?? null;
     if (gusto.status === 'needs_reauthorization') {
-      return { ok: false, companyUuid, error: 'needs_reauthorization: Gusto rejected the stored grant; authorize the connection with Gusto again' };
+      return {
+        ok: false,
+        companyUuid,
+        error: 'needs_reauthorization: Gusto rejected the stored grant; authorize the connection with Gusto again',
+      };
     }
-    if (!gusto.companyUuid) return { ok: false, companyUuid, error: 'not_connected: authorize the connection with Gusto first' };
+    if (!gusto.companyUuid)
+      return { ok: false, companyUuid, error: 'not_connected: authorize the connection with Gusto first' };
     try {
       const company = gusto.companyUuid;
       const token = await this.tokens.accessToken(company);

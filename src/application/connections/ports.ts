@@ -19,7 +19,11 @@ export interface GustoTokenSet {
 export type GustoOAuthErrorKind = 'invalid_grant' | 'unavailable' | 'rejected' | 'unauthorized' | 'not_configured';
 
 export class GustoOAuthError extends Error {
-  constructor(readonly kind: GustoOAuthErrorKind, message: string, readonly status?: number) {
+  constructor(
+    readonly kind: GustoOAuthErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'GustoOAuthError';
   }

@@ -13,7 +13,9 @@ export type ConnectionFailure =
   | 'revision_mismatch' // the caller's If-Match names an older revision of the connection (412)
   | 'write_conflict'; // other writers kept changing the connection: every attempt lost its race (409)
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ConnectionFailure; message: string; details?: string[]; current?: bigint | 'no_stream' };
+export type Outcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: ConnectionFailure; message: string; details?: string[]; current?: bigint | 'no_stream' };
 
 export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const failure = <T = never>(error: ConnectionFailure, message: string, details?: string[]): Outcome<T> => ({

@@ -24,12 +24,24 @@ type VaultCheckEvent = { type: 'VaultCheckSealed'; data: { probe: SealedSecret }
  * the log, so dropping the old key from MLC_ENCRYPTION_KEYS_PREVIOUS must keep failing the start until
  * they are re-sealed ('previous_key' tells the caller to warn).
  */
-export async function verifyVaultKey(store: EventStore, vault: Vault, currentKeyId: string, at: Date): Promise<'sealed' | 'verified' | 'previous_key'> {
+export async function verifyVaultKey(
+  store: EventStore,
+  vault: Vault,
+  currentKeyId: string,
+  at: Date,
+): Promise<'sealed' | 'verified' | 'previous_key'> {
   const events = await store.readStream(VAULT_CHECK_STREAM);
-  const seal = (): VaultCheckEvent => ({ type: 'VaultCheckSealed', data: { probe: vault.seal(PROBE, VAULT_CHECK_STREAM) } });
+  const seal = (): VaultCheckEvent => ({
+    type: 'VaultCheckSealed',
+    data: { probe: vault.seal(PROBE, VAULT_CHECK_STREAM) },
+  });
   if (events.length === 0) {
     try {
-      await store.append(VAULT_CHECK_STREAM, [{ ...seal(), metadata: { actor: 'system', at: at.toISOString() } }], 'no_stream');
+      await store.append(
+        VAULT_CHECK_STREAM,
+        [{ ...seal(), metadata: { actor: 'system', at: at.toISOString() } }],
+        'no_stream',
+      );
       return 'sealed';
     } catch (error) {
       // Two processes starting on a fresh store at once: the other sealed first; verify against its probe.

@@ -32,13 +32,21 @@ export class ChartOfAccounts {
     return this.read(connectionId, (chart) => {
       const rows = [...chart.accounts.values()]
         .filter((a) => a.accountCD && (!activeOnly || a.active))
-        .map((a) => ({ accountCd: a.accountCD, description: a.description ?? null, type: a.type ?? null, active: a.active }));
+        .map((a) => ({
+          accountCd: a.accountCD,
+          description: a.description ?? null,
+          type: a.type ?? null,
+          active: a.active,
+        }));
       return { accounts: rows.sort((a, b) => byCode(a.accountCd, b.accountCd)) };
     });
   }
 
   /** `enabled: false` when the Subaccounts feature is off in Acumatica (then no subaccount may be mapped). */
-  async subaccounts(connectionId: string, activeOnly: boolean): Promise<ConsoleOutcome<{ subaccounts: SubaccountRow[]; enabled: boolean }>> {
+  async subaccounts(
+    connectionId: string,
+    activeOnly: boolean,
+  ): Promise<ConsoleOutcome<{ subaccounts: SubaccountRow[]; enabled: boolean }>> {
     return this.read(connectionId, (chart) => {
       if (chart.subaccounts === 'disabled') return { subaccounts: [], enabled: false };
       const rows = [...chart.subaccounts.values()]
@@ -48,7 +56,10 @@ export class ChartOfAccounts {
     });
   }
 
-  private async read<T>(connectionId: string, shape: (chart: Awaited<ReturnType<GlCatalog['chart']>>) => T): Promise<ConsoleOutcome<T>> {
+  private async read<T>(
+    connectionId: string,
+    shape: (chart: Awaited<ReturnType<GlCatalog['chart']>>) => T,
+  ): Promise<ConsoleOutcome<T>> {
     if (!(await this.connections.get(connectionId))) return refuse('connection_not_found', 'no such connection');
     try {
       return ok(shape(await this.catalog.chart(connectionId)));
@@ -68,7 +79,9 @@ export function acumaticaRefusal<T>(error: AcumaticaApiError): ConsoleOutcome<T>
         `authentication failed: Acumatica refused the stored credentials, also after a fresh sign-in (${error.message}); check the integration user's password and the connected application (OAuth client) in Acumatica`,
       );
     case 'endpoint_version_not_available':
-      return refuse('acumatica_endpoint_version_not_available', error.message, { availableVersions: error.availableVersions ?? [] });
+      return refuse('acumatica_endpoint_version_not_available', error.message, {
+        availableVersions: error.availableVersions ?? [],
+      });
     default:
       return refuse('acumatica_unavailable', `Acumatica could not be read: ${error.message}`, { kind: error.kind });
   }

@@ -6,7 +6,13 @@ import { apiKeyStream, type ApiKeyEvent } from '../../domain/api-key/events';
 import { fold as foldKey, type ApiKey } from '../../domain/api-key/state';
 import type { Role } from '../../domain/api-key/roles';
 import { consoleSessionStream, type ConsoleSessionEvent } from '../../domain/console-session/events';
-import { endSession, fold as foldSession, isSessionRefusal, sessionStands, startSession } from '../../domain/console-session/decide';
+import {
+  endSession,
+  fold as foldSession,
+  isSessionRefusal,
+  sessionStands,
+  startSession,
+} from '../../domain/console-session/decide';
 import { keyIdOf, matchesHash } from '../api-keys/api-key-secret';
 import { ADMIN_TOKEN_PRINCIPAL, keyPrincipalId, type Principal } from '../api-keys/principal';
 
@@ -80,12 +86,27 @@ export class ConsoleSessions {
     if (!who) return undefined;
     const now = this.clock.now();
     const sessionId = (this.settings.newSessionId ?? (() => randomBytes(16).toString('hex')))();
-    const decision = startSession(foldSession([]), { sessionId, principal: who.principal.id, ttlMs: this.settings.ttlMs }, now);
+    const decision = startSession(
+      foldSession([]),
+      { sessionId, principal: who.principal.id, ttlMs: this.settings.ttlMs },
+      now,
+    );
     if (isSessionRefusal(decision)) throw new Error(decision.message); // a fresh random id: cannot happen
-    await this.store.append(consoleSessionStream(sessionId), decision.map((e) => ({ ...e, metadata: { actor: who.principal.id, at: now.toISOString() } })), 'no_stream');
+    await this.store.append(
+      consoleSessionStream(sessionId),
+      decision.map((e) => ({ ...e, metadata: { actor: who.principal.id, at: now.toISOString() } })),
+      'no_stream',
+    );
     const expiresAt = new Date(decision[0].data.expiresAt);
     const csrfToken = (this.settings.newCsrfSeed ?? (() => randomBytes(32).toString('base64url')))();
-    const seal: SessionSeal = { v: 1, sid: sessionId, p: who.principal.id, h: who.fingerprint, exp: expiresAt.toISOString(), csrf: csrfToken };
+    const seal: SessionSeal = {
+      v: 1,
+      sid: sessionId,
+      p: who.principal.id,
+      h: who.fingerprint,
+      exp: expiresAt.toISOString(),
+      csrf: csrfToken,
+    };
     const sealed = this.vault.seal(JSON.stringify(seal), SEAL_CONTEXT);
     const cookie = `${sealed.keyId}.${Buffer.from(sealed.sealed, 'base64').toString('base64url')}`;
     return { sessionId, principal: who.principal, view: who.view, csrfToken, cookie, expiresAt };
@@ -111,15 +132,30 @@ export class ConsoleSessions {
     const events = endSession(foldSession(recorded.map(asSessionEvent)), now);
     const last = recorded.at(-1);
     if (events.length === 0 || !last) return;
-    await this.store.append(consoleSessionStream(seal.sid), events.map((e) => ({ ...e, metadata: { actor, at: now.toISOString() } })), last.revision);
+    await this.store.append(
+      consoleSessionStream(seal.sid),
+      events.map((e) => ({ ...e, metadata: { actor, at: now.toISOString() } })),
+      last.revision,
+    );
   }
 
   private open(cookie: string): SessionSeal | undefined {
     const match = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{20,4096})$/.exec(cookie);
     if (!match) return undefined;
     try {
-      const parsed = JSON.parse(this.vault.open({ keyId: match[1], sealed: Buffer.from(match[2], 'base64url').toString('base64') }, SEAL_CONTEXT)) as SessionSeal;
-      return parsed && parsed.v === 1 && typeof parsed.sid === 'string' && typeof parsed.p === 'string' && typeof parsed.csrf === 'string' ? parsed : undefined;
+      const parsed = JSON.parse(
+        this.vault.open(
+          { keyId: match[1], sealed: Buffer.from(match[2], 'base64url').toString('base64') },
+          SEAL_CONTEXT,
+        ),
+      ) as SessionSeal;
+      return parsed &&
+        parsed.v === 1 &&
+        typeof parsed.sid === 'string' &&
+        typeof parsed.p === 'string' &&
+        typeof parsed.csrf === 'string'
+        ? parsed
+        : undefined;
     } catch {
       return undefined; // forged, altered, or sealed under a key this service no longer holds
     }
@@ -129,7 +165,9 @@ export class ConsoleSessions {
     return (await this.store.readStream(consoleSessionStream(sessionId))).map(asSessionEvent);
   }
 
-  private async identify(presented: string): Promise<{ principal: Principal; view: PrincipalView; fingerprint: string } | undefined> {
+  private async identify(
+    presented: string,
+  ): Promise<{ principal: Principal; view: PrincipalView; fingerprint: string } | undefined> {
     const given = createHash('sha256').update(presented, 'utf8').digest();
     if (timingSafeEqual(given, this.adminTokenSha256)) return { ...adminToken(), fingerprint: this.adminFingerprint };
     const keyId = keyIdOf(presented);
@@ -140,12 +178,18 @@ export class ConsoleSessions {
   }
 
   /** The principal a session names, if the key (or admin token) it was opened with still holds. */
-  private async principalOf(principalId: string, fingerprint: string): Promise<{ principal: Principal; view: PrincipalView } | undefined> {
-    if (principalId === ADMIN_TOKEN_PRINCIPAL.id) return fingerprint === this.adminFingerprint ? adminToken() : undefined;
+  private async principalOf(
+    principalId: string,
+    fingerprint: string,
+  ): Promise<{ principal: Principal; view: PrincipalView } | undefined> {
+    if (principalId === ADMIN_TOKEN_PRINCIPAL.id)
+      return fingerprint === this.adminFingerprint ? adminToken() : undefined;
     const keyId = /^key:([0-9a-f]{16})$/.exec(principalId)?.[1];
     if (!keyId) return undefined;
     const key = await this.readKey(keyId);
-    return key.status === 'active' && key.secretSha256.slice(0, FINGERPRINT_HEX) === fingerprint ? keyPrincipal(key) : undefined;
+    return key.status === 'active' && key.secretSha256.slice(0, FINGERPRINT_HEX) === fingerprint
+      ? keyPrincipal(key)
+      : undefined;
   }
 
   private async readKey(keyId: string): Promise<ApiKey> {
@@ -154,13 +198,20 @@ export class ConsoleSessions {
   }
 }
 
-const asSessionEvent = (e: RecordedEvent): ConsoleSessionEvent => ({ type: e.type, data: e.data }) as ConsoleSessionEvent;
+const asSessionEvent = (e: RecordedEvent): ConsoleSessionEvent =>
+  ({ type: e.type, data: e.data }) as ConsoleSessionEvent;
 
 function adminToken(): { principal: Principal; view: PrincipalView } {
-  return { principal: ADMIN_TOKEN_PRINCIPAL, view: { kind: 'admin-token', name: 'admin token', role: 'admin', connections: '*' } };
+  return {
+    principal: ADMIN_TOKEN_PRINCIPAL,
+    view: { kind: 'admin-token', name: 'admin token', role: 'admin', connections: '*' },
+  };
 }
 
-function keyPrincipal(key: Extract<ApiKey, { status: 'active' | 'revoked' }>): { principal: Principal; view: PrincipalView } {
+function keyPrincipal(key: Extract<ApiKey, { status: 'active' | 'revoked' }>): {
+  principal: Principal;
+  view: PrincipalView;
+} {
   const connections = key.connections === '*' ? '*' : [...key.connections];
   return {
     principal: { id: keyPrincipalId(key.keyId), role: key.role, connections },

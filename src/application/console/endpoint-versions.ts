@@ -12,12 +12,20 @@ export class EndpointVersions {
     private readonly directory: AcumaticaEndpointDirectory,
   ) {}
 
-  async versions(baseUrl: string, endpointName = 'Default'): Promise<ConsoleOutcome<{ versions: string[]; acumaticaBuildVersion?: string }>> {
+  async versions(
+    baseUrl: string,
+    endpointName = 'Default',
+  ): Promise<ConsoleOutcome<{ versions: string[]; acumaticaBuildVersion?: string }>> {
     const verdict = await this.policy.check(baseUrl);
-    if (!verdict.ok) return refuse('acumatica_url_not_allowed', `${verdict.message} (rule ${verdict.rule})`, [`baseUrl: ${verdict.rule}`]);
+    if (!verdict.ok)
+      return refuse('acumatica_url_not_allowed', `${verdict.message} (rule ${verdict.rule})`, [
+        `baseUrl: ${verdict.rule}`,
+      ]);
     try {
       const found = await this.directory.endpoints(baseUrl.replace(/\/+$/, ''));
-      const versions = [...new Set(found.endpoints.filter((e) => e.name === endpointName).map((e) => e.version))].sort();
+      const versions = [
+        ...new Set(found.endpoints.filter((e) => e.name === endpointName).map((e) => e.version)),
+      ].sort();
       return ok({ versions, ...(found.buildVersion ? { acumaticaBuildVersion: found.buildVersion } : {}) });
     } catch (error) {
       if (!(error instanceof EndpointDirectoryError)) throw error;

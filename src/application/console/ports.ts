@@ -12,7 +12,10 @@ export interface GustoPayrollDirectory {
    * Regular and off-cycle payrolls, processed or not, whose pay period falls in [startDate, endDate]
    * (YYYY-MM-DD), newest first, at most `limit` (1–100).
    */
-  listRecentPayrolls(connectionId: string, query: { limit: number; startDate: string; endDate: string }): Promise<GustoPayrollSummary[]>;
+  listRecentPayrolls(
+    connectionId: string,
+    query: { limit: number; startDate: string; endDate: string },
+  ): Promise<GustoPayrollSummary[]>;
 }
 
 export const ACUMATICA_ENDPOINT_DIRECTORY = Symbol('ACUMATICA_ENDPOINT_DIRECTORY');
@@ -25,7 +28,10 @@ export interface AcumaticaEndpoint {
 export type EndpointDirectoryErrorKind = 'unreachable' | 'bad_answer';
 
 export class EndpointDirectoryError extends Error {
-  constructor(readonly kind: EndpointDirectoryErrorKind, message: string) {
+  constructor(
+    readonly kind: EndpointDirectoryErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'EndpointDirectoryError';
   }
@@ -37,4 +43,7 @@ export interface AcumaticaEndpointDirectory {
 }
 
 /** The posting of a payroll as the postings read model knows it, or null when it was never posted. */
-export type PostingLookup = (connectionId: string, payrollUuid: string) => Promise<{ id: string; status: string } | null>;
+export type PostingLookup = (
+  connectionId: string,
+  payrollUuid: string,
+) => Promise<{ id: string; status: string } | null>;

@@ -42,15 +42,23 @@ export class RecentPayrolls {
     private readonly clock: Clock,
   ) {}
 
-  async list(connectionId: string, limit: number = DEFAULT_PAYROLL_LIMIT): Promise<ConsoleOutcome<{ payrolls: RecentPayroll[] }>> {
+  async list(
+    connectionId: string,
+    limit: number = DEFAULT_PAYROLL_LIMIT,
+  ): Promise<ConsoleOutcome<{ payrolls: RecentPayroll[] }>> {
     if (!(await this.connections.get(connectionId))) return refuse('connection_not_found', 'no such connection');
     let listed;
     try {
       listed = await this.gusto.listRecentPayrolls(connectionId, { limit, ...payrollWindow(this.clock.now()) });
     } catch (error) {
       if (!(error instanceof GustoApiError)) throw error;
-      if (error.kind === 'not_connected') return refuse('gusto_not_connected', 'not_connected: authorize the connection with Gusto first');
-      if (error.kind === 'needs_reauthorization') return refuse('gusto_needs_reauthorization', 'needs_reauthorization: Gusto rejected the stored grant; authorize the connection with Gusto again');
+      if (error.kind === 'not_connected')
+        return refuse('gusto_not_connected', 'not_connected: authorize the connection with Gusto first');
+      if (error.kind === 'needs_reauthorization')
+        return refuse(
+          'gusto_needs_reauthorization',
+          'needs_reauthorization: Gusto rejected the stored grant; authorize the connection with Gusto again',
+        );
       return refuse('gusto_unavailable', `Gusto could not be read: ${error.message}`, { kind: error.kind });
     }
     const newestFirst = [...listed]

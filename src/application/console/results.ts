@@ -9,10 +9,15 @@ export type ConsoleReadFailure =
   | 'gusto_needs_reauthorization' // Gusto rejected the stored grant (409)
   | 'gusto_unavailable'; // Gusto could not be read (502)
 
-export type ConsoleOutcome<T> = { ok: true; value: T } | { ok: false; error: ConsoleReadFailure; message: string; details?: unknown };
+export type ConsoleOutcome<T> =
+  { ok: true; value: T } | { ok: false; error: ConsoleReadFailure; message: string; details?: unknown };
 
 export const ok = <T>(value: T): ConsoleOutcome<T> => ({ ok: true, value });
-export const refuse = <T = never>(error: ConsoleReadFailure, message: string, details?: unknown): ConsoleOutcome<T> => ({
+export const refuse = <T = never>(
+  error: ConsoleReadFailure,
+  message: string,
+  details?: unknown,
+): ConsoleOutcome<T> => ({
   ok: false,
   error,
   message,

@@ -58,32 +58,49 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
     const readAt = this.clock.now();
     const employees = await this.gusto.listEmployees(cmd.connectionId);
     const mapping = await this.sync.mappingFor(cmd.connectionId);
-    const summary: SyncAllSummary = { connectionId: cmd.connectionId, total: employees.length, written: 0, blocked: [], failed: [] };
+    const summary: SyncAllSummary = {
+      connectionId: cmd.connectionId,
+      total: employees.length,
+      written: 0,
+      blocked: [],
+      failed: [],
+    };
     // At most SYNC_ALL_CONCURRENCY in flight: the licence caps concurrent requests and declines beyond a queue of 20.
     const limit = pLimit(SYNC_ALL_CONCURRENCY);
-    await Promise.all(employees.map((employee) => limit(async () => {
-      try {
-        const outcome = await this.sync.sync({
-          connectionId: cmd.connectionId,
-          employeeUuid: employee.uuid,
-          trigger: cmd.trigger,
-          correlationId: cmd.correlationId,
-          ...(cmd.requestedBy ? { requestedBy: cmd.requestedBy } : {}),
-          gusto: employee,
-          gustoReadAt: readAt,
-          mapping,
-        });
-        if (outcome.wrote) summary.written++;
-        if (outcome.blocked) summary.blocked.push({ employeeUuid: employee.uuid, reason: outcome.blocked.code });
-      } catch (error) {
-        // One employee's failure must not stop the other 299.
-        summary.failed.push({ employeeUuid: employee.uuid, error: (error as Error)?.message ?? String(error) });
-      }
-    })));
+    await Promise.all(
+      employees.map((employee) =>
+        limit(async () => {
+          try {
+            const outcome = await this.sync.sync({
+              connectionId: cmd.connectionId,
+              employeeUuid: employee.uuid,
+              trigger: cmd.trigger,
+              correlationId: cmd.correlationId,
+              ...(cmd.requestedBy ? { requestedBy: cmd.requestedBy } : {}),
+              gusto: employee,
+              gustoReadAt: readAt,
+              mapping,
+            });
+            if (outcome.wrote) summary.written++;
+            if (outcome.blocked) summary.blocked.push({ employeeUuid: employee.uuid, reason: outcome.blocked.code });
+          } catch (error) {
+            // One employee's failure must not stop the other 299.
+            summary.failed.push({ employeeUuid: employee.uuid, error: (error as Error)?.message ?? String(error) });
+          }
+        }),
+      ),
+    );
     await this.recordRun(cmd, summary);
-    this.logger.info('employees synced', { ...summary, blocked: summary.blocked.length, failed: summary.failed.length });
+    this.logger.info('employees synced', {
+      ...summary,
+      blocked: summary.blocked.length,
+      failed: summary.failed.length,
+    });
     if (summary.failed.length > 0) {
-      this.logger.warn('some employees could not be synced; the next poll retries them', { connectionId: cmd.connectionId, failed: summary.failed.slice(0, 10) });
+      this.logger.warn('some employees could not be synced; the next poll retries them', {
+        connectionId: cmd.connectionId,
+        failed: summary.failed.slice(0, 10),
+      });
     }
     return summary;
   }
@@ -103,10 +120,28 @@ export class SyncAllEmployeesHandler implements ICommandHandler<SyncAllEmployees
     };
     const at = this.clock.now().toISOString();
     try {
-      await this.store.append(employeeSyncRunStream(cmd.connectionId), [{ ...event, metadata: { at, actor: cmd.requestedBy?.id ?? (cmd.trigger === 'manual' ? 'operator' : cmd.trigger), ...(cmd.requestedBy?.name ? { actorName: cmd.requestedBy.name } : {}), correlationId: cmd.correlationId, connectionId: cmd.connectionId } }], 'any');
+      await this.store.append(
+        employeeSyncRunStream(cmd.connectionId),
+        [
+          {
+            ...event,
+            metadata: {
+              at,
+              actor: cmd.requestedBy?.id ?? (cmd.trigger === 'manual' ? 'operator' : cmd.trigger),
+              ...(cmd.requestedBy?.name ? { actorName: cmd.requestedBy.name } : {}),
+              correlationId: cmd.correlationId,
+              connectionId: cmd.connectionId,
+            },
+          },
+        ],
+        'any',
+      );
     } catch (error) {
       // The employees are synced; only the run's note is missing. Not worth failing the poll over.
-      this.logger.warn('could not record the employee sync run', { connectionId: cmd.connectionId, error: (error as Error)?.message });
+      this.logger.warn('could not record the employee sync run', {
+        connectionId: cmd.connectionId,
+        error: (error as Error)?.message,
+      });
     }
   }
 }

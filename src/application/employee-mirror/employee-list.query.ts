@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeBlock, employeeSyncRunStream, type BlockCode, type DriftedField, type EmployeesSynced } from '../../domain/employee-mirror/events';
+import {
+  describeBlock,
+  employeeSyncRunStream,
+  type BlockCode,
+  type DriftedField,
+  type EmployeesSynced,
+} from '../../domain/employee-mirror/events';
 import { fold, type EmployeeMirrorState } from '../../domain/employee-mirror/state';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../ports/event-store.port';
@@ -44,7 +50,10 @@ export class EmployeeListQuery {
     @Inject(CONNECTIONS) private readonly connections: Connections,
   ) {}
 
-  async list(connectionId: string, options: { limit?: number; cursor?: string } = {}): Promise<EmployeeListPage | EmployeeListError> {
+  async list(
+    connectionId: string,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<EmployeeListPage | EmployeeListError> {
     if (!(await this.connections.get(connectionId))) return 'connection_not_found';
     let after: string | null = null;
     if (options.cursor !== undefined) {
@@ -52,7 +61,9 @@ export class EmployeeListQuery {
       if (after === null) return 'invalid_cursor';
     }
     const limit = options.limit ?? DEFAULT_PAGE_SIZE;
-    const recorded = await this.store.readAll(undefined, { filter: { streamPrefixes: [`employee-mirror-${connectionId}-`] } });
+    const recorded = await this.store.readAll(undefined, {
+      filter: { streamPrefixes: [`employee-mirror-${connectionId}-`] },
+    });
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of recorded) {
       const list = byStream.get(event.stream) ?? [];
@@ -67,7 +78,12 @@ export class EmployeeListQuery {
       if (state.connectionId !== connectionId || state.employeeUuid === null) continue;
       const item = itemOf(state, events[events.length - 1]);
       // A full run that found nothing to change still counts as a sync of every employee it did not fail on.
-      if (lastRun && !lastRun.failed.includes(item.gustoUuid) && (item.lastSyncAt === null || lastRun.at > item.lastSyncAt)) item.lastSyncAt = lastRun.at;
+      if (
+        lastRun &&
+        !lastRun.failed.includes(item.gustoUuid) &&
+        (item.lastSyncAt === null || lastRun.at > item.lastSyncAt)
+      )
+        item.lastSyncAt = lastRun.at;
       items.push(item);
     }
     // By uuid: a stable order for the cursor (names change; uuids do not).

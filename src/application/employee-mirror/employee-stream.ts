@@ -6,7 +6,11 @@ import { eventsOfTypes, type Aggregate } from '../shared/command-handler';
 const toEvent = eventsOfTypes<EmployeeMirrorEvent>(EMPLOYEE_MIRROR_EVENT_TYPES);
 
 /** The employee mirror's stream, for the command handler (anything a future version wrote is skipped, not misread). */
-export const employeeMirrorAggregate: Aggregate<EmployeeMirrorState, EmployeeMirrorEvent> = { initial: initialState, evolve, toEvent };
+export const employeeMirrorAggregate: Aggregate<EmployeeMirrorState, EmployeeMirrorEvent> = {
+  initial: initialState,
+  evolve,
+  toEvent,
+};
 
 /** The stream's domain events. */
 export const domainEvents = (recorded: readonly RecordedEvent[]): EmployeeMirrorEvent[] =>

@@ -1,6 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { decideSync, recordRejection, recordWrite } from '../../domain/employee-mirror/decide';
-import { employeeMirrorStream, type BlockReason, type EmployeeMirrorEvent, type SyncTrigger } from '../../domain/employee-mirror/events';
+import {
+  employeeMirrorStream,
+  type BlockReason,
+  type EmployeeMirrorEvent,
+  type SyncTrigger,
+} from '../../domain/employee-mirror/events';
 import { employeesMappingOf, type EmployeesMapping } from '../../domain/employee-mirror/mapping';
 import { snapshotOf } from '../../domain/employee-mirror/snapshot';
 import { fold, type EmployeeMirrorState } from '../../domain/employee-mirror/state';
@@ -85,13 +90,23 @@ export class EmployeeSync {
   }
 
   /** One attempt on the stream as loaded; RETRY when another instance appended first (re-read everything). */
-  private async attempt(request: SyncRequest, loaded: Loaded<EmployeeMirrorState>, reread: boolean): Promise<SyncOutcome | typeof RETRY> {
+  private async attempt(
+    request: SyncRequest,
+    loaded: Loaded<EmployeeMirrorState>,
+    reread: boolean,
+  ): Promise<SyncOutcome | typeof RETRY> {
     const { connectionId, employeeUuid } = request;
-    const employee = request.gusto && !reread && !this.overtaken(loaded.events, request.gustoReadAt) ? request.gusto : await this.readGusto(connectionId, employeeUuid);
+    const employee =
+      request.gusto && !reread && !this.overtaken(loaded.events, request.gustoReadAt)
+        ? request.gusto
+        : await this.readGusto(connectionId, employeeUuid);
     const mapping = request.mapping !== undefined && !reread ? request.mapping : await this.mappingFor(connectionId);
     const snapshot = employee ? snapshotOf(employee) : null;
     const byRefNbr = snapshot && mapping ? await this.acumatica.findEmployeeByRefNbr(connectionId, employeeUuid) : null;
-    const byEmail = snapshot && mapping && !byRefNbr ? await this.findByEmail(connectionId, [snapshot.email, snapshot.alternateEmail]) : null;
+    const byEmail =
+      snapshot && mapping && !byRefNbr
+        ? await this.findByEmail(connectionId, [snapshot.email, snapshot.alternateEmail])
+        : null;
     const now = this.clock.now();
     const decision = decideSync(loaded.state, {
       connectionId,
@@ -129,7 +144,13 @@ export class EmployeeSync {
     if (!after) return RETRY;
     const state = after.state;
     if (events.length > 0) {
-      this.logger.info('employee mirrored', { connectionId, employeeUuid, events: events.map((e) => e.type), wrote, blocked: state.blocked?.code });
+      this.logger.info('employee mirrored', {
+        connectionId,
+        employeeUuid,
+        events: events.map((e) => e.type),
+        wrote,
+        blocked: state.blocked?.code,
+      });
     }
     return { employeeUuid, wrote, appended: events.map((e) => e.type), blocked: state.blocked };
   }
@@ -165,7 +186,12 @@ export class EmployeeSync {
   }
 
   /** The stream after the append, or null when another writer got there first. */
-  private append(loaded: Loaded<EmployeeMirrorState>, events: EmployeeMirrorEvent[], request: SyncRequest, now: Date): Promise<Loaded<EmployeeMirrorState> | null> {
+  private append(
+    loaded: Loaded<EmployeeMirrorState>,
+    events: EmployeeMirrorEvent[],
+    request: SyncRequest,
+    now: Date,
+  ): Promise<Loaded<EmployeeMirrorState> | null> {
     const metadata: EventMetadata = {
       correlationId: request.correlationId ?? request.sourceEventId,
       causationId: request.sourceEventId,

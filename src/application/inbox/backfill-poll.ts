@@ -64,7 +64,8 @@ export interface PollCommandDispatch {
   execute(command: RequestPostingCommand | SyncAllEmployeesCommand): Promise<unknown>;
 }
 
-const postingStreamOf = (connectionId: string, payrollUuid: string): string => `payroll-posting-${connectionId}-${payrollUuid}`;
+const postingStreamOf = (connectionId: string, payrollUuid: string): string =>
+  `payroll-posting-${connectionId}-${payrollUuid}`;
 
 /** This poll's lease lapsed and another instance took it over: stop before doing the same work twice. */
 class PollLeaseLost extends Error {}
@@ -89,7 +90,11 @@ export class BackfillPoll {
     private readonly clock: Clock,
     private readonly logger: InboxLogger,
     private readonly windowOptions: PollWindowOptions = DEFAULT_POLL_WINDOW,
-    private readonly leases: PollLeases = new PollLeases(store, clock, { holder: `instance-${randomUUID()}`, ttlMs: DEFAULT_POLL_LEASE_TTL_MS, newLeaseId: randomUUID }),
+    private readonly leases: PollLeases = new PollLeases(store, clock, {
+      holder: `instance-${randomUUID()}`,
+      ttlMs: DEFAULT_POLL_LEASE_TTL_MS,
+      newLeaseId: randomUUID,
+    }),
   ) {}
 
   /**
@@ -111,7 +116,13 @@ export class BackfillPoll {
   }
 
   /** Null when there is no such connection. */
-  async pollConnection(connectionId: string, trigger: PollTrigger, known?: ConnectionSummary, round?: string, requestedBy?: RequestedBy): Promise<PollSummary | null> {
+  async pollConnection(
+    connectionId: string,
+    trigger: PollTrigger,
+    known?: ConnectionSummary,
+    round?: string,
+    requestedBy?: RequestedBy,
+  ): Promise<PollSummary | null> {
     if (this.running.has(connectionId)) {
       this.metrics.counter(CONNECTOR_METRICS.polls).inc({ trigger, result: 'busy' });
       return { ...emptySummary(connectionId), status: 'busy', busy: 'running_here' };
@@ -122,38 +133,74 @@ export class BackfillPoll {
     const run = this.leased(connection, trigger, round, requestedBy).finally(() => this.running.delete(connectionId));
     this.running.set(connectionId, run);
     const summary = await run;
-    this.metrics.counter(CONNECTOR_METRICS.polls).inc({ trigger, result: summary.status === 'completed' ? 'ok' : summary.status });
+    this.metrics
+      .counter(CONNECTOR_METRICS.polls)
+      .inc({ trigger, result: summary.status === 'completed' ? 'ok' : summary.status });
     return summary;
   }
 
   /** Claims the connection's poll lease, runs, releases; answers busy when another instance holds it. */
-  private async leased(connection: ConnectionSummary, trigger: PollTrigger, round: string | undefined, requestedBy?: RequestedBy): Promise<PollSummary> {
+  private async leased(
+    connection: ConnectionSummary,
+    trigger: PollTrigger,
+    round: string | undefined,
+    requestedBy?: RequestedBy,
+  ): Promise<PollSummary> {
     const summary = emptySummary(connection.id);
-    if (connection.gustoStatus !== 'connected') return { ...summary, status: 'skipped', error: `Gusto is ${connection.gustoStatus.replace('_', ' ')} for this connection` };
+    if (connection.gustoStatus !== 'connected')
+      return {
+        ...summary,
+        status: 'skipped',
+        error: `Gusto is ${connection.gustoStatus.replace('_', ' ')} for this connection`,
+      };
     let claimed: Awaited<ReturnType<PollLeases['claim']>>;
     try {
       claimed = await this.leases.claim(connection.id, trigger, trigger === 'cron' ? round : undefined);
     } catch (error) {
-      return { ...summary, status: 'failed', failedOn: 'event_store', error: `the poll lease could not be claimed: ${(error as Error).message}` };
+      return {
+        ...summary,
+        status: 'failed',
+        failedOn: 'event_store',
+        error: `the poll lease could not be claimed: ${(error as Error).message}`,
+      };
     }
     if (claimed.kind !== 'claimed') {
       const busy = claimed.kind === 'round_done' ? 'round_done' : 'running_elsewhere';
-      this.logger.info('backfill poll not run here', { connectionId: connection.id, trigger, busy, heldBy: claimed.holder });
-      return { ...summary, status: 'busy', busy, ...(claimed.holder ? { heldBy: claimed.holder } : {}), ...(claimed.expiresAt && busy === 'running_elsewhere' ? { leaseUntil: claimed.expiresAt } : {}) };
+      this.logger.info('backfill poll not run here', {
+        connectionId: connection.id,
+        trigger,
+        busy,
+        heldBy: claimed.holder,
+      });
+      return {
+        ...summary,
+        status: 'busy',
+        busy,
+        ...(claimed.holder ? { heldBy: claimed.holder } : {}),
+        ...(claimed.expiresAt && busy === 'running_elsewhere' ? { leaseUntil: claimed.expiresAt } : {}),
+      };
     }
     const stopHeartbeat = this.leases.heartbeat(claimed.lease, (error) =>
-      this.logger.warn('could not renew the poll lease; the next step tries again', { connectionId: connection.id, error: error.message }),
+      this.logger.warn('could not renew the poll lease; the next step tries again', {
+        connectionId: connection.id,
+        error: error.message,
+      }),
     );
     try {
       return await this.run(connection, trigger, claimed.lease, requestedBy);
     } catch (error) {
       if (!(error instanceof PollLeaseLost)) throw error;
-      this.logger.warn('backfill poll stopped: its lease lapsed and another instance took it over', { connectionId: connection.id });
+      this.logger.warn('backfill poll stopped: its lease lapsed and another instance took it over', {
+        connectionId: connection.id,
+      });
       return { ...summary, status: 'busy', busy: 'lease_lost' };
     } finally {
       stopHeartbeat();
       await this.leases.release(claimed.lease).catch((error: unknown) => {
-        this.logger.warn('could not release the poll lease; it lapses by itself', { connectionId: connection.id, error: (error as Error).message });
+        this.logger.warn('could not release the poll lease; it lapses by itself', {
+          connectionId: connection.id,
+          error: (error as Error).message,
+        });
       });
     }
   }
@@ -163,7 +210,12 @@ export class BackfillPoll {
     if (!(await this.leases.keep(lease))) throw new PollLeaseLost();
   }
 
-  private async run(connection: ConnectionSummary, trigger: PollTrigger, lease: HeldPollLease, requestedBy?: RequestedBy): Promise<PollSummary> {
+  private async run(
+    connection: ConnectionSummary,
+    trigger: PollTrigger,
+    lease: HeldPollLease,
+    requestedBy?: RequestedBy,
+  ): Promise<PollSummary> {
     const summary = emptySummary(connection.id);
     const startedAt = this.clock.now();
     const correlationId = deterministicEventId('poll', connection.id, startedAt.toISOString());
@@ -189,12 +241,16 @@ export class BackfillPoll {
               continue;
             }
             await this.hold(lease);
-            await this.commands.execute(new RequestPostingCommand(connection.id, payrollUuid, 'poll', undefined, correlationId));
+            await this.commands.execute(
+              new RequestPostingCommand(connection.id, payrollUuid, 'poll', undefined, correlationId),
+            );
             (summary.reprocessed ??= []).push(payrollUuid);
             continue;
           }
           await this.hold(lease);
-          await this.commands.execute(new RequestPostingCommand(connection.id, payrollUuid, 'poll', undefined, correlationId, requestedBy));
+          await this.commands.execute(
+            new RequestPostingCommand(connection.id, payrollUuid, 'poll', undefined, correlationId, requestedBy),
+          );
           summary.requested.push(payrollUuid);
         }
       }
@@ -202,26 +258,51 @@ export class BackfillPoll {
       this.metrics.counter(CONNECTOR_METRICS.pollRequested).inc({}, summary.requested.length);
     } catch (error) {
       if (error instanceof PollLeaseLost) throw error;
-      this.logger.warn('backfill poll failed; the watermark stays where it was', { connectionId: connection.id, error: (error as Error).message });
+      this.logger.warn('backfill poll failed; the watermark stays where it was', {
+        connectionId: connection.id,
+        error: (error as Error).message,
+      });
       // The employee half does not depend on the payroll list: a failed payroll read must not skip it.
       await this.syncEmployees(connection.id, correlationId, summary, requestedBy);
-      return { ...summary, status: 'failed', failedOn: error instanceof EventStoreUnavailableError ? 'event_store' : 'gusto', error: (error as Error).message };
+      return {
+        ...summary,
+        status: 'failed',
+        failedOn: error instanceof EventStoreUnavailableError ? 'event_store' : 'gusto',
+        error: (error as Error).message,
+      };
     }
     await this.hold(lease);
     await this.syncEmployees(connection.id, correlationId, summary, requestedBy);
-    await this.advanceWatermark(connection.id, { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length }, requestedBy);
-    this.logger.info('backfill poll done', { connectionId: connection.id, trigger, seen: summary.payrollsSeen, requested: summary.requested.length });
+    await this.advanceWatermark(
+      connection.id,
+      { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length },
+      requestedBy,
+    );
+    this.logger.info('backfill poll done', {
+      connectionId: connection.id,
+      trigger,
+      seen: summary.payrollsSeen,
+      requested: summary.requested.length,
+    });
     return { ...summary, status: 'completed' };
   }
 
-  private async syncEmployees(connectionId: string, correlationId: string, summary: PollSummary, requestedBy?: RequestedBy): Promise<void> {
+  private async syncEmployees(
+    connectionId: string,
+    correlationId: string,
+    summary: PollSummary,
+    requestedBy?: RequestedBy,
+  ): Promise<void> {
     try {
       await this.commands.execute(new SyncAllEmployeesCommand(connectionId, 'poll', correlationId, requestedBy));
       summary.employees = 'requested';
     } catch (error) {
       // Employees are re-synced on the next poll; the payroll half still counts as done.
       summary.employees = 'failed';
-      this.logger.warn('employee sync request failed during the poll', { connectionId, error: (error as Error).message });
+      this.logger.warn('employee sync request failed during the poll', {
+        connectionId,
+        error: (error as Error).message,
+      });
     }
   }
 
@@ -230,13 +311,44 @@ export class BackfillPoll {
     return last ? (last.data as PollWatermarkAdvanced).through : undefined;
   }
 
-  private async advanceWatermark(connectionId: string, data: PollWatermarkAdvanced, requestedBy?: RequestedBy): Promise<void> {
+  private async advanceWatermark(
+    connectionId: string,
+    data: PollWatermarkAdvanced,
+    requestedBy?: RequestedBy,
+  ): Promise<void> {
     // One event per completed poll and day is enough: a second poll the same day leaves the date unchanged.
     const id = deterministicEventId('poll-watermark', connectionId, data.through);
-    await this.store.append(pollWatermarkStream(connectionId), [{ id, type: 'PollWatermarkAdvanced', data, metadata: { actor: requestedBy?.id ?? 'poll', ...(requestedBy?.name ? { actorName: requestedBy.name } : {}), at: data.polledAt } }], 'any').catch((error: unknown) => {
-      this.logger.warn('could not store the poll watermark; the next poll re-reads a longer window', { connectionId, error: (error as Error).message });
-    });
+    await this.store
+      .append(
+        pollWatermarkStream(connectionId),
+        [
+          {
+            id,
+            type: 'PollWatermarkAdvanced',
+            data,
+            metadata: {
+              actor: requestedBy?.id ?? 'poll',
+              ...(requestedBy?.name ? { actorName: requestedBy.name } : {}),
+              at: data.polledAt,
+            },
+          },
+        ],
+        'any',
+      )
+      .catch((error: unknown) => {
+        this.logger.warn('could not store the poll watermark; the next poll re-reads a longer window', {
+          connectionId,
+          error: (error as Error).message,
+        });
+      });
   }
 }
 
-const emptySummary = (connectionId: string): PollSummary => ({ connectionId, status: 'completed', payrollsSeen: 0, externalSkipped: 0, alreadyKnown: 0, requested: [] });
+const emptySummary = (connectionId: string): PollSummary => ({
+  connectionId,
+  status: 'completed',
+  payrollsSeen: 0,
+  externalSkipped: 0,
+  alreadyKnown: 0,
+  requested: [],
+});

@@ -32,7 +32,11 @@ export class CheckpointStore {
     if (this.lastSaved !== undefined && position <= this.lastSaved) return;
     const at = this.clock.now().toISOString();
     const data: CheckpointStored = { position: position.toString(), at };
-    await this.store.append(this.stream, [{ type: 'CheckpointStored', data, metadata: { actor: 'system', at } }], 'any');
+    await this.store.append(
+      this.stream,
+      [{ type: 'CheckpointStored', data, metadata: { actor: 'system', at } }],
+      'any',
+    );
     this.lastSaved = position;
   }
 

@@ -1,4 +1,8 @@
-import { PostReversalPayrollsCommand, RequestPostingCommand, RequestReversalCommand } from '../payroll-posting/commands';
+import {
+  PostReversalPayrollsCommand,
+  RequestPostingCommand,
+  RequestReversalCommand,
+} from '../payroll-posting/commands';
 import { SyncEmployeeCommand } from '../employee-mirror/commands';
 import type { GustoWebhookReceived } from './inbox-events';
 
@@ -14,7 +18,8 @@ const EMPLOYEE_EVENTS: ReadonlySet<string> = new Set([
   'employee.rehire_cancelled',
 ]);
 
-export type InboxCommand = RequestPostingCommand | RequestReversalCommand | PostReversalPayrollsCommand | SyncEmployeeCommand;
+export type InboxCommand =
+  RequestPostingCommand | RequestReversalCommand | PostReversalPayrollsCommand | SyncEmployeeCommand;
 
 /** True when the connector acts on this event type (interface spec "Events the connector acts on"). */
 export const isActedOn = (eventType: string): boolean =>
@@ -45,9 +50,12 @@ export function commandFor(received: GustoWebhookReceived, connectionId: string)
     case 'payroll.partially_reversed':
       return new PostReversalPayrollsCommand(connectionId, entityUuid, eventUuid, eventUuid);
     default:
-      return EMPLOYEE_EVENTS.has(eventType) ? new SyncEmployeeCommand(connectionId, entityUuid, 'webhook', eventType, eventUuid, eventUuid) : null;
+      return EMPLOYEE_EVENTS.has(eventType)
+        ? new SyncEmployeeCommand(connectionId, entityUuid, 'webhook', eventType, eventUuid, eventUuid)
+        : null;
   }
 }
 
 /** Events about one entity are handled one after another, in the order they were recorded. */
-export const orderingKeyOf = (received: GustoWebhookReceived): string => `${received.companyUuid}:${received.entityUuid}`;
+export const orderingKeyOf = (received: GustoWebhookReceived): string =>
+  `${received.companyUuid}:${received.entityUuid}`;

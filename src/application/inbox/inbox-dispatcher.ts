@@ -4,7 +4,14 @@ import type { EventStore, RecordedEvent, Subscription } from '../ports/event-sto
 import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
 import type { CheckpointStore } from './checkpoint-store';
 import { commandFor, eventTypeLabel, isActedOn, orderingKeyOf, type InboxCommand } from './event-routing';
-import { INBOX_STREAM_PREFIX, SETTLED_TYPES, deterministicEventId, inboxStream, type GustoWebhookReceived, type InboxEventType } from './inbox-events';
+import {
+  INBOX_STREAM_PREFIX,
+  SETTLED_TYPES,
+  deterministicEventId,
+  inboxStream,
+  type GustoWebhookReceived,
+  type InboxEventType,
+} from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
 import { ProgressTracker } from './progress-tracker';
 import pLimit from 'p-limit';
@@ -45,7 +52,6 @@ interface Outcome {
   action: 'ignored' | 'unknown_company' | 'dispatched' | 'failed';
   data: { at: string } & Record<string, unknown>;
 }
-
 
 /**
  * The inbox's asynchronous half: a catch-up subscription over `gusto-webhook-*` that turns each recorded
@@ -110,9 +116,14 @@ export class InboxDispatcher {
       if (!this.stopped) this.subscribe(this.progress.safePosition ?? from);
     } catch (error) {
       if (this.stopped) return;
-      this.logger.warn('inbox dispatcher cannot read its checkpoint yet; retrying', { error: (error as Error).message, retryInMs: waitMs });
+      this.logger.warn('inbox dispatcher cannot read its checkpoint yet; retrying', {
+        error: (error as Error).message,
+        retryInMs: waitMs,
+      });
       // Not awaited by start(): the first failure lets the app finish starting while this keeps trying.
-      const retry = this.pause(waitMs).then(() => (this.stopped ? undefined : this.connect(Math.min(waitMs * 2, 30_000))));
+      const retry = this.pause(waitMs).then(() =>
+        this.stopped ? undefined : this.connect(Math.min(waitMs * 2, 30_000)),
+      );
       this.starting = retry;
     }
   }
@@ -127,7 +138,10 @@ export class InboxDispatcher {
     this.subscription = undefined;
     // Bounded: an event still running after the grace period is not settled, so the next start re-dispatches it.
     let grace: NodeJS.Timeout | undefined;
-    await Promise.race([this.idle(), new Promise<void>((resolve) => (grace = setTimeout(resolve, this.options.stopGraceMs)))]);
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => (grace = setTimeout(resolve, this.options.stopGraceMs))),
+    ]);
     clearTimeout(grace);
     await this.saveCheckpoint();
   }
@@ -176,7 +190,11 @@ export class InboxDispatcher {
       // re-delivered after a restart (the checkpoint waits below it until then).
       .then(
         () => this.progress.finish(event.position),
-        (error: unknown) => this.logger.error('inbox event could not be settled; it will be retried after a restart', { eventUuid: received.eventUuid, error: (error as Error)?.message }),
+        (error: unknown) =>
+          this.logger.error('inbox event could not be settled; it will be retried after a restart', {
+            eventUuid: received.eventUuid,
+            error: (error as Error)?.message,
+          }),
       )
       .finally(() => this.inFlight.delete(job));
     this.inFlight.add(job);
@@ -206,11 +224,20 @@ export class InboxDispatcher {
         const connection = await this.connections.findByGustoCompany(received.companyUuid);
         if (!connection) {
           const message = `no connection is authorized for Gusto company ${received.companyUuid}; the backfill poll will pick its payrolls up once one is`;
-          return { type: 'InboxEventUnroutable', action: 'unknown_company', data: { reason: 'unknown_company', companyUuid: received.companyUuid, message, at: at() } };
+          return {
+            type: 'InboxEventUnroutable',
+            action: 'unknown_company',
+            data: { reason: 'unknown_company', companyUuid: received.companyUuid, message, at: at() },
+          };
         }
         const command = commandFor(received, connection.id)!;
         const finished = await this.executeWithin(command);
-        const data = { connectionId: connection.id, command: command.constructor.name, at: at(), ...(finished ? {} : { stillRunning: true }) };
+        const data = {
+          connectionId: connection.id,
+          command: command.constructor.name,
+          at: at(),
+          ...(finished ? {} : { stillRunning: true }),
+        };
         return { type: 'InboxEventDispatched', action: 'dispatched', data };
       } catch (error) {
         lastError = (error as Error)?.message ?? String(error);
@@ -234,7 +261,11 @@ export class InboxDispatcher {
     const execution = this.commands.execute(command);
     // Once we stop waiting nobody else hears about a late failure: log it (the poll is the safety net).
     execution.catch((error: unknown) => {
-      if (!waiting) this.logger.warn('command failed after the dispatcher stopped waiting', { command: command.constructor.name, error: (error as Error)?.message });
+      if (!waiting)
+        this.logger.warn('command failed after the dispatcher stopped waiting', {
+          command: command.constructor.name,
+          error: (error as Error)?.message,
+        });
     });
     try {
       return await Promise.race([execution.then(() => true as const), timedOut]);
@@ -244,21 +275,39 @@ export class InboxDispatcher {
     }
   }
 
-  private async note(stream: string, revision: bigint, received: GustoWebhookReceived, { type, data, action }: Outcome): Promise<void> {
+  private async note(
+    stream: string,
+    revision: bigint,
+    received: GustoWebhookReceived,
+    { type, data, action }: Outcome,
+  ): Promise<void> {
     const at = data.at;
     try {
       // Expected revision = what we read: if another instance settled it meanwhile, theirs stands.
       await this.store.append(
         stream,
-        [{ id: deterministicEventId('inbox-outcome', received.eventUuid), type, data, metadata: { correlationId: received.eventUuid, causationId: received.eventUuid, actor: 'system', at } }],
+        [
+          {
+            id: deterministicEventId('inbox-outcome', received.eventUuid),
+            type,
+            data,
+            metadata: { correlationId: received.eventUuid, causationId: received.eventUuid, actor: 'system', at },
+          },
+        ],
         revision,
       );
     } catch (error) {
       if ((error as { code?: string }).code !== 'wrong_expected_revision') throw error;
       return;
     }
-    this.metrics.counter(CONNECTOR_METRICS.inboxDispatch).inc({ event_type: eventTypeLabel(received.eventType), action });
-    this.logger.info('inbox event handled', { eventUuid: received.eventUuid, eventType: received.eventType, outcome: type });
+    this.metrics
+      .counter(CONNECTOR_METRICS.inboxDispatch)
+      .inc({ event_type: eventTypeLabel(received.eventType), action });
+    this.logger.info('inbox event handled', {
+      eventUuid: received.eventUuid,
+      eventType: received.eventType,
+      outcome: type,
+    });
   }
 
   private async saveCheckpoint(): Promise<void> {

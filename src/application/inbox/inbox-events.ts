@@ -87,7 +87,9 @@ export const SETTLED_TYPES: ReadonlySet<string> = new Set<InboxEventType>([
  * id and the store keeps it once. KurrentDB requires UUID event ids, hence not the raw Gusto uuid.
  */
 export function deterministicEventId(...parts: string[]): string {
-  const hash = createHash('sha1').update(`ml-connector:${parts.join(':')}`).digest();
+  const hash = createHash('sha1')
+    .update(`ml-connector:${parts.join(':')}`)
+    .digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -6,4 +6,9 @@ export interface InboxLogger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export const silentLogger: InboxLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: InboxLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

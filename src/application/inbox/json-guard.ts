@@ -40,7 +40,10 @@ export function exceedsDepth(bytes: Uint8Array, limit = MAX_JSON_DEPTH): boolean
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The body as text, or why it may not be parsed. A leading BOM is dropped, as TextDecoder does. */
-export function guardedJsonText(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH): { ok: true; text: string } | ({ ok: false } & JsonGuardFailure) {
+export function guardedJsonText(
+  bytes: Uint8Array,
+  maxDepth = MAX_JSON_DEPTH,
+): { ok: true; text: string } | ({ ok: false } & JsonGuardFailure) {
   if (exceedsDepth(bytes, maxDepth)) return { ok: false, problem: 'too_deep', maxDepth };
   try {
     return { ok: true, text: strictUtf8.decode(bytes) };

@@ -66,13 +66,28 @@ export class PollLeases {
     const loaded = await this.leases.load(pollLeaseStream(connectionId));
     const leaseId = this.options.newLeaseId();
     const now = this.clock.now();
-    const decision = claim(loaded.state, { leaseId, holder: this.options.holder, trigger, round, ttlMs: this.options.ttlMs }, now);
-    if (isRefused(decision)) return { kind: decision.error === 'round_done' ? 'round_done' : 'held', holder: decision.holder, expiresAt: decision.expiresAt };
+    const decision = claim(
+      loaded.state,
+      { leaseId, holder: this.options.holder, trigger, round, ttlMs: this.options.ttlMs },
+      now,
+    );
+    if (isRefused(decision))
+      return {
+        kind: decision.error === 'round_done' ? 'round_done' : 'held',
+        holder: decision.holder,
+        expiresAt: decision.expiresAt,
+      };
     const after = await this.write(loaded, decision.events, now);
-    if (after) return { kind: 'claimed', lease: { connectionId, leaseId, revision: after.revision as bigint, since: now, held: true } };
+    if (after)
+      return {
+        kind: 'claimed',
+        lease: { connectionId, leaseId, revision: after.revision as bigint, since: now, held: true },
+      };
     // Another instance claimed between our read and our append: it won this round.
     const winner = (await this.leases.load(pollLeaseStream(connectionId))).state;
-    return winner.status === 'held' ? { kind: 'held', holder: winner.holder, expiresAt: winner.expiresAt } : { kind: 'held' };
+    return winner.status === 'held'
+      ? { kind: 'held', holder: winner.holder, expiresAt: winner.expiresAt }
+      : { kind: 'held' };
   }
 
   /**
@@ -105,7 +120,10 @@ export class PollLeases {
    * of the TTL until stopped. Failures are left to the next step's `keep`.
    */
   heartbeat(lease: HeldPollLease, onError: (error: Error) => void): () => void {
-    const timer = setInterval(() => void this.keep(lease).catch((error: unknown) => onError(error as Error)), Math.max(1, Math.floor(this.options.ttlMs / 3)));
+    const timer = setInterval(
+      () => void this.keep(lease).catch((error: unknown) => onError(error as Error)),
+      Math.max(1, Math.floor(this.options.ttlMs / 3)),
+    );
     timer.unref?.();
     return () => clearInterval(timer);
   }

@@ -22,8 +22,10 @@ const MAX_RANGE_DAYS = 364;
 const DAY_MS = 86_400_000;
 
 export const isoDate = (at: Date): string => at.toISOString().slice(0, 10);
-export const addDays = (date: string, days: number): string => isoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
-const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+export const addDays = (date: string, days: number): string =>
+  isoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+const daysBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 export interface DateWindow {
   startDate: string;
@@ -31,9 +33,16 @@ export interface DateWindow {
 }
 
 /** The windows to list, oldest first, for a poll at `now` after a watermark (the date of the last complete poll). */
-export function pollWindows(now: Date, watermark: string | undefined, options: PollWindowOptions = DEFAULT_POLL_WINDOW): DateWindow[] {
+export function pollWindows(
+  now: Date,
+  watermark: string | undefined,
+  options: PollWindowOptions = DEFAULT_POLL_WINDOW,
+): DateWindow[] {
   const today = isoDate(now);
-  const start = watermark === undefined ? addDays(today, -options.initialLookbackDays) : addDays(watermark < today ? watermark : today, -options.overlapDays);
+  const start =
+    watermark === undefined
+      ? addDays(today, -options.initialLookbackDays)
+      : addDays(watermark < today ? watermark : today, -options.overlapDays);
   const end = addDays(today, options.lookaheadDays);
   const windows: DateWindow[] = [];
   let from = start;

@@ -48,7 +48,8 @@ export type ParsedWebhookBody =
 
 type Json = { ok: true; value: unknown } | { ok: false; reason: string };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Every body, signed or not, goes through here first: strict UTF-8, bounded depth (json-guard), then JSON.
@@ -90,7 +91,9 @@ export function parseWebhookJson(parsed: unknown, now: Date): ParsedWebhookBody 
   const [first] = validateSync(schema, { stopAtFirstError: true });
   if (first) {
     const missing = parsed[first.property] === undefined || parsed[first.property] === null;
-    const message = missing ? `${first.property} is missing` : Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;
+    const message = missing
+      ? `${first.property} is missing`
+      : (Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`);
     return { kind: 'malformed', reason: message, field: first.property };
   }
   if (schema.timestamp !== undefined && Math.abs(schema.timestamp * 1000 - now.getTime()) > TIMESTAMP_WINDOW_MS) {
@@ -109,5 +112,13 @@ export function parseWebhookJson(parsed: unknown, now: Date): ParsedWebhookBody 
 /** Only the schema's own fields reach the validator (extra fields stay in the stored body, untouched). */
 function pick(parsed: Record<string, unknown>): Partial<GustoEventSchema> {
   const { uuid, event_type, resource_type, resource_uuid, entity_type, entity_uuid, timestamp } = parsed;
-  return { uuid, event_type, resource_type, resource_uuid, entity_type, entity_uuid, timestamp } as Partial<GustoEventSchema>;
+  return {
+    uuid,
+    event_type,
+    resource_type,
+    resource_uuid,
+    entity_type,
+    entity_uuid,
+    timestamp,
+  } as Partial<GustoEventSchema>;
 }

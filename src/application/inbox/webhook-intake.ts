@@ -68,7 +68,11 @@ export class WebhookIntake {
       if (token !== null) return this.handshake(token);
       const log = this.refusalLog.pass();
       if (log.ok) {
-        this.logger.warn('webhook refused: missing or bad X-Gusto-Signature', { signaturePresent: signatureHeader !== undefined, keyKnown: keys.length > 0, suppressedSinceLast: log.suppressed });
+        this.logger.warn('webhook refused: missing or bad X-Gusto-Signature', {
+          signaturePresent: signatureHeader !== undefined,
+          keyKnown: keys.length > 0,
+          suppressedSinceLast: log.suppressed,
+        });
       }
       return { outcome: 'bad_signature' };
     }
@@ -100,7 +104,11 @@ export class WebhookIntake {
     const outcome = await this.keyring.onVerificationToken(token);
     if (outcome === 'awaiting_confirmation' || outcome === 'already_known') {
       this.lastHandshake = new Promise<void>((resolve) => setTimeout(resolve, this.verifyAfterMs)).then(async () => {
-        await this.keyring.confirm(token).catch((error: unknown) => this.logger.warn('handshake confirmation failed', { error: (error as Error).message }));
+        await this.keyring
+          .confirm(token)
+          .catch((error: unknown) =>
+            this.logger.warn('handshake confirmation failed', { error: (error as Error).message }),
+          );
       });
     }
     return { outcome: 'verification' };
@@ -133,14 +141,29 @@ export class WebhookIntake {
       // 'no_stream' plus a deterministic id: another instance's concurrent copy is either refused or an idempotent repeat.
       await this.store.append(
         stream,
-        [{ id: deterministicEventId('gusto-webhook', event.uuid), type: 'GustoWebhookReceived', data, metadata: { correlationId: event.uuid, causationId: event.uuid, actor: 'webhook', at: receivedAt } }],
+        [
+          {
+            id: deterministicEventId('gusto-webhook', event.uuid),
+            type: 'GustoWebhookReceived',
+            data,
+            metadata: { correlationId: event.uuid, causationId: event.uuid, actor: 'webhook', at: receivedAt },
+          },
+        ],
         'no_stream',
       );
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError || (error as { code?: string }).code === 'wrong_expected_revision') return 'duplicate';
+      if (
+        error instanceof WrongExpectedRevisionError ||
+        (error as { code?: string }).code === 'wrong_expected_revision'
+      )
+        return 'duplicate';
       throw error;
     }
-    this.logger.info('webhook recorded', { eventUuid: event.uuid, eventType: event.event_type, companyUuid: event.resource_uuid });
+    this.logger.info('webhook recorded', {
+      eventUuid: event.uuid,
+      eventType: event.event_type,
+      companyUuid: event.resource_uuid,
+    });
     return 'accepted';
   }
 }

@@ -111,7 +111,17 @@ export class WebhookKeyring {
     const at = this.clock.now();
     const until = new Date(at.getTime() + HANDSHAKE_WINDOW_MS).toISOString();
     const data: WindowOpened = { until, at: at.toISOString() };
-    await this.store.append(WEBHOOK_KEY_STREAM, [{ type: 'WebhookHandshakeWindowOpened', data, metadata: { actor, ...(actorName ? { actorName } : {}), at: data.at } }], 'any');
+    await this.store.append(
+      WEBHOOK_KEY_STREAM,
+      [
+        {
+          type: 'WebhookHandshakeWindowOpened',
+          data,
+          metadata: { actor, ...(actorName ? { actorName } : {}), at: data.at },
+        },
+      ],
+      'any',
+    );
     this.loadedAt = -Infinity;
     this.logger.info('Gusto webhook handshake window opened', { until, actor });
     return { ok: true, until };
@@ -122,13 +132,21 @@ export class WebhookKeyring {
     const fingerprint = fingerprintOf(token);
     if (this.configuredToken) {
       if (token === this.configuredToken) return 'already_known';
-      await this.refuse(fingerprint, 'configured_token_takes_precedence', 'a Gusto webhook verification token arrived that differs from GUSTO_WEBHOOK_VERIFICATION_TOKEN; the configured one stays in use');
+      await this.refuse(
+        fingerprint,
+        'configured_token_takes_precedence',
+        'a Gusto webhook verification token arrived that differs from GUSTO_WEBHOOK_VERIFICATION_TOKEN; the configured one stays in use',
+      );
       return 'configured_token_takes_precedence';
     }
     const loaded = await this.load(true);
     if (loaded.adopted?.token === token) return 'already_known';
     if (!loaded.window) {
-      await this.refuse(fingerprint, 'no_handshake_window', 'a Gusto webhook verification token arrived while no handshake window was open; it was not adopted (open the handshake window, then ask Gusto to resend it)');
+      await this.refuse(
+        fingerprint,
+        'no_handshake_window',
+        'a Gusto webhook verification token arrived while no handshake window was open; it was not adopted (open the handshake window, then ask Gusto to resend it)',
+      );
       return 'no_handshake_window';
     }
     return 'awaiting_confirmation';
@@ -145,7 +163,10 @@ export class WebhookKeyring {
     try {
       verified = await this.verifier.verifyPending(token);
     } catch (error) {
-      this.logger.warn('could not verify the Gusto webhook subscription; verify it in the Developer Portal or re-request the token', { fingerprint, error: (error as Error).message });
+      this.logger.warn(
+        'could not verify the Gusto webhook subscription; verify it in the Developer Portal or re-request the token',
+        { fingerprint, error: (error as Error).message },
+      );
       return [];
     }
     const at = this.clock.now().toISOString();
@@ -153,32 +174,76 @@ export class WebhookKeyring {
       const loaded = await this.load(true);
       if (loaded.adopted?.token !== token) {
         if (verified.length === 0 || !loaded.window) {
-          await this.refuse(fingerprint, 'not_confirmed_by_gusto', 'Gusto did not confirm the webhook verification token (no pending subscription accepted it); it was not adopted');
+          await this.refuse(
+            fingerprint,
+            'not_confirmed_by_gusto',
+            'Gusto did not confirm the webhook verification token (no pending subscription accepted it); it was not adopted',
+          );
           return verified;
         }
         await this.adopt(token, fingerprint, verified, loaded, at);
       }
     }
     if (verified.length > 0) {
-      await this.store.append(WEBHOOK_KEY_STREAM, verified.map((uuid) => ({ type: 'WebhookSubscriptionVerified', data: { subscriptionUuid: uuid, fingerprint, at }, metadata: { actor: 'system', at } })), 'any');
+      await this.store.append(
+        WEBHOOK_KEY_STREAM,
+        verified.map((uuid) => ({
+          type: 'WebhookSubscriptionVerified',
+          data: { subscriptionUuid: uuid, fingerprint, at },
+          metadata: { actor: 'system', at },
+        })),
+        'any',
+      );
     }
-    this.logger.info(verified.length > 0 ? 'Gusto webhook subscription verified' : 'no pending Gusto webhook subscription to verify (or verification is manual)', { fingerprint, subscriptions: verified });
+    this.logger.info(
+      verified.length > 0
+        ? 'Gusto webhook subscription verified'
+        : 'no pending Gusto webhook subscription to verify (or verification is manual)',
+      { fingerprint, subscriptions: verified },
+    );
     return verified;
   }
 
-  private async adopt(token: string, fingerprint: string, confirmed: string[], loaded: Loaded, at: string): Promise<void> {
+  private async adopt(
+    token: string,
+    fingerprint: string,
+    confirmed: string[],
+    loaded: Loaded,
+    at: string,
+  ): Promise<void> {
     const approvedBy = loaded.window!.actor;
-    const data: TokenAdopted = { fingerprint, sealed: this.vault.seal(token, ASSOCIATED_DATA), at, confirmedSubscriptions: confirmed, approvedBy };
+    const data: TokenAdopted = {
+      fingerprint,
+      sealed: this.vault.seal(token, ASSOCIATED_DATA),
+      at,
+      confirmedSubscriptions: confirmed,
+      approvedBy,
+    };
     try {
       // At the revision read: of two instances confirming at once, one adopts; the other re-reads and sees it.
       await this.store.append(
         WEBHOOK_KEY_STREAM,
-        [{ id: deterministicEventId('webhook-token', fingerprint, String(loaded.revision)), type: 'WebhookVerificationTokenAdopted', data, metadata: { actor: approvedBy, at } }],
+        [
+          {
+            id: deterministicEventId('webhook-token', fingerprint, String(loaded.revision)),
+            type: 'WebhookVerificationTokenAdopted',
+            data,
+            metadata: { actor: approvedBy, at },
+          },
+        ],
         loaded.revision,
       );
-      this.logger.info('Gusto webhook verification token adopted: confirmed by Gusto, within the handshake window', { fingerprint, approvedBy, subscriptions: confirmed });
+      this.logger.info('Gusto webhook verification token adopted: confirmed by Gusto, within the handshake window', {
+        fingerprint,
+        approvedBy,
+        subscriptions: confirmed,
+      });
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) && (error as { code?: string }).code !== 'wrong_expected_revision') throw error;
+      if (
+        !(error instanceof WrongExpectedRevisionError) &&
+        (error as { code?: string }).code !== 'wrong_expected_revision'
+      )
+        throw error;
     }
     await this.load(true);
   }
@@ -189,10 +254,20 @@ export class WebhookKeyring {
     const data: TokenNotAdopted = { fingerprint, reason, at };
     await this.store.append(
       WEBHOOK_KEY_STREAM,
-      [{ id: deterministicEventId('webhook-token-not-adopted', fingerprint, reason, at), type: 'WebhookVerificationTokenNotAdopted', data, metadata: { actor: 'webhook', at } }],
+      [
+        {
+          id: deterministicEventId('webhook-token-not-adopted', fingerprint, reason, at),
+          type: 'WebhookVerificationTokenNotAdopted',
+          data,
+          metadata: { actor: 'webhook', at },
+        },
+      ],
       'any',
     );
-    this.logger.warn(message, { fingerprint, ...(this.configuredToken ? { configuredFingerprint: fingerprintOf(this.configuredToken) } : {}) });
+    this.logger.warn(message, {
+      fingerprint,
+      ...(this.configuredToken ? { configuredFingerprint: fingerprintOf(this.configuredToken) } : {}),
+    });
   }
 
   /** Folds the stream (small: one event per window, adoption and throttled refusal). */
@@ -232,7 +307,10 @@ export class WebhookKeyring {
     }
     if (legacy && !adopted && !this.warnedLegacy) {
       this.warnedLegacy = true;
-      this.logger.warn('a webhook verification token adopted without Gusto’s confirmation (trust on first use) is no longer trusted; set GUSTO_WEBHOOK_VERIFICATION_TOKEN, or open the handshake window and have Gusto resend the token', {});
+      this.logger.warn(
+        'a webhook verification token adopted without Gusto’s confirmation (trust on first use) is no longer trusted; set GUSTO_WEBHOOK_VERIFICATION_TOKEN, or open the handshake window and have Gusto resend the token',
+        {},
+      );
     }
     const last = events[events.length - 1];
     const token = adopted ? this.vault.open(adopted.sealed, ASSOCIATED_DATA) : undefined;

@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import { isConfigured, type LicenceLimits } from '../../domain/licence/licence-limits';
 import {
-  joinWaitMs, LICENCE_HEARTBEAT, livePeers, shareOf,
-  type LicenceEvent, type LicenceShare, type LicenceTiming,
+  joinWaitMs,
+  LICENCE_HEARTBEAT,
+  livePeers,
+  shareOf,
+  type LicenceEvent,
+  type LicenceShare,
+  type LicenceTiming,
 } from '../../domain/licence/licence-share';
 import type { EventStore } from '../ports/event-store.port';
 import type { LicenceGrant, LicenceShares } from '../ports/licence.port';
 
 /** `acumatica-licence-<16 hex of SHA-256(baseUrl|tenant)>`: one small stream per tenant, shared by every instance. */
-export const licenceStream = (tenantKey: string): string => `acumatica-licence-${createHash('sha256').update(tenantKey).digest('hex').slice(0, 16)}`;
+export const licenceStream = (tenantKey: string): string =>
+  `acumatica-licence-${createHash('sha256').update(tenantKey).digest('hex').slice(0, 16)}`;
 
 /** Heartbeats read per look at the stream; doubled while the oldest read is still live (many instances). */
 const FIRST_READ = 64;
@@ -67,7 +73,14 @@ export class LicenceCoordinator implements LicenceShares {
     const now = this.now();
     let tenant = this.tenants.get(tenantKey);
     if (!tenant) {
-      tenant = { limits, stream: licenceStream(tenantKey), joined: false, notBefore: Infinity, share: shareOf(limits, 1), lastUse: now };
+      tenant = {
+        limits,
+        stream: licenceStream(tenantKey),
+        joined: false,
+        notBefore: Infinity,
+        share: shareOf(limits, 1),
+        lastUse: now,
+      };
       this.tenants.set(tenantKey, tenant);
     }
     tenant.lastUse = now;
@@ -104,7 +117,10 @@ export class LicenceCoordinator implements LicenceShares {
     }
     try {
       const at = new Date(started).toISOString();
-      const event: LicenceEvent = { type: LICENCE_HEARTBEAT, data: { instanceId: this.options.instanceId, at, ...tenant.limits } };
+      const event: LicenceEvent = {
+        type: LICENCE_HEARTBEAT,
+        data: { instanceId: this.options.instanceId, at, ...tenant.limits },
+      };
       await this.store.append(tenant.stream, [{ ...event, metadata: { actor: 'system', at } }], 'any');
       const peers = livePeers(await this.recent(tenant.stream), this.options.instanceId, this.now(), this.timing);
       const now = this.now();
@@ -141,4 +157,5 @@ export class LicenceCoordinator implements LicenceShares {
   }
 }
 
-const sameLimits = (a: LicenceLimits, b: LicenceLimits): boolean => a.requestsPerMinute === b.requestsPerMinute && a.maxConcurrent === b.maxConcurrent;
+const sameLimits = (a: LicenceLimits, b: LicenceLimits): boolean =>
+  a.requestsPerMinute === b.requestsPerMinute && a.maxConcurrent === b.maxConcurrent;

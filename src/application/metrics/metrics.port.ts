@@ -54,9 +54,17 @@ export const CONNECTOR_METRICS = {
   /** outcome: accepted | duplicate | bad_signature | malformed | too_large | verification. */
   webhooks: { name: 'mlc_webhooks_total', help: 'Gusto webhook deliveries by outcome', labelNames: ['outcome'] },
   /** What the dispatcher did with an inbox event. action: dispatched | ignored | unknown_company | failed. */
-  inboxDispatch: { name: 'mlc_inbox_events_total', help: 'Inbox events handled by the dispatcher', labelNames: ['event_type', 'action'] },
+  inboxDispatch: {
+    name: 'mlc_inbox_events_total',
+    help: 'Inbox events handled by the dispatcher',
+    labelNames: ['event_type', 'action'],
+  },
   /** api: gusto | acumatica; status: the HTTP status, or error kind (timeout, unavailable) when none arrived. */
-  outboundCalls: { name: 'mlc_outbound_calls_total', help: 'Calls to Gusto and Acumatica by API and status', labelNames: ['api', 'status'] },
+  outboundCalls: {
+    name: 'mlc_outbound_calls_total',
+    help: 'Calls to Gusto and Acumatica by API and status',
+    labelNames: ['api', 'status'],
+  },
   /** Observed once, when a webhook-triggered posting is first posted. */
   webhookToPosted: {
     name: 'mlc_webhook_to_posted_seconds',
@@ -65,7 +73,10 @@ export const CONNECTOR_METRICS = {
   },
   /** trigger: cron | manual; result: ok | failed | skipped (not connected) | busy (already running). */
   polls: { name: 'mlc_polls_total', help: 'Backfill polls by trigger and result', labelNames: ['trigger', 'result'] },
-  pollRequested: { name: 'mlc_poll_postings_requested_total', help: 'Payrolls found by the backfill poll that had no posting yet' },
+  pollRequested: {
+    name: 'mlc_poll_postings_requested_total',
+    help: 'Payrolls found by the backfill poll that had no posting yet',
+  },
 } as const satisfies Record<string, MetricDefinition | HistogramDefinition>;
 
 /**

@@ -22,6 +22,8 @@ export class InboxWebhookLatency implements WebhookLatencyRecorder {
     const receivedAt = Date.parse((received.data as GustoWebhookReceived).receivedAt);
     if (!Number.isFinite(receivedAt)) return;
     this.observed.add(sourceEventId);
-    this.metrics.histogram(CONNECTOR_METRICS.webhookToPosted).observe(Math.max(0, (postedAt.getTime() - receivedAt) / 1000));
+    this.metrics
+      .histogram(CONNECTOR_METRICS.webhookToPosted)
+      .observe(Math.max(0, (postedAt.getTime() - receivedAt) / 1000));
   }
 }

@@ -10,7 +10,12 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { randomUUID } from 'node:crypto';
 import { buildAccruals } from '../../domain/journal/accrual';
 import { parseMapping } from '../../domain/mapping/parse-mapping';
-import { ACCRUAL_STREAM_PREFIX, accrualStream, type AccrualJournalKind, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
+import {
+  ACCRUAL_STREAM_PREFIX,
+  accrualStream,
+  type AccrualJournalKind,
+  type PayrollAccrualEvent,
+} from '../../domain/payroll-accrual/events';
 import {
   accrualAttemptFailed,
   claimAccrualCreation,
@@ -26,7 +31,15 @@ import {
 import { cancelAccrual } from '../../domain/payroll-accrual/lifecycle';
 import { isReleasedStatus } from '../../domain/payroll-posting/decide';
 import { postingStream } from '../../domain/payroll-posting/events';
-import { accrualStreamsOf, cancellationReason, cancelledBeforeReason, closedPeriodReason, loadAccrual, postingAt, unfinishedAccrualStreams } from './accrual-streams';
+import {
+  accrualStreamsOf,
+  cancellationReason,
+  cancelledBeforeReason,
+  closedPeriodReason,
+  loadAccrual,
+  postingAt,
+  unfinishedAccrualStreams,
+} from './accrual-streams';
 import { CheckpointStore } from '../inbox/checkpoint-store';
 import { classifyFailure } from '../payroll-posting/block-reasons';
 import { nextAttemptAt, type RetrySettings } from '../payroll-posting/retry-policy';
@@ -35,7 +48,14 @@ import { KeyedSerializer } from '../shared/keyed-serializer';
 import { ACUMATICA, type AcumaticaApi } from '../ports/acumatica.port';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type ExpectedRevision, type RecordedEvent, type Subscription } from '../ports/event-store.port';
+import {
+  EVENT_STORE,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type ExpectedRevision,
+  type RecordedEvent,
+  type Subscription,
+} from '../ports/event-store.port';
 
 export { ACCRUAL_STREAM_PREFIX };
 const POSTING_STREAM_PREFIX = 'payroll-posting-';
@@ -109,12 +129,17 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     const { stream: postingStream, position, revision } = event;
     for (let attempt = 1; attempt <= PLAN_ATTEMPTS; attempt++) {
       try {
-        const streams = event.type === 'PayrollReversed' ? await this.cancel(postingStream, revision) : await this.plan(postingStream, revision);
+        const streams =
+          event.type === 'PayrollReversed'
+            ? await this.cancel(postingStream, revision)
+            : await this.plan(postingStream, revision);
         for (const s of streams) this.kick(s);
         break;
       } catch {
         if (attempt === PLAN_ATTEMPTS || this.stopped) break;
-        await new Promise((r) => setTimeout(r, backoffMs(attempt + 1, { baseMs: this.config.retry.baseMs, capMs: 5_000 })));
+        await new Promise((r) =>
+          setTimeout(r, backoffMs(attempt + 1, { baseMs: this.config.retry.baseMs, capMs: 5_000 })),
+        );
       }
     }
     await this.checkpoint.save(position).catch(() => undefined);
@@ -128,12 +153,16 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     const posting = await postingAt(this.store, postingStream, revision);
     const { connectionId, payrollUuid, journal, payroll } = posting;
     const generation = posting.generation ?? 1;
-    if (posting.phase !== 'posted' || !connectionId || !payrollUuid || !journal || journal.kind !== 'payroll') return [];
+    if (posting.phase !== 'posted' || !connectionId || !payrollUuid || !journal || journal.kind !== 'payroll')
+      return [];
     const stored = await this.connections.getMapping(connectionId);
     if (!stored) return [];
     const parsed = parseMapping(stored.document);
     if (!parsed.ok || parsed.mapping.journal.accrual?.enabled !== true) return [];
-    const period = payroll?.payPeriod?.startDate && payroll.payPeriod.endDate ? { startDate: payroll.payPeriod.startDate, endDate: payroll.payPeriod.endDate } : null;
+    const period =
+      payroll?.payPeriod?.startDate && payroll.payPeriod.endDate
+        ? { startDate: payroll.payPeriod.startDate, endDate: payroll.payPeriod.endDate }
+        : null;
     const built = buildAccruals(journal, period, parsed.mapping);
     if (!built.ok) {
       // No accruedPayroll account: recorded on a stream of its own month so the tie-out names it.
@@ -142,7 +171,16 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
       const state = await this.load(stream);
       if (!state.state.planned && !state.state.stuck) {
         const error = built.errors.map((e) => e.message).join('; ');
-        const data = { connectionId, kind: 'accrual' as const, attempt: state.state.failures + 1, error, retryable: false, payrollUuid, month, ...(generation > 1 ? { generation } : {}) };
+        const data = {
+          connectionId,
+          kind: 'accrual' as const,
+          attempt: state.state.failures + 1,
+          error,
+          retryable: false,
+          payrollUuid,
+          month,
+          ...(generation > 1 ? { generation } : {}),
+        };
         await this.append(stream, state.expected, [{ type: 'AccrualAttemptFailed', data }]).catch(() => undefined);
       }
       return [];
@@ -151,7 +189,16 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     for (const a of built.accruals) {
       const stream = accrualStream(connectionId, payrollUuid, a.month, generation);
       const { state, expected } = await this.load(stream);
-      const events = planAccrual(state, { connectionId, payrollUuid, month: a.month, days: a.days, periodDays: a.periodDays, accrual: a.accrual, reversal: a.reversal, ...(generation > 1 ? { generation } : {}) });
+      const events = planAccrual(state, {
+        connectionId,
+        payrollUuid,
+        month: a.month,
+        days: a.days,
+        periodDays: a.periodDays,
+        accrual: a.accrual,
+        reversal: a.reversal,
+        ...(generation > 1 ? { generation } : {}),
+      });
       if (events.length > 0) {
         try {
           await this.append(stream, expected, events);
@@ -169,7 +216,12 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     const posting = await postingAt(this.store, postingStream, revision);
     if (!posting.connectionId || !posting.payrollUuid) return [];
     const out: string[] = [];
-    for (const stream of await accrualStreamsOf(this.store, posting.connectionId, posting.payrollUuid, posting.generation ?? 1)) {
+    for (const stream of await accrualStreamsOf(
+      this.store,
+      posting.connectionId,
+      posting.payrollUuid,
+      posting.generation ?? 1,
+    )) {
       const { state, expected } = await this.load(stream);
       const events = cancelAccrual(state, cancellationReason(posting));
       // A stream that moved meanwhile throws WrongExpectedRevision: onPosting tries the cancellation again.
@@ -215,7 +267,13 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Finds or creates the journal; `settleOnly` (the payroll was cancelled): finds, or records that none was posted. */
-  private async post(stream: string, state: PayrollAccrual, expected: ExpectedRevision, kind: AccrualJournalKind, settleOnly = false): Promise<void> {
+  private async post(
+    stream: string,
+    state: PayrollAccrual,
+    expected: ExpectedRevision,
+    kind: AccrualJournalKind,
+    settleOnly = false,
+  ): Promise<void> {
     const journal = journalOf(state, kind)!;
     const connectionId = state.connectionId!;
     try {
@@ -225,7 +283,11 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
         return;
       }
       if (settleOnly) {
-        await this.append(stream, expected, skipAccrualJournal(state, kind, 'payroll_cancelled', cancelledBeforeReason(kind, journal)));
+        await this.append(
+          stream,
+          expected,
+          skipAccrualJournal(state, kind, 'payroll_cancelled', cancelledBeforeReason(kind, journal)),
+        );
         return;
       }
       // The posting's create-claim rule (#12): the create leaves by sendBy or not at all, and the claim stands
@@ -242,7 +304,13 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** What Acumatica created is true even if the stream moved meanwhile (a cancellation): recorded on it as it now stands. */
-  private async recordCreated(stream: string, expected: ExpectedRevision, state: PayrollAccrual, kind: AccrualJournalKind, created: { batchNbr: string; status: string }): Promise<void> {
+  private async recordCreated(
+    stream: string,
+    expected: ExpectedRevision,
+    state: PayrollAccrual,
+    kind: AccrualJournalKind,
+    created: { batchNbr: string; status: string },
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.append(stream, expected, recordAccrualJournal(state, kind, created.batchNbr, created.status, false));
@@ -256,7 +324,12 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Releases a recorded batch (mapping `journal.release`); a lost answer is settled by reading the batch back. */
-  private async release(stream: string, state: PayrollAccrual, expected: ExpectedRevision, kind: AccrualJournalKind): Promise<void> {
+  private async release(
+    stream: string,
+    state: PayrollAccrual,
+    expected: ExpectedRevision,
+    kind: AccrualJournalKind,
+  ): Promise<void> {
     const connectionId = state.connectionId!;
     const batchNbr = state[kind].batchNbr!;
     try {
@@ -264,7 +337,9 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
       try {
         released = await this.acumatica.releaseJournal(connectionId, batchNbr);
       } catch (error) {
-        const found = await this.acumatica.findJournalByTag(connectionId, journalOf(state, kind)!.tag).catch(() => null);
+        const found = await this.acumatica
+          .findJournalByTag(connectionId, journalOf(state, kind)!.tag)
+          .catch(() => null);
         if (!found || !isReleasedStatus(found.status)) throw error;
         released = found;
       }
@@ -280,11 +355,21 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     const { state: now, expected: at } = await this.load(stream);
     const journal = journalOf(now, kind)!;
     if (failure.reason?.code === 'closed_period') {
-      await this.append(stream, at, skipAccrualJournal(now, kind, 'closed_period', closedPeriodReason(kind, journal, failure.error)));
+      await this.append(
+        stream,
+        at,
+        skipAccrualJournal(now, kind, 'closed_period', closedPeriodReason(kind, journal, failure.error)),
+      );
       return;
     }
-    const when = failure.retryable ? nextAttemptAt(this.clock.now(), now.failures + 1, this.config.retry, undefined, failure.retryAfterMs) : undefined;
-    await this.append(stream, at, accrualAttemptFailed(now, kind, failure.reason?.message ?? failure.error, failure.retryable, when));
+    const when = failure.retryable
+      ? nextAttemptAt(this.clock.now(), now.failures + 1, this.config.retry, undefined, failure.retryAfterMs)
+      : undefined;
+    await this.append(
+      stream,
+      at,
+      accrualAttemptFailed(now, kind, failure.reason?.message ?? failure.error, failure.retryable, when),
+    );
   }
 
   private load(stream: string): Promise<{ state: PayrollAccrual; expected: ExpectedRevision }> {
@@ -292,9 +377,17 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Appends with the revision loaded; returns the next expected revision. */
-  private async append(stream: string, expected: ExpectedRevision, events: PayrollAccrualEvent[]): Promise<ExpectedRevision> {
+  private async append(
+    stream: string,
+    expected: ExpectedRevision,
+    events: PayrollAccrualEvent[],
+  ): Promise<ExpectedRevision> {
     const at = this.clock.now().toISOString();
-    const result = await this.store.append(stream, events.map((e) => ({ type: e.type, data: e.data, metadata: { actor: 'system', at } })), expected);
+    const result = await this.store.append(
+      stream,
+      events.map((e) => ({ type: e.type, data: e.data, metadata: { actor: 'system', at } })),
+      expected,
+    );
     return result.nextExpectedRevision;
   }
 }

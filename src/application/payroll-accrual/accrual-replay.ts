@@ -13,7 +13,8 @@ import { EVENT_STORE, WrongExpectedRevisionError, type EventStore } from '../por
 import { AccrualProcess } from './accrual-process';
 import { postingAt } from './accrual-streams';
 
-export type AccrualReplayResult = { ok: true; month: string; status: AccrualStatus } | { ok: false; error: AccrualError | 'posting_not_found' };
+export type AccrualReplayResult =
+  { ok: true; month: string; status: AccrualStatus } | { ok: false; error: AccrualError | 'posting_not_found' };
 
 @Injectable()
 export class AccrualReplay {
@@ -23,7 +24,14 @@ export class AccrualReplay {
     @Inject(AccrualProcess) private readonly process: AccrualProcess,
   ) {}
 
-  async replay(connectionId: string, payrollUuid: string, month: string, requestedBy: string, correlationId?: string, requestedByName?: string): Promise<AccrualReplayResult> {
+  async replay(
+    connectionId: string,
+    payrollUuid: string,
+    month: string,
+    requestedBy: string,
+    correlationId?: string,
+    requestedByName?: string,
+  ): Promise<AccrualReplayResult> {
     const posting = await postingAt(this.store, postingStream(connectionId, payrollUuid));
     if (posting.phase === 'none') return { ok: false, error: 'posting_not_found' };
     // The accrual of the posting's current generation.
@@ -33,9 +41,18 @@ export class AccrualReplay {
       const state = foldAccrual(events.filter(isPayrollAccrualEvent) as unknown as PayrollAccrualEvent[]);
       const decision = replayAccrual(state, requestedBy);
       if (typeof decision === 'string') return { ok: false, error: decision };
-      const metadata = { actor: requestedBy, ...(requestedByName ? { actorName: requestedByName } : {}), at: this.clock.now().toISOString(), ...(correlationId ? { correlationId } : {}) };
+      const metadata = {
+        actor: requestedBy,
+        ...(requestedByName ? { actorName: requestedByName } : {}),
+        at: this.clock.now().toISOString(),
+        ...(correlationId ? { correlationId } : {}),
+      };
       try {
-        await this.store.append(stream, decision.map((e) => ({ type: e.type, data: e.data, metadata })), events.at(-1)?.revision ?? 'no_stream');
+        await this.store.append(
+          stream,
+          decision.map((e) => ({ type: e.type, data: e.data, metadata })),
+          events.at(-1)?.revision ?? 'no_stream',
+        );
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < 3) continue;
         throw error;

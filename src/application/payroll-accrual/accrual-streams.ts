@@ -4,7 +4,13 @@
  */
 import type { Journal } from '../../domain/journal/journal';
 import { foldAccrual, type PayrollAccrual } from '../../domain/payroll-accrual/decide';
-import { ACCRUAL_STREAM_PREFIX, isPayrollAccrualEvent, parseAccrualStream, type AccrualJournalKind, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
+import {
+  ACCRUAL_STREAM_PREFIX,
+  isPayrollAccrualEvent,
+  parseAccrualStream,
+  type AccrualJournalKind,
+  type PayrollAccrualEvent,
+} from '../../domain/payroll-accrual/events';
 import { isPayrollPostingEvent, type PayrollPostingEvent } from '../../domain/payroll-posting/events';
 import { fold, initialState, type PayrollPosting } from '../../domain/payroll-posting/state';
 import type { EventStore, ExpectedRevision } from '../ports/event-store.port';
@@ -17,7 +23,12 @@ export async function postingAt(store: EventStore, stream: string, revision?: bi
 }
 
 /** The accrual streams (one per month) of this payroll's generation, in month order. */
-export async function accrualStreamsOf(store: EventStore, connectionId: string, payrollUuid: string, generation: number): Promise<string[]> {
+export async function accrualStreamsOf(
+  store: EventStore,
+  connectionId: string,
+  payrollUuid: string,
+  generation: number,
+): Promise<string[]> {
   const prefix = `${ACCRUAL_STREAM_PREFIX}${connectionId}-${payrollUuid}-`;
   const events = await store.readAll(undefined, { filter: { streamPrefixes: [prefix] } });
   const streams = new Set<string>();
@@ -41,13 +52,20 @@ export async function unfinishedAccrualStreams(store: EventStore): Promise<strin
     list.push(e as unknown as PayrollAccrualEvent);
     byStream.set(e.stream, list);
   }
-  return [...byStream].filter(([, list]) => {
-    const s = foldAccrual(list);
-    return s.planned && !s.completed && !s.stuck;
-  }).map(([stream]) => stream);
+  return [...byStream]
+    .filter(([, list]) => {
+      const s = foldAccrual(list);
+      return s.planned && !s.completed && !s.stuck;
+    })
+    .map(([stream]) => stream);
 }
 
-const KIND_WORDS: Record<AccrualJournalKind, string> = { accrual: 'accrual', reversal: 'accrual reversal', accrualVoid: 'void of the accrual', reversalVoid: 'void of the accrual reversal' };
+const KIND_WORDS: Record<AccrualJournalKind, string> = {
+  accrual: 'accrual',
+  reversal: 'accrual reversal',
+  accrualVoid: 'void of the accrual',
+  reversalVoid: 'void of the accrual reversal',
+};
 
 export const closedPeriodReason = (kind: AccrualJournalKind, journal: Journal, error: string): string =>
   `financial period ${journal.header.transactionDate.slice(0, 7)} is closed in Acumatica: the ${KIND_WORDS[kind]} dated ${journal.header.transactionDate} was not posted (${error})`;
@@ -56,7 +74,10 @@ export const cancelledBeforeReason = (kind: AccrualJournalKind, journal: Journal
   `the payroll was cancelled before the ${KIND_WORDS[kind]} dated ${journal.header.transactionDate} was posted: it is not posted`;
 
 /** One accrual stream folded, and the revision to append at. */
-export async function loadAccrual(store: EventStore, stream: string): Promise<{ state: PayrollAccrual; expected: ExpectedRevision }> {
+export async function loadAccrual(
+  store: EventStore,
+  stream: string,
+): Promise<{ state: PayrollAccrual; expected: ExpectedRevision }> {
   const events = await store.readStream(stream);
   const domain = events.filter(isPayrollAccrualEvent) as unknown as PayrollAccrualEvent[];
   const last = events.at(-1);

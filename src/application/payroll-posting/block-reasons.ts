@@ -23,10 +23,18 @@ export function reasonsFromBuild(errors: JournalBuildError[]): BlockReason[] {
         break; // summarised below: one reason listing every figure
       case 'malformed_amount':
       case 'invalid_payroll':
-        reasons.push({ code: 'invalid_payroll', message: `The payroll from Gusto could not be read (${e.path}): ${e.message}.`, keys: [e.path] });
+        reasons.push({
+          code: 'invalid_payroll',
+          message: `The payroll from Gusto could not be read (${e.path}): ${e.message}.`,
+          keys: [e.path],
+        });
         break;
       case 'unbalanced':
-        reasons.push({ code: 'unbalanced_journal', message: `The journal does not balance (debits ${e.debit}, credits ${e.credit}); nothing was posted.`, details: [e.message] });
+        reasons.push({
+          code: 'unbalanced_journal',
+          message: `The journal does not balance (debits ${e.debit}, credits ${e.credit}); nothing was posted.`,
+          details: [e.message],
+        });
         break;
       default: {
         const unknown: never = e;
@@ -70,7 +78,8 @@ export interface ClassifiedFailure {
 }
 
 const CLOSED_PERIOD = /financial period|period .*(closed|inactive|does not exist|not exist)|closed period/i;
-const ACCOUNT_PROBLEM = /(account|subaccount|sub\.|branch|ledger).*(inactive|not found|does not exist|cannot be found|is not valid|invalid)|inactive.*account/i;
+const ACCOUNT_PROBLEM =
+  /(account|subaccount|sub\.|branch|ledger).*(inactive|not found|does not exist|cannot be found|is not valid|invalid)|inactive.*account/i;
 
 /** Classifies an error thrown by a port: transient (retry later) or permanent (needs attention, reason named). */
 export function classifyFailure(error: unknown): ClassifiedFailure {
@@ -82,7 +91,12 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
     return { ...base, retryable: false, reason: acumaticaReason(error, said) };
   }
   if (error instanceof GustoApiError) {
-    const base = { error: error.message || error.kind, errorKind: error.kind, retryAfterMs: error.retryAfterMs, refused: false };
+    const base = {
+      error: error.message || error.kind,
+      errorKind: error.kind,
+      retryAfterMs: error.retryAfterMs,
+      refused: false,
+    };
     if (error.retryable) return { ...base, retryable: true };
     return { ...base, retryable: false, reason: gustoReason(error) };
   }
@@ -96,7 +110,12 @@ function acumaticaReason(error: AcumaticaApiError, said: string): BlockReason {
   const details = error.details.length > 0 ? error.details : error.message ? [error.message] : undefined;
   switch (error.kind) {
     case 'unauthorized':
-      return { code: 'bad_credentials', message: 'Acumatica rejected the connector\'s credentials. Update the connection\'s Acumatica login, then replay the posting.', details };
+      return {
+        code: 'bad_credentials',
+        message:
+          "Acumatica rejected the connector's credentials. Update the connection's Acumatica login, then replay the posting.",
+        details,
+      };
     case 'endpoint_version_not_available':
       return {
         code: 'endpoint_version',
@@ -107,10 +126,18 @@ function acumaticaReason(error: AcumaticaApiError, said: string): BlockReason {
     case 'bad_request':
     case 'not_found':
       if (CLOSED_PERIOD.test(said)) {
-        return { code: 'closed_period', message: `Acumatica refused the journal because its financial period is closed or missing. Open the period (or adjust it), then replay the posting.`, details };
+        return {
+          code: 'closed_period',
+          message: `Acumatica refused the journal because its financial period is closed or missing. Open the period (or adjust it), then replay the posting.`,
+          details,
+        };
       }
       if (ACCOUNT_PROBLEM.test(said)) {
-        return { code: 'inactive_account', message: `Acumatica refused the journal because an account or subaccount is inactive or unknown: ${said}. Fix the account or the mapping, then replay.`, details };
+        return {
+          code: 'inactive_account',
+          message: `Acumatica refused the journal because an account or subaccount is inactive or unknown: ${said}. Fix the account or the mapping, then replay.`,
+          details,
+        };
       }
       return { code: 'rejected_by_acumatica', message: `Acumatica refused the journal: ${said}.`, details };
     default:
@@ -121,11 +148,21 @@ function acumaticaReason(error: AcumaticaApiError, said: string): BlockReason {
 function gustoReason(error: GustoApiError): BlockReason {
   switch (error.kind) {
     case 'not_connected':
-      return { code: 'gusto_not_connected', message: 'This connection is not authorized in Gusto yet. Authorize it, then replay the posting.' };
+      return {
+        code: 'gusto_not_connected',
+        message: 'This connection is not authorized in Gusto yet. Authorize it, then replay the posting.',
+      };
     case 'needs_reauthorization':
-      return { code: 'gusto_reauthorization_needed', message: 'Gusto no longer accepts the connection\'s authorization. Authorize it again, then replay the posting.' };
+      return {
+        code: 'gusto_reauthorization_needed',
+        message: "Gusto no longer accepts the connection's authorization. Authorize it again, then replay the posting.",
+      };
     case 'not_found':
-      return { code: 'payroll_not_found', message: 'Gusto does not know this payroll (or it is not visible to the connection).', details: [error.message] };
+      return {
+        code: 'payroll_not_found',
+        message: 'Gusto does not know this payroll (or it is not visible to the connection).',
+        details: [error.message],
+      };
     default:
       return { code: 'invalid_payroll', message: `Gusto refused the request: ${error.message}.` };
   }

@@ -2,7 +2,13 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { PayrollPostingEvent } from '../../domain/payroll-posting/events';
 import { reversalStatusOf, statusOf, type PayrollPosting } from '../../domain/payroll-posting/state';
 import type { EventMetadata } from '../ports/event-store.port';
-import { CONNECTOR_METRICS, METRICS, WEBHOOK_LATENCY, type MetricsRegistry, type WebhookLatencyRecorder } from '../metrics/metrics.port';
+import {
+  CONNECTOR_METRICS,
+  METRICS,
+  WEBHOOK_LATENCY,
+  type MetricsRegistry,
+  type WebhookLatencyRecorder,
+} from '../metrics/metrics.port';
 import type { PostingObserver } from './posting-saga';
 import type { LoadedPosting } from './posting-stream';
 
@@ -18,7 +24,13 @@ export class PostingMetrics implements PostingObserver {
     @Optional() @Inject(WEBHOOK_LATENCY) private readonly latency?: WebhookLatencyRecorder,
   ) {}
 
-  appended(_stream: string, events: PayrollPostingEvent[], before: PayrollPosting, after: LoadedPosting, metadata: EventMetadata): void {
+  appended(
+    _stream: string,
+    events: PayrollPostingEvent[],
+    before: PayrollPosting,
+    after: LoadedPosting,
+    metadata: EventMetadata,
+  ): void {
     if (!this.metrics) return;
     const postings = this.metrics.counter(CONNECTOR_METRICS.postings);
     const was = before.phase === 'none' ? undefined : statusOf(before);
@@ -41,7 +53,9 @@ export class PostingMetrics implements PostingObserver {
     }
     const requestedAt = typeof request?.metadata.at === 'string' ? Date.parse(request.metadata.at) : NaN;
     if (Number.isFinite(requestedAt)) {
-      this.metrics.histogram(CONNECTOR_METRICS.webhookToPosted).observe(Math.max(0, postedAt.getTime() - requestedAt) / 1000);
+      this.metrics
+        .histogram(CONNECTOR_METRICS.webhookToPosted)
+        .observe(Math.max(0, postedAt.getTime() - requestedAt) / 1000);
     }
   }
 }

@@ -105,7 +105,10 @@ export class PostingProcess {
           continue;
         }
       }
-      known = (await this.write(loaded, decision.events, pending)) ?? (await this.recordCreatedAfterRace(stream, decision.events)) ?? undefined;
+      known =
+        (await this.write(loaded, decision.events, pending)) ??
+        (await this.recordCreatedAfterRace(stream, decision.events)) ??
+        undefined;
       pending = undefined;
     }
     if (pending) await this.write(pending.view, [], pending);
@@ -116,10 +119,19 @@ export class PostingProcess {
    * Appends `events` at the revision loaded, with a pending build first in the same append. The stream after
    * it, or null when another writer got there first (the caller re-reads; the pending build is dropped).
    */
-  private write(loaded: LoadedPosting, events: PayrollPostingEvent[], pending?: PendingBuild): Promise<LoadedPosting | null> {
+  private write(
+    loaded: LoadedPosting,
+    events: PayrollPostingEvent[],
+    pending?: PendingBuild,
+  ): Promise<LoadedPosting | null> {
     const batch = { events, metadata: metadataFor(systemCause(loaded), this.deps.clock.now()) };
     if (!pending) return this.postings.append(loaded, events, batch.metadata);
-    return this.postings.appendBatches(pending.base, events.length > 0 ? [{ events: pending.events, metadata: pending.metadata }, batch] : [{ events: pending.events, metadata: pending.metadata }]);
+    return this.postings.appendBatches(
+      pending.base,
+      events.length > 0
+        ? [{ events: pending.events, metadata: pending.metadata }, batch]
+        : [{ events: pending.events, metadata: pending.metadata }],
+    );
   }
 
   /**
@@ -131,8 +143,15 @@ export class PostingProcess {
     const created = decision.find((e) => e.type === 'JournalCreated' || e.type === 'ReversalJournalCreated');
     if (!created || (created.type !== 'JournalCreated' && created.type !== 'ReversalJournalCreated')) return null;
     const again = (state: PayrollPosting) =>
-      created.type === 'JournalCreated' ? recordJournalInAcumatica(state, created.data, false) : recordReversalInAcumatica(state, created.data, false);
-    const out = await this.postings.handle(stream, again, (fresh) => metadataFor(systemCause(fresh), this.deps.clock.now()), { maxAttempts: CREATED_AFTER_RACE_ATTEMPTS });
+      created.type === 'JournalCreated'
+        ? recordJournalInAcumatica(state, created.data, false)
+        : recordReversalInAcumatica(state, created.data, false);
+    const out = await this.postings.handle(
+      stream,
+      again,
+      (fresh) => metadataFor(systemCause(fresh), this.deps.clock.now()),
+      { maxAttempts: CREATED_AFTER_RACE_ATTEMPTS },
+    );
     return out.ok && out.events.length > 0 ? out.loaded : null;
   }
 }

@@ -20,7 +20,13 @@ export type { Cause } from './posting-stream';
 /** Told about every append the pipeline makes (metrics, logs). */
 export const POSTING_OBSERVER = Symbol('POSTING_OBSERVER');
 export interface PostingObserver {
-  appended(stream: string, events: PayrollPostingEvent[], before: PayrollPosting, after: LoadedPosting, metadata: EventMetadata): void;
+  appended(
+    stream: string,
+    events: PayrollPostingEvent[],
+    before: PayrollPosting,
+    after: LoadedPosting,
+    metadata: EventMetadata,
+  ): void;
   stepFailed?(stream: string, error: unknown): void;
 }
 
@@ -59,9 +65,15 @@ export class PostingSaga implements OnApplicationShutdown {
   ) {
     this.postings = new CommandHandler(store, postingAggregate, {
       maxAttempts: COMMAND_ATTEMPTS,
-      observe: observer ? (before, events, after, metadata) => observer.appended(after.stream, events, before.state, after, metadata) : undefined,
+      observe: observer
+        ? (before, events, after, metadata) => observer.appended(after.stream, events, before.state, after, metadata)
+        : undefined,
     });
-    this.process = new PostingProcess(this.postings, { gusto, acumatica, connections, clock, retry }, () => this.stopped);
+    this.process = new PostingProcess(
+      this.postings,
+      { gusto, acumatica, connections, clock, retry },
+      () => this.stopped,
+    );
     this.timers = new PostingTimers(clock, (stream) => this.kick(stream));
   }
 
@@ -70,9 +82,17 @@ export class PostingSaga implements OnApplicationShutdown {
    * the pipeline in the background. Returns the state after the command. `ifRevision` (an If-Match): decided
    * only on that revision of the stream, else revision_mismatch naming the current one.
    */
-  async execute(stream: string, decide: (state: PayrollPosting) => Decision, cause: Cause, ifRevision?: bigint): Promise<Executed> {
-    const out = await this.serializer.run(stream, () => this.postings.handle(stream, decide, () => metadataFor(cause, this.clock.now()), { ifRevision }));
-    if (!out.ok) return out.error === 'revision_mismatch' ? { error: out.error, current: out.current } : { error: out.error };
+  async execute(
+    stream: string,
+    decide: (state: PayrollPosting) => Decision,
+    cause: Cause,
+    ifRevision?: bigint,
+  ): Promise<Executed> {
+    const out = await this.serializer.run(stream, () =>
+      this.postings.handle(stream, decide, () => metadataFor(cause, this.clock.now()), { ifRevision }),
+    );
+    if (!out.ok)
+      return out.error === 'revision_mismatch' ? { error: out.error, current: out.current } : { error: out.error };
     // Only the instance whose append went through drives the pipeline: a repeated request (another
     // instance's poll, a duplicate webhook) must not start a second, racing run. Stalled postings are
     // picked up by the scheduler's sweep instead.
@@ -110,10 +130,12 @@ export class PostingSaga implements OnApplicationShutdown {
 
   /** Runs the pipeline now and resolves with where it stopped (tests, and the replay endpoint's callers). */
   run(stream: string): Promise<NextStep> {
-    return this.serializer.run(stream, () => this.process.advance(stream)).then((next) => {
-      this.timers.afterRun(stream, next);
-      return next;
-    });
+    return this.serializer
+      .run(stream, () => this.process.advance(stream))
+      .then((next) => {
+        this.timers.afterRun(stream, next);
+        return next;
+      });
   }
 
   /** Resolves once no step is running or queued in this process. */

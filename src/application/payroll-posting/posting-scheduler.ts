@@ -26,7 +26,9 @@ export class PostingScheduler implements OnApplicationBootstrap, OnApplicationSh
     private readonly saga: PostingSaga,
     private readonly projection: PostingsProjection,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Optional() @Inject(SCHEDULER_SETTINGS) private readonly settings: SchedulerSettings = { sweepMs: 1000, stalledAfterMs: 120_000 },
+    @Optional()
+    @Inject(SCHEDULER_SETTINGS)
+    private readonly settings: SchedulerSettings = { sweepMs: 1000, stalledAfterMs: 120_000 },
   ) {}
 
   onApplicationBootstrap(): void {

@@ -6,8 +6,22 @@ import { parseMapping } from '../../domain/mapping/parse-mapping';
 import type { GustoPayroll } from '../../domain/payroll/gusto-payroll';
 import type { AcumaticaBatch, PayrollFacts, PostingStep } from '../../domain/payroll-posting/events';
 import type { ClaimTerms } from '../../domain/payroll-posting/create-claim';
-import { recordAttemptFailed, recordJournalAbsent, recordJournalInAcumatica, recordJournalReleased, recordPayrollRead, type BuildOutcome, type Decision } from '../../domain/payroll-posting/decide';
-import { recordReversalAbsent, recordOriginalAbsent, recordReversalBuilt, recordReversalInAcumatica, recordReversalReleased } from '../../domain/payroll-posting/decide-reversal';
+import {
+  recordAttemptFailed,
+  recordJournalAbsent,
+  recordJournalInAcumatica,
+  recordJournalReleased,
+  recordPayrollRead,
+  type BuildOutcome,
+  type Decision,
+} from '../../domain/payroll-posting/decide';
+import {
+  recordReversalAbsent,
+  recordOriginalAbsent,
+  recordReversalBuilt,
+  recordReversalInAcumatica,
+  recordReversalReleased,
+} from '../../domain/payroll-posting/decide-reversal';
 import { isReleasedStatus } from '../../domain/payroll-posting/decide';
 import type { PostingWork } from '../../domain/payroll-posting/next-step';
 import { REVERSAL_STEPS } from '../../domain/payroll-posting/events';
@@ -38,7 +52,10 @@ export interface StepDeps {
 
 /** A step failed at `step`: the error, not yet classified. */
 class StepFailure {
-  constructor(readonly step: PostingStep, readonly cause: unknown) {}
+  constructor(
+    readonly step: PostingStep,
+    readonly cause: unknown,
+  ) {}
 }
 
 const attempt = async <T>(step: PostingStep, call: () => Promise<T>): Promise<T> => {
@@ -53,7 +70,9 @@ const batchOf = (ref: AcumaticaJournalRef): AcumaticaBatch => ({ batchNbr: ref.b
 
 /** sha256 over canonical JSON (sorted keys), so the same payroll always hashes the same. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 /**
@@ -71,7 +90,13 @@ function canonical(v: unknown): unknown {
   const source = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(source).sort()) {
-    if (key === '__proto__') Object.defineProperty(out, key, { value: canonical(source[key]), enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: canonical(source[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else out[key] = canonical(source[key]);
   }
   return out;
@@ -84,7 +109,9 @@ export function payrollFacts(payroll: GustoPayroll): PayrollFacts {
   return {
     contentHash: contentHash(payroll),
     checkDate: payroll.check_date,
-    payPeriod: payroll.pay_period ? { startDate: payroll.pay_period.start_date, endDate: payroll.pay_period.end_date } : undefined,
+    payPeriod: payroll.pay_period
+      ? { startDate: payroll.pay_period.start_date, endDate: payroll.pay_period.end_date }
+      : undefined,
     offCycle: payroll.off_cycle,
     totals,
     employees: payroll.employee_compensations.length,
@@ -110,7 +137,11 @@ function parseStoredMapping(document: unknown): ReturnType<typeof parseMapping> 
 }
 
 /** The current mapping applied to a payroll: the journal, or why it cannot be built. Shared with the preview. */
-export async function buildWithCurrentMapping(connections: Connections, connectionId: string, payroll: GustoPayroll): Promise<BuildOutcome> {
+export async function buildWithCurrentMapping(
+  connections: Connections,
+  connectionId: string,
+  payroll: GustoPayroll,
+): Promise<BuildOutcome> {
   const stored = await connections.getMapping(connectionId);
   if (!stored) return { ok: false, reasons: [noMapping()] };
   const parsed = parseStoredMapping(stored.document);
@@ -142,10 +173,20 @@ export async function performStep(work: PostingWork, initial: PayrollPosting, de
     if (!(error instanceof StepFailure)) throw error;
     const failure = classifyFailure(error.cause);
     const run = REVERSAL_STEPS.has(error.step) && state.reversal ? state.reversal : state;
-    const at = failure.retryable ? nextAttemptAt(deps.clock.now(), run.failures + 1, deps.retry, deps.random, failure.retryAfterMs) : undefined;
+    const at = failure.retryable
+      ? nextAttemptAt(deps.clock.now(), run.failures + 1, deps.retry, deps.random, failure.retryAfterMs)
+      : undefined;
     return recordAttemptFailed(
       state,
-      { step: error.step, error: failure.error, errorKind: failure.errorKind, retryable: failure.retryable, nextAttemptAt: at, reason: failure.reason, refused: failure.refused },
+      {
+        step: error.step,
+        error: failure.error,
+        errorKind: failure.errorKind,
+        retryable: failure.retryable,
+        nextAttemptAt: at,
+        reason: failure.reason,
+        refused: failure.refused,
+      },
       { maxAttempts: deps.retry.maxAttempts },
     );
   }
@@ -158,7 +199,9 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
   switch (work) {
     case 'build': {
       const payroll = await attempt('fetch_payroll', () => deps.gusto.getPayroll(connectionId, payrollUuid));
-      const outcome = await attempt('build_journal', () => buildWithCurrentMapping(deps.connections, connectionId, payroll));
+      const outcome = await attempt('build_journal', () =>
+        buildWithCurrentMapping(deps.connections, connectionId, payroll),
+      );
       return recordPayrollRead(state, payrollFacts(payroll), outcome);
     }
     case 'post':
@@ -170,10 +213,15 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
       if (found) return recordJournalInAcumatica(state, batchOf(found), true);
       if (work === 'check_original') return recordOriginalAbsent(state, deps.clock.now());
       const absent = recordJournalAbsent(state, deps.clock.now(), randomUUID(), deps.claimTerms);
-      return createUnderClaim(deps, absent, 'create_journal', connectionId, journal, (claimed, batch) => recordJournalInAcumatica(claimed, batch, false));
+      return createUnderClaim(deps, absent, 'create_journal', connectionId, journal, (claimed, batch) =>
+        recordJournalInAcumatica(claimed, batch, false),
+      );
     }
     case 'release':
-      return recordJournalReleased(state, await release(deps, connectionId, state.batchNbr!, state.journal!.tag, 'release_journal'));
+      return recordJournalReleased(
+        state,
+        await release(deps, connectionId, state.batchNbr!, state.journal!.tag, 'release_journal'),
+      );
     case 'build_reversal':
       return recordReversalBuilt(state, reverseJournal(state.journal!, payrollUuid));
     case 'post_reversal': {
@@ -181,10 +229,15 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
       const found = await attempt('find_reversal', () => acumatica.findJournalByTag(connectionId, journal.tag));
       if (found) return recordReversalInAcumatica(state, batchOf(found), true);
       const absent = recordReversalAbsent(state, deps.clock.now(), randomUUID(), deps.claimTerms);
-      return createUnderClaim(deps, absent, 'create_reversal', connectionId, journal, (claimed, batch) => recordReversalInAcumatica(claimed, batch, false));
+      return createUnderClaim(deps, absent, 'create_reversal', connectionId, journal, (claimed, batch) =>
+        recordReversalInAcumatica(claimed, batch, false),
+      );
     }
     case 'release_reversal':
-      return recordReversalReleased(state, await release(deps, connectionId, state.reversal!.batchNbr!, state.reversal!.journal!.tag, 'release_reversal'));
+      return recordReversalReleased(
+        state,
+        await release(deps, connectionId, state.reversal!.batchNbr!, state.reversal!.journal!.tag, 'release_reversal'),
+      );
     default: {
       const unknown: never = work;
       return unknown;
@@ -223,7 +276,13 @@ function claimSendBy(decision: Decision): Date | null {
  * Releases a batch. If the release fails, the batch may have been released by an earlier attempt whose
  * answer was lost: look it up, and take "already released" as success rather than as an error.
  */
-async function release(deps: StepDeps, connectionId: string, batchNbr: string, tag: string, step: PostingStep): Promise<AcumaticaBatch> {
+async function release(
+  deps: StepDeps,
+  connectionId: string,
+  batchNbr: string,
+  tag: string,
+  step: PostingStep,
+): Promise<AcumaticaBatch> {
   try {
     return batchOf(await deps.acumatica.releaseJournal(connectionId, batchNbr));
   } catch (error) {

@@ -8,7 +8,13 @@ import { GUSTO, type GustoApi } from '../ports/gusto.port';
 import { buildWithCurrentMapping, payrollFacts } from './posting-steps';
 
 export type PreviewResult =
-  | { ok: true; journal: Journal; mappingVersion: number; payroll: ReturnType<typeof payrollFacts>; accruals: PreviewAccruals }
+  | {
+      ok: true;
+      journal: Journal;
+      mappingVersion: number;
+      payroll: ReturnType<typeof payrollFacts>;
+      accruals: PreviewAccruals;
+    }
   | { ok: false; error: 'connection_not_found' }
   | { ok: false; error: 'blocked'; reasons: BlockReason[] };
 
@@ -29,15 +35,26 @@ export class PostingPreview {
     const payroll = await this.gusto.getPayroll(connectionId, payrollUuid);
     const built = await buildWithCurrentMapping(this.connections, connectionId, payroll);
     if (!built.ok) return { ok: false, error: 'blocked', reasons: built.reasons };
-    return { ok: true, journal: built.journal, mappingVersion: built.mappingVersion, payroll: payrollFacts(payroll), accruals: await this.accruals(connectionId, built.journal, payroll.pay_period) };
+    return {
+      ok: true,
+      journal: built.journal,
+      mappingVersion: built.mappingVersion,
+      payroll: payrollFacts(payroll),
+      accruals: await this.accruals(connectionId, built.journal, payroll.pay_period),
+    };
   }
 
   /** The accruals the accrual process would post for this journal (same pure function). */
-  private async accruals(connectionId: string, journal: Journal, period: { start_date: string | null; end_date: string | null } | undefined): Promise<PreviewAccruals> {
+  private async accruals(
+    connectionId: string,
+    journal: Journal,
+    period: { start_date: string | null; end_date: string | null } | undefined,
+  ): Promise<PreviewAccruals> {
     const stored = await this.connections.getMapping(connectionId);
     const parsed = stored ? parseMapping(stored.document) : undefined;
     if (!parsed?.ok || parsed.mapping.journal.accrual?.enabled !== true) return { ok: true, accruals: [] };
-    const payPeriod = period?.start_date && period.end_date ? { startDate: period.start_date, endDate: period.end_date } : null;
+    const payPeriod =
+      period?.start_date && period.end_date ? { startDate: period.start_date, endDate: period.end_date } : null;
     const built = buildAccruals(journal, payPeriod, parsed.mapping);
     return built.ok ? built : { ok: false, errors: built.errors.map((e) => e.message) };
   }

@@ -17,5 +17,10 @@ export interface RetrySettings {
 export const RETRY_SETTINGS = Symbol('RETRY_SETTINGS');
 
 /** When the attempt after the `failures`-th failure is due. */
-export const nextAttemptAt = (now: Date, failures: number, settings: RetrySettings, random?: () => number, retryAfterMs?: number): string =>
-  new Date(now.getTime() + backoffMs(failures, settings, random, retryAfterMs)).toISOString();
+export const nextAttemptAt = (
+  now: Date,
+  failures: number,
+  settings: RetrySettings,
+  random?: () => number,
+  retryAfterMs?: number,
+): string => new Date(now.getTime() + backoffMs(failures, settings, random, retryAfterMs)).toISOString();

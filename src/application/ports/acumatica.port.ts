@@ -32,7 +32,13 @@ export class AcumaticaApiError extends Error {
     this.name = 'AcumaticaApiError';
   }
   get retryable(): boolean {
-    return this.kind === 'rate_limited' || this.kind === 'unavailable' || this.kind === 'timeout' || this.kind === 'login_limit' || this.kind === 'not_sent';
+    return (
+      this.kind === 'rate_limited' ||
+      this.kind === 'unavailable' ||
+      this.kind === 'timeout' ||
+      this.kind === 'login_limit' ||
+      this.kind === 'not_sent'
+    );
   }
 }
 

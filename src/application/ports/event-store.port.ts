@@ -69,7 +69,10 @@ export class WrongExpectedRevisionError extends Error {
 
 export class EventStoreUnavailableError extends Error {
   readonly code = 'event_store_unavailable' as const;
-  constructor(readonly store: string, cause?: unknown) {
+  constructor(
+    readonly store: string,
+    cause?: unknown,
+  ) {
     super(`event store ${store} is unreachable${cause instanceof Error ? `: ${cause.message}` : ''}`);
     this.name = 'EventStoreUnavailableError';
   }

@@ -1,5 +1,11 @@
 import type { Accepted, Refused } from '../../domain/shared/decision';
-import { WrongExpectedRevisionError, type EventMetadata, type EventStore, type NewEvent, type RecordedEvent } from '../ports/event-store.port';
+import {
+  WrongExpectedRevisionError,
+  type EventMetadata,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '../ports/event-store.port';
 import { decidedEventId } from './decided-events';
 
 /** A domain event as deciders make them. */
@@ -22,7 +28,9 @@ export interface Aggregate<S, E extends DomainEvent> {
 }
 
 /** An event of the loaded stream: as read, or as this process just wrote it. */
-export type StreamEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'metadata' | 'revision'> & { recordedAt?: string };
+export type StreamEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'metadata' | 'revision'> & {
+  recordedAt?: string;
+};
 
 export interface Loaded<S> {
   readonly stream: string;
@@ -66,7 +74,8 @@ export const RETRY = Symbol('retry');
 
 type RefusalOf<D> = Extract<D, Refused<string>>;
 
-const isRefusal = <D extends Accepted<unknown> | Refused<string>>(decision: D): decision is RefusalOf<D> => 'error' in decision;
+const isRefusal = <D extends Accepted<unknown> | Refused<string>>(decision: D): decision is RefusalOf<D> =>
+  'error' in decision;
 
 /** The data as a reader gets it back from the store (a JSON round trip drops `undefined` fields). */
 const asStored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -88,7 +97,12 @@ export class CommandHandler<S, E extends DomainEvent> {
     if (this.aggregate.read === 'last') {
       const last = await this.store.readLastEvent(stream);
       const event = last && this.aggregate.toEvent(last);
-      return { stream, state: event ? this.aggregate.evolve(this.aggregate.initial, event) : this.aggregate.initial, revision: last ? last.revision : 'no_stream', events: last ? [last] : [] };
+      return {
+        stream,
+        state: event ? this.aggregate.evolve(this.aggregate.initial, event) : this.aggregate.initial,
+        revision: last ? last.revision : 'no_stream',
+        events: last ? [last] : [],
+      };
     }
     const recorded = await this.store.readStream(stream);
     let state = this.aggregate.initial;
@@ -125,7 +139,10 @@ export class CommandHandler<S, E extends DomainEvent> {
    * Several decisions, each with its own metadata, in ONE append at `base.revision`: the same events, ids and
    * order as appending them one after the other, in one commit. All go in, or all lose the race (null).
    */
-  async appendBatches(base: Loaded<S>, batches: ReadonlyArray<{ events: readonly E[]; metadata: EventMetadata }>): Promise<Loaded<S> | null> {
+  async appendBatches(
+    base: Loaded<S>,
+    batches: ReadonlyArray<{ events: readonly E[]; metadata: EventMetadata }>,
+  ): Promise<Loaded<S> | null> {
     let view = base;
     let metadata: EventMetadata = {};
     const written: NewEvent[] = [];
@@ -148,7 +165,11 @@ export class CommandHandler<S, E extends DomainEvent> {
     return view;
   }
 
-  private project(loaded: Loaded<S>, events: readonly E[], metadata: EventMetadata): { view: Loaded<S>; written: NewEvent[] } {
+  private project(
+    loaded: Loaded<S>,
+    events: readonly E[],
+    metadata: EventMetadata,
+  ): { view: Loaded<S>; written: NewEvent[] } {
     const first = loaded.revision === 'no_stream' ? 0n : loaded.revision + 1n;
     let state = loaded.state;
     const recorded: StreamEvent[] = events.map((event, i) => {
@@ -156,11 +177,23 @@ export class CommandHandler<S, E extends DomainEvent> {
       const data = asStored(event.data);
       state = this.aggregate.evolve(state, { ...event, data });
       // Named by where it lands (decided-events.ts): a retried append of the same decision is stored once.
-      return { id: decidedEventId(loaded.stream, revision, event), type: event.type, data, metadata, revision, recordedAt: metadata.at };
+      return {
+        id: decidedEventId(loaded.stream, revision, event),
+        type: event.type,
+        data,
+        metadata,
+        revision,
+        recordedAt: metadata.at,
+      };
     });
     const written: NewEvent[] = recorded.map(({ id, type, data }) => ({ id, type, data, metadata }));
     const revision = events.length === 0 ? loaded.revision : first + BigInt(events.length - 1);
-    const kept = this.aggregate.read === 'last' ? (recorded.length > 0 ? recorded.slice(-1) : loaded.events) : [...loaded.events, ...recorded];
+    const kept =
+      this.aggregate.read === 'last'
+        ? recorded.length > 0
+          ? recorded.slice(-1)
+          : loaded.events
+        : [...loaded.events, ...recorded];
     return { view: { stream: loaded.stream, state, revision, events: kept }, written };
   }
 
@@ -168,7 +201,11 @@ export class CommandHandler<S, E extends DomainEvent> {
    * Load → work → (the work appends) as one attempt, repeated on RETRY with a fresh read, at most
    * `maxAttempts` times. For work with outside calls between its decision and its append (an Acumatica write).
    */
-  async attempt<T>(stream: string, work: (loaded: Loaded<S>, attempt: number) => Promise<T | typeof RETRY>, options: HandleOptions = {}): Promise<T | Conflict> {
+  async attempt<T>(
+    stream: string,
+    work: (loaded: Loaded<S>, attempt: number) => Promise<T | typeof RETRY>,
+    options: HandleOptions = {},
+  ): Promise<T | Conflict> {
     const maxAttempts = options.maxAttempts ?? this.options.maxAttempts;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const loaded = await this.load(stream);
@@ -178,7 +215,12 @@ export class CommandHandler<S, E extends DomainEvent> {
       // With an If-Match the caller decided on one revision only: a lost race means it is stale.
       if (options.ifRevision !== undefined) return mismatch((await this.load(stream)).revision);
     }
-    return { ok: false, error: 'write_conflict', message: `${stream} kept changing: ${maxAttempts} attempts lost their append race`, attempts: maxAttempts };
+    return {
+      ok: false,
+      error: 'write_conflict',
+      message: `${stream} kept changing: ${maxAttempts} attempts lost their append race`,
+      attempts: maxAttempts,
+    };
   }
 
   /** Load → decide → append, retried on a lost race: the decider's events and the state after them, or why not. */
@@ -211,7 +253,9 @@ const mismatch = (current: bigint | 'no_stream'): Conflict => ({
 });
 
 /** `toEvent` for an aggregate whose events are told apart by type: a recorded event of another type is skipped. */
-export function eventsOfTypes<E extends DomainEvent>(types: readonly E['type'][]): (recorded: RecordedEvent) => E | undefined {
+export function eventsOfTypes<E extends DomainEvent>(
+  types: readonly E['type'][],
+): (recorded: RecordedEvent) => E | undefined {
   const known = new Set<string>(types);
   return (recorded) => (known.has(recorded.type) ? ({ type: recorded.type, data: recorded.data } as E) : undefined);
 }

@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
  * different id and so loses the optimistic-concurrency race instead of hiding in it.
  */
 export function decidedEventId(stream: string, revision: bigint, event: { type: string; data: unknown }): string {
-  const h = createHash('sha1').update(`${stream}\n${revision}\n${event.type}\n${JSON.stringify(event.data)}`).digest();
+  const h = createHash('sha1')
+    .update(`${stream}\n${revision}\n${event.type}\n${JSON.stringify(event.data)}`)
+    .digest();
   h[6] = (h[6]! & 0x0f) | 0x50;
   h[8] = (h[8]! & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');

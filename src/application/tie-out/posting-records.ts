@@ -6,7 +6,13 @@
 import { foldAccrual, statusOfAccrual } from '../../domain/payroll-accrual/decide';
 import { isPayrollAccrualEvent, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
 import { isPayrollPostingEvent, type PayrollPostingEvent } from '../../domain/payroll-posting/events';
-import { fold, initialState, statusOf, type PayrollPosting, type PostingStatus } from '../../domain/payroll-posting/state';
+import {
+  fold,
+  initialState,
+  statusOf,
+  type PayrollPosting,
+  type PostingStatus,
+} from '../../domain/payroll-posting/state';
 import type { EventStore, RecordedEvent } from '../ports/event-store.port';
 
 export interface PostingRecord {
@@ -83,12 +89,21 @@ async function accrualRecords(store: EventStore, connectionId: string): Promise<
       ...(credit ? { amount: credit.amount } : {}),
       ...(s.accrual.batchNbr ? { accrualBatchNbr: s.accrual.batchNbr } : {}),
       ...(s.reversal.batchNbr ? { reversalBatchNbr: s.reversal.batchNbr } : {}),
-      ...(s.cancelled ? {} : s.accrual.skipped ? { skipped: s.accrual.skipped.reason } : s.reversal.skipped ? { skipped: s.reversal.skipped.reason } : {}),
+      ...(s.cancelled
+        ? {}
+        : s.accrual.skipped
+          ? { skipped: s.accrual.skipped.reason }
+          : s.reversal.skipped
+            ? { skipped: s.reversal.skipped.reason }
+            : {}),
       ...(s.lastError && !s.completed ? { error: s.lastError } : {}),
     };
     const list = out.get(payrollUuid) ?? [];
     list.push(record);
-    out.set(payrollUuid, list.sort((a, b) => (a.generation ?? 1) - (b.generation ?? 1) || (a.month < b.month ? -1 : 1)));
+    out.set(
+      payrollUuid,
+      list.sort((a, b) => (a.generation ?? 1) - (b.generation ?? 1) || (a.month < b.month ? -1 : 1)),
+    );
   }
   return out;
 }

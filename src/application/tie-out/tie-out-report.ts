@@ -60,8 +60,19 @@ export interface PayrollTieOut {
   offCycle: boolean;
   status: PostingStatus;
   cashMode: 'bank' | 'liabilities' | 'not built';
-  gusto: { withdrawals: Record<string, string>; companyDebit?: string; checkAmount?: string; totals: Record<string, string> };
-  journal?: { tag: string; entryDate: string; debit: string; credit: string; cashLines: Array<{ mappingKey: string; account: string; amount: string; memo: string }> };
+  gusto: {
+    withdrawals: Record<string, string>;
+    companyDebit?: string;
+    checkAmount?: string;
+    totals: Record<string, string>;
+  };
+  journal?: {
+    tag: string;
+    entryDate: string;
+    debit: string;
+    credit: string;
+    cashLines: Array<{ mappingKey: string; account: string; amount: string; memo: string }>;
+  };
   acumatica?: { batchNbr: string; status?: string; debitTotal?: string; creditTotal?: string; error?: string };
   reversal?: { status: string; batchNbr?: string };
   /** Month-end accruals posted or skipped (empty when the payroll needed none or accrual is off). */
@@ -86,7 +97,6 @@ export interface TieOutReport {
     differences: number;
   };
 }
-
 
 const c = (s: string | undefined): Cents | undefined => {
   if (s === undefined) return undefined;
@@ -118,7 +128,8 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
   const tie = (item: string, gusto: Cents | undefined, journal: Cents | undefined, acumatica?: Cents): void => {
     let diff = 0;
     if (journal !== undefined && gusto !== undefined) diff = gusto - journal;
-    if (journal !== undefined && acumatica !== undefined && acumatica !== journal && diff === 0) diff = acumatica - journal;
+    if (journal !== undefined && acumatica !== undefined && acumatica !== journal && diff === 0)
+      diff = acumatica - journal;
     ties.push({
       item,
       ...(gusto === undefined ? {} : { gusto: formatCents(gusto) }),
@@ -126,19 +137,25 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
       ...(acumatica === undefined ? {} : { acumatica: formatCents(acumatica) }),
       difference: formatCents(diff),
     });
-    if (diff !== 0) differences.push(`${item}: ${[gusto === undefined ? '' : `Gusto ${formatCents(gusto)}`, journal === undefined ? '' : `journal ${formatCents(journal)}`, acumatica === undefined ? '' : `Acumatica ${formatCents(acumatica)}`].filter(Boolean).join(', ')} (difference ${formatCents(diff)})`);
+    if (diff !== 0)
+      differences.push(
+        `${item}: ${[gusto === undefined ? '' : `Gusto ${formatCents(gusto)}`, journal === undefined ? '' : `journal ${formatCents(journal)}`, acumatica === undefined ? '' : `Acumatica ${formatCents(acumatica)}`].filter(Boolean).join(', ')} (difference ${formatCents(diff)})`,
+      );
   };
 
   const withdrawals: Record<string, string> = {};
   for (const k of WITHDRAWALS) if (t[k] !== undefined) withdrawals[k] = t[k];
-  const cashLines = j ? j.lines.filter((l) => l.mappingKey.split(', ').length === 1 && CASH_ROLES.has(l.mappingKey.split(':')[0])) : [];
+  const cashLines = j
+    ? j.lines.filter((l) => l.mappingKey.split(', ').length === 1 && CASH_ROLES.has(l.mappingKey.split(':')[0]))
+    : [];
   const bank = j !== undefined && (cashLines.length > 0 || roleTotal(j, 'netPay', 'credit') === 0);
   const cashMode: PayrollTieOut['cashMode'] = j === undefined ? 'not built' : bank ? 'bank' : 'liabilities';
 
   if (j) {
     const cashOf = (role: string): Cents => {
       let total = 0;
-      for (const l of cashLines) if (l.mappingKey.split(':')[0] === role) total += (l.side === 'credit' ? 1 : -1) * (c(l.amount) ?? 0);
+      for (const l of cashLines)
+        if (l.mappingKey.split(':')[0] === role) total += (l.side === 'credit' ? 1 : -1) * (c(l.amount) ?? 0);
       return total;
     };
     if (bank) {
@@ -149,17 +166,37 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
         tie(`Gusto withdrawal ${k}`, c(t[k]), line);
       }
       tie('company_debit = the withdrawals', c(t.company_debit), sum);
-      const net = c(t.net_pay), npd = c(t.net_pay_debit), re = c(t.reimbursements), rd = c(t.reimbursement_debit);
+      const net = c(t.net_pay),
+        npd = c(t.net_pay_debit),
+        re = c(t.reimbursements),
+        rd = c(t.reimbursement_debit);
       const outstanding = net === undefined || npd === undefined ? undefined : net - npd + ((re ?? 0) - (rd ?? 0));
-      tie('paper checks outstanding (net pay − net_pay_debit + reimbursements − reimbursement_debit)', outstanding, cashOf('outstandingChecks'));
+      tie(
+        'paper checks outstanding (net pay − net_pay_debit + reimbursements − reimbursement_debit)',
+        outstanding,
+        cashOf('outstandingChecks'),
+      );
     } else {
       const net = c(t.net_pay);
-      tie('net pay + reimbursements (netPay lines)', net === undefined ? undefined : net + (c(t.reimbursements) ?? 0), roleTotal(j, 'netPay', 'credit'));
-      const ee = roleTotal(j, 'employeeTaxLiability', 'credit'), er = roleTotal(j, 'employerTaxLiability', 'credit');
-      tie('tax_debit (tax liability lines)', c(t.tax_debit), ee === undefined || er === undefined ? undefined : ee + er);
+      tie(
+        'net pay + reimbursements (netPay lines)',
+        net === undefined ? undefined : net + (c(t.reimbursements) ?? 0),
+        roleTotal(j, 'netPay', 'credit'),
+      );
+      const ee = roleTotal(j, 'employeeTaxLiability', 'credit'),
+        er = roleTotal(j, 'employerTaxLiability', 'credit');
+      tie(
+        'tax_debit (tax liability lines)',
+        c(t.tax_debit),
+        ee === undefined || er === undefined ? undefined : ee + er,
+      );
     }
     const gross = c(t.gross_pay);
-    tie('gross pay − cash tips (earnings lines)', gross === undefined ? undefined : gross - (c(t.employee_cash_tips) ?? 0), roleTotal(j, 'earnings', 'debit'));
+    tie(
+      'gross pay − cash tips (earnings lines)',
+      gross === undefined ? undefined : gross - (c(t.employee_cash_tips) ?? 0),
+      roleTotal(j, 'earnings', 'debit'),
+    );
     tie('journal debits = credits', c(j.totals.credit), c(j.totals.debit));
   }
 
@@ -185,10 +222,17 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
     // Cancelled with its payroll: voided (or never posted), so the months net to zero — not a difference.
     if (a.status === 'cancelled') continue;
     if (a.skipped) differences.push(`accrual ${a.month} skipped: ${a.skipped}`);
-    else if (a.status !== 'posted') differences.push(`accrual ${a.month} is ${a.status}${a.error ? `: ${a.error}` : ''}`);
+    else if (a.status !== 'posted')
+      differences.push(`accrual ${a.month} is ${a.status}${a.error ? `: ${a.error}` : ''}`);
   }
-  if (input.status !== 'posted') differences.push(`posting is ${input.status}${input.lastError ? `: ${input.lastError}` : ''} — not (yet) in the ledger`);
-  if (input.reversal) differences.push(`payroll cancelled in Gusto after posting: reversal ${input.reversal.status}${input.reversal.batchNbr ? ` (batch ${input.reversal.batchNbr})` : ''}`);
+  if (input.status !== 'posted')
+    differences.push(
+      `posting is ${input.status}${input.lastError ? `: ${input.lastError}` : ''} — not (yet) in the ledger`,
+    );
+  if (input.reversal)
+    differences.push(
+      `payroll cancelled in Gusto after posting: reversal ${input.reversal.status}${input.reversal.batchNbr ? ` (batch ${input.reversal.batchNbr})` : ''}`,
+    );
 
   return {
     payrollUuid: input.payrollUuid,
@@ -210,7 +254,12 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
             entryDate: j.header.transactionDate,
             debit: j.totals.debit,
             credit: j.totals.credit,
-            cashLines: cashLines.map((l) => ({ mappingKey: l.mappingKey, account: l.account, amount: l.amount, memo: l.memo })),
+            cashLines: cashLines.map((l) => ({
+              mappingKey: l.mappingKey,
+              account: l.account,
+              amount: l.amount,
+              memo: l.memo,
+            })),
           },
         }
       : {}),
@@ -222,12 +271,30 @@ export function payrollTieOut(input: TieOutInput): PayrollTieOut {
   };
 }
 
-export function tieOutReport(connectionId: string, from: string, to: string, generatedAt: string, payrolls: PayrollTieOut[]): TieOutReport {
-  const sorted = [...payrolls].sort((a, b) => (a.checkDate < b.checkDate ? -1 : a.checkDate > b.checkDate ? 1 : a.payrollUuid < b.payrollUuid ? -1 : 1));
-  const sum = (f: (p: PayrollTieOut) => string | undefined): string => formatCents(sorted.reduce((acc, p) => acc + (c(f(p)) ?? 0), 0));
+export function tieOutReport(
+  connectionId: string,
+  from: string,
+  to: string,
+  generatedAt: string,
+  payrolls: PayrollTieOut[],
+): TieOutReport {
+  const sorted = [...payrolls].sort((a, b) =>
+    a.checkDate < b.checkDate ? -1 : a.checkDate > b.checkDate ? 1 : a.payrollUuid < b.payrollUuid ? -1 : 1,
+  );
+  const sum = (f: (p: PayrollTieOut) => string | undefined): string =>
+    formatCents(sorted.reduce((acc, p) => acc + (c(f(p)) ?? 0), 0));
   const withdrawals: Record<string, string> = {};
   for (const k of WITHDRAWALS) withdrawals[k] = sum((p) => p.gusto.withdrawals[k]);
-  const cash = formatCents(sorted.reduce((acc, p) => acc + (p.journal?.cashLines ?? []).filter((l) => l.mappingKey !== 'outstandingChecks').reduce((a, l) => a + (c(l.amount) ?? 0), 0), 0));
+  const cash = formatCents(
+    sorted.reduce(
+      (acc, p) =>
+        acc +
+        (p.journal?.cashLines ?? [])
+          .filter((l) => l.mappingKey !== 'outstandingChecks')
+          .reduce((a, l) => a + (c(l.amount) ?? 0), 0),
+      0,
+    ),
+  );
   return {
     connectionId,
     from,
@@ -251,21 +318,72 @@ const CSV_HEADER = ['check_date', 'payroll', 'status', 'item', 'gusto', 'journal
 export function tieOutCsv(report: TieOutReport): string {
   const rows: string[][] = [CSV_HEADER];
   for (const p of report.payrolls) {
-    for (const t of p.ties) rows.push([p.checkDate, p.payrollUuid, p.status, t.item, t.gusto ?? '', t.journal ?? '', t.acumatica ?? '', t.difference]);
-    if (p.acumatica) rows.push([p.checkDate, p.payrollUuid, p.status, `Acumatica batch ${p.acumatica.batchNbr} status`, '', '', p.acumatica.status ?? p.acumatica.error ?? '', '']);
+    for (const t of p.ties)
+      rows.push([
+        p.checkDate,
+        p.payrollUuid,
+        p.status,
+        t.item,
+        t.gusto ?? '',
+        t.journal ?? '',
+        t.acumatica ?? '',
+        t.difference,
+      ]);
+    if (p.acumatica)
+      rows.push([
+        p.checkDate,
+        p.payrollUuid,
+        p.status,
+        `Acumatica batch ${p.acumatica.batchNbr} status`,
+        '',
+        '',
+        p.acumatica.status ?? p.acumatica.error ?? '',
+        '',
+      ]);
     for (const a of p.accruals) {
       const voided = a.voidBatchNbrs ? `, voided by batch ${a.voidBatchNbrs.join(' and ')}` : '';
-      const what = a.skipped ? `skipped: ${a.skipped}` : `${a.status}${a.accrualBatchNbr ? `, batch ${a.accrualBatchNbr}` : ''}${a.reversalBatchNbr ? `, reversal batch ${a.reversalBatchNbr}` : ''}${voided}`;
+      const what = a.skipped
+        ? `skipped: ${a.skipped}`
+        : `${a.status}${a.accrualBatchNbr ? `, batch ${a.accrualBatchNbr}` : ''}${a.reversalBatchNbr ? `, reversal batch ${a.reversalBatchNbr}` : ''}${voided}`;
       const which = a.generation ? ` (generation ${a.generation})` : '';
-      rows.push([p.checkDate, p.payrollUuid, p.status, `accrual ${a.month}${which} (${a.days ?? '?'}/${a.periodDays ?? '?'} days): ${what}`, '', a.amount ?? '', '', '']);
+      rows.push([
+        p.checkDate,
+        p.payrollUuid,
+        p.status,
+        `accrual ${a.month}${which} (${a.days ?? '?'}/${a.periodDays ?? '?'} days): ${what}`,
+        '',
+        a.amount ?? '',
+        '',
+        '',
+      ]);
     }
-    for (const d of p.differences) rows.push([p.checkDate, p.payrollUuid, p.status, `DIFFERENCE: ${d}`, '', '', '', '']);
+    for (const d of p.differences)
+      rows.push([p.checkDate, p.payrollUuid, p.status, `DIFFERENCE: ${d}`, '', '', '', '']);
   }
   const s = report.period;
   const period = `${report.from}..${report.to}`;
-  rows.push([period, 'PERIOD', '', `payrolls ${s.payrolls}, posted ${s.posted}, differences ${s.differences}`, '', '', '', '']);
-  for (const [k, v] of Object.entries(s.gusto.withdrawals)) rows.push([period, 'PERIOD', '', `Gusto ${k}`, v, '', '', '']);
-  rows.push([period, 'PERIOD', '', 'Gusto company_debit / journal cash lines', s.gusto.companyDebit, s.journal.cash, '', '']);
+  rows.push([
+    period,
+    'PERIOD',
+    '',
+    `payrolls ${s.payrolls}, posted ${s.posted}, differences ${s.differences}`,
+    '',
+    '',
+    '',
+    '',
+  ]);
+  for (const [k, v] of Object.entries(s.gusto.withdrawals))
+    rows.push([period, 'PERIOD', '', `Gusto ${k}`, v, '', '', '']);
+  rows.push([
+    period,
+    'PERIOD',
+    '',
+    'Gusto company_debit / journal cash lines',
+    s.gusto.companyDebit,
+    s.journal.cash,
+    '',
+    '',
+  ]);
   rows.push([period, 'PERIOD', '', 'debits', '', s.journal.debit, s.acumatica.debit, '']);
   rows.push([period, 'PERIOD', '', 'credits', '', s.journal.credit, s.acumatica.credit, '']);
   return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';

@@ -57,8 +57,16 @@ export class TieOutQuery {
         ...(s.journal ? { journal: s.journal } : {}),
         ...(s.batchNbr ? { batchNbr: s.batchNbr, batch: batches.get(s.batchNbr) } : {}),
         accruals: r.accruals,
-        ...(s.reversal ? { reversal: { status: s.reversal.phase, ...(s.reversal.batchNbr ? { batchNbr: s.reversal.batchNbr } : {}) } } : {}),
-        ...(s.lastError ? { lastError: s.lastError.message } : s.blocked?.length ? { lastError: s.blocked.map((b) => b.message).join('; ') } : {}),
+        ...(s.reversal
+          ? {
+              reversal: { status: s.reversal.phase, ...(s.reversal.batchNbr ? { batchNbr: s.reversal.batchNbr } : {}) },
+            }
+          : {}),
+        ...(s.lastError
+          ? { lastError: s.lastError.message }
+          : s.blocked?.length
+            ? { lastError: s.blocked.map((b) => b.message).join('; ') }
+            : {}),
       });
     });
     return { ok: true, report: tieOutReport(connectionId, from, to, this.clock.now().toISOString(), payrolls) };

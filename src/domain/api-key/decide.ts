@@ -23,11 +23,26 @@ export interface CreateApiKey {
 export function createApiKey(state: ApiKey, cmd: CreateApiKey, now: Date): ApiKeyDecision {
   if (state.status !== 'none') return { error: 'key_exists', message: `key ${cmd.keyId} already exists` };
   const connections = cmd.connections === '*' ? '*' : [...new Set(cmd.connections)];
-  return accept({ type: 'ApiKeyCreated', data: { keyId: cmd.keyId, name: cmd.name, role: cmd.role, connections, secretSha256: cmd.secretSha256, createdAt: now.toISOString(), createdBy: cmd.createdBy } });
+  return accept({
+    type: 'ApiKeyCreated',
+    data: {
+      keyId: cmd.keyId,
+      name: cmd.name,
+      role: cmd.role,
+      connections,
+      secretSha256: cmd.secretSha256,
+      createdAt: now.toISOString(),
+      createdBy: cmd.createdBy,
+    },
+  });
 }
 
 export function revokeApiKey(state: ApiKey, cmd: { revokedBy: string }, now: Date): ApiKeyDecision {
   if (state.status === 'none') return { error: 'key_not_found', message: 'no such key' };
-  if (state.status === 'revoked') return { error: 'key_revoked', message: `key ${state.keyId} was already revoked at ${state.revokedAt}` };
-  return accept({ type: 'ApiKeyRevoked', data: { keyId: state.keyId, revokedAt: now.toISOString(), revokedBy: cmd.revokedBy } });
+  if (state.status === 'revoked')
+    return { error: 'key_revoked', message: `key ${state.keyId} was already revoked at ${state.revokedAt}` };
+  return accept({
+    type: 'ApiKeyRevoked',
+    data: { keyId: state.keyId, revokedAt: now.toISOString(), revokedBy: cmd.revokedBy },
+  });
 }

@@ -7,7 +7,15 @@ import type { Role } from './roles';
 export type ApiKeyEvent =
   | {
       type: 'ApiKeyCreated';
-      data: { keyId: string; name: string; role: Role; connections: '*' | string[]; secretSha256: string; createdAt: string; createdBy: string };
+      data: {
+        keyId: string;
+        name: string;
+        role: Role;
+        connections: '*' | string[];
+        secretSha256: string;
+        createdAt: string;
+        createdBy: string;
+      };
     }
   | { type: 'ApiKeyRevoked'; data: { keyId: string; revokedAt: string; revokedBy: string } };
 

@@ -23,7 +23,9 @@ export function evolve(state: ApiKey, event: ApiKeyEvent): ApiKey {
     case 'ApiKeyCreated':
       return { status: 'active', ...event.data };
     case 'ApiKeyRevoked':
-      return state.status === 'none' ? state : { ...state, status: 'revoked', revokedAt: event.data.revokedAt, revokedBy: event.data.revokedBy };
+      return state.status === 'none'
+        ? state
+        : { ...state, status: 'revoked', revokedAt: event.data.revokedAt, revokedBy: event.data.revokedBy };
     default: {
       const unexpected: never = event;
       throw new Error(`unknown api key event ${JSON.stringify(unexpected)}`);

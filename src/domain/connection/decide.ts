@@ -21,7 +21,11 @@ const refuse = (error: ConnectionError, message: string): Decision => ({ error, 
 /** A connection that exists and was not deleted: the only kind any command acts on. */
 export const live = (state: Connection): state is ConnectionState => state.exists && state.deletedAt === undefined;
 
-export function create(state: Connection, cmd: { connectionId: string; name: string; acumatica: AcumaticaSettings }, at: Date): Decision {
+export function create(
+  state: Connection,
+  cmd: { connectionId: string; name: string; acumatica: AcumaticaSettings },
+  at: Date,
+): Decision {
   if (state.exists) return refuse('connection_exists', `connection ${cmd.connectionId} already exists`);
   return [{ type: 'ConnectionCreated', data: { ...cmd, createdAt: at.toISOString() } }];
 }
@@ -34,9 +38,20 @@ export interface AuthorizationStart {
   codeVerifier?: SealedValue;
 }
 
-export function startGustoAuthorization(state: Connection, stateHash: string, expiresAt: Date, at: Date, start: AuthorizationStart = {}): Decision {
+export function startGustoAuthorization(
+  state: Connection,
+  stateHash: string,
+  expiresAt: Date,
+  at: Date,
+  start: AuthorizationStart = {},
+): Decision {
   if (!live(state)) return refuse('connection_not_found', 'no such connection');
-  return [{ type: 'GustoAuthorizationStarted', data: { stateHash, expiresAt: expiresAt.toISOString(), startedAt: at.toISOString(), ...start } }];
+  return [
+    {
+      type: 'GustoAuthorizationStarted',
+      data: { stateHash, expiresAt: expiresAt.toISOString(), startedAt: at.toISOString(), ...start },
+    },
+  ];
 }
 
 /** The company a code must be for: the one named when starting, else the one the connection already has. */
@@ -45,12 +60,23 @@ export function expectedCompany(state: ConnectionState, stateHash: string): stri
 }
 
 /** Checked before the authorization code is exchanged, so a forged or replayed state costs Gusto nothing. */
-export function checkAuthorizationState(state: Connection, stateHash: string, now: Date): { error: ConnectionError; message: string } | null {
+export function checkAuthorizationState(
+  state: Connection,
+  stateHash: string,
+  now: Date,
+): { error: ConnectionError; message: string } | null {
   if (!live(state)) return { error: 'connection_not_found', message: 'the authorization state names no connection' };
   const pending = state.gusto.pending[stateHash];
-  if (!pending) return { error: 'authorization_state_unknown', message: 'the authorization state is unknown or was already used; start the authorization again' };
+  if (!pending)
+    return {
+      error: 'authorization_state_unknown',
+      message: 'the authorization state is unknown or was already used; start the authorization again',
+    };
   if (Date.parse(pending.expiresAt) <= now.getTime()) {
-    return { error: 'authorization_state_expired', message: 'the authorization state has expired; start the authorization again' };
+    return {
+      error: 'authorization_state_expired',
+      message: 'the authorization state has expired; start the authorization again',
+    };
   }
   return null;
 }
@@ -75,13 +101,24 @@ export function completeGustoAuthorization(
   }
   const expected = expectedCompany(connection, cmd.stateHash);
   if (expected === undefined) {
-    return refuse('gusto_company_mismatch', 'no Gusto company was named for this authorization: the company must be confirmed by who started it');
+    return refuse(
+      'gusto_company_mismatch',
+      'no Gusto company was named for this authorization: the company must be confirmed by who started it',
+    );
   }
   if (expected !== cmd.companyUuid) {
     // The other company is not named: the caller (a browser redirect) need not learn it.
-    return refuse('gusto_company_mismatch', `this authorization is for Gusto company ${expected}, but Gusto granted access to another company; nothing was connected`);
+    return refuse(
+      'gusto_company_mismatch',
+      `this authorization is for Gusto company ${expected}, but Gusto granted access to another company; nothing was connected`,
+    );
   }
-  return [{ type: 'GustoAuthorized', data: { companyUuid: cmd.companyUuid, stateHash: cmd.stateHash, authorizedAt: now.toISOString() } }];
+  return [
+    {
+      type: 'GustoAuthorized',
+      data: { companyUuid: cmd.companyUuid, stateHash: cmd.stateHash, authorizedAt: now.toISOString() },
+    },
+  ];
 }
 
 /**
@@ -90,40 +127,89 @@ export function completeGustoAuthorization(
  */
 export function awaitConfirmation(
   state: Connection,
-  cmd: { stateHash: string; companyUuid: string; companyName?: string; accessToken: SealedValue; refreshToken: SealedValue; tokenExpiresAt: string; companyBoundTo?: string; confirmUntil: Date },
+  cmd: {
+    stateHash: string;
+    companyUuid: string;
+    companyName?: string;
+    accessToken: SealedValue;
+    refreshToken: SealedValue;
+    tokenExpiresAt: string;
+    companyBoundTo?: string;
+    confirmUntil: Date;
+  },
   now: Date,
 ): Decision {
   const invalid = checkAuthorizationState(state, cmd.stateHash, now);
   if (invalid) return invalid;
   const connection = state as ConnectionState;
-  if (expectedCompany(connection, cmd.stateHash) !== undefined) return refuse('gusto_company_mismatch', 'this authorization names its company: it completes or fails without a confirmation');
+  if (expectedCompany(connection, cmd.stateHash) !== undefined)
+    return refuse(
+      'gusto_company_mismatch',
+      'this authorization names its company: it completes or fails without a confirmation',
+    );
   if (cmd.companyBoundTo !== undefined && cmd.companyBoundTo !== connection.id) {
-    return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to another connection; one connection per Gusto company`);
+    return refuse(
+      'company_already_connected',
+      `Gusto company ${cmd.companyUuid} is already connected to another connection; one connection per Gusto company`,
+    );
   }
   const { companyBoundTo: _bound, confirmUntil, ...data } = cmd;
   const confirmBy = connection.gusto.pending[cmd.stateHash]?.startedBy ?? 'operator';
-  return [{ type: 'GustoAuthorizationAwaitingConfirmation', data: { ...data, confirmBy, confirmUntil: confirmUntil.toISOString(), receivedAt: now.toISOString() } }];
+  return [
+    {
+      type: 'GustoAuthorizationAwaitingConfirmation',
+      data: { ...data, confirmBy, confirmUntil: confirmUntil.toISOString(), receivedAt: now.toISOString() },
+    },
+  ];
 }
 
 /** The held authorization for `companyUuid`, if `by` may confirm it now. */
-export function findAwaiting(state: Connection, companyUuid: string, by: string, now: Date): { stateHash: string; awaiting: AwaitingConfirmation } | { error: ConnectionError; message: string } {
+export function findAwaiting(
+  state: Connection,
+  companyUuid: string,
+  by: string,
+  now: Date,
+): { stateHash: string; awaiting: AwaitingConfirmation } | { error: ConnectionError; message: string } {
   if (!live(state)) return { error: 'connection_not_found', message: 'no such connection' };
-  const held = Object.entries(state.gusto.awaiting ?? {}).filter(([, a]) => a.companyUuid === companyUuid && Date.parse(a.expiresAt) > now.getTime());
-  if (held.length === 0) return { error: 'authorization_not_found', message: 'no authorization of that Gusto company is waiting for confirmation on this connection; start the authorization again' };
+  const held = Object.entries(state.gusto.awaiting ?? {}).filter(
+    ([, a]) => a.companyUuid === companyUuid && Date.parse(a.expiresAt) > now.getTime(),
+  );
+  if (held.length === 0)
+    return {
+      error: 'authorization_not_found',
+      message:
+        'no authorization of that Gusto company is waiting for confirmation on this connection; start the authorization again',
+    };
   const mine = held.find(([, a]) => a.confirmBy === by);
-  if (!mine) return { error: 'authorization_started_by_another', message: 'this authorization was started by another key: only the key that started it may confirm the company' };
+  if (!mine)
+    return {
+      error: 'authorization_started_by_another',
+      message: 'this authorization was started by another key: only the key that started it may confirm the company',
+    };
   return { stateHash: mine[0], awaiting: mine[1] };
 }
 
 /** The starter confirmed the company a held code is for: the connection is bound to it. */
-export function confirmGustoAuthorization(state: Connection, cmd: { companyUuid: string; by: string; companyBoundTo?: string }, now: Date): Decision {
+export function confirmGustoAuthorization(
+  state: Connection,
+  cmd: { companyUuid: string; by: string; companyBoundTo?: string },
+  now: Date,
+): Decision {
   const found = findAwaiting(state, cmd.companyUuid, cmd.by, now);
   if ('error' in found) return found;
   const connection = state as ConnectionState;
   if (cmd.companyBoundTo !== undefined && cmd.companyBoundTo !== connection.id) {
-    return refuse('company_already_connected', `Gusto company ${cmd.companyUuid} is already connected to another connection; one connection per Gusto company`);
+    return refuse(
+      'company_already_connected',
+      `Gusto company ${cmd.companyUuid} is already connected to another connection; one connection per Gusto company`,
+    );
   }
-  return [{ type: 'GustoAuthorized', data: { companyUuid: cmd.companyUuid, stateHash: found.stateHash, authorizedAt: now.toISOString() } }];
+  return [
+    {
+      type: 'GustoAuthorized',
+      data: { companyUuid: cmd.companyUuid, stateHash: found.stateHash, authorizedAt: now.toISOString() },
+    },
+  ];
 }
 
 /** A checked state was used but the authorization failed (code refused, company taken): spend the state. */
@@ -133,7 +219,12 @@ export function failGustoAuthorization(state: Connection, stateHash: string, rea
 }
 
 /** Gusto rejected the refresh token. Idempotent: a second report of the same loss records nothing. */
-export function loseGustoAuthorization(state: Connection, companyUuid: string, detail: string | undefined, at: Date): Decision {
+export function loseGustoAuthorization(
+  state: Connection,
+  companyUuid: string,
+  detail: string | undefined,
+  at: Date,
+): Decision {
   if (!live(state)) return refuse('connection_not_found', 'no such connection');
   if (state.gusto.status !== 'connected' || state.gusto.companyUuid !== companyUuid) return [];
   return [
@@ -152,7 +243,11 @@ export function acceptMapping(state: Connection, document: unknown, at: Date): D
 }
 
 /** PUT /api/connections/:id: the caller has checked the URL and sealed the secrets. */
-export function changeSettings(state: Connection, cmd: { name: string; acumatica: AcumaticaSettings }, at: Date): Decision {
+export function changeSettings(
+  state: Connection,
+  cmd: { name: string; acumatica: AcumaticaSettings },
+  at: Date,
+): Decision {
   if (!live(state)) return refuse('connection_not_found', 'no such connection');
   return [{ type: 'ConnectionSettingsChanged', data: { ...cmd, changedAt: at.toISOString() } }];
 }

@@ -30,22 +30,52 @@ export interface AcumaticaSettings {
 export type GustoAuthorizationLossReason = 'invalid_grant';
 
 export type ConnectionEvent =
-  | { type: 'ConnectionCreated'; data: { connectionId: string; name: string; acumatica: AcumaticaSettings; createdAt: string } }
+  | {
+      type: 'ConnectionCreated';
+      data: { connectionId: string; name: string; acumatica: AcumaticaSettings; createdAt: string };
+    }
   /** Only the SHA-256 of the state travels in the event: the state itself is a bearer credential until used. */
   /**
    * `startedBy`: the principal that started it (only it may confirm the company); `expectedCompanyUuid`: the
    * company the operator named (a code for another is refused); `codeVerifier`: the PKCE verifier, sealed.
    */
-  | { type: 'GustoAuthorizationStarted'; data: { stateHash: string; expiresAt: string; startedAt: string; startedBy?: string; startedByName?: string; expectedCompanyUuid?: string; codeVerifier?: SealedValue } }
+  | {
+      type: 'GustoAuthorizationStarted';
+      data: {
+        stateHash: string;
+        expiresAt: string;
+        startedAt: string;
+        startedBy?: string;
+        startedByName?: string;
+        expectedCompanyUuid?: string;
+        codeVerifier?: SealedValue;
+      };
+    }
   /**
    * The callback came back with a code for a company nobody named: the tokens are held (sealed) until the
    * principal who started the authorization confirms that company. Nothing is bound before that.
    */
-  | { type: 'GustoAuthorizationAwaitingConfirmation'; data: { stateHash: string; companyUuid: string; companyName?: string; accessToken: SealedValue; refreshToken: SealedValue; tokenExpiresAt: string; confirmBy: string; confirmUntil: string; receivedAt: string } }
+  | {
+      type: 'GustoAuthorizationAwaitingConfirmation';
+      data: {
+        stateHash: string;
+        companyUuid: string;
+        companyName?: string;
+        accessToken: SealedValue;
+        refreshToken: SealedValue;
+        tokenExpiresAt: string;
+        confirmBy: string;
+        confirmUntil: string;
+        receivedAt: string;
+      };
+    }
   | { type: 'GustoAuthorized'; data: { companyUuid: string; stateHash: string; authorizedAt: string } }
   /** The callback came back but the authorization did not complete: the state is spent all the same. */
   | { type: 'GustoAuthorizationFailed'; data: { stateHash: string; reason: string; failedAt: string } }
-  | { type: 'GustoAuthorizationLost'; data: { companyUuid: string; reason: GustoAuthorizationLossReason; detail?: string; lostAt: string } }
+  | {
+      type: 'GustoAuthorizationLost';
+      data: { companyUuid: string; reason: GustoAuthorizationLossReason; detail?: string; lostAt: string };
+    }
   | { type: 'MappingAccepted'; data: { document: unknown; version: number; acceptedAt: string } }
   /** PUT /api/connections/:id: the name and Acumatica settings replaced (secrets sealed anew). */
   | { type: 'ConnectionSettingsChanged'; data: { name: string; acumatica: AcumaticaSettings; changedAt: string } }

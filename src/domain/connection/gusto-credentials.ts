@@ -12,10 +12,26 @@ import type { SealedValue } from './events';
 export type GustoCredentialsEvent =
   | {
       type: 'GustoTokensIssued';
-      data: { connectionId: string; companyUuid: string; accessToken: SealedValue; refreshToken: SealedValue; expiresAt: string; issuedAt: string };
+      data: {
+        connectionId: string;
+        companyUuid: string;
+        accessToken: SealedValue;
+        refreshToken: SealedValue;
+        expiresAt: string;
+        issuedAt: string;
+      };
     }
   | { type: 'RefreshLeaseTaken'; data: { holder: string; until: string; takenAt: string } }
-  | { type: 'TokensRotated'; data: { holder: string; accessToken: SealedValue; refreshToken: SealedValue; expiresAt: string; rotatedAt: string } }
+  | {
+      type: 'TokensRotated';
+      data: {
+        holder: string;
+        accessToken: SealedValue;
+        refreshToken: SealedValue;
+        expiresAt: string;
+        rotatedAt: string;
+      };
+    }
   /** The refresh failed for a passing reason (Gusto down): the lease ends early so another worker may try. */
   | { type: 'RefreshLeaseReleased'; data: { holder: string; reason: string; releasedAt: string } }
   /** invalid_grant: the grant is gone. Nobody refreshes again until a person authorizes anew (GustoTokensIssued). */
@@ -64,7 +80,8 @@ export function evolveCredentials(state: GustoCredentials, event: GustoCredentia
   }
 }
 
-export const foldCredentials = (events: readonly GustoCredentialsEvent[]): GustoCredentials => events.reduce(evolveCredentials, initialCredentials);
+export const foldCredentials = (events: readonly GustoCredentialsEvent[]): GustoCredentials =>
+  events.reduce(evolveCredentials, initialCredentials);
 
 /** What a worker that wants a usable access token should do next, given what it just read. */
 export type TokenPlan =
@@ -77,7 +94,12 @@ export type TokenPlan =
  * `refreshAheadMs`: refresh this long before expiry (Gusto suggests 60 s), so a token never expires mid-call.
  * `rejectedGeneration`: the caller's token of this generation got a 401 although it looked valid.
  */
-export function planToken(state: GustoCredentials, now: Date, refreshAheadMs: number, rejectedGeneration?: number): TokenPlan {
+export function planToken(
+  state: GustoCredentials,
+  now: Date,
+  refreshAheadMs: number,
+  rejectedGeneration?: number,
+): TokenPlan {
   if (state.rejected) return { action: 'fail', reason: 'needs_reauthorization' };
   if (!state.tokens) return { action: 'fail', reason: 'not_connected' };
   const fresh = Date.parse(state.tokens.expiresAt) - refreshAheadMs > now.getTime();
@@ -92,6 +114,7 @@ export function issueTokens(
   state: GustoCredentials,
   data: Extract<GustoCredentialsEvent, { type: 'GustoTokensIssued' }>['data'],
 ): GustoCredentialsEvent[] | { error: 'company_already_connected'; boundTo: string } {
-  if (state.connectionId !== undefined && state.connectionId !== data.connectionId) return { error: 'company_already_connected', boundTo: state.connectionId };
+  if (state.connectionId !== undefined && state.connectionId !== data.connectionId)
+    return { error: 'company_already_connected', boundTo: state.connectionId };
   return [{ type: 'GustoTokensIssued', data }];
 }

@@ -46,7 +46,14 @@ export const initialConnection: Connection = { exists: false };
 export function evolve(state: Connection, event: ConnectionEvent): Connection {
   if (event.type === 'ConnectionCreated') {
     const { connectionId, name, acumatica, createdAt } = event.data;
-    return { exists: true, id: connectionId, name, acumatica, createdAt, gusto: { status: 'not_connected', pending: {} } };
+    return {
+      exists: true,
+      id: connectionId,
+      name,
+      acumatica,
+      createdAt,
+      gusto: { status: 'not_connected', pending: {} },
+    };
   }
   // Every other event follows ConnectionCreated; a stream that starts otherwise is ignored rather than crashing reads.
   if (!state.exists) return state;
@@ -61,7 +68,14 @@ export function evolve(state: Connection, event: ConnectionEvent): Connection {
       const { stateHash, receivedAt: _at, confirmUntil, ...received } = event.data;
       const { [stateHash]: started, ...rest } = state.gusto.pending;
       const live = Object.entries(state.gusto.awaiting ?? {}).filter(([, a]) => a.expiresAt > event.data.receivedAt);
-      return { ...state, gusto: { ...state.gusto, pending: rest, awaiting: { ...Object.fromEntries(live), [stateHash]: { ...started, ...received, expiresAt: confirmUntil } } } };
+      return {
+        ...state,
+        gusto: {
+          ...state.gusto,
+          pending: rest,
+          awaiting: { ...Object.fromEntries(live), [stateHash]: { ...started, ...received, expiresAt: confirmUntil } },
+        },
+      };
     }
     case 'GustoAuthorizationFailed': {
       const { [event.data.stateHash]: _spent, ...rest } = state.gusto.pending;
@@ -70,12 +84,23 @@ export function evolve(state: Connection, event: ConnectionEvent): Connection {
     }
     case 'GustoAuthorized': {
       const { [event.data.stateHash]: _used, ...rest } = state.gusto.pending;
-      return { ...state, gusto: { status: 'connected', companyUuid: event.data.companyUuid, pending: rest, ...withoutAwaiting(state.gusto.awaiting, event.data.stateHash) } };
+      return {
+        ...state,
+        gusto: {
+          status: 'connected',
+          companyUuid: event.data.companyUuid,
+          pending: rest,
+          ...withoutAwaiting(state.gusto.awaiting, event.data.stateHash),
+        },
+      };
     }
     case 'GustoAuthorizationLost':
       return { ...state, gusto: { ...state.gusto, status: 'needs_reauthorization' } };
     case 'MappingAccepted':
-      return { ...state, mapping: { document: event.data.document, version: event.data.version, acceptedAt: event.data.acceptedAt } };
+      return {
+        ...state,
+        mapping: { document: event.data.document, version: event.data.version, acceptedAt: event.data.acceptedAt },
+      };
     case 'ConnectionSettingsChanged':
       return { ...state, name: event.data.name, acumatica: event.data.acumatica };
     case 'ConnectionDeleted':
@@ -88,10 +113,14 @@ export function evolve(state: Connection, event: ConnectionEvent): Connection {
 }
 
 /** `{ awaiting }` without the given state (nothing when none is left: old states keep their shape). */
-function withoutAwaiting(awaiting: Record<string, AwaitingConfirmation> | undefined, stateHash: string): { awaiting?: Record<string, AwaitingConfirmation> } {
+function withoutAwaiting(
+  awaiting: Record<string, AwaitingConfirmation> | undefined,
+  stateHash: string,
+): { awaiting?: Record<string, AwaitingConfirmation> } {
   if (!awaiting) return {};
   const { [stateHash]: _gone, ...rest } = awaiting;
   return Object.keys(rest).length ? { awaiting: rest } : {};
 }
 
-export const fold = (events: readonly ConnectionEvent[], from: Connection = initialConnection): Connection => events.reduce(evolve, from);
+export const fold = (events: readonly ConnectionEvent[], from: Connection = initialConnection): Connection =>
+  events.reduce(evolve, from);

@@ -1,15 +1,19 @@
 import type { ConsoleSessionEvent } from './events';
 
 export type ConsoleSession =
-  | { status: 'none' }
-  | { status: 'active' | 'ended'; sessionId: string; principal: string; expiresAt: string };
+  { status: 'none' } | { status: 'active' | 'ended'; sessionId: string; principal: string; expiresAt: string };
 
 export const NO_SESSION: ConsoleSession = { status: 'none' };
 
 export function evolve(state: ConsoleSession, event: ConsoleSessionEvent): ConsoleSession {
   switch (event.type) {
     case 'ConsoleSessionStarted':
-      return { status: 'active', sessionId: event.data.sessionId, principal: event.data.principal, expiresAt: event.data.expiresAt };
+      return {
+        status: 'active',
+        sessionId: event.data.sessionId,
+        principal: event.data.principal,
+        expiresAt: event.data.expiresAt,
+      };
     case 'ConsoleSessionEnded':
       return state.status === 'none' ? state : { ...state, status: 'ended' };
     default: {
@@ -19,7 +23,8 @@ export function evolve(state: ConsoleSession, event: ConsoleSessionEvent): Conso
   }
 }
 
-export const fold = (events: readonly ConsoleSessionEvent[], state: ConsoleSession = NO_SESSION): ConsoleSession => events.reduce(evolve, state);
+export const fold = (events: readonly ConsoleSessionEvent[], state: ConsoleSession = NO_SESSION): ConsoleSession =>
+  events.reduce(evolve, state);
 
 export type ConsoleSessionError = 'session_exists';
 export type ConsoleSessionRefusal = { error: ConsoleSessionError; message: string };
@@ -28,16 +33,30 @@ type Started = Extract<ConsoleSessionEvent, { type: 'ConsoleSessionStarted' }>;
 export const isSessionRefusal = (d: Started[] | ConsoleSessionRefusal): d is ConsoleSessionRefusal => !Array.isArray(d);
 
 /** Sign-in: a fresh session id, the principal's actor id, and how long the session may last. */
-export function startSession(state: ConsoleSession, cmd: { sessionId: string; principal: string; ttlMs: number }, now: Date): Started[] | ConsoleSessionRefusal {
+export function startSession(
+  state: ConsoleSession,
+  cmd: { sessionId: string; principal: string; ttlMs: number },
+  now: Date,
+): Started[] | ConsoleSessionRefusal {
   if (state.status !== 'none') return { error: 'session_exists', message: `session ${cmd.sessionId} already exists` };
   const expiresAt = new Date(now.getTime() + cmd.ttlMs).toISOString();
-  return [{ type: 'ConsoleSessionStarted', data: { sessionId: cmd.sessionId, principal: cmd.principal, startedAt: now.toISOString(), expiresAt } }];
+  return [
+    {
+      type: 'ConsoleSessionStarted',
+      data: { sessionId: cmd.sessionId, principal: cmd.principal, startedAt: now.toISOString(), expiresAt },
+    },
+  ];
 }
 
 /** Sign-out: ends an active session; signing out of an ended or unknown session changes nothing. */
 export function endSession(state: ConsoleSession, now: Date): ConsoleSessionEvent[] {
   if (state.status !== 'active') return [];
-  return [{ type: 'ConsoleSessionEnded', data: { sessionId: state.sessionId, endedAt: now.toISOString(), reason: 'signed_out' } }];
+  return [
+    {
+      type: 'ConsoleSessionEnded',
+      data: { sessionId: state.sessionId, endedAt: now.toISOString(), reason: 'signed_out' },
+    },
+  ];
 }
 
 /** A session stands while it is active, unexpired and still held by the principal the cookie names. */

@@ -4,7 +4,10 @@
  * CSRF seed nor any key is recorded here: only who signed in and until when.
  */
 export type ConsoleSessionEvent =
-  | { type: 'ConsoleSessionStarted'; data: { sessionId: string; principal: string; startedAt: string; expiresAt: string } }
+  | {
+      type: 'ConsoleSessionStarted';
+      data: { sessionId: string; principal: string; startedAt: string; expiresAt: string };
+    }
   | { type: 'ConsoleSessionEnded'; data: { sessionId: string; endedAt: string; reason: 'signed_out' } };
 
 export const CONSOLE_SESSION_STREAM_PREFIX = 'console-session-';

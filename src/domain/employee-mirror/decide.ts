@@ -1,7 +1,13 @@
 import { accept, refuse, type Accepted, type Decision, type Refused } from '../shared/decision';
 import { compareFields, sameDrift } from './drift';
 import { employmentAt, pacificDate, type Employment } from './employment';
-import { describeBlock, type BlockReason, type EmployeeMirrorEvent, type FieldChange, type SyncTrigger } from './events';
+import {
+  describeBlock,
+  type BlockReason,
+  type EmployeeMirrorEvent,
+  type FieldChange,
+  type SyncTrigger,
+} from './events';
 import { resolveDepartment, type EmployeesMapping } from './mapping';
 import { ACTIVE, INACTIVE, valuesOf, type AcumaticaEmployeeRecord, type MirroredValues } from './record';
 import { sameSnapshot, type EmployeeSnapshot } from './snapshot';
@@ -84,7 +90,12 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
   }
 
   if (facts.mapping === null) return block({ code: 'mapping_missing' });
-  const mapping: EmployeesMapping = facts.mapping.employees ?? { defaultDepartment: null, departments: {}, employeeClass: null, driftPolicy: 'flag' };
+  const mapping: EmployeesMapping = facts.mapping.employees ?? {
+    defaultDepartment: null,
+    departments: {},
+    employeeClass: null,
+    driftPolicy: 'flag',
+  };
   const department = resolveDepartment(mapping, gusto.department);
   if (!department.ok) return block(department.reason);
 
@@ -94,7 +105,10 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
   const { byRefNbr } = facts.acumatica ?? emptyAcumatica;
   // The email match only links a record nobody claimed yet (hand-made before the connector): one that
   // carries another Gusto uuid is a colleague sharing an address, and this employee gets a record of their own.
-  const byEmail = facts.acumatica?.byEmail?.refNbr && facts.acumatica.byEmail.refNbr !== facts.employeeUuid ? null : (facts.acumatica?.byEmail ?? null);
+  const byEmail =
+    facts.acumatica?.byEmail?.refNbr && facts.acumatica.byEmail.refNbr !== facts.employeeUuid
+      ? null
+      : (facts.acumatica?.byEmail ?? null);
   const actual = byRefNbr ?? byEmail;
   const desired: MirroredValues = {
     firstName: gusto.firstName,
@@ -106,7 +120,8 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
   };
 
   if (actual === null) {
-    if (current.employeeId !== null) return block({ code: 'acumatica_employee_missing', employeeId: current.employeeId });
+    if (current.employeeId !== null)
+      return block({ code: 'acumatica_employee_missing', employeeId: current.employeeId });
     return { events, write: createIntent(facts, desired, mapping, employment) };
   }
   if (!actual.employeeId) return refuse('acumatica_record_without_id');
@@ -147,7 +162,8 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
     });
   }
   const overwroteDrift = mapping.driftPolicy === 'overwrite' && comparison.drifted.length > 0;
-  if (comparison.drifted.length === 0 && current.drift !== null) push({ type: 'DriftResolved', data: { how: 'agreed' } });
+  if (comparison.drifted.length === 0 && current.drift !== null)
+    push({ type: 'DriftResolved', data: { how: 'agreed' } });
 
   const linkRefNbr = actual.refNbr !== facts.employeeUuid;
   const changes: FieldChange[] = [...comparison.changes];
@@ -158,7 +174,10 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
   }
   const body: AcumaticaEmployeeRecord = { employeeId: actual.employeeId, ...(pending?.body ?? {}) };
   for (const change of changes) body[change.field] = change.to ?? undefined;
-  return { events, write: { kind: 'update', employeeId: actual.employeeId, body, changes, overwroteDrift, lifecycle: pending } };
+  return {
+    events,
+    write: { kind: 'update', employeeId: actual.employeeId, body, changes, overwroteDrift, lifecycle: pending },
+  };
 }
 
 /** What Acumatica answered to the PUT of `intent`, as events. */
@@ -173,13 +192,24 @@ export function recordWrite(
     const events: EmployeeMirrorEvent[] = [
       {
         type: 'AcumaticaEmployeeCreated',
-        data: { employeeId: result.employeeId, values: intent.values, employeeClass: intent.employeeClass, hireDate: intent.hireDate, lastModifiedDateTime },
+        data: {
+          employeeId: result.employeeId,
+          values: intent.values,
+          employeeClass: intent.employeeClass,
+          hireDate: intent.hireDate,
+          lastModifiedDateTime,
+        },
       },
     ];
     if (intent.terminatedOn !== null) {
       events.push({
         type: 'EmployeeTerminated',
-        data: { employeeId: result.employeeId, effectiveDate: intent.terminatedOn, historyLineClosed: true, lastModifiedDateTime },
+        data: {
+          employeeId: result.employeeId,
+          effectiveDate: intent.terminatedOn,
+          historyLineClosed: true,
+          lastModifiedDateTime,
+        },
       });
     }
     return accept(...events);
@@ -188,7 +218,12 @@ export function recordWrite(
   if (intent.changes.length > 0) {
     events.push({
       type: 'AcumaticaEmployeeUpdated',
-      data: { employeeId: intent.employeeId, changes: intent.changes, overwroteDrift: intent.overwroteDrift, lastModifiedDateTime },
+      data: {
+        employeeId: intent.employeeId,
+        changes: intent.changes,
+        overwroteDrift: intent.overwroteDrift,
+        lastModifiedDateTime,
+      },
     });
   }
   if (intent.lifecycle) events.push(lifecycleEvent(intent.lifecycle, intent.employeeId, lastModifiedDateTime));
@@ -203,7 +238,11 @@ export function recordRejection(state: EmployeeMirrorState, message: string): Ac
   return accept({ type: 'EmployeeSyncBlocked', data: { reason, message: describeBlock(reason) } });
 }
 
-function trackSchedule(state: EmployeeMirrorState, employment: Employment, push: (e: EmployeeMirrorEvent) => void): void {
+function trackSchedule(
+  state: EmployeeMirrorState,
+  employment: Employment,
+  push: (e: EmployeeMirrorEvent) => void,
+): void {
   if (employment.kind === 'termination_scheduled' && state.scheduledTermination !== employment.effectiveDate) {
     push({ type: 'TerminationScheduled', data: { effectiveDate: employment.effectiveDate } });
   }
@@ -213,7 +252,12 @@ function trackSchedule(state: EmployeeMirrorState, employment: Employment, push:
   }
 }
 
-function createIntent(facts: SyncFacts, desired: MirroredValues, mapping: EmployeesMapping, employment: Employment): WriteIntent {
+function createIntent(
+  facts: SyncFacts,
+  desired: MirroredValues,
+  mapping: EmployeesMapping,
+  employment: Employment,
+): WriteIntent {
   const gusto = facts.gusto as EmployeeSnapshot;
   const today = pacificDate(facts.now);
   const hireDate = gusto.hireDate ?? today;
@@ -227,7 +271,14 @@ function createIntent(facts: SyncFacts, desired: MirroredValues, mapping: Employ
     employmentHistory: [
       terminatedOn === null
         ? { startDate: hireDate, startReason: 'New Hire', active: true }
-        : { startDate: hireDate, startReason: 'New Hire', active: false, endDate: terminatedOn, terminated: true, rehireEligible: true },
+        : {
+            startDate: hireDate,
+            startReason: 'New Hire',
+            active: false,
+            endDate: terminatedOn,
+            terminated: true,
+            rehireEligible: true,
+          },
     ],
   };
   if (desired.email !== null) body.email = desired.email;

@@ -1,6 +1,13 @@
 import type { DriftPolicy } from './mapping';
 import type { DriftedField, FieldChange } from './events';
-import { MIRRORED_FIELDS, normalized, valuesOf, type AcumaticaEmployeeRecord, type MirroredField, type MirroredValues } from './record';
+import {
+  MIRRORED_FIELDS,
+  normalized,
+  valuesOf,
+  type AcumaticaEmployeeRecord,
+  type MirroredField,
+  type MirroredValues,
+} from './record';
 
 export interface FieldComparison {
   /** Fields to write now. */
@@ -64,6 +71,11 @@ export function compareFields(input: CompareInput): FieldComparison {
 export function sameDrift(a: readonly DriftedField[] | null, b: readonly DriftedField[]): boolean {
   if (!a || a.length !== b.length) return false;
   return b.every((d) =>
-    a.some((k) => k.field === d.field && k.gusto === d.gusto && normalized(d.field, k.acumatica) === normalized(d.field, d.acumatica)),
+    a.some(
+      (k) =>
+        k.field === d.field &&
+        k.gusto === d.gusto &&
+        normalized(d.field, k.acumatica) === normalized(d.field, d.acumatica),
+    ),
   );
 }

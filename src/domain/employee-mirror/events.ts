@@ -61,12 +61,22 @@ export type EmployeeMirrorEvent =
     }
   | {
       type: 'AcumaticaEmployeeUpdated';
-      data: { employeeId: string; changes: FieldChange[]; overwroteDrift: boolean; lastModifiedDateTime: string | null };
+      data: {
+        employeeId: string;
+        changes: FieldChange[];
+        overwroteDrift: boolean;
+        lastModifiedDateTime: string | null;
+      };
     }
   | { type: 'TerminationScheduled'; data: { effectiveDate: string } }
   | {
       type: 'EmployeeTerminated';
-      data: { employeeId: string; effectiveDate: string; historyLineClosed: boolean; lastModifiedDateTime: string | null };
+      data: {
+        employeeId: string;
+        effectiveDate: string;
+        historyLineClosed: boolean;
+        lastModifiedDateTime: string | null;
+      };
     }
   /** A scheduled termination Gusto withdrew before its day: it never reached Acumatica. */
   | { type: 'TerminationCancelled'; data: { effectiveDate: string } }

@@ -45,7 +45,9 @@ export type DepartmentResolution =
 export function resolveDepartment(mapping: EmployeesMapping, gustoDepartment: string | null): DepartmentResolution {
   // own keys only: a Gusto department called "constructor" must not find Object.prototype's.
   const mapped =
-    gustoDepartment !== null && Object.hasOwn(mapping.departments, gustoDepartment) ? mapping.departments[gustoDepartment] : undefined;
+    gustoDepartment !== null && Object.hasOwn(mapping.departments, gustoDepartment)
+      ? mapping.departments[gustoDepartment]
+      : undefined;
   const departmentId = mapped ?? mapping.defaultDepartment;
   if (departmentId) return { ok: true, departmentId };
   return gustoDepartment === null

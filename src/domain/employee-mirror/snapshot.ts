@@ -34,12 +34,15 @@ export function snapshotOf(employee: GustoEmployee): EmployeeSnapshot {
   const jobs = employee.jobs ?? [];
   const job = jobs.find((j) => j.primary) ?? jobs[0];
   // Gusto keeps at most one termination record; if several ever appear, the latest one is the one that counts.
-  const termination = [...(employee.terminations ?? [])].sort((a, b) => b.effective_date.localeCompare(a.effective_date))[0];
+  const termination = [...(employee.terminations ?? [])].sort((a, b) =>
+    b.effective_date.localeCompare(a.effective_date),
+  )[0];
   return {
     firstName: employee.first_name.trim(),
     lastName: employee.last_name.trim(),
     email: text(employee.work_email) ?? text(employee.email),
-    alternateEmail: text(employee.work_email) && text(employee.email) !== text(employee.work_email) ? text(employee.email) : null,
+    alternateEmail:
+      text(employee.work_email) && text(employee.email) !== text(employee.work_email) ? text(employee.email) : null,
     department: text(employee.department),
     jobTitle: text(job?.title),
     hireDate: job?.hire_date ? job.hire_date.slice(0, 10) : null,

@@ -38,7 +38,14 @@ export const initialState: EmployeeMirrorState = {
   blocked: null,
 };
 
-const emptyValues: MirroredValues = { firstName: null, lastName: null, email: null, title: null, departmentId: null, status: null };
+const emptyValues: MirroredValues = {
+  firstName: null,
+  lastName: null,
+  email: null,
+  title: null,
+  departmentId: null,
+  status: null,
+};
 
 const afterWrite = (state: EmployeeMirrorState, lastModified: string | null): Partial<EmployeeMirrorState> => ({
   lastWriteModifiedAt: lastModified ?? state.lastWriteModifiedAt,
@@ -48,7 +55,12 @@ const afterWrite = (state: EmployeeMirrorState, lastModified: string | null): Pa
 export function evolve(state: EmployeeMirrorState, event: EmployeeMirrorEvent): EmployeeMirrorState {
   switch (event.type) {
     case 'EmployeeObserved':
-      return { ...state, connectionId: event.data.connectionId, employeeUuid: event.data.employeeUuid, snapshot: event.data.snapshot };
+      return {
+        ...state,
+        connectionId: event.data.connectionId,
+        employeeUuid: event.data.employeeUuid,
+        snapshot: event.data.snapshot,
+      };
     case 'AcumaticaEmployeeMatched':
       return {
         ...state,
@@ -107,5 +119,7 @@ export function evolve(state: EmployeeMirrorState, event: EmployeeMirrorEvent): 
   }
 }
 
-export const fold = (events: readonly EmployeeMirrorEvent[], from: EmployeeMirrorState = initialState): EmployeeMirrorState =>
-  events.reduce(evolve, from);
+export const fold = (
+  events: readonly EmployeeMirrorEvent[],
+  from: EmployeeMirrorState = initialState,
+): EmployeeMirrorState => events.reduce(evolve, from);

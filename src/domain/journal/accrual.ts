@@ -95,7 +95,11 @@ const TAG_SUFFIX = /\s*\[gusto[^\]]*\]$/;
  * The accruals a posted payroll journal needs: none when the pay period lies within the entry date's
  * month (or later), or when the payroll has no pay period.
  */
-export function buildAccruals(journal: Journal, payPeriod: { startDate: string; endDate: string } | null, mapping: AccountMapping): BuildAccrualsResult {
+export function buildAccruals(
+  journal: Journal,
+  payPeriod: { startDate: string; endDate: string } | null,
+  mapping: AccountMapping,
+): BuildAccrualsResult {
   if (payPeriod === null || journal.kind !== 'payroll') return { ok: true, accruals: [] };
   const entryMonth = monthOf(journal.header.transactionDate);
   const months = periodMonths(payPeriod.startDate, payPeriod.endDate);
@@ -104,7 +108,16 @@ export function buildAccruals(journal: Journal, payPeriod: { startDate: string; 
   const credit = resolveAccount(mapping, 'accruedPayroll', ACCRUED_PAYROLL_COMPONENT);
   if (credit === null) {
     const key = missingKey('accruedPayroll', ACCRUED_PAYROLL_COMPONENT);
-    return { ok: false, errors: [{ code: 'unmapped_component', missingKeys: [key], message: `no account mapped for: ${key} (month-end accrual)` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          code: 'unmapped_component',
+          missingKeys: [key],
+          message: `no account mapped for: ${key} (month-end accrual)`,
+        },
+      ],
+    };
   }
   const periodDays = months.reduce((a, m) => a + m.days, 0);
   const weights = months.map((m) => m.days);
@@ -124,7 +137,12 @@ export function buildAccruals(journal: Journal, payPeriod: { startDate: string; 
       const part = shares[k][i];
       if (part === 0) return;
       total += part;
-      lines.push({ ...l, side: side(part), amount: abs(part), memo: clip(`Accrual ${m.month}, ${m.days}/${periodDays} days: ${l.memo}`) });
+      lines.push({
+        ...l,
+        side: side(part),
+        amount: abs(part),
+        memo: clip(`Accrual ${m.month}, ${m.days}/${periodDays} days: ${l.memo}`),
+      });
     });
     if (total === 0 && lines.length === 0) continue;
     lines.push({
@@ -142,7 +160,11 @@ export function buildAccruals(journal: Journal, payPeriod: { startDate: string; 
       tag,
       payrollUuid: uuid,
       kind: 'accrual',
-      header: { ...journal.header, transactionDate: lastDayOf(m.month), description: tagged(`Accrual ${m.month} of ${original}`, tag) },
+      header: {
+        ...journal.header,
+        transactionDate: lastDayOf(m.month),
+        description: tagged(`Accrual ${m.month} of ${original}`, tag),
+      },
       lines,
       totals: { debit: formatCents(debit), credit: formatCents(debit) },
       mappingVersion: journal.mappingVersion,
@@ -152,7 +174,11 @@ export function buildAccruals(journal: Journal, payPeriod: { startDate: string; 
       ...accrual,
       tag: reversalTag,
       kind: 'accrual-reversal',
-      header: { ...accrual.header, transactionDate: firstDayAfter(m.month), description: tagged(`Reversal of accrual ${m.month} of ${original}`, reversalTag) },
+      header: {
+        ...accrual.header,
+        transactionDate: firstDayAfter(m.month),
+        description: tagged(`Reversal of accrual ${m.month} of ${original}`, reversalTag),
+      },
       lines: lines.map((l) => ({ ...l, side: l.side === 'debit' ? 'credit' : 'debit' })),
     };
     accruals.push({ month: m.month, days: m.days, periodDays, accrual, reversal });

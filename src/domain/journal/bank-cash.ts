@@ -26,7 +26,13 @@ import type { Posting, PostingGroup } from './postings';
 export const isChildSupport = (name: string): boolean => /child support/i.test(name);
 
 const COMPANY: PostingGroup = { department: null, employeeUuid: null, employeeName: null };
-const REQUIRED: readonly DebitTotal[] = ['company_debit', 'net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit'];
+const REQUIRED: readonly DebitTotal[] = [
+  'company_debit',
+  'net_pay_debit',
+  'tax_debit',
+  'reimbursement_debit',
+  'child_support_debit',
+];
 
 export interface BankCashPlan {
   /** The cash postings (and the tax remainder), payroll-level. */
@@ -40,17 +46,23 @@ export interface BankCashPlan {
   tolerated: string[];
 }
 
-export type BankCashResult = { ok: true; plan: BankCashPlan } | { ok: false; errors: Array<TotalsMismatch | InvalidPayroll> };
+export type BankCashResult =
+  { ok: true; plan: BankCashPlan } | { ok: false; errors: Array<TotalsMismatch | InvalidPayroll> };
 
 /** `part` lies between 0 and `whole` (both signs: reversal payrolls are negative). */
-const within = (part: Cents, whole: Cents): boolean => (whole >= 0 ? part >= 0 && part <= whole : part <= 0 && part >= whole);
+const within = (part: Cents, whole: Cents): boolean =>
+  whole >= 0 ? part >= 0 && part <= whole : part <= 0 && part >= whole;
 
 export function planBankCash(pay: PayrollPay, sums: PayrollSums, toleranceCents: number): BankCashResult {
   const errors: Array<TotalsMismatch | InvalidPayroll> = [];
   const d = pay.debits;
   for (const key of REQUIRED) {
     if (d[key] === undefined) {
-      errors.push({ code: 'invalid_payroll', path: `totals.${key}`, message: `totals.${key}: bank cash mode needs Gusto's ${key} (one cash line per withdrawal)` });
+      errors.push({
+        code: 'invalid_payroll',
+        path: `totals.${key}`,
+        message: `totals.${key}: bank cash mode needs Gusto's ${key} (one cash line per withdrawal)`,
+      });
     }
   }
   if (errors.length > 0) return { ok: false, errors };
@@ -65,17 +77,29 @@ export function planBankCash(pay: PayrollPay, sums: PayrollSums, toleranceCents:
   const reimbursements = pay.totals.reimbursements ?? sums.reimbursements;
   const taxes = sums.employee_taxes + sums.employer_taxes;
   let childSupport = 0;
-  for (const e of pay.employees) for (const c of e.components) if (c.kind === 'deduction' && isChildSupport(c.name)) childSupport += c.cents;
+  for (const e of pay.employees)
+    for (const c of e.components) if (c.kind === 'deduction' && isChildSupport(c.name)) childSupport += c.cents;
 
   const withdrawals = npd + td + rd + csd;
   if (withdrawals !== company) {
-    errors.push(cashMismatch('totals.company_debit', company, withdrawals, 'the sum of net_pay_debit, tax_debit, reimbursement_debit and child_support_debit'));
+    errors.push(
+      cashMismatch(
+        'totals.company_debit',
+        company,
+        withdrawals,
+        'the sum of net_pay_debit, tax_debit, reimbursement_debit and child_support_debit',
+      ),
+    );
   }
   const tolerated: string[] = [];
   if (csd !== childSupport) {
     const diff = csd - childSupport;
-    if (Math.abs(diff) > toleranceCents) errors.push(cashMismatch('totals.child_support_debit', csd, childSupport, 'the child support deductions'));
-    else tolerated.push(`totals.child_support_debit ${formatCents(csd)} against child support deductions ${formatCents(childSupport)} (difference ${formatCents(diff)})`);
+    if (Math.abs(diff) > toleranceCents)
+      errors.push(cashMismatch('totals.child_support_debit', csd, childSupport, 'the child support deductions'));
+    else
+      tolerated.push(
+        `totals.child_support_debit ${formatCents(csd)} against child support deductions ${formatCents(childSupport)} (difference ${formatCents(diff)})`,
+      );
   }
   if (errors.length > 0) return { ok: false, errors };
 
@@ -83,7 +107,9 @@ export function planBankCash(pay: PayrollPay, sums: PayrollSums, toleranceCents:
   const remainder = taxes - td;
   const split = splitInProportion(remainder, sums.employee_taxes, sums.employer_taxes);
   // The withdrawal's own date, so the line matches the bank feed; the check date when Gusto gave none (said so).
-  const on = pay.debitDate ? `debited ${pay.debitDate}, payroll of check date ${pay.checkDate}` : `payroll of check date ${pay.checkDate} (Gusto gave no debit date)`;
+  const on = pay.debitDate
+    ? `debited ${pay.debitDate}, payroll of check date ${pay.checkDate}`
+    : `payroll of check date ${pay.checkDate} (Gusto gave no debit date)`;
   const paper = `payroll of check date ${pay.checkDate}`;
   const postings: Posting[] = [];
   const cash = (role: Role, component: string, cents: Cents, memo: string): void => {
@@ -91,25 +117,56 @@ export function planBankCash(pay: PayrollPay, sums: PayrollSums, toleranceCents:
   };
   cash('netPayDebit', 'Net pay', npd, `Gusto withdrawal: net pay by direct deposit (net_pay_debit), ${on}`);
   cash('taxDebit', 'Taxes', td, `Gusto withdrawal: payroll taxes Gusto remits (tax_debit), ${on}`);
-  cash('reimbursementDebit', 'Reimbursements', rd, `Gusto withdrawal: reimbursements by direct deposit (reimbursement_debit), ${on}`);
-  cash('childSupportDebit', 'Child support', csd, `Gusto withdrawal: child support Gusto remits (child_support_debit), ${on}`);
-  cash('outstandingChecks', 'Paper checks', outstanding, `Paper checks Gusto paid but did not withdraw (net pay ${formatCents(net - npd)} + reimbursements ${formatCents(reimbursements - rd)}), ${paper}`);
+  cash(
+    'reimbursementDebit',
+    'Reimbursements',
+    rd,
+    `Gusto withdrawal: reimbursements by direct deposit (reimbursement_debit), ${on}`,
+  );
+  cash(
+    'childSupportDebit',
+    'Child support',
+    csd,
+    `Gusto withdrawal: child support Gusto remits (child_support_debit), ${on}`,
+  );
+  cash(
+    'outstandingChecks',
+    'Paper checks',
+    outstanding,
+    `Paper checks Gusto paid but did not withdraw (net pay ${formatCents(net - npd)} + reimbursements ${formatCents(reimbursements - rd)}), ${paper}`,
+  );
   const NOT_REMITTED = 'Taxes not remitted by Gusto';
-  if (split.employee !== 0) postings.push({ role: 'employeeTaxLiability', component: NOT_REMITTED, cents: split.employee, group: COMPANY });
-  if (split.employer !== 0) postings.push({ role: 'employerTaxLiability', component: NOT_REMITTED, cents: split.employer, group: COMPANY });
+  if (split.employee !== 0)
+    postings.push({ role: 'employeeTaxLiability', component: NOT_REMITTED, cents: split.employee, group: COMPANY });
+  if (split.employer !== 0)
+    postings.push({ role: 'employerTaxLiability', component: NOT_REMITTED, cents: split.employer, group: COMPANY });
 
   const warnings: string[] = [];
   // Not refused (the journal still balances and ties to the bank), but named: each is worth a look.
-  if (!within(npd, net)) warnings.push(`totals.net_pay_debit ${formatCents(npd)} is outside the payroll's net pay ${formatCents(net)}`);
-  if (!within(rd, reimbursements)) warnings.push(`totals.reimbursement_debit ${formatCents(rd)} is outside the payroll's reimbursements ${formatCents(reimbursements)}`);
-  if (!within(td, taxes)) warnings.push(`totals.tax_debit ${formatCents(td)} is outside the payroll's taxes ${formatCents(taxes)}: the difference ${formatCents(taxes - td)} stays on the tax liability accounts`);
+  if (!within(npd, net))
+    warnings.push(`totals.net_pay_debit ${formatCents(npd)} is outside the payroll's net pay ${formatCents(net)}`);
+  if (!within(rd, reimbursements))
+    warnings.push(
+      `totals.reimbursement_debit ${formatCents(rd)} is outside the payroll's reimbursements ${formatCents(reimbursements)}`,
+    );
+  if (!within(td, taxes))
+    warnings.push(
+      `totals.tax_debit ${formatCents(td)} is outside the payroll's taxes ${formatCents(taxes)}: the difference ${formatCents(taxes - td)} stays on the tax liability accounts`,
+    );
   else if (remainder !== 0) {
-    warnings.push(`tax_debit ${formatCents(td)} is less than the payroll's taxes ${formatCents(taxes)}: ${formatCents(remainder)} not remitted by Gusto stays on the tax liability accounts`);
+    warnings.push(
+      `tax_debit ${formatCents(td)} is less than the payroll's taxes ${formatCents(taxes)}: ${formatCents(remainder)} not remitted by Gusto stays on the tax liability accounts`,
+    );
   }
   const checkAmount = d.check_amount;
   if (checkAmount !== undefined && checkAmount !== outstanding) {
-    const netOnly = checkAmount === net - npd ? ' (it matches the paper-check net pay alone: reimbursements paid by check are outstanding too)' : '';
-    warnings.push(`totals.check_amount ${formatCents(checkAmount)} differs from the paper checks outstanding ${formatCents(outstanding)} by ${formatCents(checkAmount - outstanding)}${netOnly}`);
+    const netOnly =
+      checkAmount === net - npd
+        ? ' (it matches the paper-check net pay alone: reimbursements paid by check are outstanding too)'
+        : '';
+    warnings.push(
+      `totals.check_amount ${formatCents(checkAmount)} differs from the paper checks outstanding ${formatCents(outstanding)} by ${formatCents(checkAmount - outstanding)}${netOnly}`,
+    );
   }
 
   const replaces = (p: Posting): boolean =>

@@ -28,7 +28,11 @@ export interface BuildJournalOptions {
 
 export type BuildJournalResult = { ok: true; journal: Journal } | { ok: false; errors: JournalBuildError[] };
 
-export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, options: BuildJournalOptions): BuildJournalResult {
+export function buildJournal(
+  payroll: GustoPayroll,
+  mapping: AccountMapping,
+  options: BuildJournalOptions,
+): BuildJournalResult {
   const read = readPayroll(payroll);
   if (!read.ok) return { ok: false, errors: read.errors };
   const pay = read.pay;
@@ -42,7 +46,11 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   const warnings = [...pay.warnings];
   // Gusto's totals against the employee lines: a difference within the tolerance is a warning, not a block.
   for (const m of reconcilePayroll(pay, sums)) {
-    const withinTolerance = tolerance > 0 && m.employeeUuid === undefined && m.total.startsWith('totals.') && Math.abs(cents(m.difference)) <= tolerance;
+    const withinTolerance =
+      tolerance > 0 &&
+      m.employeeUuid === undefined &&
+      m.total.startsWith('totals.') &&
+      Math.abs(cents(m.difference)) <= tolerance;
     if (withinTolerance) warnings.push(`rounding: ${m.message}, within the ${formatCents(tolerance)} tolerance`);
     else errors.push(m);
   }
@@ -54,7 +62,10 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
     else {
       collected = [...collected.filter((p) => !cash.plan.replaces(p)), ...cash.plan.postings];
       expectedInBank = cash.plan.expected;
-      warnings.push(...cash.plan.warnings, ...cash.plan.tolerated.map((t) => `rounding: ${t}, within the ${formatCents(tolerance)} tolerance`));
+      warnings.push(
+        ...cash.plan.warnings,
+        ...cash.plan.tolerated.map((t) => `rounding: ${t}, within the ${formatCents(tolerance)} tolerance`),
+      );
     }
   }
   // Where the tolerated differences leave the journal unbalanced (bank mode: cash lines come from Gusto's
@@ -63,10 +74,22 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   for (const p of collected) rounding -= p.cents * (ROLE_SIDE[p.role] === 'debit' ? 1 : -1);
   if (rounding !== 0 && errors.length === 0) {
     if (Math.abs(rounding) > tolerance) {
-      errors.push({ code: 'totals_mismatch', total: 'journal balance', gusto: formatCents(rounding), computed: '0.00', difference: formatCents(rounding),
-        message: `the tolerated differences add up to ${formatCents(rounding)}, more than the ${formatCents(tolerance)} rounding tolerance` });
+      errors.push({
+        code: 'totals_mismatch',
+        total: 'journal balance',
+        gusto: formatCents(rounding),
+        computed: '0.00',
+        difference: formatCents(rounding),
+        message: `the tolerated differences add up to ${formatCents(rounding)}, more than the ${formatCents(tolerance)} rounding tolerance`,
+      });
     } else {
-      collected.push({ role: 'rounding', component: 'Rounding', cents: rounding, group: { department: null, employeeUuid: null, employeeName: null }, separate: true });
+      collected.push({
+        role: 'rounding',
+        component: 'Rounding',
+        cents: rounding,
+        group: { department: null, employeeUuid: null, employeeName: null },
+        separate: true,
+      });
       warnings.push(`rounding: ${formatCents(rounding)} posted to the rounding account so the journal balances`);
     }
   }
@@ -108,7 +131,11 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   }
   if (missing.size > 0) {
     const missingKeys = [...missing].sort();
-    errors.push({ code: 'unmapped_component', missingKeys, message: `no account mapped for: ${missingKeys.join('; ')}` });
+    errors.push({
+      code: 'unmapped_component',
+      missingKeys,
+      message: `no account mapped for: ${missingKeys.join('; ')}`,
+    });
   }
   if (errors.length > 0) return { ok: false, errors };
 
@@ -118,22 +145,41 @@ export function buildJournal(payroll: GustoPayroll, mapping: AccountMapping, opt
   }
   const withoutDepartment = detail === 'summary' ? 0 : pay.employees.filter((e) => e.department === null).length;
   if (withoutDepartment > 0) {
-    warnings.push(`${withoutDepartment} employee(s) have no Gusto department: their ${lineKind} use the mapped subaccount`);
+    warnings.push(
+      `${withoutDepartment} employee(s) have no Gusto department: their ${lineKind} use the mapped subaccount`,
+    );
   }
 
   const { lines, roleTotals, defects, debit, credit } = buildLines(postings, detail === 'employee');
   if (!isExactCents(debit) || !isExactCents(credit)) {
-    return { ok: false, errors: [{ code: 'malformed_amount', path: 'employee_compensations', message: 'the amounts are too large to add up exactly' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          code: 'malformed_amount',
+          path: 'employee_compensations',
+          message: 'the amounts are too large to add up exactly',
+        },
+      ],
+    };
   }
   const expected = { ...expectedRoleTotals(sums), ...expectedInBank, rounding };
   for (const role of ROLES) {
     if (roleTotals[role] !== expected[role]) {
-      defects.push(`${role}: lines total ${formatCents(roleTotals[role])}, components total ${formatCents(expected[role])}`);
+      defects.push(
+        `${role}: lines total ${formatCents(roleTotals[role])}, components total ${formatCents(expected[role])}`,
+      );
     }
   }
   if (debit !== credit || defects.length > 0) {
-    const message = [...(debit === credit ? [] : [`debits ${formatCents(debit)} ≠ credits ${formatCents(credit)}`]), ...defects].join('; ');
-    return { ok: false, errors: [{ code: 'unbalanced', debit: formatCents(debit), credit: formatCents(credit), message }] };
+    const message = [
+      ...(debit === credit ? [] : [`debits ${formatCents(debit)} ≠ credits ${formatCents(credit)}`]),
+      ...defects,
+    ].join('; ');
+    return {
+      ok: false,
+      errors: [{ code: 'unbalanced', debit: formatCents(debit), credit: formatCents(credit), message }],
+    };
   }
   const header = journalHeader(pay, mapping);
   if (mapping.journal.entryDate === 'period_end' && pay.payPeriod === null) {

@@ -11,5 +11,9 @@ const TAG = /\s*\[gusto:[^\]]*\]$/;
 export function withGeneration(journal: Journal, generation: number): Journal {
   if (generation <= 1 || journal.kind !== 'payroll') return journal;
   const tag = `gusto:${journal.payrollUuid}/${generation}`;
-  return { ...journal, tag, header: { ...journal.header, description: tagged(journal.header.description.replace(TAG, ''), tag) } };
+  return {
+    ...journal,
+    tag,
+    header: { ...journal.header, description: tagged(journal.header.description.replace(TAG, ''), tag) },
+  };
 }

@@ -9,7 +9,9 @@ import type { JournalHeader } from './journal';
 export const DESCRIPTION_MAX = 256;
 
 export function journalHeader(pay: PayrollPay, mapping: AccountMapping): JournalHeader {
-  const kind = pay.offCycle ? `Gusto off-cycle payroll${pay.offCycleReason ? ` (${pay.offCycleReason})` : ''}` : 'Gusto payroll';
+  const kind = pay.offCycle
+    ? `Gusto off-cycle payroll${pay.offCycleReason ? ` (${pay.offCycleReason})` : ''}`
+    : 'Gusto payroll';
   const period = pay.payPeriod ? `${pay.payPeriod.startDate}–${pay.payPeriod.endDate}` : `check date ${pay.checkDate}`;
   return {
     ...(mapping.journal.branch === undefined ? {} : { branch: mapping.journal.branch }),

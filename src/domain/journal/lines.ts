@@ -84,7 +84,18 @@ export function buildLines(postings: ResolvedPosting[], perComponent: boolean): 
     const key = `${ROLE_SIDE[p.role]}\u0000${rest}`;
     let b = buckets.get(key);
     if (b === undefined) {
-      b = { rest, account: p.account, ...(p.subaccount === undefined ? {} : { subaccount: p.subaccount }), department: p.department, employeeUuid: p.employeeUuid, employeeName: p.employeeName, byRole: {}, keys: [], components: {}, ...(p.memo === undefined ? {} : { memo: p.memo }) };
+      b = {
+        rest,
+        account: p.account,
+        ...(p.subaccount === undefined ? {} : { subaccount: p.subaccount }),
+        department: p.department,
+        employeeUuid: p.employeeUuid,
+        employeeName: p.employeeName,
+        byRole: {},
+        keys: [],
+        components: {},
+        ...(p.memo === undefined ? {} : { memo: p.memo }),
+      };
       buckets.set(key, b);
     }
     b.byRole[p.role] = (b.byRole[p.role] ?? 0) + p.cents;
@@ -108,7 +119,8 @@ export function buildLines(postings: ResolvedPosting[], perComponent: boolean): 
     if (f === undefined) finals.set(finalKey, { bucket: b, net, side });
     else {
       f.net += net;
-      for (const role of Object.keys(b.byRole) as Role[]) f.bucket.byRole[role] = (f.bucket.byRole[role] ?? 0) + (b.byRole[role] as Cents);
+      for (const role of Object.keys(b.byRole) as Role[])
+        f.bucket.byRole[role] = (f.bucket.byRole[role] ?? 0) + (b.byRole[role] as Cents);
       for (const k of b.keys) if (!f.bucket.keys.includes(k)) f.bucket.keys.push(k);
       for (const role of Object.keys(b.components) as Role[]) {
         const into = (f.bucket.components[role] ??= []);
@@ -126,7 +138,8 @@ export function buildLines(postings: ResolvedPosting[], perComponent: boolean): 
     else credit -= net;
     let parts = 0;
     for (const role of Object.keys(b.byRole) as Role[]) parts += (b.byRole[role] as Cents) * sign(ROLE_SIDE[role]);
-    if (parts !== net || (net > 0) !== (side === 'debit')) defects.push(`line ${b.account} ${side}: ${formatCents(net)} ≠ its parts ${formatCents(parts)}`);
+    if (parts !== net || net > 0 !== (side === 'debit'))
+      defects.push(`line ${b.account} ${side}: ${formatCents(net)} ≠ its parts ${formatCents(parts)}`);
     const line: JournalLine = {
       account: b.account,
       ...(b.subaccount === undefined ? {} : { subaccount: b.subaccount }),

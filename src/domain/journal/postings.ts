@@ -88,7 +88,11 @@ export function collectPostings(pay: PayrollPay, detail: DetailLevel, options: C
     if (detail === 'department') {
       sums = e.department === null ? company : groupOf(`d:${e.department}`, { ...COMPANY, department: e.department });
     } else if (detail === 'employee') {
-      sums = groupOf(`e:${e.employeeUuid}`, { department: e.department, employeeUuid: e.employeeUuid, employeeName: e.displayName });
+      sums = groupOf(`e:${e.employeeUuid}`, {
+        department: e.department,
+        employeeUuid: e.employeeUuid,
+        employeeName: e.displayName,
+      });
     }
     const cs = e.components;
     for (let i = 0; i < cs.length; i++) add(sums, cs[i].kind, cs[i].name, cs[i].cents);
@@ -98,7 +102,10 @@ export function collectPostings(pay: PayrollPay, detail: DetailLevel, options: C
   for (const { group, sums } of groups.values()) {
     for (const [kind, byName] of sums) {
       for (const role of ROLES_OF[kind]) {
-        const g = detail === 'department' && ROLE_SIDE[role] === 'credit' && options.splitLiabilities !== true ? COMPANY : group;
+        const g =
+          detail === 'department' && ROLE_SIDE[role] === 'credit' && options.splitLiabilities !== true
+            ? COMPANY
+            : group;
         // A component that sums to zero posts nothing and needs no mapping.
         for (const [component, cents] of byName) if (cents !== 0) postings.push({ role, component, cents, group: g });
       }

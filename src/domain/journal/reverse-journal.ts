@@ -16,7 +16,9 @@ const TAG = /\s*\[gusto(?:-reversal)?:[^\]]*\]$/;
 
 export function reverseJournal(journal: Journal, payrollUuid: string, options: ReverseJournalOptions = {}): Journal {
   // Generation 2+ (`gusto:<uuid>/2`) reverses as `gusto-reversal:<uuid>/2`; the first as before.
-  const tag = journal.tag.startsWith(`gusto:${payrollUuid}/`) ? journal.tag.replace(/^gusto:/, 'gusto-reversal:') : `gusto-reversal:${payrollUuid}`;
+  const tag = journal.tag.startsWith(`gusto:${payrollUuid}/`)
+    ? journal.tag.replace(/^gusto:/, 'gusto-reversal:')
+    : `gusto-reversal:${payrollUuid}`;
   const original = journal.header.description.replace(TAG, '');
   return {
     ...journal,

@@ -46,7 +46,10 @@ export function livePeers(events: readonly LicenceEvent[], self: string, now: nu
     const at = Date.parse(e.data.at);
     if (Number.isFinite(at) && at > (last.get(e.data.instanceId) ?? -Infinity)) last.set(e.data.instanceId, at);
   }
-  return [...last].filter(([id, at]) => id !== self && at > now - timing.lapseMs).map(([id]) => id).sort();
+  return [...last]
+    .filter(([id, at]) => id !== self && at > now - timing.lapseMs)
+    .map(([id]) => id)
+    .sort();
 }
 
 export interface LicenceShare {
@@ -75,7 +78,12 @@ export function shareOf(limits: LicenceLimits | undefined, instances: number): L
  * How long a (re)joining instance waits before its first request. None when it is alone, or when its own
  * previous heartbeat is still counted by every peer until they will have seen the new one.
  */
-export function joinWaitMs(peers: readonly string[], previousHeartbeatAt: number | undefined, now: number, timing: LicenceTiming): number {
+export function joinWaitMs(
+  peers: readonly string[],
+  previousHeartbeatAt: number | undefined,
+  now: number,
+  timing: LicenceTiming,
+): number {
   if (peers.length === 0) return 0;
   if (previousHeartbeatAt !== undefined && previousHeartbeatAt + timing.lapseMs > now + timing.intervalMs) return 0;
   return timing.joinWaitMs;

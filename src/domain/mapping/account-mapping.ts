@@ -21,7 +21,13 @@ export const V1_ROLES = [
  * Bank cash mode (`journal.cash: "bank"`): one cash line per Gusto withdrawal, plus the paper checks Gusto
  * pays out without withdrawing them (see TREATMENT.md "Bank cash mode").
  */
-export const CASH_ROLES = ['netPayDebit', 'taxDebit', 'reimbursementDebit', 'childSupportDebit', 'outstandingChecks'] as const;
+export const CASH_ROLES = [
+  'netPayDebit',
+  'taxDebit',
+  'reimbursementDebit',
+  'childSupportDebit',
+  'outstandingChecks',
+] as const;
 export type CashRole = (typeof CASH_ROLES)[number];
 
 /** Every role a mapping may name: v1, cash, `rounding` (rounding tolerance), `accruedPayroll` (month-end accrual). */
@@ -86,7 +92,12 @@ export interface AccountMapping {
   /** Gusto department name → SubaccountCD (expense lines in department/employee detail). */
   subaccountsByDepartment: Record<string, string>;
   /** For the employee mirror: Acumatica department and class of mirrored employees. */
-  employees?: { defaultDepartment?: string; departments: Record<string, string>; employeeClass?: string; driftPolicy?: 'flag' | 'overwrite' };
+  employees?: {
+    defaultDepartment?: string;
+    departments: Record<string, string>;
+    employeeClass?: string;
+    driftPolicy?: 'flag' | 'overwrite';
+  };
 }
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);

@@ -5,24 +5,38 @@
  * does not import).
  */
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
-import { CASH_MODES, DETAIL_LEVELS, ENTRY_DATES, type CashMode, type DetailLevel, type EntryDate } from './account-mapping';
+import {
+  CASH_MODES,
+  DETAIL_LEVELS,
+  ENTRY_DATES,
+  type CashMode,
+  type DetailLevel,
+  type EntryDate,
+} from './account-mapping';
 
 export const NON_EMPTY = 'must be a non-empty string';
 const nonEmpty = { message: NON_EMPTY };
 
 export class AccountEntryDocument {
-  @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  @IsString(nonEmpty)
+  @IsNotEmpty(nonEmpty)
   account: string;
 
-  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  @IsOptional()
+  @IsString(nonEmpty)
+  @IsNotEmpty(nonEmpty)
   subaccount?: string;
 }
 
 export class JournalSettingsDocument {
-  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  @IsOptional()
+  @IsString(nonEmpty)
+  @IsNotEmpty(nonEmpty)
   branch?: string;
 
-  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  @IsOptional()
+  @IsString(nonEmpty)
+  @IsNotEmpty(nonEmpty)
   ledger?: string;
 
   @IsIn(DETAIL_LEVELS as unknown as string[], { message: `must be one of ${DETAIL_LEVELS.join(', ')}` })
@@ -32,21 +46,26 @@ export class JournalSettingsDocument {
   release: boolean;
 
   // Added after v1; each optional, and absent means exactly what a v1 mapping means.
-  @IsOptional() @IsIn(CASH_MODES as unknown as string[], { message: `must be one of ${CASH_MODES.join(', ')}` })
+  @IsOptional()
+  @IsIn(CASH_MODES as unknown as string[], { message: `must be one of ${CASH_MODES.join(', ')}` })
   cash?: CashMode;
 
-  @IsOptional() @IsIn(ENTRY_DATES as unknown as string[], { message: `must be one of ${ENTRY_DATES.join(', ')}` })
+  @IsOptional()
+  @IsIn(ENTRY_DATES as unknown as string[], { message: `must be one of ${ENTRY_DATES.join(', ')}` })
   entryDate?: EntryDate;
 
-  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
   splitLiabilitiesByDepartment?: boolean;
 
   /** `{ enabled }`, checked in parse-mapping.ts (nested). */
-  @IsOptional() @IsObject({ message: 'must be an object { enabled }' })
+  @IsOptional()
+  @IsObject({ message: 'must be an object { enabled }' })
   accrual?: Record<string, unknown>;
 
   /** `{ toleranceCents }`, checked in parse-mapping.ts (nested). */
-  @IsOptional() @IsObject({ message: 'must be an object { toleranceCents }' })
+  @IsOptional()
+  @IsObject({ message: 'must be an object { toleranceCents }' })
   rounding?: Record<string, unknown>;
 }
 
@@ -64,17 +83,23 @@ export class RoundingSettingsDocument {
 
 export class EmployeeSettingsDocument {
   /** Optional: without it, an employee whose Gusto department is not mapped is reported, not mirrored. */
-  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  @IsOptional()
+  @IsString(nonEmpty)
+  @IsNotEmpty(nonEmpty)
   defaultDepartment?: string;
 
-  @IsOptional() @IsObject({ message: 'must be an object of department name → Acumatica department' })
+  @IsOptional()
+  @IsObject({ message: 'must be an object of department name → Acumatica department' })
   departments?: Record<string, string>;
 
-  @IsOptional() @IsString(nonEmpty) @IsNotEmpty(nonEmpty)
+  @IsOptional()
+  @IsString(nonEmpty)
+  @IsNotEmpty(nonEmpty)
   employeeClass?: string;
 
   /** What to do when an Acumatica employee was edited by hand and disagrees with Gusto. */
-  @IsOptional() @IsIn(['flag', 'overwrite'], { message: 'must be one of flag, overwrite' })
+  @IsOptional()
+  @IsIn(['flag', 'overwrite'], { message: 'must be one of flag, overwrite' })
   driftPolicy?: 'flag' | 'overwrite';
 }
 
@@ -85,17 +110,29 @@ export class MappingDocument {
   @IsObject({ message: 'must be an object of key → { account, subaccount? }' })
   accounts: Record<string, unknown>;
 
-  @IsOptional() @IsObject({ message: 'must be an object of department name → subaccount' })
+  @IsOptional()
+  @IsObject({ message: 'must be an object of department name → subaccount' })
   subaccountsByDepartment?: Record<string, unknown>;
 
-  @IsOptional() @IsObject({ message: 'must be an object' })
+  @IsOptional()
+  @IsObject({ message: 'must be an object' })
   employees?: Record<string, unknown>;
 }
 
 /** The keys each object may carry: anything else is reported as an unknown key. */
 export const KNOWN_KEYS = {
   document: ['journal', 'accounts', 'subaccountsByDepartment', 'employees'],
-  journal: ['branch', 'ledger', 'detail', 'release', 'cash', 'entryDate', 'splitLiabilitiesByDepartment', 'rounding', 'accrual'],
+  journal: [
+    'branch',
+    'ledger',
+    'detail',
+    'release',
+    'cash',
+    'entryDate',
+    'splitLiabilitiesByDepartment',
+    'rounding',
+    'accrual',
+  ],
   rounding: ['toleranceCents'],
   accrual: ['enabled'],
   employees: ['defaultDepartment', 'departments', 'employeeClass', 'driftPolicy'],

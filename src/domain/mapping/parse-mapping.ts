@@ -5,7 +5,16 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ROLES, isRole, splitKey, type AccountMapping, type AccountRef } from './account-mapping';
-import { AccountEntryDocument, EmployeeSettingsDocument, JournalSettingsDocument, KNOWN_KEYS, MappingDocument, NON_EMPTY, RoundingSettingsDocument, AccrualSettingsDocument } from './mapping-document';
+import {
+  AccountEntryDocument,
+  EmployeeSettingsDocument,
+  JournalSettingsDocument,
+  KNOWN_KEYS,
+  MappingDocument,
+  NON_EMPTY,
+  RoundingSettingsDocument,
+  AccrualSettingsDocument,
+} from './mapping-document';
 
 export type ParseMappingResult = { ok: true; mapping: AccountMapping } | { ok: false; errors: string[] };
 
@@ -39,11 +48,14 @@ export function parseMapping(doc: unknown): ParseMappingResult {
   if (isObj(doc.accounts)) {
     for (const key of Object.keys(doc.accounts)) {
       const entry = readAccountEntry(key, doc.accounts[key], errors);
-      if (entry !== null) Object.defineProperty(accounts, key, { value: entry, enumerable: true, writable: true, configurable: true });
+      if (entry !== null)
+        Object.defineProperty(accounts, key, { value: entry, enumerable: true, writable: true, configurable: true });
     }
   }
   const subaccountsByDepartment = stringRecord(doc.subaccountsByDepartment, 'subaccountsByDepartment', errors);
-  const departments = isObj(doc.employees) ? stringRecord(doc.employees.departments, 'employees.departments', errors) : {};
+  const departments = isObj(doc.employees)
+    ? stringRecord(doc.employees.departments, 'employees.departments', errors)
+    : {};
   if (errors.length > 0) return { ok: false, errors };
 
   const journal = doc.journal as Obj;
@@ -55,8 +67,12 @@ export function parseMapping(doc: unknown): ParseMappingResult {
       release: journal.release as boolean,
       // Only what the document states: a v1 document parses to exactly the v1 shape.
       ...(journal.cash === undefined ? {} : { cash: journal.cash as NonNullable<AccountMapping['journal']['cash']> }),
-      ...(journal.entryDate === undefined ? {} : { entryDate: journal.entryDate as NonNullable<AccountMapping['journal']['entryDate']> }),
-      ...(journal.splitLiabilitiesByDepartment === undefined ? {} : { splitLiabilitiesByDepartment: journal.splitLiabilitiesByDepartment as boolean }),
+      ...(journal.entryDate === undefined
+        ? {}
+        : { entryDate: journal.entryDate as NonNullable<AccountMapping['journal']['entryDate']> }),
+      ...(journal.splitLiabilitiesByDepartment === undefined
+        ? {}
+        : { splitLiabilitiesByDepartment: journal.splitLiabilitiesByDepartment as boolean }),
       ...(isObj(journal.rounding) ? { rounding: { toleranceCents: journal.rounding.toleranceCents as number } } : {}),
       ...(isObj(journal.accrual) ? { accrual: { enabled: journal.accrual.enabled as boolean } } : {}),
     },
@@ -89,10 +105,15 @@ export function mappingReferences(mapping: AccountMapping): MappingReference[] {
   for (const key of Object.keys(mapping.accounts).sort()) {
     const { account, subaccount } = mapping.accounts[key];
     refs.push({ kind: 'account', value: account, key: `accounts.${key}.account` });
-    if (subaccount !== undefined) refs.push({ kind: 'subaccount', value: subaccount, key: `accounts.${key}.subaccount` });
+    if (subaccount !== undefined)
+      refs.push({ kind: 'subaccount', value: subaccount, key: `accounts.${key}.subaccount` });
   }
   for (const dept of Object.keys(mapping.subaccountsByDepartment).sort()) {
-    refs.push({ kind: 'subaccount', value: mapping.subaccountsByDepartment[dept], key: `subaccountsByDepartment.${dept}` });
+    refs.push({
+      kind: 'subaccount',
+      value: mapping.subaccountsByDepartment[dept],
+      key: `subaccountsByDepartment.${dept}`,
+    });
   }
   return refs;
 }

@@ -48,27 +48,61 @@ export interface PayrollAccrual {
 }
 
 export const initialAccrual: PayrollAccrual = {
-  planned: false, generation: 1, accrual: {}, reversal: {}, accrualVoid: {}, reversalVoid: {}, failures: 0, stuck: false, completed: false,
+  planned: false,
+  generation: 1,
+  accrual: {},
+  reversal: {},
+  accrualVoid: {},
+  reversalVoid: {},
+  failures: 0,
+  stuck: false,
+  completed: false,
 };
 
 const fresh = { claim: undefined, failures: 0, lastError: undefined, nextAttemptAt: undefined, stuck: false };
 /** A replay un-skips what a closed period skipped (the period may be open now). */
-const unskip = (p: JournalProgress, codes: string[]): JournalProgress => (p.skipped && codes.includes(p.skipped.code) ? {} : p);
+const unskip = (p: JournalProgress, codes: string[]): JournalProgress =>
+  p.skipped && codes.includes(p.skipped.code) ? {} : p;
 
 export function evolveAccrual(s: PayrollAccrual, e: PayrollAccrualEvent): PayrollAccrual {
   switch (e.type) {
     case 'AccrualPlanned':
-      return { ...s, ...fresh, planned: true, connectionId: e.data.connectionId, payrollUuid: e.data.payrollUuid, month: e.data.month, generation: e.data.generation ?? 1, days: e.data.days, periodDays: e.data.periodDays, accrualJournal: e.data.accrual, reversalJournal: e.data.reversal };
+      return {
+        ...s,
+        ...fresh,
+        planned: true,
+        connectionId: e.data.connectionId,
+        payrollUuid: e.data.payrollUuid,
+        month: e.data.month,
+        generation: e.data.generation ?? 1,
+        days: e.data.days,
+        periodDays: e.data.periodDays,
+        accrualJournal: e.data.accrual,
+        reversalJournal: e.data.reversal,
+      };
     case 'AccrualCreationStarted':
       return { ...s, claim: { kind: e.data.kind, until: e.data.leaseUntil, claimant: e.data.claimant } };
     case 'AccrualJournalRecorded':
-      return { ...s, ...fresh, [e.data.kind]: { batchNbr: e.data.batchNbr, status: e.data.status, released: isReleasedStatus(e.data.status) } };
+      return {
+        ...s,
+        ...fresh,
+        [e.data.kind]: { batchNbr: e.data.batchNbr, status: e.data.status, released: isReleasedStatus(e.data.status) },
+      };
     case 'AccrualJournalReleased':
-      return { ...s, ...fresh, [e.data.kind]: { ...s[e.data.kind], batchNbr: e.data.batchNbr, status: e.data.status, released: true } };
+      return {
+        ...s,
+        ...fresh,
+        [e.data.kind]: { ...s[e.data.kind], batchNbr: e.data.batchNbr, status: e.data.status, released: true },
+      };
     case 'AccrualSkipped': {
       const skipped = { skipped: { reason: e.data.reason, code: e.data.code } };
       const next = { ...s, claim: undefined, nextAttemptAt: undefined, stuck: false, [e.data.kind]: skipped };
-      return e.data.kind === 'accrual' ? { ...next, reversal: { skipped: { reason: 'the accrual was skipped: nothing to reverse', code: 'accrual_skipped' } } } : next;
+      return e.data.kind === 'accrual'
+        ? {
+            ...next,
+            reversal: { skipped: { reason: 'the accrual was skipped: nothing to reverse', code: 'accrual_skipped' } },
+          }
+        : next;
     }
     case 'AccrualAttemptFailed':
       return {
@@ -89,7 +123,16 @@ export function evolveAccrual(s: PayrollAccrual, e: PayrollAccrualEvent): Payrol
       const codes = ['closed_period'];
       const accrual = unskip(s.accrual, codes);
       const reversal = accrual.skipped ? s.reversal : unskip(unskip(s.reversal, codes), ['accrual_skipped']);
-      return { ...s, ...fresh, claim: s.claim, completed: false, accrual, reversal, accrualVoid: unskip(s.accrualVoid, codes), reversalVoid: unskip(s.reversalVoid, codes) };
+      return {
+        ...s,
+        ...fresh,
+        claim: s.claim,
+        completed: false,
+        accrual,
+        reversal,
+        accrualVoid: unskip(s.accrualVoid, codes),
+        reversalVoid: unskip(s.reversalVoid, codes),
+      };
     }
     case 'AccrualCancelled':
       // A stuck run gets one more chance: what was posted must still be voided.
@@ -97,7 +140,10 @@ export function evolveAccrual(s: PayrollAccrual, e: PayrollAccrualEvent): Payrol
   }
 }
 
-export const foldAccrual = (events: Iterable<PayrollAccrualEvent>, from: PayrollAccrual = initialAccrual): PayrollAccrual => {
+export const foldAccrual = (
+  events: Iterable<PayrollAccrualEvent>,
+  from: PayrollAccrual = initialAccrual,
+): PayrollAccrual => {
   let s = from;
   for (const e of events) s = evolveAccrual(s, e);
   return s;
@@ -140,7 +186,10 @@ function pendingStep(s: PayrollAccrual): Step {
     if (needsRelease(kind)) return { kind: 'release', journal: kind };
   }
   if (s.cancelled) {
-    for (const [kind, of] of [['accrualVoid', 'accrual'], ['reversalVoid', 'reversal']] as const) {
+    for (const [kind, of] of [
+      ['accrualVoid', 'accrual'],
+      ['reversalVoid', 'reversal'],
+    ] as const) {
       if (s[of].batchNbr === undefined) continue;
       if (!done(s[kind])) return { kind: 'post', journal: kind };
       if (needsRelease(kind)) return { kind: 'release', journal: kind };
@@ -154,7 +203,8 @@ export function nextAccrualWork(s: PayrollAccrual, now: Date): AccrualWork {
   const step = pendingStep(s);
   if (step.kind === 'complete') return step;
   if (s.nextAttemptAt && Date.parse(s.nextAttemptAt) > now.getTime()) return { kind: 'wait', until: s.nextAttemptAt };
-  if (step.kind !== 'release' && s.claim && Date.parse(s.claim.until) > now.getTime()) return { kind: 'wait', until: s.claim.until };
+  if (step.kind !== 'release' && s.claim && Date.parse(s.claim.until) > now.getTime())
+    return { kind: 'wait', until: s.claim.until };
   return step;
 }
 
@@ -172,11 +222,19 @@ export function statusOfAccrual(s: PayrollAccrual): AccrualStatus {
 
 // ── decisions ──────────────────────────────────────────────────────────────────────────────────────────
 
-export function planAccrual(s: PayrollAccrual, data: Extract<PayrollAccrualEvent, { type: 'AccrualPlanned' }>['data']): PayrollAccrualEvent[] {
+export function planAccrual(
+  s: PayrollAccrual,
+  data: Extract<PayrollAccrualEvent, { type: 'AccrualPlanned' }>['data'],
+): PayrollAccrualEvent[] {
   return s.planned ? [] : [{ type: 'AccrualPlanned', data }];
 }
 
-export function claimAccrualCreation(s: PayrollAccrual, kind: AccrualJournalKind, leaseUntil: string, claimant: string): PayrollAccrualEvent[] {
+export function claimAccrualCreation(
+  s: PayrollAccrual,
+  kind: AccrualJournalKind,
+  leaseUntil: string,
+  claimant: string,
+): PayrollAccrualEvent[] {
   return [{ type: 'AccrualCreationStarted', data: { connectionId: s.connectionId!, kind, leaseUntil, claimant } }];
 }
 
@@ -189,22 +247,64 @@ export function thenComplete(s: PayrollAccrual, events: PayrollAccrualEvent[]): 
 
 export const completedEvent = (s: PayrollAccrual): PayrollAccrualEvent => ({
   type: 'AccrualCompleted',
-  data: { connectionId: s.connectionId!, ...(s.accrual.batchNbr ? { accrualBatchNbr: s.accrual.batchNbr } : {}), ...(s.reversal.batchNbr ? { reversalBatchNbr: s.reversal.batchNbr } : {}) },
+  data: {
+    connectionId: s.connectionId!,
+    ...(s.accrual.batchNbr ? { accrualBatchNbr: s.accrual.batchNbr } : {}),
+    ...(s.reversal.batchNbr ? { reversalBatchNbr: s.reversal.batchNbr } : {}),
+  },
 });
 
-export function recordAccrualJournal(s: PayrollAccrual, kind: AccrualJournalKind, batchNbr: string, status: string, found: boolean): PayrollAccrualEvent[] {
-  return thenComplete(s, [{ type: 'AccrualJournalRecorded', data: { connectionId: s.connectionId!, kind, batchNbr, status, found } }]);
+export function recordAccrualJournal(
+  s: PayrollAccrual,
+  kind: AccrualJournalKind,
+  batchNbr: string,
+  status: string,
+  found: boolean,
+): PayrollAccrualEvent[] {
+  return thenComplete(s, [
+    { type: 'AccrualJournalRecorded', data: { connectionId: s.connectionId!, kind, batchNbr, status, found } },
+  ]);
 }
 
-export function releaseAccrualJournal(s: PayrollAccrual, kind: AccrualJournalKind, batchNbr: string, status: string): PayrollAccrualEvent[] {
-  return thenComplete(s, [{ type: 'AccrualJournalReleased', data: { connectionId: s.connectionId!, kind, batchNbr, status } }]);
+export function releaseAccrualJournal(
+  s: PayrollAccrual,
+  kind: AccrualJournalKind,
+  batchNbr: string,
+  status: string,
+): PayrollAccrualEvent[] {
+  return thenComplete(s, [
+    { type: 'AccrualJournalReleased', data: { connectionId: s.connectionId!, kind, batchNbr, status } },
+  ]);
 }
 
 /** A closed (or missing) financial period: not an error, the accrual is skipped with the reason. */
-export function skipAccrualJournal(s: PayrollAccrual, kind: AccrualJournalKind, code: string, reason: string): PayrollAccrualEvent[] {
+export function skipAccrualJournal(
+  s: PayrollAccrual,
+  kind: AccrualJournalKind,
+  code: string,
+  reason: string,
+): PayrollAccrualEvent[] {
   return thenComplete(s, [{ type: 'AccrualSkipped', data: { connectionId: s.connectionId!, kind, code, reason } }]);
 }
 
-export function accrualAttemptFailed(s: PayrollAccrual, kind: AccrualJournalKind, error: string, retryable: boolean, nextAttemptAt?: string): PayrollAccrualEvent[] {
-  return [{ type: 'AccrualAttemptFailed', data: { connectionId: s.connectionId!, kind, attempt: s.failures + 1, error, retryable, ...(retryable && nextAttemptAt ? { nextAttemptAt } : {}) } }];
+export function accrualAttemptFailed(
+  s: PayrollAccrual,
+  kind: AccrualJournalKind,
+  error: string,
+  retryable: boolean,
+  nextAttemptAt?: string,
+): PayrollAccrualEvent[] {
+  return [
+    {
+      type: 'AccrualAttemptFailed',
+      data: {
+        connectionId: s.connectionId!,
+        kind,
+        attempt: s.failures + 1,
+        error,
+        retryable,
+        ...(retryable && nextAttemptAt ? { nextAttemptAt } : {}),
+      },
+    },
+  ];
 }

@@ -10,19 +10,58 @@ import type { Journal } from '../journal/journal';
  * reversal after the payroll was cancelled (each dated like the journal it undoes, so every month nets to zero).
  */
 export type AccrualJournalKind = 'accrual' | 'reversal' | 'accrualVoid' | 'reversalVoid';
-export const ACCRUAL_JOURNAL_KINDS: readonly AccrualJournalKind[] = ['accrual', 'reversal', 'accrualVoid', 'reversalVoid'];
+export const ACCRUAL_JOURNAL_KINDS: readonly AccrualJournalKind[] = [
+  'accrual',
+  'reversal',
+  'accrualVoid',
+  'reversalVoid',
+];
 
 export type PayrollAccrualEvent =
   /** `generation`: the posting's generation (2, 3, … after a re-processing; absent for the first). */
-  | { type: 'AccrualPlanned'; data: { connectionId: string; payrollUuid: string; month: string; days: number; periodDays: number; accrual: Journal; reversal: Journal; generation?: number } }
+  | {
+      type: 'AccrualPlanned';
+      data: {
+        connectionId: string;
+        payrollUuid: string;
+        month: string;
+        days: number;
+        periodDays: number;
+        accrual: Journal;
+        reversal: Journal;
+        generation?: number;
+      };
+    }
   /** Appended at the loaded revision before a create: of two runs only one gets to create. */
-  | { type: 'AccrualCreationStarted'; data: { connectionId: string; kind: AccrualJournalKind; leaseUntil: string; claimant: string } }
-  | { type: 'AccrualJournalRecorded'; data: { connectionId: string; kind: AccrualJournalKind; batchNbr: string; status: string; found: boolean } }
+  | {
+      type: 'AccrualCreationStarted';
+      data: { connectionId: string; kind: AccrualJournalKind; leaseUntil: string; claimant: string };
+    }
+  | {
+      type: 'AccrualJournalRecorded';
+      data: { connectionId: string; kind: AccrualJournalKind; batchNbr: string; status: string; found: boolean };
+    }
   | { type: 'AccrualSkipped'; data: { connectionId: string; kind: AccrualJournalKind; reason: string; code: string } }
   /** payrollUuid/month/generation: on a failure before any plan (no accruedPayroll account), so the view can place it. */
-  | { type: 'AccrualAttemptFailed'; data: { connectionId: string; kind: AccrualJournalKind; attempt: number; error: string; retryable: boolean; nextAttemptAt?: string; payrollUuid?: string; month?: string; generation?: number } }
+  | {
+      type: 'AccrualAttemptFailed';
+      data: {
+        connectionId: string;
+        kind: AccrualJournalKind;
+        attempt: number;
+        error: string;
+        retryable: boolean;
+        nextAttemptAt?: string;
+        payrollUuid?: string;
+        month?: string;
+        generation?: number;
+      };
+    }
   /** The batch was released in Acumatica (mapping `journal.release`, as for the payroll journal). */
-  | { type: 'AccrualJournalReleased'; data: { connectionId: string; kind: AccrualJournalKind; batchNbr: string; status: string } }
+  | {
+      type: 'AccrualJournalReleased';
+      data: { connectionId: string; kind: AccrualJournalKind; batchNbr: string; status: string };
+    }
   /** An operator re-runs a failed, stuck or skipped accrual (POST /api/postings/:id/accruals/:month/replay). */
   | { type: 'AccrualReplayed'; data: { connectionId: string; requestedBy: string } }
   /** The payroll was cancelled (its journal reversed): what was posted of the accrual is undone, nothing more is posted. */
@@ -31,10 +70,18 @@ export type PayrollAccrualEvent =
 
 export type PayrollAccrualEventType = PayrollAccrualEvent['type'];
 export const ACCRUAL_EVENT_TYPES: readonly PayrollAccrualEventType[] = [
-  'AccrualPlanned', 'AccrualCreationStarted', 'AccrualJournalRecorded', 'AccrualSkipped', 'AccrualAttemptFailed', 'AccrualCompleted',
-  'AccrualJournalReleased', 'AccrualReplayed', 'AccrualCancelled',
+  'AccrualPlanned',
+  'AccrualCreationStarted',
+  'AccrualJournalRecorded',
+  'AccrualSkipped',
+  'AccrualAttemptFailed',
+  'AccrualCompleted',
+  'AccrualJournalReleased',
+  'AccrualReplayed',
+  'AccrualCancelled',
 ];
-export const isPayrollAccrualEvent = (e: { type: string }): e is PayrollAccrualEvent => (ACCRUAL_EVENT_TYPES as readonly string[]).includes(e.type);
+export const isPayrollAccrualEvent = (e: { type: string }): e is PayrollAccrualEvent =>
+  (ACCRUAL_EVENT_TYPES as readonly string[]).includes(e.type);
 
 export const ACCRUAL_STREAM_PREFIX = 'payroll-accrual-';
 
@@ -43,7 +90,10 @@ export const accrualStream = (connectionId: string, payrollUuid: string, month: 
   `${ACCRUAL_STREAM_PREFIX}${connectionId}-${payrollUuid}-${generation > 1 ? `g${generation}-` : ''}${month}`;
 
 /** The payroll, month and generation an accrual stream of this connection belongs to (null: not one). */
-export function parseAccrualStream(stream: string, connectionId: string): { payrollUuid: string; month: string; generation: number } | null {
+export function parseAccrualStream(
+  stream: string,
+  connectionId: string,
+): { payrollUuid: string; month: string; generation: number } | null {
   const prefix = `${ACCRUAL_STREAM_PREFIX}${connectionId}-`;
   if (!stream.startsWith(prefix)) return null;
   const m = /^(.+?)-(?:g(\d+)-)?(\d{4}-\d{2})$/.exec(stream.slice(prefix.length));

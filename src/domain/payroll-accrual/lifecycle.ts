@@ -11,7 +11,9 @@ export type AccrualError =
 
 /** Something a person can fix and re-run: stuck (e.g. no accruedPayroll account), failing, or skipped for a closed period. */
 export function isReplayable(s: PayrollAccrual): boolean {
-  const closed = [s.accrual, s.reversal, s.accrualVoid, s.reversalVoid].some((p) => p.skipped?.code === 'closed_period');
+  const closed = [s.accrual, s.reversal, s.accrualVoid, s.reversalVoid].some(
+    (p) => p.skipped?.code === 'closed_period',
+  );
   return s.stuck || s.nextAttemptAt !== undefined || closed;
 }
 

@@ -32,7 +32,8 @@ export interface ClaimTerms {
  * Room between the claim and the send (the append, a wait for a free Acumatica slot, a sign-in): 1/20 of the
  * queue limit, between 2 s and 30 s. A create that cannot leave in time is not sent (and retried).
  */
-export const sendWindowFor = (queueLimitMs: number): number => Math.min(30_000, Math.max(2_000, Math.round(queueLimitMs / 20)));
+export const sendWindowFor = (queueLimitMs: number): number =>
+  Math.min(30_000, Math.max(2_000, Math.round(queueLimitMs / 20)));
 
 /** What the state keeps of a claim beyond `claimedUntil` (= mayCommitUntil, or a legacy lease's end). */
 export interface CreateClaim {
@@ -52,27 +53,52 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const earlier = (a: string, b: string): string => (Date.parse(a) <= Date.parse(b) ? a : b);
 
 /** True while a create claimed on this run may still commit: nobody may create. */
-export const claimIsLive = (run: RunState, now: Date): boolean => !!run.claimedUntil && Date.parse(run.claimedUntil) > now.getTime();
+export const claimIsLive = (run: RunState, now: Date): boolean =>
+  !!run.claimedUntil && Date.parse(run.claimedUntil) > now.getTime();
 
 /** The claim appended before a create sent `now`. */
 export function claimEvent(step: CreateStep, now: Date, claimant: string, terms: ClaimTerms): PayrollPostingEvent {
   const sendBy = now.getTime() + Math.max(0, terms.sendWindowMs);
   const mayCommitUntil = iso(sendBy + Math.max(0, terms.queueLimitMs));
-  return { type: 'JournalCreationStarted', data: { step, claimant, sentAt: now.toISOString(), sendBy: iso(sendBy), mayCommitUntil, leaseUntil: mayCommitUntil } };
+  return {
+    type: 'JournalCreationStarted',
+    data: {
+      step,
+      claimant,
+      sentAt: now.toISOString(),
+      sendBy: iso(sendBy),
+      mayCommitUntil,
+      leaseUntil: mayCommitUntil,
+    },
+  };
 }
 
 /**
  * A lookup found no journal. With a live claim the create may still be queued: record the miss and when
  * to look again. Without one, claim and create.
  */
-export function onJournalAbsent(run: RunState, step: CreateStep, now: Date, claimant: string, terms: ClaimTerms): PayrollPostingEvent {
+export function onJournalAbsent(
+  run: RunState,
+  step: CreateStep,
+  now: Date,
+  claimant: string,
+  terms: ClaimTerms,
+): PayrollPostingEvent {
   return claimIsLive(run, now) ? queuedCreateAwaited(run, step, now) : claimEvent(step, now, claimant, terms);
 }
 
 /** A lookup under the live claim of `run` found nothing: look again in min(remaining, CLAIM_CHECK_EVERY_MS). */
 export function queuedCreateAwaited(run: RunState, step: CreateStep, now: Date): PayrollPostingEvent {
   const until = run.claimedUntil!;
-  return { type: 'QueuedCreateAwaited', data: { step, checkedAt: now.toISOString(), until, nextCheckAt: earlier(iso(now.getTime() + CLAIM_CHECK_EVERY_MS), until) } };
+  return {
+    type: 'QueuedCreateAwaited',
+    data: {
+      step,
+      checkedAt: now.toISOString(),
+      until,
+      nextCheckAt: earlier(iso(now.getTime() + CLAIM_CHECK_EVERY_MS), until),
+    },
+  };
 }
 
 type ClaimFields = Pick<RunState, 'claimedUntil' | 'claim'>;
@@ -82,19 +108,36 @@ export function claimed(data: Extract<PayrollPostingEvent, { type: 'JournalCreat
   const until = data.mayCommitUntil ?? data.leaseUntil;
   // The lookup just before the claim counts as the first: the next one is due a check period later.
   const checkDueAt = data.sentAt ? earlier(iso(Date.parse(data.sentAt) + CLAIM_CHECK_EVERY_MS), until) : undefined;
-  return { claimedUntil: until, claim: { claimant: data.claimant, sentAt: data.sentAt, sendBy: data.sendBy, checkDueAt, checks: 0 } };
+  return {
+    claimedUntil: until,
+    claim: { claimant: data.claimant, sentAt: data.sentAt, sendBy: data.sendBy, checkDueAt, checks: 0 },
+  };
 }
 
 /** evolve: a lookup under the claim found nothing. */
-export function awaited<T extends RunState>(run: T, data: Extract<PayrollPostingEvent, { type: 'QueuedCreateAwaited' }>['data']): T {
-  const claim: CreateClaim = { ...(run.claim ?? { claimant: '', sentAt: undefined }), checkDueAt: data.nextCheckAt, lastCheckedAt: data.checkedAt, checks: (run.claim?.checks ?? 0) + 1 };
+export function awaited<T extends RunState>(
+  run: T,
+  data: Extract<PayrollPostingEvent, { type: 'QueuedCreateAwaited' }>['data'],
+): T {
+  const claim: CreateClaim = {
+    ...(run.claim ?? { claimant: '', sentAt: undefined }),
+    checkDueAt: data.nextCheckAt,
+    lastCheckedAt: data.checkedAt,
+    checks: (run.claim?.checks ?? 0) + 1,
+  };
   // The wait replaces the retry: the next attempt is the next lookup.
   return { ...run, claimedUntil: run.claimedUntil ?? data.until, claim, nextAttemptAt: undefined };
 }
 
 /** evolve: a step of this run failed. Only a definitively refused create ends the claim. */
-export function afterFailure(run: RunState, step: string, outcome: 'refused' | 'unknown' | undefined, nextAttemptAt: string | undefined): ClaimFields {
-  if (step !== 'create_journal' && step !== 'create_reversal') return { claimedUntil: run.claimedUntil, claim: run.claim };
+export function afterFailure(
+  run: RunState,
+  step: string,
+  outcome: 'refused' | 'unknown' | undefined,
+  nextAttemptAt: string | undefined,
+): ClaimFields {
+  if (step !== 'create_journal' && step !== 'create_reversal')
+    return { claimedUntil: run.claimedUntil, claim: run.claim };
   if (outcome !== 'unknown' || !run.claimedUntil) return { claimedUntil: undefined, claim: undefined };
   // The create may still commit: the claim stands, and the retry starts with a lookup.
   return { claimedUntil: run.claimedUntil, claim: run.claim ? { ...run.claim, checkDueAt: nextAttemptAt } : undefined };

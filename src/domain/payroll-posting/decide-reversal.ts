@@ -50,7 +50,15 @@ export function requestReversal(state: PayrollPosting, cmd: RequestReversal): De
       // Gusto shows it processed: it belongs in the ledger, whatever the event said — post it.
       if (stillProcessed) {
         return accept(
-          { type: 'PostingRequested', data: { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } },
+          {
+            type: 'PostingRequested',
+            data: {
+              connectionId: cmd.connectionId,
+              payrollUuid: cmd.payrollUuid,
+              trigger: cmd.trigger,
+              sourceEventId: cmd.sourceEventId,
+            },
+          },
           contradicted('processed'),
         );
       }
@@ -85,7 +93,10 @@ export function requestReversal(state: PayrollPosting, cmd: RequestReversal): De
 export function recordOriginalAbsent(state: PayrollPosting, now?: Date): Decision {
   if (state.phase !== 'built' || !state.reversal) return refuse('not_at_this_step');
   if (now && claimIsLive(state, now)) return accept(queuedCreateAwaited(state, 'create_journal', now));
-  return accept({ type: 'PostingCancelled', data: { trigger: state.reversal.trigger, reason: 'cancelled_before_posting' } });
+  return accept({
+    type: 'PostingCancelled',
+    data: { trigger: state.reversal.trigger, reason: 'cancelled_before_posting' },
+  });
 }
 
 export function recordReversalBuilt(state: PayrollPosting, journal: Journal): Decision {
@@ -102,7 +113,10 @@ export function recordReversalAbsent(state: PayrollPosting, now: Date, claimant:
 export function recordReversalInAcumatica(state: PayrollPosting, batch: AcumaticaBatch, found: boolean): Decision {
   const reversal = state.reversal;
   if (state.phase !== 'posted' || reversal?.phase !== 'built' || !reversal.journal) return refuse('not_at_this_step');
-  const recorded: PayrollPostingEvent = { type: found ? 'ReversalJournalFound' : 'ReversalJournalCreated', data: batch };
+  const recorded: PayrollPostingEvent = {
+    type: found ? 'ReversalJournalFound' : 'ReversalJournalCreated',
+    data: batch,
+  };
   if (reversal.journal.header.release && !isReleasedStatus(batch.status)) return accept(recorded);
   return accept(recorded, reversed(state, batch.batchNbr));
 }

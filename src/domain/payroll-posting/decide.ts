@@ -38,36 +38,54 @@ export interface RequestPosting {
 /** A posting is requested once; repeats (duplicate webhooks, every later poll) change nothing. */
 export function requestPosting(state: PayrollPosting, cmd: RequestPosting): Decision {
   if (state.phase !== 'none') return accept();
-  return accept({ type: 'PostingRequested', data: { connectionId: cmd.connectionId, payrollUuid: cmd.payrollUuid, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } });
+  return accept({
+    type: 'PostingRequested',
+    data: {
+      connectionId: cmd.connectionId,
+      payrollUuid: cmd.payrollUuid,
+      trigger: cmd.trigger,
+      sourceEventId: cmd.sourceEventId,
+    },
+  });
 }
 
 /**
  * Gusto shows processed again a payroll whose posting was cancelled before posting, or posted and then
  * reversed: a new generation of the posting (issue 14). Anything else (a live posting, a duplicate) is [].
  */
-export function requestReprocessing(state: PayrollPosting, cmd: { trigger: PostingTrigger; sourceEventId?: string; gustoShows: 'processed' | 'unprocessed' | 'not_found' }): Decision {
+export function requestReprocessing(
+  state: PayrollPosting,
+  cmd: { trigger: PostingTrigger; sourceEventId?: string; gustoShows: 'processed' | 'unprocessed' | 'not_found' },
+): Decision {
   if (!isReprocessable(state) || cmd.gustoShows !== 'processed') return accept();
-  return accept({ type: 'PostingReprocessed', data: { generation: (state.generation ?? 1) + 1, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId } });
+  return accept({
+    type: 'PostingReprocessed',
+    data: { generation: (state.generation ?? 1) + 1, trigger: cmd.trigger, sourceEventId: cmd.sourceEventId },
+  });
 }
 
 /** Cancelled before posting, or posted and reversed: a later processing in Gusto would be a new generation. */
 export const isReprocessable = (state: PayrollPosting): boolean =>
   state.phase === 'cancelled' || (state.phase === 'posted' && state.reversal?.phase === 'reversed');
 
-export type BuildOutcome = { ok: true; journal: Journal; mappingVersion: number } | { ok: false; reasons: BlockReason[] };
+export type BuildOutcome =
+  { ok: true; journal: Journal; mappingVersion: number } | { ok: false; reasons: BlockReason[] };
 
 const isBalanced = (journal: Journal): boolean => {
   const sum = (side: 'debit' | 'credit') =>
     journal.lines.filter((l) => l.side === side).reduce((acc, l) => acc.plus(l.amount), new BigNumber(0));
   const debit = sum('debit');
-  return debit.isEqualTo(sum('credit')) && debit.isEqualTo(journal.totals.debit) && debit.isEqualTo(journal.totals.credit);
+  return (
+    debit.isEqualTo(sum('credit')) && debit.isEqualTo(journal.totals.debit) && debit.isEqualTo(journal.totals.credit)
+  );
 };
 
 /** The payroll was read and the journal built (or the build was blocked). */
 export function recordPayrollRead(state: PayrollPosting, facts: PayrollFacts, outcome: BuildOutcome): Decision {
   if (state.phase !== 'requested' || state.reversal) return refuse('not_at_this_step');
   const fetched: PayrollPostingEvent = { type: 'PayrollFetched', data: facts };
-  if (!outcome.ok) return accept(fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: outcome.reasons } });
+  if (!outcome.ok)
+    return accept(fetched, { type: 'PostingBlocked', data: { step: 'build_journal', reasons: outcome.reasons } });
   // A last guard in front of the ledger: never send a journal whose own lines disagree with its totals.
   if (!isBalanced(outcome.journal)) {
     const { debit, credit } = outcome.journal.totals;
@@ -137,10 +155,15 @@ export interface AttemptFailure {
  * A step failed. Transient failures are retried at nextAttemptAt until maxAttempts failures in this run;
  * then, or at once for a permanent failure, the posting needs attention with the reason named.
  */
-export function recordAttemptFailed(state: PayrollPosting, failure: AttemptFailure, policy: { maxAttempts: number }): Decision {
+export function recordAttemptFailed(
+  state: PayrollPosting,
+  failure: AttemptFailure,
+  policy: { maxAttempts: number },
+): Decision {
   const forReversal = REVERSAL_STEPS.has(failure.step);
   if (state.phase === 'none' || state.phase === 'cancelled') return refuse('not_at_this_step');
-  if (forReversal ? !state.reversal || state.reversal.phase === 'reversed' : state.phase === 'posted') return refuse('not_at_this_step');
+  if (forReversal ? !state.reversal || state.reversal.phase === 'reversed' : state.phase === 'posted')
+    return refuse('not_at_this_step');
   const run = forReversal && state.reversal ? state.reversal : state;
   if (run.blocked) return refuse('not_at_this_step');
   const attempt = run.failures + 1;
@@ -155,7 +178,9 @@ export function recordAttemptFailed(state: PayrollPosting, failure: AttemptFailu
       error: failure.error,
       errorKind: failure.errorKind,
       // The saga always says (classifyFailure); left unsaid, the event reads as older logs do: refused.
-      ...(isCreateStep(failure.step) && failure.refused !== undefined ? { createOutcome: failure.refused ? ('refused' as const) : ('unknown' as const) } : {}),
+      ...(isCreateStep(failure.step) && failure.refused !== undefined
+        ? { createOutcome: failure.refused ? ('refused' as const) : ('unknown' as const) }
+        : {}),
     },
   };
   if (willRetry) return accept(failed);
@@ -164,7 +189,7 @@ export function recordAttemptFailed(state: PayrollPosting, failure: AttemptFailu
         code: 'retries_exhausted',
         message: `Gave up after ${attempt} attempts: ${failure.error}. Nothing was posted twice; replay the posting once the system is reachable.`,
       }
-    : failure.reason ?? { code: 'rejected_by_acumatica', message: failure.error };
+    : (failure.reason ?? { code: 'rejected_by_acumatica', message: failure.error });
   return accept(failed, { type: 'PostingBlocked', data: { step: failure.step, reasons: [reason] } });
 }
 
@@ -173,5 +198,8 @@ export function replayPosting(state: PayrollPosting, cmd: { mappingVersion?: num
   if (state.phase === 'none') return refuse('posting_not_found');
   if (state.phase === 'cancelled') return refuse('posting_cancelled');
   if (state.reversal?.phase === 'reversed') return refuse('posting_reversed');
-  return accept({ type: 'PostingReplayed', data: { mappingVersion: cmd.mappingVersion, requestedBy: cmd.requestedBy } });
+  return accept({
+    type: 'PostingReplayed',
+    data: { mappingVersion: cmd.mappingVersion, requestedBy: cmd.requestedBy },
+  });
 }

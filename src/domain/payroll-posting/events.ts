@@ -25,7 +25,8 @@ export type PostingStep =
 
 /** The steps that send a create to Acumatica: the only ones a claim covers. */
 export type CreateStep = 'create_journal' | 'create_reversal';
-export const isCreateStep = (step: PostingStep): step is CreateStep => step === 'create_journal' || step === 'create_reversal';
+export const isCreateStep = (step: PostingStep): step is CreateStep =>
+  step === 'create_journal' || step === 'create_reversal';
 
 /** Steps that belong to undoing a payroll: their failures count against the reversal, not the posting. */
 export const REVERSAL_STEPS: ReadonlySet<PostingStep> = new Set<PostingStep>([
@@ -86,7 +87,10 @@ export interface AcumaticaBatch {
 }
 
 export type PayrollPostingEvent =
-  | { type: 'PostingRequested'; data: { connectionId: string; payrollUuid: string; trigger: PostingTrigger; sourceEventId?: string } }
+  | {
+      type: 'PostingRequested';
+      data: { connectionId: string; payrollUuid: string; trigger: PostingTrigger; sourceEventId?: string };
+    }
   | { type: 'PayrollFetched'; data: PayrollFacts }
   | { type: 'JournalBuilt'; data: { journal: Journal; mappingVersion: number } }
   | { type: 'PostingBlocked'; data: { step: PostingStep; reasons: BlockReason[] } }
@@ -102,7 +106,14 @@ export type PayrollPostingEvent =
        */
       type: 'JournalCreationStarted';
       /** `claimant` is unique per run, so two runs' claims never look like one idempotent repeat. */
-      data: { step: CreateStep; leaseUntil: string; claimant: string; sentAt?: string; sendBy?: string; mayCommitUntil?: string };
+      data: {
+        step: CreateStep;
+        leaseUntil: string;
+        claimant: string;
+        sentAt?: string;
+        sendBy?: string;
+        mayCommitUntil?: string;
+      };
     }
   | {
       /**
@@ -156,7 +167,12 @@ export type PayrollPostingEvent =
   /** A cancellation arrived, but Gusto (re-read) does not show the payroll cancelled: nothing is reversed. */
   | {
       type: 'CancellationContradicted';
-      data: { trigger: PostingTrigger; sourceEventId?: string; gustoShows: 'processed' | 'not_found'; processedDate?: string };
+      data: {
+        trigger: PostingTrigger;
+        sourceEventId?: string;
+        gustoShows: 'processed' | 'not_found';
+        processedDate?: string;
+      };
     }
   | { type: 'ReversalRequested'; data: { trigger: PostingTrigger; sourceEventId?: string } }
   | { type: 'ReversalJournalBuilt'; data: { journal: Journal } }
@@ -195,7 +211,8 @@ export const isPayrollPostingEvent = (e: { type: string }): e is PayrollPostingE
   (POSTING_EVENT_TYPES as readonly string[]).includes(e.type);
 
 export const STREAM_PREFIX = 'payroll-posting-';
-export const postingStream = (connectionId: string, payrollUuid: string): string => `${STREAM_PREFIX}${connectionId}-${payrollUuid}`;
+export const postingStream = (connectionId: string, payrollUuid: string): string =>
+  `${STREAM_PREFIX}${connectionId}-${payrollUuid}`;
 
 /**
  * The posting id in URLs: `<connectionId>:<payrollUuid>`. Readable, reversible without a lookup table, and

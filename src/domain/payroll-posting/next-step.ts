@@ -28,7 +28,8 @@ export type NextStep =
 const underClaim = (run: RunState, now: Date, work: PostingWork, recovering: boolean): NextStep | null => {
   if (!claimIsLive(run, now)) return null;
   if (!run.claim?.sentAt) return { kind: 'wait', until: run.claimedUntil! };
-  if (run.nextAttemptAt && Date.parse(run.nextAttemptAt) > now.getTime()) return { kind: 'wait', until: run.nextAttemptAt };
+  if (run.nextAttemptAt && Date.parse(run.nextAttemptAt) > now.getTime())
+    return { kind: 'wait', until: run.nextAttemptAt };
   const due = run.claim.checkDueAt;
   if (recovering || !due || Date.parse(due) <= now.getTime()) return { kind: 'run', work };
   return { kind: 'wait', until: due };
@@ -38,7 +39,8 @@ const gate = (run: RunState, now: Date, work: PostingWork, recovering: boolean):
   if (run.blocked) return { kind: 'idle', reason: 'needs_attention' };
   const claim = underClaim(run, now, work, recovering);
   if (claim) return claim;
-  if (run.nextAttemptAt && Date.parse(run.nextAttemptAt) > now.getTime()) return { kind: 'wait', until: run.nextAttemptAt };
+  if (run.nextAttemptAt && Date.parse(run.nextAttemptAt) > now.getTime())
+    return { kind: 'wait', until: run.nextAttemptAt };
   return null;
 };
 
@@ -63,13 +65,22 @@ export function nextStep(state: PayrollPosting, now: Date, options: NextStepOpti
       return gate(state, now, 'build', recovering) ?? { kind: 'run', work: 'build' };
     case 'built':
       // A create that may still commit must land (or be past committing) before we can tell whether a journal exists.
-      if (reversal) return underClaim(state, now, 'check_original', recovering) ?? gate(reversal, now, 'check_original', recovering) ?? { kind: 'run', work: 'check_original' };
+      if (reversal)
+        return (
+          underClaim(state, now, 'check_original', recovering) ??
+          gate(reversal, now, 'check_original', recovering) ?? { kind: 'run', work: 'check_original' }
+        );
       return gate(state, now, 'post', recovering) ?? { kind: 'run', work: 'post' };
     case 'created':
       return gate(state, now, 'release', recovering) ?? { kind: 'run', work: 'release' };
     case 'posted': {
       if (!reversal || reversal.phase === 'reversed') return { kind: 'idle', reason: 'settled' };
-      const work: PostingWork = reversal.phase === 'requested' ? 'build_reversal' : reversal.phase === 'built' ? 'post_reversal' : 'release_reversal';
+      const work: PostingWork =
+        reversal.phase === 'requested'
+          ? 'build_reversal'
+          : reversal.phase === 'built'
+            ? 'post_reversal'
+            : 'release_reversal';
       return gate(reversal, now, work, recovering) ?? { kind: 'run', work };
     }
     default: {

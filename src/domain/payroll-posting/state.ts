@@ -1,6 +1,13 @@
 import type { Journal } from '../journal/journal';
 import { afterFailure, awaited, claimed, type CreateClaim } from './create-claim';
-import { REVERSAL_STEPS, type BlockReason, type PayrollFacts, type PayrollPostingEvent, type PostingStep, type PostingTrigger } from './events';
+import {
+  REVERSAL_STEPS,
+  type BlockReason,
+  type PayrollFacts,
+  type PayrollPostingEvent,
+  type PostingStep,
+  type PostingTrigger,
+} from './events';
 
 /** The status the API shows (spec): `cancelled` is added for a payroll cancelled before it was ever posted. */
 export type PostingStatus = 'pending' | 'posted' | 'failed' | 'needs_attention' | 'cancelled';
@@ -59,9 +66,19 @@ export interface PayrollPosting extends RunState {
 
 export const initialState: PayrollPosting = { phase: 'none', attempts: 0, failures: 0, released: false };
 
-const freshRun: RunState = { failures: 0, nextAttemptAt: undefined, blocked: undefined, lastError: undefined, claimedUntil: undefined, claim: undefined };
+const freshRun: RunState = {
+  failures: 0,
+  nextAttemptAt: undefined,
+  blocked: undefined,
+  lastError: undefined,
+  claimedUntil: undefined,
+  claim: undefined,
+};
 
-function onFailure<T extends RunState>(run: T, data: Extract<PayrollPostingEvent, { type: 'AttemptFailed' }>['data']): T {
+function onFailure<T extends RunState>(
+  run: T,
+  data: Extract<PayrollPostingEvent, { type: 'AttemptFailed' }>['data'],
+): T {
   return {
     ...run,
     failures: data.attempt,
@@ -95,12 +112,29 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
       return { ...state, payroll: event.data };
     case 'JournalBuilt':
       // Rebuilt after a replay: a claim's create may still commit (the tag is the same), so the claim stays.
-      return { ...state, ...freshRun, claimedUntil: state.claimedUntil, claim: state.claim, phase: 'built', journal: event.data.journal, mappingVersion: event.data.mappingVersion };
+      return {
+        ...state,
+        ...freshRun,
+        claimedUntil: state.claimedUntil,
+        claim: state.claim,
+        phase: 'built',
+        journal: event.data.journal,
+        mappingVersion: event.data.mappingVersion,
+      };
     case 'PostingBlocked': {
       // A claim outlives the block: its create may still commit, so a replay still waits for it.
       const blocked = { blocked: event.data.reasons, nextAttemptAt: undefined };
-      if (REVERSAL_STEPS.has(event.data.step) && state.reversal) return { ...state, reversal: { ...state.reversal, ...blocked } };
-      return { ...state, ...blocked, lastError: state.lastError ?? { step: event.data.step, message: event.data.reasons.map((r) => r.message).join(' '), code: event.data.reasons[0]?.code } };
+      if (REVERSAL_STEPS.has(event.data.step) && state.reversal)
+        return { ...state, reversal: { ...state.reversal, ...blocked } };
+      return {
+        ...state,
+        ...blocked,
+        lastError: state.lastError ?? {
+          step: event.data.step,
+          message: event.data.reasons.map((r) => r.message).join(' '),
+          code: event.data.reasons[0]?.code,
+        },
+      };
     }
     case 'JournalCreationStarted':
       if (event.data.step === 'create_reversal') {
@@ -108,13 +142,26 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
       }
       return { ...state, ...claimed(event.data) };
     case 'QueuedCreateAwaited':
-      if (event.data.step === 'create_reversal') return state.reversal ? { ...state, reversal: awaited(state.reversal, event.data) } : state;
+      if (event.data.step === 'create_reversal')
+        return state.reversal ? { ...state, reversal: awaited(state.reversal, event.data) } : state;
       return awaited(state, event.data);
     case 'ExistingJournalFound':
     case 'JournalCreated':
-      return { ...state, ...freshRun, phase: 'created', batchNbr: event.data.batchNbr, acumaticaStatus: event.data.status };
+      return {
+        ...state,
+        ...freshRun,
+        phase: 'created',
+        batchNbr: event.data.batchNbr,
+        acumaticaStatus: event.data.status,
+      };
     case 'JournalReleased':
-      return { ...state, ...freshRun, released: true, batchNbr: event.data.batchNbr, acumaticaStatus: event.data.status };
+      return {
+        ...state,
+        ...freshRun,
+        released: true,
+        batchNbr: event.data.batchNbr,
+        acumaticaStatus: event.data.status,
+      };
     case 'PayrollPosted':
       return { ...state, ...freshRun, phase: 'posted' };
     case 'AttemptFailed': {
@@ -125,13 +172,24 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
     }
     case 'PostingReplayed': {
       if (state.reversal && state.reversal.phase !== 'reversed') {
-        return { ...state, attempts: state.attempts + 1, reversal: { ...state.reversal, ...freshRun, ...keptClaim(state.reversal) } };
+        return {
+          ...state,
+          attempts: state.attempts + 1,
+          reversal: { ...state.reversal, ...freshRun, ...keptClaim(state.reversal) },
+        };
       }
       // Without a batch number the journal is rebuilt (the mapping may have been fixed); with one, the
       // existing batch is looked up again, which finds it rather than creating a second one.
       const phase = state.batchNbr ? 'built' : 'requested';
       // A replay never cancels a claim: a create may still be in flight.
-      return { ...state, ...freshRun, ...keptClaim(state), phase, released: state.batchNbr ? state.released : false, attempts: state.attempts + 1 };
+      return {
+        ...state,
+        ...freshRun,
+        ...keptClaim(state),
+        phase,
+        released: state.batchNbr ? state.released : false,
+        attempts: state.attempts + 1,
+      };
     }
     case 'PostingCancelled':
       return {
@@ -159,14 +217,22 @@ export function evolve(state: PayrollPosting, event: PayrollPostingEvent): Payro
     case 'ReversalRequested':
       return { ...state, reversal: { ...freshRun, phase: 'requested', trigger: event.data.trigger } };
     case 'ReversalJournalBuilt':
-      return state.reversal ? { ...state, reversal: { ...state.reversal, ...freshRun, phase: 'built', journal: event.data.journal } } : state;
+      return state.reversal
+        ? { ...state, reversal: { ...state.reversal, ...freshRun, phase: 'built', journal: event.data.journal } }
+        : state;
     case 'ReversalJournalFound':
     case 'ReversalJournalCreated':
-      return state.reversal ? { ...state, reversal: { ...state.reversal, ...freshRun, phase: 'created', batchNbr: event.data.batchNbr } } : state;
+      return state.reversal
+        ? { ...state, reversal: { ...state.reversal, ...freshRun, phase: 'created', batchNbr: event.data.batchNbr } }
+        : state;
     case 'ReversalJournalReleased':
-      return state.reversal ? { ...state, reversal: { ...state.reversal, ...freshRun, batchNbr: event.data.batchNbr } } : state;
+      return state.reversal
+        ? { ...state, reversal: { ...state.reversal, ...freshRun, batchNbr: event.data.batchNbr } }
+        : state;
     case 'PayrollReversed':
-      return state.reversal ? { ...state, reversal: { ...state.reversal, ...freshRun, phase: 'reversed', batchNbr: event.data.batchNbr } } : state;
+      return state.reversal
+        ? { ...state, reversal: { ...state.reversal, ...freshRun, phase: 'reversed', batchNbr: event.data.batchNbr } }
+        : state;
     default: {
       const unknown: never = event;
       return unknown;
@@ -199,6 +265,11 @@ export function reversalStatusOf(reversal: ReversalState): ReversalStatus {
 export const isSettled = (state: PayrollPosting): boolean => {
   const status = statusOf(state);
   if (status === 'cancelled') return true;
-  if (status === 'posted') return !state.reversal || reversalStatusOf(state.reversal) === 'reversed' || reversalStatusOf(state.reversal) === 'needs_attention';
+  if (status === 'posted')
+    return (
+      !state.reversal ||
+      reversalStatusOf(state.reversal) === 'reversed' ||
+      reversalStatusOf(state.reversal) === 'needs_attention'
+    );
   return status === 'needs_attention';
 };

@@ -5,12 +5,41 @@
  */
 export type GustoAmount = string | number;
 
-export interface GustoTax { name: string; employer: boolean; amount: GustoAmount }
-export interface GustoBenefit { name: string; employee_deduction: GustoAmount; company_contribution: GustoAmount; imputed?: boolean }
-export interface GustoDeduction { name: string; amount: GustoAmount; amount_type?: string; uuid?: string }
-export interface GustoReimbursement { description: string; amount: GustoAmount; uuid?: string }
-export interface GustoFixedCompensation { name: string; amount: GustoAmount; job_uuid?: string }
-export interface GustoHourlyCompensation { name: string; hours?: string; amount: GustoAmount; job_uuid?: string; compensation_multiplier?: number; flsa_status?: string }
+export interface GustoTax {
+  name: string;
+  employer: boolean;
+  amount: GustoAmount;
+}
+export interface GustoBenefit {
+  name: string;
+  employee_deduction: GustoAmount;
+  company_contribution: GustoAmount;
+  imputed?: boolean;
+}
+export interface GustoDeduction {
+  name: string;
+  amount: GustoAmount;
+  amount_type?: string;
+  uuid?: string;
+}
+export interface GustoReimbursement {
+  description: string;
+  amount: GustoAmount;
+  uuid?: string;
+}
+export interface GustoFixedCompensation {
+  name: string;
+  amount: GustoAmount;
+  job_uuid?: string;
+}
+export interface GustoHourlyCompensation {
+  name: string;
+  hours?: string;
+  amount: GustoAmount;
+  job_uuid?: string;
+  compensation_multiplier?: number;
+  flsa_status?: string;
+}
 
 export interface GustoEmployeeCompensation {
   employee_uuid: string;
@@ -34,12 +63,33 @@ export interface GustoEmployeeCompensation {
   department?: string | null;
 }
 
-export type GustoPayrollTotals = Partial<Record<
-  | 'gross_pay' | 'net_pay' | 'employee_taxes' | 'employer_taxes' | 'benefits' | 'employee_benefits_deductions'
-  | 'other_deductions' | 'reimbursements' | 'imputed_pay' | 'company_debit' | 'net_pay_debit' | 'tax_debit'
-  | 'reimbursement_debit' | 'child_support_debit' | 'check_amount' | 'employee_bonuses' | 'employee_commissions'
-  | 'employee_cash_tips' | 'employee_paycheck_tips' | 'additional_earnings' | 'owners_draw' | 'deferred_payroll_taxes',
-  GustoAmount>>;
+export type GustoPayrollTotals = Partial<
+  Record<
+    | 'gross_pay'
+    | 'net_pay'
+    | 'employee_taxes'
+    | 'employer_taxes'
+    | 'benefits'
+    | 'employee_benefits_deductions'
+    | 'other_deductions'
+    | 'reimbursements'
+    | 'imputed_pay'
+    | 'company_debit'
+    | 'net_pay_debit'
+    | 'tax_debit'
+    | 'reimbursement_debit'
+    | 'child_support_debit'
+    | 'check_amount'
+    | 'employee_bonuses'
+    | 'employee_commissions'
+    | 'employee_cash_tips'
+    | 'employee_paycheck_tips'
+    | 'additional_earnings'
+    | 'owners_draw'
+    | 'deferred_payroll_taxes',
+    GustoAmount
+  >
+>;
 
 export interface GustoPayrollSummary {
   uuid: string;
@@ -74,7 +124,20 @@ export interface GustoEmployee {
   department_uuid?: string | null;
   terminated: boolean;
   onboarded?: boolean;
-  jobs?: Array<{ uuid: string; title?: string | null; hire_date?: string; primary?: boolean; rate?: string; payment_unit?: string }>;
-  terminations?: Array<{ uuid: string; active: boolean; cancelable?: boolean; effective_date: string; run_termination_payroll?: boolean }>;
+  jobs?: Array<{
+    uuid: string;
+    title?: string | null;
+    hire_date?: string;
+    primary?: boolean;
+    rate?: string;
+    payment_unit?: string;
+  }>;
+  terminations?: Array<{
+    uuid: string;
+    active: boolean;
+    cancelable?: boolean;
+    effective_date: string;
+    run_termination_payroll?: boolean;
+  }>;
   version?: string;
 }

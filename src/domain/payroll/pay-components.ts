@@ -68,7 +68,14 @@ export type ReconciledTotal = (typeof RECONCILED_TOTALS)[number];
  * Gusto's bank withdrawals (`*_debit`) and paper-check total: read for bank cash mode and the tie-out.
  * `company_debit` = the sum of the four withdrawals (reference §4.4).
  */
-export const DEBIT_TOTALS = ['company_debit', 'net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit', 'check_amount'] as const;
+export const DEBIT_TOTALS = [
+  'company_debit',
+  'net_pay_debit',
+  'tax_debit',
+  'reimbursement_debit',
+  'child_support_debit',
+  'check_amount',
+] as const;
 export type DebitTotal = (typeof DEBIT_TOTALS)[number];
 
 export interface PayrollPay {

@@ -33,13 +33,15 @@ class Reader {
   readonly errors: PayrollReadError[] = [];
 
   fail(path: string, message: string): void {
-    if (this.errors.length < MAX_ERRORS) this.errors.push({ code: 'invalid_payroll', path, message: `${path}: ${message}` });
+    if (this.errors.length < MAX_ERRORS)
+      this.errors.push({ code: 'invalid_payroll', path, message: `${path}: ${message}` });
   }
 
   /** Cents at `base.list[j].field` (or `base.field`); the path string is built only on failure. */
   amount(value: unknown, base: string, list: string, j: number, field: string): Cents {
     const cents = centsOrNaN(value);
-    if (Number.isNaN(cents) && this.errors.length < MAX_ERRORS) this.errors.push(malformedAmount(at(base, list, j, field), value));
+    if (Number.isNaN(cents) && this.errors.length < MAX_ERRORS)
+      this.errors.push(malformedAmount(at(base, list, j, field), value));
     return cents;
   }
 
@@ -58,7 +60,9 @@ class Reader {
   }
 }
 
-export function readPayroll(payroll: GustoPayroll): { ok: true; pay: PayrollPay } | { ok: false; errors: PayrollReadError[] } {
+export function readPayroll(
+  payroll: GustoPayroll,
+): { ok: true; pay: PayrollPay } | { ok: false; errors: PayrollReadError[] } {
   const r = new Reader();
   const p: unknown = payroll;
   if (!isObj(p)) {
@@ -103,7 +107,8 @@ export function readPayroll(payroll: GustoPayroll): { ok: true; pay: PayrollPay 
   for (let i = 0; i < comps.length && r.errors.length < MAX_ERRORS; i++) {
     const e = readEmployee(r, comps[i], i, residual);
     if (e === null) continue;
-    if (seen.has(e.employeeUuid)) r.fail(`employee_compensations[${i}].employee_uuid`, `employee ${e.employeeUuid} appears twice`);
+    if (seen.has(e.employeeUuid))
+      r.fail(`employee_compensations[${i}].employee_uuid`, `employee ${e.employeeUuid} appears twice`);
     seen.add(e.employeeUuid);
     employees.push(e);
   }
@@ -147,7 +152,12 @@ function readPayPeriod(v: unknown): PayrollPay['payPeriod'] {
     : null;
 }
 
-function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count: number; cents: Cents }): EmployeePay | null {
+function readEmployee(
+  r: Reader,
+  raw: unknown,
+  i: number,
+  residualSeen: { count: number; cents: Cents },
+): EmployeePay | null {
   const path = `employee_compensations[${i}]`;
   if (!isObj(raw)) {
     r.fail(path, 'must be an object');
@@ -219,7 +229,14 @@ function readEmployee(r: Reader, raw: unknown, i: number, residualSeen: { count:
     residualSeen.count += 1;
     residualSeen.cents += residual;
   }
-  return { employeeUuid, displayName: displayName(raw, employeeUuid), department: department(raw.department), grossPay, netPay, components };
+  return {
+    employeeUuid,
+    displayName: displayName(raw, employeeUuid),
+    department: department(raw.department),
+    grossPay,
+    netPay,
+    components,
+  };
 }
 
 function readNamed(

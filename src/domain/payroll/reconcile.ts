@@ -49,15 +49,33 @@ export function sumPayroll(pay: PayrollPay): PayrollSums {
     s.net_pay += e.netPay;
     for (const c of e.components) {
       switch (c.kind) {
-        case 'employeeTax': s.employee_taxes += c.cents; break;
-        case 'employerTax': s.employerTaxesOfEmployees += c.cents; break;
-        case 'reimbursement': s.reimbursements += c.cents; break;
-        case 'benefitCompany': s.benefits += c.cents; break;
-        case 'benefitImputed': s.imputed_pay += c.cents; break;
-        case 'benefitEmployee': s.employee_benefits_deductions += c.cents; break;
-        case 'deduction': s.other_deductions += c.cents; break;
-        case 'cashTips': s.cashTips += c.cents; break;
-        case 'earning': case 'netPay': break;
+        case 'employeeTax':
+          s.employee_taxes += c.cents;
+          break;
+        case 'employerTax':
+          s.employerTaxesOfEmployees += c.cents;
+          break;
+        case 'reimbursement':
+          s.reimbursements += c.cents;
+          break;
+        case 'benefitCompany':
+          s.benefits += c.cents;
+          break;
+        case 'benefitImputed':
+          s.imputed_pay += c.cents;
+          break;
+        case 'benefitEmployee':
+          s.employee_benefits_deductions += c.cents;
+          break;
+        case 'deduction':
+          s.other_deductions += c.cents;
+          break;
+        case 'cashTips':
+          s.cashTips += c.cents;
+          break;
+        case 'earning':
+        case 'netPay':
+          break;
       }
     }
   }
@@ -73,7 +91,8 @@ export function reconcilePayroll(pay: PayrollPay, sums: PayrollSums = sumPayroll
   for (const e of pay.employees) {
     let withheld = 0;
     for (const c of e.components) {
-      if (c.kind === 'employeeTax' || c.kind === 'deduction' || c.kind === 'benefitEmployee' || c.kind === 'cashTips') withheld += c.cents;
+      if (c.kind === 'employeeTax' || c.kind === 'deduction' || c.kind === 'benefitEmployee' || c.kind === 'cashTips')
+        withheld += c.cents;
     }
     const computed = e.grossPay - withheld;
     if (computed !== e.netPay) {
@@ -96,20 +115,40 @@ export function reconcilePayroll(pay: PayrollPay, sums: PayrollSums = sumPayroll
   }
   if (employeeMismatches > MAX_EMPLOYEE_MISMATCHES) {
     const more = employeeMismatches - MAX_EMPLOYEE_MISMATCHES;
-    out.push(mismatch('employees net_pay', rest.gusto, rest.computed, `${more} more employee(s) whose net_pay does not add up: together ${formatCents(rest.gusto)} against ${formatCents(rest.computed)}`));
+    out.push(
+      mismatch(
+        'employees net_pay',
+        rest.gusto,
+        rest.computed,
+        `${more} more employee(s) whose net_pay does not add up: together ${formatCents(rest.gusto)} against ${formatCents(rest.computed)}`,
+      ),
+    );
   }
   for (const key of Object.keys(pay.totals) as ReconciledTotal[]) {
     const gusto = pay.totals[key] as Cents;
     if (gusto === sums[key]) continue;
     if (key === 'employer_taxes' && gusto === sums.employerTaxesOfEmployees) continue;
     if (key === 'benefits' && gusto === sums.benefits + sums.imputed_pay) continue;
-    out.push(mismatch(`totals.${key}`, gusto, sums[key], `totals.${key}: Gusto says ${formatCents(gusto)}, the employees add up to ${formatCents(sums[key])}`));
+    out.push(
+      mismatch(
+        `totals.${key}`,
+        gusto,
+        sums[key],
+        `totals.${key}: Gusto says ${formatCents(gusto)}, the employees add up to ${formatCents(sums[key])}`,
+      ),
+    );
   }
   return out;
 }
 
 /** A totals_mismatch naming the figure, both sides and their difference; `what` is the message before the difference. */
-export function mismatch(total: string, gusto: Cents, computed: Cents, what: string, employeeUuid?: string): TotalsMismatch {
+export function mismatch(
+  total: string,
+  gusto: Cents,
+  computed: Cents,
+  what: string,
+  employeeUuid?: string,
+): TotalsMismatch {
   const difference = formatCents(gusto - computed);
   return {
     code: 'totals_mismatch',

@@ -11,11 +11,29 @@ export type PollLeaseEvent =
    * `round`: the scheduled time of the cron tick this poll serves (ISO), absent for a manual sync.
    * `previousHolder`: the claim took over a lease that had lapsed (its holder died or hung).
    */
-  | { type: 'PollLeaseClaimed'; data: { leaseId: string; holder: string; trigger: PollLeaseTrigger; round?: string; claimedAt: string; expiresAt: string; previousHolder?: string } }
-  | { type: 'PollLeaseRenewed'; data: { leaseId: string; holder: string; round?: string; renewedAt: string; expiresAt: string } }
+  | {
+      type: 'PollLeaseClaimed';
+      data: {
+        leaseId: string;
+        holder: string;
+        trigger: PollLeaseTrigger;
+        round?: string;
+        claimedAt: string;
+        expiresAt: string;
+        previousHolder?: string;
+      };
+    }
+  | {
+      type: 'PollLeaseRenewed';
+      data: { leaseId: string; holder: string; round?: string; renewedAt: string; expiresAt: string };
+    }
   /** `round` repeats the claim's: every instance's tick of that round finds it done. */
   | { type: 'PollLeaseReleased'; data: { leaseId: string; holder: string; round?: string; releasedAt: string } };
 
 export type PollLeaseEventType = PollLeaseEvent['type'];
 
-export const POLL_LEASE_EVENT_TYPES: readonly PollLeaseEventType[] = ['PollLeaseClaimed', 'PollLeaseRenewed', 'PollLeaseReleased'];
+export const POLL_LEASE_EVENT_TYPES: readonly PollLeaseEventType[] = [
+  'PollLeaseClaimed',
+  'PollLeaseRenewed',
+  'PollLeaseReleased',
+];

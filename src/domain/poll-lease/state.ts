@@ -12,9 +12,19 @@ export function evolve(_state: PollLease, event: PollLeaseEvent): PollLease {
   switch (event.type) {
     case 'PollLeaseClaimed':
     case 'PollLeaseRenewed':
-      return { status: 'held', leaseId: event.data.leaseId, holder: event.data.holder, expiresAt: event.data.expiresAt, ...(event.data.round ? { round: event.data.round } : {}) };
+      return {
+        status: 'held',
+        leaseId: event.data.leaseId,
+        holder: event.data.holder,
+        expiresAt: event.data.expiresAt,
+        ...(event.data.round ? { round: event.data.round } : {}),
+      };
     case 'PollLeaseReleased':
-      return { status: 'free', lastHolder: event.data.holder, ...(event.data.round ? { lastRound: event.data.round } : {}) };
+      return {
+        status: 'free',
+        lastHolder: event.data.holder,
+        ...(event.data.round ? { lastRound: event.data.round } : {}),
+      };
     default: {
       const unexpected: never = event;
       throw new Error(`unknown poll lease event ${JSON.stringify(unexpected)}`);
@@ -22,7 +32,9 @@ export function evolve(_state: PollLease, event: PollLeaseEvent): PollLease {
   }
 }
 
-export const fold = (events: readonly PollLeaseEvent[], state: PollLease = FREE_LEASE): PollLease => events.reduce(evolve, state);
+export const fold = (events: readonly PollLeaseEvent[], state: PollLease = FREE_LEASE): PollLease =>
+  events.reduce(evolve, state);
 
 /** Held and not yet lapsed at `now`. */
-export const isHeldAt = (state: PollLease, now: Date): boolean => state.status === 'held' && Date.parse(state.expiresAt) > now.getTime();
+export const isHeldAt = (state: PollLease, now: Date): boolean =>
+  state.status === 'held' && Date.parse(state.expiresAt) > now.getTime();

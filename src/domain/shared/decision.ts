@@ -21,6 +21,8 @@ export function refuse<Err extends string>(error: Err, message?: string): Refuse
   return message === undefined ? { error } : { error, message };
 }
 
-export function isRefused<D extends Accepted<unknown> | Refused<string>>(decision: D): decision is Extract<D, Refused<string>> {
+export function isRefused<D extends Accepted<unknown> | Refused<string>>(
+  decision: D,
+): decision is Extract<D, Refused<string>> {
   return 'error' in decision;
 }

@@ -63,7 +63,11 @@ export class Auth {
     this.stats.loginLimitRejections++;
     ctx.record.fault = 'login_limit';
     if (this.knobs.loginLimitResponse === 'message-500') {
-      return sendError(ctx, 500, 'API Login Limit reached. The number of concurrent API logins has exceeded the license limit.');
+      return sendError(
+        ctx,
+        500,
+        'API Login Limit reached. The number of concurrent API logins has exceeded the license limit.',
+      );
     }
     this.stats.throttled429++;
     send(ctx, 429, OPAQUE_429, this.knobs.retryAfterHeader ? { 'Retry-After': String(this.knobs.retryAfterSec) } : {});
@@ -106,25 +110,49 @@ export class Auth {
     if (!m || !client || m[1] !== this.tenant || client.clientSecret !== p.client_secret) return bad('invalid_client');
     if (p.grant_type === 'password') {
       const scopes = (p.scope ?? '').split(' ').filter(Boolean);
-      if (!scopes.includes('api') || scopes.some((s) => !['api', 'offline_access', 'api:concurrent_access', 'openid', 'profile', 'email', 'phone'].includes(s))) {
+      if (
+        !scopes.includes('api') ||
+        scopes.some(
+          (s) => !['api', 'offline_access', 'api:concurrent_access', 'openid', 'profile', 'email', 'phone'].includes(s),
+        )
+      ) {
         return bad('invalid_scope');
       }
       const user = this.users.find((u) => u.username === p.username && u.password === p.password);
       if (!user) return bad('invalid_grant', 'invalid_username_or_password');
       if (this.atLoginLimit()) return this.loginLimit(ctx);
-      const session: Session = { id: randomUUID(), kind: 'oauth', username: user.username, clientId: client.clientId, expiresAt: 0 };
+      const session: Session = {
+        id: randomUUID(),
+        kind: 'oauth',
+        username: user.username,
+        clientId: client.clientId,
+        expiresAt: 0,
+      };
       this.sessions.set(session.id, session);
-      const grant: Grant = { sessionId: session.id, username: user.username, clientId: client.clientId, scope: scopes.join(' '), chainStart: this.now() };
+      const grant: Grant = {
+        sessionId: session.id,
+        username: user.username,
+        clientId: client.clientId,
+        scope: scopes.join(' '),
+        chainStart: this.now(),
+      };
       return this.issue(ctx, grant, scopes.includes('offline_access'));
     }
     const grant = this.refreshTokens.get(p.refresh_token ?? '');
-    if (!grant || grant.clientId !== client.clientId || grant.chainStart + REFRESH_CHAIN_MS <= this.now()) return bad('invalid_grant');
+    if (!grant || grant.clientId !== client.clientId || grant.chainStart + REFRESH_CHAIN_MS <= this.now())
+      return bad('invalid_grant');
     this.refreshTokens.delete(p.refresh_token);
     this.stats.refreshes++;
     let session = this.liveSessions().find((s) => s.id === grant.sessionId);
     if (!session) {
       if (this.atLoginLimit()) return this.loginLimit(ctx);
-      session = { id: grant.sessionId, kind: 'oauth', username: grant.username, clientId: grant.clientId, expiresAt: 0 };
+      session = {
+        id: grant.sessionId,
+        kind: 'oauth',
+        username: grant.username,
+        clientId: grant.clientId,
+        expiresAt: 0,
+      };
       this.sessions.set(session.id, session);
     }
     this.issue(ctx, grant, true);
@@ -157,15 +185,26 @@ export class Auth {
       return send(ctx, 400, { message: 'The request is invalid.' });
     }
     const tenant = (p.tenant ?? p.company) as string | undefined;
-    if (p.tenant !== undefined && p.company !== undefined) return send(ctx, 400, { message: 'The request is invalid.' });
+    if (p.tenant !== undefined && p.company !== undefined)
+      return send(ctx, 400, { message: 'The request is invalid.' });
     if (tenant !== undefined && tenant !== '' && tenant !== this.tenant) {
-      return sendError(ctx, 500, 'A proper company ID cannot be determined for the request.', 'PX.Data.PXUndefinedCompanyException');
+      return sendError(
+        ctx,
+        500,
+        'A proper company ID cannot be determined for the request.',
+        'PX.Data.PXUndefinedCompanyException',
+      );
     }
     const user = this.users.find((u) => u.username === p.name && u.password === p.password);
     if (!user) return sendError(ctx, 500, 'Error: Invalid credentials. Please try again.');
     if (this.atLoginLimit()) return this.loginLimit(ctx);
     this.stats.logins++;
-    const session: Session = { id: randomBytes(24).toString('hex').toUpperCase(), kind: 'cookie', username: user.username, expiresAt: this.now() + COOKIE_IDLE_MS };
+    const session: Session = {
+      id: randomBytes(24).toString('hex').toUpperCase(),
+      kind: 'cookie',
+      username: user.username,
+      expiresAt: this.now() + COOKIE_IDLE_MS,
+    };
     this.sessions.set(session.id, session);
     const branch = typeof p.branch === 'string' ? p.branch : 'HEADOFFICE';
     send(ctx, 204, undefined, {
@@ -188,7 +227,11 @@ export class Auth {
     const user = this.users.find((u) => u.username === username);
     if (!user) return false;
     user.password = newPassword;
-    if (endSessions) this.endWhere((session) => session.username === username, (grant) => grant.username === username);
+    if (endSessions)
+      this.endWhere(
+        (session) => session.username === username,
+        (grant) => grant.username === username,
+      );
     return true;
   }
 
@@ -202,7 +245,10 @@ export class Auth {
     if (index < 0) return false;
     const id = this.clients[index].clientId;
     if (remove) this.clients.splice(index, 1);
-    this.endWhere((session) => session.clientId === id, (grant) => grant.clientId === id);
+    this.endWhere(
+      (session) => session.clientId === id,
+      (grant) => grant.clientId === id,
+    );
     for (const [token, entry] of this.accessTokens) if (entry.clientId === id) this.accessTokens.delete(token);
     return true;
   }
@@ -215,7 +261,8 @@ export class Auth {
       ended.add(id);
     }
     for (const [token, entry] of this.accessTokens) if (ended.has(entry.sessionId)) this.accessTokens.delete(token);
-    for (const [token, g] of this.refreshTokens) if (grant(g) || ended.has(g.sessionId)) this.refreshTokens.delete(token);
+    for (const [token, g] of this.refreshTokens)
+      if (grant(g) || ended.has(g.sessionId)) this.refreshTokens.delete(token);
   }
 
   logout(ctx: Ctx): void {

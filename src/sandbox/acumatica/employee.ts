@@ -9,17 +9,48 @@ const ENTITY = 'Employee';
 const HISTORY = EmployeeSchema.details!.EmploymentHistory;
 const STATUSES = ['Active', 'On Hold', 'Hold Payments', 'Inactive', 'One-Time'];
 const START_REASONS = ['New Hire', 'Rehire', 'Promotion', 'Demotion', 'New Skills', 'Reorganization', 'Other'];
-const TERMINATION_REASONS = ['Retirement', 'Layoff', 'Terminated for Cause', 'Resignation', 'Deceased', 'Medical Issues'];
+const TERMINATION_REASONS = [
+  'Retirement',
+  'Layoff',
+  'Terminated for Cause',
+  'Resignation',
+  'Deceased',
+  'Medical Issues',
+];
 
 /** Class defaults (EMPSTAND & co.) filled in when a new employee doesn't say. */
-const SETTINGS_DEFAULTS = { BranchID: 'HEADOFFICE', Calendar: 'MAIN', CurrencyID: 'USD', CurrencyRateTypeID: 'SPOT', EmployeeClass: 'EMPSTAND',
-  EnableCurrencyOverride: false, EnableRateOverride: false, RegularHoursValidation: 'Validate', RouteEmails: false, TimeCardIsRequired: false };
-const FINANCIAL_DEFAULTS = { APAccount: '20000', APSubaccount: '000000', CashAccount: '10100', ExpenseAccount: '60000', ExpenseSubaccount: '000000',
-  PaymentMethod: 'CHECK', PrepaymentAccount: '12000', PrepaymentSubaccount: '000000', SalesAccount: '40000', SalesSubaccount: '000000', Terms: '7D' };
+const SETTINGS_DEFAULTS = {
+  BranchID: 'HEADOFFICE',
+  Calendar: 'MAIN',
+  CurrencyID: 'USD',
+  CurrencyRateTypeID: 'SPOT',
+  EmployeeClass: 'EMPSTAND',
+  EnableCurrencyOverride: false,
+  EnableRateOverride: false,
+  RegularHoursValidation: 'Validate',
+  RouteEmails: false,
+  TimeCardIsRequired: false,
+};
+const FINANCIAL_DEFAULTS = {
+  APAccount: '20000',
+  APSubaccount: '000000',
+  CashAccount: '10100',
+  ExpenseAccount: '60000',
+  ExpenseSubaccount: '000000',
+  PaymentMethod: 'CHECK',
+  PrepaymentAccount: '12000',
+  PrepaymentSubaccount: '000000',
+  SalesAccount: '40000',
+  SalesSubaccount: '000000',
+  Terms: '7D',
+};
 
 export class Employees {
   readonly schema = EmployeeSchema;
-  constructor(private readonly store: Store, private readonly knobs: SandboxKnobs) {}
+  constructor(
+    private readonly store: Store,
+    private readonly knobs: SandboxKnobs,
+  ) {}
 
   list(ctx: Ctx): void {
     sendList(ctx, ENTITY, EmployeeSchema, this.store.employees);
@@ -36,7 +67,11 @@ export class Employees {
   }
 
   put(ctx: Ctx, input: EntityInput): void {
-    const target = input.id ? this.find(input.id) : input.f.EmployeeID ? this.find(String(input.f.EmployeeID)) : undefined;
+    const target = input.id
+      ? this.find(input.id)
+      : input.f.EmployeeID
+        ? this.find(String(input.f.EmployeeID))
+        : undefined;
     if (ctx.req.headers['if-none-match'] === '*' && target) return sendError(ctx, 412, 'The record already exists.');
     if (ctx.req.headers['if-match'] === '*' && !target) return sendError(ctx, 412, 'The record does not exist.');
     const cand: Rec = target ? structuredClone(target) : this.store.newRec(EmployeeSchema);
@@ -53,9 +88,15 @@ export class Employees {
         if (typeof v === 'string') li.f[k] = dateOnly(v, this.knobs.dateOnlyShiftHours);
       }
     }
-    applyDetails(cand, 'EmploymentHistory', input.details.EmploymentHistory, () => this.store.newRec(HISTORY), (line) => {
-      Object.assign(line.f, { Active: true, Terminated: false, RehireEligible: false });
-    });
+    applyDetails(
+      cand,
+      'EmploymentHistory',
+      input.details.EmploymentHistory,
+      () => this.store.newRec(HISTORY),
+      (line) => {
+        Object.assign(line.f, { Active: true, Terminated: false, RehireEligible: false });
+      },
+    );
     const c = cand.linked.ContactInfo.f;
     cand.f.EmployeeName = [c.FirstName, c.LastName].filter((x) => typeof x === 'string' && x !== '').join(' ') || null;
     if (this.validate(cand)) {
@@ -66,7 +107,8 @@ export class Employees {
     }
     cand.f.LastModifiedDateTime = this.store.nowIso();
     if (!target) {
-      const supplied = this.knobs.honourSuppliedKeys && typeof input.f.EmployeeID === 'string' ? input.f.EmployeeID : undefined;
+      const supplied =
+        this.knobs.honourSuppliedKeys && typeof input.f.EmployeeID === 'string' ? input.f.EmployeeID : undefined;
       cand.f.EmployeeID = supplied ?? this.store.nextEmployeeId();
       this.store.employees.push(cand);
     } else this.store.employees[this.store.employees.indexOf(target)] = cand;
@@ -83,10 +125,14 @@ export class Employees {
     const s = rec.linked.EmployeeSettings;
     const dept = s.f.DepartmentID;
     if (dept === null || dept === '') err(s, 'DepartmentID', "'Department ID' cannot be empty.");
-    else if (!this.store.departments.has(String(dept))) err(s, 'DepartmentID', "Error: 'Department ID' cannot be found in the system.");
-    if (!this.store.branches.has(String(s.f.BranchID))) err(s, 'BranchID', "Error: 'Branch' cannot be found in the system.");
-    if (!this.store.employeeClasses.has(String(s.f.EmployeeClass))) err(s, 'EmployeeClass', "Error: 'Employee Class' cannot be found in the system.");
-    if (!STATUSES.includes(String(rec.f.Status))) err(rec, 'Status', `Error: The value '${String(rec.f.Status)}' is not in the list of allowed values.`);
+    else if (!this.store.departments.has(String(dept)))
+      err(s, 'DepartmentID', "Error: 'Department ID' cannot be found in the system.");
+    if (!this.store.branches.has(String(s.f.BranchID)))
+      err(s, 'BranchID', "Error: 'Branch' cannot be found in the system.");
+    if (!this.store.employeeClasses.has(String(s.f.EmployeeClass)))
+      err(s, 'EmployeeClass', "Error: 'Employee Class' cannot be found in the system.");
+    if (!STATUSES.includes(String(rec.f.Status)))
+      err(rec, 'Status', `Error: The value '${String(rec.f.Status)}' is not in the list of allowed values.`);
     const c = rec.linked.ContactInfo;
     if (!c.f.LastName) err(c, 'LastName', "'Last Name' cannot be empty.");
     let active = 0;
@@ -94,12 +140,21 @@ export class Employees {
       if (line.f.Active) active++;
       if (line.f.StartDate === null) err(line, 'StartDate', "'Start Date' cannot be empty.");
       if (line.f.StartReason !== null && !START_REASONS.includes(String(line.f.StartReason))) {
-        err(line, 'StartReason', `Error: The value '${String(line.f.StartReason)}' is not in the list of allowed values.`);
+        err(
+          line,
+          'StartReason',
+          `Error: The value '${String(line.f.StartReason)}' is not in the list of allowed values.`,
+        );
       }
       if (line.f.TerminationReason !== null && !TERMINATION_REASONS.includes(String(line.f.TerminationReason))) {
-        err(line, 'TerminationReason', `Error: The value '${String(line.f.TerminationReason)}' is not in the list of allowed values.`);
+        err(
+          line,
+          'TerminationReason',
+          `Error: The value '${String(line.f.TerminationReason)}' is not in the list of allowed values.`,
+        );
       }
-      if (line.f.Active && line.f.Terminated) err(line, 'Terminated', 'Error: An active position cannot be terminated.');
+      if (line.f.Active && line.f.Terminated)
+        err(line, 'Terminated', 'Error: An active position cannot be terminated.');
       if (line.f.EndDate && line.f.StartDate && String(line.f.EndDate) < String(line.f.StartDate)) {
         err(line, 'EndDate', 'Error: The end date cannot be earlier than the start date.');
       }
@@ -112,12 +167,24 @@ export class Employees {
   }
 
   /** A change "by hand" in the Acumatica UI (bumps LastModifiedDateTime). */
-  editByHand(employeeId: string, edit: { Status?: string; FirstName?: string; LastName?: string; Email?: string; DepartmentID?: string; EmployeeRefNbr?: string }): void {
+  editByHand(
+    employeeId: string,
+    edit: {
+      Status?: string;
+      FirstName?: string;
+      LastName?: string;
+      Email?: string;
+      DepartmentID?: string;
+      EmployeeRefNbr?: string;
+    },
+  ): void {
     const rec = this.find(employeeId);
     if (!rec) throw new Error(`No employee ${employeeId} in the sandbox`);
     if (edit.Status !== undefined) rec.f.Status = edit.Status;
-    for (const k of ['FirstName', 'LastName', 'Email'] as const) if (edit[k] !== undefined) rec.linked.ContactInfo.f[k] = edit[k]!;
-    for (const k of ['DepartmentID', 'EmployeeRefNbr'] as const) if (edit[k] !== undefined) rec.linked.EmployeeSettings.f[k] = edit[k]!;
+    for (const k of ['FirstName', 'LastName', 'Email'] as const)
+      if (edit[k] !== undefined) rec.linked.ContactInfo.f[k] = edit[k]!;
+    for (const k of ['DepartmentID', 'EmployeeRefNbr'] as const)
+      if (edit[k] !== undefined) rec.linked.EmployeeSettings.f[k] = edit[k]!;
     const c = rec.linked.ContactInfo.f;
     rec.f.EmployeeName = [c.FirstName, c.LastName].filter(Boolean).join(' ');
     rec.f.LastModifiedDateTime = this.store.nowIso();

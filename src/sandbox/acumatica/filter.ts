@@ -9,7 +9,11 @@ import type { EntitySchema, FieldType, Rec, Scalar } from './schema';
 
 export class FilterError extends Error {}
 
-export type Literal = { kind: 'lit'; value: string | number | boolean | null; type: 'string' | 'number' | 'boolean' | 'null' | 'datetime' };
+export type Literal = {
+  kind: 'lit';
+  value: string | number | boolean | null;
+  type: 'string' | 'number' | 'boolean' | 'null' | 'datetime';
+};
 export type Operand = Literal | { kind: 'path'; path: string[] };
 export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
@@ -28,7 +32,11 @@ function tokenize(src: string): Tok[] {
     for (;;) {
       if (i >= src.length) throw new FilterError(`Unterminated string literal at position ${i} in '${src}'.`);
       if (src[i] === "'") {
-        if (src[i + 1] === "'") { out += "'"; i += 2; continue; }
+        if (src[i + 1] === "'") {
+          out += "'";
+          i += 2;
+          continue;
+        }
         i++;
         return out;
       }
@@ -37,12 +45,26 @@ function tokenize(src: string): Tok[] {
   };
   while (i < src.length) {
     const c = src[i];
-    if (c === ' ') { i++; continue; }
+    if (c === ' ') {
+      i++;
+      continue;
+    }
     const pos = i;
-    if (c === '(' || c === ')' || c === ',') { toks.push({ t: c, v: c, pos }); i++; continue; }
-    if (c === "'") { toks.push({ t: 'str', v: readQuoted(), pos }); continue; }
+    if (c === '(' || c === ')' || c === ',') {
+      toks.push({ t: c, v: c, pos });
+      i++;
+      continue;
+    }
+    if (c === "'") {
+      toks.push({ t: 'str', v: readQuoted(), pos });
+      continue;
+    }
     const num = /^-?\d+(\.\d+)?[mMdD]?/.exec(src.slice(i));
-    if (num) { toks.push({ t: 'num', v: num[0].replace(/[mMdD]$/, ''), pos }); i += num[0].length; continue; }
+    if (num) {
+      toks.push({ t: 'num', v: num[0].replace(/[mMdD]$/, ''), pos });
+      i += num[0].length;
+      continue;
+    }
     const id = /^[A-Za-z_][A-Za-z0-9_./]*/.exec(src.slice(i));
     if (id) {
       i += id[0].length;
@@ -77,13 +99,19 @@ export function parseFilter(src: string): FilterNode {
     if (tok.t === 'num') return { kind: 'lit', value: tok.v, type: 'number' };
     if (tok.t === 'typed') {
       if (tok.typ === 'guid') return { kind: 'lit', value: tok.v, type: 'string' };
-      if (Number.isNaN(Date.parse(tok.v))) { k--; return err(`invalid ${tok.typ} literal '${tok.v}'`); }
+      if (Number.isNaN(Date.parse(tok.v))) {
+        k--;
+        return err(`invalid ${tok.typ} literal '${tok.v}'`);
+      }
       return { kind: 'lit', value: tok.v, type: 'datetime' };
     }
     if (tok.t === 'id') {
       if (tok.v === 'true' || tok.v === 'false') return { kind: 'lit', value: tok.v === 'true', type: 'boolean' };
       if (tok.v === 'null') return { kind: 'lit', value: null, type: 'null' };
-      if (peek()?.t === '(') { k--; return err(`unknown function '${tok.v}'`); }
+      if (peek()?.t === '(') {
+        k--;
+        return err(`unknown function '${tok.v}'`);
+      }
       return { kind: 'path', path: tok.v.split('/') };
     }
     k--;
@@ -96,16 +124,24 @@ export function parseFilter(src: string): FilterNode {
       expect(')');
       return e;
     }
-    if (kw('not')) { k++; return { kind: 'not', operand: primary() }; }
+    if (kw('not')) {
+      k++;
+      return { kind: 'not', operand: primary() };
+    }
     const tok = peek();
-    if (tok?.t === 'id' && toks[k + 1]?.t === '(' && ['substringof', 'startswith', 'endswith'].includes(tok.v.toLowerCase())) {
+    if (
+      tok?.t === 'id' &&
+      toks[k + 1]?.t === '(' &&
+      ['substringof', 'startswith', 'endswith'].includes(tok.v.toLowerCase())
+    ) {
       const name = tok.v.toLowerCase() as 'substringof' | 'startswith' | 'endswith';
       k += 2;
       const a = operand();
       expect(',');
       const b = operand();
       expect(')');
-      const node: FilterNode = name === 'substringof' ? { kind: 'fn', name, text: a, field: b } : { kind: 'fn', name, field: a, text: b };
+      const node: FilterNode =
+        name === 'substringof' ? { kind: 'fn', name, text: a, field: b } : { kind: 'fn', name, field: a, text: b };
       if (kw('eq') || kw('ne')) {
         const op = toks[k++].v.toLowerCase();
         const lit = operand();
@@ -122,12 +158,18 @@ export function parseFilter(src: string): FilterNode {
   };
   const and = (): FilterNode => {
     let left = primary();
-    while (kw('and')) { k++; left = { kind: 'and', left, right: primary() }; }
+    while (kw('and')) {
+      k++;
+      left = { kind: 'and', left, right: primary() };
+    }
     return left;
   };
   const or = (): FilterNode => {
     let left = and();
-    while (kw('or')) { k++; left = { kind: 'or', left, right: and() }; }
+    while (kw('or')) {
+      k++;
+      left = { kind: 'or', left, right: and() };
+    }
     return left;
   };
   if (toks.length === 0) err('empty expression');
@@ -142,17 +184,30 @@ export function checkPaths(node: FilterNode, schema: EntitySchema): void {
     if (o.kind === 'path') fieldType(schema, o.path);
   };
   switch (node.kind) {
-    case 'and': case 'or': checkPaths(node.left, schema); checkPaths(node.right, schema); return;
-    case 'not': checkPaths(node.operand, schema); return;
-    case 'cmp': visit(node.left); visit(node.right); return;
-    case 'fn': visit(node.field); visit(node.text); return;
+    case 'and':
+    case 'or':
+      checkPaths(node.left, schema);
+      checkPaths(node.right, schema);
+      return;
+    case 'not':
+      checkPaths(node.operand, schema);
+      return;
+    case 'cmp':
+      visit(node.left);
+      visit(node.right);
+      return;
+    case 'fn':
+      visit(node.field);
+      visit(node.text);
+      return;
   }
 }
 
 function fieldType(schema: EntitySchema, path: string[]): FieldType {
   let sc = schema;
   for (const seg of path.slice(0, -1)) {
-    if (sc.details?.[seg]) throw new FilterError(`Filtering on detail entity fields is not supported: '${path.join('/')}'.`);
+    if (sc.details?.[seg])
+      throw new FilterError(`Filtering on detail entity fields is not supported: '${path.join('/')}'.`);
     const next = sc.linked?.[seg];
     if (!next) throw new FilterError(`Invalid field name '${path.join('/')}'.`);
     sc = next;
@@ -174,26 +229,34 @@ function compare(a: Scalar, b: Scalar, mode: 'date' | 'number' | 'text'): number
   if (typeof a === 'boolean' || typeof b === 'boolean') return a === b ? 0 : null;
   if (mode === 'date') return Math.sign(Date.parse(String(a)) - Date.parse(String(b)));
   if (mode === 'number') {
-    const na = new BigNumber(String(a)), nb = new BigNumber(String(b));
+    const na = new BigNumber(String(a)),
+      nb = new BigNumber(String(b));
     return na.isNaN() || nb.isNaN() ? null : na.comparedTo(nb);
   }
-  const x = String(a).toLowerCase(), y = String(b).toLowerCase();
+  const x = String(a).toLowerCase(),
+    y = String(b).toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export function evaluate(node: FilterNode, rec: Rec): boolean {
   switch (node.kind) {
-    case 'and': return evaluate(node.left, rec) && evaluate(node.right, rec);
-    case 'or': return evaluate(node.left, rec) || evaluate(node.right, rec);
-    case 'not': return !evaluate(node.operand, rec);
+    case 'and':
+      return evaluate(node.left, rec) && evaluate(node.right, rec);
+    case 'or':
+      return evaluate(node.left, rec) || evaluate(node.right, rec);
+    case 'not':
+      return !evaluate(node.operand, rec);
     case 'fn': {
-      const field = resolve(rec, node.field).v, text = resolve(rec, node.text).v;
+      const field = resolve(rec, node.field).v,
+        text = resolve(rec, node.text).v;
       if (field === null || text === null) return false;
-      const f = String(field).toLowerCase(), t = String(text).toLowerCase();
+      const f = String(field).toLowerCase(),
+        t = String(text).toLowerCase();
       return node.name === 'substringof' ? f.includes(t) : node.name === 'startswith' ? f.startsWith(t) : f.endsWith(t);
     }
     case 'cmp': {
-      const l = resolve(rec, node.left), r = resolve(rec, node.right);
+      const l = resolve(rec, node.left),
+        r = resolve(rec, node.right);
       const has = (t: string): boolean => l.type === t || r.type === t;
       const c = compare(l.v, r.v, has('datetime') ? 'date' : has('number') ? 'number' : 'text');
       if (c === null) return node.op === 'ne';

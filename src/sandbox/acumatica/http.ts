@@ -47,7 +47,12 @@ export function send(ctx: Ctx, status: number, body?: unknown, headers: Record<s
 
 /** ASP.NET Web API `HttpError` body. */
 export function httpError(exceptionMessage: string, exceptionType = 'PX.Data.PXException'): Record<string, string> {
-  return { message: 'An error has occurred.', exceptionMessage, exceptionType, stackTrace: '   at PX.Api.ContractBased… (sandbox)' };
+  return {
+    message: 'An error has occurred.',
+    exceptionMessage,
+    exceptionType,
+    stackTrace: '   at PX.Api.ContractBased… (sandbox)',
+  };
 }
 
 export function sendError(ctx: Ctx, status: number, exceptionMessage: string, exceptionType?: string): void {
@@ -55,7 +60,11 @@ export function sendError(ctx: Ctx, status: number, exceptionMessage: string, ex
 }
 
 export const notFoundByKey = (ctx: Ctx): void =>
-  send(ctx, 500, httpError('No entity satisfies the condition.', 'PX.Api.ContractBased.NoEntitySatisfiesTheConditionException'));
+  send(
+    ctx,
+    500,
+    httpError('No entity satisfies the condition.', 'PX.Api.ContractBased.NoEntitySatisfiesTheConditionException'),
+  );
 
 export const notLoggedIn = (ctx: Ctx): void => send(ctx, 401, { message: 'You are not logged in.' });
 

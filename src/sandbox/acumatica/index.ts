@@ -14,10 +14,26 @@ import { notFound, routeEntity } from './router';
 import type { Rec } from './schema';
 import * as seed from './seed';
 import { AccountRecord, EmployeeRecord, JournalRecord, plain, Plain, Store, SubaccountRecord } from './store';
-import type { AcumaticaSandboxOptions, RecordedRequest, SandboxClient, SandboxClock, SandboxKnobs, SandboxStats, SandboxUser } from './types';
+import type {
+  AcumaticaSandboxOptions,
+  RecordedRequest,
+  SandboxClient,
+  SandboxClock,
+  SandboxKnobs,
+  SandboxStats,
+  SandboxUser,
+} from './types';
 
 export * from './types';
-export type { AccountRecord, EmployeeRecord, EmploymentHistoryRecord, JournalLineRecord, JournalRecord, Plain, SubaccountRecord } from './store';
+export type {
+  AccountRecord,
+  EmployeeRecord,
+  EmploymentHistoryRecord,
+  JournalLineRecord,
+  JournalRecord,
+  Plain,
+  SubaccountRecord,
+} from './store';
 export { parseFilter, evaluate, FilterError } from './filter';
 
 /** Unwrapped copies of the stored records (mutating them changes nothing in the sandbox). */
@@ -48,7 +64,17 @@ export interface AcumaticaSandbox {
   activateAccount(accountCD: string): void;
   setSubaccountActive(subaccountCD: string, active: boolean): void;
   /** Edit an employee as a user would in the UI; bumps LastModifiedDateTime. */
-  editEmployee(employeeId: string, edit: { Status?: string; FirstName?: string; LastName?: string; Email?: string; DepartmentID?: string; EmployeeRefNbr?: string }): void;
+  editEmployee(
+    employeeId: string,
+    edit: {
+      Status?: string;
+      FirstName?: string;
+      LastName?: string;
+      Email?: string;
+      DepartmentID?: string;
+      EmployeeRefNbr?: string;
+    },
+  ): void;
   /** Number of live API sessions (cookie logins + OAuth grants). */
   liveSessions(): number;
   /**
@@ -78,16 +104,28 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
   const tenant = options.tenant ?? seed.DEFAULT_TENANT;
   // Copies: a password reset or a revoked client changes this sandbox only, never the seed or the caller's list.
   const users = (options.users ?? seed.DEFAULT_USERS).map((u) => ({ ...u }));
-  const clients = (options.clients ?? [{ clientId: `${seed.DEFAULT_CLIENT_GUID}@${tenant}`, clientSecret: seed.DEFAULT_CLIENT_SECRET }]).map((c) => ({ ...c }));
+  const clients = (
+    options.clients ?? [{ clientId: `${seed.DEFAULT_CLIENT_GUID}@${tenant}`, clientSecret: seed.DEFAULT_CLIENT_SECRET }]
+  ).map((c) => ({ ...c }));
   const versions = options.versions ?? seed.DEFAULT_VERSIONS;
   const store = new Store(() => clock.now());
   const faults = new Faults();
   const holds: Array<{ ms: number; dropConnection: boolean }> = [];
   let holding = 0;
   const requests: RecordedRequest[] = [];
-  const stats: SandboxStats = { tokenCalls: 0, tokensIssued: 0, refreshes: 0, logins: 0, logouts: 0, throttled429: 0, loginLimitRejections: 0, delayed: 0 };
+  const stats: SandboxStats = {
+    tokenCalls: 0,
+    tokensIssued: 0,
+    refreshes: 0,
+    logins: 0,
+    logouts: 0,
+    throttled429: 0,
+    loginLimitRejections: 0,
+    delayed: 0,
+  };
   const knobs: SandboxKnobs = {
-    failNext: (method, pattern, count, status, retryAfterSec) => faults.add(method, pattern, count, status, retryAfterSec),
+    failNext: (method, pattern, count, status, retryAfterSec) =>
+      faults.add(method, pattern, count, status, retryAfterSec),
     clearFaults: () => {
       faults.clear();
       holds.length = 0;
@@ -129,21 +167,40 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const record: RecordedRequest = {
-      method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, auth: 'none',
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      auth: 'none',
       time: clock.now().toISOString(),
     };
     // /sandbox/… is the tester's control panel (scenarios), not Acumatica: not recorded, no faults, no auth.
     if (url.pathname.startsWith('/sandbox/')) return control(req, res, url.pathname, await readBody(req));
     requests.push(record);
-    const ctx: Ctx = { req, res, method: record.method, path: url.pathname, query: record.query, rawBody: await readBody(req), auth: 'none',
-      record, base: '', version: '' };
+    const ctx: Ctx = {
+      req,
+      res,
+      method: record.method,
+      path: url.pathname,
+      query: record.query,
+      rawBody: await readBody(req),
+      auth: 'none',
+      record,
+      base: '',
+      version: '',
+    };
     auth.identify(ctx);
     record.auth = ctx.auth;
     const fault = faults.take(ctx.method, ctx.path);
     if (fault?.kind === 429) return throttled(ctx, 429, fault.retryAfterSec);
     if (fault?.kind === 500) {
       record.fault = 500;
-      return sendError(ctx, 500, 'Transaction (Process ID 52) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.', 'System.Data.SqlClient.SqlException');
+      return sendError(
+        ctx,
+        500,
+        'Transaction (Process ID 52) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.',
+        'System.Data.SqlClient.SqlException',
+      );
     }
     if (fault?.kind === 'timeout') {
       record.fault = 'timeout';
@@ -159,9 +216,13 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
       if (ctx.method === 'POST' && seg.join('/') === 'identity/connect/token') return auth.token(ctx);
       if (ctx.method === 'GET' && seg.join('/') === 'identity/.well-known/openid-configuration') {
         const root = `http://${req.headers.host ?? 'localhost'}`;
-        return send(ctx, 200, { issuer: `${root}/identity`, token_endpoint: `${root}/identity/connect/token`,
-          authorization_endpoint: `${root}/identity/connect/authorize`, grant_types_supported: ['authorization_code', 'implicit', 'password', 'refresh_token', 'hybrid'],
-          scopes_supported: ['api', 'offline_access', 'api:concurrent_access', 'openid', 'profile', 'email', 'phone'] });
+        return send(ctx, 200, {
+          issuer: `${root}/identity`,
+          token_endpoint: `${root}/identity/connect/token`,
+          authorization_endpoint: `${root}/identity/connect/authorize`,
+          grant_types_supported: ['authorization_code', 'implicit', 'password', 'refresh_token', 'hybrid'],
+          scopes_supported: ['api', 'offline_access', 'api:concurrent_access', 'openid', 'profile', 'email', 'phone'],
+        });
       }
       return notFound(ctx);
     }
@@ -172,7 +233,10 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
         { name: 'eCommerce', version: '20.200.001', href: '/entity/eCommerce/20.200.001/' },
         { name: 'MANUFACTURING', version: '25.100.001', href: '/entity/MANUFACTURING/25.100.001/' },
       ].sort((a, b) => a.version.localeCompare(b.version));
-      return send(ctx, 200, { version: { acumaticaBuildVersion: seed.BUILD_VERSION, databaseVersion: seed.BUILD_VERSION }, endpoints });
+      return send(ctx, 200, {
+        version: { acumaticaBuildVersion: seed.BUILD_VERSION, databaseVersion: seed.BUILD_VERSION },
+        endpoints,
+      });
     }
     if (seg[1] === 'auth' && seg.length === 3 && ctx.method === 'POST') {
       if (seg[2] === 'login') return auth.login(ctx);
@@ -181,7 +245,8 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     // authentication runs before routing: any /entity/... path without valid auth is 401, even a bad version
     if (ctx.auth !== 'bearer' && ctx.auth !== 'cookie') return notLoggedIn(ctx);
     // holdNextCreate: the licence queue keeps the create (no core held), then carries it out.
-    const hold = ctx.method === 'PUT' && seg[3] === 'JournalTransaction' && seg.length === 4 ? holds.shift() : undefined;
+    const hold =
+      ctx.method === 'PUT' && seg[3] === 'JournalTransaction' && seg.length === 4 ? holds.shift() : undefined;
     if (hold) {
       record.heldMs = hold.ms;
       if (hold.dropConnection) {
@@ -206,7 +271,12 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
       journals.sweep();
       const isPoll = seg[3] === 'JournalTransaction' && seg[5] === 'status';
       if (!isPoll && journals.runningInSession(ctx.sessionId)) {
-        return sendError(ctx, 500, 'The previous operation has not been completed yet. Wait for it to finish.', 'PX.Api.ContractBased.OperationInProgressException');
+        return sendError(
+          ctx,
+          500,
+          'The previous operation has not been completed yet. Wait for it to finish.',
+          'PX.Api.ContractBased.OperationInProgressException',
+        );
       }
       routeEntity(ctx, seg.slice(3), { store, knobs, journals, employees });
     } finally {
@@ -229,13 +299,18 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     }
     const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (req.method === 'POST' && seg.length === 4 && seg[1] === 'users' && seg[3] === 'password') {
-      if (typeof body.password !== 'string' || !body.password) return answer(400, { error: 'password (string) is required' });
+      if (typeof body.password !== 'string' || !body.password)
+        return answer(400, { error: 'password (string) is required' });
       const done = auth.resetPassword(seg[2], body.password, body.endSessions !== false);
-      return done ? answer(200, { username: seg[2], sessionsEnded: body.endSessions !== false }) : answer(404, { error: `no user ${seg[2]}` });
+      return done
+        ? answer(200, { username: seg[2], sessionsEnded: body.endSessions !== false })
+        : answer(404, { error: `no user ${seg[2]}` });
     }
     if (req.method === 'POST' && seg.length === 4 && seg[1] === 'clients' && seg[3] === 'revoke') {
       const done = auth.revokeClient(seg[2], body.remove !== false);
-      return done ? answer(200, { clientId: seg[2], removed: body.remove !== false }) : answer(404, { error: `no client ${seg[2]}` });
+      return done
+        ? answer(200, { clientId: seg[2], removed: body.remove !== false })
+        : answer(404, { error: `no client ${seg[2]}` });
     }
     return answer(404, { error: `no sandbox route ${req.method ?? ''} ${path}` });
   }
@@ -244,7 +319,13 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ message: 'An error has occurred.', exceptionMessage: String(e), exceptionType: 'System.Exception' }));
+        res.end(
+          JSON.stringify({
+            message: 'An error has occurred.',
+            exceptionMessage: String(e),
+            exceptionType: 'System.Exception',
+          }),
+        );
       }
     });
   });
@@ -274,7 +355,8 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     knobs,
     records: {
       journals: () => all<JournalRecord>(store.journals),
-      journalsTagged: (tag) => all<JournalRecord>(store.journals.filter((j) => String(j.f.Description ?? '').includes(tag))),
+      journalsTagged: (tag) =>
+        all<JournalRecord>(store.journals.filter((j) => String(j.f.Description ?? '').includes(tag))),
       employees: () => all<EmployeeRecord>(store.employees),
       accounts: () => all<AccountRecord>(store.accounts),
       subaccounts: () => all<SubaccountRecord>(store.subaccounts),

@@ -15,7 +15,8 @@ const DETAIL = JournalSchema.details!.Details;
 /** Round to the cent like the currency precision does; integer cents for comparisons. */
 const cents = (text: string | number | boolean | null): bigint =>
   BigInt(new BigNumber(String(text ?? 0)).decimalPlaces(2, BigNumber.ROUND_HALF_UP).times(100).toFixed(0));
-const money = (text: string | number | boolean | null): string => new BigNumber(String(text ?? 0)).toFixed(2, BigNumber.ROUND_HALF_UP);
+const money = (text: string | number | boolean | null): string =>
+  new BigNumber(String(text ?? 0)).toFixed(2, BigNumber.ROUND_HALF_UP);
 
 interface ReleaseAction {
   batchId: string;
@@ -32,7 +33,10 @@ export const RELEASE_BACKGROUND_MS = 30_000;
 export class Journals {
   readonly schema = JournalSchema;
   private readonly actions = new Map<string, ReleaseAction>();
-  constructor(private readonly store: Store, private readonly knobs: SandboxKnobs) {}
+  constructor(
+    private readonly store: Store,
+    private readonly knobs: SandboxKnobs,
+  ) {}
 
   list(ctx: Ctx): void {
     sendList(ctx, ENTITY, JournalSchema, this.store.journals);
@@ -54,42 +58,89 @@ export class Journals {
   put(ctx: Ctx, input: EntityInput): void {
     const target = input.id
       ? this.find([input.id])
-      : input.f.BatchNbr ? this.find([String(input.f.Module ?? 'GL'), String(input.f.BatchNbr)]) : undefined;
+      : input.f.BatchNbr
+        ? this.find([String(input.f.Module ?? 'GL'), String(input.f.BatchNbr)])
+        : undefined;
     if (ctx.req.headers['if-none-match'] === '*' && target) return sendError(ctx, 412, 'The record already exists.');
     if (ctx.req.headers['if-match'] === '*' && !target) return sendError(ctx, 412, 'The record does not exist.');
     const now = this.store.nowIso();
     const cand: Rec = target ? structuredClone(target) : this.store.newRec(JournalSchema);
     if (target && (target.f.Status === 'Posted' || target.f.Status === 'Unposted')) {
       cand.error = 'The batch has been released and cannot be edited.';
-      return send(ctx, 422, render(cand, JournalSchema, { base: ctx.base, entity: ENTITY, expand: ['Details'], rowNumber: 1 }));
+      return send(
+        ctx,
+        422,
+        render(cand, JournalSchema, { base: ctx.base, entity: ENTITY, expand: ['Details'], rowNumber: 1 }),
+      );
     }
     if (!target) {
-      Object.assign(cand.f, { Module: 'GL', BranchID: 'HEADOFFICE', LedgerID: 'ACTUAL', CurrencyID: 'USD', Hold: this.knobs.holdBatchesOnEntry,
-        TransactionDate: businessDate(ctx) ?? `${now.slice(0, 10)}T00:00:00.000Z` });
+      Object.assign(cand.f, {
+        Module: 'GL',
+        BranchID: 'HEADOFFICE',
+        LedgerID: 'ACTUAL',
+        CurrencyID: 'USD',
+        Hold: this.knobs.holdBatchesOnEntry,
+        TransactionDate: businessDate(ctx) ?? `${now.slice(0, 10)}T00:00:00.000Z`,
+      });
     }
-    if (typeof input.f.TransactionDate === 'string') input.f.TransactionDate = dateOnly(input.f.TransactionDate, this.knobs.dateOnlyShiftHours);
-    const { BatchNbr: _ignored, Status: _readOnly, CreatedDateTime: _c, LastModifiedDateTime: _l, ...writable } = input.f;
+    if (typeof input.f.TransactionDate === 'string')
+      input.f.TransactionDate = dateOnly(input.f.TransactionDate, this.knobs.dateOnlyShiftHours);
+    const {
+      BatchNbr: _ignored,
+      Status: _readOnly,
+      CreatedDateTime: _c,
+      LastModifiedDateTime: _l,
+      ...writable
+    } = input.f;
     assign(cand, { ...input, f: writable }, JournalSchema);
     if (input.f.PostPeriod === undefined && (!target || input.f.TransactionDate !== undefined)) {
       cand.f.PostPeriod = periodOf(String(cand.f.TransactionDate));
     }
-    applyDetails(cand, 'Details', input.details.Details, () => this.store.newRec(DETAIL), (line) => {
-      Object.assign(line.f, { BranchID: cand.f.BranchID, DebitAmount: '0.00', CreditAmount: '0.00', Qty: '0.00', IsNonPM: false,
-        NonBillable: false, Project: 'X', Subaccount: '000000' });
-    });
+    applyDetails(
+      cand,
+      'Details',
+      input.details.Details,
+      () => this.store.newRec(DETAIL),
+      (line) => {
+        Object.assign(line.f, {
+          BranchID: cand.f.BranchID,
+          DebitAmount: '0.00',
+          CreditAmount: '0.00',
+          Qty: '0.00',
+          IsNonPM: false,
+          NonBillable: false,
+          Project: 'X',
+          Subaccount: '000000',
+        });
+      },
+    );
     const outOfBalance = this.validate(cand);
     const hasErrors = cand.errors !== undefined || cand.details.Details.some((l) => l.errors);
-    if (!hasErrors && outOfBalance && this.knobs.outOfBalanceAs === 500) return sendError(ctx, 500, 'Batch is out of balance, please review.');
+    if (!hasErrors && outOfBalance && this.knobs.outOfBalanceAs === 500)
+      return sendError(ctx, 500, 'Batch is out of balance, please review.');
     cand.f.Status = cand.f.Hold ? 'On Hold' : 'Balanced';
     if (hasErrors || outOfBalance) {
       const echo = target ? cand : echoOf(cand, input);
-      echo.error = outOfBalance && !hasErrors ? 'Batch is out of balance, please review.'
-        : `${target ? 'Updating' : 'Inserting'} 'Batch' record raised at least one error. Please review the errors.`;
-      return send(ctx, 422, render(echo, JournalSchema, { base: ctx.base, entity: ENTITY, expand: ['Details'], rowNumber: 1, omitNull: true }));
+      echo.error =
+        outOfBalance && !hasErrors
+          ? 'Batch is out of balance, please review.'
+          : `${target ? 'Updating' : 'Inserting'} 'Batch' record raised at least one error. Please review the errors.`;
+      return send(
+        ctx,
+        422,
+        render(echo, JournalSchema, {
+          base: ctx.base,
+          entity: ENTITY,
+          expand: ['Details'],
+          rowNumber: 1,
+          omitNull: true,
+        }),
+      );
     }
     cand.f.LastModifiedDateTime = now;
     if (!target) {
-      const supplied = this.knobs.honourSuppliedKeys && typeof input.f.BatchNbr === 'string' ? input.f.BatchNbr : undefined;
+      const supplied =
+        this.knobs.honourSuppliedKeys && typeof input.f.BatchNbr === 'string' ? input.f.BatchNbr : undefined;
       cand.f.BatchNbr = supplied ?? this.store.nextBatchNbr();
       cand.f.CreatedDateTime = now;
       this.store.journals.push(cand);
@@ -102,9 +153,12 @@ export class Journals {
     const err = (r: Rec, field: string, text: string): void => {
       r.errors = { ...(r.errors ?? {}), [field]: text };
     };
-    if (rec.f.Module !== 'GL') err(rec, 'Module', 'Error: Only GL batches can be created on the Journal Transactions form.');
-    if (!this.store.branches.has(String(rec.f.BranchID))) err(rec, 'BranchID', "'Branch' cannot be found in the system.");
-    if (!this.store.ledgers.has(String(rec.f.LedgerID))) err(rec, 'LedgerID', "'Ledger' cannot be found in the system.");
+    if (rec.f.Module !== 'GL')
+      err(rec, 'Module', 'Error: Only GL batches can be created on the Journal Transactions form.');
+    if (!this.store.branches.has(String(rec.f.BranchID)))
+      err(rec, 'BranchID', "'Branch' cannot be found in the system.");
+    if (!this.store.ledgers.has(String(rec.f.LedgerID)))
+      err(rec, 'LedgerID', "'Ledger' cannot be found in the system.");
     const period = normalizePeriod(rec.f.PostPeriod);
     if (!period) err(rec, 'PostPeriod', 'Error: Financial Period cannot be found in the system.');
     else {
@@ -112,20 +166,24 @@ export class Journals {
       const year = Number(period.slice(2));
       const shown = `${period.slice(0, 2)}-${period.slice(2)}`;
       if (year < 2015 || year > 2035) err(rec, 'PostPeriod', `Error: The ${shown} financial period is inactive.`);
-      else if (this.knobs.closedPeriods.has(period)) err(rec, 'PostPeriod', `Error: The ${shown} financial period is closed.`);
+      else if (this.knobs.closedPeriods.has(period))
+        err(rec, 'PostPeriod', `Error: The ${shown} financial period is closed.`);
     }
-    let debit = 0n, credit = 0n;
+    let debit = 0n,
+      credit = 0n;
     for (const line of rec.details.Details) {
       line.f.DebitAmount = money(line.f.DebitAmount);
       line.f.CreditAmount = money(line.f.CreditAmount);
       debit += cents(line.f.DebitAmount);
       credit += cents(line.f.CreditAmount);
-      if (line.f.BranchID !== null && !this.store.branches.has(String(line.f.BranchID))) err(line, 'BranchID', "'Branch' cannot be found in the system.");
+      if (line.f.BranchID !== null && !this.store.branches.has(String(line.f.BranchID)))
+        err(line, 'BranchID', "'Branch' cannot be found in the system.");
       const acct = this.store.account(line.f.Account as string | null);
       if (line.f.Account === null) err(line, 'Account', "'Account' cannot be empty.");
       else if (!acct) err(line, 'Account', "'Account' cannot be found in the system.");
       else if (!acct.f.Active) err(line, 'Account', 'Account is inactive.');
-      else if (acct.f.AccountCD === YTD_NET_INCOME) err(line, 'Account', 'Cannot post transactions directly to Year to Date Net Income.');
+      else if (acct.f.AccountCD === YTD_NET_INCOME)
+        err(line, 'Account', 'Cannot post transactions directly to Year to Date Net Income.');
       line.f.Description = acct ? acct.f.Description : null;
       const sub = this.store.subaccount(line.f.Subaccount as string | null);
       if (!sub) err(line, 'Subaccount', "Error: 'Subaccount' cannot be found in the system.");
@@ -148,7 +206,12 @@ export class Journals {
       return failure ? sendError(ctx, 500, failure) : send(ctx, 204);
     }
     const guid = randomUUID();
-    this.actions.set(guid, { batchId: batch.id, pollsLeft: this.knobs.releasePolls, sessionId: ctx.sessionId, startedAt: Date.parse(this.store.nowIso()) });
+    this.actions.set(guid, {
+      batchId: batch.id,
+      pollsLeft: this.knobs.releasePolls,
+      sessionId: ctx.sessionId,
+      startedAt: Date.parse(this.store.nowIso()),
+    });
     send(ctx, 202, undefined, { Location: `${ctx.base}/${ENTITY}/ReleaseJournalTransaction/status/${guid}` });
   }
 
@@ -156,7 +219,8 @@ export class Journals {
   sweep(): void {
     const now = Date.parse(this.store.nowIso());
     for (const a of this.actions.values()) {
-      if (!a.outcome && a.startedAt + RELEASE_BACKGROUND_MS <= now) a.outcome = { failure: this.releaseById(a.batchId) };
+      if (!a.outcome && a.startedAt + RELEASE_BACKGROUND_MS <= now)
+        a.outcome = { failure: this.releaseById(a.batchId) };
     }
   }
 
@@ -184,10 +248,13 @@ export class Journals {
 
   private performRelease(batch: Rec): string | undefined {
     if (batch.f.Status === 'On Hold') return 'The document is on hold and cannot be released.';
-    if (batch.f.Status !== 'Balanced') return `The document status is ${String(batch.f.Status)}; it cannot be released.`;
+    if (batch.f.Status !== 'Balanced')
+      return `The document status is ${String(batch.f.Status)}; it cannot be released.`;
     const p = String(batch.f.PostPeriod);
     if (this.knobs.closedPeriods.has(p)) return `The ${p.slice(0, 2)}-${p.slice(2)} financial period is closed.`;
-    const inactive = batch.details.Details.find((l) => this.store.account(l.f.Account as string | null)?.f.Active === false);
+    const inactive = batch.details.Details.find(
+      (l) => this.store.account(l.f.Account as string | null)?.f.Active === false,
+    );
     if (inactive) return `Account ${String(inactive.f.Account)} is inactive.`;
     batch.f.Status = this.knobs.autoPostOnRelease ? 'Posted' : 'Unposted';
     batch.f.LastModifiedDateTime = this.store.nowIso();
@@ -206,7 +273,12 @@ function businessDate(ctx: Ctx): string | undefined {
 function echoOf(cand: Rec, input: EntityInput): Rec {
   const pick = (rec: Rec, sent: EntityInput | undefined, extra: string[]): Rec => {
     const keep = new Set([...Object.keys(sent?.f ?? {}), ...extra, ...Object.keys(rec.errors ?? {})]);
-    return { ...rec, f: Object.fromEntries(Object.entries(rec.f).filter(([k]) => keep.has(k))), linked: {}, details: { Details: [] } };
+    return {
+      ...rec,
+      f: Object.fromEntries(Object.entries(rec.f).filter(([k]) => keep.has(k))),
+      linked: {},
+      details: { Details: [] },
+    };
   };
   const echo = pick(cand, input, ['BatchNbr', 'Status', 'PostPeriod']);
   echo.f.BatchNbr = '<NEW>';

@@ -28,7 +28,7 @@ export function parseJson(text: string): JsonValue {
       i++;
       const obj: { [k: string]: JsonValue } = {};
       ws();
-      if (text[i] === '}') return i++, obj;
+      if (text[i] === '}') return (i++, obj);
       for (;;) {
         ws();
         if (text[i] !== '"') fail('token');
@@ -37,8 +37,11 @@ export function parseJson(text: string): JsonValue {
         if (text[i++] !== ':') fail('token');
         obj[k] = value();
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') return i++, obj;
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') return (i++, obj);
         fail(text[i] === undefined ? 'end of input' : 'token');
       }
     }
@@ -46,18 +49,25 @@ export function parseJson(text: string): JsonValue {
       i++;
       const arr: JsonValue[] = [];
       ws();
-      if (text[i] === ']') return i++, arr;
+      if (text[i] === ']') return (i++, arr);
       for (;;) {
         arr.push(value());
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') return i++, arr;
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') return (i++, arr);
         fail(text[i] === undefined ? 'end of input' : 'token');
       }
     }
     if (c === '"') return str();
-    for (const [lit, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(lit, i)) return (i += lit.length), v;
+    for (const [lit, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(lit, i)) return ((i += lit.length), v);
     }
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
     if (!m) return fail(c === undefined ? 'end of input' : 'token');

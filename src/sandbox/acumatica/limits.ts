@@ -9,7 +9,11 @@ export class Licence {
   private readonly waiting: Array<() => void> = [];
   private delayedNow = 0;
 
-  constructor(private readonly knobs: SandboxKnobs, private readonly clock: SandboxClock, private readonly stats: SandboxStats) {}
+  constructor(
+    private readonly knobs: SandboxKnobs,
+    private readonly clock: SandboxClock,
+    private readonly stats: SandboxStats,
+  ) {}
 
   private prune(now: number): void {
     while (this.window.length > 0 && this.window[0] <= now - 60_000) this.window.shift();
@@ -45,7 +49,8 @@ export class Licence {
 
   done(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else this.inFlight--;
   }
 }
@@ -72,7 +77,12 @@ export class Faults {
   static matches(pattern: string | RegExp, path: string): boolean {
     if (pattern instanceof RegExp) return pattern.test(path);
     if (pattern.includes('*')) {
-      const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      const re = new RegExp(
+        `^${pattern
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      );
       return re.test(path);
     }
     return path === pattern || path.endsWith(pattern);
@@ -80,7 +90,9 @@ export class Faults {
 
   /** The fault for this request, consuming one of its count. */
   take(method: string, path: string): Fault | undefined {
-    const f = this.list.find((x) => x.remaining > 0 && (x.method === '*' || x.method === method) && Faults.matches(x.pattern, path));
+    const f = this.list.find(
+      (x) => x.remaining > 0 && (x.method === '*' || x.method === method) && Faults.matches(x.pattern, path),
+    );
     if (f) f.remaining--;
     return f;
   }

@@ -14,14 +14,41 @@ export const FinancialPeriodSchema: EntitySchema = {
   dac: 'FinYear',
   fields: { FinancialYear: 'string', NbrOfPeriods: 'int', StartDate: 'datetime', UserDefinedPeriods: 'boolean' },
   details: {
-    Details: { dac: 'FinPeriod',
-      fields: { AdjustmentPeriod: 'boolean', ClosedInAP: 'boolean', ClosedInAR: 'boolean', ClosedInCA: 'boolean', ClosedInFA: 'boolean',
-        ClosedInIN: 'boolean', Description: 'string', EndDate: 'datetime', FinancialPeriodID: 'string', LengthInDays: 'int', PeriodNbr: 'string',
-        StartDate: 'datetime', Status: 'string' } },
+    Details: {
+      dac: 'FinPeriod',
+      fields: {
+        AdjustmentPeriod: 'boolean',
+        ClosedInAP: 'boolean',
+        ClosedInAR: 'boolean',
+        ClosedInCA: 'boolean',
+        ClosedInFA: 'boolean',
+        ClosedInIN: 'boolean',
+        Description: 'string',
+        EndDate: 'datetime',
+        FinancialPeriodID: 'string',
+        LengthInDays: 'int',
+        PeriodNbr: 'string',
+        StartDate: 'datetime',
+        Status: 'string',
+      },
+    },
   },
 };
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 function year(y: number, closed: Set<string>): Rec {
   const details = MONTHS.map((name, i): Rec => {
@@ -29,13 +56,38 @@ function year(y: number, closed: Set<string>): Rec {
     const end = new Date(Date.UTC(y, i + 1, 1));
     const mm = String(i + 1).padStart(2, '0');
     const isClosed = closed.has(`${mm}${y}`);
-    return { id: `00000000-0000-0000-${String(y)}-${mm.padStart(12, '0')}`, linked: {}, details: {}, f: {
-      AdjustmentPeriod: false, ClosedInAP: isClosed, ClosedInAR: isClosed, ClosedInCA: isClosed, ClosedInFA: isClosed, ClosedInIN: isClosed,
-      Description: name, EndDate: end.toISOString(), FinancialPeriodID: `${mm}${y}`, LengthInDays: (end.getTime() - start.getTime()) / 86_400_000,
-      PeriodNbr: mm, StartDate: start.toISOString(), Status: isClosed ? 'Closed' : 'Open' } };
+    return {
+      id: `00000000-0000-0000-${String(y)}-${mm.padStart(12, '0')}`,
+      linked: {},
+      details: {},
+      f: {
+        AdjustmentPeriod: false,
+        ClosedInAP: isClosed,
+        ClosedInAR: isClosed,
+        ClosedInCA: isClosed,
+        ClosedInFA: isClosed,
+        ClosedInIN: isClosed,
+        Description: name,
+        EndDate: end.toISOString(),
+        FinancialPeriodID: `${mm}${y}`,
+        LengthInDays: (end.getTime() - start.getTime()) / 86_400_000,
+        PeriodNbr: mm,
+        StartDate: start.toISOString(),
+        Status: isClosed ? 'Closed' : 'Open',
+      },
+    };
   });
-  return { id: `00000000-0000-0000-0000-00000000${String(y)}`, linked: {}, details: { Details: details },
-    f: { FinancialYear: String(y), NbrOfPeriods: 12, StartDate: new Date(Date.UTC(y, 0, 1)).toISOString(), UserDefinedPeriods: false } };
+  return {
+    id: `00000000-0000-0000-0000-00000000${String(y)}`,
+    linked: {},
+    details: { Details: details },
+    f: {
+      FinancialYear: String(y),
+      NbrOfPeriods: 12,
+      StartDate: new Date(Date.UTC(y, 0, 1)).toISOString(),
+      UserDefinedPeriods: false,
+    },
+  };
 }
 
 export function financialPeriods(ctx: Ctx, keys: string[], closed: Set<string>): void {

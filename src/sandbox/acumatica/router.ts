@@ -39,7 +39,8 @@ function entityBody(ctx: Ctx, schema: EntitySchema): EntityInput | undefined {
   return input;
 }
 
-const methodNotAllowed = (ctx: Ctx): void => send(ctx, 405, { message: 'The requested resource does not support this http method.' });
+const methodNotAllowed = (ctx: Ctx): void =>
+  send(ctx, 405, { message: 'The requested resource does not support this http method.' });
 
 /** `rest` = path segments after the version: `[Entity, ...keys]`. */
 export function routeEntity(ctx: Ctx, rest: string[], d: EntityRouterDeps): void {
@@ -77,14 +78,27 @@ export function routeEntity(ctx: Ctx, rest: string[], d: EntityRouterDeps): void
     case 'Account':
       return readOnly(ctx, keys, 'Account', AccountSchema, d.store.accounts, 'AccountCD');
     case 'Subaccount':
-      if (!d.knobs.subaccountsFeature) return sendError(ctx, 403, 'You have insufficient rights to access the object (Subaccount).', 'PX.Data.PXException');
+      if (!d.knobs.subaccountsFeature)
+        return sendError(
+          ctx,
+          403,
+          'You have insufficient rights to access the object (Subaccount).',
+          'PX.Data.PXException',
+        );
       return readOnly(ctx, keys, 'Subaccount', SubaccountSchema, d.store.subaccounts, 'SubaccountCD');
     default:
       return notFound(ctx);
   }
 }
 
-function readOnly(ctx: Ctx, keys: string[], entity: string, schema: EntitySchema, recs: Store['accounts'], keyField: string): void {
+function readOnly(
+  ctx: Ctx,
+  keys: string[],
+  entity: string,
+  schema: EntitySchema,
+  recs: Store['accounts'],
+  keyField: string,
+): void {
   if (ctx.method !== 'GET') return methodNotAllowed(ctx);
   if (keys.length === 0) return sendList(ctx, entity, schema, recs);
   const rec = keys.length === 1 ? recs.find((r) => r.f[keyField] === keys[0] || r.id === keys[0]) : undefined;

@@ -26,27 +26,78 @@ export interface Rec {
   error?: string;
 }
 
-const s = 'string' as const, b = 'boolean' as const, d = 'decimal' as const, n = 'int' as const, t = 'datetime' as const;
+const s = 'string' as const,
+  b = 'boolean' as const,
+  d = 'decimal' as const,
+  n = 'int' as const,
+  t = 'datetime' as const;
 
 export const JournalDetailSchema: EntitySchema = {
   dac: 'GLTran',
-  fields: { Account: s, BranchID: s, CostCode: s, CreditAmount: d, DebitAmount: d, Description: s, IsNonPM: b, LineNbr: n,
-    NonBillable: b, Project: s, ProjectTask: s, ProjectTransactionID: n, Qty: d, ReferenceNbr: s, Subaccount: s,
-    TransactionDescription: s, UOM: s, VendorOrCustomer: s },
+  fields: {
+    Account: s,
+    BranchID: s,
+    CostCode: s,
+    CreditAmount: d,
+    DebitAmount: d,
+    Description: s,
+    IsNonPM: b,
+    LineNbr: n,
+    NonBillable: b,
+    Project: s,
+    ProjectTask: s,
+    ProjectTransactionID: n,
+    Qty: d,
+    ReferenceNbr: s,
+    Subaccount: s,
+    TransactionDescription: s,
+    UOM: s,
+    VendorOrCustomer: s,
+  },
   files: { graph: 'PX.Objects.GL.JournalEntry', view: 'GLTranModuleBatNbr' },
 };
 export const JournalSchema: EntitySchema = {
   dac: 'Batch',
-  fields: { BatchNbr: s, BranchID: s, CreatedDateTime: t, CurrencyID: s, Description: s, Hold: b, LastModifiedDateTime: t,
-    LedgerID: s, Module: s, PostPeriod: s, Status: s, TransactionDate: t },
+  fields: {
+    BatchNbr: s,
+    BranchID: s,
+    CreatedDateTime: t,
+    CurrencyID: s,
+    Description: s,
+    Hold: b,
+    LastModifiedDateTime: t,
+    LedgerID: s,
+    Module: s,
+    PostPeriod: s,
+    Status: s,
+    TransactionDate: t,
+  },
   details: { Details: JournalDetailSchema },
   files: { graph: 'PX.Objects.GL.JournalEntry', view: 'BatchModule' },
 };
 export const AccountSchema: EntitySchema = {
   dac: 'Account',
-  fields: { AccountCD: s, AccountClass: s, AccountGroup: s, AccountID: n, Active: b, CashAccount: b, ChartOfAccountsOrder: n,
-    ConsolidationAccount: s, CreatedDateTime: t, CurrencyID: s, Description: s, LastModifiedDateTime: t, PostOption: s,
-    RequireUnits: b, RevaluationRateType: s, Secured: b, TaxCategory: s, Type: s, UseDefaultSubaccount: b },
+  fields: {
+    AccountCD: s,
+    AccountClass: s,
+    AccountGroup: s,
+    AccountID: n,
+    Active: b,
+    CashAccount: b,
+    ChartOfAccountsOrder: n,
+    ConsolidationAccount: s,
+    CreatedDateTime: t,
+    CurrencyID: s,
+    Description: s,
+    LastModifiedDateTime: t,
+    PostOption: s,
+    RequireUnits: b,
+    RevaluationRateType: s,
+    Secured: b,
+    TaxCategory: s,
+    Type: s,
+    UseDefaultSubaccount: b,
+  },
   files: { graph: 'PX.Objects.GL.AccountMaint', view: 'AccountRecords' },
 };
 export const SubaccountSchema: EntitySchema = {
@@ -62,21 +113,81 @@ export const EmployeeSchema: EntitySchema = {
   dac: 'EPEmployee',
   fields: { EmployeeID: s, EmployeeName: s, LastModifiedDateTime: t, Status: s },
   linked: {
-    ContactInfo: { dac: 'Contact', linked: { Address: AddressSchema },
-      fields: { DateOfBirth: t, Email: s, Fax: s, FaxType: s, FirstName: s, LastName: s, MiddleName: s, Phone1: s, Phone1Type: s,
-        Phone2: s, Phone2Type: s, Phone3: s, Phone3Type: s, Title: s, WebSite: s } },
-    EmployeeSettings: { dac: 'EPEmployee',
-      fields: { BranchID: s, Calendar: s, CurrencyID: s, CurrencyRateTypeID: s, DepartmentID: s, EmployeeClass: s, EmployeeRefNbr: s,
-        EnableCurrencyOverride: b, EnableRateOverride: b, LaborItem: s, RegularHoursValidation: s, ReportsTo: s, RouteEmails: b,
-        Salesperson: s, TimeCardIsRequired: b, UnionLocalID: s } },
-    FinancialSettings: { dac: 'EPEmployee',
-      fields: { APAccount: s, APSubaccount: s, CashAccount: s, ExpenseAccount: s, ExpenseSubaccount: s, PaymentMethod: s,
-        PrepaymentAccount: s, PrepaymentSubaccount: s, SalesAccount: s, SalesSubaccount: s, TaxZone: s, Terms: s } },
+    ContactInfo: {
+      dac: 'Contact',
+      linked: { Address: AddressSchema },
+      fields: {
+        DateOfBirth: t,
+        Email: s,
+        Fax: s,
+        FaxType: s,
+        FirstName: s,
+        LastName: s,
+        MiddleName: s,
+        Phone1: s,
+        Phone1Type: s,
+        Phone2: s,
+        Phone2Type: s,
+        Phone3: s,
+        Phone3Type: s,
+        Title: s,
+        WebSite: s,
+      },
+    },
+    EmployeeSettings: {
+      dac: 'EPEmployee',
+      fields: {
+        BranchID: s,
+        Calendar: s,
+        CurrencyID: s,
+        CurrencyRateTypeID: s,
+        DepartmentID: s,
+        EmployeeClass: s,
+        EmployeeRefNbr: s,
+        EnableCurrencyOverride: b,
+        EnableRateOverride: b,
+        LaborItem: s,
+        RegularHoursValidation: s,
+        ReportsTo: s,
+        RouteEmails: b,
+        Salesperson: s,
+        TimeCardIsRequired: b,
+        UnionLocalID: s,
+      },
+    },
+    FinancialSettings: {
+      dac: 'EPEmployee',
+      fields: {
+        APAccount: s,
+        APSubaccount: s,
+        CashAccount: s,
+        ExpenseAccount: s,
+        ExpenseSubaccount: s,
+        PaymentMethod: s,
+        PrepaymentAccount: s,
+        PrepaymentSubaccount: s,
+        SalesAccount: s,
+        SalesSubaccount: s,
+        TaxZone: s,
+        Terms: s,
+      },
+    },
   },
   details: {
-    EmploymentHistory: { dac: 'EPEmployeePosition',
-      fields: { Active: b, EndDate: t, LineNbr: n, PositionID: s, RehireEligible: b, StartDate: t, StartReason: s, Terminated: b,
-        TerminationReason: s } },
+    EmploymentHistory: {
+      dac: 'EPEmployeePosition',
+      fields: {
+        Active: b,
+        EndDate: t,
+        LineNbr: n,
+        PositionID: s,
+        RehireEligible: b,
+        StartDate: t,
+        StartReason: s,
+        Terminated: b,
+        TerminationReason: s,
+      },
+    },
   },
   files: { graph: 'PX.Objects.EP.EmployeeMaint', view: 'Employee' },
 };
@@ -110,11 +221,19 @@ export interface RenderOptions {
 }
 
 /** Render a record as Acumatica JSON (keys alphabetical, null → `{}`, linked/details only when expanded). */
-export function render(rec: Rec, schema: EntitySchema, o: RenderOptions, path = '', top = true): Record<string, unknown> {
+export function render(
+  rec: Rec,
+  schema: EntitySchema,
+  o: RenderOptions,
+  path = '',
+  top = true,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { id: rec.id, rowNumber: o.rowNumber };
   if (top && rec.error) out.error = rec.error;
   out.note = { value: '' };
-  const here = (o.select ?? []).filter((p) => p.startsWith(path) && !p.slice(path.length).includes('/')).map((p) => p.slice(path.length));
+  const here = (o.select ?? [])
+    .filter((p) => p.startsWith(path) && !p.slice(path.length).includes('/'))
+    .map((p) => p.slice(path.length));
   const restrict = o.select !== undefined && (path === '' || here.length > 0);
   const members: Record<string, unknown> = {};
   for (const [k, type] of Object.entries(schema.fields)) {
@@ -128,20 +247,24 @@ export function render(rec: Rec, schema: EntitySchema, o: RenderOptions, path = 
   }
   for (const [k, ds] of Object.entries(schema.details ?? {})) {
     if (!o.expand.includes(path + k)) continue;
-    members[k] = rec.details[k].map((line, idx) => render(line, ds, { ...o, rowNumber: idx + 1 }, `${path}${k}/`, false));
+    members[k] = rec.details[k].map((line, idx) =>
+      render(line, ds, { ...o, rowNumber: idx + 1 }, `${path}${k}/`, false),
+    );
   }
   for (const k of Object.keys(members).sort()) out[k] = members[k];
   out.custom = {};
   const links: Record<string, string> = {};
   if (top) links.self = `${o.base}/${o.entity}/${rec.id}`;
-  if (schema.files) links['files:put'] = `${o.base}/files/${schema.files.graph}/${schema.files.view}/${rec.id}/{filename}`;
+  if (schema.files)
+    links['files:put'] = `${o.base}/files/${schema.files.graph}/${schema.files.view}/${rec.id}/{filename}`;
   if (Object.keys(links).length > 0) out._links = links;
   return out;
 }
 
 function wrapValue(v: Scalar, type: FieldType, error?: string): Record<string, unknown> {
   const w: Record<string, unknown> = {};
-  if (v !== null) w.value = type === 'decimal' ? new RawNumber(String(v)) : type === 'datetime' ? acuDate(String(v)) : v;
+  if (v !== null)
+    w.value = type === 'decimal' ? new RawNumber(String(v)) : type === 'datetime' ? acuDate(String(v)) : v;
   if (error) w.error = error;
   return w;
 }
@@ -157,11 +280,20 @@ export interface EntityInput {
 
 const SYSTEM = new Set(['id', 'rowNumber', 'note', 'custom', '_links', 'files', 'delete', 'error']);
 const CLR: Record<FieldType, string> = {
-  string: 'StringValue', boolean: 'BooleanValue', decimal: 'DecimalValue', int: 'IntValue', datetime: 'DateTimeValue',
+  string: 'StringValue',
+  boolean: 'BooleanValue',
+  decimal: 'DecimalValue',
+  int: 'IntValue',
+  datetime: 'DateTimeValue',
 };
 
 /** Parse a request entity strictly: each field must be `{ "value": … }` (or `{}`); collects ModelState errors. */
-export function parseInput(body: JsonValue, schema: EntitySchema, modelState: Record<string, string[]>, path = 'entity'): EntityInput {
+export function parseInput(
+  body: JsonValue,
+  schema: EntitySchema,
+  modelState: Record<string, string[]>,
+  path = 'entity',
+): EntityInput {
   const input: EntityInput = { f: {}, linked: {}, details: {} };
   if (!isObject(body)) {
     modelState[path] = [`Cannot deserialize the current JSON value into type 'Entity'. Path '${path}'.`];
@@ -177,7 +309,9 @@ export function parseInput(body: JsonValue, schema: EntitySchema, modelState: Re
     const type = schema.fields[k];
     if (type) {
       if (!isObject(raw)) {
-        modelState[p] = [`Error converting value ${JSON.stringify(raw instanceof JsonNum ? raw.text : raw)} to type 'PX.Api.ContractBased.Models.${CLR[type]}'. Path '${p.slice(7)}'.`];
+        modelState[p] = [
+          `Error converting value ${JSON.stringify(raw instanceof JsonNum ? raw.text : raw)} to type 'PX.Api.ContractBased.Models.${CLR[type]}'. Path '${p.slice(7)}'.`,
+        ];
         continue;
       }
       if (!('value' in raw)) continue;
@@ -187,7 +321,8 @@ export function parseInput(body: JsonValue, schema: EntitySchema, modelState: Re
     } else if (schema.linked?.[k]) {
       input.linked[k] = parseInput(raw, schema.linked[k], modelState, p);
     } else if (schema.details?.[k]) {
-      if (!Array.isArray(raw)) modelState[p] = [`Cannot deserialize the current JSON object into a collection. Path '${p.slice(7)}'.`];
+      if (!Array.isArray(raw))
+        modelState[p] = [`Cannot deserialize the current JSON object into a collection. Path '${p.slice(7)}'.`];
       else input.details[k] = raw.map((line, i) => parseInput(line, schema.details![k], modelState, `${p}[${i}]`));
     }
     // unknown members are ignored (Json.NET default)
@@ -197,7 +332,8 @@ export function parseInput(body: JsonValue, schema: EntitySchema, modelState: Re
 
 function coerce(v: JsonValue, type: FieldType): Scalar | undefined {
   if (v === null) return null;
-  const text = v instanceof JsonNum ? v.text : typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : undefined;
+  const text =
+    v instanceof JsonNum ? v.text : typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : undefined;
   if (text === undefined) return undefined;
   switch (type) {
     case 'string':
@@ -216,12 +352,18 @@ function coerce(v: JsonValue, type: FieldType): Scalar | undefined {
 /** Apply input fields onto a record (only fields that were sent). */
 export function assign(rec: Rec, input: EntityInput, schema: EntitySchema): void {
   for (const [k, v] of Object.entries(input.f)) rec.f[k] = v;
-  for (const [k, li] of Object.entries(input.linked)) if (schema.linked?.[k]) assign(rec.linked[k], li, schema.linked[k]);
+  for (const [k, li] of Object.entries(input.linked))
+    if (schema.linked?.[k]) assign(rec.linked[k], li, schema.linked[k]);
 }
 
 /** Apply detail-line inputs: `id` → update that line (or `delete: true` removes it); no id → a new line. */
-export function applyDetails(rec: Rec, key: string, inputs: EntityInput[] | undefined, newLine: () => Rec,
-  defaults: (line: Rec) => void): void {
+export function applyDetails(
+  rec: Rec,
+  key: string,
+  inputs: EntityInput[] | undefined,
+  newLine: () => Rec,
+  defaults: (line: Rec) => void,
+): void {
   if (!inputs) return;
   const lines = rec.details[key];
   for (const li of inputs) {

@@ -44,7 +44,13 @@ export const SEED_ACCOUNTS: SeedAccount[] = [
   { cd: '65000', description: 'Software Subscriptions', type: 'Expense', accountClass: 'OPEX' },
   { cd: '66000', description: 'Professional Fees', type: 'Expense', accountClass: 'OPEX' },
   { cd: '67000', description: 'Travel and Meals', type: 'Expense', accountClass: 'OPEX' },
-  { cd: '69000', description: 'Payroll Expense - Old (do not use)', type: 'Expense', accountClass: 'PAYROLL', active: false },
+  {
+    cd: '69000',
+    description: 'Payroll Expense - Old (do not use)',
+    type: 'Expense',
+    accountClass: 'PAYROLL',
+    active: false,
+  },
 ];
 
 /** The YTD Net Income account (posting to it directly is refused). */
@@ -69,10 +75,23 @@ export const SEED_LEDGERS = ['ACTUAL'];
 export const SEED_EMPLOYEE_CLASSES = ['EMPSTAND', 'EMPSALARIED', 'EMPHOURLY'];
 
 /** Employees keyed in by hand before the connector existed (no EmployeeRefNbr). */
-export const SEED_EMPLOYEES: Array<{ first: string; last: string; email: string; department: string; start: string }> = [
-  { first: 'Dana', last: 'Whitfield', email: 'dana.whitfield@acme.example', department: 'ADMIN', start: '2019-03-04' },
-  { first: 'Marcus', last: 'Oyelaran', email: 'marcus.oyelaran@acme.example', department: 'FIN', start: '2021-08-16' },
-];
+export const SEED_EMPLOYEES: Array<{ first: string; last: string; email: string; department: string; start: string }> =
+  [
+    {
+      first: 'Dana',
+      last: 'Whitfield',
+      email: 'dana.whitfield@acme.example',
+      department: 'ADMIN',
+      start: '2019-03-04',
+    },
+    {
+      first: 'Marcus',
+      last: 'Oyelaran',
+      email: 'marcus.oyelaran@acme.example',
+      department: 'FIN',
+      start: '2021-08-16',
+    },
+  ];
 
 export const DEFAULT_TENANT = 'AcmeCorp';
 export const DEFAULT_USERS = [{ username: 'api.gusto', password: 'Sandbox-Passw0rd!' }];

@@ -9,29 +9,69 @@ type B = boolean | null;
 type N = number | null;
 /** Typed views of `records.*()` rows (decimals are exact strings like `"24000.00"`, dates ISO strings). */
 export interface JournalLineRecord extends Plain {
-  LineNbr: N; Account: S; Subaccount: S; BranchID: S; DebitAmount: S; CreditAmount: S; TransactionDescription: S;
+  LineNbr: N;
+  Account: S;
+  Subaccount: S;
+  BranchID: S;
+  DebitAmount: S;
+  CreditAmount: S;
+  TransactionDescription: S;
   /** the account's description (read-only echo) */
-  Description: S; ReferenceNbr: S;
+  Description: S;
+  ReferenceNbr: S;
 }
 export interface JournalRecord extends Plain {
-  BatchNbr: S; Module: S; Status: S; Hold: B; Description: S; BranchID: S; LedgerID: S; CurrencyID: S; PostPeriod: S;
-  TransactionDate: S; CreatedDateTime: S; LastModifiedDateTime: S; Details: JournalLineRecord[];
+  BatchNbr: S;
+  Module: S;
+  Status: S;
+  Hold: B;
+  Description: S;
+  BranchID: S;
+  LedgerID: S;
+  CurrencyID: S;
+  PostPeriod: S;
+  TransactionDate: S;
+  CreatedDateTime: S;
+  LastModifiedDateTime: S;
+  Details: JournalLineRecord[];
 }
 export interface EmploymentHistoryRecord extends Plain {
-  LineNbr: N; PositionID: S; StartDate: S; StartReason: S; EndDate: S; Active: B; Terminated: B; TerminationReason: S; RehireEligible: B;
+  LineNbr: N;
+  PositionID: S;
+  StartDate: S;
+  StartReason: S;
+  EndDate: S;
+  Active: B;
+  Terminated: B;
+  TerminationReason: S;
+  RehireEligible: B;
 }
 export interface EmployeeRecord extends Plain {
-  EmployeeID: S; EmployeeName: S; Status: S; LastModifiedDateTime: S;
+  EmployeeID: S;
+  EmployeeName: S;
+  Status: S;
+  LastModifiedDateTime: S;
   ContactInfo: Plain & { FirstName: S; MiddleName: S; LastName: S; Email: S; Title: S; Address: Plain };
   EmployeeSettings: Plain & { BranchID: S; DepartmentID: S; EmployeeClass: S; EmployeeRefNbr: S };
   FinancialSettings: Plain;
   EmploymentHistory: EmploymentHistoryRecord[];
 }
 export interface AccountRecord extends Plain {
-  AccountCD: S; AccountID: N; Active: B; Description: S; Type: S; AccountClass: S; CashAccount: B; LastModifiedDateTime: S;
+  AccountCD: S;
+  AccountID: N;
+  Active: B;
+  Description: S;
+  Type: S;
+  AccountClass: S;
+  CashAccount: B;
+  LastModifiedDateTime: S;
 }
 export interface SubaccountRecord extends Plain {
-  SubaccountCD: S; SubaccountID: N; Active: B; Description: S; LastModifiedDateTime: S;
+  SubaccountCD: S;
+  SubaccountID: N;
+  Active: B;
+  Description: S;
+  LastModifiedDateTime: S;
 }
 
 /** Unwrapped copy of a record: fields at top, linked entities nested, detail lines as arrays. */
@@ -59,16 +99,33 @@ export class Store {
       const rec = this.newRec(AccountSchema);
       const at = new Date(Date.parse(seed.SEED_TIME) + i * 1000).toISOString();
       Object.assign(rec.f, {
-        AccountCD: a.cd, AccountClass: a.accountClass, AccountID: 1000 + i, Active: a.active ?? true, CashAccount: a.cash ?? false,
-        ChartOfAccountsOrder: i + 1, CreatedDateTime: at, Description: a.description, LastModifiedDateTime: at, PostOption: 'Detail',
-        RequireUnits: false, Secured: false, Type: a.type, UseDefaultSubaccount: false,
+        AccountCD: a.cd,
+        AccountClass: a.accountClass,
+        AccountID: 1000 + i,
+        Active: a.active ?? true,
+        CashAccount: a.cash ?? false,
+        ChartOfAccountsOrder: i + 1,
+        CreatedDateTime: at,
+        Description: a.description,
+        LastModifiedDateTime: at,
+        PostOption: 'Detail',
+        RequireUnits: false,
+        Secured: false,
+        Type: a.type,
+        UseDefaultSubaccount: false,
       } satisfies Record<string, Scalar>);
       this.accounts.push(rec);
     });
     seed.SEED_SUBACCOUNTS.forEach((s, i) => {
       const rec = this.newRec(SubaccountSchema);
-      Object.assign(rec.f, { SubaccountCD: s.cd, SubaccountID: 500 + i, Description: s.description, Active: s.active ?? true,
-        Secured: false, LastModifiedDateTime: seed.SEED_TIME });
+      Object.assign(rec.f, {
+        SubaccountCD: s.cd,
+        SubaccountID: 500 + i,
+        Description: s.description,
+        Active: s.active ?? true,
+        Secured: false,
+        LastModifiedDateTime: seed.SEED_TIME,
+      });
       this.subaccounts.push(rec);
     });
     for (const e of seed.SEED_EMPLOYEES) {
@@ -78,12 +135,29 @@ export class Store {
       rec.f.Status = 'Active';
       rec.f.LastModifiedDateTime = seed.SEED_TIME;
       Object.assign(rec.linked.ContactInfo.f, { FirstName: e.first, LastName: e.last, Email: e.email });
-      Object.assign(rec.linked.EmployeeSettings.f, { BranchID: 'HEADOFFICE', DepartmentID: e.department, EmployeeClass: 'EMPSTAND',
-        Calendar: 'MAIN', CurrencyID: 'USD', CurrencyRateTypeID: 'SPOT', EnableCurrencyOverride: false, EnableRateOverride: false,
-        RegularHoursValidation: 'Validate', RouteEmails: false, TimeCardIsRequired: false });
+      Object.assign(rec.linked.EmployeeSettings.f, {
+        BranchID: 'HEADOFFICE',
+        DepartmentID: e.department,
+        EmployeeClass: 'EMPSTAND',
+        Calendar: 'MAIN',
+        CurrencyID: 'USD',
+        CurrencyRateTypeID: 'SPOT',
+        EnableCurrencyOverride: false,
+        EnableRateOverride: false,
+        RegularHoursValidation: 'Validate',
+        RouteEmails: false,
+        TimeCardIsRequired: false,
+      });
       const line = this.newRec(EmployeeSchema.details!.EmploymentHistory);
-      Object.assign(line.f, { LineNbr: 1, PositionID: 'STAFF', StartDate: `${e.start}T00:00:00.000Z`, StartReason: 'New Hire',
-        Active: true, Terminated: false, RehireEligible: false });
+      Object.assign(line.f, {
+        LineNbr: 1,
+        PositionID: 'STAFF',
+        StartDate: `${e.start}T00:00:00.000Z`,
+        StartReason: 'New Hire',
+        Active: true,
+        Terminated: false,
+        RehireEligible: false,
+      });
       rec.details.EmploymentHistory.push(line);
       this.employees.push(rec);
     }

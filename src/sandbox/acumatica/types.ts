@@ -78,7 +78,13 @@ export interface SandboxStats {
 
 export interface SandboxKnobs {
   /** The next `count` requests whose method matches and whose path (after the instance root) matches. */
-  failNext(method: string, pathPattern: string | RegExp, count: number, status: FaultKind, retryAfterSec?: number): void;
+  failNext(
+    method: string,
+    pathPattern: string | RegExp,
+    count: number,
+    status: FaultKind,
+    retryAfterSec?: number,
+  ): void;
   clearFaults(): void;
   /**
    * Holds the next journal create (`PUT …/JournalTransaction`) for `ms` real ms, as Acumatica's licence queue

@@ -4,7 +4,15 @@
  * system-token endpoints. Writes to company data answer 404 missing_permissions (and are flagged).
  */
 import type { TokenRow } from './model';
-import { employeeRoutes, listDepartments, listEmployees, listPayrolls, showCompany, showPayroll, tokenInfo } from './data-routes';
+import {
+  employeeRoutes,
+  listDepartments,
+  listEmployees,
+  listPayrolls,
+  showCompany,
+  showPayroll,
+  tokenInfo,
+} from './data-routes';
 import { notFound, sendError, send, type Ctx } from './http-support';
 import { authenticate } from './oauth';
 import type { Scenario } from './scenario';
@@ -31,41 +39,67 @@ const rateLimited = (ctx: Ctx, row: TokenRow): boolean => {
   ctx.headers['X-RateLimit-Reset'] = String(Math.ceil(resetMs / 1000));
   if (window.count <= requests) return false;
   world.stats.rateLimited++;
-  send(ctx, 429, { errors: [{ error_key: 'base', category: 'rate_limit_exceeded', message: 'Too many requests' }] },
-    { 'Retry-After': String(Math.max(1, Math.ceil((resetMs - now) / 1000))) });
+  send(
+    ctx,
+    429,
+    { errors: [{ error_key: 'base', category: 'rate_limit_exceeded', message: 'Too many requests' }] },
+    { 'Retry-After': String(Math.max(1, Math.ceil((resetMs - now) / 1000))) },
+  );
   return true;
 };
 
 export const routeApi = (ctx: Ctx, version: string, scenario: Scenario, webhooks: WebhookDispatcher): void => {
   const auth = authenticate(ctx);
   if (!auth.ok) {
-    return send(ctx, 401, { errors: [{ error_key: 'base', category: 'invalid_token', message: auth.message }] },
-      { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    return send(
+      ctx,
+      401,
+      { errors: [{ error_key: 'base', category: 'invalid_token', message: auth.message }] },
+      { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    );
   }
   const row = auth.row;
   ctx.record.company = row.companyUuid;
   if (rateLimited(ctx, row)) return;
-  const parts = ctx.path.split('/').filter((p) => p !== '').slice(1); // drop "v1"
+  const parts = ctx.path
+    .split('/')
+    .filter((p) => p !== '')
+    .slice(1); // drop "v1"
   const [head, id, sub, subId, ...rest] = parts;
   if (head === 'token_info' && parts.length === 1 && ctx.method === 'GET') return tokenInfo(ctx, row);
 
   const systemOnly = head === 'webhook_subscriptions' || head === 'events' || head === 'webhooks';
   if (systemOnly !== (row.kind === 'system')) {
-    return sendError(ctx, 403, 'missing_oauth_scopes', `This endpoint needs a ${systemOnly ? 'system' : 'company'} access token`, 'base',
-      { missing_scope_name: systemOnly ? 'webhook_subscriptions:read' : 'companies:read' });
+    return sendError(
+      ctx,
+      403,
+      'missing_oauth_scopes',
+      `This endpoint needs a ${systemOnly ? 'system' : 'company'} access token`,
+      'base',
+      { missing_scope_name: systemOnly ? 'webhook_subscriptions:read' : 'companies:read' },
+    );
   }
   if (head === 'webhook_subscriptions') return subscriptionRoutes(ctx, parts.slice(1), scenario, webhooks);
   if (head === 'events' && parts.length === 1 && ctx.method === 'GET') return listEvents(ctx);
   if (head === 'webhooks' && id === 'health_check' && ctx.method === 'GET') return healthCheck(ctx);
 
   if (ctx.method !== 'GET') {
-    return sendError(ctx, 404, 'missing_permissions', 'This application is not permitted to write this resource', 'request');
+    return sendError(
+      ctx,
+      404,
+      'missing_permissions',
+      'This application is not permitted to write this resource',
+      'request',
+    );
   }
   const companyUuid = row.companyUuid ?? '';
   if (head === 'companies' && id !== undefined) {
     if (id !== companyUuid) {
       if (!ctx.world.companies.has(id)) return notFound(ctx, 'Company');
-      return sendError(ctx, 403, 'invalid_operation', 'The access token is not valid for this company', 'base', { entity_type: 'Company', entity_uuid: id });
+      return sendError(ctx, 403, 'invalid_operation', 'The access token is not valid for this company', 'base', {
+        entity_type: 'Company',
+        entity_uuid: id,
+      });
     }
     if (sub === undefined) return showCompany(ctx, id);
     if (sub === 'payrolls' && subId === undefined) return listPayrolls(ctx, id, version);

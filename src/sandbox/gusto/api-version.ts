@@ -6,8 +6,21 @@
 
 /** Known versions and their sunset dates (reference §1.1 status table). */
 export const API_VERSIONS: ReadonlyArray<{ version: string; sunset: string | null }> = [
-  ...['2022-09-15', '2022-11-01', '2022-12-07', '2023-02-01', '2023-03-01', '2023-04-01', '2023-05-01', '2023-06-01',
-    '2023-07-01', '2023-09-01', '2023-12-01', '2024-03-01', '2024-04-01'].map((version) => ({ version, sunset: '2026-06-15' })),
+  ...[
+    '2022-09-15',
+    '2022-11-01',
+    '2022-12-07',
+    '2023-02-01',
+    '2023-03-01',
+    '2023-04-01',
+    '2023-05-01',
+    '2023-06-01',
+    '2023-07-01',
+    '2023-09-01',
+    '2023-12-01',
+    '2024-03-01',
+    '2024-04-01',
+  ].map((version) => ({ version, sunset: '2026-06-15' })),
   { version: '2025-06-15', sunset: '2026-11-17' },
   { version: '2025-11-15', sunset: '2027-02-01' },
   { version: '2026-02-01', sunset: '2027-06-15' },
@@ -24,8 +37,14 @@ export const checkApiVersion = (header: string | undefined, defaultVersion: stri
   }
   const known = API_VERSIONS.find((v) => v.version === requested);
   if (!known) return { ok: false, message: `Invalid API Version \`${requested}\`. Unknown version` };
-  if (requested > today) return { ok: false, message: `Invalid API Version \`${requested}\`. Version is in the future` };
-  if (requested < defaultVersion) return { ok: false, message: `Invalid API Version \`${requested}\`. Older than the application's minimum version ${defaultVersion}` };
-  if (known.sunset !== null && known.sunset <= today) return { ok: false, message: `Invalid API Version \`${requested}\`. Version was sunset on ${known.sunset}` };
+  if (requested > today)
+    return { ok: false, message: `Invalid API Version \`${requested}\`. Version is in the future` };
+  if (requested < defaultVersion)
+    return {
+      ok: false,
+      message: `Invalid API Version \`${requested}\`. Older than the application's minimum version ${defaultVersion}`,
+    };
+  if (known.sunset !== null && known.sunset <= today)
+    return { ok: false, message: `Invalid API Version \`${requested}\`. Version was sunset on ${known.sunset}` };
   return { ok: true, version: requested };
 };

@@ -18,8 +18,40 @@ export interface EmployeeInput {
   childSupport?: string;
 }
 
-const FIRST = ['Avery', 'Jordan', 'Priya', 'Marcus', 'Elena', 'Kwame', 'Sofia', 'Hiro', 'Noor', 'Liam', 'Maya', 'Diego', 'Aisha', 'Tomás', 'Grace', 'Oren'];
-const LAST = ['Chen', 'Ruiz', 'Natarajan', 'Webb', 'Okafor', 'Novak', 'Tanaka', 'Haddad', 'Smith', 'García', 'Kowalski', 'Nguyen', 'Larsen', 'Mensah'];
+const FIRST = [
+  'Avery',
+  'Jordan',
+  'Priya',
+  'Marcus',
+  'Elena',
+  'Kwame',
+  'Sofia',
+  'Hiro',
+  'Noor',
+  'Liam',
+  'Maya',
+  'Diego',
+  'Aisha',
+  'Tomás',
+  'Grace',
+  'Oren',
+];
+const LAST = [
+  'Chen',
+  'Ruiz',
+  'Natarajan',
+  'Webb',
+  'Okafor',
+  'Novak',
+  'Tanaka',
+  'Haddad',
+  'Smith',
+  'García',
+  'Kowalski',
+  'Nguyen',
+  'Larsen',
+  'Mensah',
+];
 const DEPARTMENTS = ['Engineering', 'Operations', 'Sales', 'Finance'];
 const TITLES: Record<string, { title: string; unit: 'Year' | 'Hour' }> = {
   Engineering: { title: 'Software Engineer', unit: 'Year' },
@@ -31,13 +63,18 @@ const TITLES: Record<string, { title: string; unit: 'Year' | 'Hour' }> = {
 const drawProfile = (world: World): PayProfile => {
   const rng = world.rng;
   const retirementBp = rng.chance(0.5) ? rng.bigint(2, 10) * 100n : null;
-  const medical = rng.chance(0.5) ? { employee: rng.bigint(50, 200) * 100n, company: rng.bigint(250, 600) * 100n } : null;
+  const medical = rng.chance(0.5)
+    ? { employee: rng.bigint(50, 200) * 100n, company: rng.bigint(250, 600) * 100n }
+    : null;
   let postTax: PayProfile['postTax'] = null;
   if (rng.chance(0.12)) {
     const childSupport = rng.chance(0.4);
     postTax = {
-      uuid: rng.uuid(), name: childSupport ? 'Child Support' : rng.pick(['Equipment Loan Repayment', 'Union Dues']),
-      cents: rng.bigint(25, 300) * 100n, courtOrdered: childSupport, childSupport,
+      uuid: rng.uuid(),
+      name: childSupport ? 'Child Support' : rng.pick(['Equipment Loan Repayment', 'Union Dues']),
+      cents: rng.bigint(25, 300) * 100n,
+      courtOrdered: childSupport,
+      childSupport,
     };
   }
   return { retirementBp, medical, postTax };
@@ -46,21 +83,38 @@ const drawProfile = (world: World): PayProfile => {
 export const newEmployeeRecord = (world: World, company: Company, input: EmployeeInput): EmployeeRecord => {
   const rng = world.rng;
   if (input.rate !== undefined) {
-    try { if (parseCents(input.rate) <= 0n) throw new Error('not positive'); } catch { throw new ScenarioError(422, `rate must be a positive decimal string, got ${input.rate}`); }
+    try {
+      if (parseCents(input.rate) <= 0n) throw new Error('not positive');
+    } catch {
+      throw new ScenarioError(422, `rate must be a positive decimal string, got ${input.rate}`);
+    }
   }
   if (input.childSupport !== undefined) {
-    try { if (parseCents(input.childSupport) <= 0n) throw new Error('not positive'); } catch { throw new ScenarioError(422, `childSupport must be a positive decimal string, got ${input.childSupport}`); }
+    try {
+      if (parseCents(input.childSupport) <= 0n) throw new Error('not positive');
+    } catch {
+      throw new ScenarioError(422, `childSupport must be a positive decimal string, got ${input.childSupport}`);
+    }
   }
-  if (input.hireDate !== undefined && !isDate(input.hireDate)) throw new ScenarioError(422, 'hireDate must be YYYY-MM-DD');
-  if (input.paymentUnit !== undefined && input.paymentUnit !== 'Year' && input.paymentUnit !== 'Hour') throw new ScenarioError(422, "paymentUnit must be 'Year' or 'Hour'");
+  if (input.hireDate !== undefined && !isDate(input.hireDate))
+    throw new ScenarioError(422, 'hireDate must be YYYY-MM-DD');
+  if (input.paymentUnit !== undefined && input.paymentUnit !== 'Year' && input.paymentUnit !== 'Hour')
+    throw new ScenarioError(422, "paymentUnit must be 'Year' or 'Hour'");
   const firstName = input.firstName ?? rng.pick(FIRST);
   const lastName = input.lastName ?? rng.pick(LAST);
   const department = input.department === undefined ? rng.pick(DEPARTMENTS) : input.department;
   const preset = TITLES[department ?? ''] ?? { title: 'Associate', unit: 'Hour' as const };
   const paymentUnit = input.paymentUnit ?? preset.unit;
-  const rate = input.rate ?? (paymentUnit === 'Year' ? `${rng.int(45, 160) * 1000}.00` : `${rng.int(16, 45)}.${rng.pick(['00', '25', '50', '75'])}`);
+  const rate =
+    input.rate ??
+    (paymentUnit === 'Year'
+      ? `${rng.int(45, 160) * 1000}.00`
+      : `${rng.int(16, 45)}.${rng.pick(['00', '25', '50', '75'])}`);
   const uuid = rng.uuid();
-  const slug = `${firstName}.${lastName}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '');
+  const slug = `${firstName}.${lastName}`
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z.]/g, '');
   const hireDate = input.hireDate ?? addDays(world.clock.today(), -rng.int(30, 2000));
   let departmentUuid: string | null = null;
   if (department !== null) {
@@ -68,21 +122,47 @@ export const newEmployeeRecord = (world: World, company: Company, input: Employe
     company.departments.set(department, departmentUuid);
   }
   return {
-    uuid, companyUuid: company.uuid, firstName, middleInitial: null, lastName,
+    uuid,
+    companyUuid: company.uuid,
+    firstName,
+    middleInitial: null,
+    lastName,
     email: input.email ?? `${slug}.${uuid.slice(0, 8)}@example.com`,
     workEmail: `${slug}.${uuid.slice(0, 8)}@${company.name.toLowerCase().replace(/[^a-z0-9]+/g, '')}.example`,
     phone: `512555${rng.int(1000, 9999)}`,
     dateOfBirth: addDays('1990-01-01', rng.int(-9000, 4000)),
-    department, departmentUuid,
-    jobUuid: rng.uuid(), jobVersion: 1, jobTitle: input.jobTitle ?? preset.title, compensationUuid: rng.uuid(),
-    rate, paymentUnit, hireDate, compensationEffectiveDate: hireDate,
+    department,
+    departmentUuid,
+    jobUuid: rng.uuid(),
+    jobVersion: 1,
+    jobTitle: input.jobTitle ?? preset.title,
+    compensationUuid: rng.uuid(),
+    rate,
+    paymentUnit,
+    hireDate,
+    compensationEffectiveDate: hireDate,
     paymentMethod: input.paymentMethod ?? (rng.chance(0.1) ? 'Check' : 'Direct Deposit'),
-    employeeCode: rng.hex(6), managerUuid: null, version: 1,
-    termination: null, rehire: null, history: [], profile: withChildSupport(world, drawProfile(world), input.childSupport), createdAt: world.nowIso(),
+    employeeCode: rng.hex(6),
+    managerUuid: null,
+    version: 1,
+    termination: null,
+    rehire: null,
+    history: [],
+    profile: withChildSupport(world, drawProfile(world), input.childSupport),
+    createdAt: world.nowIso(),
   };
 };
 
 const withChildSupport = (world: World, profile: PayProfile, amount: string | undefined): PayProfile =>
   amount === undefined
     ? profile
-    : { ...profile, postTax: { uuid: world.rng.uuid(), name: 'Child Support', cents: parseCents(amount), courtOrdered: true, childSupport: true } };
+    : {
+        ...profile,
+        postTax: {
+          uuid: world.rng.uuid(),
+          name: 'Child Support',
+          cents: parseCents(amount),
+          courtOrdered: true,
+          childSupport: true,
+        },
+      };

@@ -26,17 +26,32 @@ export const send = (ctx: Ctx, status: number, body: unknown, headers: Record<st
     return;
   }
   const text = JSON.stringify(body);
-  ctx.res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...all });
+  ctx.res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...all,
+  });
   ctx.res.end(text);
 };
 
 /** Gusto's documented error shape (reference §6.4). */
-export const gustoError = (category: string, message: string, errorKey = 'base', metadata?: Record<string, unknown>): unknown => ({
+export const gustoError = (
+  category: string,
+  message: string,
+  errorKey = 'base',
+  metadata?: Record<string, unknown>,
+): unknown => ({
   errors: [{ error_key: errorKey, category, message, ...(metadata ? { metadata } : {}) }],
 });
 
-export const sendError = (ctx: Ctx, status: number, category: string, message: string, errorKey = 'base', metadata?: Record<string, unknown>): void =>
-  send(ctx, status, gustoError(category, message, errorKey, metadata));
+export const sendError = (
+  ctx: Ctx,
+  status: number,
+  category: string,
+  message: string,
+  errorKey = 'base',
+  metadata?: Record<string, unknown>,
+): void => send(ctx, status, gustoError(category, message, errorKey, metadata));
 
 export const notFound = (ctx: Ctx, what = 'Resource'): void =>
   sendError(ctx, 404, 'not_found', `${what} not found`, 'request');
@@ -54,7 +69,8 @@ export const parseBody = (ctx: Ctx, jsonOnly = false): Record<string, unknown> |
   const text = ctx.rawBody.trim();
   if (text === '') return {};
   const type = ctx.req.headers['content-type'] ?? '';
-  if (!jsonOnly && type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  if (!jsonOnly && type.includes('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(text));
   try {
     const parsed: unknown = JSON.parse(text);
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
@@ -64,9 +80,17 @@ export const parseBody = (ctx: Ctx, jsonOnly = false): Record<string, unknown> |
 };
 
 export const csv = (value: string | null): string[] | null =>
-  value === null ? null : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  value === null
+    ? null
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 
-export interface PageRequest { page: number; per: number }
+export interface PageRequest {
+  page: number;
+  per: number;
+}
 
 /** page/per from the query; null page/per means "not sent". Throws on a non-positive or non-integer value. */
 export const pageParams = (query: URLSearchParams): { page: number | null; per: number | null } => {

@@ -21,7 +21,18 @@ export type { SandboxKnobs, WebhookKnobs, FaultStatus } from './knobs';
 export type { Delivery, GustoEvent, RecordedRequest } from './model';
 export type { SandboxStats } from './world';
 export { ScenarioError } from './world';
-export type { Scenario, CompanyInput, EmployeeInput, EmployeeUpdate, TerminationInput, RehireInput, PayrollInput, ReverseInput, SubscriptionInput, PayrollSummary } from './scenario';
+export type {
+  Scenario,
+  CompanyInput,
+  EmployeeInput,
+  EmployeeUpdate,
+  TerminationInput,
+  RehireInput,
+  PayrollInput,
+  ReverseInput,
+  SubscriptionInput,
+  PayrollSummary,
+} from './scenario';
 
 export interface GustoSandboxOptions {
   port?: number;
@@ -68,7 +79,8 @@ export const startGustoSandbox = async (options: GustoSandboxOptions = {}): Prom
   });
   const webhooks = new WebhookDispatcher(world);
   const scenario = new Scenario(world, webhooks);
-  const nonGetDataRequests = (): RecordedRequest[] => world.requests.filter((r) => r.method !== 'GET' && isDataPath(r.path));
+  const nonGetDataRequests = (): RecordedRequest[] =>
+    world.requests.filter((r) => r.method !== 'GET' && isDataPath(r.path));
   let requestSeq = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -76,13 +88,25 @@ export const startGustoSandbox = async (options: GustoSandboxOptions = {}): Prom
     const method = (req.method ?? 'GET').toUpperCase();
     const header = req.headers['x-gusto-api-version'];
     const record: RecordedRequest = {
-      method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, company: null,
-      time: clock.now().toISOString(), apiVersion: typeof header === 'string' ? header : null,
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      company: null,
+      time: clock.now().toISOString(),
+      apiVersion: typeof header === 'string' ? header : null,
     };
     const control = url.pathname.startsWith('/sandbox/');
     if (!control) world.requests.push(record);
     const ctx: Ctx = {
-      req, res, method, path: url.pathname, query: url.searchParams, rawBody: await readBody(req), record, world,
+      req,
+      res,
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      rawBody: await readBody(req),
+      record,
+      world,
       headers: { 'x-request-id': `sbx-${++requestSeq}` },
     };
     try {
@@ -92,11 +116,20 @@ export const startGustoSandbox = async (options: GustoSandboxOptions = {}): Prom
       if (fault) {
         fault.remaining--;
         if (fault.status === 'timeout') return; // never answered; the socket dies on close()
-        return sendError(ctx, fault.status, fault.status >= 500 ? 'internal_error' : 'injected_fault', `Injected fault ${fault.status}`);
+        return sendError(
+          ctx,
+          fault.status,
+          fault.status >= 500 ? 'internal_error' : 'injected_fault',
+          `Injected fault ${fault.status}`,
+        );
       }
       const isApi = url.pathname.startsWith('/v1/');
       if (isApi || url.pathname === '/oauth/token') {
-        const check = checkApiVersion(typeof header === 'string' ? header : undefined, world.knobs.defaultApiVersion, clock.today());
+        const check = checkApiVersion(
+          typeof header === 'string' ? header : undefined,
+          world.knobs.defaultApiVersion,
+          clock.today(),
+        );
         if (!check.ok) return sendError(ctx, 406, 'invalid_api_version', check.message, 'base');
         ctx.headers['X-Gusto-API-Version'] = check.version;
         if (isApi) return routeApi(ctx, check.version, scenario, webhooks);
@@ -139,7 +172,11 @@ export const startGustoSandbox = async (options: GustoSandboxOptions = {}): Prom
     stats: world.stats,
     events: world.events,
     deliveries: world.deliveries,
-    config: { clientId: world.config.clientId, clientSecret: world.config.clientSecret, verificationToken: world.config.verificationToken },
+    config: {
+      clientId: world.config.clientId,
+      clientSecret: world.config.clientSecret,
+      verificationToken: world.config.verificationToken,
+    },
   };
   started.push(sandbox);
   return sandbox;

@@ -5,7 +5,11 @@
 
 export type FaultStatus = number | 'timeout';
 
-export interface PendingFault { pattern: string | RegExp; remaining: number; status: FaultStatus }
+export interface PendingFault {
+  pattern: string | RegExp;
+  remaining: number;
+  status: FaultStatus;
+}
 
 export interface WebhookKnobs {
   /** Extra copies of every event delivery (at-least-once). */
@@ -56,8 +60,13 @@ export const createKnobs = (faults: PendingFault[]): SandboxKnobs => ({
   denyAuthorization: false,
   latencyMs: 0,
   webhook: {
-    duplicates: 0, delayMs: 0, reorder: false, maxRetries: 16, retryBaseMs: 50,
-    signatureEncoding: 'hex', signVerificationRequest: true,
+    duplicates: 0,
+    delayMs: 0,
+    reorder: false,
+    maxRetries: 16,
+    retryBaseMs: 50,
+    signatureEncoding: 'hex',
+    signVerificationRequest: true,
   },
   invalidGrantStatus: 400,
   payrollListDefaultPer: 25,
@@ -68,14 +77,21 @@ export const createKnobs = (faults: PendingFault[]): SandboxKnobs => ({
   hourlyPtoPay: 'residual',
   reversalEmitsProcessed: false,
   defaultApiVersion: '2025-11-15',
-  failNext(pattern, count, status) { faults.push({ pattern, remaining: count, status }); },
+  failNext(pattern, count, status) {
+    faults.push({ pattern, remaining: count, status });
+  },
 });
 
 /** A string pattern matches as a substring of the path, `*` matching any run of characters. */
 export const matchesPath = (pattern: string | RegExp, path: string): boolean => {
   if (pattern instanceof RegExp) return pattern.test(path);
   if (!pattern.includes('*')) return path.includes(pattern);
-  const re = new RegExp(pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+  const re = new RegExp(
+    pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*'),
+  );
   return re.test(path);
 };
 

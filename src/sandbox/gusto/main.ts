@@ -15,8 +15,12 @@ const main = async (): Promise<void> => {
     clientSecret: env.GUSTO_CLIENT_SECRET,
     verificationToken: env.GUSTO_WEBHOOK_VERIFICATION_TOKEN,
   });
-  process.stdout.write(`${JSON.stringify({ gustoSandbox: sandbox.url, clientId: sandbox.config.clientId, verificationToken: sandbox.config.verificationToken })}\n`);
-  const stop = (): void => { void sandbox.close().then(() => process.exit(0)); };
+  process.stdout.write(
+    `${JSON.stringify({ gustoSandbox: sandbox.url, clientId: sandbox.config.clientId, verificationToken: sandbox.config.verificationToken })}\n`,
+  );
+  const stop = (): void => {
+    void sandbox.close().then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 };

@@ -14,7 +14,13 @@ export interface Company {
   departments: Map<string, string>;
 }
 
-export interface PostTaxDeduction { uuid: string; name: string; cents: Cents; courtOrdered: boolean; childSupport: boolean }
+export interface PostTaxDeduction {
+  uuid: string;
+  name: string;
+  cents: Cents;
+  courtOrdered: boolean;
+  childSupport: boolean;
+}
 
 /** Decided once per employee (seeded) so that consecutive payrolls look alike. */
 export interface PayProfile {
@@ -23,8 +29,16 @@ export interface PayProfile {
   postTax: PostTaxDeduction | null;
 }
 
-export interface Termination { uuid: string; version: number; effectiveDate: string; runTerminationPayroll: boolean }
-export interface Rehire { effectiveDate: string; createdAt: string }
+export interface Termination {
+  uuid: string;
+  version: number;
+  effectiveDate: string;
+  runTerminationPayroll: boolean;
+}
+export interface Rehire {
+  effectiveDate: string;
+  createdAt: string;
+}
 
 export interface EmployeeRecord {
   uuid: string;
@@ -58,11 +72,30 @@ export interface EmployeeRecord {
   createdAt: string;
 }
 
-export interface HourlyLine { name: string; milliHours: bigint; cents: Cents; multiplier: number; flsaStatus: string; jobUuid: string }
-export interface NamedAmount { name: string; cents: Cents }
-export interface TaxLine { name: string; employer: boolean; cents: Cents }
+export interface HourlyLine {
+  name: string;
+  milliHours: bigint;
+  cents: Cents;
+  multiplier: number;
+  flsaStatus: string;
+  jobUuid: string;
+}
+export interface NamedAmount {
+  name: string;
+  cents: Cents;
+}
+export interface TaxLine {
+  name: string;
+  employer: boolean;
+  cents: Cents;
+}
 /** `imputed`: taxable income, not cash, not in gross (e.g. group-term life over $50k). */
-export interface BenefitLine { name: string; employee: Cents; company: Cents; imputed?: boolean }
+export interface BenefitLine {
+  name: string;
+  employee: Cents;
+  company: Cents;
+  imputed?: boolean;
+}
 
 export interface CompensationRecord {
   employeeUuid: string;
@@ -82,10 +115,28 @@ export interface CompensationRecord {
 }
 
 export const TOTAL_KEYS = [
-  'company_debit', 'net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit', 'reimbursements',
-  'net_pay', 'gross_pay', 'employee_bonuses', 'employee_commissions', 'employee_cash_tips', 'employee_paycheck_tips',
-  'additional_earnings', 'owners_draw', 'check_amount', 'employer_taxes', 'employee_taxes', 'benefits',
-  'employee_benefits_deductions', 'imputed_pay', 'deferred_payroll_taxes', 'other_deductions',
+  'company_debit',
+  'net_pay_debit',
+  'tax_debit',
+  'reimbursement_debit',
+  'child_support_debit',
+  'reimbursements',
+  'net_pay',
+  'gross_pay',
+  'employee_bonuses',
+  'employee_commissions',
+  'employee_cash_tips',
+  'employee_paycheck_tips',
+  'additional_earnings',
+  'owners_draw',
+  'check_amount',
+  'employer_taxes',
+  'employee_taxes',
+  'benefits',
+  'employee_benefits_deductions',
+  'imputed_pay',
+  'deferred_payroll_taxes',
+  'other_deductions',
 ] as const;
 export type TotalKey = (typeof TOTAL_KEYS)[number];
 export type Totals = Record<TotalKey, Cents>;
@@ -127,7 +178,14 @@ export interface TokenRow {
 }
 
 /** `codeChallenge`: the PKCE challenge (S256) the authorization request carried, if any (RFC 7636). */
-export interface AuthorizationCode { code: string; companyUuid: string; redirectUri: string; expiresAtMs: number; used: boolean; codeChallenge?: string }
+export interface AuthorizationCode {
+  code: string;
+  companyUuid: string;
+  redirectUri: string;
+  expiresAtMs: number;
+  used: boolean;
+  codeChallenge?: string;
+}
 
 export interface Subscription {
   uuid: string;
@@ -159,4 +217,12 @@ export interface RecordedRequest {
   apiVersion: string | null;
 }
 
-export interface Delivery { eventUuid: string; eventType: string; url: string; attempt: number; status: number | 'error'; body: string; signature: string }
+export interface Delivery {
+  eventUuid: string;
+  eventType: string;
+  url: string;
+  attempt: number;
+  status: number | 'error';
+  body: string;
+  signature: string;
+}

@@ -17,7 +17,10 @@ const hourlyAmount = (milliHours: bigint, rateCents: Cents, multiplierTenths: bi
   divRound(milliHours * rateCents * multiplierTenths, 10_000n);
 
 export const generateCompensation = (
-  rng: SeededRandom, company: Company, employee: EmployeeRecord, options: GenerateOptions,
+  rng: SeededRandom,
+  company: Company,
+  employee: EmployeeRecord,
+  options: GenerateOptions,
 ): CompensationRecord => {
   const rate = parseCents(employee.rate);
   const salaried = employee.paymentUnit === 'Year';
@@ -30,13 +33,34 @@ export const generateCompensation = (
 
   if (!bonusOnly) {
     if (salaried) {
-      hourly.push({ name: 'Regular Hours', milliHours: 80_000n, cents: divRound(rate, 26n), multiplier: 1, flsaStatus: flsa, jobUuid: employee.jobUuid });
+      hourly.push({
+        name: 'Regular Hours',
+        milliHours: 80_000n,
+        cents: divRound(rate, 26n),
+        multiplier: 1,
+        flsaStatus: flsa,
+        jobUuid: employee.jobUuid,
+      });
     } else {
       const regular = rng.bigint(240, 320) * 250n; // 60–80 h in quarter hours
-      hourly.push({ name: 'Regular Hours', milliHours: regular, cents: hourlyAmount(regular, rate, 10n), multiplier: 1, flsaStatus: flsa, jobUuid: employee.jobUuid });
+      hourly.push({
+        name: 'Regular Hours',
+        milliHours: regular,
+        cents: hourlyAmount(regular, rate, 10n),
+        multiplier: 1,
+        flsaStatus: flsa,
+        jobUuid: employee.jobUuid,
+      });
       if (rng.chance(0.4)) {
         const overtime = rng.bigint(4, 48) * 250n;
-        hourly.push({ name: 'Overtime', milliHours: overtime, cents: hourlyAmount(overtime, rate, 15n), multiplier: 1.5, flsaStatus: flsa, jobUuid: employee.jobUuid });
+        hourly.push({
+          name: 'Overtime',
+          milliHours: overtime,
+          cents: hourlyAmount(overtime, rate, 15n),
+          multiplier: 1.5,
+          flsaStatus: flsa,
+          jobUuid: employee.jobUuid,
+        });
       }
     }
     const vacation = rng.chance(0.3) ? rng.bigint(4, 16) * 1000n : 0n;
@@ -55,7 +79,11 @@ export const generateCompensation = (
   const benefits: CompensationRecord['benefits'] = [];
   if (withDeductions && profile.retirementBp !== null) {
     const employeeShare = pct(gross, profile.retirementBp);
-    benefits.push({ name: '401(k)', employee: employeeShare, company: pct(gross, profile.retirementBp < 400n ? profile.retirementBp : 400n) });
+    benefits.push({
+      name: '401(k)',
+      employee: employeeShare,
+      company: pct(gross, profile.retirementBp < 400n ? profile.retirementBp : 400n),
+    });
   }
   if (withDeductions && profile.medical) benefits.push({ name: 'Medical Insurance', ...profile.medical });
   // Group-term life over $50,000 of coverage (salaried at $100k or more, coverage = salary): the cost of
@@ -86,7 +114,10 @@ export const generateCompensation = (
     { name: 'FUTA', employer: true, cents: pct(ficaWages, 60n) },
   );
   if (company.state === 'CA') {
-    taxes.push({ name: 'CA SUI', employer: true, cents: pct(ficaWages, 340n) }, { name: 'CA ETT', employer: true, cents: pct(ficaWages, 10n) });
+    taxes.push(
+      { name: 'CA SUI', employer: true, cents: pct(ficaWages, 340n) },
+      { name: 'CA ETT', employer: true, cents: pct(ficaWages, 10n) },
+    );
   } else {
     taxes.push({ name: `${company.state} SUTA`, employer: true, cents: pct(ficaWages, 270n) });
   }
@@ -100,14 +131,25 @@ export const generateCompensation = (
     deductions.push({ name: profile.postTax.name, cents: profile.postTax.cents < cap ? profile.postTax.cents : cap });
   }
   const reimbursements: CompensationRecord['reimbursements'] = [];
-  if (!bonusOnly && rng.chance(0.15)) reimbursements.push({ name: rng.pick(['Mileage', 'Home Office', 'Travel']), cents: rng.bigint(1000, 15000) });
+  if (!bonusOnly && rng.chance(0.15))
+    reimbursements.push({ name: rng.pick(['Mileage', 'Home Office', 'Travel']), cents: rng.bigint(1000, 15000) });
 
   const net = beforePostTax - sum(deductions.map((d) => d.cents));
   return {
-    employeeUuid: employee.uuid, firstName: employee.firstName, lastName: employee.lastName,
+    employeeUuid: employee.uuid,
+    firstName: employee.firstName,
+    lastName: employee.lastName,
     paymentMethod: options.external ? 'Historical' : employee.paymentMethod,
-    hourly, fixed, pto, reimbursements, deductions, taxes, benefits,
-    gross, net, check: net + sum(reimbursements.map((r) => r.cents)),
+    hourly,
+    fixed,
+    pto,
+    reimbursements,
+    deductions,
+    taxes,
+    benefits,
+    gross,
+    net,
+    check: net + sum(reimbursements.map((r) => r.cents)),
   };
 };
 
@@ -126,14 +168,16 @@ export const computeTotals = (comps: readonly CompensationRecord[]): Totals => {
     totals.child_support_debit += sum(c.deductions.filter((d) => d.name === 'Child Support').map((d) => d.cents));
     totals.reimbursements += reimbursed;
     totals.employee_bonuses += sum(c.fixed.filter((f) => f.name === 'Bonus').map((f) => f.cents));
-    if (c.paymentMethod === 'Check') totals.check_amount += c.net; // paper-check net pay (reference §4.4)
+    if (c.paymentMethod === 'Check')
+      totals.check_amount += c.net; // paper-check net pay (reference §4.4)
     else if (c.paymentMethod === 'Direct Deposit') {
       totals.net_pay_debit += c.net;
       totals.reimbursement_debit += reimbursed;
     }
   }
   totals.tax_debit = totals.employee_taxes + totals.employer_taxes;
-  totals.company_debit = totals.net_pay_debit + totals.tax_debit + totals.reimbursement_debit + totals.child_support_debit;
+  totals.company_debit =
+    totals.net_pay_debit + totals.tax_debit + totals.reimbursement_debit + totals.child_support_debit;
   return totals;
 };
 
@@ -149,6 +193,8 @@ export const reverseCompensation = (c: CompensationRecord, sign: 'negative' | 'p
     deductions: c.deductions.map((x) => ({ ...x, cents: x.cents * f })),
     taxes: c.taxes.map((x) => ({ ...x, cents: x.cents * f })),
     benefits: c.benefits.map((b) => ({ ...b, employee: b.employee * f, company: b.company * f })),
-    gross: c.gross * f, net: c.net * f, check: c.check * f,
+    gross: c.gross * f,
+    net: c.net * f,
+    check: c.check * f,
   };
 };

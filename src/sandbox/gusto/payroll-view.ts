@@ -8,7 +8,10 @@ import { TOTAL_KEYS } from './model';
 import { addDays, formatCents, formatMilli, type Cents } from './support';
 import type { World } from './world';
 
-export interface RenderContext { version: string; include: Set<string> }
+export interface RenderContext {
+  version: string;
+  include: Set<string>;
+}
 
 const stringMoney = (v: string): boolean => v >= '2026-06-15';
 const dedicatedReimbursements = (v: string): boolean => v >= '2025-11-15';
@@ -39,7 +42,11 @@ const header = (world: World, p: PayrollRecord, ctx: RenderContext): Record<stri
   }
   out[dedicatedReimbursements(ctx.version) ? 'auto_payroll' : 'auto_pilot'] = false;
   out.external = p.external;
-  out.pay_period = { start_date: p.periodStart, end_date: p.periodEnd, pay_schedule_uuid: world.companies.get(p.companyUuid)?.payScheduleUuid ?? null };
+  out.pay_period = {
+    start_date: p.periodStart,
+    end_date: p.periodEnd,
+    pay_schedule_uuid: world.companies.get(p.companyUuid)?.payScheduleUuid ?? null,
+  };
   if (ctx.include.has('payroll_status_meta')) out.payroll_status_meta = statusMeta(world, p, ctx);
   return out;
 };
@@ -63,7 +70,8 @@ const renderCompensation = (c: CompensationRecord, p: PayrollRecord, ctx: Render
   const fixed = c.fixed.map((f) => ({ name: f.name, amount: formatCents(f.cents), job_uuid: f.jobUuid }));
   const jobUuid = c.hourly[0]?.jobUuid ?? c.fixed[0]?.jobUuid ?? null;
   if (!dedicatedReimbursements(ctx.version)) {
-    for (const r of c.reimbursements) fixed.push({ name: 'Reimbursement', amount: formatCents(r.cents), job_uuid: jobUuid ?? '' });
+    for (const r of c.reimbursements)
+      fixed.push({ name: 'Reimbursement', amount: formatCents(r.cents), job_uuid: jobUuid ?? '' });
   }
   const out: Record<string, unknown> = {
     employee_uuid: c.employeeUuid,
@@ -78,10 +86,18 @@ const renderCompensation = (c: CompensationRecord, p: PayrollRecord, ctx: Render
     memo: null,
     fixed_compensations: fixed,
     hourly_compensations: c.hourly.map((h) => ({
-      name: h.name, hours: formatMilli(h.milliHours), amount: formatCents(h.cents), job_uuid: h.jobUuid,
-      compensation_multiplier: h.multiplier, flsa_status: h.flsaStatus,
+      name: h.name,
+      hours: formatMilli(h.milliHours),
+      amount: formatCents(h.cents),
+      job_uuid: h.jobUuid,
+      compensation_multiplier: h.multiplier,
+      flsa_status: h.flsaStatus,
     })),
-    paid_time_off: c.pto.map((t) => ({ name: t.name, hours: formatMilli(t.milliHours), final_payout_unused_hours_input: null })),
+    paid_time_off: c.pto.map((t) => ({
+      name: t.name,
+      hours: formatMilli(t.milliHours),
+      final_payout_unused_hours_input: null,
+    })),
   };
   if (dedicatedReimbursements(ctx.version)) {
     out.reimbursements = c.reimbursements.map((r) => ({ amount: formatCents(r.cents), description: r.name }));
@@ -89,10 +105,14 @@ const renderCompensation = (c: CompensationRecord, p: PayrollRecord, ctx: Render
   if (ctx.include.has('deductions') || !p.offCycle) {
     out.deductions = c.deductions.map((d) => ({ name: d.name, amount: perEmployee(ctx, d.cents) }));
   }
-  if (ctx.include.has('taxes')) out.taxes = c.taxes.map((t) => ({ name: t.name, employer: t.employer, amount: perEmployee(ctx, t.cents) }));
+  if (ctx.include.has('taxes'))
+    out.taxes = c.taxes.map((t) => ({ name: t.name, employer: t.employer, amount: perEmployee(ctx, t.cents) }));
   if (ctx.include.has('benefits') && p.processed) {
     out.benefits = c.benefits.map((b) => ({
-      name: b.name, employee_deduction: perEmployee(ctx, b.employee), company_contribution: perEmployee(ctx, b.company), imputed: b.imputed === true,
+      name: b.name,
+      employee_deduction: perEmployee(ctx, b.employee),
+      company_contribution: perEmployee(ctx, b.company),
+      imputed: b.imputed === true,
     }));
   }
   return out;
@@ -100,7 +120,11 @@ const renderCompensation = (c: CompensationRecord, p: PayrollRecord, ctx: Render
 
 /** `GET …/payrolls/:id` body for one page of employee_compensations. */
 export const renderPayrollShow = (
-  world: World, p: PayrollRecord, ctx: RenderContext, comps: readonly CompensationRecord[], firstPage: boolean,
+  world: World,
+  p: PayrollRecord,
+  ctx: RenderContext,
+  comps: readonly CompensationRecord[],
+  firstPage: boolean,
 ): Record<string, unknown> => {
   const out = header(world, p, ctx);
   const whole = firstPage || world.knobs.totalsOnEveryPage;
@@ -131,11 +155,12 @@ export const renderPayrollListItem = (world: World, p: PayrollRecord, ctx: Rende
 
 const payrollTaxes = (p: PayrollRecord): Array<{ name: string; employer: boolean; amount: number }> => {
   const byKey = new Map<string, { name: string; employer: boolean; cents: Cents }>();
-  for (const c of p.comps) for (const t of c.taxes) {
-    const key = `${t.name}|${t.employer}`;
-    const acc = byKey.get(key) ?? { name: t.name, employer: t.employer, cents: 0n };
-    acc.cents += t.cents;
-    byKey.set(key, acc);
-  }
+  for (const c of p.comps)
+    for (const t of c.taxes) {
+      const key = `${t.name}|${t.employer}`;
+      const acc = byKey.get(key) ?? { name: t.name, employer: t.employer, cents: 0n };
+      acc.cents += t.cents;
+      byKey.set(key, acc);
+    }
   return [...byKey.values()].map((t) => ({ name: t.name, employer: t.employer, amount: Number(formatCents(t.cents)) }));
 };

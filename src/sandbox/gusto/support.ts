@@ -3,18 +3,32 @@
  * uuids, and integer-cent money (bigint; never a float) with Gusto's decimal-string rendering.
  */
 
-export interface ClockSource { now(): Date }
+export interface ClockSource {
+  now(): Date;
+}
 
 /** Follows its source (real time by default) plus an offset that tests move with advance/set. */
 export class SandboxClock implements ClockSource {
   private offsetMs = 0;
   constructor(private readonly source: ClockSource = { now: () => new Date() }) {}
-  now(): Date { return new Date(this.source.now().getTime() + this.offsetMs); }
-  advance(ms: number): Date { this.offsetMs += ms; return this.now(); }
-  set(date: Date | string): Date { this.offsetMs = new Date(date).getTime() - this.source.now().getTime(); return this.now(); }
+  now(): Date {
+    return new Date(this.source.now().getTime() + this.offsetMs);
+  }
+  advance(ms: number): Date {
+    this.offsetMs += ms;
+    return this.now();
+  }
+  set(date: Date | string): Date {
+    this.offsetMs = new Date(date).getTime() - this.source.now().getTime();
+    return this.now();
+  }
   /** Today's date (UTC) as YYYY-MM-DD. */
-  today(): string { return isoDate(this.now()); }
-  epochSeconds(): number { return Math.floor(this.now().getTime() / 1000); }
+  today(): string {
+    return isoDate(this.now());
+  }
+  epochSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
+  }
 }
 
 export const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
@@ -31,7 +45,9 @@ export const isDate = (s: unknown): s is string =>
 /** mulberry32: small, fast, good enough for test data, fully determined by the seed. */
 export class SeededRandom {
   private state: number;
-  constructor(seed: number) { this.state = seed >>> 0; }
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
     let t = this.state;
@@ -40,10 +56,18 @@ export class SeededRandom {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
   /** Integer in [min, max], inclusive. */
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
-  bigint(min: number, max: number): bigint { return BigInt(this.int(min, max)); }
-  chance(p: number): boolean { return this.next() < p; }
-  pick<T>(items: readonly T[]): T { return items[Math.floor(this.next() * items.length)] as T; }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  bigint(min: number, max: number): bigint {
+    return BigInt(this.int(min, max));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)] as T;
+  }
   hex(chars: number): string {
     let s = '';
     while (s.length < chars) s += this.int(0, 15).toString(16);
@@ -94,7 +118,7 @@ export const divRound = (n: bigint, d: bigint): bigint => {
   const r = n % d;
   if (r === 0n) return q;
   const twice = (r < 0n ? -r : r) * 2n;
-  if (twice >= (d < 0n ? -d : d)) return (n < 0n) !== (d < 0n) ? q - 1n : q + 1n;
+  if (twice >= (d < 0n ? -d : d)) return n < 0n !== d < 0n ? q - 1n : q + 1n;
   return q;
 };
 

@@ -3,22 +3,52 @@ import { renderSubscription, type Scenario } from './scenario';
 import { notFound, parseBody, send, sendError, type Ctx } from './http-support';
 import type { WebhookDispatcher } from './webhooks';
 
-const TYPES = new Set(['BankAccount', 'Company', 'CompanyBenefit', 'Contractor', 'ContractorPayment', 'Employee', 'EmployeeBenefit',
-  'EmployeeJobCompensation', 'ExternalPayroll', 'Form', 'Location', 'Notification', 'Payroll', 'PayrollSync', 'PaySchedule', 'Signatory']);
+const TYPES = new Set([
+  'BankAccount',
+  'Company',
+  'CompanyBenefit',
+  'Contractor',
+  'ContractorPayment',
+  'Employee',
+  'EmployeeBenefit',
+  'EmployeeJobCompensation',
+  'ExternalPayroll',
+  'Form',
+  'Location',
+  'Notification',
+  'Payroll',
+  'PayrollSync',
+  'PaySchedule',
+  'Signatory',
+]);
 
 const validTypes = (value: unknown): string[] | null =>
-  Array.isArray(value) && value.length > 0 && value.every((t) => typeof t === 'string' && TYPES.has(t)) ? (value as string[]) : null;
+  Array.isArray(value) && value.length > 0 && value.every((t) => typeof t === 'string' && TYPES.has(t))
+    ? (value as string[])
+    : null;
 
-export const subscriptionRoutes = (ctx: Ctx, parts: string[], scenario: Scenario, webhooks: WebhookDispatcher): void => {
+export const subscriptionRoutes = (
+  ctx: Ctx,
+  parts: string[],
+  scenario: Scenario,
+  webhooks: WebhookDispatcher,
+): void => {
   const { world, method } = ctx;
   const [uuid, action] = parts;
   if (uuid === undefined) {
-    if (method === 'GET') return send(ctx, 200, [...world.subscriptions.values()].filter((s) => s.status !== 'removed').map(renderSubscription));
+    if (method === 'GET')
+      return send(
+        ctx,
+        200,
+        [...world.subscriptions.values()].filter((s) => s.status !== 'removed').map(renderSubscription),
+      );
     if (method !== 'POST') return notFound(ctx);
     const body = parseBody(ctx);
     const types = validTypes(body?.subscription_types);
-    if (!body || typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) return sendError(ctx, 422, 'invalid_attribute_value', 'url is required', 'url');
-    if (!types) return sendError(ctx, 422, 'invalid_attribute_value', 'subscription_types is invalid', 'subscription_types');
+    if (!body || typeof body.url !== 'string' || !/^https?:\/\//.test(body.url))
+      return sendError(ctx, 422, 'invalid_attribute_value', 'url is required', 'url');
+    if (!types)
+      return sendError(ctx, 422, 'invalid_attribute_value', 'subscription_types is invalid', 'subscription_types');
     const sub = scenario.registerSubscription(body.url, types);
     webhooks.sendVerification(sub);
     return send(ctx, 201, renderSubscription(sub));
@@ -27,10 +57,14 @@ export const subscriptionRoutes = (ctx: Ctx, parts: string[], scenario: Scenario
   if (!sub || sub.status === 'removed') return notFound(ctx, 'Webhook subscription');
   if (action === undefined) {
     if (method === 'GET') return send(ctx, 200, renderSubscription(sub));
-    if (method === 'DELETE') { sub.status = 'removed'; return send(ctx, 204, undefined); }
+    if (method === 'DELETE') {
+      sub.status = 'removed';
+      return send(ctx, 204, undefined);
+    }
     if (method === 'PUT') {
       const types = validTypes(parseBody(ctx)?.subscription_types);
-      if (!types) return sendError(ctx, 422, 'invalid_attribute_value', 'subscription_types is invalid', 'subscription_types');
+      if (!types)
+        return sendError(ctx, 422, 'invalid_attribute_value', 'subscription_types is invalid', 'subscription_types');
       sub.subscriptionTypes = types;
       return send(ctx, 200, renderSubscription(sub));
     }
@@ -60,7 +94,8 @@ const typeMatches = (pattern: string, type: string): boolean => {
 export const listEvents = (ctx: Ctx): void => {
   const { world, query } = ctx;
   const limitRaw = Number(query.get('limit') ?? '25');
-  if (!Number.isInteger(limitRaw) || limitRaw < 1 || limitRaw > 100) return sendError(ctx, 422, 'invalid_parameter', 'limit must be 1–100', 'limit');
+  if (!Number.isInteger(limitRaw) || limitRaw < 1 || limitRaw > 100)
+    return sendError(ctx, 422, 'invalid_parameter', 'limit must be 1–100', 'limit');
   const since = world.clock.epochSeconds() - 30 * 86_400;
   let events = world.events.filter((e) => e.timestamp >= since);
   const resource = query.get('resource_uuid');
@@ -79,6 +114,11 @@ export const listEvents = (ctx: Ctx): void => {
 
 export const healthCheck = (ctx: Ctx): void => {
   const recent = ctx.world.deliveries.slice(-20);
-  const status = recent.length === 0 ? 'unknown' : recent.some((d) => typeof d.status === 'number' && d.status < 300) ? 'healthy' : 'unhealthy';
+  const status =
+    recent.length === 0
+      ? 'unknown'
+      : recent.some((d) => typeof d.status === 'number' && d.status < 300)
+        ? 'healthy'
+        : 'unhealthy';
   send(ctx, 200, { status, last_checked_at: ctx.world.nowIso() });
 };

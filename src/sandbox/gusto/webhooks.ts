@@ -23,15 +23,23 @@ export class WebhookDispatcher {
   /** Records the event (for GET /v1/events and tests) and queues it for delivery unless `silent`. */
   emit(eventType: string, companyUuid: string, entityType: string, entityUuid: string, silent = false): GustoEvent {
     const event: GustoEvent = {
-      uuid: this.world.rng.uuid(), event_type: eventType, resource_type: 'Company', resource_uuid: companyUuid,
-      entity_type: entityType, entity_uuid: entityUuid, timestamp: this.world.clock.epochSeconds(),
+      uuid: this.world.rng.uuid(),
+      event_type: eventType,
+      resource_type: 'Company',
+      resource_uuid: companyUuid,
+      entity_type: entityType,
+      entity_uuid: entityUuid,
+      timestamp: this.world.clock.epochSeconds(),
     };
     this.world.events.push(event);
     if (silent || this.closed) return event;
     this.queue.push(event);
     if (!this.flushTimer) {
       this.inFlight++;
-      this.flushTimer = setTimeout(() => { this.flushTimer = null; void this.flush().then(() => this.done()); }, this.world.knobs.webhook.delayMs);
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null;
+        void this.flush().then(() => this.done());
+      }, this.world.knobs.webhook.delayMs);
     }
     return event;
   }
@@ -52,7 +60,15 @@ export class WebhookDispatcher {
     const signature = this.world.knobs.webhook.signVerificationRequest ? this.sign(body, sub.verificationToken) : null;
     this.inFlight++;
     void this.post(sub.url, body, signature).then((status) => {
-      this.world.deliveries.push({ eventUuid: '', eventType: 'verification_token', url: sub.url, attempt: 1, status, body, signature: signature ?? '' });
+      this.world.deliveries.push({
+        eventUuid: '',
+        eventType: 'verification_token',
+        url: sub.url,
+        attempt: 1,
+        status,
+        body,
+        signature: signature ?? '',
+      });
       this.done();
     });
   }
@@ -88,7 +104,15 @@ export class WebhookDispatcher {
     const signature = this.sign(body, sub.verificationToken);
     this.inFlight++;
     const status = await this.post(sub.url, body, signature);
-    this.world.deliveries.push({ eventUuid: event.uuid, eventType: event.event_type, url: sub.url, attempt, status, body, signature });
+    this.world.deliveries.push({
+      eventUuid: event.uuid,
+      eventType: event.event_type,
+      url: sub.url,
+      attempt,
+      status,
+      body,
+      signature,
+    });
     const ok = typeof status === 'number' && status >= 200 && status < 300;
     const knobs = this.world.knobs.webhook;
     if (!ok && attempt <= knobs.maxRetries && !this.closed) {
@@ -108,16 +132,27 @@ export class WebhookDispatcher {
   private post(url: string, body: string, signature: string | null): Promise<number | 'error'> {
     return new Promise((resolve) => {
       let settled = false;
-      const finish = (v: number | 'error') => { if (!settled) { settled = true; resolve(v); } };
+      const finish = (v: number | 'error') => {
+        if (!settled) {
+          settled = true;
+          resolve(v);
+        }
+      };
       try {
-        const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+        const headers: Record<string, string | number> = {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        };
         if (signature !== null) headers['x-gusto-signature'] = signature;
         const req = request(url, { method: 'POST', headers, timeout: 10_000 }, (res) => {
           res.resume();
           res.on('end', () => finish(res.statusCode ?? 0));
           res.on('error', () => finish('error'));
         });
-        req.on('timeout', () => { req.destroy(); finish('error'); });
+        req.on('timeout', () => {
+          req.destroy();
+          finish('error');
+        });
         req.on('error', () => finish('error'));
         req.end(body);
       } catch {

@@ -1,6 +1,14 @@
 /** The sandbox's mutable state and the helpers every part shares. */
 import type {
-  AuthorizationCode, Company, Delivery, EmployeeRecord, GustoEvent, PayrollRecord, RecordedRequest, Subscription, TokenRow,
+  AuthorizationCode,
+  Company,
+  Delivery,
+  EmployeeRecord,
+  GustoEvent,
+  PayrollRecord,
+  RecordedRequest,
+  Subscription,
+  TokenRow,
 } from './model';
 import { createKnobs, type PendingFault, type SandboxKnobs } from './knobs';
 import { SandboxClock, SeededRandom } from './support';
@@ -37,19 +45,36 @@ export class World {
   readonly deliveries: Delivery[] = [];
   readonly faults: PendingFault[] = [];
   readonly knobs: SandboxKnobs = createKnobs(this.faults);
-  readonly stats: SandboxStats = { refreshCalls: 0, invalidGrants: 0, codeExchanges: 0, rateLimited: 0, pkceVerified: 0 };
+  readonly stats: SandboxStats = {
+    refreshCalls: 0,
+    invalidGrants: 0,
+    codeExchanges: 0,
+    rateLimited: 0,
+    pkceVerified: 0,
+  };
   readonly rateWindows = new Map<number, { startMs: number; count: number }>();
   readonly applicationUuid: string;
   /** One-shot choice of the company the next /oauth/authorize approves. */
   nextAuthorizeCompany: string | null = null;
   private grantSeq = 0;
 
-  constructor(readonly rng: SeededRandom, readonly clock: SandboxClock, readonly config: SandboxConfig) {
+  constructor(
+    readonly rng: SeededRandom,
+    readonly clock: SandboxClock,
+    readonly config: SandboxConfig,
+  ) {
     this.applicationUuid = rng.uuid();
   }
 
-  newGrantId(): number { return ++this.grantSeq; }
-  nowIso(): string { return this.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+  newGrantId(): number {
+    return ++this.grantSeq;
+  }
+  nowIso(): string {
+    return this.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  }
 
   companyOrThrow(uuid: string): Company {
     const c = this.companies.get(uuid);
@@ -89,7 +114,10 @@ export class World {
 
 /** A scenario call that cannot be done; the HTTP scenario routes answer `status` with the message. */
 export class ScenarioError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'ScenarioError';
   }

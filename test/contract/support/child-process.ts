@@ -33,7 +33,10 @@ export async function startSqliteChild(file: string, timeoutMs = 15_000): Promis
     new Promise((resolveReply, reject) => {
       const queued = pending.shift();
       if (queued) return resolveReply(queued);
-      const timer = setTimeout(() => reject(new Error(`child ${child.pid} gave no answer in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`child ${child.pid} gave no answer in ${timeoutMs} ms; stderr: ${stderr}`)),
+        timeoutMs,
+      );
       waiters.push((reply) => {
         clearTimeout(timer);
         resolveReply(reply);

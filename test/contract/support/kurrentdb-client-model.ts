@@ -71,7 +71,15 @@ export class KurrentServerModel {
   constructor() {
     this.appended.setMaxListeners(0);
     // $all always holds system events; the adapter must never show them.
-    this.write('$stats-127.0.0.1:2113', [{ id: crypto.randomUUID(), type: '$statsCollected', data: {}, metadata: undefined, contentType: 'application/json' } as EventData]);
+    this.write('$stats-127.0.0.1:2113', [
+      {
+        id: crypto.randomUUID(),
+        type: '$statsCollected',
+        data: {},
+        metadata: undefined,
+        contentType: 'application/json',
+      } as EventData,
+    ]);
   }
 
   client(options: ClientModelOptions = {}): KurrentDBClient {
@@ -89,7 +97,10 @@ export class KurrentServerModel {
 
   /** What a reader sees: a lagging follower misses the newest records; $maxCount hides the oldest. */
   view(requiresLeader: boolean): StoredRecord[] {
-    const visible = requiresLeader || this.followerLag === 0 ? this.log : this.log.slice(0, Math.max(0, this.log.length - this.followerLag));
+    const visible =
+      requiresLeader || this.followerLag === 0
+        ? this.log
+        : this.log.slice(0, Math.max(0, this.log.length - this.followerLag));
     return visible.filter((record) => {
       const maxCount = this.metadata.get(record.streamId)?.maxCount;
       if (maxCount === undefined) return true;
@@ -116,7 +127,16 @@ export class KurrentServerModel {
       position = { commit: this.nextPosition, prepare: this.nextPosition };
       // Log positions are byte offsets: strictly increasing, never dense.
       this.nextPosition += 137n + BigInt(data.length + metadata.length);
-      this.log.push({ streamId: stream, id: event.id, type: event.type, revision, data, metadata, created: new Date(), position });
+      this.log.push({
+        streamId: stream,
+        id: event.id,
+        type: event.type,
+        revision,
+        data,
+        metadata,
+        created: new Date(),
+        position,
+      });
       revision += 1n;
     }
     this.appended.emit('append');
@@ -186,7 +206,11 @@ class KurrentClientModel {
     return { success: true, nextExpectedRevision: 0n };
   }
 
-  async appendToStream(stream: string, events: EventData | EventData[], options: { streamState?: AppendStreamState } = {}): Promise<AppendResult> {
+  async appendToStream(
+    stream: string,
+    events: EventData | EventData[],
+    options: { streamState?: AppendStreamState } = {},
+  ): Promise<AppendResult> {
     this.record('appendToStream', stream, options);
     await tick(); // a network hop: lets concurrent callers interleave as they would against a server
     if (this.server.blackHoleAppends) return new Promise<AppendResult>(() => undefined);
@@ -208,7 +232,15 @@ class KurrentClientModel {
     return { success: true, nextExpectedRevision: this.server.head(stream) as bigint, position };
   }
 
-  readStream(stream: string, options: { fromRevision?: bigint | 'start' | 'end'; direction?: string; maxCount?: number | bigint; requiresLeader?: boolean } = {}) {
+  readStream(
+    stream: string,
+    options: {
+      fromRevision?: bigint | 'start' | 'end';
+      direction?: string;
+      maxCount?: number | bigint;
+      requiresLeader?: boolean;
+    } = {},
+  ) {
     const server = this.server;
     const record = () => this.record('readStream', stream, options);
     return (async function* () {
@@ -218,7 +250,10 @@ class KurrentClientModel {
       if (records.length === 0) throw new StreamNotFoundError(undefined, stream);
       if (options.direction === 'backwards') records = [...records].reverse();
       const from = options.fromRevision;
-      if (typeof from === 'bigint') records = records.filter((record) => (options.direction === 'backwards' ? record.revision <= from : record.revision >= from));
+      if (typeof from === 'bigint')
+        records = records.filter((record) =>
+          options.direction === 'backwards' ? record.revision <= from : record.revision >= from,
+        );
       for (const each of records.slice(0, Number(options.maxCount ?? Number.MAX_SAFE_INTEGER))) {
         server.eventsRead.set(stream, (server.eventsRead.get(stream) ?? 0) + 1);
         yield toResolved(each);
@@ -226,7 +261,15 @@ class KurrentClientModel {
     })();
   }
 
-  readAll(options: { fromPosition?: Position | 'start' | 'end'; direction?: string; maxCount?: number | bigint; filter?: Filter; requiresLeader?: boolean } = {}) {
+  readAll(
+    options: {
+      fromPosition?: Position | 'start' | 'end';
+      direction?: string;
+      maxCount?: number | bigint;
+      filter?: Filter;
+      requiresLeader?: boolean;
+    } = {},
+  ) {
     const server = this.server;
     const record = () => this.record('readAll', undefined, options);
     const canReadAll = this.options.canReadAll !== false;
@@ -237,7 +280,8 @@ class KurrentClientModel {
       let records = server.view(options.requiresLeader === true).filter((record) => passes(options.filter, record));
       const from = options.fromPosition;
       if (options.direction === 'backwards') records = [...records].reverse();
-      else if (from && typeof from === 'object') records = records.filter((record) => record.position.commit >= from.commit);
+      else if (from && typeof from === 'object')
+        records = records.filter((record) => record.position.commit >= from.commit);
       yield* records.slice(0, Number(options.maxCount ?? Number.MAX_SAFE_INTEGER)).map(toResolved);
     })();
   }
@@ -247,7 +291,9 @@ class KurrentClientModel {
     const server = this.server;
     const from = options.fromPosition;
     let cursor = from && typeof from === 'object' ? from.commit : -1n;
-    const stream = new Readable({ objectMode: true, read: () => undefined }) as Readable & { unsubscribe(): Promise<void> };
+    const stream = new Readable({ objectMode: true, read: () => undefined }) as Readable & {
+      unsubscribe(): Promise<void>;
+    };
     if (server.refuseSubscriptions) {
       const refusal = server.refuseSubscriptions;
       setImmediate(() => stream.destroy(refusal));

@@ -9,7 +9,13 @@ import { createInterface } from 'node:readline';
 import { SqliteEventStore } from '../../../src/adapters/outbound/event-store/sqlite/sqlite-event-store';
 
 export type ChildCommand =
-  | { cmd: 'append'; stream: string; expected: 'no_stream' | 'stream_exists' | 'any' | number; ids: string[]; at?: number }
+  | {
+      cmd: 'append';
+      stream: string;
+      expected: 'no_stream' | 'stream_exists' | 'any' | number;
+      ids: string[];
+      at?: number;
+    }
   | { cmd: 'exit' };
 
 export type ChildReply =

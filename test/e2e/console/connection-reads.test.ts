@@ -23,16 +23,27 @@ describe('console reads: chart of accounts, recent payrolls, endpoint versions',
       expect(all.status).toBe(200);
       const codes = all.body.accounts.map((a: any) => a.accountCd);
       expect(codes).toEqual([...codes].sort());
-      expect(all.body.accounts).toContainEqual({ accountCd: '60000', description: expect.any(String), type: 'Expense', active: true });
+      expect(all.body.accounts).toContainEqual({
+        accountCd: '60000',
+        description: expect.any(String),
+        type: 'Expense',
+        active: true,
+      });
       expect(all.body.accounts.find((a: any) => a.accountCd === '69000')).toMatchObject({ active: false });
       const active = await world.api('GET', `/api/connections/${A}/acumatica/accounts?active=true`);
       expect(active.body.accounts.map((a: any) => a.accountCd)).not.toContain('69000');
-      expect(active.body.accounts.length).toBe(all.body.accounts.length - all.body.accounts.filter((a: any) => !a.active).length);
+      expect(active.body.accounts.length).toBe(
+        all.body.accounts.length - all.body.accounts.filter((a: any) => !a.active).length,
+      );
 
       const subs = await world.api('GET', `/api/connections/${A}/acumatica/subaccounts`);
       expect(subs.status).toBe(200);
       expect(subs.body.enabled).toBe(true);
-      expect(subs.body.subaccounts).toContainEqual({ subaccountCd: '000000', description: expect.any(String), active: true });
+      expect(subs.body.subaccounts).toContainEqual({
+        subaccountCd: '000000',
+        description: expect.any(String),
+        active: true,
+      });
       expect(subs.body.subaccounts.find((s: any) => s.subaccountCd === '900000')).toMatchObject({ active: false });
       const activeSubs = await world.api('GET', `/api/connections/${A}/acumatica/subaccounts?active=true`);
       expect(activeSubs.body.subaccounts.map((s: any) => s.subaccountCd)).not.toContain('900000');
@@ -49,9 +60,19 @@ describe('console reads: chart of accounts, recent payrolls, endpoint versions',
     });
 
     it("Acumatica's refusals are named as ping names them: credentials, endpoint version; unknown connection → 404", async () => {
-      const wrongPassword = await createConnection(world, {
-        auth: { kind: 'oauth2', clientId: ACUMATICA_CLIENT_ID, clientSecret: ACUMATICA_CLIENT_SECRET, username: 'api.gusto', password: 'Not-The-Passw0rd!' },
-      }, 'Wrong password Ltd');
+      const wrongPassword = await createConnection(
+        world,
+        {
+          auth: {
+            kind: 'oauth2',
+            clientId: ACUMATICA_CLIENT_ID,
+            clientSecret: ACUMATICA_CLIENT_SECRET,
+            username: 'api.gusto',
+            password: 'Not-The-Passw0rd!',
+          },
+        },
+        'Wrong password Ltd',
+      );
       const refused = await world.api('GET', `/api/connections/${wrongPassword}/acumatica/accounts`);
       expect(refused.status).toBe(502);
       expect(refused.body.error).toBe('acumatica_authentication_failed');
@@ -72,7 +93,10 @@ describe('console reads: chart of accounts, recent payrolls, endpoint versions',
     it("an auditor reads the chart with the console's cookie; a key for another connection gets 404", async () => {
       const auditor = await signIn(world.service.url, (await newKey(world, 'A auditor', 'auditor', [A])).secret);
       expect((await auditor.call('GET', `/api/connections/${A}/acumatica/accounts`)).status).toBe(200);
-      const other = await signIn(world.service.url, (await newKey(world, 'other auditor', 'auditor', ['someone-else'])).secret);
+      const other = await signIn(
+        world.service.url,
+        (await newKey(world, 'other auditor', 'auditor', ['someone-else'])).secret,
+      );
       expect((await other.call('GET', `/api/connections/${A}/acumatica/accounts`)).status).toBe(404);
       expect((await other.call('GET', `/api/connections/${A}/gusto/payrolls`)).status).toBe(404);
     });
@@ -104,7 +128,8 @@ describe('console reads: chart of accounts, recent payrolls, endpoint versions',
       const one = await world.api('GET', `/api/connections/${A}/gusto/payrolls?limit=1`);
       expect(one.status).toBe(200);
       expect(one.body.payrolls).toHaveLength(1);
-      for (const bad of ['0', '101', 'ten']) expect((await world.api('GET', `/api/connections/${A}/gusto/payrolls?limit=${bad}`)).status).toBe(400);
+      for (const bad of ['0', '101', 'ten'])
+        expect((await world.api('GET', `/api/connections/${A}/gusto/payrolls?limit=${bad}`)).status).toBe(400);
       const unconnected = await createConnection(world, {}, 'Not yet with Gusto');
       const refused = await world.api('GET', `/api/connections/${unconnected}/gusto/payrolls`);
       expect(refused.status).toBe(409);
@@ -141,9 +166,13 @@ describe('console reads: chart of accounts, recent payrolls, endpoint versions',
 
     it('is for admins with every connection: an operator, or an admin key for one connection, gets 403', async () => {
       const operator = await signIn(world.service.url, (await newKey(world, 'all operator', 'operator', '*')).secret);
-      expect((await operator.call('POST', '/api/acumatica/endpoints', { baseUrl: world.acumatica.url })).status).toBe(403);
+      expect((await operator.call('POST', '/api/acumatica/endpoints', { baseUrl: world.acumatica.url })).status).toBe(
+        403,
+      );
       const tenantAdmin = await signIn(world.service.url, (await newKey(world, 'A admin', 'admin', [A])).secret);
-      expect((await tenantAdmin.call('POST', '/api/acumatica/endpoints', { baseUrl: world.acumatica.url })).status).toBe(403);
+      expect(
+        (await tenantAdmin.call('POST', '/api/acumatica/endpoints', { baseUrl: world.acumatica.url })).status,
+      ).toBe(403);
       const admin = await signIn(world.service.url, (await newKey(world, 'all admin', 'admin', '*')).secret);
       expect((await admin.call('POST', '/api/acumatica/endpoints', { baseUrl: world.acumatica.url })).status).toBe(200);
     });

@@ -15,9 +15,17 @@ describe('Gusto authorization from the console: returnTo', () => {
   afterAll(async () => world?.close());
 
   /** Our authorize → Gusto's consent (the sandbox approves) → the callback URL Gusto sends the browser to. */
-  async function consent(connectionId: string, companyUuid: string, returnTo: string, nameCompany = true): Promise<URL> {
+  async function consent(
+    connectionId: string,
+    companyUuid: string,
+    returnTo: string,
+    nameCompany = true,
+  ): Promise<URL> {
     const named = nameCompany ? `&companyUuid=${companyUuid}` : '';
-    const start = await world.api('GET', `/api/connections/${connectionId}/gusto/authorize?returnTo=${encodeURIComponent(returnTo)}${named}`);
+    const start = await world.api(
+      'GET',
+      `/api/connections/${connectionId}/gusto/authorize?returnTo=${encodeURIComponent(returnTo)}${named}`,
+    );
     expect(start.status).toBe(302);
     const gustoUrl = new URL(start.headers.get('location')!);
     gustoUrl.searchParams.set('company_uuid', companyUuid);
@@ -56,7 +64,11 @@ describe('Gusto authorization from the console: returnTo', () => {
     const target = new URL(back.headers.get('location')!, 'http://service.invalid');
     expect(target.pathname).toBe('/console/');
     expect(target.hash).toBe('#/connections');
-    expect(Object.fromEntries(target.searchParams)).toEqual({ gusto: 'awaiting_confirmation', companyUuid: company, companyName: 'Confirm Co' });
+    expect(Object.fromEntries(target.searchParams)).toEqual({
+      gusto: 'awaiting_confirmation',
+      companyUuid: company,
+      companyName: 'Confirm Co',
+    });
     const confirmed = await world.api('POST', `/api/connections/${id}/gusto/confirm`, { companyUuid: company });
     expect(confirmed.status).toBe(200);
     expect((await world.api('GET', `/api/connections/${id}`)).body.gusto.status).toBe('connected');
@@ -64,9 +76,16 @@ describe('Gusto authorization from the console: returnTo', () => {
 
   it('a refusal at Gusto comes back to the console as gusto=failed', async () => {
     const id = await createConnection(world, {}, 'Denied Ltd');
-    const start = await world.api('GET', `/api/connections/${id}/gusto/authorize?returnTo=${encodeURIComponent('/console/connections')}`);
+    const start = await world.api(
+      'GET',
+      `/api/connections/${id}/gusto/authorize?returnTo=${encodeURIComponent('/console/connections')}`,
+    );
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const back = await apiCall(world.service.url, 'GET', `/oauth/gusto/callback?error=access_denied&state=${encodeURIComponent(state)}`);
+    const back = await apiCall(
+      world.service.url,
+      'GET',
+      `/oauth/gusto/callback?error=access_denied&state=${encodeURIComponent(state)}`,
+    );
     expect(back.status).toBe(302);
     const target = new URL(back.headers.get('location')!, 'http://service.invalid');
     expect(target.pathname).toBe('/console/connections');
@@ -75,7 +94,17 @@ describe('Gusto authorization from the console: returnTo', () => {
 
   it('only same-origin paths under /console/ are accepted (400 invalid_return_to); without returnTo the callback answers JSON as before', async () => {
     const id = await createConnection(world, {}, 'Strict Ltd');
-    for (const bad of ['https://evil.example/console/', '//evil.example/console/', '/api/keys', '/console/../api/keys', '/console/%2e%2e/api', '/console\\..\\api', '/consolex', 'console/connections', '/console/\nx']) {
+    for (const bad of [
+      'https://evil.example/console/',
+      '//evil.example/console/',
+      '/api/keys',
+      '/console/../api/keys',
+      '/console/%2e%2e/api',
+      '/console\\..\\api',
+      '/consolex',
+      'console/connections',
+      '/console/\nx',
+    ]) {
       const res = await world.api('GET', `/api/connections/${id}/gusto/authorize?returnTo=${encodeURIComponent(bad)}`);
       expect([bad, res.status, res.body.error]).toEqual([bad, 400, 'invalid_return_to']);
     }

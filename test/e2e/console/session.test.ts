@@ -30,9 +30,18 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
   it('POST /api/session sets an httpOnly SameSite=Strict cookie on / for 8 hours that holds no secret in clear', async () => {
     const before = Date.now();
     const session = await signIn(world.service.url, adminKey.secret);
-    expect(session.principal).toEqual({ kind: 'key', keyId: adminKey.id, name: 'console admin', role: 'admin', connections: '*' });
+    expect(session.principal).toEqual({
+      kind: 'key',
+      keyId: adminKey.id,
+      name: 'console admin',
+      role: 'admin',
+      connections: '*',
+    });
     expect(session.csrfToken).toMatch(/^[A-Za-z0-9_-]{32,}$/);
-    const attributes = session.setCookie.split(';').slice(1).map((a) => a.trim());
+    const attributes = session.setCookie
+      .split(';')
+      .slice(1)
+      .map((a) => a.trim());
     expect(attributes).toEqual(expect.arrayContaining(['Path=/', 'HttpOnly', 'SameSite=Strict']));
     expect(attributes.some((a) => /^Secure$/i.test(a))).toBe(false); // NODE_ENV=test; production: see below
     const expires = Date.parse(attributes.find((a) => a.startsWith('Expires='))!.slice('Expires='.length));
@@ -60,7 +69,9 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
     const missing = await session.call('POST', `/api/connections/${A}/ping`, undefined, { csrf: null });
     expect(missing.status).toBe(403);
     expect(missing.body.error).toBe('csrf_failed');
-    const wrong = await session.call('POST', `/api/connections/${A}/ping`, undefined, { csrf: `${session.csrfToken}x` });
+    const wrong = await session.call('POST', `/api/connections/${A}/ping`, undefined, {
+      csrf: `${session.csrfToken}x`,
+    });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error).toBe('csrf_failed');
     const right = await session.call('POST', `/api/connections/${A}/ping`);
@@ -69,13 +80,21 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
     const reads = await session.call('GET', '/api/connections', undefined, { csrf: null });
     expect(reads.status).toBe(200);
     expect(reads.body.items.map((c: any) => c.id).sort()).toEqual([A, B].sort());
-    const bearer = await apiCall(world.service.url, 'POST', `/api/connections/${A}/ping`, undefined, { Authorization: `Bearer ${adminKey.secret}` });
+    const bearer = await apiCall(world.service.url, 'POST', `/api/connections/${A}/ping`, undefined, {
+      Authorization: `Bearer ${adminKey.secret}`,
+    });
     expect(bearer.status).toBe(200);
   });
 
   it("a tenant key's cookie sees only its connection; the role still applies", async () => {
     const auditor = await signIn(world.service.url, auditorA.secret);
-    expect(auditor.principal).toEqual({ kind: 'key', keyId: auditorA.id, name: 'A auditor', role: 'auditor', connections: [A] });
+    expect(auditor.principal).toEqual({
+      kind: 'key',
+      keyId: auditorA.id,
+      name: 'A auditor',
+      role: 'auditor',
+      connections: [A],
+    });
     const list = await auditor.call('GET', '/api/connections');
     expect(list.status).toBe(200);
     expect(list.body.items.map((c: any) => c.id)).toEqual([A]);
@@ -87,7 +106,9 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
     const operator = await signIn(world.service.url, operatorA.secret);
     expect((await operator.call('POST', `/api/connections/${A}/ping`)).status).toBe(200);
     expect((await operator.call('POST', `/api/connections/${B}/ping`)).status).toBe(404);
-    expect((await operator.call('POST', '/api/keys', { name: 'x', role: 'auditor', connections: [A] })).status).toBe(403);
+    expect((await operator.call('POST', '/api/keys', { name: 'x', role: 'auditor', connections: [A] })).status).toBe(
+      403,
+    );
   });
 
   it('a revoked key: its cookie answers 401 at the next request', async () => {
@@ -116,7 +137,9 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
   it("the OpenAPI document lists the console's endpoints and the cookie as a way to authenticate", async () => {
     const doc = await apiCall(world.service.url, 'GET', '/docs-json');
     expect(doc.status).toBe(200);
-    expect(doc.body.components.securitySchemes).toMatchObject({ cookie: { type: 'apiKey', in: 'cookie', name: 'mlc_session' } });
+    expect(doc.body.components.securitySchemes).toMatchObject({
+      cookie: { type: 'apiKey', in: 'cookie', name: 'mlc_session' },
+    });
     const paths = doc.body.paths;
     expect(Object.keys(paths['/api/session']).sort()).toEqual(['delete', 'get', 'post']);
     expect(paths['/api/connections/{id}/acumatica/accounts'].get).toBeDefined();
@@ -134,12 +157,28 @@ describe('console session: cookie sign-in, CSRF, roles and tenants, revocation',
     expect(started.status).toBe(200);
     const mine = started.body.items.filter((e: any) => e.metadata?.actor === `key:${operatorA.id}`);
     expect(mine.length).toBeGreaterThan(0);
-    expect(mine.at(-1).data).toEqual({ sessionId: expect.any(String), principal: `key:${operatorA.id}`, startedAt: expect.any(String), expiresAt: expect.any(String) });
+    expect(mine.at(-1).data).toEqual({
+      sessionId: expect.any(String),
+      principal: `key:${operatorA.id}`,
+      startedAt: expect.any(String),
+      expiresAt: expect.any(String),
+    });
     const ended = await world.api('GET', '/api/audit/events?type=ConsoleSessionEnded&limit=1000');
-    expect(ended.body.items.some((e: any) => e.data.sessionId === mine.at(-1).data.sessionId && e.metadata.actor === `key:${operatorA.id}`)).toBe(true);
+    expect(
+      ended.body.items.some(
+        (e: any) => e.data.sessionId === mine.at(-1).data.sessionId && e.metadata.actor === `key:${operatorA.id}`,
+      ),
+    ).toBe(true);
     const logs = world.service.logs.join('\n');
     expect(logs).toMatch(/console session started/);
-    for (const secret of [operatorA.secret, adminKey.secret, TEST_ADMIN_TOKEN, session.cookie.slice('mlc_session='.length), session.csrfToken]) expect(logs).not.toContain(secret);
+    for (const secret of [
+      operatorA.secret,
+      adminKey.secret,
+      TEST_ADMIN_TOKEN,
+      session.cookie.slice('mlc_session='.length),
+      session.csrfToken,
+    ])
+      expect(logs).not.toContain(secret);
   });
 
   it('an altered or made-up cookie is refused (401)', async () => {
@@ -166,8 +205,19 @@ describe('console sign-in on a fresh service', () => {
     const service = await startService();
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await apiCall(service.url, 'POST', '/api/session', { key: `mlc_0000000000000000_${'A'.repeat(43)}` })).status);
-      for (let i = 0; i < 4; i++) statuses.push((await apiCall(service.url, 'GET', '/api/connections', undefined, { Authorization: 'Bearer wrong-token-0123456789' })).status);
+      for (let i = 0; i < 6; i++)
+        statuses.push(
+          (await apiCall(service.url, 'POST', '/api/session', { key: `mlc_0000000000000000_${'A'.repeat(43)}` }))
+            .status,
+        );
+      for (let i = 0; i < 4; i++)
+        statuses.push(
+          (
+            await apiCall(service.url, 'GET', '/api/connections', undefined, {
+              Authorization: 'Bearer wrong-token-0123456789',
+            })
+          ).status,
+        );
       const throttled = await apiCall(service.url, 'POST', '/api/session', { key: TEST_ADMIN_TOKEN });
       expect(statuses).toEqual(Array(10).fill(401));
       expect(throttled.status).toBe(429);
@@ -177,14 +227,15 @@ describe('console sign-in on a fresh service', () => {
     }
   });
 
-
   it('the cookie is Secure', async () => {
     const service = await startService({ env: { NODE_ENV: 'production' } });
     try {
       const res = await apiCall(service.url, 'POST', '/api/session', { key: TEST_ADMIN_TOKEN });
       expect(res.status).toBe(200);
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith('mlc_session='))!;
-      expect(cookie.split(';').map((a) => a.trim())).toEqual(expect.arrayContaining(['Secure', 'HttpOnly', 'SameSite=Strict', 'Path=/']));
+      expect(cookie.split(';').map((a) => a.trim())).toEqual(
+        expect.arrayContaining(['Secure', 'HttpOnly', 'SameSite=Strict', 'Path=/']),
+      );
     } finally {
       await service.close();
     }

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { apiCall, startService, tempDataDir, type TestService } from '../../support/service';
 
-const INDEX = '<!doctype html><html><head><script type="module" src="/console/assets/index-3f2a1b.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><script type="module" src="/console/assets/index-3f2a1b.js"></script></head><body><div id="root"></div></body></html>';
 const SCRIPT = 'console.log("console");';
 
 describe('console static files', () => {
@@ -40,16 +41,36 @@ describe('console static files', () => {
       expect(res.text).toBe(INDEX);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       expect(res.headers.get('cache-control')).toBe('no-cache');
-      const directives = csp(res).split(';').map((d) => d.trim());
-      expect(directives).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]));
+      const directives = csp(res)
+        .split(';')
+        .map((d) => d.trim());
+      expect(directives).toEqual(
+        expect.arrayContaining([
+          "default-src 'self'",
+          "script-src 'self'",
+          "style-src 'self'",
+          "connect-src 'self'",
+          "frame-ancestors 'none'",
+        ]),
+      );
       // nothing but this origin (and inline data: images, which fetch nothing)
-      for (const d of directives) expect(d.split(/\s+/).slice(1).every((source) => ["'self'", "'none'", 'data:'].includes(source))).toBe(true);
+      for (const d of directives)
+        expect(
+          d
+            .split(/\s+/)
+            .slice(1)
+            .every((source) => ["'self'", "'none'", 'data:'].includes(source)),
+        ).toBe(true);
       expect(csp(res)).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
     }
   });
 
   it('deep links the app routes itself answer index.html', async () => {
-    for (const path of ['/console/postings', `/console/postings/${encodeURIComponent('c1:p1')}`, '/console/connections/new?x=1']) {
+    for (const path of [
+      '/console/postings',
+      `/console/postings/${encodeURIComponent('c1:p1')}`,
+      '/console/connections/new?x=1',
+    ]) {
       const res = await apiCall(service.url, 'GET', path);
       expect(res.status).toBe(200);
       expect(res.text).toBe(INDEX);
@@ -71,7 +92,13 @@ describe('console static files', () => {
   });
 
   it('nothing outside the console folder is served', async () => {
-    for (const path of ['/console/..%2Foutside.txt', '/console/%2e%2e/outside.txt', '/console/assets/..%2F..%2Foutside.txt', '/console/.%2e/outside.txt', '/console/%2e%2e%5coutside.txt']) {
+    for (const path of [
+      '/console/..%2Foutside.txt',
+      '/console/%2e%2e/outside.txt',
+      '/console/assets/..%2F..%2Foutside.txt',
+      '/console/.%2e/outside.txt',
+      '/console/%2e%2e%5coutside.txt',
+    ]) {
       const res = await apiCall(service.url, 'GET', path);
       expect(res.text).not.toContain('not the console');
       expect([400, 404]).toContain(res.status);
@@ -88,7 +115,8 @@ describe('console static files', () => {
 // The real build (npm run build → dist/console), when there is one: nothing in it may come from outside.
 const builtConsole = resolve(__dirname, '../../../dist/console');
 const builtIndex = join(builtConsole, 'index.html');
-const EXTERNAL = /(?:src|href)\s*=\s*["']?(?:https?:)?\/\/|@import\s+url\(\s*["']?(?:https?:)?\/\/|url\(\s*["']?(?:https?:)?\/\//i;
+const EXTERNAL =
+  /(?:src|href)\s*=\s*["']?(?:https?:)?\/\/|@import\s+url\(\s*["']?(?:https?:)?\/\/|url\(\s*["']?(?:https?:)?\/\//i;
 
 if (existsSync(builtIndex)) {
   describe('the built console (dist/console)', () => {
@@ -97,11 +125,13 @@ if (existsSync(builtIndex)) {
       expect(html).not.toMatch(EXTERNAL);
       for (const ref of html.matchAll(/(?:src|href)="([^"]+)"/g)) expect(ref[1]).toMatch(/^\/console\/|^\.\/|^[^/:]+$/);
       const assets = existsSync(join(builtConsole, 'assets')) ? readdirSync(join(builtConsole, 'assets')) : [];
-      for (const css of assets.filter((f) => f.endsWith('.css'))) expect(readFileSync(join(builtConsole, 'assets', css), 'utf8')).not.toMatch(EXTERNAL);
+      for (const css of assets.filter((f) => f.endsWith('.css')))
+        expect(readFileSync(join(builtConsole, 'assets', css), 'utf8')).not.toMatch(EXTERNAL);
     });
   });
 } else {
   describe('the built console (dist/console)', () => {
-    it.skip('SKIPPED: dist/console is not built (npm run build builds it once console/vite.config.ts exists)', () => undefined);
+    it.skip('SKIPPED: dist/console is not built (npm run build builds it once console/vite.config.ts exists)', () =>
+      undefined);
   });
 }

@@ -10,7 +10,12 @@ export interface BrowserSession {
   csrfToken: string;
   principal: any;
   /** A call with the cookie (and the CSRF header unless `csrf` says otherwise). */
-  call<T = any>(method: string, path: string, body?: unknown, options?: { csrf?: string | null }): Promise<ApiAnswer<T>>;
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { csrf?: string | null },
+  ): Promise<ApiAnswer<T>>;
 }
 
 export async function signIn(base: string, key: string): Promise<BrowserSession> {
@@ -32,7 +37,12 @@ export async function signIn(base: string, key: string): Promise<BrowserSession>
   };
 }
 
-export async function newKey(world: World, name: string, role: 'auditor' | 'operator' | 'admin', connections: '*' | string[]): Promise<{ id: string; secret: string }> {
+export async function newKey(
+  world: World,
+  name: string,
+  role: 'auditor' | 'operator' | 'admin',
+  connections: '*' | string[],
+): Promise<{ id: string; secret: string }> {
   const res = await world.api('POST', '/api/keys', { name, role, connections });
   if (res.status !== 201) throw new Error(`key: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, secret: res.body.secret };

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { BackfillPoll } from '../../../src/application/inbox/backfill-poll';
 import { startGustoSandbox } from '../../../src/sandbox/gusto';
 import type { Plain } from '../../../src/sandbox/acumatica';
-import { connectedWorld, GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, TestClock, type World } from '../../integration/connections/harness';
+import {
+  connectedWorld,
+  GUSTO_CLIENT_ID,
+  GUSTO_CLIENT_SECRET,
+  TestClock,
+  type World,
+} from '../../integration/connections/harness';
 
 export const WEBHOOK_TOKEN = 'test-webhook-verification-token'; // testEnv's GUSTO_WEBHOOK_VERIFICATION_TOKEN
 
@@ -19,24 +25,40 @@ export const EMPLOYEES_MAPPING = {
 };
 
 export const mappingWith = (employees: Record<string, unknown>): Record<string, unknown> => ({
-  ...(JSON.parse(readFileSync(join(__dirname, '../../fixtures/journal/spec-example-mapping.json'), 'utf8')) as Record<string, unknown>),
+  ...(JSON.parse(readFileSync(join(__dirname, '../../fixtures/journal/spec-example-mapping.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >),
   employees,
 });
 
 export type EmployeeWorld = World & { connectionId: string; companyUuid: string };
 
-export async function employeeWorld(options: { mapping?: Record<string, unknown>; webhooks?: boolean } = {}): Promise<EmployeeWorld> {
+export async function employeeWorld(
+  options: { mapping?: Record<string, unknown>; webhooks?: boolean } = {},
+): Promise<EmployeeWorld> {
   const clock = new TestClock();
   // A generous Gusto rate limit: the 300-employee company is read page by page, but a test should not wait out a minute.
-  const gusto = await startGustoSandbox({ clock, clientId: GUSTO_CLIENT_ID, clientSecret: GUSTO_CLIENT_SECRET, verificationToken: WEBHOOK_TOKEN, rateLimit: { requests: 10_000, windowMs: 60_000 } });
+  const gusto = await startGustoSandbox({
+    clock,
+    clientId: GUSTO_CLIENT_ID,
+    clientSecret: GUSTO_CLIENT_SECRET,
+    verificationToken: WEBHOOK_TOKEN,
+    rateLimit: { requests: 10_000, windowMs: 60_000 },
+  });
   const world = await connectedWorld({ gusto });
   const close = world.close.bind(world);
   world.close = async () => {
     await close();
     await gusto.close();
   };
-  if (options.webhooks !== false) world.gusto.scenario.createSubscription({ url: `${world.service.url}/webhooks/gusto` });
-  const put = await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, options.mapping ?? mappingWith(EMPLOYEES_MAPPING));
+  if (options.webhooks !== false)
+    world.gusto.scenario.createSubscription({ url: `${world.service.url}/webhooks/gusto` });
+  const put = await world.api(
+    'PUT',
+    `/api/connections/${world.connectionId}/mapping`,
+    options.mapping ?? mappingWith(EMPLOYEES_MAPPING),
+  );
   if (put.status !== 200) {
     await world.close(); // beforeAll failing must not leave servers holding Jest open
     throw new Error(`mapping: ${put.status} ${JSON.stringify(put.body)}`);
@@ -52,7 +74,10 @@ export async function mirror(world: EmployeeWorld): Promise<any[]> {
   const items: any[] = [];
   let cursor: string | null = null;
   do {
-    const res: { status: number; body: any } = await world.api('GET', `/api/employees?connectionId=${world.connectionId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    const res: { status: number; body: any } = await world.api(
+      'GET',
+      `/api/employees?connectionId=${world.connectionId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     if (res.status !== 200) throw new Error(`GET /api/employees: ${res.status} ${JSON.stringify(res.body)}`);
     items.push(...res.body.items);
     cursor = res.body.next;
@@ -79,10 +104,14 @@ export async function mirrorUntil(world: EmployeeWorld, gustoUuid: string, ok: (
 
 /** The Acumatica sandbox's employee carrying this Gusto uuid in EmployeeRefNbr. */
 export const acumaticaEmployee = (world: EmployeeWorld, gustoUuid: string): Plain | undefined =>
-  world.acumatica.records.employees().find((e) => (e.EmployeeSettings as Plain | undefined)?.EmployeeRefNbr === gustoUuid);
+  world.acumatica.records
+    .employees()
+    .find((e) => (e.EmployeeSettings as Plain | undefined)?.EmployeeRefNbr === gustoUuid);
 
 export const acumaticaEmployeesWith = (world: EmployeeWorld, gustoUuid: string): Plain[] =>
-  world.acumatica.records.employees().filter((e) => (e.EmployeeSettings as Plain | undefined)?.EmployeeRefNbr === gustoUuid);
+  world.acumatica.records
+    .employees()
+    .filter((e) => (e.EmployeeSettings as Plain | undefined)?.EmployeeRefNbr === gustoUuid);
 
 /** PUTs to /Employee the Acumatica sandbox has answered so far: every write the mirror made. */
 export const employeePuts = (world: EmployeeWorld): number =>

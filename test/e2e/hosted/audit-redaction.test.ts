@@ -26,7 +26,9 @@ describe('audit answers: no sealed secrets', () => {
   afterAll(async () => world?.close());
 
   it('GET /api/audit/events and a posting’s events show [sealed] where the store holds ciphertext', async () => {
-    expect((await world.api('POST', '/api/keys', { name: 'auditor', role: 'auditor', connections: '*' })).status).toBe(201);
+    expect((await world.api('POST', '/api/keys', { name: 'auditor', role: 'auditor', connections: '*' })).status).toBe(
+      201,
+    );
     const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 }) as { uuid: string };
     await postingWithStatus(world, payroll.uuid, 'posted');
 

@@ -18,15 +18,28 @@ describe('connections: PUT, DELETE, paged list', () => {
     const id = await createConnection(world, {}, 'Editable');
     const before = await world.api('GET', `/api/connections/${id}`);
     const etag = before.headers.get('etag')!;
-    const settings = (password: string, baseUrl = world.acumatica.url) => ({ name: 'Edited Ltd', acumatica: oauthAcumatica({ baseUrl, branch: 'WEST', auth: { ...oauthAcumatica().auth, password } }) });
+    const settings = (password: string, baseUrl = world.acumatica.url) => ({
+      name: 'Edited Ltd',
+      acumatica: oauthAcumatica({ baseUrl, branch: 'WEST', auth: { ...oauthAcumatica().auth, password } }),
+    });
 
-    const changed = await world.api('PUT', `/api/connections/${id}`, settings('Wrong-Passw0rd!'), { ...world.service.auth, 'If-Match': etag });
+    const changed = await world.api('PUT', `/api/connections/${id}`, settings('Wrong-Passw0rd!'), {
+      ...world.service.auth,
+      'If-Match': etag,
+    });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ id, name: 'Edited Ltd', acumatica: { baseUrl: world.acumatica.url, branch: 'WEST' } });
+    expect(changed.body).toMatchObject({
+      id,
+      name: 'Edited Ltd',
+      acumatica: { baseUrl: world.acumatica.url, branch: 'WEST' },
+    });
     expect(JSON.stringify(changed.body)).not.toContain('Wrong-Passw0rd!');
     expect(changed.headers.get('etag')).not.toBe(etag);
     // The stale ETag is refused now, naming the current one.
-    const stale = await world.api('PUT', `/api/connections/${id}`, settings('x'), { ...world.service.auth, 'If-Match': etag });
+    const stale = await world.api('PUT', `/api/connections/${id}`, settings('x'), {
+      ...world.service.auth,
+      'If-Match': etag,
+    });
     expect(stale.status).toBe(412);
     expect(stale.headers.get('etag')).toBe(changed.headers.get('etag'));
     // The new (wrong) password is what ping uses now.
@@ -40,7 +53,9 @@ describe('connections: PUT, DELETE, paged list', () => {
     const invalid = await world.api('PUT', `/api/connections/${id}`, { name: '', acumatica: { baseUrl: 'nope' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.details.join(' ')).toMatch(/name/);
-    expect((await world.api('PUT', `/api/connections/${id}`, settings(oauthAcumatica().auth.password))).status).toBe(200);
+    expect((await world.api('PUT', `/api/connections/${id}`, settings(oauthAcumatica().auth.password))).status).toBe(
+      200,
+    );
     expect((await world.api('POST', `/api/connections/${id}/ping`)).body.acumatica.ok).toBe(true);
 
     const changes = (await eventsOf(id)).filter((e) => e.type === 'ConnectionSettingsChanged');
@@ -72,7 +87,13 @@ describe('connections: PUT, DELETE, paged list', () => {
     // Its secrets are used for nothing: a new payroll of its company reaches no Acumatica.
     const acumaticaCalls = world.acumatica.requests.length;
     const next = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 1 }) as { uuid: string };
-    await waitFor('the webhook recorded', async () => ((await world.api('GET', '/api/audit/events?type=GustoWebhookReceived&limit=1000')).body.items.some((e: any) => JSON.stringify(e.data).includes(next.uuid)) ? true : null));
+    await waitFor('the webhook recorded', async () =>
+      (await world.api('GET', '/api/audit/events?type=GustoWebhookReceived&limit=1000')).body.items.some((e: any) =>
+        JSON.stringify(e.data).includes(next.uuid),
+      )
+        ? true
+        : null,
+    );
     const replay = await world.api('POST', `/api/postings/${postingId}/replay`);
     expect([replay.status, replay.body.error]).toEqual([404, 'posting_not_found']);
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -25,7 +25,9 @@ describe('HTTP edge', () => {
     socket.on('data', (chunk) => (answer += chunk.toString()));
     socket.on('error', () => undefined);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write(`POST /api/keys HTTP/1.1\r\nHost: x\r\nAuthorization: ${service.auth.Authorization}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+    socket.write(
+      `POST /api/keys HTTP/1.1\r\nHost: x\r\nAuthorization: ${service.auth.Authorization}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+    );
     const trickle = setInterval(() => {
       if (socket.destroyed) return;
       sent++;
@@ -49,7 +51,14 @@ describe('HTTP edge', () => {
     const roomy = await startService();
     try {
       const big = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) });
-      const routes = [['POST', '/api/keys'], ['POST', '/api/connections'], ['PUT', '/api/connections/c1/mapping'], ['PUT', '/api/connections/c1'], ['POST', '/webhooks/gusto'], ['POST', '/api/connections/c1/gusto/confirm']];
+      const routes = [
+        ['POST', '/api/keys'],
+        ['POST', '/api/connections'],
+        ['PUT', '/api/connections/c1/mapping'],
+        ['PUT', '/api/connections/c1'],
+        ['POST', '/webhooks/gusto'],
+        ['POST', '/api/connections/c1/gusto/confirm'],
+      ];
       const statuses: string[] = [];
       for (const [method, path] of routes) {
         const res = await fetch(`${roomy.url}${path}`, { method, headers: json(roomy.auth), body: big });
@@ -62,7 +71,11 @@ describe('HTTP edge', () => {
   });
 
   it('an API key is held to MLC_KEY_REQUESTS_PER_MINUTE on /api: then 429 with Retry-After; the admin token is not', async () => {
-    const created = await fetch(`${service.url}/api/keys`, { method: 'POST', headers: json(service.auth), body: JSON.stringify({ name: 'busy script', role: 'auditor', connections: '*' }) });
+    const created = await fetch(`${service.url}/api/keys`, {
+      method: 'POST',
+      headers: json(service.auth),
+      body: JSON.stringify({ name: 'busy script', role: 'auditor', connections: '*' }),
+    });
     const key = { Authorization: `Bearer ${((await created.json()) as { secret: string }).secret}` };
     const statuses: number[] = [];
     let retryAfter: string | null = null;
@@ -77,12 +90,20 @@ describe('HTTP edge', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     expect(Number(retryAfter)).toBeLessThanOrEqual(60);
-    for (let i = 0; i < 8; i++) expect((await fetch(`${service.url}/api/connections`, { headers: service.auth })).status).toBe(200);
+    for (let i = 0; i < 8; i++)
+      expect((await fetch(`${service.url}/api/connections`, { headers: service.auth })).status).toBe(200);
   });
 
   it('50 wrong tokens in a row: throttled after 10, a few log lines, every one counted in /metrics', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 50; i++) statuses.push((await fetch(`${service.url}/api/connections`, { headers: { Authorization: `Bearer wrong-${i}-abcdefghijkl` } })).status);
+    for (let i = 0; i < 50; i++)
+      statuses.push(
+        (
+          await fetch(`${service.url}/api/connections`, {
+            headers: { Authorization: `Bearer wrong-${i}-abcdefghijkl` },
+          })
+        ).status,
+      );
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(40);
     const logged = service.logs.filter((l) => l.includes('admin API refused'));
@@ -134,9 +155,16 @@ describe('the handshake window opened by a key', () => {
   it('records the key (id and name) as the actor of WebhookHandshakeWindowOpened', async () => {
     const service = await startService({ env: { GUSTO_WEBHOOK_VERIFICATION_TOKEN: undefined } });
     try {
-      const created = await fetch(`${service.url}/api/keys`, { method: 'POST', headers: json(service.auth), body: JSON.stringify({ name: 'webhook admin', role: 'admin', connections: '*' }) });
+      const created = await fetch(`${service.url}/api/keys`, {
+        method: 'POST',
+        headers: json(service.auth),
+        body: JSON.stringify({ name: 'webhook admin', role: 'admin', connections: '*' }),
+      });
       const key = (await created.json()) as { id: string; secret: string };
-      const opened = await fetch(`${service.url}/api/webhooks/gusto/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${key.secret}` } });
+      const opened = await fetch(`${service.url}/api/webhooks/gusto/handshake`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key.secret}` },
+      });
       expect(opened.status).toBe(200);
       const { EVENT_STORE } = await import('../../../src/application/ports/event-store.port');
       const events = await service.app.get(EVENT_STORE).readStream('webhook-verification-gusto');

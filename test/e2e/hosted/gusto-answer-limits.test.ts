@@ -7,12 +7,19 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
-import { connectedWorld, GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, type World } from '../../integration/connections/harness';
+import {
+  connectedWorld,
+  GUSTO_CLIENT_ID,
+  GUSTO_CLIENT_SECRET,
+  type World,
+} from '../../integration/connections/harness';
 
 const MiB = 1024 * 1024;
 
 /** Forwards to the sandbox, except paths `huge` matches: 200 JSON streaming `bytes` until the reader hangs up. */
-async function hugeAnswering(target: string): Promise<{ server: Server; url: string; huge: { pattern?: RegExp; bytes: number; sent: number } }> {
+async function hugeAnswering(
+  target: string,
+): Promise<{ server: Server; url: string; huge: { pattern?: RegExp; bytes: number; sent: number } }> {
   const huge: { pattern?: RegExp; bytes: number; sent: number } = { bytes: 0, sent: 0 };
   const chunk = Buffer.alloc(64 * 1024, 'a');
   const server = createServer((req, res) => {
@@ -61,7 +68,9 @@ describe('Gusto answers: capped in size per call kind', () => {
   });
 
   it('a 300 MB payroll answer: 502 saying the answer was over 10 MiB, the read stopped early, memory flat', async () => {
-    const payroll = gusto.scenario.runPayroll(world.companyUuid, { employees: 2, webhook: false } as never) as { uuid: string };
+    const payroll = gusto.scenario.runPayroll(world.companyUuid, { employees: 2, webhook: false } as never) as {
+      uuid: string;
+    };
     fake.huge.pattern = new RegExp(`/payrolls/${payroll.uuid}`);
     fake.huge.bytes = 300 * MiB;
     fake.huge.sent = 0;
@@ -81,7 +90,10 @@ describe('Gusto answers: capped in size per call kind', () => {
     fake.huge.sent = 0;
     const { GUSTO } = await import('../../../src/application/ports/gusto.port');
     const api = world.service.app.get(GUSTO) as { getEmployee(connectionId: string, uuid: string): Promise<unknown> };
-    const error = (await api.getEmployee(world.connectionId, uuid).catch((e: unknown) => e)) as { kind?: string; message?: string };
+    const error = (await api.getEmployee(world.connectionId, uuid).catch((e: unknown) => e)) as {
+      kind?: string;
+      message?: string;
+    };
     expect(error.kind).toBe('too_large');
     expect(error.message).toMatch(/larger than 1 MiB/);
     expect(fake.huge.sent).toBeLessThan(20 * MiB);

@@ -19,7 +19,12 @@ describe('Gusto OAuth: PKCE, the company confirmed, the state bound to who start
   afterEach(async () => world?.close());
 
   const startAuthorization = async (connectionId: string, query = '', headers?: Record<string, string>) => {
-    const start = await world.api('GET', `/api/connections/${connectionId}/gusto/authorize${query}`, undefined, headers);
+    const start = await world.api(
+      'GET',
+      `/api/connections/${connectionId}/gusto/authorize${query}`,
+      undefined,
+      headers,
+    );
     if (start.status !== 302) throw new Error(`authorize: ${start.status} ${JSON.stringify(start.body)}`);
     return new URL(start.headers.get('location')!);
   };
@@ -30,7 +35,8 @@ describe('Gusto OAuth: PKCE, the company confirmed, the state bound to who start
     return new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!).searchParams;
   };
   const callback = (params: URLSearchParams) => world.api('GET', `/oauth/gusto/callback?${params}`, undefined, {});
-  const streamTypes = async (stream: string) => (await world.service.app.get<EventStore>(EVENT_STORE).readStream(stream)).map((e) => e.type);
+  const streamTypes = async (stream: string) =>
+    (await world.service.app.get<EventStore>(EVENT_STORE).readStream(stream)).map((e) => e.type);
   async function newKey(name: string, role: string, connections: '*' | string[]) {
     const res = await world.api('POST', '/api/keys', { name, role, connections });
     return { id: res.body.id as string, auth: { Authorization: `Bearer ${res.body.secret}` } };
@@ -53,7 +59,13 @@ describe('Gusto OAuth: PKCE, the company confirmed, the state bound to who start
     const state = ours.searchParams.get('state')!;
     // Mallory authorizes her own company at Gusto, outside our flow, and keeps the code…
     const own = new URL(`${world.gusto.url}/oauth/authorize`);
-    for (const [k, v] of Object.entries({ client_id: GUSTO_CLIENT_ID, redirect_uri: 'http://127.0.0.1:9/oauth/gusto/callback', response_type: 'code', state: 'mallory' })) own.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({
+      client_id: GUSTO_CLIENT_ID,
+      redirect_uri: 'http://127.0.0.1:9/oauth/gusto/callback',
+      response_type: 'code',
+      state: 'mallory',
+    }))
+      own.searchParams.set(k, v);
     const code = (await consent(own, companyB)).get('code')!;
     // …and sends the victim's browser to our callback with it and the victim's pending state.
     const forged = await callback(new URLSearchParams({ code, state }));
@@ -93,7 +105,8 @@ describe('Gusto OAuth: PKCE, the company confirmed, the state bound to who start
     expect((await world.api('GET', `/api/connections/${id}`)).body.gusto).toEqual({ status: 'not_connected' });
     expect(await streamTypes(`gusto-credentials-${companyB}`)).toEqual([]);
 
-    const confirm = (headers: Record<string, string> | undefined, companyUuid: string) => world.api('POST', `/api/connections/${id}/gusto/confirm`, { companyUuid }, headers);
+    const confirm = (headers: Record<string, string> | undefined, companyUuid: string) =>
+      world.api('POST', `/api/connections/${id}/gusto/confirm`, { companyUuid }, headers);
     const byOther = await confirm(other.auth, companyB);
     expect(byOther.status).toBe(403);
     expect(byOther.body.error).toBe('authorization_started_by_another');
@@ -102,11 +115,17 @@ describe('Gusto OAuth: PKCE, the company confirmed, the state bound to who start
     const confirmed = await confirm(starter.auth, companyB);
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toEqual({ connectionId: id, gusto: { companyUuid: companyB, status: 'connected' } });
-    expect((await world.api('GET', `/api/connections/${id}`)).body.gusto).toEqual({ companyUuid: companyB, status: 'connected' });
+    expect((await world.api('GET', `/api/connections/${id}`)).body.gusto).toEqual({
+      companyUuid: companyB,
+      status: 'connected',
+    });
     const events = await world.service.app.get<EventStore>(EVENT_STORE).readStream(`connection-${id}`);
     const authorized = events.find((e) => e.type === 'GustoAuthorized')!;
     expect(authorized.metadata).toMatchObject({ actor: `key:${starter.id}`, actorName: 'starter' });
-    expect(events.find((e) => e.type === 'GustoAuthorizationStarted')!.metadata).toMatchObject({ actor: `key:${starter.id}`, actorName: 'starter' });
+    expect(events.find((e) => e.type === 'GustoAuthorizationStarted')!.metadata).toMatchObject({
+      actor: `key:${starter.id}`,
+      actorName: 'starter',
+    });
     expect(await streamTypes(`gusto-credentials-${companyB}`)).toEqual(['GustoTokensIssued']);
     // Spent: a second confirmation finds nothing.
     expect((await confirm(starter.auth, companyB)).status).toBe(404);

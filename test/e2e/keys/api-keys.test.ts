@@ -11,7 +11,11 @@ import { apiCall, startService, type TestService } from '../../support/service';
 import { postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from '../postings/support';
 
 type Role = 'auditor' | 'operator' | 'admin';
-interface Key { id: string; secret: string; auth: { Authorization: string } }
+interface Key {
+  id: string;
+  secret: string;
+  auth: { Authorization: string };
+}
 
 describe('API keys: roles, tenants, actor, revocation', () => {
   let world: PostingWorld;
@@ -58,7 +62,13 @@ describe('API keys: roles, tenants, actor, revocation', () => {
     const list = await world.api('GET', '/api/keys');
     expect(list.status).toBe(200);
     expect(list.body.items.find((k: any) => k.id === keys.auditorA.id)).toEqual({
-      id: keys.auditorA.id, name: 'A auditor', role: 'auditor', connections: [A], status: 'active', createdAt: expect.any(String), createdBy: 'admin-token',
+      id: keys.auditorA.id,
+      name: 'A auditor',
+      role: 'auditor',
+      connections: [A],
+      status: 'active',
+      createdAt: expect.any(String),
+      createdBy: 'admin-token',
     });
     const text = JSON.stringify(list.body);
     for (const key of Object.values(keys)) expect(text).not.toContain(key.secret.split('_').slice(2).join('_'));
@@ -79,7 +89,9 @@ describe('API keys: roles, tenants, actor, revocation', () => {
     const wrongSecret = `mlc_${keys.auditor.id}_${'A'.repeat(43)}`;
     const unknown = `mlc_0000000000000000_${'A'.repeat(43)}`;
     for (const token of [wrongSecret, unknown, 'mlc_', keys.auditor.secret.slice(0, -1)]) {
-      expect((await world.api('GET', '/api/connections', undefined, { Authorization: `Bearer ${token}` })).status).toBe(401);
+      expect((await world.api('GET', '/api/connections', undefined, { Authorization: `Bearer ${token}` })).status).toBe(
+        401,
+      );
     }
   });
 
@@ -91,17 +103,48 @@ describe('API keys: roles, tenants, actor, revocation', () => {
       ['GET /api/postings?connectionId=:A', 'GET', () => `/api/postings?connectionId=${A}`, 'auditor'],
       ['GET /api/postings/:postingA', 'GET', () => `/api/postings/${postingId(A, payrollA)}`, 'auditor'],
       ['GET /api/postings/:postingA/events', 'GET', () => `/api/postings/${postingId(A, payrollA)}/events`, 'auditor'],
-      ['GET /api/audit/events?connectionId=:A&limit=5', 'GET', () => `/api/audit/events?connectionId=${A}&limit=5`, 'auditor'],
+      [
+        'GET /api/audit/events?connectionId=:A&limit=5',
+        'GET',
+        () => `/api/audit/events?connectionId=${A}&limit=5`,
+        'auditor',
+      ],
       ['GET /api/employees?connectionId=:A', 'GET', () => `/api/employees?connectionId=${A}`, 'auditor'],
-      ['GET /api/connections/:A/tie-out?from=2020-01-01&to=2020-01-31', 'GET', () => `/api/connections/${A}/tie-out?from=2020-01-01&to=2020-01-31`, 'auditor'],
+      [
+        'GET /api/connections/:A/tie-out?from=2020-01-01&to=2020-01-31',
+        'GET',
+        () => `/api/connections/${A}/tie-out?from=2020-01-01&to=2020-01-31`,
+        'auditor',
+      ],
       ['POST /api/connections/:A/ping', 'POST', () => `/api/connections/${A}/ping`, 'operator'],
       ['PUT /api/connections/:A/mapping', 'PUT', () => `/api/connections/${A}/mapping`, 'operator', specMapping()],
-      ['POST /api/connections/:A/payrolls/:payrollA/preview', 'POST', () => `/api/connections/${A}/payrolls/${payrollA}/preview`, 'operator'],
-      ['POST /api/postings/:postingA/replay', 'POST', () => `/api/postings/${postingId(A, payrollA)}/replay`, 'operator'],
-      ['POST /api/postings/:postingA/accruals/2020-01/replay', 'POST', () => `/api/postings/${postingId(A, payrollA)}/accruals/2020-01/replay`, 'operator'],
+      [
+        'POST /api/connections/:A/payrolls/:payrollA/preview',
+        'POST',
+        () => `/api/connections/${A}/payrolls/${payrollA}/preview`,
+        'operator',
+      ],
+      [
+        'POST /api/postings/:postingA/replay',
+        'POST',
+        () => `/api/postings/${postingId(A, payrollA)}/replay`,
+        'operator',
+      ],
+      [
+        'POST /api/postings/:postingA/accruals/2020-01/replay',
+        'POST',
+        () => `/api/postings/${postingId(A, payrollA)}/accruals/2020-01/replay`,
+        'operator',
+      ],
       ['POST /api/connections/:A/sync', 'POST', () => `/api/connections/${A}/sync`, 'operator'],
       ['GET /api/connections/:A/gusto/authorize', 'GET', () => `/api/connections/${A}/gusto/authorize`, 'operator'],
-      ['POST /api/connections/:A/gusto/confirm', 'POST', () => `/api/connections/${A}/gusto/confirm`, 'operator', { companyUuid: '00000000-0000-4000-8000-000000000000' }],
+      [
+        'POST /api/connections/:A/gusto/confirm',
+        'POST',
+        () => `/api/connections/${A}/gusto/confirm`,
+        'operator',
+        { companyUuid: '00000000-0000-4000-8000-000000000000' },
+      ],
       ['GET /api/connections?limit=1', 'GET', () => '/api/connections?limit=1', 'auditor'],
       ['GET /metrics (with a key)', 'GET', () => '/metrics', 'auditor'],
       ['PUT /api/connections/:A', 'PUT', () => `/api/connections/${A}`, 'admin', { name: 'x' }],
@@ -115,18 +158,26 @@ describe('API keys: roles, tenants, actor, revocation', () => {
       ['POST /api/webhooks/gusto/handshake', 'POST', () => '/api/webhooks/gusto/handshake', 'admin'],
     ];
     const rank: Record<Role, number> = { auditor: 0, operator: 1, admin: 2 };
-    it.each(routes.map(([label, method, path, needed, body]) => [label, needed, method, path, body] as const))('%s needs %s', async (...row) => {
-      const [, needed, method, path, body] = row;
-      const seen: string[] = [];
-      const want: string[] = [];
-      for (const role of ['auditor', 'operator', 'admin'] as Role[]) {
-        const res = await as(keys[role])(method, path(), body);
-        const outcome = res.status === 403 ? `403 needs ${res.body.details?.requiredRole} (${/needs the role (\w+)/.exec(res.body.message)?.[1]})` : res.status === 401 ? '401' : 'allowed';
-        seen.push(`${role}: ${outcome}`);
-        want.push(`${role}: ${rank[role] >= rank[needed] ? 'allowed' : `403 needs ${needed} (${needed})`}`);
-      }
-      expect(seen).toEqual(want);
-    });
+    it.each(routes.map(([label, method, path, needed, body]) => [label, needed, method, path, body] as const))(
+      '%s needs %s',
+      async (...row) => {
+        const [, needed, method, path, body] = row;
+        const seen: string[] = [];
+        const want: string[] = [];
+        for (const role of ['auditor', 'operator', 'admin'] as Role[]) {
+          const res = await as(keys[role])(method, path(), body);
+          const outcome =
+            res.status === 403
+              ? `403 needs ${res.body.details?.requiredRole} (${/needs the role (\w+)/.exec(res.body.message)?.[1]})`
+              : res.status === 401
+                ? '401'
+                : 'allowed';
+          seen.push(`${role}: ${outcome}`);
+          want.push(`${role}: ${rank[role] >= rank[needed] ? 'allowed' : `403 needs ${needed} (${needed})`}`);
+        }
+        expect(seen).toEqual(want);
+      },
+    );
   });
 
   describe('tenants: a key limited to A', () => {
@@ -165,7 +216,10 @@ describe('API keys: roles, tenants, actor, revocation', () => {
         ['GET employees, no connectionId', auditor('GET', '/api/employees')],
         ['POST connections (limited admin)', as(keys.adminA)('POST', '/api/connections', { name: 'x' })],
         ['GET keys (limited admin)', as(keys.adminA)('GET', '/api/keys')],
-        ['POST keys (limited admin)', as(keys.adminA)('POST', '/api/keys', { name: 'escalate', role: 'admin', connections: '*' })],
+        [
+          'POST keys (limited admin)',
+          as(keys.adminA)('POST', '/api/keys', { name: 'escalate', role: 'admin', connections: '*' }),
+        ],
       ];
       const answers: string[] = [];
       for (const [name, call] of calls) {
@@ -174,18 +228,40 @@ describe('API keys: roles, tenants, actor, revocation', () => {
         expectNothingOfB(JSON.stringify(res.body));
       }
       expect(answers).toEqual([
-        'GET connection B: 404', 'GET posting B: 404', 'GET posting B raw colon: 404', 'GET posting B events: 404', 'GET tie-out B: 404',
-        'GET postings of B: 404', 'GET postings of A and B: 404', 'GET postings of "": 404', 'GET audit of B: 404', 'GET audit of "": 404',
-        'GET employees of B: 404', 'POST ping B: 404', 'PUT mapping B: 404', 'POST preview B: 404', 'POST replay B: 404', 'POST accrual replay B: 404', 'POST sync B: 404',
-        'GET authorize B: 404', 'POST confirm B: 404', 'PUT connection B (limited admin): 404', 'DELETE connection B (limited admin): 404', 'GET postings, no connectionId: 400', 'GET audit, no connectionId: 400', 'GET employees, no connectionId: 400',
-        'POST connections (limited admin): 403', 'GET keys (limited admin): 403', 'POST keys (limited admin): 403',
+        'GET connection B: 404',
+        'GET posting B: 404',
+        'GET posting B raw colon: 404',
+        'GET posting B events: 404',
+        'GET tie-out B: 404',
+        'GET postings of B: 404',
+        'GET postings of A and B: 404',
+        'GET postings of "": 404',
+        'GET audit of B: 404',
+        'GET audit of "": 404',
+        'GET employees of B: 404',
+        'POST ping B: 404',
+        'PUT mapping B: 404',
+        'POST preview B: 404',
+        'POST replay B: 404',
+        'POST accrual replay B: 404',
+        'POST sync B: 404',
+        'GET authorize B: 404',
+        'POST confirm B: 404',
+        'PUT connection B (limited admin): 404',
+        'DELETE connection B (limited admin): 404',
+        'GET postings, no connectionId: 400',
+        'GET audit, no connectionId: 400',
+        'GET employees, no connectionId: 400',
+        'POST connections (limited admin): 403',
+        'GET keys (limited admin): 403',
+        'POST keys (limited admin): 403',
       ]);
       // Nothing was done to B: no replay, no new mapping version.
       const trail = await world.api('GET', `/api/postings/${postingId(B, payrollB)}/events`);
       expect(trail.body.items.map((e: any) => e.type)).not.toContain('PostingReplayed');
     });
 
-    it("sees A, and only A, in every answer: connections, postings, audit, employees", async () => {
+    it('sees A, and only A, in every answer: connections, postings, audit, employees', async () => {
       const auditor = as(keys.auditorA);
       const connections = await auditor('GET', '/api/connections');
       expect(connections.status).toBe(200);
@@ -234,7 +310,11 @@ describe('API keys: roles, tenants, actor, revocation', () => {
     expect((await operator('POST', `/api/postings/${postingId(A, payrollA)}/replay`)).status).toBe(202);
     const replayed = await waitFor('replay recorded', async () => {
       const trail = await operator('GET', `/api/postings/${postingId(A, payrollA)}/events`);
-      return trail.body.items.filter((e: any) => e.type === 'PostingReplayed').find((e: any) => e.metadata.actor === `key:${keys.operatorA.id}`) ?? null;
+      return (
+        trail.body.items
+          .filter((e: any) => e.type === 'PostingReplayed')
+          .find((e: any) => e.metadata.actor === `key:${keys.operatorA.id}`) ?? null
+      );
     });
     expect(replayed.data.requestedBy).toBe(`key:${keys.operatorA.id}`);
     expect(replayed.metadata.actorName).toBe('A operator');
@@ -249,13 +329,21 @@ describe('API keys: roles, tenants, actor, revocation', () => {
   it('records the key (id and name) on the events of every other API call: create, authorize, sync, keys', async () => {
     const store = world.service.app.get<EventStore>(EVENT_STORE);
     const admin = as(keys.admin);
-    const created = await admin('POST', '/api/connections', { name: 'Made by a key', acumatica: oauthAcumatica({ baseUrl: world.acumatica.url }) });
+    const created = await admin('POST', '/api/connections', {
+      name: 'Made by a key',
+      acumatica: oauthAcumatica({ baseUrl: world.acumatica.url }),
+    });
     expect(created.status).toBe(201);
     const byAdminKey = { actor: `key:${keys.admin.id}`, actorName: 'all admin' };
     expect((await store.readStream(`connection-${created.body.id}`))[0].metadata).toMatchObject(byAdminKey);
 
-    expect((await as(keys.operatorA)('GET', `/api/connections/${A}/gusto/authorize?companyUuid=${world.companyUuid}`)).status).toBe(302);
-    const started = (await store.readStream(`connection-${A}`)).filter((e) => e.type === 'GustoAuthorizationStarted').pop()!;
+    expect(
+      (await as(keys.operatorA)('GET', `/api/connections/${A}/gusto/authorize?companyUuid=${world.companyUuid}`))
+        .status,
+    ).toBe(302);
+    const started = (await store.readStream(`connection-${A}`))
+      .filter((e) => e.type === 'GustoAuthorizationStarted')
+      .pop()!;
     expect(started.metadata).toMatchObject({ actor: `key:${keys.operatorA.id}`, actorName: 'A operator' });
 
     const key = await admin('POST', '/api/keys', { name: 'made by a key', role: 'auditor', connections: [A] });
@@ -274,7 +362,11 @@ describe('API keys: roles, tenants, actor, revocation', () => {
 
   it('a revoked key is refused at its next call, also on a second instance sharing the store', async () => {
     const key = await newKey('to revoke', 'auditor', [A]);
-    const second: TestService = await startService({ dataDir: world.service.dataDir, keepData: true, env: { GUSTO_API_BASE_URL: world.gusto.url } });
+    const second: TestService = await startService({
+      dataDir: world.service.dataDir,
+      keepData: true,
+      env: { GUSTO_API_BASE_URL: world.gusto.url },
+    });
     try {
       const onSecond = () => apiCall(second.url, 'GET', `/api/connections/${A}`, undefined, key.auth);
       expect((await as(key)('GET', `/api/connections/${A}`)).status).toBe(200);

@@ -9,7 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService } from '../../support/service';
-import { acumaticaCalls, postingIdOf, postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from './support';
+import {
+  acumaticaCalls,
+  postingIdOf,
+  postingWithStatus,
+  postingWorld,
+  specMapping,
+  waitFor,
+  type PostingWorld,
+} from './support';
 
 const accrualMapping = (options: { release?: boolean; account?: boolean } = {}): Record<string, any> => {
   const m = specMapping();
@@ -25,7 +33,12 @@ const cents = (s: unknown): number => {
 };
 const tagged = (world: PostingWorld, tag: string) => world.acumatica.records.journalsTagged(`[${tag}]`) as any[];
 
-async function accrualsWhen(world: PostingWorld, uuid: string, ok: (accruals: any[]) => boolean, what: string): Promise<any> {
+async function accrualsWhen(
+  world: PostingWorld,
+  uuid: string,
+  ok: (accruals: any[]) => boolean,
+  what: string,
+): Promise<any> {
   let last: unknown;
   try {
     return await waitFor(what, async () => {
@@ -47,7 +60,10 @@ describe('accruals in the posting view, released per the mapping', () => {
 
   it('GET /api/postings/:id shows month, status and both batches; the list shows them too; both journals released', async () => {
     const before = acumaticaCalls(world);
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 2,
+      checkDate: '2026-12-09',
+    } as never) as any;
     await postingWithStatus(world, payroll.uuid, 'posted');
     const posting = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
     const accrual = tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`);
@@ -84,11 +100,23 @@ describe('a blocked accrual, replayed after the fix', () => {
   afterAll(async () => world?.close());
 
   it('no accruedPayroll account: the view and the list say needs_attention with the reason; mapped + replayed → posted, once', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 2,
+      checkDate: '2026-12-09',
+    } as never) as any;
     await postingWithStatus(world, payroll.uuid, 'posted');
-    const blocked = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'needs_attention', 'accrual blocked');
+    const blocked = await accrualsWhen(
+      world,
+      payroll.uuid,
+      (a) => a[0]?.status === 'needs_attention',
+      'accrual blocked',
+    );
     expect(blocked.status).toBe('posted');
-    expect(blocked.accruals[0]).toMatchObject({ month: '2026-11', status: 'needs_attention', lastError: expect.stringMatching(/accruedPayroll/) });
+    expect(blocked.accruals[0]).toMatchObject({
+      month: '2026-11',
+      status: 'needs_attention',
+      lastError: expect.stringMatching(/accruedPayroll/),
+    });
     const list = await world.api('GET', `/api/postings?connectionId=${world.connectionId}`);
     expect(list.body.items.find((p: any) => p.payrollUuid === payroll.uuid).accruals[0].status).toBe('needs_attention');
 
@@ -98,11 +126,20 @@ describe('a blocked accrual, replayed after the fix', () => {
     const bad = await world.api('POST', `/api/postings/${postingIdOf(world, payroll.uuid)}/accruals/november/replay`);
     expect(bad.status).toBe(400);
 
-    expect((await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, accrualMapping())).status).toBe(200);
+    expect((await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, accrualMapping())).status).toBe(
+      200,
+    );
     const replay = await world.api('POST', `/api/postings/${postingIdOf(world, payroll.uuid)}/accruals/2026-11/replay`);
     expect(replay.status).toBe(202);
-    const posted = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted after the replay');
-    expect(posted.accruals[0].accrual.batchNbr).toBe(tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)[0].BatchNbr);
+    const posted = await accrualsWhen(
+      world,
+      payroll.uuid,
+      (a) => a[0]?.status === 'posted',
+      'accrual posted after the replay',
+    );
+    expect(posted.accruals[0].accrual.batchNbr).toBe(
+      tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)[0].BatchNbr,
+    );
     expect(tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)).toHaveLength(1);
     expect(tagged(world, `gusto-accrual-reversal:${payroll.uuid}:2026-11`)).toHaveLength(1);
 
@@ -116,7 +153,10 @@ describe('a blocked accrual, replayed after the fix', () => {
 
   it('skipped for a closed period: once the period is open, the replay posts it', async () => {
     world.acumatica.knobs.closedPeriods.add('112026');
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 1, checkDate: '2026-12-09' } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 1,
+      checkDate: '2026-12-09',
+    } as never) as any;
     await postingWithStatus(world, payroll.uuid, 'posted');
     const skipped = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'skipped', 'accrual skipped');
     expect(skipped.accruals[0].accrual.skipped).toMatch(/financial period 2026-11 is closed/);
@@ -137,7 +177,10 @@ describe('a payroll cancelled after its accrual was posted, then processed again
   afterAll(async () => world?.close());
 
   it('voids the accrual and its reversal (each month nets to zero); generation 2 gets its own accrual; exactly once under duplicate webhooks', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 2,
+      checkDate: '2026-12-09',
+    } as never) as any;
     await postingWithStatus(world, payroll.uuid, 'posted');
     await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
 
@@ -150,7 +193,9 @@ describe('a payroll cancelled after its accrual was posted, then processed again
     }
     const cancelled = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'cancelled', 'accrual voided');
     expect(cancelled.reversal.status).toBe('reversed');
-    const four = ['gusto-accrual', 'gusto-accrual-reversal', 'gusto-accrual-void', 'gusto-accrual-reversal-void'].map((t) => tagged(world, `${t}:${payroll.uuid}:2026-11`));
+    const four = ['gusto-accrual', 'gusto-accrual-reversal', 'gusto-accrual-void', 'gusto-accrual-reversal-void'].map(
+      (t) => tagged(world, `${t}:${payroll.uuid}:2026-11`),
+    );
     for (const journals of four) expect(journals).toHaveLength(1);
     const [accrual, reversal, accrualVoid, reversalVoid] = four.map((j) => j[0]);
     expect(String(accrualVoid.TransactionDate).slice(0, 10)).toBe('2026-11-30');
@@ -161,9 +206,14 @@ describe('a payroll cancelled after its accrual was posted, then processed again
       voids: { accrual: { batchNbr: accrualVoid.BatchNbr }, reversal: { batchNbr: reversalVoid.BatchNbr } },
     });
     // Every account nets to zero in each month: November (accrual + its void), December (reversal + its void).
-    for (const pair of [[accrual, accrualVoid], [reversal, reversalVoid]]) {
+    for (const pair of [
+      [accrual, accrualVoid],
+      [reversal, reversalVoid],
+    ]) {
       const net = new Map<string, number>();
-      for (const j of pair) for (const d of j.Details) net.set(d.Account, (net.get(d.Account) ?? 0) + cents(d.DebitAmount) - cents(d.CreditAmount));
+      for (const j of pair)
+        for (const d of j.Details)
+          net.set(d.Account, (net.get(d.Account) ?? 0) + cents(d.DebitAmount) - cents(d.CreditAmount));
       expect([...net.values()].filter((n) => n !== 0)).toEqual([]);
     }
 
@@ -174,20 +224,37 @@ describe('a payroll cancelled after its accrual was posted, then processed again
     } finally {
       world.gusto.knobs.webhook.duplicates = 0;
     }
-    const second = await accrualsWhen(world, payroll.uuid, (a) => a.some((x) => x.generation === 2 && x.status === 'posted'), 'generation 2 accrual posted');
+    const second = await accrualsWhen(
+      world,
+      payroll.uuid,
+      (a) => a.some((x) => x.generation === 2 && x.status === 'posted'),
+      'generation 2 accrual posted',
+    );
     expect(second.journal.tag).toBe(`gusto:${payroll.uuid}/2`);
-    expect(second.accruals.map((a: any) => [a.generation ?? 1, a.month, a.status])).toEqual([[1, '2026-11', 'cancelled'], [2, '2026-11', 'posted']]);
+    expect(second.accruals.map((a: any) => [a.generation ?? 1, a.month, a.status])).toEqual([
+      [1, '2026-11', 'cancelled'],
+      [2, '2026-11', 'posted'],
+    ]);
     expect(tagged(world, `gusto-accrual:${payroll.uuid}/2:2026-11`)).toHaveLength(1);
     expect(tagged(world, `gusto-accrual-reversal:${payroll.uuid}/2:2026-11`)).toHaveLength(1);
     // generation 1's journals are untouched and were not found as generation 2's
     expect(tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`)).toHaveLength(1);
-    expect(second.accruals[1].accrual.batchNbr).toBe(tagged(world, `gusto-accrual:${payroll.uuid}/2:2026-11`)[0].BatchNbr);
+    expect(second.accruals[1].accrual.batchNbr).toBe(
+      tagged(world, `gusto-accrual:${payroll.uuid}/2:2026-11`)[0].BatchNbr,
+    );
 
     // The tie-out names both generations: the first voided (not a difference, the months net to zero), the second posted.
-    const tie = await world.api('GET', `/api/connections/${world.connectionId}/tie-out?from=${payroll.check_date}&to=${payroll.check_date}`);
+    const tie = await world.api(
+      'GET',
+      `/api/connections/${world.connectionId}/tie-out?from=${payroll.check_date}&to=${payroll.check_date}`,
+    );
     const row = tie.body.payrolls.find((p: any) => p.payrollUuid === payroll.uuid);
     expect(row.accruals).toEqual([
-      expect.objectContaining({ month: '2026-11', status: 'cancelled', voidBatchNbrs: [accrualVoid.BatchNbr, reversalVoid.BatchNbr] }),
+      expect.objectContaining({
+        month: '2026-11',
+        status: 'cancelled',
+        voidBatchNbrs: [accrualVoid.BatchNbr, reversalVoid.BatchNbr],
+      }),
       expect.objectContaining({ month: '2026-11', generation: 2, status: 'posted' }),
     ]);
     expect(row.differences).toEqual([]);
@@ -207,9 +274,13 @@ describe('a cancellation while the accrual is being posted', () => {
   afterAll(async () => world?.close());
 
   it('whatever of the accrual got posted is voided, once each; nothing is left unvoided', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 2,
+      checkDate: '2026-12-09',
+    } as never) as any;
     await postingWithStatus(world, payroll.uuid, 'posted');
-    const puts = () => world.acumatica.requests.filter((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)).length;
+    const puts = () =>
+      world.acumatica.requests.filter((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)).length;
     world.acumatica.knobs.latencyMs = 800;
     try {
       await waitFor('accrual create in flight', async () => puts() >= 2);
@@ -227,7 +298,9 @@ describe('a cancellation while the accrual is being posted', () => {
     expect(count('gusto-accrual-reversal')).toBeLessThanOrEqual(1);
     // the reversal, if the cancellation came too late to stop it, is voided too; if not, it was never created
     expect(count('gusto-accrual-reversal-void')).toBe(count('gusto-accrual-reversal'));
-    expect(view.accruals[0].voids.accrual.batchNbr).toBe(tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)[0].BatchNbr);
+    expect(view.accruals[0].voids.accrual.batchNbr).toBe(
+      tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)[0].BatchNbr,
+    );
   });
 });
 
@@ -236,33 +309,50 @@ describe('voiding across a restart', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mlc-accrual-void-restart-'));
     const world = await postingWorld({ mapping: accrualMapping(), service: { dataDir, keepData: true } });
     try {
-      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+        employees: 2,
+        checkDate: '2026-12-09',
+      } as never) as any;
       await postingWithStatus(world, payroll.uuid, 'posted');
       await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
-      const puts = () => world.acumatica.requests.filter((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)).length;
+      const puts = () =>
+        world.acumatica.requests.filter((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)).length;
       const before = puts(); // payroll, accrual, reversal
       world.acumatica.knobs.latencyMs = 1500;
       world.gusto.scenario.cancelPayroll(payroll.uuid);
       // payroll reversal, then the first void: stop while it is in flight
       await waitFor('void create in flight', async () => puts() >= before + 2);
       await world.service.close();
-      await waitFor('void committed', async () => tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`).length === 1);
+      await waitFor(
+        'void committed',
+        async () => tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`).length === 1,
+      );
       world.acumatica.knobs.latencyMs = 0;
       const restarted = await startService({
         dataDir,
         clock: world.clock,
-        env: { GUSTO_API_BASE_URL: world.gusto.url, GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback', RETRY_BASE_MS: '20' },
+        env: {
+          GUSTO_API_BASE_URL: world.gusto.url,
+          GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
+          RETRY_BASE_MS: '20',
+        },
       });
       try {
         const id = encodeURIComponent(`${world.connectionId}:${payroll.uuid}`);
-        const view = await waitFor('accrual cancelled after the restart', async () => {
-          const res = await fetch(`${restarted.url}/api/postings/${id}`, { headers: restarted.auth });
-          const body = (await res.json()) as any;
-          return body.accruals?.[0]?.status === 'cancelled' ? body : null;
-        }, 30_000);
+        const view = await waitFor(
+          'accrual cancelled after the restart',
+          async () => {
+            const res = await fetch(`${restarted.url}/api/postings/${id}`, { headers: restarted.auth });
+            const body = (await res.json()) as any;
+            return body.accruals?.[0]?.status === 'cancelled' ? body : null;
+          },
+          30_000,
+        );
         expect(tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)).toHaveLength(1);
         expect(tagged(world, `gusto-accrual-reversal-void:${payroll.uuid}:2026-11`)).toHaveLength(1);
-        expect(view.accruals[0].voids.accrual.batchNbr).toBe(tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)[0].BatchNbr);
+        expect(view.accruals[0].voids.accrual.batchNbr).toBe(
+          tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)[0].BatchNbr,
+        );
       } finally {
         await restarted.close();
       }

@@ -20,11 +20,21 @@ const cents = (s: string | null | undefined): number => {
   const [w, f = '0'] = String(s).replace('-', '').split('.');
   return Number(w) * 100 + Number(f.padEnd(2, '0').slice(0, 2));
 };
-const accrualsOf = (world: PostingWorld, uuid: string, month: string) => world.acumatica.records.journalsTagged(`[gusto-accrual:${uuid}:${month}]`) as any[];
-const reversalsOf = (world: PostingWorld, uuid: string, month: string) => world.acumatica.records.journalsTagged(`[gusto-accrual-reversal:${uuid}:${month}]`) as any[];
+const accrualsOf = (world: PostingWorld, uuid: string, month: string) =>
+  world.acumatica.records.journalsTagged(`[gusto-accrual:${uuid}:${month}]`) as any[];
+const reversalsOf = (world: PostingWorld, uuid: string, month: string) =>
+  world.acumatica.records.journalsTagged(`[gusto-accrual-reversal:${uuid}:${month}]`) as any[];
 
-async function tieOutRow(world: PostingWorld, uuid: string, checkDate: string, url = world.service.url, auth = world.service.auth): Promise<any> {
-  const res = await fetch(`${url}/api/connections/${world.connectionId}/tie-out?from=${checkDate}&to=${checkDate}`, { headers: auth });
+async function tieOutRow(
+  world: PostingWorld,
+  uuid: string,
+  checkDate: string,
+  url = world.service.url,
+  auth = world.service.auth,
+): Promise<any> {
+  const res = await fetch(`${url}/api/connections/${world.connectionId}/tie-out?from=${checkDate}&to=${checkDate}`, {
+    headers: auth,
+  });
   const body = (await res.json()) as any;
   return body.payrolls.find((p: any) => p.payrollUuid === uuid);
 }
@@ -52,7 +62,9 @@ describe('accrual e2e: a pay period across a month end', () => {
       const r = await tieOutRow(world, payroll.uuid, payroll.check_date);
       return r?.accruals?.[0]?.status === 'posted' ? r : null;
     });
-    expect(row.accruals).toEqual([expect.objectContaining({ month: '2026-11', status: 'posted', days: 11, periodDays: 14 })]);
+    expect(row.accruals).toEqual([
+      expect.objectContaining({ month: '2026-11', status: 'posted', days: 11, periodDays: 14 }),
+    ]);
     expect(row.differences).toEqual([]);
     const accrual = accrualsOf(world, payroll.uuid, '2026-11');
     const reversal = reversalsOf(world, payroll.uuid, '2026-11');
@@ -61,23 +73,43 @@ describe('accrual e2e: a pay period across a month end', () => {
     expect(String(accrual[0].TransactionDate).slice(0, 10)).toBe('2026-11-30');
     expect(String(reversal[0].TransactionDate).slice(0, 10)).toBe('2026-12-01');
     // DR the expense lines' November share, CR accrued payroll; the reversal mirrors it.
-    const credit = accrual[0].Details.filter((d: any) => d.Account === '22000').reduce((a: number, d: any) => a + cents(d.CreditAmount), 0);
+    const credit = accrual[0].Details.filter((d: any) => d.Account === '22000').reduce(
+      (a: number, d: any) => a + cents(d.CreditAmount),
+      0,
+    );
     const debit = accrual[0].Details.reduce((a: number, d: any) => a + cents(d.DebitAmount), 0);
     expect(credit).toBe(debit);
     expect(cents(row.accruals[0].amount)).toBe(credit);
-    expect(reversal[0].Details.filter((d: any) => d.Account === '22000').reduce((a: number, d: any) => a + cents(d.DebitAmount), 0)).toBe(credit);
+    expect(
+      reversal[0].Details.filter((d: any) => d.Account === '22000').reduce(
+        (a: number, d: any) => a + cents(d.DebitAmount),
+        0,
+      ),
+    ).toBe(credit);
     // About 11/14 of the expense (earnings + employer taxes + benefits), to the cent by largest remainder.
-    const expense = posting.journal.lines.filter((l: any) => /^(earnings|employerTaxExpense|benefitExpense)/.test(l.mappingKey)).reduce((a: number, l: any) => a + cents(l.amount), 0);
+    const expense = posting.journal.lines
+      .filter((l: any) => /^(earnings|employerTaxExpense|benefitExpense)/.test(l.mappingKey))
+      .reduce((a: number, l: any) => a + cents(l.amount), 0);
     expect(Math.abs(credit - (expense * 11) / 14)).toBeLessThanOrEqual(posting.journal.lines.length);
     expect(journalsOf(world, payroll.uuid)).toHaveLength(1);
 
-    const audit = await world.api('GET', `/api/audit/events?connectionId=${world.connectionId}&type=AccrualJournalRecorded`);
+    const audit = await world.api(
+      'GET',
+      `/api/audit/events?connectionId=${world.connectionId}&type=AccrualJournalRecorded`,
+    );
     expect(audit.status).toBe(200);
-    expect(audit.body.items.filter((e: any) => e.stream.includes(payroll.uuid)).map((e: any) => e.data.kind)).toEqual(['accrual', 'reversal']);
+    expect(audit.body.items.filter((e: any) => e.stream.includes(payroll.uuid)).map((e: any) => e.data.kind)).toEqual([
+      'accrual',
+      'reversal',
+    ]);
   });
 
   it('the preview shows the accrual and its reversal before anything is posted', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09', webhook: false } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 2,
+      checkDate: '2026-12-09',
+      webhook: false,
+    } as never) as any;
     const preview = await world.api('POST', `/api/connections/${world.connectionId}/payrolls/${payroll.uuid}/preview`);
     expect(preview.status).toBe(200);
     expect(preview.body.accruals).toHaveLength(1);
@@ -90,7 +122,10 @@ describe('accrual e2e: a pay period across a month end', () => {
   });
 
   it('a pay period inside the month of the entry date needs no accrual', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-30' } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 2,
+      checkDate: '2026-12-30',
+    } as never) as any;
     await postingWithStatus(world, payroll.uuid, 'posted');
     const row = await tieOutRow(world, payroll.uuid, payroll.check_date);
     expect(row.accruals).toEqual([]);
@@ -107,7 +142,10 @@ describe('accrual e2e: a closed period', () => {
 
   it('is not an error: the accrual is skipped with the reason, named in the tie-out; the payroll stays posted', async () => {
     world.acumatica.knobs.closedPeriods.add('112026');
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 2,
+      checkDate: '2026-12-09',
+    } as never) as any;
     const posting = await postingWithStatus(world, payroll.uuid, 'posted');
     expect(posting.status).toBe('posted');
     const row = await waitFor('accrual skipped', async () => {
@@ -115,7 +153,9 @@ describe('accrual e2e: a closed period', () => {
       return r?.accruals?.[0]?.status === 'skipped' ? r : null;
     });
     expect(row.accruals[0].skipped).toMatch(/financial period 2026-11 is closed/);
-    expect(row.differences).toEqual([expect.stringMatching(/^accrual 2026-11 skipped: financial period 2026-11 is closed/)]);
+    expect(row.differences).toEqual([
+      expect.stringMatching(/^accrual 2026-11 skipped: financial period 2026-11 is closed/),
+    ]);
     expect(accrualsOf(world, payroll.uuid, '2026-11')).toEqual([]);
     expect(reversalsOf(world, payroll.uuid, '2026-11')).toEqual([]);
   });
@@ -126,23 +166,41 @@ describe('accrual e2e: across a restart', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mlc-accrual-restart-'));
     const world = await postingWorld({ mapping: accrualMapping(), service: { dataDir, keepData: true } });
     try {
-      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as any;
+      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+        employees: 2,
+        checkDate: '2026-12-09',
+      } as never) as any;
       await postingWithStatus(world, payroll.uuid, 'posted');
       world.acumatica.knobs.latencyMs = 1500;
-      await waitFor('accrual create in flight', async () => world.acumatica.requests.some((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path) && world.acumatica.requests.filter((x) => x.method === 'PUT').length >= 2));
+      await waitFor('accrual create in flight', async () =>
+        world.acumatica.requests.some(
+          (r) =>
+            r.method === 'PUT' &&
+            /JournalTransaction/.test(r.path) &&
+            world.acumatica.requests.filter((x) => x.method === 'PUT').length >= 2,
+        ),
+      );
       await world.service.close();
       await waitFor('accrual committed', async () => accrualsOf(world, payroll.uuid, '2026-11').length === 1);
       world.acumatica.knobs.latencyMs = 0;
       const restarted = await startService({
         dataDir,
         clock: world.clock,
-        env: { GUSTO_API_BASE_URL: world.gusto.url, GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback', RETRY_BASE_MS: '20' },
+        env: {
+          GUSTO_API_BASE_URL: world.gusto.url,
+          GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
+          RETRY_BASE_MS: '20',
+        },
       });
       try {
-        const row = await waitFor('accrual posted after restart', async () => {
-          const r = await tieOutRow(world, payroll.uuid, payroll.check_date, restarted.url, restarted.auth);
-          return r?.accruals?.[0]?.status === 'posted' ? r : null;
-        }, 30_000);
+        const row = await waitFor(
+          'accrual posted after restart',
+          async () => {
+            const r = await tieOutRow(world, payroll.uuid, payroll.check_date, restarted.url, restarted.auth);
+            return r?.accruals?.[0]?.status === 'posted' ? r : null;
+          },
+          30_000,
+        );
         expect(row.accruals[0].accrualBatchNbr).toBe(accrualsOf(world, payroll.uuid, '2026-11')[0].BatchNbr);
         expect(accrualsOf(world, payroll.uuid, '2026-11')).toHaveLength(1);
         expect(reversalsOf(world, payroll.uuid, '2026-11')).toHaveLength(1);

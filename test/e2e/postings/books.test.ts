@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService } from '../../support/service';
 import { bankCashAccounts } from '../../../src/sandbox/example-mapping';
-import { acumaticaCalls, journalsOf, postingIdOf, postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from './support';
+import {
+  acumaticaCalls,
+  journalsOf,
+  postingIdOf,
+  postingWithStatus,
+  postingWorld,
+  specMapping,
+  waitFor,
+  type PostingWorld,
+} from './support';
 
 export const bankMapping = (): Record<string, any> => {
   const m = specMapping();
@@ -25,9 +34,43 @@ const cents = (s: string): number => {
 /** Hires the three people every case needs: imputed GTL (salaried $120k), a paper check, child support. */
 function hireBooksCrew(world: PostingWorld): string[] {
   const s = world.gusto.scenario;
-  const avery = s.createEmployee(world.companyUuid, { firstName: 'Avery', lastName: 'Chen', department: 'Engineering', rate: '120000.00', paymentUnit: 'Year', paymentMethod: 'Direct Deposit' }, true);
-  const jordan = s.createEmployee(world.companyUuid, { firstName: 'Jordan', lastName: 'Ruiz', department: 'Operations', rate: '24.00', paymentUnit: 'Hour', paymentMethod: 'Check' }, true);
-  const kim = s.createEmployee(world.companyUuid, { firstName: 'Kim', lastName: 'Novak', department: 'Sales', rate: '70000.00', paymentUnit: 'Year', paymentMethod: 'Direct Deposit', childSupport: '150.00' }, true);
+  const avery = s.createEmployee(
+    world.companyUuid,
+    {
+      firstName: 'Avery',
+      lastName: 'Chen',
+      department: 'Engineering',
+      rate: '120000.00',
+      paymentUnit: 'Year',
+      paymentMethod: 'Direct Deposit',
+    },
+    true,
+  );
+  const jordan = s.createEmployee(
+    world.companyUuid,
+    {
+      firstName: 'Jordan',
+      lastName: 'Ruiz',
+      department: 'Operations',
+      rate: '24.00',
+      paymentUnit: 'Hour',
+      paymentMethod: 'Check',
+    },
+    true,
+  );
+  const kim = s.createEmployee(
+    world.companyUuid,
+    {
+      firstName: 'Kim',
+      lastName: 'Novak',
+      department: 'Sales',
+      rate: '70000.00',
+      paymentUnit: 'Year',
+      paymentMethod: 'Direct Deposit',
+      childSupport: '150.00',
+    },
+    true,
+  );
   return [avery.uuid as string, jordan.uuid as string, kim.uuid as string];
 }
 
@@ -62,12 +105,22 @@ describe('books e2e: bank cash mode, paper checks, imputed benefits, child suppo
     const details = journals[0].Details as Array<Record<string, string | null>>;
     const onAccount = (account: string) => details.filter((d) => d.Account === account);
     // Gusto's four withdrawals, each its own credit line on the bank account.
-    const bank = onAccount('10200').map((d) => cents(String(d.CreditAmount))).sort((a, b) => a - b);
-    const withdrawals = ['net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit'].map((k) => cents(totals[k])).filter((c) => c !== 0).sort((a, b) => a - b);
+    const bank = onAccount('10200')
+      .map((d) => cents(String(d.CreditAmount)))
+      .sort((a, b) => a - b);
+    const withdrawals = ['net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit']
+      .map((k) => cents(totals[k]))
+      .filter((c) => c !== 0)
+      .sort((a, b) => a - b);
     expect(bank).toEqual(withdrawals);
     expect(bank.reduce((a, b) => a + b, 0)).toBe(cents(totals.company_debit));
     // Paper checks: Jordan's net (and any reimbursement on his check) is outstanding, not withdrawn.
-    expect(onAccount('21500').map((d) => cents(String(d.CreditAmount)))).toEqual([cents(totals.net_pay) - cents(totals.net_pay_debit) + cents(totals.reimbursements) - cents(totals.reimbursement_debit)]);
+    expect(onAccount('21500').map((d) => cents(String(d.CreditAmount)))).toEqual([
+      cents(totals.net_pay) -
+        cents(totals.net_pay_debit) +
+        cents(totals.reimbursements) -
+        cents(totals.reimbursement_debit),
+    ]);
     // No netPay line and no tax liability line: Gusto moves that money.
     expect(onAccount('10100')).toEqual([]);
     expect([...onAccount('21000'), ...onAccount('21100')]).toEqual([]);
@@ -81,7 +134,12 @@ describe('books e2e: bank cash mode, paper checks, imputed benefits, child suppo
     expect(debit).toBe(credit);
     // …and the date Gusto takes them (the sandbox's payroll_status_meta.expected_debit_time: the day before the check date).
     const debitDate = new Date(Date.parse(`${payroll.check_date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    for (const d of onAccount('10200')) expect(d.TransactionDescription).toMatch(new RegExp(`^Gusto withdrawal: .*\\((net_pay|tax|reimbursement|child_support)_debit\\), debited ${debitDate}, payroll of check date ${payroll.check_date}$`));
+    for (const d of onAccount('10200'))
+      expect(d.TransactionDescription).toMatch(
+        new RegExp(
+          `^Gusto withdrawal: .*\\((net_pay|tax|reimbursement|child_support)_debit\\), debited ${debitDate}, payroll of check date ${payroll.check_date}$`,
+        ),
+      );
 
     const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
     expect(trail.body.items.filter((e: any) => e.type === 'JournalCreated')).toHaveLength(1);
@@ -98,26 +156,49 @@ describe('books e2e: bank cash mode, paper checks, imputed benefits, child suppo
     expect(row).toMatchObject({ status: 'posted', cashMode: 'bank', checkDate: payroll.check_date });
     const totals = payroll.totals as Record<string, string>;
     for (const k of ['net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit']) {
-      expect(row.ties).toContainEqual({ item: `Gusto withdrawal ${k}`, gusto: totals[k], journal: totals[k], difference: '0.00' });
+      expect(row.ties).toContainEqual({
+        item: `Gusto withdrawal ${k}`,
+        gusto: totals[k],
+        journal: totals[k],
+        difference: '0.00',
+      });
     }
-    expect(row.ties.find((t: any) => t.item === 'company_debit = the withdrawals')).toMatchObject({ gusto: totals.company_debit, journal: totals.company_debit, difference: '0.00' });
+    expect(row.ties.find((t: any) => t.item === 'company_debit = the withdrawals')).toMatchObject({
+      gusto: totals.company_debit,
+      journal: totals.company_debit,
+      difference: '0.00',
+    });
     const batch = journalsOf(world, payroll.uuid)[0] as any;
-    expect(row.acumatica).toMatchObject({ batchNbr: batch.BatchNbr, status: batch.Status, debitTotal: row.journal.debit, creditTotal: row.journal.credit });
+    expect(row.acumatica).toMatchObject({
+      batchNbr: batch.BatchNbr,
+      status: batch.Status,
+      debitTotal: row.journal.debit,
+      creditTotal: row.journal.credit,
+    });
     expect(row.ties.every((t: any) => t.difference === '0.00')).toBe(true);
     expect(row.differences).toEqual([]);
     expect(res.body.period).toMatchObject({ differences: 0 });
     expect(res.body.period.acumatica.debit).toBe(res.body.period.journal.debit);
 
-    const csv = await fetch(`${world.service.url}/api/connections/${world.connectionId}/tie-out?${q}&format=csv`, { headers: world.service.auth });
+    const csv = await fetch(`${world.service.url}/api/connections/${world.connectionId}/tie-out?${q}&format=csv`, {
+      headers: world.service.auth,
+    });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await csv.text();
     expect(text.split('\r\n')[0]).toBe('check_date,payroll,status,item,gusto,journal,acumatica,difference');
-    expect(text).toContain(`${payroll.check_date},${payroll.uuid},posted,Gusto withdrawal net_pay_debit,${totals.net_pay_debit},${totals.net_pay_debit},,0.00`);
+    expect(text).toContain(
+      `${payroll.check_date},${payroll.uuid},posted,Gusto withdrawal net_pay_debit,${totals.net_pay_debit},${totals.net_pay_debit},,0.00`,
+    );
 
-    expect((await world.api('GET', `/api/connections/${world.connectionId}/tie-out?from=2026-13-01&to=x`)).status).toBe(400);
+    expect((await world.api('GET', `/api/connections/${world.connectionId}/tie-out?from=2026-13-01&to=x`)).status).toBe(
+      400,
+    );
     expect((await world.api('GET', `/api/connections/nope/tie-out?${q}`)).status).toBe(404);
-    const outside = await world.api('GET', `/api/connections/${world.connectionId}/tie-out?from=1999-01-01&to=1999-12-31`);
+    const outside = await world.api(
+      'GET',
+      `/api/connections/${world.connectionId}/tie-out?from=1999-01-01&to=1999-12-31`,
+    );
     expect(outside.body.payrolls).toEqual([]);
   });
 
@@ -151,24 +232,34 @@ describe('books e2e: bank mode across a restart', () => {
       const crew = hireBooksCrew(world);
       world.acumatica.knobs.latencyMs = 1500; // the create is in flight when the service goes down
       const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: crew });
-      await waitFor('create in flight', async () => world.acumatica.requests.some((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)));
+      await waitFor('create in flight', async () =>
+        world.acumatica.requests.some((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)),
+      );
       await world.service.close();
       await waitFor('journal committed', async () => journalsOf(world, payroll.uuid).length === 1);
       world.acumatica.knobs.latencyMs = 0;
       const restarted = await startService({
         dataDir,
         clock: world.clock,
-        env: { GUSTO_API_BASE_URL: world.gusto.url, GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback', RETRY_BASE_MS: '20' },
+        env: {
+          GUSTO_API_BASE_URL: world.gusto.url,
+          GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
+          RETRY_BASE_MS: '20',
+        },
       });
       try {
         await waitFor('posted after restart', async () => {
-          const body = (await fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}`, { headers: restarted.auth }).then((r) => r.json())) as any;
+          const body = (await fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}`, {
+            headers: restarted.auth,
+          }).then((r) => r.json())) as any;
           return body.status === 'posted' ? body : null;
         });
         const journals = journalsOf(world, payroll.uuid) as any[];
         expect(journals).toHaveLength(1);
         const bankLines = (journals[0].Details as any[]).filter((d) => d.Account === '10200');
-        expect(bankLines.reduce((a, d) => a + cents(String(d.CreditAmount)), 0)).toBe(cents((payroll.totals as Record<string, string>).company_debit));
+        expect(bankLines.reduce((a, d) => a + cents(String(d.CreditAmount)), 0)).toBe(
+          cents((payroll.totals as Record<string, string>).company_debit),
+        );
       } finally {
         await restarted.close();
       }
@@ -184,7 +275,12 @@ describe('books e2e: entry date and liabilities by department', () => {
   let world: PostingWorld;
   beforeAll(async () => {
     const mapping = specMapping();
-    Object.assign(mapping.journal, { detail: 'department', entryDate: 'period_end', splitLiabilitiesByDepartment: true, rounding: { toleranceCents: 1 } });
+    Object.assign(mapping.journal, {
+      detail: 'department',
+      entryDate: 'period_end',
+      splitLiabilitiesByDepartment: true,
+      rounding: { toleranceCents: 1 },
+    });
     mapping.accounts.rounding = { account: '60000' };
     world = await postingWorld({ mapping });
   });
@@ -192,9 +288,23 @@ describe('books e2e: entry date and liabilities by department', () => {
 
   it('dates the journal on the pay period end and splits liability lines by department, with the department subaccount', async () => {
     const s = world.gusto.scenario;
-    const eng = [0, 1].map((i) => s.createEmployee(world.companyUuid, { firstName: `Eng${i}`, department: 'Engineering', rate: '90000.00', paymentUnit: 'Year' }, true).uuid as string);
-    const ops = s.createEmployee(world.companyUuid, { firstName: 'Ops', department: 'Operations', rate: '30.00', paymentUnit: 'Hour' }, true).uuid as string;
-    const payroll = s.runPayroll(world.companyUuid, { employees: [...eng, ops], checkDate: '2026-12-04' } as never) as any;
+    const eng = [0, 1].map(
+      (i) =>
+        s.createEmployee(
+          world.companyUuid,
+          { firstName: `Eng${i}`, department: 'Engineering', rate: '90000.00', paymentUnit: 'Year' },
+          true,
+        ).uuid as string,
+    );
+    const ops = s.createEmployee(
+      world.companyUuid,
+      { firstName: 'Ops', department: 'Operations', rate: '30.00', paymentUnit: 'Hour' },
+      true,
+    ).uuid as string;
+    const payroll = s.runPayroll(world.companyUuid, {
+      employees: [...eng, ops],
+      checkDate: '2026-12-04',
+    } as never) as any;
     const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
     expect(posting.status).toBe('posted');
     const periodEnd = posting.journal.header.transactionDate;
@@ -202,12 +312,18 @@ describe('books e2e: entry date and liabilities by department', () => {
     const journals = journalsOf(world, payroll.uuid) as any[];
     expect(journals).toHaveLength(1);
     expect(String(journals[0].TransactionDate).slice(0, 10)).toBe(periodEnd);
-    const engineeringCredits = (posting.journal.lines as any[]).filter((l) => l.side === 'credit' && l.department === 'Engineering');
+    const engineeringCredits = (posting.journal.lines as any[]).filter(
+      (l) => l.side === 'credit' && l.department === 'Engineering',
+    );
     expect(engineeringCredits.length).toBeGreaterThan(0);
     for (const l of engineeringCredits) expect(l.subaccount).toBe('100000');
-    const stored = (journals[0].Details as any[]).filter((d) => d.Subaccount === '100000' && d.CreditAmount !== null && cents(String(d.CreditAmount)) > 0);
+    const stored = (journals[0].Details as any[]).filter(
+      (d) => d.Subaccount === '100000' && d.CreditAmount !== null && cents(String(d.CreditAmount)) > 0,
+    );
     expect(stored.length).toBe(engineeringCredits.length);
-    expect(posting.journal.warnings).toContain('department "Operations" is not in subaccountsByDepartment: its lines use the mapped subaccount');
+    expect(posting.journal.warnings).toContain(
+      'department "Operations" is not in subaccountsByDepartment: its lines use the mapped subaccount',
+    );
   });
 });
 
@@ -219,7 +335,10 @@ describe('books e2e: rounding tolerance', () => {
   afterAll(async () => world?.close());
 
   it('a one-cent difference blocks with tolerance 0 (as before); with toleranceCents 1 it posts, the cent on the rounding account, with a warning', async () => {
-    const blocked = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 3, totalsSkewCents: { net_pay: 1 } } as never) as any;
+    const blocked = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 3,
+      totalsSkewCents: { net_pay: 1 },
+    } as never) as any;
     const refused = await postingWithStatus(world, blocked.uuid, 'needs_attention', 'posted');
     expect(refused.status).toBe('needs_attention');
     expect(JSON.stringify(refused.lastError)).toContain('totals.net_pay');
@@ -228,18 +347,27 @@ describe('books e2e: rounding tolerance', () => {
     tolerant.journal.rounding = { toleranceCents: 1 };
     tolerant.accounts.rounding = { account: '60000' };
     expect((await world.api('PUT', `/api/connections/${world.connectionId}/mapping`, tolerant)).status).toBe(200);
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 3, totalsSkewCents: { net_pay: 1 } } as never) as any;
+    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
+      employees: 3,
+      totalsSkewCents: { net_pay: 1 },
+    } as never) as any;
     const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
     expect(posting.status).toBe('posted');
     const rounding = posting.journal.lines.filter((l: any) => l.mappingKey === 'rounding');
     expect(rounding).toEqual([expect.objectContaining({ account: '60000', side: 'debit', amount: '0.01' })]);
-    expect(posting.journal.warnings).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^rounding: totals\.net_pay: Gusto says .* \(difference 0\.01\), within the 0\.01 tolerance$/),
-      'rounding: 0.01 posted to the rounding account so the journal balances',
-    ]));
+    expect(posting.journal.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^rounding: totals\.net_pay: Gusto says .* \(difference 0\.01\), within the 0\.01 tolerance$/,
+        ),
+        'rounding: 0.01 posted to the rounding account so the journal balances',
+      ]),
+    );
     const journals = journalsOf(world, payroll.uuid) as any[];
     expect(journals).toHaveLength(1);
     const details = journals[0].Details as any[];
-    expect(details.reduce((a, d) => a + cents(String(d.DebitAmount ?? '0.00')), 0)).toBe(details.reduce((a, d) => a + cents(String(d.CreditAmount ?? '0.00')), 0));
+    expect(details.reduce((a, d) => a + cents(String(d.DebitAmount ?? '0.00')), 0)).toBe(
+      details.reduce((a, d) => a + cents(String(d.CreditAmount ?? '0.00')), 0),
+    );
   });
 });

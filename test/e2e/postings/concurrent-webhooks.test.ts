@@ -16,7 +16,11 @@ function signedEvent(world: PostingWorld, payrollUuid: string): { body: string; 
 }
 
 const deliver = (world: PostingWorld, event: { body: string; signature: string }) =>
-  fetch(`${world.service.url}/webhooks/gusto`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gusto-signature': event.signature }, body: event.body });
+  fetch(`${world.service.url}/webhooks/gusto`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-gusto-signature': event.signature },
+    body: event.body,
+  });
 
 describe('posting e2e: concurrent duplicate webhooks', () => {
   let world: PostingWorld;
@@ -46,11 +50,20 @@ describe('posting e2e: concurrent duplicate webhooks', () => {
   it('bad signature, malformed and oversized bodies start no posting', async () => {
     const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, webhook: false });
     const good = signedEvent(world, payroll.uuid);
-    const bad = await deliver(world, { body: good.body, signature: good.signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) });
+    const bad = await deliver(world, {
+      body: good.body,
+      signature: good.signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+    });
     const malformedBody = '{"uuid": "x", "event_type": ';
-    const malformed = await deliver(world, { body: malformedBody, signature: createHmac('sha256', WEBHOOK_TOKEN).update(malformedBody).digest('hex') });
+    const malformed = await deliver(world, {
+      body: malformedBody,
+      signature: createHmac('sha256', WEBHOOK_TOKEN).update(malformedBody).digest('hex'),
+    });
     const bigBody = JSON.stringify({ ...JSON.parse(good.body), padding: 'x'.repeat(1024 * 1024) });
-    const big = await deliver(world, { body: bigBody, signature: createHmac('sha256', WEBHOOK_TOKEN).update(bigBody).digest('hex') });
+    const big = await deliver(world, {
+      body: bigBody,
+      signature: createHmac('sha256', WEBHOOK_TOKEN).update(bigBody).digest('hex'),
+    });
     expect([bad.status, malformed.status, big.status]).toEqual([401, 400, 413]);
     await new Promise((r) => setTimeout(r, 300));
     expect((await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`)).status).toBe(404);

@@ -6,13 +6,21 @@
 import { rmSync } from 'node:fs';
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { startAcumaticaSandbox, type AcumaticaSandbox } from '../../../src/sandbox/acumatica';
-import { apiCall, spawnService, tempDataDir, testEnv, TEST_ADMIN_TOKEN, type SpawnedService } from '../../support/service';
+import {
+  apiCall,
+  spawnService,
+  tempDataDir,
+  testEnv,
+  TEST_ADMIN_TOKEN,
+  type SpawnedService,
+} from '../../support/service';
 import { GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, oauthAcumatica } from '../../integration/connections/harness';
 import { specMapping, waitFor, WEBHOOK_TOKEN } from './support';
 
 const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
-const api = (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = auth) => apiCall(base, method, path, body, headers);
+const api = (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = auth) =>
+  apiCall(base, method, path, body, headers);
 
 describe('posting survives SIGKILL mid-saga', () => {
   let gusto: GustoSandbox;
@@ -20,12 +28,22 @@ describe('posting survives SIGKILL mid-saga', () => {
   let dataDir: string;
   let service: SpawnedService | undefined;
   const start = async () => {
-    service = await spawnService(testEnv(dataDir, { GUSTO_API_BASE_URL: gusto.url, GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback', RETRY_BASE_MS: '50' }));
+    service = await spawnService(
+      testEnv(dataDir, {
+        GUSTO_API_BASE_URL: gusto.url,
+        GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
+        RETRY_BASE_MS: '50',
+      }),
+    );
     return service;
   };
 
   beforeAll(async () => {
-    gusto = await startGustoSandbox({ clientId: GUSTO_CLIENT_ID, clientSecret: GUSTO_CLIENT_SECRET, verificationToken: WEBHOOK_TOKEN });
+    gusto = await startGustoSandbox({
+      clientId: GUSTO_CLIENT_ID,
+      clientSecret: GUSTO_CLIENT_SECRET,
+      verificationToken: WEBHOOK_TOKEN,
+    });
     acumatica = await startAcumaticaSandbox();
     dataDir = tempDataDir('mlc-crash-');
   });
@@ -39,10 +57,17 @@ describe('posting survives SIGKILL mid-saga', () => {
   it('resumes from the log after each kill and posts exactly one journal', async () => {
     let svc = await start();
     const company = gusto.scenario.createCompany({ name: 'Crash Test Co' } as never);
-    const created = await api(svc.url, 'POST', '/api/connections', { name: 'Crash Test Co', acumatica: oauthAcumatica({ baseUrl: acumatica.url }) });
+    const created = await api(svc.url, 'POST', '/api/connections', {
+      name: 'Crash Test Co',
+      acumatica: oauthAcumatica({ baseUrl: acumatica.url }),
+    });
     expect(created.status).toBe(201);
     const connectionId = created.body.id as string;
-    const begin = await api(svc.url, 'GET', `/api/connections/${connectionId}/gusto/authorize?companyUuid=${company.uuid}`);
+    const begin = await api(
+      svc.url,
+      'GET',
+      `/api/connections/${connectionId}/gusto/authorize?companyUuid=${company.uuid}`,
+    );
     const consent = new URL(begin.headers.get('location')!);
     consent.searchParams.set('company_uuid', company.uuid);
     const back = new URL((await fetch(consent, { redirect: 'manual' })).headers.get('location')!);
@@ -53,16 +78,28 @@ describe('posting survives SIGKILL mid-saga', () => {
     // Kill 1: while the payroll is being read from Gusto.
     gusto.knobs.latencyMs = 1500;
     const payroll = gusto.scenario.runPayroll(company.uuid, { employees: 30 } as never) as unknown as { uuid: string };
-    await waitFor('the payroll read to start', async () => gusto.requests.some((r) => r.path.includes(`/payrolls/${payroll.uuid}`)), 15_000);
+    await waitFor(
+      'the payroll read to start',
+      async () => gusto.requests.some((r) => r.path.includes(`/payrolls/${payroll.uuid}`)),
+      15_000,
+    );
     await svc.kill('SIGKILL');
     gusto.knobs.latencyMs = 0;
 
     // Kill 2: while the journal create is in flight (Acumatica commits after the process is gone).
     acumatica.knobs.latencyMs = 1500;
     svc = await start();
-    await waitFor('the journal create to be sent', async () => acumatica.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/JournalTransaction')), 20_000);
+    await waitFor(
+      'the journal create to be sent',
+      async () => acumatica.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/JournalTransaction')),
+      20_000,
+    );
     await svc.kill('SIGKILL');
-    await waitFor('Acumatica to commit the orphaned create', async () => acumatica.records.journalsTagged(`gusto:${payroll.uuid}`).length === 1, 10_000);
+    await waitFor(
+      'Acumatica to commit the orphaned create',
+      async () => acumatica.records.journalsTagged(`gusto:${payroll.uuid}`).length === 1,
+      10_000,
+    );
     acumatica.knobs.latencyMs = 0;
 
     svc = await start();

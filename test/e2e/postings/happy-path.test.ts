@@ -10,7 +10,13 @@ describe('posting e2e: a processed payroll becomes one balanced journal', () => 
   it('webhook → posted: one journal, 1 lookup + 1 create, audit trail complete', async () => {
     const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 3 });
     const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
-    expect(posting).toMatchObject({ id: `${world.connectionId}:${payroll.uuid}`, connectionId: world.connectionId, payrollUuid: payroll.uuid, status: 'posted', attempts: 1 });
+    expect(posting).toMatchObject({
+      id: `${world.connectionId}:${payroll.uuid}`,
+      connectionId: world.connectionId,
+      payrollUuid: payroll.uuid,
+      status: 'posted',
+      attempts: 1,
+    });
     expect(posting.lastError).toBeUndefined();
     expect(posting.acumatica.batchNbr).toEqual(expect.any(String));
     expect(posting.journal.totals.debit).toBe(posting.journal.totals.credit);
@@ -21,7 +27,14 @@ describe('posting e2e: a processed payroll becomes one balanced journal', () => 
 
     const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
     expect(trail.status).toBe(200);
-    expect(trail.body.items.map((e: any) => e.type)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'JournalCreationStarted', 'JournalCreated', 'PayrollPosted']);
+    expect(trail.body.items.map((e: any) => e.type)).toEqual([
+      'PostingRequested',
+      'PayrollFetched',
+      'JournalBuilt',
+      'JournalCreationStarted',
+      'JournalCreated',
+      'PayrollPosted',
+    ]);
     expect(trail.body.items[0].data).toMatchObject({ trigger: 'webhook', sourceEventId: expect.any(String) });
     expect(trail.body.items[0].metadata).toMatchObject({ actor: 'webhook', at: expect.any(String) });
     // JournalCreated and PayrollPosted are one append, caused by the claim made just before the create.

@@ -1,5 +1,15 @@
 import { startService } from '../../support/service';
-import { acumaticaCalls, journalsOf, postingIdOf, postingWithStatus, postingWorld, reversalsOf, specMapping, waitFor, type PostingWorld } from './support';
+import {
+  acumaticaCalls,
+  journalsOf,
+  postingIdOf,
+  postingWithStatus,
+  postingWorld,
+  reversalsOf,
+  specMapping,
+  waitFor,
+  type PostingWorld,
+} from './support';
 
 describe('posting e2e: reversal payrolls, cancellation before posting, metrics', () => {
   let world: PostingWorld;
@@ -58,12 +68,18 @@ const restartOn = (world: PostingWorld, dataDir: string) =>
   startService({
     dataDir,
     clock: world.clock,
-    env: { GUSTO_API_BASE_URL: world.gusto.url, GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback', RETRY_BASE_MS: '20' },
+    env: {
+      GUSTO_API_BASE_URL: world.gusto.url,
+      GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
+      RETRY_BASE_MS: '20',
+    },
   });
 
 describe('posting e2e: a restart resumes postings from the log', () => {
   it('a retry scheduled in the log (AttemptFailed.nextAttemptAt) is carried out by the next start', async () => {
-    const dataDir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'mlc-posting-retry-'));
+    const dataDir = require('node:fs').mkdtempSync(
+      require('node:path').join(require('node:os').tmpdir(), 'mlc-posting-retry-'),
+    );
     const world = await postingWorld({ service: { dataDir, keepData: true, env: { RETRY_BASE_MS: '5000' } } });
     try {
       world.acumatica.knobs.failNext('GET', 'JournalTransaction', 6, 500); // outlasts the client's own retries
@@ -75,10 +91,16 @@ describe('posting e2e: a restart resumes postings from the log', () => {
 
       const restarted = await restartOn(world, dataDir);
       try {
-        const posting = await waitFor('posted after restart', async () => {
-          const body = (await fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}`, { headers: restarted.auth }).then((r) => r.json())) as any;
-          return body.status === 'posted' ? body : null;
-        }, 30_000);
+        const posting = await waitFor(
+          'posted after restart',
+          async () => {
+            const body = (await fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}`, {
+              headers: restarted.auth,
+            }).then((r) => r.json())) as any;
+            return body.status === 'posted' ? body : null;
+          },
+          30_000,
+        );
         expect(posting.attempts).toBe(2);
         expect(journalsOf(world, payroll.uuid)).toHaveLength(1);
       } finally {
@@ -92,26 +114,35 @@ describe('posting e2e: a restart resumes postings from the log', () => {
   });
 
   it('the service stops after Acumatica committed but before the log recorded it; the next start finds the journal (1 journal)', async () => {
-    const dataDir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'mlc-posting-restart-'));
+    const dataDir = require('node:fs').mkdtempSync(
+      require('node:path').join(require('node:os').tmpdir(), 'mlc-posting-restart-'),
+    );
     const world = await postingWorld({ service: { dataDir, keepData: true } });
     try {
       world.acumatica.knobs.latencyMs = 1500; // the create is in flight when the service goes down
       const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
-      await waitFor('create in flight', async () => world.acumatica.requests.some((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)));
+      await waitFor('create in flight', async () =>
+        world.acumatica.requests.some((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)),
+      );
       await world.service.close();
       await waitFor('journal committed', async () => journalsOf(world, payroll.uuid).length === 1);
       world.acumatica.knobs.latencyMs = 0;
 
       const restarted = await restartOn(world, dataDir);
       try {
-        const get = () => fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}`, { headers: restarted.auth }).then((r) => r.json() as Promise<any>);
+        const get = () =>
+          fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}`, { headers: restarted.auth }).then(
+            (r) => r.json() as Promise<any>,
+          );
         const posting = await waitFor('posted after restart', async () => {
           const body = await get();
           return body.status === 'posted' ? body : null;
         });
         expect(journalsOf(world, payroll.uuid)).toHaveLength(1);
         expect(posting.acumatica.batchNbr).toBe(journalsOf(world, payroll.uuid)[0]!.BatchNbr);
-        const trail = await fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}/events`, { headers: restarted.auth }).then((r) => r.json() as Promise<any>);
+        const trail = await fetch(`${restarted.url}/api/postings/${postingIdOf(world, payroll.uuid)}/events`, {
+          headers: restarted.auth,
+        }).then((r) => r.json() as Promise<any>);
         expect(trail.items.map((e: any) => e.type)).toContain('ExistingJournalFound');
       } finally {
         await restarted.close();
@@ -143,6 +174,11 @@ describe('posting e2e: release enabled in the mapping', () => {
     expect(journals[0].Status).not.toBe('Balanced');
     expect(acumaticaCalls(world)).toMatchObject({ lookups: 1, creates: 1, releases: 1 });
     const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
-    expect(trail.body.items.map((e: any) => e.type).slice(-4)).toEqual(['JournalCreationStarted', 'JournalCreated', 'JournalReleased', 'PayrollPosted']);
+    expect(trail.body.items.map((e: any) => e.type).slice(-4)).toEqual([
+      'JournalCreationStarted',
+      'JournalCreated',
+      'JournalReleased',
+      'PayrollPosted',
+    ]);
   });
 });

@@ -37,7 +37,9 @@ describe('posting e2e: read models, audit and a large payroll', () => {
     expect(firstPage.items).toHaveLength(2);
     expect(firstPage.items[0].payrollUuid).toBe(b.uuid); // newest first
     expect(firstPage.next).not.toBeNull();
-    const secondPage = (await world.api('GET', `/api/postings?connectionId=${world.connectionId}&limit=2&cursor=${firstPage.next}`)).body;
+    const secondPage = (
+      await world.api('GET', `/api/postings?connectionId=${world.connectionId}&limit=2&cursor=${firstPage.next}`)
+    ).body;
     expect(secondPage.items.map((p: any) => p.payrollUuid)).not.toContain(b.uuid);
     const detail = (await world.api('GET', `/api/postings/${postingIdOf(world, a.uuid)}`)).body;
     const all = (await world.api('GET', `/api/postings?limit=500`)).body;
@@ -58,7 +60,10 @@ describe('posting e2e: read models, audit and a large payroll', () => {
     const page1 = await world.api('GET', `/api/audit/events?connectionId=${world.connectionId}&limit=5`);
     expect(page1.status).toBe(200);
     expect(page1.body.items).toHaveLength(5);
-    const page2 = await world.api('GET', `/api/audit/events?connectionId=${world.connectionId}&limit=5&after=${page1.body.next}`);
+    const page2 = await world.api(
+      'GET',
+      `/api/audit/events?connectionId=${world.connectionId}&limit=5&after=${page1.body.next}`,
+    );
     expect(BigInt(page2.body.items[0].position)).toBeGreaterThan(BigInt(page1.body.items[4].position));
     const posted = await world.api('GET', `/api/audit/events?type=PayrollPosted&connectionId=${world.connectionId}`);
     expect(posted.body.items.length).toBeGreaterThanOrEqual(3);
@@ -71,7 +76,9 @@ describe('posting e2e: read models, audit and a large payroll', () => {
 
   it('without a connection, the audit endpoint answers every event of the log from the audit index, filtered by type and time', async () => {
     const store = world.service.app.get<EventStore>(EVENT_STORE);
-    const log = (await store.readAll(undefined, { maxCount: 100_000 })).map((e) => JSON.parse(JSON.stringify(toAuditEvent(e))));
+    const log = (await store.readAll(undefined, { maxCount: 100_000 })).map((e) =>
+      JSON.parse(JSON.stringify(toAuditEvent(e))),
+    );
     const seen: unknown[] = [];
     let after = '';
     for (;;) {
@@ -85,9 +92,16 @@ describe('posting e2e: read models, audit and a large payroll', () => {
     expect(seen.length).toBeGreaterThanOrEqual(log.length);
     expect(seen.slice(0, log.length)).toEqual(log);
     const posted = await world.api('GET', '/api/audit/events?type=PayrollPosted&limit=1000');
-    expect(posted.body.items.map((e: any) => e.position)).toEqual(log.filter((e) => e.type === 'PayrollPosted').map((e) => e.position));
+    expect(posted.body.items.map((e: any) => e.position)).toEqual(
+      log.filter((e) => e.type === 'PayrollPosted').map((e) => e.position),
+    );
     const middle = log[Math.floor(log.length / 2)];
-    const at = await world.api('GET', `/api/audit/events?from=${encodeURIComponent(middle.time)}&to=${encodeURIComponent(middle.time)}&limit=1000`);
-    expect(at.body.items.map((e: any) => e.position)).toEqual(log.filter((e) => e.time === middle.time).map((e) => e.position));
+    const at = await world.api(
+      'GET',
+      `/api/audit/events?from=${encodeURIComponent(middle.time)}&to=${encodeURIComponent(middle.time)}&limit=1000`,
+    );
+    expect(at.body.items.map((e: any) => e.position)).toEqual(
+      log.filter((e) => e.time === middle.time).map((e) => e.position),
+    );
   });
 });

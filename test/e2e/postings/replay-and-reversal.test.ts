@@ -1,4 +1,13 @@
-import { journalsOf, postingIdOf, postingWithStatus, postingWorld, reversalsOf, specMapping, waitFor, type PostingWorld } from './support';
+import {
+  journalsOf,
+  postingIdOf,
+  postingWithStatus,
+  postingWorld,
+  reversalsOf,
+  specMapping,
+  waitFor,
+  type PostingWorld,
+} from './support';
 
 describe('posting e2e: blocked → fixed → replayed; cancelled after posting → reversed', () => {
   let world: PostingWorld;

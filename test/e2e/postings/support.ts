@@ -5,7 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGustoSandbox } from '../../../src/sandbox/gusto';
-import { connectedWorld, GUSTO_CLIENT_ID, GUSTO_CLIENT_SECRET, TestClock, type World, type WorldOptions } from '../../integration/connections/harness';
+import {
+  connectedWorld,
+  GUSTO_CLIENT_ID,
+  GUSTO_CLIENT_SECRET,
+  TestClock,
+  type World,
+  type WorldOptions,
+} from '../../integration/connections/harness';
 
 export const WEBHOOK_TOKEN = 'test-webhook-verification-token'; // testEnv's GUSTO_WEBHOOK_VERIFICATION_TOKEN
 
@@ -16,7 +23,14 @@ export type PostingWorld = World & { connectionId: string; companyUuid: string }
 
 export async function postingWorld(options: WorldOptions & { mapping?: unknown } = {}): Promise<PostingWorld> {
   const clock = new TestClock();
-  const gusto = options.gusto ?? (await startGustoSandbox({ clock, clientId: GUSTO_CLIENT_ID, clientSecret: GUSTO_CLIENT_SECRET, verificationToken: WEBHOOK_TOKEN }));
+  const gusto =
+    options.gusto ??
+    (await startGustoSandbox({
+      clock,
+      clientId: GUSTO_CLIENT_ID,
+      clientSecret: GUSTO_CLIENT_SECRET,
+      verificationToken: WEBHOOK_TOKEN,
+    }));
   const world = await connectedWorld({ ...options, gusto });
   const close = world.close.bind(world);
   world.close = async () => {
@@ -30,7 +44,8 @@ export async function postingWorld(options: WorldOptions & { mapping?: unknown }
   return world;
 }
 
-export const postingIdOf = (world: PostingWorld, payrollUuid: string): string => encodeURIComponent(`${world.connectionId}:${payrollUuid}`);
+export const postingIdOf = (world: PostingWorld, payrollUuid: string): string =>
+  encodeURIComponent(`${world.connectionId}:${payrollUuid}`);
 
 import { waitFor } from '../../support/wait';
 export { waitFor };
@@ -49,8 +64,10 @@ export async function postingWithStatus(world: PostingWorld, payrollUuid: string
   }
 }
 
-export const journalsOf = (world: PostingWorld, payrollUuid: string) => world.acumatica.records.journalsTagged(`gusto:${payrollUuid}`);
-export const reversalsOf = (world: PostingWorld, payrollUuid: string) => world.acumatica.records.journalsTagged(`gusto-reversal:${payrollUuid}`);
+export const journalsOf = (world: PostingWorld, payrollUuid: string) =>
+  world.acumatica.records.journalsTagged(`gusto:${payrollUuid}`);
+export const reversalsOf = (world: PostingWorld, payrollUuid: string) =>
+  world.acumatica.records.journalsTagged(`gusto-reversal:${payrollUuid}`);
 
 /** Acumatica calls of one kind made during the test: journal lookups, creates, releases. */
 export function acumaticaCalls(world: PostingWorld): { lookups: number; creates: number; releases: number } {

@@ -14,10 +14,14 @@ import { waitFor } from '../../support/wait';
 const POSTINGS = 3000; // 24,000 events, ~30 MB
 
 const readyOf = async (service: TestService) =>
-  waitFor('ready', async () => {
-    const res = await apiCall(service.url, 'GET', '/health/ready');
-    return res.status === 200 ? res : null;
-  }, 120_000);
+  waitFor(
+    'ready',
+    async () => {
+      const res = await apiCall(service.url, 'GET', '/health/ready');
+      return res.status === 200 ? res : null;
+    },
+    120_000,
+  );
 
 describe('read models: start-up on a long history', () => {
   let dataDir: string;
@@ -53,7 +57,9 @@ describe('read models: start-up on a long history', () => {
       expect(page.body.items).toHaveLength(2);
       const openApi = await apiCall(service.url, 'GET', '/docs-json');
       expect(Object.keys(openApi.body.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
-      expect(Object.keys(openApi.body.paths['/health/ready'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
+      expect(Object.keys(openApi.body.paths['/health/ready'].get.responses)).toEqual(
+        expect.arrayContaining(['200', '503']),
+      );
     } finally {
       await service?.close();
     }
@@ -77,7 +83,13 @@ describe('read models: start-up on a long history', () => {
       expect(metrics.text).toContain(`mlc_postings{status="posted"} ${POSTINGS}`);
       const list = await apiCall(service.url, 'GET', '/api/postings?limit=3', undefined, service.auth);
       expect(list.body.items).toHaveLength(3);
-      const one = await apiCall(service.url, 'GET', `/api/postings/${encodeURIComponent(list.body.items[0].id)}`, undefined, service.auth);
+      const one = await apiCall(
+        service.url,
+        'GET',
+        `/api/postings/${encodeURIComponent(list.body.items[0].id)}`,
+        undefined,
+        service.auth,
+      );
       expect(one.status).toBe(200);
       expect(one.body).toEqual(list.body.items[0]);
       expect(one.body.journal.lines.length).toBe(30);

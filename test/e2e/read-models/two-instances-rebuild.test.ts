@@ -8,7 +8,14 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHistory } from '../../../bench/support/history';
 import { SqliteReadModelStore } from '../../../src/adapters/outbound/read-models/sqlite-read-model-store';
-import { apiCall, spawnService, tempDataDir, testEnv, TEST_ADMIN_TOKEN, type SpawnedService } from '../../support/service';
+import {
+  apiCall,
+  spawnService,
+  tempDataDir,
+  testEnv,
+  TEST_ADMIN_TOKEN,
+  type SpawnedService,
+} from '../../support/service';
 import { waitFor } from '../../support/wait';
 
 const AUTH = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
@@ -28,7 +35,8 @@ describe('read models: two instances on one SQLite file and a rebuild', () => {
     writeHistory(join(dataDir, 'ml-connector.db'), { postings: POSTINGS });
     a = await spawnService(testEnv(dataDir));
     b = await spawnService(testEnv(dataDir));
-    for (const s of [a, b]) await waitFor('ready', async () => ((await postingsModel(s)).status === 200 ? true : null), 60_000);
+    for (const s of [a, b])
+      await waitFor('ready', async () => ((await postingsModel(s)).status === 200 ? true : null), 60_000);
   }, 90_000);
   afterAll(async () => {
     await a?.kill('SIGKILL');
@@ -43,19 +51,27 @@ describe('read models: two instances on one SQLite file and a rebuild', () => {
     const generation = (await postingsModel(a!)).model.generation;
     expect(generation).not.toBe(before);
     // B moves to the new generation and is ready there (it was 503 until a restart before).
-    const followed = await waitFor('B follows', async () => {
-      const m = await postingsModel(b!);
-      return m.model.generation === generation && m.status === 200 ? m : null;
-    }, 20_000);
+    const followed = await waitFor(
+      'B follows',
+      async () => {
+        const m = await postingsModel(b!);
+        return m.model.generation === generation && m.status === 200 ? m : null;
+      },
+      20_000,
+    );
     expect(followed.model.live).toBe(true);
 
     // A posting written after the rebuild reaches both instances' lists and metrics.
     writeHistory(join(dataDir, 'ml-connector.db'), { postings: 1, startAt: new Date('2026-06-01T00:00:00Z') });
     for (const s of [a!, b!]) {
-      await waitFor('the new posting', async () => {
-        const metrics = await apiCall(s.url, 'GET', '/metrics');
-        return metrics.text.includes(`mlc_postings{status="posted"} ${POSTINGS + 1}`) ? true : null;
-      }, 20_000);
+      await waitFor(
+        'the new posting',
+        async () => {
+          const metrics = await apiCall(s.url, 'GET', '/metrics');
+          return metrics.text.includes(`mlc_postings{status="posted"} ${POSTINGS + 1}`) ? true : null;
+        },
+        20_000,
+      );
       expect((await postingsModel(s)).status).toBe(200);
     }
     const newest = await apiCall(b!.url, 'GET', '/api/postings?limit=1', undefined, AUTH);
@@ -64,20 +80,34 @@ describe('read models: two instances on one SQLite file and a rebuild', () => {
 
     // The old generation is retired, not dropped (B might still have been writing it); the new one is current.
     const raw = new Database(join(dataDir, 'ml-connector.db'), { readonly: true });
-    const meta = Object.fromEntries((raw.prepare('SELECT key, value FROM rm_meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+    const meta = Object.fromEntries(
+      (raw.prepare('SELECT key, value FROM rm_meta').all() as Array<{ key: string; value: string }>).map((r) => [
+        r.key,
+        r.value,
+      ]),
+    );
     raw.close();
     expect(meta.current).toBe(generation);
     expect(meta[`retired.${before}`]).toBeDefined();
   }, 120_000);
 
   it('two rebuilds at once: one runs, the other answers 409 while it does; both instances end on one generation', async () => {
-    const [x, y] = await Promise.all([a!, b!].map((s) => apiCall(s.url, 'POST', '/api/projections/rebuild', undefined, AUTH)));
+    const [x, y] = await Promise.all(
+      [a!, b!].map((s) => apiCall(s.url, 'POST', '/api/projections/rebuild', undefined, AUTH)),
+    );
     const statuses = [x!.status, y!.status];
     expect(statuses).toContain(200);
-    for (const answer of [x!, y!]) if (answer.status !== 200) expect(answer.body).toMatchObject({ error: 'rebuild_in_progress' });
+    for (const answer of [x!, y!])
+      if (answer.status !== 200) expect(answer.body).toMatchObject({ error: 'rebuild_in_progress' });
     const generation = (await postingsModel(a!)).model.generation;
-    await waitFor('both on one generation', async () => ((await postingsModel(b!)).model.generation === generation ? true : null), 20_000);
-    const digests = await Promise.all([a!, b!].map(async (s) => (await apiCall(s.url, 'GET', '/api/postings?limit=5', undefined, AUTH)).body));
+    await waitFor(
+      'both on one generation',
+      async () => ((await postingsModel(b!)).model.generation === generation ? true : null),
+      20_000,
+    );
+    const digests = await Promise.all(
+      [a!, b!].map(async (s) => (await apiCall(s.url, 'GET', '/api/postings?limit=5', undefined, AUTH)).body),
+    );
     expect(digests[0]).toEqual(digests[1]);
   }, 120_000);
 });

@@ -8,15 +8,18 @@ describe('HTTP hardening', () => {
   });
   afterAll(async () => service?.close());
 
-  it.each(['/health', '/api/connections', '/webhooks/gusto', '/docs', '/nope'])('sends security headers on %s', async (path) => {
-    const res = await fetch(`${service.url}${path}`, { headers: path.startsWith('/api') ? service.auth : {} });
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(res.headers.get('x-powered-by')).toBeNull();
-  });
+  it.each(['/health', '/api/connections', '/webhooks/gusto', '/docs', '/nope'])(
+    'sends security headers on %s',
+    async (path) => {
+      const res = await fetch(`${service.url}${path}`, { headers: path.startsWith('/api') ? service.auth : {} });
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    },
+  );
 
   it('marks /api answers no-store', async () => {
     const res = await fetch(`${service.url}/api/connections`, { headers: service.auth });
@@ -28,7 +31,9 @@ describe('HTTP hardening', () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 15; i++) {
-      const res = await fetch(`${service.url}/api/connections`, { headers: { Authorization: `Bearer guess-${i}-0123456789` } });
+      const res = await fetch(`${service.url}/api/connections`, {
+        headers: { Authorization: `Bearer guess-${i}-0123456789` },
+      });
       statuses.push(res.status);
       if (res.status === 429) retryAfter = res.headers.get('retry-after');
     }

@@ -10,7 +10,10 @@ describe('service shell', () => {
   it('GET /health answers 200 with the store it reached', async () => {
     const res = await fetch(`${service.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', eventStore: { ok: true, store: expect.stringContaining('sqlite:') } });
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      eventStore: { ok: true, store: expect.stringContaining('sqlite:') },
+    });
   });
 
   it('serves the OpenAPI page at /docs and its JSON', async () => {

@@ -12,7 +12,7 @@ describe('npm start with no environment', () => {
       const res = await fetch(`${service.url}/health`);
       expect(res.status).toBe(200);
       expect(existsSync(join(cwd, 'data', 'ml-connector.db'))).toBe(true);
-      const banner = service.output.filter((line) => line.includes("admin token (shown once)"));
+      const banner = service.output.filter((line) => line.includes('admin token (shown once)'));
       expect(banner).toHaveLength(1);
     } finally {
       await service.kill();

@@ -36,9 +36,17 @@ describe('scheduled backfill poll', () => {
     gusto.scenario.createEmployee(company, {}, true);
     const connectionId = await connectCompany(service, gusto.scenario, company, 'Cron Co');
     const payroll = gusto.scenario.runPayroll(company, { webhook: false });
-    await waitFor(async () => (await streamOf(service, `payroll-posting-${connectionId}-${payroll.uuid}`)).length > 0, 15_000, 'scheduled poll');
+    await waitFor(
+      async () => (await streamOf(service, `payroll-posting-${connectionId}-${payroll.uuid}`)).length > 0,
+      15_000,
+      'scheduled poll',
+    );
     const [requested] = await streamOf(service, `payroll-posting-${connectionId}-${payroll.uuid}`);
     expect(requested.metadata).toMatchObject({ actor: 'poll' });
-    await waitFor(async () => (await metricValue(service, 'mlc_polls_total{result="ok",trigger="cron"}')) >= 1, 5_000, 'poll counted');
+    await waitFor(
+      async () => (await metricValue(service, 'mlc_polls_total{result="ok",trigger="cron"}')) >= 1,
+      5_000,
+      'poll counted',
+    );
   });
 });

@@ -8,7 +8,8 @@ import { deterministicEventId } from '../../../src/application/inbox/inbox-event
 
 export const WEBHOOK_TOKEN = 'test-webhook-verification-token'; // testEnv's GUSTO_WEBHOOK_VERIFICATION_TOKEN
 
-export const sign = (body: string | Buffer, token = WEBHOOK_TOKEN): string => createHmac('sha256', token).update(body).digest('hex');
+export const sign = (body: string | Buffer, token = WEBHOOK_TOKEN): string =>
+  createHmac('sha256', token).update(body).digest('hex');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Gusto's ids are UUIDs (anything else is refused): tests name events readably, each name a fixed UUID. */
@@ -27,7 +28,12 @@ export const gustoEvent = (uuid: string, fields: Record<string, unknown> = {}): 
     ...fields,
   });
 
-export async function postWebhook(service: TestService, body: string | Buffer, signature: string | null = sign(body), contentType = 'application/json'): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postWebhook(
+  service: TestService,
+  body: string | Buffer,
+  signature: string | null = sign(body),
+  contentType = 'application/json',
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': contentType };
   if (signature !== null) headers['x-gusto-signature'] = signature;
   const res = await fetch(`${service.url}/webhooks/gusto`, { method: 'POST', headers, body });
@@ -38,10 +44,14 @@ export async function postWebhook(service: TestService, body: string | Buffer, s
 /** Sends `size` bytes with Transfer-Encoding: chunked (no Content-Length), in 64 KiB chunks. */
 export function postChunked(url: string, size: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/webhooks/gusto`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gusto-signature': 'ab'.repeat(32) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      `${url}/webhooks/gusto`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'x-gusto-signature': 'ab'.repeat(32) } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', (error: NodeJS.ErrnoException) => {
       // The server may answer 413 and close while we are still writing; the answer already arrived.
       if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
@@ -62,7 +72,8 @@ export function postChunked(url: string, size: number): Promise<number> {
 
 export const storeOf = (service: TestService): EventStore => service.app.get<EventStore>(EVENT_STORE);
 
-export const streamOf = (service: TestService, stream: string): Promise<RecordedEvent[]> => storeOf(service).readStream(stream);
+export const streamOf = (service: TestService, stream: string): Promise<RecordedEvent[]> =>
+  storeOf(service).readStream(stream);
 
 export async function metricValue(service: TestService, series: string): Promise<number> {
   const text = await (await fetch(`${service.url}/metrics`)).text();
@@ -71,19 +82,40 @@ export async function metricValue(service: TestService, series: string): Promise
 }
 
 /** The shared waitFor (test/support/wait.ts) with this folder's argument order: condition first. */
-export const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> => {
+export const waitFor = async (
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> => {
   await sharedWaitFor(what, condition, timeoutMs);
 };
 
 /** A connection authorized for `companyUuid` through the real OAuth flow against the Gusto sandbox. */
-export async function connectCompany(service: TestService, scenario: { authorizeNext(companyUuid: string): void }, companyUuid: string, name = 'Demo'): Promise<string> {
+export async function connectCompany(
+  service: TestService,
+  scenario: { authorizeNext(companyUuid: string): void },
+  companyUuid: string,
+  name = 'Demo',
+): Promise<string> {
   const headers = { ...service.auth, 'content-type': 'application/json' };
-  const acumatica = { baseUrl: 'http://127.0.0.1:9', tenant: 'Demo', endpointVersion: '24.200.001', auth: { kind: 'cookie', username: 'admin', password: 'not-used-here' } };
-  const created = await fetch(`${service.url}/api/connections`, { method: 'POST', headers, body: JSON.stringify({ name, acumatica }) });
+  const acumatica = {
+    baseUrl: 'http://127.0.0.1:9',
+    tenant: 'Demo',
+    endpointVersion: '24.200.001',
+    auth: { kind: 'cookie', username: 'admin', password: 'not-used-here' },
+  };
+  const created = await fetch(`${service.url}/api/connections`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name, acumatica }),
+  });
   if (created.status !== 201) throw new Error(`create connection: ${created.status} ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
   scenario.authorizeNext(companyUuid);
-  const toGusto = await fetch(`${service.url}/api/connections/${id}/gusto/authorize?companyUuid=${companyUuid}`, { headers: service.auth, redirect: 'manual' });
+  const toGusto = await fetch(`${service.url}/api/connections/${id}/gusto/authorize?companyUuid=${companyUuid}`, {
+    headers: service.auth,
+    redirect: 'manual',
+  });
   const approved = await fetch(toGusto.headers.get('location')!, { redirect: 'manual' });
   const back = new URL(approved.headers.get('location')!);
   const callback = await fetch(`${service.url}/oauth/gusto/callback${back.search}`);

@@ -14,7 +14,10 @@ describe('POST /webhooks/gusto', () => {
     const res = await postWebhook(service, body);
     expect(res).toEqual({ status: 200, body: { status: 'accepted', eventUuid: eventId('e2e-accepted-1') } });
     const [received] = await streamOf(service, `gusto-webhook-${eventId('e2e-accepted-1')}`);
-    expect(received).toMatchObject({ type: 'GustoWebhookReceived', data: { eventType: 'payroll.processed', companyUuid: '4f1c2a9e-8b3d-4e57-9a61-2d7c5b0e8f13' } });
+    expect(received).toMatchObject({
+      type: 'GustoWebhookReceived',
+      data: { eventType: 'payroll.processed', companyUuid: '4f1c2a9e-8b3d-4e57-9a61-2d7c5b0e8f13' },
+    });
   });
 
   it.each([
@@ -81,7 +84,11 @@ describe('POST /webhooks/gusto', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     expect(answers.filter((a) => a.body.status === 'accepted')).toHaveLength(1);
     expect((await postWebhook(service, body)).body).toMatchObject({ status: 'duplicate' });
-    await waitFor(async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-dup')}`)).length === 2, 10_000, 'dispatcher outcome');
+    await waitFor(
+      async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-dup')}`)).length === 2,
+      10_000,
+      'dispatcher outcome',
+    );
     const stream = await streamOf(service, `gusto-webhook-${eventId('e2e-dup')}`);
     expect(stream.filter((e) => e.type === 'GustoWebhookReceived')).toHaveLength(1);
     expect(stream.filter((e) => e.type !== 'GustoWebhookReceived')).toHaveLength(1);
@@ -89,14 +96,32 @@ describe('POST /webhooks/gusto', () => {
 
   it('records an event of a company no connection knows, with the reason', async () => {
     await postWebhook(service, gustoEvent('e2e-unknown-company', { resource_uuid: eventId('company-not-connected') }));
-    await waitFor(async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-unknown-company')}`)).length === 2, 10_000, 'dispatcher outcome');
+    await waitFor(
+      async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-unknown-company')}`)).length === 2,
+      10_000,
+      'dispatcher outcome',
+    );
     const [, outcome] = await streamOf(service, `gusto-webhook-${eventId('e2e-unknown-company')}`);
-    expect(outcome).toMatchObject({ type: 'InboxEventUnroutable', data: { reason: 'unknown_company', companyUuid: eventId('company-not-connected') } });
+    expect(outcome).toMatchObject({
+      type: 'InboxEventUnroutable',
+      data: { reason: 'unknown_company', companyUuid: eventId('company-not-connected') },
+    });
   });
 
   it('acknowledges event types it does not act on', async () => {
-    expect((await postWebhook(service, gustoEvent('e2e-other-type', { event_type: 'company.updated', entity_type: 'Company' }))).status).toBe(200);
-    await waitFor(async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-other-type')}`)).length === 2, 10_000, 'dispatcher outcome');
+    expect(
+      (
+        await postWebhook(
+          service,
+          gustoEvent('e2e-other-type', { event_type: 'company.updated', entity_type: 'Company' }),
+        )
+      ).status,
+    ).toBe(200);
+    await waitFor(
+      async () => (await streamOf(service, `gusto-webhook-${eventId('e2e-other-type')}`)).length === 2,
+      10_000,
+      'dispatcher outcome',
+    );
     const [, outcome] = await streamOf(service, `gusto-webhook-${eventId('e2e-other-type')}`);
     expect(outcome).toMatchObject({ type: 'InboxEventIgnored', data: { reason: 'event_type_not_acted_on' } });
   });
@@ -109,17 +134,26 @@ describe('POST /webhooks/gusto', () => {
     expect(text).toContain('# TYPE mlc_webhooks_total counter');
     expect(text).toMatch(/\nmlc_webhooks_total\{outcome="accepted"\} \d+\n/);
     expect(text).toMatch(/\nmlc_webhooks_total\{outcome="duplicate"\} \d+\n/);
-    for (const family of ['mlc_postings_total counter', 'mlc_outbound_calls_total counter', 'mlc_webhook_to_posted_seconds histogram', 'mlc_inbox_events_total counter']) {
+    for (const family of [
+      'mlc_postings_total counter',
+      'mlc_outbound_calls_total counter',
+      'mlc_webhook_to_posted_seconds histogram',
+      'mlc_inbox_events_total counter',
+    ]) {
       expect(text).toContain(`# TYPE ${family}\n`);
     }
     expect(text).toMatch(/\nmlc_webhooks_total\{outcome="too_large"\} [1-9]\d*\n/);
-    expect(text).toMatch(/\nmlc_inbox_events_total\{action="unknown_company",event_type="payroll.processed"\} [1-9]\d*\n/);
+    expect(text).toMatch(
+      /\nmlc_inbox_events_total\{action="unknown_company",event_type="payroll.processed"\} [1-9]\d*\n/,
+    );
     expect(text).toMatch(/\nprocess_resident_memory_bytes \d+\n/);
     expect(text).toMatch(/\nprocess_uptime_seconds [\d.]+\n/);
   });
 
   it('documents the webhook, sync and metrics endpoints on the OpenAPI page', async () => {
-    const doc = (await (await fetch(`${service.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${service.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.paths['/webhooks/gusto']?.post).toBeDefined();
     expect(doc.paths['/metrics']?.get).toBeDefined();
     expect(doc.paths['/api/connections/{id}/sync']?.post).toBeDefined();

@@ -6,13 +6,25 @@
  */
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { fingerprintOf } from '../../../src/application/inbox/webhook-keyring';
-import { postingIdOf, postingWithStatus, postingWorld, reversalsOf, journalsOf, waitFor as waitForValue, type PostingWorld } from '../postings/support';
+import {
+  postingIdOf,
+  postingWithStatus,
+  postingWorld,
+  reversalsOf,
+  journalsOf,
+  waitFor as waitForValue,
+  type PostingWorld,
+} from '../postings/support';
 import { startService, type TestService } from '../../support/service';
 import { eventId, gustoEvent, postWebhook, sign, storeOf, waitFor } from './support';
 
 const ATTACKER_TOKEN = 'attacker-chosen-token-0123456789';
 
-const api = async (service: TestService, method: string, path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+const api = async (
+  service: TestService,
+  method: string,
+  path: string,
+): Promise<{ status: number; body: Record<string, unknown> }> => {
   const res = await fetch(`${service.url}${path}`, { method, headers: service.auth });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
@@ -48,10 +60,17 @@ describe('attack 1: no stranger can set the signing key (no GUSTO_WEBHOOK_VERIFI
   });
 
   it('Gusto’s own handshake is adopted only inside an admin’s window and after Gusto confirms it; the attacker’s never', async () => {
-    const subscription = gusto.scenario.createSubscription({ url: `${service.url}/webhooks/gusto`, verified: false }) as { uuid: string };
+    const subscription = gusto.scenario.createSubscription({
+      url: `${service.url}/webhooks/gusto`,
+      verified: false,
+    }) as { uuid: string };
     await gusto.scenario.webhooksIdle();
     // No window yet: not adopted, even though it is Gusto's token.
-    await waitFor(async () => (await storeOf(service).readStream('webhook-verification-gusto')).length === 2, 5_000, 'refusal recorded');
+    await waitFor(
+      async () => (await storeOf(service).readStream('webhook-verification-gusto')).length === 2,
+      5_000,
+      'refusal recorded',
+    );
     expect((await api(service, 'GET', '/api/webhooks/gusto/handshake')).body).toEqual({ source: 'none' });
     expect(gusto.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/verify'))).toEqual([]);
 
@@ -60,16 +79,26 @@ describe('attack 1: no stranger can set the signing key (no GUSTO_WEBHOOK_VERIFI
     expect(opened.body.handshakeWindowOpenUntil).toEqual(expect.any(String));
     // The attacker tries again inside the window: Gusto refuses its token (422), so nothing is adopted.
     await postWebhook(service, JSON.stringify({ verification_token: ATTACKER_TOKEN }), null);
-    await waitFor(() => gusto.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/verify') && r.status === 422), 10_000, 'attacker verify refused');
+    await waitFor(
+      () => gusto.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/verify') && r.status === 422),
+      10_000,
+      'attacker verify refused',
+    );
     expect((await api(service, 'GET', '/api/webhooks/gusto/handshake')).body.source).toBe('none');
 
     // Gusto resends the genuine token: confirmed by the verify call, adopted, recorded with the admin as actor.
     gusto.scenario.resendVerificationToken(subscription.uuid);
     await gusto.scenario.webhooksIdle();
-    await waitFor(async () => (await api(service, 'GET', '/api/webhooks/gusto/handshake')).body.source === 'adopted', 10_000, 'adopted');
+    await waitFor(
+      async () => (await api(service, 'GET', '/api/webhooks/gusto/handshake')).body.source === 'adopted',
+      10_000,
+      'adopted',
+    );
     const status = await api(service, 'GET', '/api/webhooks/gusto/handshake');
     expect(status.body).toEqual({ source: 'adopted', fingerprint: fingerprintOf(gusto.config.verificationToken) });
-    const adopted = (await storeOf(service).readStream('webhook-verification-gusto')).find((e) => e.type === 'WebhookVerificationTokenAdopted')!;
+    const adopted = (await storeOf(service).readStream('webhook-verification-gusto')).find(
+      (e) => e.type === 'WebhookVerificationTokenAdopted',
+    )!;
     expect(adopted.metadata.actor).toBe('admin-token');
     expect(adopted.data).toMatchObject({ confirmedSubscriptions: [subscription.uuid] });
     expect(JSON.stringify(adopted.data)).not.toContain(gusto.config.verificationToken);
@@ -84,7 +113,9 @@ describe('attack 1: no stranger can set the signing key (no GUSTO_WEBHOOK_VERIFI
     expect((await postWebhook(service, forged, sign(forged, ATTACKER_TOKEN))).status).toBe(401);
     // A later unsigned handshake (window consumed) does not replace it.
     await postWebhook(service, JSON.stringify({ verification_token: ATTACKER_TOKEN }), null);
-    expect((await api(service, 'GET', '/api/webhooks/gusto/handshake')).body.fingerprint).toBe(fingerprintOf(gusto.config.verificationToken));
+    expect((await api(service, 'GET', '/api/webhooks/gusto/handshake')).body.fingerprint).toBe(
+      fingerprintOf(gusto.config.verificationToken),
+    );
     expect(gusto.nonGetDataRequests()).toEqual([]);
   });
 
@@ -114,15 +145,25 @@ describe('attack 2: a signed payroll.cancelled that Gusto contradicts moves no m
     await postingWithStatus(world, payroll.uuid, 'posted');
     const before = world.acumatica.requests.filter((r) => r.method === 'PUT').length;
     // Signed with the real key, but Gusto never cancelled this payroll.
-    const body = gustoEvent('attack-2-cancel', { event_type: 'payroll.cancelled', resource_uuid: world.companyUuid, entity_uuid: payroll.uuid });
+    const body = gustoEvent('attack-2-cancel', {
+      event_type: 'payroll.cancelled',
+      resource_uuid: world.companyUuid,
+      entity_uuid: payroll.uuid,
+    });
     expect((await postWebhook(world.service, body)).status).toBe(200);
     const contradiction = await waitForValue('contradiction recorded', async () => {
       const trail = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}/events`);
       return trail.body.items.find((e: { type: string }) => e.type === 'CancellationContradicted') ?? null;
     });
-    expect(contradiction.data).toMatchObject({ gustoShows: 'processed', sourceEventId: eventId('attack-2-cancel'), trigger: 'webhook' });
+    expect(contradiction.data).toMatchObject({
+      gustoShows: 'processed',
+      sourceEventId: eventId('attack-2-cancel'),
+      trigger: 'webhook',
+    });
     // Gusto was asked (a GET of the payroll after the event), and nothing was written to Acumatica.
-    expect(world.gusto.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/payrolls/${payroll.uuid}`))).toBe(true);
+    expect(world.gusto.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/payrolls/${payroll.uuid}`))).toBe(
+      true,
+    );
     const view = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`);
     expect(view.body.status).toBe('posted');
     expect(view.body.reversal).toBeUndefined();
@@ -147,7 +188,12 @@ describe('outbound calls are counted', () => {
       const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 1 });
       await postingWithStatus(world, payroll.uuid, 'posted');
       const text = await (await fetch(`${world.service.url}/metrics`)).text();
-      const value = (api: string): number => Number(/ (\d+)$/.exec(text.split('\n').find((l) => l.startsWith(`mlc_outbound_calls_total{api="${api}",status="200"}`)) ?? ' 0')![1]);
+      const value = (api: string): number =>
+        Number(
+          / (\d+)$/.exec(
+            text.split('\n').find((l) => l.startsWith(`mlc_outbound_calls_total{api="${api}",status="200"}`)) ?? ' 0',
+          )![1],
+        );
       expect(value('gusto')).toBeGreaterThan(0);
       expect(value('acumatica')).toBeGreaterThan(0);
     } finally {
@@ -172,11 +218,17 @@ describe('attack 3: the edge refuses what it cannot parse safely', () => {
     const handshake = `{"verification_token":"${ATTACKER_TOKEN}","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
     expect((await postWebhook(service, handshake, null)).status).toBe(400);
     expect((await postWebhook(service, deep)).status).toBe(400);
-    const nestedEvent = gustoEvent('attack-3-nested', { extra: JSON.parse('['.repeat(40) + ']'.repeat(40)) as unknown });
+    const nestedEvent = gustoEvent('attack-3-nested', {
+      extra: JSON.parse('['.repeat(40) + ']'.repeat(40)) as unknown,
+    });
     expect((await postWebhook(service, nestedEvent)).status).toBe(400);
     expect(await storeOf(service).readStream(`gusto-webhook-${eventId('attack-3-nested')}`)).toEqual([]);
     // The admin API's JSON bodies too.
-    const res = await fetch(`${service.url}/api/connections`, { method: 'POST', headers: { ...service.auth, 'content-type': 'application/json' }, body: deep });
+    const res = await fetch(`${service.url}/api/connections`, {
+      method: 'POST',
+      headers: { ...service.auth, 'content-type': 'application/json' },
+      body: deep,
+    });
     expect(res.status).toBe(400);
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
   });
@@ -196,22 +248,40 @@ describe('attack 3: the edge refuses what it cannot parse safely', () => {
   });
 
   it('answers 400 to a signed body that is not valid UTF-8', async () => {
-    const raw = Buffer.concat([Buffer.from(gustoEvent('attack-3-utf8').slice(0, -1)), Buffer.from(',"memo":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const raw = Buffer.concat([
+      Buffer.from(gustoEvent('attack-3-utf8').slice(0, -1)),
+      Buffer.from(',"memo":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
     const res = await postWebhook(service, raw, sign(raw));
     expect(res.status).toBe(400);
     expect(await storeOf(service).readStream(`gusto-webhook-${eventId('attack-3-utf8')}`)).toEqual([]);
   });
 
   it('records invented event types once each as ignored, under one metrics label: no new series', async () => {
-    const series = async (): Promise<string[]> => (await (await fetch(`${service.url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('mlc_inbox_events_total{'));
+    const series = async (): Promise<string[]> =>
+      (await (await fetch(`${service.url}/metrics`)).text())
+        .split('\n')
+        .filter((l) => l.startsWith('mlc_inbox_events_total{'));
     await postWebhook(service, gustoEvent('attack-3-warmup', { event_type: 'company.updated' }));
-    await waitFor(async () => (await storeOf(service).readStream(`gusto-webhook-${eventId('attack-3-warmup')}`)).length === 2, 10_000, 'warm-up handled');
+    await waitFor(
+      async () => (await storeOf(service).readStream(`gusto-webhook-${eventId('attack-3-warmup')}`)).length === 2,
+      10_000,
+      'warm-up handled',
+    );
     const before = await series();
     const sizeBefore = (await (await fetch(`${service.url}/metrics`)).text()).length;
     for (let i = 0; i < 200; i++) {
-      expect((await postWebhook(service, gustoEvent(`attack-3-type-${i}`, { event_type: `invented.type_${i}` }))).status).toBe(200);
+      expect(
+        (await postWebhook(service, gustoEvent(`attack-3-type-${i}`, { event_type: `invented.type_${i}` }))).status,
+      ).toBe(200);
     }
-    await waitFor(async () => (await storeOf(service).readStream(`gusto-webhook-${eventId('attack-3-type-199')}`)).length === 2, 20_000, 'all handled');
+    await waitFor(
+      async () => (await storeOf(service).readStream(`gusto-webhook-${eventId('attack-3-type-199')}`)).length === 2,
+      20_000,
+      'all handled',
+    );
     const [, outcome] = await storeOf(service).readStream(`gusto-webhook-${eventId('attack-3-type-7')}`);
     expect(outcome).toMatchObject({ type: 'InboxEventIgnored', data: { reason: 'event_type_not_acted_on' } });
     const after = await series();

@@ -24,7 +24,13 @@ describe('Acumatica client: employees and the per-tenant concurrency cap (Acumat
       employmentHistory: [{ startDate: '2026-01-05', active: true, startReason: 'New Hire' }],
     });
     expect(created.employeeId).toBeTruthy();
-    expect(created).toMatchObject({ refNbr: 'gusto-emp-1', firstName: 'Ada', lastName: "O'Hara", departmentId: 'ENG', status: 'Active' });
+    expect(created).toMatchObject({
+      refNbr: 'gusto-emp-1',
+      firstName: 'Ada',
+      lastName: "O'Hara",
+      departmentId: 'ENG',
+      status: 'Active',
+    });
     expect(await api.findEmployeeByRefNbr(id, 'gusto-emp-1')).toMatchObject({ employeeId: created.employeeId });
     expect(await api.findEmployeeByEmail(id, 'ada@example.com')).toMatchObject({ employeeId: created.employeeId });
     expect(await api.findEmployeeByRefNbr(id, "nobody's")).toBeNull();
@@ -33,7 +39,9 @@ describe('Acumatica client: employees and the per-tenant concurrency cap (Acumat
     const terminated = await api.putEmployee(id, {
       employeeId: created.employeeId,
       status: 'Inactive',
-      employmentHistory: [{ id: line.id, active: false, endDate: '2026-11-20', terminated: true, terminationReason: 'Resignation' }],
+      employmentHistory: [
+        { id: line.id, active: false, endDate: '2026-11-20', terminated: true, terminationReason: 'Resignation' },
+      ],
     });
     expect(terminated.status).toBe('Inactive');
     expect(terminated.employmentHistory![0]).toMatchObject({ active: false, terminated: true, endDate: '2026-11-20' });
@@ -45,7 +53,10 @@ describe('Acumatica client: employees and the per-tenant concurrency cap (Acumat
     const before = world.acumatica.requests.length;
     await Promise.all(Array.from({ length: 6 }, () => api.listSubaccounts(id)));
     world.acumatica.knobs.latencyMs = 0;
-    const arrivals = world.acumatica.requests.slice(before).map((r) => Date.parse(r.time)).sort((a, b) => a - b);
+    const arrivals = world.acumatica.requests
+      .slice(before)
+      .map((r) => Date.parse(r.time))
+      .sort((a, b) => a - b);
     expect(arrivals).toHaveLength(6);
     // With a cap of 2 and 120 ms per answer, requests arrive in pairs about 120 ms apart.
     for (let i = ACUMATICA_CONCURRENCY_PER_TENANT; i < arrivals.length; i++) {

@@ -7,7 +7,8 @@ import { createConnection, startWorld, type World } from './harness';
 import { tinyJournal } from './fixtures';
 
 const today = (world: World) => world.clock.now().toISOString().slice(0, 10);
-const creates = (world: World) => world.acumatica.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/JournalTransaction'));
+const creates = (world: World) =>
+  world.acumatica.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/JournalTransaction'));
 
 describe('Acumatica client: a create is sent by its sendBy or not at all', () => {
   let world: World;
@@ -17,11 +18,35 @@ describe('Acumatica client: a create is sent by its sendBy or not at all', () =>
     world = await startWorld();
     const id = await createConnection(world);
     const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
-    const ok = await api.createJournal(id, tinyJournal('sb-1', [['60000', '5.00', 'debit'], ['10100', '5.00', 'credit']], today(world)), { sendBy: new Date(Date.now() + 30_000) });
+    const ok = await api.createJournal(
+      id,
+      tinyJournal(
+        'sb-1',
+        [
+          ['60000', '5.00', 'debit'],
+          ['10100', '5.00', 'credit'],
+        ],
+        today(world),
+      ),
+      { sendBy: new Date(Date.now() + 30_000) },
+    );
     expect(ok.batchNbr).toMatch(/^\d{6}$/);
     expect(creates(world)).toHaveLength(1);
 
-    const late = (await api.createJournal(id, tinyJournal('sb-2', [['60000', '5.00', 'debit'], ['10100', '5.00', 'credit']], today(world)), { sendBy: new Date(Date.now() - 1) }).catch((e) => e)) as AcumaticaApiError;
+    const late = (await api
+      .createJournal(
+        id,
+        tinyJournal(
+          'sb-2',
+          [
+            ['60000', '5.00', 'debit'],
+            ['10100', '5.00', 'credit'],
+          ],
+          today(world),
+        ),
+        { sendBy: new Date(Date.now() - 1) },
+      )
+      .catch((e) => e)) as AcumaticaApiError;
     expect(late).toBeInstanceOf(AcumaticaApiError);
     expect(late.kind).toBe('not_sent');
     expect(late.retryable).toBe(true);
@@ -35,7 +60,20 @@ describe('Acumatica client: a create is sent by its sendBy or not at all', () =>
     const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
     await api.listAccounts(id); // warm the token
     world.acumatica.knobs.failNext('PUT', '/JournalTransaction', 1, 429, 1); // Retry-After: 1 s, past the 300 ms below
-    const error = (await api.createJournal(id, tinyJournal('sb-3', [['60000', '5.00', 'debit'], ['10100', '5.00', 'credit']], today(world)), { sendBy: new Date(Date.now() + 300) }).catch((e) => e)) as AcumaticaApiError;
+    const error = (await api
+      .createJournal(
+        id,
+        tinyJournal(
+          'sb-3',
+          [
+            ['60000', '5.00', 'debit'],
+            ['10100', '5.00', 'credit'],
+          ],
+          today(world),
+        ),
+        { sendBy: new Date(Date.now() + 300) },
+      )
+      .catch((e) => e)) as AcumaticaApiError;
     expect(error.kind).toBe('not_sent');
     expect(creates(world)).toHaveLength(1); // the refused one only
     expect(world.acumatica.records.journalsTagged('sb-3')).toHaveLength(0);

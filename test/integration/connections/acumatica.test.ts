@@ -15,7 +15,10 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ id, version: 1 });
     expect((await world.api('PUT', `/api/connections/${id}/mapping`, goodMapping())).body.version).toBe(2);
-    expect((await world.api('GET', `/api/connections/${id}`)).body.mapping).toMatchObject({ version: 2, document: goodMapping() });
+    expect((await world.api('GET', `/api/connections/${id}`)).body.mapping).toMatchObject({
+      version: 2,
+      document: goodMapping(),
+    });
 
     const bad: ReturnType<typeof goodMapping> & { subaccountsByDepartment: Record<string, string> } = goodMapping();
     bad.accounts.earnings = { account: '99999', subaccount: '000000' };
@@ -42,7 +45,10 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     const accountReads = world.acumatica.requests.filter((r) => r.path.endsWith('/Account'));
     expect(accountReads.at(-1)!.query.$filter).toMatch(/^LastModifiedDateTime gt datetimeoffset'/);
 
-    const malformed = await world.api('PUT', `/api/connections/${id}/mapping`, { journal: { detail: 'weekly' }, accounts: { wages: { account: '' } } });
+    const malformed = await world.api('PUT', `/api/connections/${id}/mapping`, {
+      journal: { detail: 'weekly' },
+      accounts: { wages: { account: '' } },
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toBe('invalid_mapping');
     expect(malformed.body.details.join('\n')).toMatch(/journal\.detail/);
@@ -59,7 +65,8 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
       ok: false,
       endpointVersion: '26.200.001',
       availableVersions: ['20.200.001', '22.200.001', '23.200.001', '24.200.001', '25.200.001'],
-      error: 'endpoint version 26.200.001 is not available; this instance offers Default/20.200.001, Default/22.200.001, Default/23.200.001, Default/24.200.001, Default/25.200.001',
+      error:
+        'endpoint version 26.200.001 is not available; this instance offers Default/20.200.001, Default/22.200.001, Default/23.200.001, Default/24.200.001, Default/25.200.001',
     });
     expect(ping.body.gusto).toMatchObject({ ok: false, companyUuid: null });
     const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
@@ -69,7 +76,10 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     expect(error.availableVersions).toContain('25.200.001');
 
     const good = await createConnection(world);
-    expect((await world.api('POST', `/api/connections/${good}/ping`)).body.acumatica).toMatchObject({ ok: true, endpointVersion: '24.200.001' });
+    expect((await world.api('POST', `/api/connections/${good}/ping`)).body.acumatica).toMatchObject({
+      ok: true,
+      endpointVersion: '24.200.001',
+    });
   });
 
   it('a posting costs exactly 2 calls with a warm token (3 + polls with release) and amounts arrive exact', async () => {
@@ -78,17 +88,35 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
     await api.listAccounts(id); // warm the token
     const before = world.acumatica.requests.length;
-    const journal = tinyJournal('p-1', [['60000', '0.10', 'debit'], ['60010', '0.20', 'debit'], ['62000', '90071992547409.93', 'debit'], ['10100', '0.30', 'credit'], ['21000', '90071992547409.93', 'credit']], today(world));
+    const journal = tinyJournal(
+      'p-1',
+      [
+        ['60000', '0.10', 'debit'],
+        ['60010', '0.20', 'debit'],
+        ['62000', '90071992547409.93', 'debit'],
+        ['10100', '0.30', 'credit'],
+        ['21000', '90071992547409.93', 'credit'],
+      ],
+      today(world),
+    );
     expect(await api.findJournalByTag(id, journal.tag)).toBeNull();
     const created = await api.createJournal(id, journal);
-    expect(world.acumatica.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/^.*\/24\.200\.001/, '')}`)).toEqual([
-      'GET /JournalTransaction',
-      'PUT /JournalTransaction',
-    ]);
+    expect(
+      world.acumatica.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/^.*\/24\.200\.001/, '')}`),
+    ).toEqual(['GET /JournalTransaction', 'PUT /JournalTransaction']);
     expect(created).toMatchObject({ module: 'GL', status: 'Balanced' });
-    const [stored] = world.acumatica.records.journalsTagged('gusto:p-1') as Array<{ Details: Array<{ DebitAmount: string; CreditAmount: string }>; Hold: boolean; BranchID: string; LedgerID: string }>;
+    const [stored] = world.acumatica.records.journalsTagged('gusto:p-1') as Array<{
+      Details: Array<{ DebitAmount: string; CreditAmount: string }>;
+      Hold: boolean;
+      BranchID: string;
+      LedgerID: string;
+    }>;
     expect(stored.Details.map((d) => [d.DebitAmount, d.CreditAmount])).toEqual([
-      ['0.10', '0.00'], ['0.20', '0.00'], ['90071992547409.93', '0.00'], ['0.00', '0.30'], ['0.00', '90071992547409.93'],
+      ['0.10', '0.00'],
+      ['0.20', '0.00'],
+      ['90071992547409.93', '0.00'],
+      ['0.00', '0.30'],
+      ['0.00', '90071992547409.93'],
     ]);
     expect([stored.Hold, stored.BranchID, stored.LedgerID]).toEqual([false, 'HEADOFFICE', 'ACTUAL']);
     expect(await api.findJournalByTag(id, journal.tag)).toMatchObject({ batchNbr: created.batchNbr });
@@ -96,7 +124,10 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     // The release runs alone in the session; a lookup issued meanwhile waits instead of being refused.
     world.acumatica.knobs.releasePolls = 3;
     const duringRelease = world.acumatica.requests.length;
-    const [released, lookup] = await Promise.all([api.releaseJournal(id, created.batchNbr), api.findJournalByTag(id, journal.tag)]);
+    const [released, lookup] = await Promise.all([
+      api.releaseJournal(id, created.batchNbr),
+      api.findJournalByTag(id, journal.tag),
+    ]);
     expect(released.status).toBe('Posted');
     expect(lookup).toMatchObject({ batchNbr: created.batchNbr });
     const calls = world.acumatica.requests.slice(duringRelease);
@@ -106,12 +137,26 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
 
     // A create whose answer is lost is not resent by the client: the caller looks it up instead.
     world.acumatica.knobs.failNext('PUT', /JournalTransaction$/, 1, 'commit_then_drop');
-    const lost = tinyJournal('p-3', [['60000', '2.00', 'debit'], ['10100', '2.00', 'credit']], today(world));
+    const lost = tinyJournal(
+      'p-3',
+      [
+        ['60000', '2.00', 'debit'],
+        ['10100', '2.00', 'credit'],
+      ],
+      today(world),
+    );
     await expect(api.createJournal(id, lost)).rejects.toMatchObject({ kind: 'unavailable', retryable: true });
     expect(world.acumatica.records.journalsTagged('gusto:p-3')).toHaveLength(1);
     expect(await api.findJournalByTag(id, lost.tag)).not.toBeNull();
 
-    const unbalanced = tinyJournal('p-2', [['60000', '1.00', 'debit'], ['10100', '0.99', 'credit']], today(world));
+    const unbalanced = tinyJournal(
+      'p-2',
+      [
+        ['60000', '1.00', 'debit'],
+        ['10100', '0.99', 'credit'],
+      ],
+      today(world),
+    );
     const error = (await api.createJournal(id, unbalanced).catch((e) => e)) as AcumaticaApiError;
     expect(error.kind).toBe('validation');
     expect(error.message).toMatch(/out of balance/);
@@ -119,19 +164,35 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
 
   it('cookie auth end to end: one login reused, mapping and ping work, the session is logged out on shutdown', async () => {
     world = await startWorld();
-    const id = await createConnection(world, { auth: { kind: 'cookie', username: 'api.gusto', password: 'Sandbox-Passw0rd!' } });
-    expect((await world.api('GET', `/api/connections/${id}`)).body.acumatica.auth).toEqual({ kind: 'cookie', username: 'api.gusto' });
+    const id = await createConnection(world, {
+      auth: { kind: 'cookie', username: 'api.gusto', password: 'Sandbox-Passw0rd!' },
+    });
+    expect((await world.api('GET', `/api/connections/${id}`)).body.acumatica.auth).toEqual({
+      kind: 'cookie',
+      username: 'api.gusto',
+    });
     expect((await world.api('PUT', `/api/connections/${id}/mapping`, goodMapping())).status).toBe(200);
     expect((await world.api('POST', `/api/connections/${id}/ping`)).body.acumatica.ok).toBe(true);
     const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
-    await api.createJournal(id, tinyJournal('c-1', [['60000', '5.00', 'debit'], ['10100', '5.00', 'credit']], today(world)));
+    await api.createJournal(
+      id,
+      tinyJournal(
+        'c-1',
+        [
+          ['60000', '5.00', 'debit'],
+          ['10100', '5.00', 'credit'],
+        ],
+        today(world),
+      ),
+    );
     expect(world.acumatica.stats.logins).toBe(1);
-    expect(world.acumatica.requests.filter((r) => r.path.includes('/entity/Default/')).every((r) => r.auth === 'cookie')).toBe(true);
+    expect(
+      world.acumatica.requests.filter((r) => r.path.includes('/entity/Default/')).every((r) => r.auth === 'cookie'),
+    ).toBe(true);
     expect(world.acumatica.liveSessions()).toBe(1);
     await world.service.app.close();
     expect(world.acumatica.stats.logouts).toBe(1);
     expect(world.acumatica.liveSessions()).toBe(0);
-
   });
 
   it('cookie auth with a wrong password: ping says so in Acumatica words', async () => {
@@ -157,7 +218,10 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
     const started = Date.now();
     expect((await world.api('PUT', `/api/connections/${id}/mapping`, goodMapping())).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // waited out Retry-After: 1
-    const statuses = world.acumatica.requests.filter((r) => /\/(Account|Subaccount)$/.test(r.path)).slice(-6).map((r) => r.status);
+    const statuses = world.acumatica.requests
+      .filter((r) => /\/(Account|Subaccount)$/.test(r.path))
+      .slice(-6)
+      .map((r) => r.status);
     expect(statuses).toEqual([429, 429, 200, 429, 500, 200]);
 
     world.acumatica.knobs.failNext('GET', /\/Account$/, 20, 429);
@@ -177,7 +241,11 @@ describe('Acumatica: mapping validation, endpoint versions, journals, cookie ses
       'subaccountsByDepartment.Engineering: subaccount 100000 cannot be used: the Subaccounts feature is off in Acumatica',
     ]);
     const mapping = goodMapping();
-    const plain = { ...mapping, accounts: { ...mapping.accounts, earnings: { account: '60000' } }, subaccountsByDepartment: {} };
+    const plain = {
+      ...mapping,
+      accounts: { ...mapping.accounts, earnings: { account: '60000' } },
+      subaccountsByDepartment: {},
+    };
     expect((await world.api('PUT', `/api/connections/${id}/mapping`, plain)).status).toBe(200);
   });
 });

@@ -9,7 +9,13 @@ import { SqliteEventStore } from '../../../src/adapters/outbound/event-store/sql
 import { ConnectionsReadModel } from '../../../src/application/connections/connections-read-model';
 import { connectionStream } from '../../../src/domain/connection/events';
 
-const acumatica = { baseUrl: 'https://acme.example', tenant: 'AcmeCorp', endpointName: 'Default', endpointVersion: '24.200.001', auth: { kind: 'cookie', username: 'u' } };
+const acumatica = {
+  baseUrl: 'https://acme.example',
+  tenant: 'AcmeCorp',
+  endpointName: 'Default',
+  endpointVersion: '24.200.001',
+  auth: { kind: 'cookie', username: 'u' },
+};
 
 describe('ConnectionsReadModel.findByGustoCompany', () => {
   it('answers the oldest connection of the company, whatever order the connections were written in', async () => {
@@ -17,11 +23,16 @@ describe('ConnectionsReadModel.findByGustoCompany', () => {
     const store = new SqliteEventStore(join(dir, 'store.db'));
     try {
       const connect = async (id: string, createdAt: string, companyUuid: string) =>
-        store.append(connectionStream(id), [
-          { type: 'ConnectionCreated', data: { connectionId: id, name: id, acumatica, createdAt } },
-          { type: 'GustoAuthorized', data: { companyUuid, stateHash: 'h', authorizedAt: createdAt } },
-        ], 'no_stream');
-      for (let i = 0; i < 50; i++) await connect(`other-${i}`, `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`, `company-${i}`);
+        store.append(
+          connectionStream(id),
+          [
+            { type: 'ConnectionCreated', data: { connectionId: id, name: id, acumatica, createdAt } },
+            { type: 'GustoAuthorized', data: { companyUuid, stateHash: 'h', authorizedAt: createdAt } },
+          ],
+          'no_stream',
+        );
+      for (let i = 0; i < 50; i++)
+        await connect(`other-${i}`, `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`, `company-${i}`);
       await connect('newer', '2026-03-01T00:00:00Z', 'shared');
       await connect('older', '2026-02-01T00:00:00Z', 'shared'); // written later, created earlier
       const model = new ConnectionsReadModel(store);

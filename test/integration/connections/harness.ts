@@ -28,7 +28,12 @@ export interface World {
   service: TestService;
   /** Every HTTP answer body the tests received from the service (for the secret scan). */
   responses: string[];
-  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -44,17 +49,36 @@ export interface WorldOptions {
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const clock = new TestClock();
-  const gusto = options.gusto ?? (await startGustoSandbox({ clock, clientId: GUSTO_CLIENT_ID, clientSecret: GUSTO_CLIENT_SECRET, ...(options.gustoRateLimit ? { rateLimit: options.gustoRateLimit } : {}) }));
-  const acumatica = options.acumatica ?? (await startAcumaticaSandbox({ clock, ...(options.acumaticaVersions ? { versions: options.acumaticaVersions } : {}) }));
+  const gusto =
+    options.gusto ??
+    (await startGustoSandbox({
+      clock,
+      clientId: GUSTO_CLIENT_ID,
+      clientSecret: GUSTO_CLIENT_SECRET,
+      ...(options.gustoRateLimit ? { rateLimit: options.gustoRateLimit } : {}),
+    }));
+  const acumatica =
+    options.acumatica ??
+    (await startAcumaticaSandbox({
+      clock,
+      ...(options.acumaticaVersions ? { versions: options.acumaticaVersions } : {}),
+    }));
   const service = await startService({
     ...options.service,
     clock,
-    env: { GUSTO_API_BASE_URL: gusto.url, GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback', RETRY_BASE_MS: '20', ...options.service?.env },
+    env: {
+      GUSTO_API_BASE_URL: gusto.url,
+      GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
+      RETRY_BASE_MS: '20',
+      ...options.service?.env,
+    },
   });
   const responses: string[] = [];
   const api: World['api'] = async (method, path, body, headers = service.auth) => {
     const answer = await apiCall(service.url, method, path, body, headers);
-    responses.push(`${answer.status} ${[...answer.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${answer.text}`);
+    responses.push(
+      `${answer.status} ${[...answer.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${answer.text}`,
+    );
     return answer;
   };
   return {
@@ -77,20 +101,40 @@ export const oauthAcumatica = (overrides: Record<string, unknown> = {}) => ({
   tenant: 'AcmeCorp',
   branch: 'HEADOFFICE',
   endpointVersion: '24.200.001',
-  auth: { kind: 'oauth2', clientId: ACUMATICA_CLIENT_ID, clientSecret: ACUMATICA_CLIENT_SECRET, username: 'api.gusto', password: ACUMATICA_PASSWORD },
+  auth: {
+    kind: 'oauth2',
+    clientId: ACUMATICA_CLIENT_ID,
+    clientSecret: ACUMATICA_CLIENT_SECRET,
+    username: 'api.gusto',
+    password: ACUMATICA_PASSWORD,
+  },
   ...overrides,
 });
 
-export async function createConnection(world: World, acumatica: Record<string, unknown> = {}, name = 'Acme Inc.'): Promise<string> {
-  const res = await world.api('POST', '/api/connections', { name, acumatica: oauthAcumatica({ baseUrl: world.acumatica.url, ...acumatica }) });
+export async function createConnection(
+  world: World,
+  acumatica: Record<string, unknown> = {},
+  name = 'Acme Inc.',
+): Promise<string> {
+  const res = await world.api('POST', '/api/connections', {
+    name,
+    acumatica: oauthAcumatica({ baseUrl: world.acumatica.url, ...acumatica }),
+  });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
 
 /** The browser's part of the dance: our authorize → Gusto's authorize (auto-approves) → our callback. */
-export async function authorize(world: World, connectionId: string, companyUuid?: string): Promise<{ status: number; body: any }> {
+export async function authorize(
+  world: World,
+  connectionId: string,
+  companyUuid?: string,
+): Promise<{ status: number; body: any }> {
   // Naming the company binds it at the callback (without, the callback only shows it for confirmation).
-  const start = await world.api('GET', `/api/connections/${connectionId}/gusto/authorize${companyUuid ? `?companyUuid=${companyUuid}` : ''}`);
+  const start = await world.api(
+    'GET',
+    `/api/connections/${connectionId}/gusto/authorize${companyUuid ? `?companyUuid=${companyUuid}` : ''}`,
+  );
   if (start.status !== 302) throw new Error(`authorize: ${start.status} ${JSON.stringify(start.body)}`);
   const gustoUrl = new URL(start.headers.get('location')!);
   if (companyUuid) gustoUrl.searchParams.set('company_uuid', companyUuid);
@@ -99,7 +143,9 @@ export async function authorize(world: World, connectionId: string, companyUuid?
   return world.api('GET', `/oauth/gusto/callback?${back.searchParams.toString()}`, undefined, {});
 }
 
-export async function connectedWorld(options: WorldOptions = {}): Promise<World & { connectionId: string; companyUuid: string }> {
+export async function connectedWorld(
+  options: WorldOptions = {},
+): Promise<World & { connectionId: string; companyUuid: string }> {
   const world = await startWorld(options);
   const company = world.gusto.scenario.createCompany({ name: 'Acme Payroll Co' } as never);
   const connectionId = await createConnection(world);

@@ -5,8 +5,20 @@ const journal = (amounts: Array<[string, 'debit' | 'credit']>): Journal => ({
   tag: 'gusto:p1',
   payrollUuid: 'p1',
   kind: 'payroll',
-  header: { branch: 'HQ', ledger: 'ACTUAL', transactionDate: '2026-11-20', description: 'Gusto payroll [gusto:p1] "quoted"', release: false },
-  lines: amounts.map(([amount, side], i) => ({ account: `6000${i}`, side, amount, memo: `line ${i}`, mappingKey: 'earnings' })),
+  header: {
+    branch: 'HQ',
+    ledger: 'ACTUAL',
+    transactionDate: '2026-11-20',
+    description: 'Gusto payroll [gusto:p1] "quoted"',
+    release: false,
+  },
+  lines: amounts.map(([amount, side], i) => ({
+    account: `6000${i}`,
+    side,
+    amount,
+    memo: `line ${i}`,
+    mappingKey: 'earnings',
+  })),
   totals: { debit: '0.30', credit: '0.30' },
   mappingVersion: 1,
   warnings: [],
@@ -14,13 +26,27 @@ const journal = (amounts: Array<[string, 'debit' | 'credit']>): Journal => ({
 
 describe('journal body (exact decimals on the wire)', () => {
   it('writes each decimal string as the same raw JSON number literal', () => {
-    const text = journalBody(journal([['0.10', 'debit'], ['0.20', 'debit'], ['0.30', 'credit'], ['12345678901234.99', 'debit']]), {});
+    const text = journalBody(
+      journal([
+        ['0.10', 'debit'],
+        ['0.20', 'debit'],
+        ['0.30', 'credit'],
+        ['12345678901234.99', 'debit'],
+      ]),
+      {},
+    );
     expect(text).toContain('"DebitAmount":{"value":0.10}');
     expect(text).toContain('"DebitAmount":{"value":0.20}');
     expect(text).toContain('"CreditAmount":{"value":0.30}');
     expect(text).toContain('"DebitAmount":{"value":12345678901234.99}');
     expect(text).not.toContain('0.30000000000000004');
-    const parsed = JSON.parse(text) as { Hold: { value: boolean }; BranchID: { value: string }; LedgerID: { value: string }; Details: unknown[]; Description: { value: string } };
+    const parsed = JSON.parse(text) as {
+      Hold: { value: boolean };
+      BranchID: { value: string };
+      LedgerID: { value: string };
+      Details: unknown[];
+      Description: { value: string };
+    };
     expect(parsed.Hold.value).toBe(false);
     expect(parsed.BranchID.value).toBe('HQ');
     expect(parsed.LedgerID.value).toBe('ACTUAL');

@@ -25,7 +25,7 @@ describe('Acumatica licence: settings on the connection, pacing within them (san
     await acumatica?.close();
   });
 
-  it('POST stores the licence in the connection\'s event; GET shows it; without one nothing is shown', async () => {
+  it("POST stores the licence in the connection's event; GET shows it; without one nothing is shown", async () => {
     const id = await createConnection(world, { licence: { requestsPerMinute: 300 } });
     const shown = await world.api('GET', `/api/connections/${id}`);
     expect(shown.body.acumatica.licence).toEqual({ requestsPerMinute: 300, maxConcurrent: 2 });
@@ -33,7 +33,10 @@ describe('Acumatica licence: settings on the connection, pacing within them (san
     const created = trail.body.items.find((e: { type: string }) => e.type === 'ConnectionCreated');
     expect(created.data.acumatica.licence).toEqual({ requestsPerMinute: 300 });
     const both = await createConnection(world, { licence: { requestsPerMinute: 60, maxConcurrent: 4 } });
-    expect((await world.api('GET', `/api/connections/${both}`)).body.acumatica.licence).toEqual({ requestsPerMinute: 60, maxConcurrent: 4 });
+    expect((await world.api('GET', `/api/connections/${both}`)).body.acumatica.licence).toEqual({
+      requestsPerMinute: 60,
+      maxConcurrent: 4,
+    });
     const none = await createConnection(world);
     expect((await world.api('GET', `/api/connections/${none}`)).body.acumatica).not.toHaveProperty('licence');
   });
@@ -41,18 +44,31 @@ describe('Acumatica licence: settings on the connection, pacing within them (san
   it('400 naming each bad licence figure', async () => {
     const bad = await world.api('POST', '/api/connections', {
       name: 'Bad licence',
-      acumatica: oauthAcumatica({ baseUrl: acumatica.url, licence: { requestsPerMinute: 0, maxConcurrent: 1.5, burst: 3 } }),
+      acumatica: oauthAcumatica({
+        baseUrl: acumatica.url,
+        licence: { requestsPerMinute: 0, maxConcurrent: 1.5, burst: 3 },
+      }),
     });
     expect(bad.status).toBe(400);
     const details: string[] = bad.body.details;
-    expect(details).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^acumatica\.licence\.requestsPerMinute: /),
-      'acumatica.licence.maxConcurrent: maxConcurrent must be a whole number',
-      expect.stringMatching(/^acumatica\.licence\.burst: /),
-    ]));
-    const text = await world.api('POST', '/api/connections', { name: 'x', acumatica: oauthAcumatica({ baseUrl: acumatica.url, licence: { requestsPerMinute: 'lots' } }) });
-    expect(text.body.details).toContain('acumatica.licence.requestsPerMinute: requestsPerMinute must be a whole number');
-    const notObject = await world.api('POST', '/api/connections', { name: 'x', acumatica: oauthAcumatica({ baseUrl: acumatica.url, licence: 5 }) });
+    expect(details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^acumatica\.licence\.requestsPerMinute: /),
+        'acumatica.licence.maxConcurrent: maxConcurrent must be a whole number',
+        expect.stringMatching(/^acumatica\.licence\.burst: /),
+      ]),
+    );
+    const text = await world.api('POST', '/api/connections', {
+      name: 'x',
+      acumatica: oauthAcumatica({ baseUrl: acumatica.url, licence: { requestsPerMinute: 'lots' } }),
+    });
+    expect(text.body.details).toContain(
+      'acumatica.licence.requestsPerMinute: requestsPerMinute must be a whole number',
+    );
+    const notObject = await world.api('POST', '/api/connections', {
+      name: 'x',
+      acumatica: oauthAcumatica({ baseUrl: acumatica.url, licence: 5 }),
+    });
     expect(notObject.status).toBe(400);
   });
 
@@ -80,7 +96,14 @@ describe('Acumatica licence: settings on the connection, pacing within them (san
   it('one licence core: a lookup issued during a release waits for it without holding the core the release polls need', async () => {
     const id = await createConnection(world, { licence: { requestsPerMinute: 1000, maxConcurrent: 1 } }, 'One Core Co');
     const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
-    const journal = tinyJournal('one-core', [['60000', '1.00', 'debit'], ['10100', '1.00', 'credit']], new Date(Date.now()).toISOString().slice(0, 10));
+    const journal = tinyJournal(
+      'one-core',
+      [
+        ['60000', '1.00', 'debit'],
+        ['10100', '1.00', 'credit'],
+      ],
+      new Date(Date.now()).toISOString().slice(0, 10),
+    );
     const created = await api.createJournal(id, journal);
     acumatica.knobs.releasePolls = 3;
     try {
@@ -98,7 +121,11 @@ describe('Acumatica licence: settings on the connection, pacing within them (san
   });
 
   it('paced requests still back off on a 429, never sooner than Retry-After', async () => {
-    const id = await createConnection(world, { licence: { requestsPerMinute: 1000, maxConcurrent: 2 } }, 'Retry-After Co');
+    const id = await createConnection(
+      world,
+      { licence: { requestsPerMinute: 1000, maxConcurrent: 2 } },
+      'Retry-After Co',
+    );
     const api = world.service.app.get<AcumaticaApi>(ACUMATICA);
     await api.listAccounts(id); // warm the token
     const before = acumatica.requests.length;
@@ -111,4 +138,3 @@ describe('Acumatica licence: settings on the connection, pacing within them (san
     expect(Date.parse(calls[1].time) - Date.parse(calls[0].time)).toBeGreaterThanOrEqual(1000 * SPEED); // sandbox time
   });
 });
-

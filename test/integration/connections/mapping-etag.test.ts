@@ -30,7 +30,12 @@ describe('ETag / If-Match on the connection and its mapping', () => {
     const headers = { ...world.service.auth, 'If-Match': seen };
     const [a, b] = await Promise.all([
       world.api('PUT', `/api/connections/${id}/mapping`, specMapping(), headers),
-      world.api('PUT', `/api/connections/${id}/mapping`, { ...specMapping(), journal: { ...specMapping().journal, detail: 'department' } }, headers),
+      world.api(
+        'PUT',
+        `/api/connections/${id}/mapping`,
+        { ...specMapping(), journal: { ...specMapping().journal, detail: 'department' } },
+        headers,
+      ),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 412]);
     const lost = a.status === 412 ? a : b;
@@ -39,16 +44,25 @@ describe('ETag / If-Match on the connection and its mapping', () => {
     expect(lost.body.message).toContain(won.headers.get('etag')!.replace(/"/g, ''));
     expect(lost.headers.get('etag')).toBe(won.headers.get('etag'));
     // The loser re-reads, sees the winner's change, and retries with the fresh ETag.
-    const retry = await world.api('PUT', `/api/connections/${id}/mapping`, specMapping(), { ...world.service.auth, 'If-Match': await etag() });
+    const retry = await world.api('PUT', `/api/connections/${id}/mapping`, specMapping(), {
+      ...world.service.auth,
+      'If-Match': await etag(),
+    });
     expect(retry.status).toBe(200);
   });
 
   it('a stale If-Match is refused with 412 and changes nothing; a malformed one is a 400', async () => {
     const current = await etag();
-    const stale = await world.api('PUT', `/api/connections/${id}/mapping`, specMapping(), { ...world.service.auth, 'If-Match': '"0"' });
+    const stale = await world.api('PUT', `/api/connections/${id}/mapping`, specMapping(), {
+      ...world.service.auth,
+      'If-Match': '"0"',
+    });
     expect(stale.status).toBe(412);
     expect(await etag()).toBe(current);
-    const bad = await world.api('PUT', `/api/connections/${id}/mapping`, specMapping(), { ...world.service.auth, 'If-Match': 'yesterday' });
+    const bad = await world.api('PUT', `/api/connections/${id}/mapping`, specMapping(), {
+      ...world.service.auth,
+      'If-Match': 'yesterday',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('invalid_if_match');
   });

@@ -51,30 +51,57 @@ describe('Gusto OAuth dance (service + Gusto sandbox over HTTP, SQLite store)', 
     const id = await createConnection(world);
     const start = await world.api('GET', `/api/connections/${id}/gusto/authorize`);
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const forged = await world.api('GET', `/oauth/gusto/callback?code=x&state=${encodeURIComponent(`${id}.forged`)}`, undefined, {});
+    const forged = await world.api(
+      'GET',
+      `/oauth/gusto/callback?code=x&state=${encodeURIComponent(`${id}.forged`)}`,
+      undefined,
+      {},
+    );
     expect(forged.status).toBe(400);
     expect(forged.body.error).toBe('authorization_state_unknown');
     world.clock.advance(11 * 60_000);
-    const late = await world.api('GET', `/oauth/gusto/callback?code=x&state=${encodeURIComponent(state)}`, undefined, {});
+    const late = await world.api(
+      'GET',
+      `/oauth/gusto/callback?code=x&state=${encodeURIComponent(state)}`,
+      undefined,
+      {},
+    );
     expect(late.status).toBe(400);
     expect(late.body.error).toBe('authorization_state_expired');
     // A valid state with a code Gusto refuses: 400 in Gusto's words, and the state is spent.
     const again = await world.api('GET', `/api/connections/${id}/gusto/authorize`);
     const fresh = new URL(again.headers.get('location')!).searchParams.get('state')!;
-    const badCode = await world.api('GET', `/oauth/gusto/callback?code=bogus&state=${encodeURIComponent(fresh)}`, undefined, {});
+    const badCode = await world.api(
+      'GET',
+      `/oauth/gusto/callback?code=bogus&state=${encodeURIComponent(fresh)}`,
+      undefined,
+      {},
+    );
     expect(badCode.status).toBe(400);
     expect(badCode.body.error).toBe('gusto_authorization_rejected');
-    const reused = await world.api('GET', `/oauth/gusto/callback?code=bogus&state=${encodeURIComponent(fresh)}`, undefined, {});
+    const reused = await world.api(
+      'GET',
+      `/oauth/gusto/callback?code=bogus&state=${encodeURIComponent(fresh)}`,
+      undefined,
+      {},
+    );
     expect(reused.body.error).toBe('authorization_state_unknown');
     const missing = await world.api('GET', '/oauth/gusto/callback', undefined, {});
     expect(missing.status).toBe(400);
     expect(missing.body.details).toEqual(['code: must be present', 'state: must be present']);
     expect(world.gusto.stats.codeExchanges).toBe(0);
-    const types = (await world.service.app.get<EventStore>(EVENT_STORE).readStream(`connection-${id}`)).map((e) => e.type);
-    expect(types).toEqual(['ConnectionCreated', 'GustoAuthorizationStarted', 'GustoAuthorizationStarted', 'GustoAuthorizationFailed']);
+    const types = (await world.service.app.get<EventStore>(EVENT_STORE).readStream(`connection-${id}`)).map(
+      (e) => e.type,
+    );
+    expect(types).toEqual([
+      'ConnectionCreated',
+      'GustoAuthorizationStarted',
+      'GustoAuthorizationStarted',
+      'GustoAuthorizationFailed',
+    ]);
   });
 
-  it('refuses to bind a Gusto company already bound to another connection, without naming it (it may be another tenant\'s)', async () => {
+  it("refuses to bind a Gusto company already bound to another connection, without naming it (it may be another tenant's)", async () => {
     const connected = await connectedWorld();
     world = connected;
     const other = await createConnection(world, {}, 'Second');

@@ -9,9 +9,18 @@ import { DnsOutboundUrlPolicy } from '../../../src/adapters/outbound/network/out
 import { ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, oauthAcumatica, startWorld, type World } from './harness';
 
 describe('the outbound URL policy', () => {
-  const names: Record<string, string[]> = { 'intranet.example': ['10.0.0.1'], 'acme.acumatica.example': ['203.0.113.5'], 'sneaky.example': ['203.0.113.9', '127.0.0.1'] };
+  const names: Record<string, string[]> = {
+    'intranet.example': ['10.0.0.1'],
+    'acme.acumatica.example': ['203.0.113.5'],
+    'sneaky.example': ['203.0.113.9', '127.0.0.1'],
+  };
   const policy = (httpsOnly = false, allowedHosts: string[] = ['sandbox.local']) =>
-    new DnsOutboundUrlPolicy({ httpsOnly, allowedHosts, resolve: async (host) => names[host] ?? (/^[\d.]+$|:/.test(host) ? [host] : Promise.reject(new Error('ENOTFOUND'))) });
+    new DnsOutboundUrlPolicy({
+      httpsOnly,
+      allowedHosts,
+      resolve: async (host) =>
+        names[host] ?? (/^[\d.]+$|:/.test(host) ? [host] : Promise.reject(new Error('ENOTFOUND'))),
+    });
 
   it.each([
     ['http://127.0.0.1:4020', 'address_not_allowed'],
@@ -41,13 +50,18 @@ describe('the outbound URL policy', () => {
   });
 
   it('requires https in production', async () => {
-    expect(await policy(true).check('http://acme.acumatica.example/')).toMatchObject({ ok: false, rule: 'https_required' });
+    expect(await policy(true).check('http://acme.acumatica.example/')).toMatchObject({
+      ok: false,
+      rule: 'https_required',
+    });
     expect(await policy(true).check('https://acme.acumatica.example/')).toEqual({ ok: true });
   });
 });
 
 /** A server that records what reaches it and answers every request with `answer`. */
-async function recordingServer(answer: (req: IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<{ server: Server; url: string; port: number; seen: Array<{ method: string; path: string; body: string }> }> {
+async function recordingServer(
+  answer: (req: IncomingMessage, res: import('node:http').ServerResponse) => void,
+): Promise<{ server: Server; url: string; port: number; seen: Array<{ method: string; path: string; body: string }> }> {
   const seen: Array<{ method: string; path: string; body: string }> = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -77,7 +91,10 @@ describe('connections refuse internal Acumatica URLs over real HTTP (only `local
     ['loopback spelled in hex', () => `http://0x7f000001:${new URL(world.acumatica.url).port}`],
   ])('answers 400 naming the rule for %s, and no request leaves the service', async (_name, url) => {
     const before = world.acumatica.requests.length;
-    const res = await world.api('POST', '/api/connections', { name: 'Internal', acumatica: oauthAcumatica({ baseUrl: url() }) });
+    const res = await world.api('POST', '/api/connections', {
+      name: 'Internal',
+      acumatica: oauthAcumatica({ baseUrl: url() }),
+    });
     expect(res.status).toBe(400);
     // A file: URL is already refused by the body's schema (validation_failed); the others by the address policy.
     expect(['acumatica_url_not_allowed', 'validation_failed']).toContain(res.body.error);
@@ -86,17 +103,27 @@ describe('connections refuse internal Acumatica URLs over real HTTP (only `local
   });
 
   it('accepts the sandbox under its allowed name, and ping works through it', async () => {
-    const res = await world.api('POST', '/api/connections', { name: 'Allowed', acumatica: oauthAcumatica({ baseUrl: world.acumatica.url.replace('127.0.0.1', 'localhost') }) });
+    const res = await world.api('POST', '/api/connections', {
+      name: 'Allowed',
+      acumatica: oauthAcumatica({ baseUrl: world.acumatica.url.replace('127.0.0.1', 'localhost') }),
+    });
     expect(res.status).toBe(201);
     const ping = await world.api('POST', `/api/connections/${res.body.id}/ping`);
     expect(ping.body.acumatica.ok).toBe(true);
   });
 
   it('never follows a redirect: credentials do not reach another host', async () => {
-    const elsewhere = await recordingServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"x","expires_in":3600}'));
-    const redirector = await recordingServer((req, res) => res.writeHead(req.method === 'POST' ? 307 : 302, { location: `${elsewhere.url}/steal${req.url ?? ''}` }).end());
+    const elsewhere = await recordingServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"x","expires_in":3600}'),
+    );
+    const redirector = await recordingServer((req, res) =>
+      res.writeHead(req.method === 'POST' ? 307 : 302, { location: `${elsewhere.url}/steal${req.url ?? ''}` }).end(),
+    );
     try {
-      const created = await world.api('POST', '/api/connections', { name: 'Redirecting', acumatica: oauthAcumatica({ baseUrl: `http://localhost:${redirector.port}` }) });
+      const created = await world.api('POST', '/api/connections', {
+        name: 'Redirecting',
+        acumatica: oauthAcumatica({ baseUrl: `http://localhost:${redirector.port}` }),
+      });
       expect(created.status).toBe(201);
       const ping = await world.api('POST', `/api/connections/${created.body.id}/ping`);
       expect(ping.status).toBe(200);

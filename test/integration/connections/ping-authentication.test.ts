@@ -3,10 +3,19 @@
  * the instance answers. Over real HTTP: the service in-process, the Acumatica sandbox, a password reset or a
  * revoked OAuth client in between.
  */
-import { ACUMATICA_CLIENT_ID, ACUMATICA_PASSWORD, connectedWorld, createConnection, startWorld, type World } from './harness';
+import {
+  ACUMATICA_CLIENT_ID,
+  ACUMATICA_PASSWORD,
+  connectedWorld,
+  createConnection,
+  startWorld,
+  type World,
+} from './harness';
 
 const entityCalls = (world: World, from: number) =>
-  world.acumatica.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/^\/entity\/Default\/[^/]+/, '')} ${r.status}`);
+  world.acumatica.requests
+    .slice(from)
+    .map((r) => `${r.method} ${r.path.replace(/^\/entity\/Default\/[^/]+/, '')} ${r.status}`);
 
 describe('ping authenticates with Acumatica', () => {
   let world: World;
@@ -33,7 +42,11 @@ describe('ping authenticates with Acumatica', () => {
     expect(refused.body.acumatica.error).toMatch(/^authentication failed/);
     expect(refused.body.acumatica.error).toMatch(/invalid_grant/);
     // The refused token → one fresh sign-in (refresh, then password) → refused: no retry storm.
-    expect(entityCalls(world, after)).toEqual(['GET /Account 401', 'POST /identity/connect/token 400', 'POST /identity/connect/token 400']);
+    expect(entityCalls(world, after)).toEqual([
+      'GET /Account 401',
+      'POST /identity/connect/token 400',
+      'POST /identity/connect/token 400',
+    ]);
     expect(JSON.stringify(refused.body)).not.toContain(ACUMATICA_PASSWORD);
 
     // Put back: ping is ok again (the service signs in with the stored password).
@@ -53,7 +66,9 @@ describe('ping authenticates with Acumatica', () => {
 
   it('cookie: a password reset ends the session; ping says authentication failed in Acumatica words', async () => {
     world = await startWorld();
-    const id = await createConnection(world, { auth: { kind: 'cookie', username: 'api.gusto', password: ACUMATICA_PASSWORD } });
+    const id = await createConnection(world, {
+      auth: { kind: 'cookie', username: 'api.gusto', password: ACUMATICA_PASSWORD },
+    });
     expect((await world.api('POST', `/api/connections/${id}/ping`)).body.acumatica.ok).toBe(true);
     world.acumatica.resetPassword('api.gusto', 'Someone-Else-Changed-It1!');
     const refused = await world.api('POST', `/api/connections/${id}/ping`);
@@ -65,7 +80,11 @@ describe('ping authenticates with Acumatica', () => {
     world = await startWorld();
     const id = await createConnection(world, { endpointVersion: '26.200.001' });
     const ping = await world.api('POST', `/api/connections/${id}/ping`);
-    expect(ping.body.acumatica).toMatchObject({ ok: false, endpointVersion: '26.200.001', availableVersions: expect.arrayContaining(['24.200.001']) });
+    expect(ping.body.acumatica).toMatchObject({
+      ok: false,
+      endpointVersion: '26.200.001',
+      availableVersions: expect.arrayContaining(['24.200.001']),
+    });
     expect(ping.body.acumatica.error).toMatch(/endpoint version 26\.200\.001 is not available/);
   });
 

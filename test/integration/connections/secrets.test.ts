@@ -7,7 +7,14 @@ import { keyIdOf } from '../../../src/config/app-config';
 import { loadConfig } from '../../../src/config/app-config';
 import { createApp } from '../../../src/bootstrap';
 import { TEST_ADMIN_TOKEN, TEST_ENCRYPTION_KEY, tempDataDir, testEnv } from '../../support/service';
-import { ACUMATICA_CLIENT_SECRET, ACUMATICA_PASSWORD, authorize, createConnection, GUSTO_CLIENT_SECRET, startWorld } from './harness';
+import {
+  ACUMATICA_CLIENT_SECRET,
+  ACUMATICA_PASSWORD,
+  authorize,
+  createConnection,
+  GUSTO_CLIENT_SECRET,
+  startWorld,
+} from './harness';
 import { goodMapping } from './fixtures';
 
 const COOKIE_PASSWORD = 'Cookie-Only-Passw0rd-77';
@@ -19,7 +26,11 @@ describe('no secret in any response, log line or byte of the SQLite file', () =>
     const company = world.gusto.scenario.createCompany({ name: 'Secretive Co' } as never);
     world.gusto.scenario.createEmployee(company.uuid, {}, true);
     const id = await createConnection(world);
-    const cookie = await createConnection(world, { auth: { kind: 'cookie', username: 'api.gusto', password: COOKIE_PASSWORD } }, 'Cookie');
+    const cookie = await createConnection(
+      world,
+      { auth: { kind: 'cookie', username: 'api.gusto', password: COOKIE_PASSWORD } },
+      'Cookie',
+    );
     const created = world.responses.join('\n');
     expect(created).toContain(id);
 
@@ -29,7 +40,21 @@ describe('no secret in any response, log line or byte of the SQLite file', () =>
     await world.api('POST', `/api/connections/${cookie}/ping`); // wrong password: Acumatica's refusal, not ours
     await world.api('GET', '/api/connections');
     await world.api('GET', `/api/connections/${id}`);
-    await world.api('POST', '/api/connections', { name: 'x', acumatica: { baseUrl: 'ftp://x', tenant: '', endpointVersion: '1', auth: { kind: 'oauth2', clientId: 'nope', clientSecret: ACUMATICA_CLIENT_SECRET, username: 'u', password: ACUMATICA_PASSWORD } } });
+    await world.api('POST', '/api/connections', {
+      name: 'x',
+      acumatica: {
+        baseUrl: 'ftp://x',
+        tenant: '',
+        endpointVersion: '1',
+        auth: {
+          kind: 'oauth2',
+          clientId: 'nope',
+          clientSecret: ACUMATICA_CLIENT_SECRET,
+          username: 'u',
+          password: ACUMATICA_PASSWORD,
+        },
+      },
+    });
     await world.api('GET', '/api/connections', undefined, { Authorization: 'Bearer wrong-token-but-long-enough' });
     const gusto = world.service.app.get<GustoApi>(GUSTO);
     await gusto.listEmployees(id);
@@ -43,15 +68,27 @@ describe('no secret in any response, log line or byte of the SQLite file', () =>
     const vault = new AesGcmVault({ id: keyIdOf(key), key });
     const gustoTokens: string[] = [];
     for (const e of await store.readStream(`gusto-credentials-${company.uuid}`)) {
-      const data = e.data as { accessToken?: { keyId: string; sealed: string }; refreshToken?: { keyId: string; sealed: string } };
+      const data = e.data as {
+        accessToken?: { keyId: string; sealed: string };
+        refreshToken?: { keyId: string; sealed: string };
+      };
       if (data.accessToken) gustoTokens.push(vault.open(data.accessToken, `gusto-credentials-${company.uuid}:access`));
-      if (data.refreshToken) gustoTokens.push(vault.open(data.refreshToken, `gusto-credentials-${company.uuid}:refresh`));
+      if (data.refreshToken)
+        gustoTokens.push(vault.open(data.refreshToken, `gusto-credentials-${company.uuid}:refresh`));
     }
     expect(gustoTokens).toHaveLength(4);
 
     const logs = world.service.logs;
     await world.service.app.close();
-    const secrets = [ACUMATICA_PASSWORD, ACUMATICA_CLIENT_SECRET, COOKIE_PASSWORD, GUSTO_CLIENT_SECRET, TEST_ADMIN_TOKEN, TEST_ENCRYPTION_KEY, ...gustoTokens];
+    const secrets = [
+      ACUMATICA_PASSWORD,
+      ACUMATICA_CLIENT_SECRET,
+      COOKIE_PASSWORD,
+      GUSTO_CLIENT_SECRET,
+      TEST_ADMIN_TOKEN,
+      TEST_ENCRYPTION_KEY,
+      ...gustoTokens,
+    ];
     const bytes = ['ml-connector.db', 'ml-connector.db-wal', 'ml-connector.db-shm']
       .map((f) => join(keep, f))
       .filter(existsSync)
@@ -62,9 +99,18 @@ describe('no secret in any response, log line or byte of the SQLite file', () =>
     const responses = world.responses.join('\n');
     expect(logs.length).toBeGreaterThan(3);
     for (const secret of secrets) {
-      expect({ secret: secret.slice(0, 4), inResponses: responses.includes(secret) }).toEqual({ secret: secret.slice(0, 4), inResponses: false });
-      expect({ secret: secret.slice(0, 4), inLogs: logs.some((l) => l.includes(secret)) }).toEqual({ secret: secret.slice(0, 4), inLogs: false });
-      expect({ secret: secret.slice(0, 4), inDb: bytes.includes(secret) }).toEqual({ secret: secret.slice(0, 4), inDb: false });
+      expect({ secret: secret.slice(0, 4), inResponses: responses.includes(secret) }).toEqual({
+        secret: secret.slice(0, 4),
+        inResponses: false,
+      });
+      expect({ secret: secret.slice(0, 4), inLogs: logs.some((l) => l.includes(secret)) }).toEqual({
+        secret: secret.slice(0, 4),
+        inLogs: false,
+      });
+      expect({ secret: secret.slice(0, 4), inDb: bytes.includes(secret) }).toEqual({
+        secret: secret.slice(0, 4),
+        inDb: false,
+      });
     }
     await world.close();
   });
@@ -91,7 +137,10 @@ describe('encryption key check at start-up', () => {
     expect((failure as Error).message).toMatch(/MLC_ENCRYPTION_KEY cannot open the credentials already stored/);
 
     const lines: string[] = [];
-    const rotated = await createApp(loadConfig(testEnv(dir, { MLC_ENCRYPTION_KEY: otherKey, MLC_ENCRYPTION_KEYS_PREVIOUS: TEST_ENCRYPTION_KEY })), { logSink: (l) => lines.push(l) });
+    const rotated = await createApp(
+      loadConfig(testEnv(dir, { MLC_ENCRYPTION_KEY: otherKey, MLC_ENCRYPTION_KEYS_PREVIOUS: TEST_ENCRYPTION_KEY })),
+      { logSink: (l) => lines.push(l) },
+    );
     await rotated.init();
     await rotated.close();
     expect(lines.some((l) => l.includes('sealed with a previous encryption key'))).toBe(true);

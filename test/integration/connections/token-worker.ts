@@ -19,13 +19,26 @@ async function main(): Promise<void> {
   const vault = new AesGcmVault({ id: keyIdOf(key), key });
   const options = { baseUrl: env.GUSTO_URL, apiVersion: '2026-06-15' };
   const http = createGustoAxios(options);
-  const oauth = new GustoOAuthClient(http, { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, redirectUri: 'http://127.0.0.1:9/cb' }, options);
+  const oauth = new GustoOAuthClient(
+    http,
+    { clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, redirectUri: 'http://127.0.0.1:9/cb' },
+    options,
+  );
   const lost: string[] = [];
-  const tokens = new GustoTokenService(store, vault, oauth, clock, async (_c, _co, detail) => void lost.push(detail), { holder: `worker-${process.pid}`, pollMs: 20 });
+  const tokens = new GustoTokenService(store, vault, oauth, clock, async (_c, _co, detail) => void lost.push(detail), {
+    holder: `worker-${process.pid}`,
+    pollMs: 20,
+  });
   await new Promise((r) => setTimeout(r, Math.max(0, Number(env.START_AT) - Date.now())));
-  const results = await Promise.allSettled(Array.from({ length: Number(env.CALLS) }, () => tokens.accessToken(env.COMPANY)));
-  const ok = results.filter((r): r is PromiseFulfilledResult<{ accessToken: string; generation: number }> => r.status === 'fulfilled').map((r) => r.value);
-  const used = ok.length ? await http.get('/v1/token_info', { headers: { Authorization: `Bearer ${ok[0].accessToken}` } }) : undefined;
+  const results = await Promise.allSettled(
+    Array.from({ length: Number(env.CALLS) }, () => tokens.accessToken(env.COMPANY)),
+  );
+  const ok = results
+    .filter((r): r is PromiseFulfilledResult<{ accessToken: string; generation: number }> => r.status === 'fulfilled')
+    .map((r) => r.value);
+  const used = ok.length
+    ? await http.get('/v1/token_info', { headers: { Authorization: `Bearer ${ok[0].accessToken}` } })
+    : undefined;
   process.stdout.write(
     JSON.stringify({
       fulfilled: ok.length,

@@ -41,12 +41,21 @@ describe('Gusto refresh across two OS processes sharing one SQLite file', () => 
     const outputs = await Promise.all([1, 2].map(() => run(TSX, [WORKER], { env, timeout: 45_000 })));
     const reports = outputs.map((o) => JSON.parse(o.stdout.trim().split('\n').at(-1)!) as WorkerReport);
     for (const report of reports) {
-      expect(report).toMatchObject({ fulfilled: 10, errors: [], distinctTokens: 1, generations: [2], tokenInfoStatus: 200, lost: [] });
+      expect(report).toMatchObject({
+        fulfilled: 10,
+        errors: [],
+        distinctTokens: 1,
+        generations: [2],
+        tokenInfoStatus: 200,
+        lost: [],
+      });
     }
     expect(reports[0].tokenFingerprint).toBe(reports[1].tokenFingerprint);
     expect(world.gusto.stats.refreshCalls).toBe(1);
     expect(world.gusto.stats.invalidGrants).toBe(0);
-    const stream = await world.service.app.get<EventStore>(EVENT_STORE).readStream(`gusto-credentials-${world.companyUuid}`);
+    const stream = await world.service.app
+      .get<EventStore>(EVENT_STORE)
+      .readStream(`gusto-credentials-${world.companyUuid}`);
     expect(stream.map((e) => e.type)).toEqual(['GustoTokensIssued', 'RefreshLeaseTaken', 'TokensRotated']);
     // The service itself (a third process-like participant) picks up the rotated pair without refreshing.
     const ping = await world.api('POST', `/api/connections/${world.connectionId}/ping`);

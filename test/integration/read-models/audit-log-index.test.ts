@@ -66,8 +66,12 @@ describe('the whole log’s audit index', () => {
       const window = log.filter((e) => Date.parse(e.time) >= ms(10) && Date.parse(e.time) <= ms(19));
       expect(window).toHaveLength(10);
       expect(generation.logPage({ fromMs: ms(10), toMs: ms(19), limit: 100 }).items).toEqual(window);
-      expect(generation.logPage({ type: 'Gamma', fromMs: ms(10), toMs: ms(19), limit: 100 }).items).toEqual(window.filter((e) => e.type === 'Gamma'));
-      expect(generation.logPage({ fromMs: ms(10), toMs: ms(19), limit: 100, after: BigInt(window[4]!.position) }).items).toEqual(window.slice(5));
+      expect(generation.logPage({ type: 'Gamma', fromMs: ms(10), toMs: ms(19), limit: 100 }).items).toEqual(
+        window.filter((e) => e.type === 'Gamma'),
+      );
+      expect(
+        generation.logPage({ fromMs: ms(10), toMs: ms(19), limit: 100, after: BigInt(window[4]!.position) }).items,
+      ).toEqual(window.slice(5));
       expect(generation.logPage({ fromMs: Date.UTC(2999, 0, 1), limit: 100 })).toEqual({ items: [], next: null });
       // The last event's time is its recordedAt.
       expect(generation.logPage({ fromMs: Date.parse(log[59]!.recordedAt), limit: 100 }).items).toEqual([log[59]]);
@@ -84,7 +88,9 @@ describe('the whole log’s audit index', () => {
       raw.prepare(`DELETE FROM rm_${models.current().name}_log WHERE position = ?`).run(BigInt(before[2]!.position));
       raw.close();
       const after = models.current().logPage({ limit: 4 }).items;
-      expect(after.map((e) => e.position)).toEqual([before[0], before[1], before[3], before[4]].map((e) => e!.position));
+      expect(after.map((e) => e.position)).toEqual(
+        [before[0], before[1], before[3], before[4]].map((e) => e!.position),
+      );
     } finally {
       await stop();
     }
@@ -114,12 +120,21 @@ describe('the whole log’s audit index', () => {
       expect(logAccess(sql, { type: 'Alpha', limit: 10 })).toBe('type');
       expect(logAccess(sql, { limit: 10 })).toBe('position');
       // More matches than the bound (index rows added straight into the table, all in the window).
-      const insert = raw.prepare(`INSERT INTO rm_${g}_log (position, type, time_ms, event) VALUES (?, 'Delta', ?, NULL)`);
+      const insert = raw.prepare(
+        `INSERT INTO rm_${g}_log (position, type, time_ms, event) VALUES (?, 'Delta', ?, NULL)`,
+      );
       raw.transaction(() => {
         for (let i = 0; i <= TIME_INDEX_SORT_LIMIT; i++) insert.run(1_000_000 + i, ms(15));
       })();
       expect(logAccess(sql, { fromMs: ms(10), toMs: ms(19), limit: 10 })).toBe('position');
-      expect(logAccess(sql, { fromMs: ms(10), toMs: ms(19), limit: 10, after: 1_000_000n + BigInt(TIME_INDEX_SORT_LIMIT) - 5n })).toBe('time');
+      expect(
+        logAccess(sql, {
+          fromMs: ms(10),
+          toMs: ms(19),
+          limit: 10,
+          after: 1_000_000n + BigInt(TIME_INDEX_SORT_LIMIT) - 5n,
+        }),
+      ).toBe('time');
       raw.close();
     } finally {
       await stop();
@@ -143,7 +158,9 @@ describe('the whole log’s audit index', () => {
       await projection.start();
       await waitFor('rebuilt with the index', async () => (readModels.current().hasLogIndex() ? true : null), 20_000);
       expect(readModels.currentName()).not.toBe(old);
-      expect(projection.logPage({ limit: 100 })!.items).toEqual((await store.readAll(undefined, { maxCount: 100 })).map(toAuditEvent));
+      expect(projection.logPage({ limit: 100 })!.items).toEqual(
+        (await store.readAll(undefined, { maxCount: 100 })).map(toAuditEvent),
+      );
     } finally {
       await projection.onApplicationShutdown();
     }

@@ -19,8 +19,16 @@ async function postedPosting(store: SqliteEventStore, payrollUuid: string): Prom
   await store.append(
     stream,
     [
-      { type: 'PostingRequested', data: { connectionId: CONNECTION, payrollUuid, trigger: 'webhook' }, metadata: at(0) },
-      { type: 'PayrollFetched', data: { contentHash: 'h', checkDate: '2026-01-02', offCycle: false, totals: {}, employees: 1 }, metadata: at(1) },
+      {
+        type: 'PostingRequested',
+        data: { connectionId: CONNECTION, payrollUuid, trigger: 'webhook' },
+        metadata: at(0),
+      },
+      {
+        type: 'PayrollFetched',
+        data: { contentHash: 'h', checkDate: '2026-01-02', offCycle: false, totals: {}, employees: 1 },
+        metadata: at(1),
+      },
       { type: 'JournalCreated', data: { batchNbr: `B-${payrollUuid}`, status: 'Balanced' }, metadata: at(2) },
       { type: 'PayrollPosted', data: { batchNbr: `B-${payrollUuid}`, mappingVersion: 1 }, metadata: at(3) },
     ],
@@ -90,8 +98,16 @@ describe('postings read model on SQLite (GenerationProjector + SqliteReadModelSt
   it('the audit index serves a connection by position and leaves other connections out', async () => {
     const store = new SqliteEventStore(file);
     await postedPosting(store, 'p-1');
-    await store.append('gusto-webhook-x', [{ type: 'GustoWebhookReceived', data: { connectionId: 'other' }, metadata: at(5) }], 'no_stream');
-    await store.append(`connection-${CONNECTION}`, [{ type: 'MappingAccepted', data: { version: 2 }, metadata: at(6) }], 'no_stream');
+    await store.append(
+      'gusto-webhook-x',
+      [{ type: 'GustoWebhookReceived', data: { connectionId: 'other' }, metadata: at(5) }],
+      'no_stream',
+    );
+    await store.append(
+      `connection-${CONNECTION}`,
+      [{ type: 'MappingAccepted', data: { version: 2 }, metadata: at(6) }],
+      'no_stream',
+    );
     const models = new SqliteReadModelStore(file);
     const p = new GenerationProjector(store, models.current(), () => undefined);
     await p.start();
@@ -101,14 +117,21 @@ describe('postings read model on SQLite (GenerationProjector + SqliteReadModelSt
     const rest = models.current().auditPage({ connectionId: CONNECTION, limit: 3, after: BigInt(mine.next!) });
     expect(rest.items.map((e) => e.type)).toEqual(['PayrollPosted', 'MappingAccepted']);
     expect(rest.next).toBeNull();
-    expect(models.current().auditPage({ connectionId: 'other', limit: 10 }).items.map((e) => e.stream)).toEqual(['gusto-webhook-x']);
+    expect(
+      models
+        .current()
+        .auditPage({ connectionId: 'other', limit: 10 })
+        .items.map((e) => e.stream),
+    ).toEqual(['gusto-webhook-x']);
     expect(models.current().auditPage({ connectionId: 'nobody', limit: 10 })).toEqual({ items: [], next: null });
     // Without the events table (a separate file, as with KurrentDB) the index keeps the events itself.
     const separate = new SqliteReadModelStore(join(dir, 'read-models.db'));
     expect(separate.joinsEvents).toBe(false);
     const q = new GenerationProjector(store, separate.current(), () => undefined);
     await q.start();
-    expect(separate.current().auditPage({ connectionId: CONNECTION, limit: 10 }).items).toEqual(models.current().auditPage({ connectionId: CONNECTION, limit: 10 }).items);
+    expect(separate.current().auditPage({ connectionId: CONNECTION, limit: 10 }).items).toEqual(
+      models.current().auditPage({ connectionId: CONNECTION, limit: 10 }).items,
+    );
     await Promise.all([p.stop(), q.stop()]);
     models.close();
     separate.close();

@@ -10,12 +10,26 @@ afterEach(() => sb.close());
 const get = (path: string) => call(sb, 'GET', entity(path), { token: tok });
 const cds = (rows: Array<{ AccountCD: { value: string } }>): string[] => rows.map((r) => r.AccountCD.value);
 
-const SAMPLE_SELECT = 'AccountCD,AccountClass,AccountID,Active,CashAccount,CurrencyID,Description,LastModifiedDateTime,PostOption,Type,UseDefaultSubaccount';
+const SAMPLE_SELECT =
+  'AccountCD,AccountClass,AccountID,Active,CashAccount,CurrencyID,Description,LastModifiedDateTime,PostOption,Type,UseDefaultSubaccount';
 
 describe('Account', () => {
   it('seeds every account of the spec example mapping, active, plus an inactive one', async () => {
     const all = cds((await get('/Account')).json);
-    for (const cd of ['60000', '60010', '61000', '21000', '21100', '21200', '21210', '62000', '21300', '64000', '10100']) expect(all).toContain(cd);
+    for (const cd of [
+      '60000',
+      '60010',
+      '61000',
+      '21000',
+      '21100',
+      '21200',
+      '21210',
+      '62000',
+      '21300',
+      '64000',
+      '10100',
+    ])
+      expect(all).toContain(cd);
     for (const cd of ['11000', '20000', '40000']) expect(all).toContain(cd); // AR, AP, revenue
     const active = cds((await get(`/Account?${q('Active eq true')}`)).json);
     expect(active).not.toContain('69000');
@@ -35,8 +49,12 @@ describe('Account', () => {
     sb.knobs.setAccountActive('61000', false);
     const active = cds((await get(`/Account?${q('Active eq true')}`)).json);
     expect(active).not.toContain('61000');
-    const changed = await get(`/Account?${q(`LastModifiedDateTime gt datetimeoffset'${mark}'`)}&$select=AccountCD,Active`);
-    expect(changed.json).toEqual([expect.objectContaining({ AccountCD: { value: '61000' }, Active: { value: false } })]);
+    const changed = await get(
+      `/Account?${q(`LastModifiedDateTime gt datetimeoffset'${mark}'`)}&$select=AccountCD,Active`,
+    );
+    expect(changed.json).toEqual([
+      expect.objectContaining({ AccountCD: { value: '61000' }, Active: { value: false } }),
+    ]);
     sb.activateAccount('61000');
     expect(cds((await get(`/Account?${q('Active eq true')}`)).json)).toContain('61000');
   });
@@ -60,7 +78,9 @@ describe('Subaccount', () => {
     const r = await get('/Subaccount');
     const subs = r.json.map((s: { SubaccountCD: { value: string } }) => s.SubaccountCD.value);
     expect(subs).toEqual(expect.arrayContaining(['000000', '100000', 'ENG000', '900000']));
-    expect(r.json.find((s: { SubaccountCD: { value: string } }) => s.SubaccountCD.value === '900000').Active.value).toBe(false);
+    expect(
+      r.json.find((s: { SubaccountCD: { value: string } }) => s.SubaccountCD.value === '900000').Active.value,
+    ).toBe(false);
     expect((await get('/Subaccount/100000')).json.Description.value).toBe('Engineering');
   });
   it('answers 403 when the Subaccounts feature is off', async () => {
@@ -75,7 +95,11 @@ describe('FinancialPeriod', () => {
     const r = await get(`/FinancialPeriod?$expand=Details&${q("FinancialYear eq '2024'")}`);
     expect(r.status).toBe(200);
     expect(r.json).toHaveLength(1);
-    const details = r.json[0].Details as Array<{ FinancialPeriodID: { value: string }; Status: { value: string }; LengthInDays: { value: number } }>;
+    const details = r.json[0].Details as Array<{
+      FinancialPeriodID: { value: string };
+      Status: { value: string };
+      LengthInDays: { value: number };
+    }>;
     expect(details).toHaveLength(12);
     expect(details[11]).toMatchObject({ FinancialPeriodID: { value: '122024' }, Status: { value: 'Closed' } });
     expect(details[0].Status.value).toBe('Open');

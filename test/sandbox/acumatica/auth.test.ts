@@ -10,8 +10,12 @@ afterEach(() => sb.close());
 
 const login = (body: Record<string, unknown>) => call(sb, 'POST', '/entity/auth/login', { body });
 const cookieOf = (r: { headers: Headers }): string =>
-  r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-const goodLogin = () => login({ name: sb.users[0].username, password: sb.users[0].password, tenant: sb.tenant, branch: 'HEADOFFICE' });
+  r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+const goodLogin = () =>
+  login({ name: sb.users[0].username, password: sb.users[0].password, tenant: sb.tenant, branch: 'HEADOFFICE' });
 
 describe('OAuth token endpoint', () => {
   it('password grant answers the sample shape with 3600 s tokens and the scope', async () => {
@@ -45,10 +49,16 @@ describe('OAuth token endpoint', () => {
     expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: first.access_token })).status).toBe(200);
     sb.clock.advance(3600_000);
     expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: first.access_token })).status).toBe(401);
-    const refresh = (rt: string) => call(sb, 'POST', '/identity/connect/token', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rt, client_id: sb.clients[0].clientId, client_secret: sb.clients[0].clientSecret }).toString(),
-    });
+    const refresh = (rt: string) =>
+      call(sb, 'POST', '/identity/connect/token', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: rt,
+          client_id: sb.clients[0].clientId,
+          client_secret: sb.clients[0].clientSecret,
+        }).toString(),
+      });
     const second = await refresh(first.refresh_token);
     expect(second.status).toBe(200);
     expect(second.json.refresh_token).not.toBe(first.refresh_token);
@@ -62,7 +72,12 @@ describe('OAuth token endpoint', () => {
       sb.clock.advance(24 * 3600_000);
       const r = await call(sb, 'POST', '/identity/connect/token', {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: sb.clients[0].clientId, client_secret: sb.clients[0].clientSecret }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: t.refresh_token,
+          client_id: sb.clients[0].clientId,
+          client_secret: sb.clients[0].clientSecret,
+        }).toString(),
       });
       if (day < 29) t = r.json;
       else expect(r.json.error).toBe('invalid_grant');
@@ -86,15 +101,31 @@ describe('cookie sessions', () => {
   it('wrong password → 500 PXException "Invalid credentials"; unknown tenant → 500 PXUndefinedCompanyException', async () => {
     const bad = await login({ name: sb.users[0].username, password: 'nope', tenant: sb.tenant });
     expect(bad.status).toBe(500);
-    expect(bad.json).toMatchObject({ exceptionType: 'PX.Data.PXException', exceptionMessage: 'Error: Invalid credentials. Please try again.' });
+    expect(bad.json).toMatchObject({
+      exceptionType: 'PX.Data.PXException',
+      exceptionMessage: 'Error: Invalid credentials. Please try again.',
+    });
     const tenant = await login({ name: sb.users[0].username, password: sb.users[0].password, tenant: 'Other' });
     expect(tenant.status).toBe(500);
     expect(tenant.json.exceptionType).toBe('PX.Data.PXUndefinedCompanyException');
   });
   it('accepts the legacy "company" field and form-urlencoded bodies', async () => {
-    expect((await login({ name: sb.users[0].username, password: sb.users[0].password, company: sb.tenant })).status).toBe(204);
-    const form = new URLSearchParams({ name: sb.users[0].username, password: sb.users[0].password, tenant: sb.tenant }).toString();
-    expect((await call(sb, 'POST', '/entity/auth/login', { body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(204);
+    expect(
+      (await login({ name: sb.users[0].username, password: sb.users[0].password, company: sb.tenant })).status,
+    ).toBe(204);
+    const form = new URLSearchParams({
+      name: sb.users[0].username,
+      password: sb.users[0].password,
+      tenant: sb.tenant,
+    }).toString();
+    expect(
+      (
+        await call(sb, 'POST', '/entity/auth/login', {
+          body: form,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+    ).toBe(204);
   });
   it('abandoned cookie sessions close after 10 idle minutes', async () => {
     const cookie = cookieOf(await goodLogin());
@@ -105,7 +136,9 @@ describe('cookie sessions', () => {
   });
   it('logout without Content-Length → 411 (IIS)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const sock = connect(sb.port, '127.0.0.1', () => sock.write('POST /entity/auth/logout HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      const sock = connect(sb.port, '127.0.0.1', () =>
+        sock.write('POST /entity/auth/logout HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
       let data = '';
       sock.on('data', (c) => (data += c.toString()));
       sock.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1])));
@@ -139,8 +172,12 @@ describe('versions and unauthenticated access', () => {
   it('GET /entity lists the offered Default versions in the sample shape', async () => {
     const r = await call(sb, 'GET', '/entity');
     expect(r.status).toBe(200);
-    expect(sorted(keyPaths(r.json))).toEqual(sorted(keyPaths(JSON.parse(fixture('entity-versions.get.response.json')))));
-    const defaults = r.json.endpoints.filter((e: { name: string }) => e.name === 'Default').map((e: { version: string }) => e.version);
+    expect(sorted(keyPaths(r.json))).toEqual(
+      sorted(keyPaths(JSON.parse(fixture('entity-versions.get.response.json')))),
+    );
+    const defaults = r.json.endpoints
+      .filter((e: { name: string }) => e.name === 'Default')
+      .map((e: { version: string }) => e.version);
     expect(defaults).toEqual(['20.200.001', '22.200.001', '23.200.001', '24.200.001', '25.200.001']);
   });
   it('versions are configurable', async () => {
@@ -163,9 +200,12 @@ describe('versions and unauthenticated access', () => {
 
 describe('scenarios: password reset, revoked client', () => {
   const form = (fields: Record<string, string>) =>
-    call(sb, 'POST', '/identity/connect/token', { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    call(sb, 'POST', '/identity/connect/token', {
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
 
-  it('a password reset ends the user\'s tokens, refresh tokens and cookie sessions; the old password is refused, the new one works', async () => {
+  it("a password reset ends the user's tokens, refresh tokens and cookie sessions; the old password is refused, the new one works", async () => {
     const { clientId, clientSecret } = sb.clients[0];
     const { username, password } = sb.users[0];
     const granted = (await tokenResponse(sb)).json;
@@ -177,12 +217,37 @@ describe('scenarios: password reset, revoked client', () => {
     expect(sb.liveSessions()).toBe(0);
     expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: granted.access_token })).status).toBe(401);
     expect((await call(sb, 'GET', entity('/Account?$top=1'), { cookie })).status).toBe(401);
-    const refresh = await form({ grant_type: 'refresh_token', refresh_token: granted.refresh_token, client_id: clientId, client_secret: clientSecret });
+    const refresh = await form({
+      grant_type: 'refresh_token',
+      refresh_token: granted.refresh_token,
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
     expect([refresh.status, refresh.json.error]).toEqual([400, 'invalid_grant']);
-    const old = await form({ grant_type: 'password', username, password, client_id: clientId, client_secret: clientSecret, scope: 'api' });
+    const old = await form({
+      grant_type: 'password',
+      username,
+      password,
+      client_id: clientId,
+      client_secret: clientSecret,
+      scope: 'api',
+    });
     expect([old.status, old.json.error]).toEqual([400, 'invalid_grant']);
-    expect((await login({ name: username, password, tenant: sb.tenant })).json.exceptionMessage).toMatch(/Invalid credentials/);
-    expect((await form({ grant_type: 'password', username, password: 'N3w-Passw0rd!', client_id: clientId, client_secret: clientSecret, scope: 'api' })).status).toBe(200);
+    expect((await login({ name: username, password, tenant: sb.tenant })).json.exceptionMessage).toMatch(
+      /Invalid credentials/,
+    );
+    expect(
+      (
+        await form({
+          grant_type: 'password',
+          username,
+          password: 'N3w-Passw0rd!',
+          client_id: clientId,
+          client_secret: clientSecret,
+          scope: 'api',
+        })
+      ).status,
+    ).toBe(200);
     expect(sb.resetPassword('nobody', 'x')).toBe(false);
   });
 
@@ -198,7 +263,12 @@ describe('scenarios: password reset, revoked client', () => {
     expect(sb.revokeClient(clientId.toLowerCase())).toBe(true);
     expect(sb.clients).toEqual([]);
     expect((await call(sb, 'GET', entity('/Account?$top=1'), { token: granted.access_token })).status).toBe(401);
-    const refresh = await form({ grant_type: 'refresh_token', refresh_token: granted.refresh_token, client_id: clientId, client_secret: clientSecret });
+    const refresh = await form({
+      grant_type: 'refresh_token',
+      refresh_token: granted.refresh_token,
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
     expect([refresh.status, refresh.json.error]).toEqual([400, 'invalid_client']);
     expect(sb.revokeClient(clientId)).toBe(false);
   });
@@ -219,7 +289,9 @@ describe('scenario routes over HTTP (/sandbox/…)', () => {
     const { clientId } = sb.clients[0];
     const granted = (await tokenResponse(sb)).json;
     const before = sb.requests.length;
-    const reset = await call(sb, 'POST', `/sandbox/users/${sb.users[0].username}/password`, { body: { password: 'N3w-Passw0rd!' } });
+    const reset = await call(sb, 'POST', `/sandbox/users/${sb.users[0].username}/password`, {
+      body: { password: 'N3w-Passw0rd!' },
+    });
     expect([reset.status, reset.json]).toEqual([200, { username: 'api.gusto', sessionsEnded: true }]);
     expect(sb.users[0].password).toBe('N3w-Passw0rd!');
     expect((await call(sb, 'POST', '/sandbox/users/nobody/password', { body: { password: 'x' } })).status).toBe(404);

@@ -23,8 +23,13 @@ describe('Employee PUT (create)', () => {
     expect(r.json.Status.value).toBe('Active');
     expect(r.json.FinancialSettings.APAccount.value).toBe('20000');
     expect(r.json.FinancialSettings.ExpenseSubaccount.value).toBe('ENG000');
-    expect(r.json.EmploymentHistory[0]).toMatchObject({ LineNbr: { value: 1 }, StartReason: { value: 'New Hire' }, Active: { value: true },
-      StartDate: { value: '2025-01-06T00:00:00+00:00' }, EndDate: {} });
+    expect(r.json.EmploymentHistory[0]).toMatchObject({
+      LineNbr: { value: 1 },
+      StartReason: { value: 'New Hire' },
+      Active: { value: true },
+      StartDate: { value: '2025-01-06T00:00:00+00:00' },
+      EndDate: {},
+    });
     const got = keyPaths(r.json);
     const missing = [...keyPaths(fixtureJson('employee.put.response.json'))].filter((k) => !got.has(k));
     expect(missing).toEqual([]);
@@ -47,7 +52,10 @@ describe('Employee PUT (create)', () => {
     }
   });
   it('an unwrapped field → 400; an invalid Status → 422', async () => {
-    const raw = fixture('employee.put.request.json').replace('"Status": {\n    "value": "Active"\n  }', '"Status": "Active"');
+    const raw = fixture('employee.put.request.json').replace(
+      '"Status": {\n    "value": "Active"\n  }',
+      '"Status": "Active"',
+    );
     expect((await put(raw)).status).toBe(400);
     const bad = await put(fixture('employee.put.request.json').replace('"value": "Active"', '"value": "Fired"'));
     expect(bad.status).toBe(422);
@@ -58,7 +66,9 @@ describe('Employee PUT (create)', () => {
 describe('Employee GET', () => {
   it('finds by EmployeeSettings/EmployeeRefNbr and by ContactInfo/Email; $select on linked fields', async () => {
     await hire();
-    const byRef = await get(`/Employee?$expand=EmployeeSettings&${q(`EmployeeSettings/EmployeeRefNbr eq '${GUSTO_UUID}'`)}&$select=EmployeeID,Status,EmployeeSettings/EmployeeRefNbr`);
+    const byRef = await get(
+      `/Employee?$expand=EmployeeSettings&${q(`EmployeeSettings/EmployeeRefNbr eq '${GUSTO_UUID}'`)}&$select=EmployeeID,Status,EmployeeSettings/EmployeeRefNbr`,
+    );
     expect(byRef.status).toBe(200);
     expect(byRef.json).toHaveLength(1);
     expect(Object.keys(byRef.json[0].EmployeeSettings).filter((k) => /^[A-Z]/.test(k))).toEqual(['EmployeeRefNbr']);
@@ -72,9 +82,16 @@ describe('Employee GET', () => {
     sb.knobs.optimizationFailsOnLinkedFilter = true;
     const r = await get(`/Employee?${q(`EmployeeSettings/EmployeeRefNbr eq '${GUSTO_UUID}'`)}`);
     expect(r.status).toBe(500);
-    expect(r.json.exceptionMessage).toBe('Optimization cannot be performed.The following fields cause the error: EmployeeSettings/EmployeeRefNbr');
+    expect(r.json.exceptionMessage).toBe(
+      'Optimization cannot be performed.The following fields cause the error: EmployeeSettings/EmployeeRefNbr',
+    );
     const fallback = await get('/Employee?$expand=EmployeeSettings&$select=EmployeeID,EmployeeSettings/EmployeeRefNbr');
-    expect(fallback.json.filter((e: { EmployeeSettings: { EmployeeRefNbr: { value?: string } } }) => e.EmployeeSettings.EmployeeRefNbr.value === GUSTO_UUID)).toHaveLength(1);
+    expect(
+      fallback.json.filter(
+        (e: { EmployeeSettings: { EmployeeRefNbr: { value?: string } } }) =>
+          e.EmployeeSettings.EmployeeRefNbr.value === GUSTO_UUID,
+      ),
+    ).toHaveLength(1);
   });
   it('by key EmployeeID (and id); unknown → 500 NoEntitySatisfiesTheCondition', async () => {
     const created = (await hire()).json;
@@ -88,26 +105,57 @@ describe('terminate and rehire (reference §4.8)', () => {
   it('terminate: Status Inactive + the active line closed; rehire: new Rehire line + Active', async () => {
     const created = (await hire()).json;
     const lineId = created.EmploymentHistory[0].id;
-    const term = fixture('employee.terminate.put.request.json').replace('EP00000042', 'EP00000003').replace('536a2c10-9d3b-ef11-8c6a-000d3a5b7c21', lineId);
+    const term = fixture('employee.terminate.put.request.json')
+      .replace('EP00000042', 'EP00000003')
+      .replace('536a2c10-9d3b-ef11-8c6a-000d3a5b7c21', lineId);
     const t = await put(term, '?$expand=EmploymentHistory');
     expect(t.status).toBe(200);
     expect(t.json.Status.value).toBe('Inactive');
     expect(t.json.EmploymentHistory).toHaveLength(1);
-    expect(t.json.EmploymentHistory[0]).toMatchObject({ Active: { value: false }, Terminated: { value: true }, TerminationReason: { value: 'Resignation' },
-      EndDate: { value: '2025-03-14T00:00:00+00:00' }, RehireEligible: { value: true } });
-    const rehire = await put({ EmployeeID: { value: 'EP00000003' }, Status: { value: 'Active' },
-      EmploymentHistory: [{ PositionID: { value: 'SOFTENG' }, StartDate: { value: '2025-09-01' }, StartReason: { value: 'Rehire' }, Active: { value: true } }] },
-    '?$expand=EmploymentHistory');
+    expect(t.json.EmploymentHistory[0]).toMatchObject({
+      Active: { value: false },
+      Terminated: { value: true },
+      TerminationReason: { value: 'Resignation' },
+      EndDate: { value: '2025-03-14T00:00:00+00:00' },
+      RehireEligible: { value: true },
+    });
+    const rehire = await put(
+      {
+        EmployeeID: { value: 'EP00000003' },
+        Status: { value: 'Active' },
+        EmploymentHistory: [
+          {
+            PositionID: { value: 'SOFTENG' },
+            StartDate: { value: '2025-09-01' },
+            StartReason: { value: 'Rehire' },
+            Active: { value: true },
+          },
+        ],
+      },
+      '?$expand=EmploymentHistory',
+    );
     expect(rehire.status).toBe(200);
     expect(rehire.json.Status.value).toBe('Active');
-    expect(rehire.json.EmploymentHistory.map((l: { LineNbr: { value: number }; StartReason: { value: string } }) => [l.LineNbr.value, l.StartReason.value]))
-      .toEqual([[1, 'New Hire'], [2, 'Rehire']]);
+    expect(
+      rehire.json.EmploymentHistory.map((l: { LineNbr: { value: number }; StartReason: { value: string } }) => [
+        l.LineNbr.value,
+        l.StartReason.value,
+      ]),
+    ).toEqual([
+      [1, 'New Hire'],
+      [2, 'Rehire'],
+    ]);
     expect(sb.records.employees()).toHaveLength(3);
   });
   it('a second active position is refused', async () => {
     await hire();
-    const r = await put({ EmployeeID: { value: 'EP00000003' },
-      EmploymentHistory: [{ StartDate: { value: '2025-09-01' }, StartReason: { value: 'Rehire' } }] }, '?$expand=EmploymentHistory');
+    const r = await put(
+      {
+        EmployeeID: { value: 'EP00000003' },
+        EmploymentHistory: [{ StartDate: { value: '2025-09-01' }, StartReason: { value: 'Rehire' } }],
+      },
+      '?$expand=EmploymentHistory',
+    );
     expect(r.status).toBe(422);
     expect(r.json.EmploymentHistory[1].Active.error).toMatch(/only one active position/);
   });
@@ -121,7 +169,10 @@ describe('terminate and rehire (reference §4.8)', () => {
     expect(changed.json).toHaveLength(1);
     expect(changed.json[0].EmployeeName.value).toBe('Priya Raman-Iyer');
     expect(changed.json[0].LastModifiedDateTime.value).not.toBe(created.LastModifiedDateTime.value);
-    const upd = await put({ id: created.id, ContactInfo: { Title: { value: 'Staff Engineer' } } }, '?$expand=ContactInfo');
+    const upd = await put(
+      { id: created.id, ContactInfo: { Title: { value: 'Staff Engineer' } } },
+      '?$expand=ContactInfo',
+    );
     expect(upd.json.ContactInfo.Title.value).toBe('Staff Engineer');
     expect(upd.json.ContactInfo.LastName.value).toBe('Raman-Iyer');
   });

@@ -3,16 +3,32 @@ import { checkPaths } from '../../../src/sandbox/acumatica/filter';
 import { EmployeeSchema, JournalSchema, Rec } from '../../../src/sandbox/acumatica/schema';
 
 const rec = (f: Rec['f'], linked: Rec['linked'] = {}): Rec => ({ id: 'x', f, linked, details: {} });
-const batch = rec({ Module: 'GL', BatchNbr: '000007', Description: 'Gusto payroll [gusto:ABC-1]', Hold: false,
-  LastModifiedDateTime: '2025-02-01T08:00:00.500Z', PostPeriod: '012025' });
+const batch = rec({
+  Module: 'GL',
+  BatchNbr: '000007',
+  Description: 'Gusto payroll [gusto:ABC-1]',
+  Hold: false,
+  LastModifiedDateTime: '2025-02-01T08:00:00.500Z',
+  PostPeriod: '012025',
+});
 const matches = (f: string, r: Rec = batch): boolean => evaluate(parseFilter(f), r);
 
 describe('$filter parser', () => {
   it('parses eq / and / substringof into a tree', () => {
     expect(parseFilter("Module eq 'GL' and substringof('gusto:x',Description)")).toEqual({
       kind: 'and',
-      left: { kind: 'cmp', op: 'eq', left: { kind: 'path', path: ['Module'] }, right: { kind: 'lit', value: 'GL', type: 'string' } },
-      right: { kind: 'fn', name: 'substringof', text: { kind: 'lit', value: 'gusto:x', type: 'string' }, field: { kind: 'path', path: ['Description'] } },
+      left: {
+        kind: 'cmp',
+        op: 'eq',
+        left: { kind: 'path', path: ['Module'] },
+        right: { kind: 'lit', value: 'GL', type: 'string' },
+      },
+      right: {
+        kind: 'fn',
+        name: 'substringof',
+        text: { kind: 'lit', value: 'gusto:x', type: 'string' },
+        field: { kind: 'path', path: ['Description'] },
+      },
     });
   });
   it('evaluates eq, ne, substringof, startswith, endswith, or, not, parentheses', () => {
@@ -46,7 +62,10 @@ describe('$filter parser', () => {
     expect(matches('Amount lt 99', r)).toBe(false);
   });
   it('follows linked-entity paths', () => {
-    const emp = rec({ EmployeeID: 'EP1' }, { EmployeeSettings: rec({ EmployeeRefNbr: 'uuid-1' }), ContactInfo: rec({ Email: 'a@b.c' }) });
+    const emp = rec(
+      { EmployeeID: 'EP1' },
+      { EmployeeSettings: rec({ EmployeeRefNbr: 'uuid-1' }), ContactInfo: rec({ Email: 'a@b.c' }) },
+    );
     expect(matches("EmployeeSettings/EmployeeRefNbr eq 'uuid-1'", emp)).toBe(true);
     expect(matches("ContactInfo/Email eq 'A@B.C'", emp)).toBe(true);
     expect(() => checkPaths(parseFilter("EmployeeSettings/EmployeeRefNbr eq 'x'"), EmployeeSchema)).not.toThrow();

@@ -12,7 +12,8 @@ beforeEach(async () => {
 });
 afterEach(() => sb.close());
 
-const putJournal = (tag: string) => call(sb, 'PUT', entity('/JournalTransaction'), { token: tok, body: sampleJournal(tag) });
+const putJournal = (tag: string) =>
+  call(sb, 'PUT', entity('/JournalTransaction'), { token: tok, body: sampleJournal(tag) });
 const until = async (what: () => boolean, ms = 5000): Promise<void> => {
   const end = Date.now() + ms;
   while (!what()) {
@@ -27,7 +28,12 @@ describe('holdNextCreate (licence queue)', () => {
     const started = Date.now();
     const pending = putJournal('gusto:held-open');
     await until(() => sb.knobs.heldCreates() === 1);
-    const lookup = await call(sb, 'GET', `${entity('/JournalTransaction')}?${q("substringof('gusto:held-open',Description)")}`, { token: tok });
+    const lookup = await call(
+      sb,
+      'GET',
+      `${entity('/JournalTransaction')}?${q("substringof('gusto:held-open',Description)")}`,
+      { token: tok },
+    );
     expect(lookup.status).toBe(200);
     expect(lookup.json).toEqual([]);
     const answer = await pending;
@@ -58,7 +64,9 @@ describe('holdNextCreate (licence queue)', () => {
     expect(sb.records.journalsTagged('gusto:first')).toHaveLength(0);
     expect((await first).status).toBe(200);
     expect(sb.records.journals().map((j) => j.Description)).toEqual([
-      expect.stringContaining('gusto:not-held'), expect.stringContaining('gusto:second'), expect.stringContaining('gusto:first'),
+      expect.stringContaining('gusto:not-held'),
+      expect.stringContaining('gusto:second'),
+      expect.stringContaining('gusto:first'),
     ]);
   });
 });

@@ -39,7 +39,7 @@ describe('injected faults (failNext)', () => {
     expect((await get('/Employee')).status).toBe(429);
     expect((await putJournal()).status).toBe(200);
   });
-  it("timeout: the socket is held, then destroyed without an answer; recorded with status 0", async () => {
+  it('timeout: the socket is held, then destroyed without an answer; recorded with status 0', async () => {
     sb.knobs.timeoutHoldMs = 50;
     sb.knobs.failNext('GET', '/Account', 1, 'timeout');
     await expect(get()).rejects.toThrow();
@@ -54,7 +54,10 @@ describe('injected faults (failNext)', () => {
   });
   it('faults also apply to the token endpoint', async () => {
     sb.knobs.failNext('POST', '/identity/connect/token', 1, 500);
-    const r = await call(sb, 'POST', '/identity/connect/token', { body: 'grant_type=password', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r = await call(sb, 'POST', '/identity/connect/token', {
+      body: 'grant_type=password',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(r.status).toBe(500);
   });
   it('every request is recorded: method, path, query, status, auth kind, sandbox time', async () => {
@@ -64,9 +67,30 @@ describe('injected faults (failNext)', () => {
     await get('/JournalTransaction?$top=2');
     await call(sb, 'GET', entity('/Account'));
     expect(sb.requests).toEqual([
-      { method: 'POST', path: '/identity/connect/token', query: {}, status: 200, auth: 'none', time: '2025-02-03T14:00:00.000Z' },
-      { method: 'GET', path: '/entity/Default/24.200.001/JournalTransaction', query: { $top: '2' }, status: 200, auth: 'bearer', time: '2025-02-03T14:00:05.000Z' },
-      { method: 'GET', path: '/entity/Default/24.200.001/Account', query: {}, status: 401, auth: 'none', time: '2025-02-03T14:00:05.000Z' },
+      {
+        method: 'POST',
+        path: '/identity/connect/token',
+        query: {},
+        status: 200,
+        auth: 'none',
+        time: '2025-02-03T14:00:00.000Z',
+      },
+      {
+        method: 'GET',
+        path: '/entity/Default/24.200.001/JournalTransaction',
+        query: { $top: '2' },
+        status: 200,
+        auth: 'bearer',
+        time: '2025-02-03T14:00:05.000Z',
+      },
+      {
+        method: 'GET',
+        path: '/entity/Default/24.200.001/Account',
+        query: {},
+        status: 401,
+        auth: 'none',
+        time: '2025-02-03T14:00:05.000Z',
+      },
     ]);
   });
   it('latencyMs delays every answer', async () => {

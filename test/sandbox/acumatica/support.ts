@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { AcumaticaSandbox, AcumaticaSandboxOptions, startAcumaticaSandbox } from '../../../src/sandbox/acumatica';
 
 export const V = '24.200.001';
-export const fixture = (name: string): string => readFileSync(join(__dirname, '../../fixtures/acumatica-sandbox', name), 'utf8');
+export const fixture = (name: string): string =>
+  readFileSync(join(__dirname, '../../fixtures/acumatica-sandbox', name), 'utf8');
 export const fixtureJson = <T = Record<string, unknown>>(name: string): T => JSON.parse(fixture(name)) as T;
 
 export interface Res {
@@ -15,8 +16,12 @@ export interface Res {
   json: any;
 }
 
-export async function call(sb: AcumaticaSandbox, method: string, path: string,
-  o: { token?: string; cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Res> {
+export async function call(
+  sb: AcumaticaSandbox,
+  method: string,
+  path: string,
+  o: { token?: string; cookie?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Res> {
   const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.cookie) headers.cookie = o.cookie;
@@ -40,9 +45,19 @@ export const entity = (path: string): string => `/entity/Default/${V}${path}`;
 export const q = (filter: string): string => `$filter=${encodeURIComponent(filter)}`;
 
 export async function tokenResponse(sb: AcumaticaSandbox, extra: Record<string, string> = {}): Promise<Res> {
-  const form = new URLSearchParams({ grant_type: 'password', client_id: sb.clients[0].clientId, client_secret: sb.clients[0].clientSecret,
-    username: sb.users[0].username, password: sb.users[0].password, scope: 'api offline_access', ...extra });
-  return call(sb, 'POST', '/identity/connect/token', { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const form = new URLSearchParams({
+    grant_type: 'password',
+    client_id: sb.clients[0].clientId,
+    client_secret: sb.clients[0].clientSecret,
+    username: sb.users[0].username,
+    password: sb.users[0].password,
+    scope: 'api offline_access',
+    ...extra,
+  });
+  return call(sb, 'POST', '/identity/connect/token', {
+    body: form.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
 }
 
 export async function token(sb: AcumaticaSandbox): Promise<string> {
@@ -82,9 +97,16 @@ export function sampleJournal(tag = 'gusto:3f1c2a9b-7d4e-4b8a-9c21-5e6f7a8b9c0d'
 }
 
 /** A minimal balanced journal with exact decimal text amounts (written verbatim into the JSON). */
-export function journalBody(lines: Array<[account: string, debit: string, credit: string, sub?: string]>, extra = ''): string {
-  const l = lines.map(([a, d, c, s]) =>
-    `{"Account":{"value":"${a}"},"Subaccount":{"value":"${s ?? '000000'}"},"DebitAmount":{"value":${d}},"CreditAmount":{"value":${c}}}`);
-  return `{"Module":{"value":"GL"},"TransactionDate":{"value":"2025-03-31"},"Description":{"value":"Test journal [gusto:t1]"},` +
-    `"Hold":{"value":false}${extra},"Details":[${l.join(',')}]}`;
+export function journalBody(
+  lines: Array<[account: string, debit: string, credit: string, sub?: string]>,
+  extra = '',
+): string {
+  const l = lines.map(
+    ([a, d, c, s]) =>
+      `{"Account":{"value":"${a}"},"Subaccount":{"value":"${s ?? '000000'}"},"DebitAmount":{"value":${d}},"CreditAmount":{"value":${c}}}`,
+  );
+  return (
+    `{"Module":{"value":"GL"},"TransactionDate":{"value":"2025-03-31"},"Description":{"value":"Test journal [gusto:t1]"},` +
+    `"Hold":{"value":false}${extra},"Details":[${l.join(',')}]}`
+  );
 }

@@ -3,7 +3,10 @@ import { acuDate, JournalSchema, parseInput } from '../../../src/sandbox/acumati
 
 describe('exact JSON numbers', () => {
   it('keeps the decimal text of every number (no float rounding)', () => {
-    const v = parseJson('{"a":{"value":12345678901234.57},"b":[0.1,1e2,-0.30],"c":"x","d":null,"e":true}') as Record<string, unknown>;
+    const v = parseJson('{"a":{"value":12345678901234.57},"b":[0.1,1e2,-0.30],"c":"x","d":null,"e":true}') as Record<
+      string,
+      unknown
+    >;
     expect((v.a as { value: JsonNum }).value).toEqual(new JsonNum('12345678901234.57'));
     expect((v.b as JsonNum[]).map((n) => n.text)).toEqual(['0.1', '1e2', '-0.30']);
     expect(v).toMatchObject({ c: 'x', d: null, e: true });
@@ -22,14 +25,24 @@ describe('exact JSON numbers', () => {
 describe('strict value wrapping on input', () => {
   it('accepts { value } and {} and collects ModelState errors for bare values', () => {
     const ms: Record<string, string[]> = {};
-    const input = parseInput(parseJson('{"Description":{"value":"x"},"Hold":{},"Module":"GL","Details":[{"DebitAmount":{"value":1.50}},{"CreditAmount":2}]}'), JournalSchema, ms);
+    const input = parseInput(
+      parseJson(
+        '{"Description":{"value":"x"},"Hold":{},"Module":"GL","Details":[{"DebitAmount":{"value":1.50}},{"CreditAmount":2}]}',
+      ),
+      JournalSchema,
+      ms,
+    );
     expect(input.f).toEqual({ Description: 'x' });
     expect(input.details.Details[0].f.DebitAmount).toBe('1.50');
     expect(Object.keys(ms).sort()).toEqual(['entity.Details[1].CreditAmount', 'entity.Module']);
   });
   it('rejects values of the wrong type and ignores unknown members', () => {
     const ms: Record<string, string[]> = {};
-    const input = parseInput(parseJson('{"Hold":{"value":"maybe"},"Unknown":{"value":1},"id":"abc"}'), JournalSchema, ms);
+    const input = parseInput(
+      parseJson('{"Hold":{"value":"maybe"},"Unknown":{"value":1},"id":"abc"}'),
+      JournalSchema,
+      ms,
+    );
     expect(Object.keys(ms)).toEqual(['entity.Hold']);
     expect(input.id).toBe('abc');
     expect(input.f).toEqual({});

@@ -9,7 +9,11 @@ const readPayroll = async (sb: GustoSandbox, token: string, company: string, uui
   const comps: Comp[] = [];
   let totals: Record<string, string> = {};
   for (let page = 1; ; page++) {
-    const res = await get(sb, `/v1/companies/${company}/payrolls/${uuid}?include=taxes,benefits,deductions,totals&per=100&page=${page}`, token);
+    const res = await get(
+      sb,
+      `/v1/companies/${company}/payrolls/${uuid}?include=taxes,benefits,deductions,totals&per=100&page=${page}`,
+      token,
+    );
     totals = res.body.totals;
     comps.push(...res.body.employee_compensations);
     if (page >= Number(res.headers.get('x-total-pages'))) return { totals, comps };
@@ -17,7 +21,8 @@ const readPayroll = async (sb: GustoSandbox, token: string, company: string, uui
 };
 
 const checkConsistent = (totals: Record<string, string>, comps: Comp[], reversal: boolean): void => {
-  const taxes = (c: Comp, employer: boolean) => sumCents(c.taxes.filter((t: Comp) => t.employer === employer).map((t: Comp) => t.amount));
+  const taxes = (c: Comp, employer: boolean) =>
+    sumCents(c.taxes.filter((t: Comp) => t.employer === employer).map((t: Comp) => t.amount));
   for (const c of comps) {
     const gross = cents(c.gross_pay);
     const eeBenefits = sumCents(c.benefits.map((b: Comp) => b.employee_deduction));
@@ -35,19 +40,29 @@ const checkConsistent = (totals: Record<string, string>, comps: Comp[], reversal
   expect(cents(totals.employee_taxes)).toBe(total((c) => taxes(c, false)));
   expect(cents(totals.employer_taxes)).toBe(total((c) => taxes(c, true)));
   expect(cents(totals.benefits)).toBe(total((c) => sumCents(c.benefits.map((b: Comp) => b.company_contribution))));
-  expect(cents(totals.employee_benefits_deductions)).toBe(total((c) => sumCents(c.benefits.map((b: Comp) => b.employee_deduction))));
+  expect(cents(totals.employee_benefits_deductions)).toBe(
+    total((c) => sumCents(c.benefits.map((b: Comp) => b.employee_deduction))),
+  );
   expect(cents(totals.other_deductions)).toBe(total((c) => sumCents(c.deductions.map((d: Comp) => d.amount))));
   expect(cents(totals.reimbursements)).toBe(total((c) => sumCents(c.reimbursements.map((r: Comp) => r.amount))));
-  expect(cents(totals.imputed_pay)).toBe(total((c) => sumCents(c.benefits.filter((b: Comp) => b.imputed === true).map((b: Comp) => b.company_contribution))));
+  expect(cents(totals.imputed_pay)).toBe(
+    total((c) => sumCents(c.benefits.filter((b: Comp) => b.imputed === true).map((b: Comp) => b.company_contribution))),
+  );
   expect(cents(totals.tax_debit)).toBe(cents(totals.employee_taxes) + cents(totals.employer_taxes));
   expect(cents(totals.net_pay_debit) + cents(totals.check_amount)).toBe(cents(totals.net_pay));
   expect(cents(totals.company_debit)).toBe(
-    cents(totals.net_pay_debit) + cents(totals.tax_debit) + cents(totals.reimbursement_debit) + cents(totals.child_support_debit));
+    cents(totals.net_pay_debit) +
+      cents(totals.tax_debit) +
+      cents(totals.reimbursement_debit) +
+      cents(totals.child_support_debit),
+  );
 };
 
 describe('Gusto sandbox: generated payrolls are internally consistent (property)', () => {
   let sb: GustoSandbox;
-  beforeAll(async () => { sb = await startGustoSandbox({ seed: 7, rateLimit: { requests: 1_000_000, windowMs: 60_000 } }); });
+  beforeAll(async () => {
+    sb = await startGustoSandbox({ seed: 7, rateLimit: { requests: 1_000_000, windowMs: 60_000 } });
+  });
   afterAll(() => sb.close());
 
   it('per employee and in totals, exact to the cent, for 1–500 employees, regular, off-cycle and reversals', async () => {
@@ -59,23 +74,37 @@ describe('Gusto sandbox: generated payrolls are internally consistent (property)
     const kind = fc.constantFrom('regular', 'bonus', 'correction', 'reversal', 'partial-reversal');
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(size, fc.constantFrom('TX', 'CA', 'NY'), kind, fc.constantFrom<'residual' | 'none'>('residual', 'none'), async (employees, state, what, pto) => {
-        runs++;
-        sb.knobs.hourlyPtoPay = pto;
-        const company = sb.scenario.createCompany({ state }).uuid;
-        const token = (await connect(sb, company)).access_token;
-        const offCycle = what === 'bonus' || what === 'correction';
-        let payroll = sb.scenario.runPayroll(company, { employees, offCycle, offCycleReason: what === 'correction' ? 'Correction' : 'Bonus', webhook: false });
-        const reversal = what.endsWith('reversal');
-        if (reversal) {
-          const { comps } = await readPayroll(sb, token, company, payroll.uuid);
-          const chosen = what === 'partial-reversal' ? comps.filter((_, i) => i % 2 === 0).map((c) => c.employee_uuid as string) : undefined;
-          payroll = sb.scenario.reversePayroll(payroll.uuid, { employeeUuids: chosen });
-        }
-        const { totals, comps } = await readPayroll(sb, token, company, payroll.uuid);
-        expect(comps).toHaveLength(payroll.employee_count);
-        checkConsistent(totals, comps, reversal);
-      }),
+      fc.asyncProperty(
+        size,
+        fc.constantFrom('TX', 'CA', 'NY'),
+        kind,
+        fc.constantFrom<'residual' | 'none'>('residual', 'none'),
+        async (employees, state, what, pto) => {
+          runs++;
+          sb.knobs.hourlyPtoPay = pto;
+          const company = sb.scenario.createCompany({ state }).uuid;
+          const token = (await connect(sb, company)).access_token;
+          const offCycle = what === 'bonus' || what === 'correction';
+          let payroll = sb.scenario.runPayroll(company, {
+            employees,
+            offCycle,
+            offCycleReason: what === 'correction' ? 'Correction' : 'Bonus',
+            webhook: false,
+          });
+          const reversal = what.endsWith('reversal');
+          if (reversal) {
+            const { comps } = await readPayroll(sb, token, company, payroll.uuid);
+            const chosen =
+              what === 'partial-reversal'
+                ? comps.filter((_, i) => i % 2 === 0).map((c) => c.employee_uuid as string)
+                : undefined;
+            payroll = sb.scenario.reversePayroll(payroll.uuid, { employeeUuids: chosen });
+          }
+          const { totals, comps } = await readPayroll(sb, token, company, payroll.uuid);
+          expect(comps).toHaveLength(payroll.employee_count);
+          checkConsistent(totals, comps, reversal);
+        },
+      ),
       { numRuns: 50, seed: 20261126 },
     );
     expect(runs).toBe(50);

@@ -14,17 +14,43 @@ describe('Gusto sandbox: employees and API versions', () => {
   const employees = (q = '') => get(sb, `/v1/companies/${company}/employees?${q}`, token);
 
   it('employee fields: department, job with rate and payment unit, compensations', async () => {
-    const e = sb.scenario.createEmployee(company, { firstName: 'Avery', lastName: 'Chen', email: 'avery@example.com', department: 'Engineering', jobTitle: 'Software Engineer', rate: '78000', paymentUnit: 'Year', hireDate: '2023-08-07' });
+    const e = sb.scenario.createEmployee(company, {
+      firstName: 'Avery',
+      lastName: 'Chen',
+      email: 'avery@example.com',
+      department: 'Engineering',
+      jobTitle: 'Software Engineer',
+      rate: '78000',
+      paymentUnit: 'Year',
+      hireDate: '2023-08-07',
+    });
     const res = await get(sb, `/v1/employees/${e.uuid as string}`, token);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      uuid: e.uuid, company_uuid: company, first_name: 'Avery', last_name: 'Chen', email: 'avery@example.com',
-      department: 'Engineering', department_uuid: expect.any(String), terminated: false, terminations: [],
-      jobs: [{ title: 'Software Engineer', rate: '78000.00', payment_unit: 'Year', hire_date: '2023-08-07', primary: true,
-        compensations: [{ flsa_status: 'Exempt', rate: '78000.00' }] }],
+      uuid: e.uuid,
+      company_uuid: company,
+      first_name: 'Avery',
+      last_name: 'Chen',
+      email: 'avery@example.com',
+      department: 'Engineering',
+      department_uuid: expect.any(String),
+      terminated: false,
+      terminations: [],
+      jobs: [
+        {
+          title: 'Software Engineer',
+          rate: '78000.00',
+          payment_unit: 'Year',
+          hire_date: '2023-08-07',
+          primary: true,
+          compensations: [{ flsa_status: 'Exempt', rate: '78000.00' }],
+        },
+      ],
     });
     const depts = (await get(sb, `/v1/companies/${company}/departments`, token)).body;
-    expect(depts).toEqual([expect.objectContaining({ title: 'Engineering', uuid: res.body.department_uuid, employees: [{ uuid: e.uuid }] })]);
+    expect(depts).toEqual([
+      expect.objectContaining({ title: 'Engineering', uuid: res.body.department_uuid, employees: [{ uuid: e.uuid }] }),
+    ]);
   });
 
   it('list: bare array, everything without page; paged with headers when asked', async () => {
@@ -52,19 +78,31 @@ describe('Gusto sandbox: employees and API versions', () => {
     expect(await ids('terminated=false')).toEqual([c]);
     expect(await ids('terminated_today=true')).toEqual([a]);
     const scheduled = (await get(sb, `/v1/employees/${b}`, token)).body;
-    expect(scheduled.terminations).toEqual([expect.objectContaining({ active: false, cancelable: true, effective_date: future, run_termination_payroll: false })]);
+    expect(scheduled.terminations).toEqual([
+      expect.objectContaining({
+        active: false,
+        cancelable: true,
+        effective_date: future,
+        run_termination_payroll: false,
+      }),
+    ]);
     sb.knobs.terminatedFlag = 'on_effective';
     expect(await ids('terminated=true')).toEqual([a]);
     sb.clock.advance(11 * 86_400_000);
     token = (await connect(sb)).access_token; // the old access token expired meanwhile
     expect(await ids('terminated=true')).toEqual([a, b].sort());
-    expect((await get(sb, `/v1/employees/${b}/terminations`, token)).body).toEqual([expect.objectContaining({ active: true, cancelable: false })]);
+    expect((await get(sb, `/v1/employees/${b}/terminations`, token)).body).toEqual([
+      expect.objectContaining({ active: true, cancelable: false }),
+    ]);
 
     expect((await get(sb, `/v1/employees/${a}/rehire`, token)).status).toBe(204);
     sb.scenario.rehireEmployee(a, { effectiveDate: sb.clock.today() });
     const rehired = (await get(sb, `/v1/employees/${a}`, token)).body;
     expect(rehired).toMatchObject({ terminated: false, terminations: [] });
-    expect((await get(sb, `/v1/employees/${a}/rehire`, token)).body).toMatchObject({ effective_date: sb.clock.today(), employee_uuid: a });
+    expect((await get(sb, `/v1/employees/${a}/rehire`, token)).body).toMatchObject({
+      effective_date: sb.clock.today(),
+      employee_uuid: a,
+    });
     const history = (await get(sb, `/v1/employees/${a}/employment_history`, token)).body;
     expect(history).toHaveLength(2);
     expect(history[0].termination_date).toBe('2025-12-31');
@@ -72,7 +110,11 @@ describe('Gusto sandbox: employees and API versions', () => {
 
   it('update changes fields and the version', async () => {
     const e = sb.scenario.createEmployee(company, { department: 'Sales' });
-    const updated = sb.scenario.updateEmployee(e.uuid as string, { department: 'Finance', rate: '99000.00', lastName: 'New' });
+    const updated = sb.scenario.updateEmployee(e.uuid as string, {
+      department: 'Finance',
+      rate: '99000.00',
+      lastName: 'New',
+    });
     expect(updated).toMatchObject({ department: 'Finance', last_name: 'New' });
     expect(updated.version).not.toBe(e.version);
     expect((await get(sb, `/v1/employees/${e.uuid as string}`, token)).body.jobs[0].rate).toBe('99000.00');
@@ -87,10 +129,15 @@ describe('Gusto sandbox: employees and API versions', () => {
       expect([bad, res.status]).toEqual([bad, 406]);
       expect(res.body.errors[0].category).toBe('invalid_api_version');
     }
-    for (const ok of ['2025-11-15', '2026-02-01', VERSION]) expect((await get(sb, '/v1/token_info', token, ok)).status).toBe(200);
+    for (const ok of ['2025-11-15', '2026-02-01', VERSION])
+      expect((await get(sb, '/v1/token_info', token, ok)).status).toBe(200);
     sb.clock.set('2026-03-01T00:00:00Z');
     expect((await get(sb, '/v1/token_info', token, VERSION)).status).toBe(406); // not released yet on that date
-    const tokenWithBadVersion = await call(`${sb.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gusto-api-version': 'nope' }, body: '{}' });
+    const tokenWithBadVersion = await call(`${sb.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gusto-api-version': 'nope' },
+      body: '{}',
+    });
     expect(tokenWithBadVersion.status).toBe(406);
     sb.clock.set(new Date());
     expect((await tokenCall(sb, { grant_type: 'system_access' })).status).toBe(200);

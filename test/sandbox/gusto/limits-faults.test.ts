@@ -31,7 +31,12 @@ describe('Gusto sandbox: rate limit, faults, request log', () => {
     await start({ rateLimit: { requests: 3, windowMs: 10_000 } });
     const pair = await connect(sb);
     for (let i = 0; i < 3; i++) expect((await get(sb, '/v1/token_info', pair.access_token)).status).toBe(200);
-    const refreshed = await postJson(`${sb.url}/oauth/token`, { client_id: sb.config.clientId, client_secret: sb.config.clientSecret, grant_type: 'refresh_token', refresh_token: pair.refresh_token });
+    const refreshed = await postJson(`${sb.url}/oauth/token`, {
+      client_id: sb.config.clientId,
+      client_secret: sb.config.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: pair.refresh_token,
+    });
     const res = await get(sb, '/v1/token_info', refreshed.body.access_token);
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('10');
@@ -44,7 +49,9 @@ describe('Gusto sandbox: rate limit, faults, request log', () => {
     const path = `/v1/companies/${company}/payrolls`;
     const first = await get(sb, path, token);
     expect(first.status).toBe(503);
-    expect(first.body).toEqual({ errors: [{ error_key: 'base', category: 'internal_error', message: expect.any(String) }] });
+    expect(first.body).toEqual({
+      errors: [{ error_key: 'base', category: 'internal_error', message: expect.any(String) }],
+    });
     expect((await get(sb, '/v1/token_info', token)).status).toBe(200); // not matching
     expect((await get(sb, path, token)).status).toBe(503);
     expect((await get(sb, path, token)).status).toBe(200);
@@ -55,13 +62,23 @@ describe('Gusto sandbox: rate limit, faults, request log', () => {
   it("failNext(…, 'timeout') never answers; latencyMs delays answers", async () => {
     await start();
     sb.knobs.failNext('/v1/token_info', 1, 'timeout');
-    const aborted = await fetch(`${sb.url}/v1/token_info`, { headers: { authorization: `Bearer ${token}`, 'x-gusto-api-version': VERSION }, signal: AbortSignal.timeout(300) })
-      .then(() => 'answered', (err: Error) => err.name);
+    const aborted = await fetch(`${sb.url}/v1/token_info`, {
+      headers: { authorization: `Bearer ${token}`, 'x-gusto-api-version': VERSION },
+      signal: AbortSignal.timeout(300),
+    }).then(
+      () => 'answered',
+      (err: Error) => err.name,
+    );
     expect(aborted).toBe('TimeoutError');
     expect(sb.requests.find((r) => r.path === '/v1/token_info')?.status).toBe(0);
     sb.knobs.latencyMs = 200;
-    const slow = await fetch(`${sb.url}/v1/token_info`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(50) })
-      .then(() => 'answered', (err: Error) => err.name);
+    const slow = await fetch(`${sb.url}/v1/token_info`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(50),
+    }).then(
+      () => 'answered',
+      (err: Error) => err.name,
+    );
     expect(slow).toBe('TimeoutError');
     sb.knobs.latencyMs = 0;
     expect((await get(sb, '/v1/token_info', token)).status).toBe(200);
@@ -70,12 +87,25 @@ describe('Gusto sandbox: rate limit, faults, request log', () => {
   it('records every request; non-GETs to /v1 data paths are flagged (and refused)', async () => {
     await start();
     await get(sb, `/v1/companies/${company}/payrolls?include=totals`, token);
-    const write = await call(`${sb.url}/v1/companies/${company}/payrolls/x/cancel`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'x-gusto-api-version': VERSION } });
+    const write = await call(`${sb.url}/v1/companies/${company}/payrolls/x/cancel`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'x-gusto-api-version': VERSION },
+    });
     expect(write.status).toBe(404);
     expect(write.body.errors[0].category).toBe('missing_permissions');
     const logged = sb.requests.find((r) => r.path === `/v1/companies/${company}/payrolls`);
-    expect(logged).toEqual({ method: 'GET', path: `/v1/companies/${company}/payrolls`, query: { include: 'totals' }, status: 200, company, time: expect.any(String), apiVersion: VERSION });
-    expect(sb.nonGetDataRequests()).toEqual([expect.objectContaining({ method: 'PUT', path: `/v1/companies/${company}/payrolls/x/cancel`, company })]);
+    expect(logged).toEqual({
+      method: 'GET',
+      path: `/v1/companies/${company}/payrolls`,
+      query: { include: 'totals' },
+      status: 200,
+      company,
+      time: expect.any(String),
+      apiVersion: VERSION,
+    });
+    expect(sb.nonGetDataRequests()).toEqual([
+      expect.objectContaining({ method: 'PUT', path: `/v1/companies/${company}/payrolls/x/cancel`, company }),
+    ]);
     expect(sb.requests.some((r) => r.path === '/oauth/token' && r.method === 'POST')).toBe(true); // OAuth is recorded, not flagged
     expect((await call(`${sb.url}/sandbox/non-get-data-requests`)).body).toHaveLength(1);
   });

@@ -33,14 +33,22 @@ describe('Gusto sandbox: OAuth', () => {
   it('PKCE (S256): the code exchange must prove the challenge; a verifier for a code issued without one is refused', async () => {
     const verifier = 'v'.repeat(43);
     const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const codeWith = async () => (await authorizeCode(sb, { code_challenge: challenge, code_challenge_method: 'S256' })).location.searchParams.get('code')!;
-    const exchange = (code: string, extra: Record<string, string> = {}) => tokenCall(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra });
+    const codeWith = async () =>
+      (await authorizeCode(sb, { code_challenge: challenge, code_challenge_method: 'S256' })).location.searchParams.get(
+        'code',
+      )!;
+    const exchange = (code: string, extra: Record<string, string> = {}) =>
+      tokenCall(sb, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra });
     const missing = await exchange(await codeWith());
     const wrong = await exchange(await codeWith(), { code_verifier: 'w'.repeat(43) });
     const plainCode = (await authorizeCode(sb)).location.searchParams.get('code')!;
     const injected = await exchange(plainCode, { code_verifier: verifier });
     expect([missing.status, wrong.status, injected.status]).toEqual([400, 400, 400]);
-    expect([missing.body.error, wrong.body.error, injected.body.error]).toEqual(['invalid_grant', 'invalid_grant', 'invalid_grant']);
+    expect([missing.body.error, wrong.body.error, injected.body.error]).toEqual([
+      'invalid_grant',
+      'invalid_grant',
+      'invalid_grant',
+    ]);
     const proven = await exchange(await codeWith(), { code_verifier: verifier });
     expect(proven.status).toBe(200);
     expect(sb.stats.pkceVerified).toBe(1);
@@ -65,12 +73,26 @@ describe('Gusto sandbox: OAuth', () => {
   it('token exchange: JSON and form bodies; the documented response fields', async () => {
     const pair = await connect(sb);
     expect(pair).toEqual({
-      access_token: expect.any(String), token_type: 'bearer', expires_in: 7200, refresh_token: expect.any(String),
-      created_at: Math.floor(sb.clock.now().getTime() / 1000), scope: expect.stringContaining('payrolls:read'),
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 7200,
+      refresh_token: expect.any(String),
+      created_at: Math.floor(sb.clock.now().getTime() / 1000),
+      scope: expect.stringContaining('payrolls:read'),
     });
     const { location } = await authorizeCode(sb);
-    const form = new URLSearchParams({ client_id: sb.config.clientId, client_secret: sb.config.clientSecret, grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '', redirect_uri: REDIRECT });
-    const res = await call(`${sb.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-gusto-api-version': VERSION }, body: form });
+    const form = new URLSearchParams({
+      client_id: sb.config.clientId,
+      client_secret: sb.config.clientSecret,
+      grant_type: 'authorization_code',
+      code: location.searchParams.get('code') ?? '',
+      redirect_uri: REDIRECT,
+    });
+    const res = await call(`${sb.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-gusto-api-version': VERSION },
+      body: form,
+    });
     expect(res.status).toBe(200);
     expect(res.body.access_token).toEqual(expect.any(String));
     expect(sb.stats.codeExchanges).toBe(2);
@@ -79,17 +101,42 @@ describe('Gusto sandbox: OAuth', () => {
   it('checks client credentials, a single-use code, the redirect_uri, and never a secret in the URL', async () => {
     const code = async () => (await authorizeCode(sb)).location.searchParams.get('code') ?? '';
     const c1 = await code();
-    expect((await tokenCall(sb, { grant_type: 'authorization_code', code: c1, redirect_uri: REDIRECT, client_secret: 'wrong' })).status).toBe(401);
-    expect((await tokenCall(sb, { grant_type: 'authorization_code', code: c1, redirect_uri: 'http://other/cb' })).body).toMatchObject({ error: 'invalid_grant' });
-    expect((await tokenCall(sb, { grant_type: 'authorization_code', code: c1, redirect_uri: REDIRECT })).status).toBe(200);
+    expect(
+      (
+        await tokenCall(sb, {
+          grant_type: 'authorization_code',
+          code: c1,
+          redirect_uri: REDIRECT,
+          client_secret: 'wrong',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await tokenCall(sb, { grant_type: 'authorization_code', code: c1, redirect_uri: 'http://other/cb' })).body,
+    ).toMatchObject({ error: 'invalid_grant' });
+    expect((await tokenCall(sb, { grant_type: 'authorization_code', code: c1, redirect_uri: REDIRECT })).status).toBe(
+      200,
+    );
     const reuse = await tokenCall(sb, { grant_type: 'authorization_code', code: c1, redirect_uri: REDIRECT });
     expect(reuse.status).toBe(400);
     expect(reuse.body.error).toBe('invalid_grant');
-    const inUrl = await call(`${sb.url}/oauth/token?client_secret=${sb.config.clientSecret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: sb.config.clientId, client_secret: sb.config.clientSecret, grant_type: 'authorization_code', code: await code(), redirect_uri: REDIRECT }) });
+    const inUrl = await call(`${sb.url}/oauth/token?client_secret=${sb.config.clientSecret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: sb.config.clientId,
+        client_secret: sb.config.clientSecret,
+        grant_type: 'authorization_code',
+        code: await code(),
+        redirect_uri: REDIRECT,
+      }),
+    });
     expect(inUrl.status).toBe(400);
     const c2 = await code();
     sb.clock.advance(11 * 60_000); // codes live 10 minutes
-    expect((await tokenCall(sb, { grant_type: 'authorization_code', code: c2, redirect_uri: REDIRECT })).status).toBe(400);
+    expect((await tokenCall(sb, { grant_type: 'authorization_code', code: c2, redirect_uri: REDIRECT })).status).toBe(
+      400,
+    );
     expect(sb.stats.invalidGrants).toBe(3);
   });
 
@@ -157,7 +204,9 @@ describe('Gusto sandbox: OAuth', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.errors[0]).toMatchObject({ category: 'not_found', error_key: 'request' });
     expect((await get(sb, `/v1/employees/${emp}`, pair.access_token)).status).toBe(404);
-    expect(sb.requests.filter((r) => r.path.startsWith('/v1/companies')).every((r) => r.company === companyA)).toBe(true);
+    expect(sb.requests.filter((r) => r.path.startsWith('/v1/companies')).every((r) => r.company === companyA)).toBe(
+      true,
+    );
   });
 
   it('a system token cannot read company data; a company token cannot manage webhooks', async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { startGustoSandbox, type GustoSandbox } from '../../../src/sandbox/gusto';
 import { connect, get, keyPaths } from './helpers';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '../../fixtures/gusto-sandbox', name), 'utf8'));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(join(__dirname, '../../fixtures/gusto-sandbox', name), 'utf8'));
 
 describe('Gusto sandbox: payrolls', () => {
   let sb: GustoSandbox;
@@ -15,8 +16,10 @@ describe('Gusto sandbox: payrolls', () => {
     token = (await connect(sb)).access_token;
   });
   afterEach(() => sb.close());
-  const list = (query: string, version?: string | null) => get(sb, `/v1/companies/${company}/payrolls?${query}`, token, version);
-  const show = (uuid: string, query = '', version?: string | null) => get(sb, `/v1/companies/${company}/payrolls/${uuid}?${query}`, token, version);
+  const list = (query: string, version?: string | null) =>
+    get(sb, `/v1/companies/${company}/payrolls?${query}`, token, version);
+  const show = (uuid: string, query = '', version?: string | null) =>
+    get(sb, `/v1/companies/${company}/payrolls/${uuid}?${query}`, token, version);
 
   it('list defaults to processed regular payrolls; off-cycle, external and cancelled only when asked', async () => {
     const today = sb.clock.today();
@@ -30,7 +33,9 @@ describe('Gusto sandbox: payrolls', () => {
     expect(await uuids('payroll_types=regular,off_cycle')).toEqual([regular.uuid, bonus.uuid].sort());
     expect(await uuids('payroll_types=external')).toEqual([external.uuid]);
     expect(await uuids('processing_statuses=unprocessed')).toEqual([cancelled.uuid]);
-    expect(await uuids('processing_statuses=processed,unprocessed&payroll_types=regular')).toEqual([regular.uuid, cancelled.uuid].sort());
+    expect(await uuids('processing_statuses=processed,unprocessed&payroll_types=regular')).toEqual(
+      [regular.uuid, cancelled.uuid].sort(),
+    );
     expect(await uuids('payroll_types=bogus')).toEqual([]); // unknown enums: silently empty, not a 4xx
   });
 
@@ -47,7 +52,8 @@ describe('Gusto sandbox: payrolls', () => {
   });
 
   it('list paginates by default under 2026-06-15 (25 per page, per ≤ 100) with X-Total-Count/Pages', async () => {
-    for (let i = 0; i < 30; i++) sb.scenario.runPayroll(company, { employees: 1, offCycle: true, checkDate: sb.clock.today() });
+    for (let i = 0; i < 30; i++)
+      sb.scenario.runPayroll(company, { employees: 1, offCycle: true, checkDate: sb.clock.today() });
     const first = await list('payroll_types=off_cycle');
     expect(first.body).toHaveLength(25);
     expect(first.headers.get('x-total-count')).toBe('30');
@@ -66,14 +72,17 @@ describe('Gusto sandbox: payrolls', () => {
 
   it('date filters: pay period by default, check_date on request; documented 422s', async () => {
     const today = sb.clock.today();
-    const plus = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const plus = (days: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
     const past = sb.scenario.runPayroll(company, { employees: 1, checkDate: plus(-40) });
     const future = sb.scenario.runPayroll(company, { employees: 1, checkDate: plus(5) }); // period ended yesterday
     const ids = (body: Array<{ uuid: string }>) => body.map((p) => p.uuid);
     expect(ids((await list('')).body)).toEqual([past.uuid, future.uuid]);
     expect(ids((await list('date_filter_by=check_date')).body)).toEqual([past.uuid]); // end_date defaults to today
     expect(ids((await list(`date_filter_by=check_date&end_date=${plus(10)}`)).body)).toEqual([past.uuid, future.uuid]);
-    expect(ids((await list(`date_filter_by=check_date&start_date=${plus(-30)}&end_date=${plus(10)}`)).body)).toEqual([future.uuid]);
+    expect(ids((await list(`date_filter_by=check_date&start_date=${plus(-30)}&end_date=${plus(10)}`)).body)).toEqual([
+      future.uuid,
+    ]);
     expect(ids((await list('sort_order=desc')).body)).toEqual([future.uuid, past.uuid]);
     expect((await list('date_filter_by=check_date&processing_statuses=unprocessed')).status).toBe(422);
     expect((await list(`start_date=${plus(-400)}&end_date=${today}`)).status).toBe(422);
@@ -114,7 +123,9 @@ describe('Gusto sandbox: payrolls', () => {
     const off = (await show(bonus.uuid)).body;
     expect(off.employee_compensations[0].deductions).toBeUndefined();
     expect(off).toMatchObject({ off_cycle: true, off_cycle_reason: 'Bonus', final_termination_payroll: false });
-    expect((await show(bonus.uuid, 'include=deductions')).body.employee_compensations[0].deductions).toEqual(expect.any(Array));
+    expect((await show(bonus.uuid, 'include=deductions')).body.employee_compensations[0].deductions).toEqual(
+      expect.any(Array),
+    );
   });
 
   it('money: strings on 2026-06-15, numbers on 2026-02-01 (totals stay strings); echo of the version', async () => {
@@ -144,17 +155,25 @@ describe('Gusto sandbox: payrolls', () => {
     expect(body.auto_payroll).toBeUndefined();
     const comps = body.employee_compensations as Array<Record<string, any>>;
     expect(comps.every((c) => c.reimbursements === undefined)).toBe(true);
-    const reimbursed = comps.filter((c) => c.fixed_compensations.some((f: { name: string }) => f.name === 'Reimbursement'));
+    const reimbursed = comps.filter((c) =>
+      c.fixed_compensations.some((f: { name: string }) => f.name === 'Reimbursement'),
+    );
     expect(reimbursed.length).toBeGreaterThan(0);
   });
 
   it('shape equals the sample payroll (keys, recursively), and the employee list sample too', async () => {
     const p = sb.scenario.runPayroll(company, { employees: 40 });
     const body = (await show(p.uuid, 'include=taxes,benefits,deductions,totals&page=1&per=100')).body;
-    const sample = keyPaths(JSON.parse(readFileSync(join(__dirname, '../../fixtures/gusto/payroll-processed-show.json'), 'utf8')) as unknown);
+    const sample = keyPaths(
+      JSON.parse(readFileSync(join(__dirname, '../../fixtures/gusto/payroll-processed-show.json'), 'utf8')) as unknown,
+    );
     const ours = keyPaths(body);
     // the sample has no fixed compensation item; their keys are documented as {name, amount, job_uuid}
-    const documented = ['.employee_compensations[].fixed_compensations[].name', '.employee_compensations[].fixed_compensations[].amount', '.employee_compensations[].fixed_compensations[].job_uuid'];
+    const documented = [
+      '.employee_compensations[].fixed_compensations[].name',
+      '.employee_compensations[].fixed_compensations[].amount',
+      '.employee_compensations[].fixed_compensations[].job_uuid',
+    ];
     expect([...ours].filter((k) => !documented.includes(k)).sort()).toEqual([...sample].sort());
 
     const employees = sb.scenario.createEmployee(company, {});

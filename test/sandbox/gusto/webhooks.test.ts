@@ -13,35 +13,61 @@ describe('Gusto sandbox: webhooks', () => {
   let receiver: Receiver;
   let company: string;
   beforeEach(async () => {
-    sb = await startGustoSandbox({ seed: 41, verificationToken: TOKEN, clock: { now: () => new Date('2026-11-02T12:00:00Z') } });
+    sb = await startGustoSandbox({
+      seed: 41,
+      verificationToken: TOKEN,
+      clock: { now: () => new Date('2026-11-02T12:00:00Z') },
+    });
     sb.knobs.webhook.retryBaseMs = 5;
     company = sb.scenario.createCompany({ name: 'Hooks Inc' }).uuid;
   });
-  afterEach(async () => { await sb.close(); await receiver?.close(); });
-  const events = () => receiver.received.map((r) => JSON.parse(r.body) as { uuid: string; event_type: string; entity_uuid: string });
+  afterEach(async () => {
+    await sb.close();
+    await receiver?.close();
+  });
+  const events = () =>
+    receiver.received.map((r) => JSON.parse(r.body) as { uuid: string; event_type: string; entity_uuid: string });
 
   it('subscription handshake over the API: POST the token, verify, then events flow signed', async () => {
     receiver = await startReceiver();
     const sys = await systemToken(sb);
     const auth = { authorization: `Bearer ${sys}` };
-    const created = await postJson(`${sb.url}/v1/webhook_subscriptions`, { url: receiver.url, subscription_types: ['Payroll', 'Employee'] }, auth);
+    const created = await postJson(
+      `${sb.url}/v1/webhook_subscriptions`,
+      { url: receiver.url, subscription_types: ['Payroll', 'Employee'] },
+      auth,
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'pending', url: receiver.url, subscription_types: ['Payroll', 'Employee'] });
+    expect(created.body).toMatchObject({
+      status: 'pending',
+      url: receiver.url,
+      subscription_types: ['Payroll', 'Employee'],
+    });
     await sb.scenario.webhooksIdle();
     expect(receiver.received).toHaveLength(1);
     expect(JSON.parse(receiver.received[0]!.body)).toEqual({ verification_token: TOKEN });
     sb.scenario.runPayroll(company, { employees: 1 }); // pending subscription: nothing delivered yet
     await sb.scenario.webhooksIdle();
     expect(receiver.received).toHaveLength(1);
-    const put = (token: string) => call(`${sb.url}/v1/webhook_subscriptions/${created.body.uuid}/verify`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json', 'x-gusto-api-version': VERSION }, body: JSON.stringify({ verification_token: token }) });
+    const put = (token: string) =>
+      call(`${sb.url}/v1/webhook_subscriptions/${created.body.uuid}/verify`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/json', 'x-gusto-api-version': VERSION },
+        body: JSON.stringify({ verification_token: token }),
+      });
     expect((await put('wrong')).status).toBe(422);
     expect((await put(TOKEN)).body.status).toBe('verified');
     const p = sb.scenario.runPayroll(company, { employees: 1 });
     await sb.scenario.webhooksIdle();
     const last = receiver.received[receiver.received.length - 1]!;
     expect(JSON.parse(last.body)).toEqual({
-      uuid: expect.any(String), event_type: 'payroll.processed', resource_type: 'Company', resource_uuid: company,
-      entity_type: 'Payroll', entity_uuid: p.uuid, timestamp: Math.floor(sb.clock.now().getTime() / 1000),
+      uuid: expect.any(String),
+      event_type: 'payroll.processed',
+      resource_type: 'Company',
+      resource_uuid: company,
+      entity_type: 'Payroll',
+      entity_uuid: p.uuid,
+      timestamp: Math.floor(sb.clock.now().getTime() / 1000),
     });
     expect(last.headers['x-gusto-signature']).toBe(hmac(last.body));
     expect((await get(sb, '/v1/webhook_subscriptions', sys)).body).toHaveLength(1);
@@ -60,8 +86,14 @@ describe('Gusto sandbox: webhooks', () => {
     const reversal = sb.scenario.reversePayroll(p2.uuid);
     await sb.scenario.webhooksIdle();
     expect(events().map((x) => [x.event_type, x.entity_uuid])).toEqual([
-      ['employee.created', e], ['employee.updated', e], ['employee.terminated', e], ['employee.rehired', e],
-      ['payroll.processed', p1.uuid], ['payroll.cancelled', p1.uuid], ['payroll.processed', p2.uuid], ['payroll.reversed', p2.uuid],
+      ['employee.created', e],
+      ['employee.updated', e],
+      ['employee.terminated', e],
+      ['employee.rehired', e],
+      ['payroll.processed', p1.uuid],
+      ['payroll.cancelled', p1.uuid],
+      ['payroll.processed', p2.uuid],
+      ['payroll.reversed', p2.uuid],
     ]);
     expect(reversal.off_cycle_reason).toBe('Reversal');
     for (const r of receiver.received) expect(r.headers['x-gusto-signature']).toBe(hmac(r.body));
@@ -74,7 +106,11 @@ describe('Gusto sandbox: webhooks', () => {
     await sb.scenario.webhooksIdle();
     expect(receiver.received).toHaveLength(3);
     expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
-    expect(sb.deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 500], [2, 500], [3, 200]]);
+    expect(sb.deliveries.map((d) => [d.attempt, d.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 200],
+    ]);
     await receiver.close();
     receiver = await startReceiver(() => 503);
     const sub = sb.scenario.createSubscription({ url: receiver.url, subscriptionTypes: ['Payroll'] });
@@ -82,7 +118,10 @@ describe('Gusto sandbox: webhooks', () => {
     sb.scenario.runPayroll(company, { employees: 1 });
     await sb.scenario.webhooksIdle();
     expect(receiver.received).toHaveLength(4);
-    const list = (await get(sb, '/v1/webhook_subscriptions', await systemToken(sb))).body as Array<{ uuid: string; status: string }>;
+    const list = (await get(sb, '/v1/webhook_subscriptions', await systemToken(sb))).body as Array<{
+      uuid: string;
+      status: string;
+    }>;
     expect(list.find((s) => s.uuid === sub.uuid)?.status).toBe('unreachable');
   });
 
@@ -139,7 +178,10 @@ describe('Gusto sandbox: webhooks', () => {
     sb.knobs.webhook.signVerificationRequest = false;
     sb.scenario.createSubscription({ url: receiver.url, verified: false });
     await sb.scenario.webhooksIdle();
-    expect(receiver.received.map((r) => r.headers['x-gusto-signature'])).toEqual([hmac(receiver.received[0]!.body), undefined]);
+    expect(receiver.received.map((r) => r.headers['x-gusto-signature'])).toEqual([
+      hmac(receiver.received[0]!.body),
+      undefined,
+    ]);
   });
 
   it('event bodies have exactly the keys of the sample webhook; compact JSON signed like the reference vector', async () => {
@@ -151,7 +193,9 @@ describe('Gusto sandbox: webhooks', () => {
     const ours = receiver.received[0]!;
     expect(Object.keys(JSON.parse(ours.body)).sort()).toEqual(Object.keys(JSON.parse(sample)).sort());
     expect(ours.body).toBe(JSON.stringify(JSON.parse(ours.body))); // compact serialisation, like the reference's second vector
-    expect(hmac(JSON.stringify(JSON.parse(sample)))).toBe('f9f9fb4564ecc1496572cdf8220745d123f192c389cd8f41a5e51954500606c2');
+    expect(hmac(JSON.stringify(JSON.parse(sample)))).toBe(
+      'f9f9fb4564ecc1496572cdf8220745d123f192c389cd8f41a5e51954500606c2',
+    );
     expect(ours.headers['x-gusto-signature']).toMatch(/^[0-9a-f]{64}$/);
   });
 });

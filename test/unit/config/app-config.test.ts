@@ -59,18 +59,37 @@ describe('configuration from the environment', () => {
   });
 
   it('requires the key and the admin token in production', () => {
-    expect(() => loadConfig({ ...base(), NODE_ENV: 'production' })).toThrow(/MLC_ENCRYPTION_KEY: is required when NODE_ENV=production/);
-    expect(() => loadConfig({ ...base(), NODE_ENV: 'production', MLC_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') })).toThrow(
-      /MLC_ADMIN_TOKEN: is required/,
+    expect(() => loadConfig({ ...base(), NODE_ENV: 'production' })).toThrow(
+      /MLC_ENCRYPTION_KEY: is required when NODE_ENV=production/,
     );
-    const keyAndToken = { MLC_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), MLC_ADMIN_TOKEN: 'production-admin-token-0123456789' };
-    expect(() => loadConfig({ ...base(), NODE_ENV: 'production', ...keyAndToken })).toThrow(/GUSTO_WEBHOOK_VERIFICATION_TOKEN: is required when NODE_ENV=production/);
-    expect(loadConfig({ ...base(), NODE_ENV: 'production', ...keyAndToken, GUSTO_WEBHOOK_VERIFICATION_TOKEN: 'whsec-0123456789' }).gusto.webhookVerificationToken).toBe('whsec-0123456789');
+    expect(() =>
+      loadConfig({ ...base(), NODE_ENV: 'production', MLC_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') }),
+    ).toThrow(/MLC_ADMIN_TOKEN: is required/);
+    const keyAndToken = {
+      MLC_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      MLC_ADMIN_TOKEN: 'production-admin-token-0123456789',
+    };
+    expect(() => loadConfig({ ...base(), NODE_ENV: 'production', ...keyAndToken })).toThrow(
+      /GUSTO_WEBHOOK_VERIFICATION_TOKEN: is required when NODE_ENV=production/,
+    );
+    expect(
+      loadConfig({
+        ...base(),
+        NODE_ENV: 'production',
+        ...keyAndToken,
+        GUSTO_WEBHOOK_VERIFICATION_TOKEN: 'whsec-0123456789',
+      }).gusto.webhookVerificationToken,
+    ).toBe('whsec-0123456789');
   });
 
   it('takes previous keys for rotation and derives the redirect URI from PORT', () => {
     const old = Buffer.alloc(32, 9).toString('base64');
-    const config = loadConfig({ ...base(), PORT: '8080', MLC_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), MLC_ENCRYPTION_KEYS_PREVIOUS: old });
+    const config = loadConfig({
+      ...base(),
+      PORT: '8080',
+      MLC_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      MLC_ENCRYPTION_KEYS_PREVIOUS: old,
+    });
     expect(config.previousEncryptionKeys).toHaveLength(1);
     expect(config.previousEncryptionKeys[0].id).not.toBe(config.encryptionKeyId);
     expect(config.gusto.redirectUri).toBe('http://localhost:8080/oauth/gusto/callback');

@@ -3,9 +3,17 @@ import { JsonLogger } from '../../../src/adapters/logging/json-logger';
 describe('JSON logger', () => {
   it('writes one JSON object per line with level, context and fields', () => {
     const lines: string[] = [];
-    new JsonLogger('info', (l) => lines.push(l)).child('posting').info('journal created', { batchNbr: '000123', amount: '10.00' });
+    new JsonLogger('info', (l) => lines.push(l))
+      .child('posting')
+      .info('journal created', { batchNbr: '000123', amount: '10.00' });
     const line = JSON.parse(lines[0]);
-    expect(line).toMatchObject({ level: 'info', context: 'posting', msg: 'journal created', batchNbr: '000123', amount: '10.00' });
+    expect(line).toMatchObject({
+      level: 'info',
+      context: 'posting',
+      msg: 'journal created',
+      batchNbr: '000123',
+      amount: '10.00',
+    });
     expect(typeof line.time).toBe('string');
   });
 
@@ -36,7 +44,13 @@ describe('JSON logger', () => {
     logger.child('t').warn('careful', fields);
     const line = JSON.parse(lines[0]);
     expect(lines[0]).not.toMatch(/deep-secret-1|array-token-2|sig-3abcdef|cookie-4/);
-    expect(line).toMatchObject({ level: 'warn', context: 't', msg: 'careful', tokenExpired: true, headers: { 'x-gusto-signature': '[redacted]' } });
+    expect(line).toMatchObject({
+      level: 'warn',
+      context: 't',
+      msg: 'careful',
+      tokenExpired: true,
+      headers: { 'x-gusto-signature': '[redacted]' },
+    });
     expect(line.error).toMatchObject({ name: 'TypeError', message: 'it broke' });
     // The caller's object is left as it was.
     expect(fields.a.b.c.clientSecret).toBe('deep-secret-1');

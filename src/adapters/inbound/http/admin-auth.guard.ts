@@ -58,23 +58,44 @@ export class AdminAuthGuard implements CanActivate {
     this.throttle.check(req, http.getResponse<Response>());
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     const cookie = req.headers.authorization === undefined ? sessionCookieOf(req) : undefined;
-    const principal = cookie !== undefined ? await this.sessionPrincipal(cookie, req) : match ? await this.principalFor(match[1].trim()) : undefined;
+    const principal =
+      cookie !== undefined
+        ? await this.sessionPrincipal(cookie, req)
+        : match
+          ? await this.principalFor(match[1].trim())
+          : undefined;
     if (!principal) {
       this.throttle.recordFailure(req);
-      throw new ApiError(401, 'unauthorized', 'a valid bearer token is required (Authorization: Bearer $MLC_ADMIN_TOKEN, or an API key)');
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'a valid bearer token is required (Authorization: Bearer $MLC_ADMIN_TOKEN, or an API key)',
+      );
     }
     // API keys (not the bootstrap admin token) are held to MLC_KEY_REQUESTS_PER_MINUTE on this instance.
     const wait = principal.id === ADMIN_TOKEN_PRINCIPAL.id ? undefined : this.perKey.take(principal.id);
     if (wait !== undefined) {
       http.getResponse<Response>().setHeader('Retry-After', String(wait));
-      throw new ApiError(429, 'rate_limited', `this key made more than ${this.config.http.keyRequestsPerMinute} requests this minute; wait ${wait} s`, { retryAfterSeconds: wait });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `this key made more than ${this.config.http.keyRequestsPerMinute} requests this minute; wait ${wait} s`,
+        { retryAfterSeconds: wait },
+      );
     }
     const targets = [context.getHandler(), context.getClass()];
     const needed = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin';
     if (!roleAllows(principal.role, needed)) {
-      throw new ApiError(403, 'forbidden', `this route needs the role ${needed} (the key has ${principal.role})`, { requiredRole: needed, role: principal.role });
+      throw new ApiError(403, 'forbidden', `this route needs the role ${needed} (the key has ${principal.role})`, {
+        requiredRole: needed,
+        role: principal.role,
+      });
     }
-    enforceConnectionScope(principal, this.reflector.getAllAndOverride<ConnectionScopeKind | undefined>(CONNECTION_SCOPE, targets), req);
+    enforceConnectionScope(
+      principal,
+      this.reflector.getAllAndOverride<ConnectionScopeKind | undefined>(CONNECTION_SCOPE, targets),
+      req,
+    );
     attachPrincipal(req, principal);
     return true;
   }
@@ -86,9 +107,18 @@ export class AdminAuthGuard implements CanActivate {
    */
   private async sessionPrincipal(cookie: string, req: Request): Promise<Principal> {
     const session = await this.sessions.resolve(cookie);
-    if (!session) throw new ApiError(401, 'unauthorized', 'the console session has ended (signed out, expired, or its key revoked): sign in again');
+    if (!session)
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'the console session has ended (signed out, expired, or its key revoked): sign in again',
+      );
     if (!isSafeMethod(req.method) && !csrfMatches(req, session.csrfToken)) {
-      throw new ApiError(403, 'csrf_failed', `a change made with the session cookie must carry the header X-CSRF-Token with the session's token (from POST or GET /api/session)`);
+      throw new ApiError(
+        403,
+        'csrf_failed',
+        `a change made with the session cookie must carry the header X-CSRF-Token with the session's token (from POST or GET /api/session)`,
+      );
     }
     return session.principal;
   }

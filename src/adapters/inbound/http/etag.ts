@@ -1,7 +1,8 @@
 import { ApiError } from './api-error';
 
 /** A stream's revision as a strong ETag (`"-1"` for a stream with no events). */
-export const etagOf = (revision: bigint | 'no_stream'): string => `"${revision === 'no_stream' ? -1 : revision.toString()}"`;
+export const etagOf = (revision: bigint | 'no_stream'): string =>
+  `"${revision === 'no_stream' ? -1 : revision.toString()}"`;
 
 /**
  * `"7"` or `W/"7"` → 7n; absent or `*` → no condition; anything else is a 400 naming the header.

@@ -27,7 +27,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<{ method?: string; originalUrl?: string }>();
     const { status, body } = this.toBody(exception);
     if (status >= 500) {
-      this.logger.write('error', 'request failed', { method: req.method, path: req.originalUrl?.split('?')[0], status, error: exception }, 'http');
+      this.logger.write(
+        'error',
+        'request failed',
+        { method: req.method, path: req.originalUrl?.split('?')[0], status, error: exception },
+        'http',
+      );
     }
     if (!res.headersSent) res.status(status).json(body);
   }
@@ -35,20 +40,38 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private toBody(exception: unknown): { status: number; body: ApiErrorBody } {
     // body-parser errors (too large, bad JSON) are plain errors with a status.
     const parserStatus = (exception as { status?: number; type?: string })?.status;
-    if (!(exception instanceof HttpException) && typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
+    if (
+      !(exception instanceof HttpException) &&
+      typeof parserStatus === 'number' &&
+      parserStatus >= 400 &&
+      parserStatus < 500
+    ) {
       const type = (exception as { type?: string }).type;
-      if (type === 'entity.too.large') return { status: 413, body: { error: 'payload_too_large', message: 'request body is over 1 MiB' } };
+      if (type === 'entity.too.large')
+        return { status: 413, body: { error: 'payload_too_large', message: 'request body is over 1 MiB' } };
       return { status: parserStatus, body: { error: 'malformed_body', message: (exception as Error).message } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      if (typeof response === 'object' && response !== null && typeof (response as ApiErrorBody).error === 'string' && 'message' in response && !('statusCode' in response)) {
+      if (
+        typeof response === 'object' &&
+        response !== null &&
+        typeof (response as ApiErrorBody).error === 'string' &&
+        'message' in response &&
+        !('statusCode' in response)
+      ) {
         return { status, body: response as ApiErrorBody };
       }
-      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const message =
+        typeof response === 'string'
+          ? response
+          : String((response as { message?: unknown }).message ?? exception.message);
       return { status, body: { error: CODE_BY_STATUS[status] ?? 'error', message } };
     }
-    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'internal_error', message: 'unexpected error; see the service log' } };
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: { error: 'internal_error', message: 'unexpected error; see the service log' },
+    };
   }
 }

@@ -26,7 +26,13 @@ export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    const job = CronJob.from({ cronTime: this.config.pollCron, onTick: () => this.tick(), start: false, timeZone: 'UTC', unrefTimeout: true });
+    const job = CronJob.from({
+      cronTime: this.config.pollCron,
+      onTick: () => this.tick(),
+      start: false,
+      timeZone: 'UTC',
+      unrefTimeout: true,
+    });
     this.registry.addCronJob(POLL_JOB, job);
     job.start();
     this.logger.info('backfill poll scheduled', { cron: this.config.pollCron });
@@ -46,7 +52,9 @@ export class PollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.ticking = this.poll
       .pollAll('cron', roundOf(Date.now()))
       .then(() => undefined)
-      .catch((error: unknown) => this.logger.error('scheduled backfill poll failed', { error: (error as Error).message }))
+      .catch((error: unknown) =>
+        this.logger.error('scheduled backfill poll failed', { error: (error as Error).message }),
+      )
       .finally(() => {
         this.ticking = undefined;
       });

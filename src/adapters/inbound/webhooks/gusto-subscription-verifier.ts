@@ -25,7 +25,10 @@ interface Subscription {
 export class GustoSubscriptionVerifier implements WebhookSubscriptionVerifier {
   private readonly http: AxiosInstance;
 
-  constructor(private readonly settings: VerifierSettings, http?: AxiosInstance) {
+  constructor(
+    private readonly settings: VerifierSettings,
+    http?: AxiosInstance,
+  ) {
     this.http =
       http ??
       axios.create({
@@ -39,14 +42,20 @@ export class GustoSubscriptionVerifier implements WebhookSubscriptionVerifier {
   async verifyPending(token: string): Promise<string[]> {
     const auth = { Authorization: `Bearer ${await this.systemToken()}` };
     const listed = await this.http.get<Subscription[]>('/v1/webhook_subscriptions', { headers: auth });
-    if (listed.status !== 200 || !Array.isArray(listed.data)) throw new Error(`listing webhook subscriptions answered ${listed.status}`);
+    if (listed.status !== 200 || !Array.isArray(listed.data))
+      throw new Error(`listing webhook subscriptions answered ${listed.status}`);
     const ours = listed.data.filter((s) => s.status === 'pending' && pathOf(s.url).endsWith(this.settings.webhookPath));
     const verified: string[] = [];
     for (const subscription of ours) {
-      const res = await this.http.put(`/v1/webhook_subscriptions/${encodeURIComponent(subscription.uuid)}/verify`, { verification_token: token }, { headers: auth });
+      const res = await this.http.put(
+        `/v1/webhook_subscriptions/${encodeURIComponent(subscription.uuid)}/verify`,
+        { verification_token: token },
+        { headers: auth },
+      );
       // 422 = this token belongs to another pending subscription: not ours to confirm with it.
       if (res.status >= 200 && res.status < 300) verified.push(subscription.uuid);
-      else if (res.status !== 422) throw new Error(`verifying webhook subscription ${subscription.uuid} answered ${res.status}`);
+      else if (res.status !== 422)
+        throw new Error(`verifying webhook subscription ${subscription.uuid} answered ${res.status}`);
     }
     return verified;
   }
@@ -57,7 +66,8 @@ export class GustoSubscriptionVerifier implements WebhookSubscriptionVerifier {
       { client_id: this.settings.clientId, client_secret: this.settings.clientSecret, grant_type: 'system_access' },
       { headers: { 'Content-Type': 'application/json' } },
     );
-    if (res.status !== 200 || typeof res.data?.access_token !== 'string') throw new Error(`system access token request answered ${res.status}`);
+    if (res.status !== 200 || typeof res.data?.access_token !== 'string')
+      throw new Error(`system access token request answered ${res.status}`);
     return res.data.access_token;
   }
 }

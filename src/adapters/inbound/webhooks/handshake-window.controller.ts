@@ -19,8 +19,14 @@ export class HandshakeWindowController {
   constructor(@Inject(WebhookKeyring) private readonly keyring: WebhookKeyring) {}
 
   @Get('handshake')
-  @ApiOperation({ summary: 'Where the webhook signing key comes from (configured, adopted, none), its fingerprint, and whether a handshake window is open' })
-  @ApiResponse({ status: 200, description: '`{ source: configured | adopted | none, fingerprint?, handshakeWindowOpenUntil? }`' })
+  @ApiOperation({
+    summary:
+      'Where the webhook signing key comes from (configured, adopted, none), its fingerprint, and whether a handshake window is open',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '`{ source: configured | adopted | none, fingerprint?, handshakeWindowOpenUntil? }`',
+  })
   status(): Promise<KeyringStatus> {
     return this.keyring.status();
   }
@@ -28,14 +34,24 @@ export class HandshakeWindowController {
   @Post('handshake')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Open the handshake window for 10 minutes: a verification token Gusto sends meanwhile becomes the signing key once Gusto confirms it',
-    description: 'Then create (or re-request the token of) the webhook subscription in Gusto. The adoption is recorded with the admin as its actor.',
+    summary:
+      'Open the handshake window for 10 minutes: a verification token Gusto sends meanwhile becomes the signing key once Gusto confirms it',
+    description:
+      'Then create (or re-request the token of) the webhook subscription in Gusto. The adoption is recorded with the admin as its actor.',
   })
   @ApiResponse({ status: 200, description: '`{ handshakeWindowOpenUntil }`' })
-  @ApiResponse({ status: 409, description: 'GUSTO_WEBHOOK_VERIFICATION_TOKEN is set: it is the key, a handshake changes nothing' })
+  @ApiResponse({
+    status: 409,
+    description: 'GUSTO_WEBHOOK_VERIFICATION_TOKEN is set: it is the key, a handshake changes nothing',
+  })
   async open(@Actor() actor: Principal): Promise<{ handshakeWindowOpenUntil: string }> {
     const result = await this.keyring.openHandshakeWindow(actor.id, actor.name);
-    if (!result.ok) throw new ApiError(409, result.error, 'GUSTO_WEBHOOK_VERIFICATION_TOKEN is set: it is the signing key, and a handshake cannot replace it');
+    if (!result.ok)
+      throw new ApiError(
+        409,
+        result.error,
+        'GUSTO_WEBHOOK_VERIFICATION_TOKEN is set: it is the signing key, and a handshake cannot replace it',
+      );
     return { handshakeWindowOpenUntil: result.until };
   }
 }

@@ -7,7 +7,11 @@ import type { NextFunction, Request, Response } from 'express';
  */
 export function tooLargeCounter(count: () => void) {
   return (error: unknown, req: Request, _res: Response, next: NextFunction): void => {
-    if ((error as { type?: string })?.type === 'entity.too.large' && req.originalUrl.split('?')[0].startsWith('/webhooks/gusto')) count();
+    if (
+      (error as { type?: string })?.type === 'entity.too.large' &&
+      req.originalUrl.split('?')[0].startsWith('/webhooks/gusto')
+    )
+      count();
     next(error);
   };
 }

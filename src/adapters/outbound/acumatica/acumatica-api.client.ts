@@ -9,7 +9,11 @@ import {
   type GlAccount,
   type GlSubaccount,
 } from '../../../application/ports/acumatica.port';
-import type { AcumaticaProbe, AcumaticaProbeResult, AcumaticaSettingsSource } from '../../../application/connections/ports';
+import type {
+  AcumaticaProbe,
+  AcumaticaProbeResult,
+  AcumaticaSettingsSource,
+} from '../../../application/connections/ports';
 import type { AcumaticaBatchReader, BatchReadBack } from '../../../application/tie-out/ports';
 import { centsOrNaN, formatCents } from '../../../domain/money';
 import type { Journal } from '../../../domain/journal/journal';
@@ -46,14 +50,29 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
   async findJournalByTag(connectionId: string, tag: string): Promise<AcumaticaJournalRef | null> {
     // With the closing bracket: `[gusto:<uuid>]` must not find `[gusto:<uuid>/2]` (a later generation).
     const filter = `Module eq 'GL' and substringof(${odataString(`[${tag}]`)},Description)`;
-    const rows = await this.list(connectionId, { method: 'GET', path: 'JournalTransaction', params: { $filter: filter, $select: JOURNAL_SELECT }, what: `looking up journal ${tag}` });
+    const rows = await this.list(connectionId, {
+      method: 'GET',
+      path: 'JournalTransaction',
+      params: { $filter: filter, $select: JOURNAL_SELECT },
+      what: `looking up journal ${tag}`,
+    });
     return rows.length ? journalRef(rows[0]) : null;
   }
 
-  async createJournal(connectionId: string, journal: Journal, options: { sendBy?: Date } = {}): Promise<AcumaticaJournalRef> {
+  async createJournal(
+    connectionId: string,
+    journal: Journal,
+    options: { sendBy?: Date } = {},
+  ): Promise<AcumaticaJournalRef> {
     const session = await this.session(connectionId);
     const body = journalBody(journal, { branch: session.settings.branch });
-    const response = await this.call(session, { method: 'PUT', path: 'JournalTransaction', body, what: `creating journal ${journal.tag}`, sendBy: options.sendBy?.getTime() });
+    const response = await this.call(session, {
+      method: 'PUT',
+      path: 'JournalTransaction',
+      body,
+      what: `creating journal ${journal.tag}`,
+      sendBy: options.sendBy?.getTime(),
+    });
     return journalRef(response as WireEntity);
   }
 
@@ -66,7 +85,14 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
     const path = `JournalTransaction/GL/${encodeURIComponent(batchNbr)}`;
     let batch: WireEntity;
     try {
-      batch = (await this.http.send(session, { method: 'GET', path, params: { $expand: 'Details' }, what: `reading batch ${batchNbr}` })).data as WireEntity;
+      batch = (
+        await this.http.send(session, {
+          method: 'GET',
+          path,
+          params: { $expand: 'Details' },
+          what: `reading batch ${batchNbr}`,
+        })
+      ).data as WireEntity;
     } catch (error) {
       if (error instanceof AcumaticaApiError && error.kind === 'not_found') return null;
       throw error;
@@ -97,11 +123,22 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
     const what = `releasing batch ${batchNbr}`;
     const body = JSON.stringify({ entity: { Module: { value: 'GL' }, BatchNbr: { value: batchNbr } }, parameters: {} });
     return session.exclusively(async () => {
-      const started = await this.http.send(session, { method: 'POST', path: 'JournalTransaction/ReleaseJournalTransaction', body, what, withinAction: true }, (s) => s === 202 || s === 204);
+      const started = await this.http.send(
+        session,
+        { method: 'POST', path: 'JournalTransaction/ReleaseJournalTransaction', body, what, withinAction: true },
+        (s) => s === 202 || s === 204,
+      );
       const location = started.headers['location'] as string | undefined;
-      if (started.status === 202 && location) await this.pollAction(session, new URL(location, `${session.settings.baseUrl}/`).toString(), what);
+      if (started.status === 202 && location)
+        await this.pollAction(session, new URL(location, `${session.settings.baseUrl}/`).toString(), what);
       const path = `JournalTransaction/GL/${encodeURIComponent(batchNbr)}`;
-      const batch = await this.call(session, { method: 'GET', path, params: { $select: JOURNAL_SELECT }, what, withinAction: true });
+      const batch = await this.call(session, {
+        method: 'GET',
+        path,
+        params: { $select: JOURNAL_SELECT },
+        what,
+        withinAction: true,
+      });
       return journalRef(batch as WireEntity);
     });
   }
@@ -110,21 +147,47 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
     const giveUpAt = Date.now() + this.options.releaseTimeoutMs;
     for (;;) {
       await new Promise((r) => setTimeout(r, this.options.releasePollMs));
-      const poll = await this.http.send(session, { method: 'GET', path: url, what: `${what} (status)`, withinAction: true }, (s) => s === 200 || s === 202 || s === 204);
+      const poll = await this.http.send(
+        session,
+        { method: 'GET', path: url, what: `${what} (status)`, withinAction: true },
+        (s) => s === 200 || s === 202 || s === 204,
+      );
       if (poll.status !== 202) return;
-      if (Date.now() > giveUpAt) throw new AcumaticaApiError('timeout', `${what}: still running after ${this.options.releaseTimeoutMs} ms`);
+      if (Date.now() > giveUpAt)
+        throw new AcumaticaApiError('timeout', `${what}: still running after ${this.options.releaseTimeoutMs} ms`);
     }
   }
 
   /** `since`: only accounts changed after this instant (ISO), for refreshing a cached chart of accounts. */
   async listAccounts(connectionId: string, since?: string): Promise<GlAccount[]> {
-    const rows = await this.list(connectionId, { method: 'GET', path: 'Account', params: changedSince('AccountCD,Active,Description,Type,LastModifiedDateTime', since), what: 'reading the chart of accounts' });
-    return rows.map((r) => ({ accountCD: str(r.AccountCD) ?? '', active: bool(r.Active) ?? false, description: str(r.Description), type: str(r.Type), lastModifiedDateTime: str(r.LastModifiedDateTime) }));
+    const rows = await this.list(connectionId, {
+      method: 'GET',
+      path: 'Account',
+      params: changedSince('AccountCD,Active,Description,Type,LastModifiedDateTime', since),
+      what: 'reading the chart of accounts',
+    });
+    return rows.map((r) => ({
+      accountCD: str(r.AccountCD) ?? '',
+      active: bool(r.Active) ?? false,
+      description: str(r.Description),
+      type: str(r.Type),
+      lastModifiedDateTime: str(r.LastModifiedDateTime),
+    }));
   }
 
   async listSubaccounts(connectionId: string, since?: string): Promise<GlSubaccount[]> {
-    const rows = await this.list(connectionId, { method: 'GET', path: 'Subaccount', params: changedSince('SubaccountCD,Active,Description,LastModifiedDateTime', since), what: 'reading the subaccounts' });
-    return rows.map((r) => ({ subaccountCD: str(r.SubaccountCD) ?? '', active: bool(r.Active) ?? false, description: str(r.Description), lastModifiedDateTime: str(r.LastModifiedDateTime) }));
+    const rows = await this.list(connectionId, {
+      method: 'GET',
+      path: 'Subaccount',
+      params: changedSince('SubaccountCD,Active,Description,LastModifiedDateTime', since),
+      what: 'reading the subaccounts',
+    });
+    return rows.map((r) => ({
+      subaccountCD: str(r.SubaccountCD) ?? '',
+      active: bool(r.Active) ?? false,
+      description: str(r.Description),
+      lastModifiedDateTime: str(r.LastModifiedDateTime),
+    }));
   }
 
   async findEmployeeByRefNbr(connectionId: string, refNbr: string): Promise<AcumaticaEmployee | null> {
@@ -138,7 +201,13 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
   async putEmployee(connectionId: string, employee: AcumaticaEmployee): Promise<AcumaticaEmployee> {
     const session = await this.session(connectionId);
     const body = JSON.stringify(employeeToWire(employee));
-    const saved = await this.call(session, { method: 'PUT', path: 'Employee', params: { $expand: EMPLOYEE_EXPAND }, body, what: `saving employee ${employee.refNbr ?? employee.employeeId ?? ''}`.trim() });
+    const saved = await this.call(session, {
+      method: 'PUT',
+      path: 'Employee',
+      params: { $expand: EMPLOYEE_EXPAND },
+      body,
+      what: `saving employee ${employee.refNbr ?? employee.employeeId ?? ''}`.trim(),
+    });
     return employeeFromWire(saved as WireEntity);
   }
 
@@ -153,11 +222,22 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
     try {
       const session = await this.session(connectionId);
       endpointVersion = session.settings.endpointVersion;
-      await this.call(session, { method: 'GET', path: 'Account', params: { $top: '1', $select: 'AccountCD' }, what: 'reading one account (ping)' });
+      await this.call(session, {
+        method: 'GET',
+        path: 'Account',
+        params: { $top: '1', $select: 'AccountCD' },
+        what: 'reading one account (ping)',
+      });
       return { ok: true, endpointVersion };
     } catch (error) {
       if (!(error instanceof AcumaticaApiError)) return { ok: false, endpointVersion, error: (error as Error).message };
-      return { ok: false, endpointVersion, ...(error.availableVersions ? { availableVersions: error.availableVersions } : {}), error: error.message, errorKind: error.kind };
+      return {
+        ok: false,
+        endpointVersion,
+        ...(error.availableVersions ? { availableVersions: error.availableVersions } : {}),
+        error: error.message,
+        errorKind: error.kind,
+      };
     }
   }
 
@@ -168,7 +248,12 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
   }
 
   private async findEmployee(connectionId: string, filter: string): Promise<AcumaticaEmployee | null> {
-    const rows = await this.list(connectionId, { method: 'GET', path: 'Employee', params: { $filter: filter, $expand: EMPLOYEE_EXPAND }, what: 'looking up an employee' });
+    const rows = await this.list(connectionId, {
+      method: 'GET',
+      path: 'Employee',
+      params: { $filter: filter, $expand: EMPLOYEE_EXPAND },
+      what: 'looking up an employee',
+    });
     return rows.length ? employeeFromWire(rows[0]) : null;
   }
 
@@ -185,7 +270,14 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
       if (!(error instanceof AcumaticaApiError) || error.kind !== 'not_found') throw error;
       const offered = await this.offeredVersions(session).catch(() => undefined);
       if (offered && !offered.includes(session.settings.endpointVersion)) {
-        throw new AcumaticaApiError('endpoint_version_not_available', versionMessage(session, offered), 404, undefined, [], offered);
+        throw new AcumaticaApiError(
+          'endpoint_version_not_available',
+          versionMessage(session, offered),
+          404,
+          undefined,
+          [],
+          offered,
+        );
       }
       throw error;
     }
@@ -194,8 +286,7 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
   /** `GET /entity`: versions of the configured endpoint name (wrapper object or bare array, reference §1.4). */
   private async offeredVersions(session: AcumaticaSession): Promise<string[]> {
     const data = (await this.http.send(session, { method: 'GET', path: '/entity', what: 'listing endpoints' })).data as
-      | { endpoints?: Array<{ name?: string; version?: string }> }
-      | Array<{ name?: string; version?: string }>;
+      { endpoints?: Array<{ name?: string; version?: string }> } | Array<{ name?: string; version?: string }>;
     const endpoints = Array.isArray(data) ? data : (data?.endpoints ?? []);
     return endpoints.filter((e) => e.name === session.settings.endpointName && e.version).map((e) => e.version!);
   }
@@ -223,5 +314,10 @@ function versionMessage(session: AcumaticaSession, offered: string[]): string {
 }
 
 function journalRef(e: WireEntity): AcumaticaJournalRef {
-  return { batchNbr: str(e.BatchNbr) ?? '', module: 'GL', status: str(e.Status) ?? '', description: str(e.Description) ?? '' };
+  return {
+    batchNbr: str(e.BatchNbr) ?? '',
+    module: 'GL',
+    status: str(e.Status) ?? '',
+    description: str(e.Description) ?? '',
+  };
 }

@@ -49,7 +49,11 @@ export class AcumaticaHttp {
     return `${baseUrl}/entity/${encodeURIComponent(endpointName)}/${encodeURIComponent(endpointVersion)}/${path}`;
   }
 
-  async send(session: AcumaticaSession, request: AcumaticaRequest, accept: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<AxiosResponse> {
+  async send(
+    session: AcumaticaSession,
+    request: AcumaticaRequest,
+    accept: (status: number) => boolean = (s) => s >= 200 && s < 300,
+  ): Promise<AxiosResponse> {
     const tenantKey = `${session.settings.baseUrl}|${session.settings.tenant}`;
     const idempotent = request.method.toUpperCase() === 'GET';
     let reauthenticated = false;
@@ -60,7 +64,13 @@ export class AcumaticaHttp {
       } catch (error) {
         if (error instanceof LicenceWaitExceeded) throw error; // the caller decides when to try again
         // Sign-in itself was throttled or the identity server was down: same back-off as any request.
-        if (!(error instanceof AcumaticaApiError) || !error.retryable || error.kind === 'not_sent' || attempt >= this.retry.maxAttempts) throw error;
+        if (
+          !(error instanceof AcumaticaApiError) ||
+          !error.retryable ||
+          error.kind === 'not_sent' ||
+          attempt >= this.retry.maxAttempts
+        )
+          throw error;
         await sleep(this.backoff(attempt, error.retryAfterMs));
         continue;
       }
@@ -68,8 +78,16 @@ export class AcumaticaHttp {
         const where = this.endpointUrl(session, request.path).split('?')[0];
         // A lost answer to a PUT/POST may hide a committed write (a created batch): never resend it here.
         // The caller gets a retryable error and looks the record up before trying again.
-        if (!idempotent) throw new AcumaticaApiError('unavailable', `${request.what}: the connection to Acumatica failed before an answer (${where}); it may or may not have been applied`);
-        if (attempt >= this.retry.maxAttempts) throw new AcumaticaApiError('unavailable', `${request.what}: Acumatica did not answer after ${attempt} attempts (${where})`);
+        if (!idempotent)
+          throw new AcumaticaApiError(
+            'unavailable',
+            `${request.what}: the connection to Acumatica failed before an answer (${where}); it may or may not have been applied`,
+          );
+        if (attempt >= this.retry.maxAttempts)
+          throw new AcumaticaApiError(
+            'unavailable',
+            `${request.what}: Acumatica did not answer after ${attempt} attempts (${where})`,
+          );
         await sleep(this.backoff(attempt));
         continue;
       }
@@ -93,7 +111,12 @@ export class AcumaticaHttp {
    * The session's action lock first, then the licence: a request held back by a running release must not
    * sit on one of the tenant's licence slots, or the release's own requests could wait for it for ever.
    */
-  private async once(session: AcumaticaSession, request: AcumaticaRequest, tenantKey: string, write: boolean): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
+  private async once(
+    session: AcumaticaSession,
+    request: AcumaticaRequest,
+    tenantKey: string,
+    write: boolean,
+  ): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
     if (!request.withinAction) await session.enter();
     try {
       return await this.pacer.run(tenantKey, session.settings.licence, write, () => this.sendOnce(session, request));
@@ -102,18 +125,28 @@ export class AcumaticaHttp {
     }
   }
 
-  private async sendOnce(session: AcumaticaSession, request: AcumaticaRequest): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
+  private async sendOnce(
+    session: AcumaticaSession,
+    request: AcumaticaRequest,
+  ): Promise<{ response: AxiosResponse; auth: Record<string, string> } | 'network'> {
     const auth = await session.headers();
     // Checked last thing before the bytes leave (after queueing for a slot and signing in), and again on every re-send.
     if (request.sendBy !== undefined && Date.now() > request.sendBy) {
-      throw new AcumaticaApiError('not_sent', `${request.what}: not sent, its time to leave (${new Date(request.sendBy).toISOString()}) had passed`);
+      throw new AcumaticaApiError(
+        'not_sent',
+        `${request.what}: not sent, its time to leave (${new Date(request.sendBy).toISOString()}) had passed`,
+      );
     }
     try {
       const response = await this.http.request({
         method: request.method,
         url: this.endpointUrl(session, request.path) + query(request.params),
         data: request.body,
-        headers: { ...auth, Accept: 'application/json', ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          ...auth,
+          Accept: 'application/json',
+          ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
         transformRequest: [(data: unknown) => data], // the body is already exact JSON text
       });
       return { response, auth };
@@ -124,12 +157,22 @@ export class AcumaticaHttp {
 
   /** The shared back-off (jittered: a throttled tenant is not helped by a synchronized retry wave). */
   private backoff(attempt: number, retryAfter?: number): number {
-    return backoffMs(attempt, { baseMs: this.retry.backoffBaseMs, capMs: this.retry.backoffCapMs }, Math.random, retryAfter);
+    return backoffMs(
+      attempt,
+      { baseMs: this.retry.backoffBaseMs, capMs: this.retry.backoffCapMs },
+      Math.random,
+      retryAfter,
+    );
   }
 }
 
 /** Spaces as %20, not '+': an OData filter is not form data, and '+' in a datetimeoffset must stay a plus. */
 function query(params: Record<string, string> | undefined): string {
   if (!params || Object.keys(params).length === 0) return '';
-  return '?' + Object.entries(params).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  return (
+    '?' +
+    Object.entries(params)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join('&')
+  );
 }

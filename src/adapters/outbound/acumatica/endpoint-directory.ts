@@ -1,7 +1,13 @@
 import type { AxiosInstance } from 'axios';
-import { EndpointDirectoryError, type AcumaticaEndpoint, type AcumaticaEndpointDirectory } from '../../../application/console/ports';
+import {
+  EndpointDirectoryError,
+  type AcumaticaEndpoint,
+  type AcumaticaEndpointDirectory,
+} from '../../../application/console/ports';
 
-type EntityAnswer = { version?: { acumaticaBuildVersion?: string }; endpoints?: Array<{ name?: unknown; version?: unknown }> } | Array<{ name?: unknown; version?: unknown }>;
+type EntityAnswer =
+  | { version?: { acumaticaBuildVersion?: string }; endpoints?: Array<{ name?: unknown; version?: unknown }> }
+  | Array<{ name?: unknown; version?: unknown }>;
 
 /**
  * `GET {baseUrl}/entity` without signing in: the instance's built-in endpoints and their versions
@@ -15,16 +21,36 @@ export class HttpEndpointDirectory implements AcumaticaEndpointDirectory {
     let status: number;
     let data: unknown;
     try {
-      ({ status, data } = await this.http.get(`${baseUrl}/entity`, { headers: { Accept: 'application/json' }, responseType: 'json' }));
+      ({ status, data } = await this.http.get(`${baseUrl}/entity`, {
+        headers: { Accept: 'application/json' },
+        responseType: 'json',
+      }));
     } catch (error) {
       const code = (error as { code?: string }).code;
-      throw new EndpointDirectoryError('unreachable', `could not reach ${baseUrl}/entity: ${code ? `${code} ` : ''}${(error as Error).message}`);
+      throw new EndpointDirectoryError(
+        'unreachable',
+        `could not reach ${baseUrl}/entity: ${code ? `${code} ` : ''}${(error as Error).message}`,
+      );
     }
-    if (status !== 200) throw new EndpointDirectoryError('bad_answer', `${baseUrl}/entity answered HTTP ${status}: is this the Acumatica instance's URL (with its virtual directory, if any)?`);
+    if (status !== 200)
+      throw new EndpointDirectoryError(
+        'bad_answer',
+        `${baseUrl}/entity answered HTTP ${status}: is this the Acumatica instance's URL (with its virtual directory, if any)?`,
+      );
     const answer = data as EntityAnswer;
-    const rows = Array.isArray(answer) ? answer : answer && typeof answer === 'object' && Array.isArray(answer.endpoints) ? answer.endpoints : undefined;
-    if (!rows) throw new EndpointDirectoryError('bad_answer', `${baseUrl}/entity did not answer Acumatica's endpoint list: is this the Acumatica instance's URL?`);
-    const endpoints = rows.filter((r): r is AcumaticaEndpoint => typeof r?.name === 'string' && typeof r?.version === 'string').map((r) => ({ name: r.name, version: r.version }));
+    const rows = Array.isArray(answer)
+      ? answer
+      : answer && typeof answer === 'object' && Array.isArray(answer.endpoints)
+        ? answer.endpoints
+        : undefined;
+    if (!rows)
+      throw new EndpointDirectoryError(
+        'bad_answer',
+        `${baseUrl}/entity did not answer Acumatica's endpoint list: is this the Acumatica instance's URL?`,
+      );
+    const endpoints = rows
+      .filter((r): r is AcumaticaEndpoint => typeof r?.name === 'string' && typeof r?.version === 'string')
+      .map((r) => ({ name: r.name, version: r.version }));
     const build = !Array.isArray(answer) ? answer.version?.acumaticaBuildVersion : undefined;
     return { endpoints, ...(typeof build === 'string' ? { buildVersion: build } : {}) };
   }

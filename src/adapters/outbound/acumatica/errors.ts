@@ -23,9 +23,11 @@ export function acumaticaMessage(response: AxiosResponse): string {
   return parts.join(' — ') || `HTTP ${response.status}`;
 }
 
-const isLoginLimit = (response: AxiosResponse): boolean => /API Login Limit/i.test(typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? ''));
+const isLoginLimit = (response: AxiosResponse): boolean =>
+  /API Login Limit/i.test(typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? ''));
 
-export const retryAfterMs = (response: AxiosResponse): number | undefined => parseRetryAfter(response.headers['retry-after']);
+export const retryAfterMs = (response: AxiosResponse): number | undefined =>
+  parseRetryAfter(response.headers['retry-after']);
 
 /** Maps a non-2xx answer to a typed error carrying Acumatica's message and every field error. */
 export function toAcumaticaError(what: string, response: AxiosResponse): AcumaticaApiError {
@@ -41,8 +43,16 @@ export function toAcumaticaError(what: string, response: AxiosResponse): Acumati
   if (status === 422) return new AcumaticaApiError('validation', message, status, undefined, details);
   if (status >= 500) {
     // A 500 that names a business rule is not going to pass on retry; a bare 500 might.
-    const business = details.length > 0 || /financial period|out of balance|inactive|cannot be found|Invalid credentials|company ID/i.test(own);
-    return new AcumaticaApiError(business ? 'validation' : 'unavailable', message, status, retryAfterMs(response), details);
+    const business =
+      details.length > 0 ||
+      /financial period|out of balance|inactive|cannot be found|Invalid credentials|company ID/i.test(own);
+    return new AcumaticaApiError(
+      business ? 'validation' : 'unavailable',
+      message,
+      status,
+      retryAfterMs(response),
+      details,
+    );
   }
   return new AcumaticaApiError('bad_request', message, status, undefined, details);
 }

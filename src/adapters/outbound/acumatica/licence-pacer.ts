@@ -5,7 +5,12 @@ import type { LicenceLimits } from '../../../domain/licence/licence-limits';
 /** Refused before anything was sent: the caller (a posting) retries later, after a fresh lookup. */
 export class LicenceWaitExceeded extends AcumaticaApiError {
   constructor(waitedMs: number) {
-    super('rate_limited', `held back ${waitedMs} ms by the Acumatica licence's request budget; nothing was sent`, undefined, waitedMs);
+    super(
+      'rate_limited',
+      `held back ${waitedMs} ms by the Acumatica licence's request budget; nothing was sent`,
+      undefined,
+      waitedMs,
+    );
   }
 }
 
@@ -52,14 +57,20 @@ export class LicencePacer {
     shares.onChange((key) => this.pump(key));
   }
 
-  async run<T>(tenantKey: string, limits: LicenceLimits | undefined, write: boolean, work: () => Promise<T>): Promise<T> {
+  async run<T>(
+    tenantKey: string,
+    limits: LicenceLimits | undefined,
+    write: boolean,
+    work: () => Promise<T>,
+  ): Promise<T> {
     await this.acquire(tenantKey, limits, write);
     const tenant = this.tenants.get(tenantKey)!;
     try {
       return await work();
     } finally {
       tenant.inFlight--;
-      if (this.shares.shareFor(tenantKey, limits).requestsPerWindow !== undefined) insertSorted(tenant.charges, this.now() + this.shares.windowMs);
+      if (this.shares.shareFor(tenantKey, limits).requestsPerWindow !== undefined)
+        insertSorted(tenant.charges, this.now() + this.shares.windowMs);
       this.pump(tenantKey);
     }
   }
@@ -122,11 +133,14 @@ export class LicencePacer {
     if (tenant.wake && tenant.wakeAt !== undefined && tenant.wakeAt <= at) return;
     if (tenant.wake) clearTimeout(tenant.wake);
     tenant.wakeAt = at;
-    tenant.wake = setTimeout(() => {
-      tenant.wake = undefined;
-      tenant.wakeAt = undefined;
-      this.pump(tenantKey);
-    }, Math.max(0, at - this.now()));
+    tenant.wake = setTimeout(
+      () => {
+        tenant.wake = undefined;
+        tenant.wakeAt = undefined;
+        this.pump(tenantKey);
+      },
+      Math.max(0, at - this.now()),
+    );
     tenant.wake.unref();
   }
 }

@@ -3,7 +3,9 @@ import { AcumaticaApiError } from '../../../application/ports/acumatica.port';
 import type { AcumaticaConnectionSettings } from '../../../application/connections/ports';
 import { toAcumaticaError } from './errors';
 
-type Credential = { kind: 'bearer'; accessToken: string; refreshToken?: string; expiresAt: number } | { kind: 'cookie'; cookie: string };
+type Credential =
+  | { kind: 'bearer'; accessToken: string; refreshToken?: string; expiresAt: number }
+  | { kind: 'cookie'; cookie: string };
 
 const EXPIRY_MARGIN_MS = 60_000;
 
@@ -29,7 +31,9 @@ export class AcumaticaSession {
   /** Headers that authenticate a request. Concurrent callers share one sign-in. */
   async headers(): Promise<Record<string, string>> {
     const credential = await this.current();
-    return credential.kind === 'bearer' ? { Authorization: `Bearer ${credential.accessToken}` } : { Cookie: credential.cookie };
+    return credential.kind === 'bearer'
+      ? { Authorization: `Bearer ${credential.accessToken}` }
+      : { Cookie: credential.cookie };
   }
 
   /**
@@ -66,7 +70,10 @@ export class AcumaticaSession {
   invalidate(rejectedHeaders: Record<string, string>): void {
     const held = this.credential;
     if (!held) return;
-    const same = held.kind === 'bearer' ? rejectedHeaders.Authorization === `Bearer ${held.accessToken}` : rejectedHeaders.Cookie === held.cookie;
+    const same =
+      held.kind === 'bearer'
+        ? rejectedHeaders.Authorization === `Bearer ${held.accessToken}`
+        : rejectedHeaders.Cookie === held.cookie;
     // Keep the refresh token: an expired access token is renewed with it rather than with the password.
     if (same) this.credential = held.kind === 'bearer' ? { ...held, expiresAt: 0 } : undefined;
   }
@@ -77,7 +84,9 @@ export class AcumaticaSession {
     this.credential = undefined;
     if (!held || held.kind !== 'cookie') return;
     await this.http
-      .post(`${this.settings.baseUrl}/entity/auth/logout`, '', { headers: { Cookie: held.cookie, 'Content-Length': '0' } })
+      .post(`${this.settings.baseUrl}/entity/auth/logout`, '', {
+        headers: { Cookie: held.cookie, 'Content-Length': '0' },
+      })
       .catch(() => undefined);
   }
 
@@ -103,16 +112,29 @@ export class AcumaticaSession {
         if (!(error instanceof AcumaticaApiError) || error.retryable) throw error;
       }
     }
-    return this.token({ grant_type: 'password', username: auth.username, password: auth.password, scope: 'api offline_access' });
+    return this.token({
+      grant_type: 'password',
+      username: auth.username,
+      password: auth.password,
+      scope: 'api offline_access',
+    });
   }
 
   private async token(grant: Record<string, string>): Promise<Credential> {
     const auth = this.settings.auth as Extract<AcumaticaConnectionSettings['auth'], { kind: 'oauth2' }>;
     const form = new URLSearchParams({ ...grant, client_id: auth.clientId, client_secret: auth.clientSecret });
     const response = await this.send('POST /identity/connect/token', () =>
-      this.http.post(`${this.settings.baseUrl}/identity/connect/token`, form.toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      this.http.post(`${this.settings.baseUrl}/identity/connect/token`, form.toString(), {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
     );
-    const body = response.data as { access_token?: string; refresh_token?: string; expires_in?: number; error?: string; error_description?: string };
+    const body = response.data as {
+      access_token?: string;
+      refresh_token?: string;
+      expires_in?: number;
+      error?: string;
+      error_description?: string;
+    };
     if (response.status !== 200 || !body?.access_token) {
       if (response.status === 400 || response.status === 401) {
         const words = [body?.error, body?.error_description].filter(Boolean).join(': ') || `HTTP ${response.status}`;
@@ -120,22 +142,36 @@ export class AcumaticaSession {
       }
       throw toAcumaticaError('Acumatica sign-in (OAuth)', response);
     }
-    return { kind: 'bearer', accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: this.now() + Number(body.expires_in ?? 3600) * 1000 };
+    return {
+      kind: 'bearer',
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token,
+      expiresAt: this.now() + Number(body.expires_in ?? 3600) * 1000,
+    };
   }
 
   private async cookieLogin(username: string, password: string): Promise<Credential> {
     const { tenant, branch } = this.settings;
     const response = await this.send('POST /entity/auth/login', () =>
-      this.http.post(`${this.settings.baseUrl}/entity/auth/login`, { name: username, password, tenant, ...(branch ? { branch } : {}) }),
+      this.http.post(`${this.settings.baseUrl}/entity/auth/login`, {
+        name: username,
+        password,
+        tenant,
+        ...(branch ? { branch } : {}),
+      }),
     );
     if (response.status !== 204 && response.status !== 200) {
       const error = toAcumaticaError('Acumatica sign-in (cookie)', response);
       // Wrong password comes back as a 500 naming it: that is a credentials problem, not an outage.
-      if (/Invalid credentials|company ID/i.test(error.message)) throw new AcumaticaApiError('unauthorized', error.message, response.status);
+      if (/Invalid credentials|company ID/i.test(error.message))
+        throw new AcumaticaApiError('unauthorized', error.message, response.status);
       throw error;
     }
     const setCookie = (response.headers['set-cookie'] as string[] | undefined) ?? [];
-    const cookie = setCookie.map((c) => c.split(';')[0]).filter((c) => !/=$/.test(c)).join('; ');
+    const cookie = setCookie
+      .map((c) => c.split(';')[0])
+      .filter((c) => !/=$/.test(c))
+      .join('; ');
     if (!cookie) throw new AcumaticaApiError('unauthorized', 'Acumatica sign-in (cookie) returned no session cookie');
     return { kind: 'cookie', cookie };
   }
@@ -145,7 +181,10 @@ export class AcumaticaSession {
       return await call();
     } catch (error) {
       const e = error as { code?: string; message?: string };
-      throw new AcumaticaApiError(e.code === 'ECONNABORTED' ? 'timeout' : 'unavailable', `Acumatica did not answer ${what}: ${[e.code, e.message].filter(Boolean).join(' ')}`);
+      throw new AcumaticaApiError(
+        e.code === 'ECONNABORTED' ? 'timeout' : 'unavailable',
+        `Acumatica did not answer ${what}: ${[e.code, e.message].filter(Boolean).join(' ')}`,
+      );
     }
   }
 }

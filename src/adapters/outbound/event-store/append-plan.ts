@@ -39,7 +39,8 @@ export type AppendPlan =
 /** `$…` names are KurrentDB's system streams (hidden from reads); refusing them keeps both adapters alike. */
 export function assertStreamName(stream: string): void {
   if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream name must be a non-empty string');
-  if (stream.startsWith('$')) throw new TypeError(`stream name ${stream}: names starting with $ are reserved for the store`);
+  if (stream.startsWith('$'))
+    throw new TypeError(`stream name ${stream}: names starting with $ are reserved for the store`);
 }
 
 /** Gives every event an id and rejects batches no store could honour, before touching storage. */
@@ -71,7 +72,9 @@ export function normalizeExpected(expected: ExpectedRevision): NormalizedExpecte
     return expected;
   }
   if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) return BigInt(expected);
-  throw new RangeError(`expected revision must be 'no_stream' | 'stream_exists' | 'any' | a revision >= 0, got ${String(expected)}`);
+  throw new RangeError(
+    `expected revision must be 'no_stream' | 'stream_exists' | 'any' | a revision >= 0, got ${String(expected)}`,
+  );
 }
 
 export function expectationHolds(expected: NormalizedExpected, head: StreamHead): boolean {

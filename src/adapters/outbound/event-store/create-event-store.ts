@@ -21,7 +21,8 @@ export function createEventStore(url: string, options: CreateEventStoreOptions =
   if (trimmed.startsWith('sqlite:')) {
     // `sqlite:///abs/file.db` and `sqlite://rel.db` are common spellings; drop the `//` authority marker.
     const path = trimmed.slice('sqlite:'.length).replace(/^\/\//, '');
-    if (path.length === 0) throw new Error('EVENT_STORE_URL: sqlite: needs a file path, e.g. sqlite:data/ml-connector.db');
+    if (path.length === 0)
+      throw new Error('EVENT_STORE_URL: sqlite: needs a file path, e.g. sqlite:data/ml-connector.db');
     return new SqliteEventStore(path, options.sqlite);
   }
   if (isKurrentDbUrl(trimmed)) return new KurrentDbEventStore(trimmed, options.kurrentdb);

@@ -24,6 +24,7 @@ export function matchesFilter(filter: NormalizedFilter, stream: string, type: st
 /** maxCount: undefined = unbounded; anything else must be a positive safe integer. */
 export function normalizeMaxCount(maxCount: number | undefined): number {
   if (maxCount === undefined) return Number.MAX_SAFE_INTEGER;
-  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
+  if (!Number.isSafeInteger(maxCount) || maxCount < 0)
+    throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
   return maxCount;
 }

@@ -52,13 +52,20 @@ export class GustoApiClient implements GustoApi, GustoPayrollDirectory {
     const departments = new Map((await employees).map((e) => [e.uuid, e.department ?? null]));
     return {
       ...first!,
-      employee_compensations: compensations.map((c) => ({ ...c, department: departments.get(c.employee_uuid) ?? null })),
+      employee_compensations: compensations.map((c) => ({
+        ...c,
+        department: departments.get(c.employee_uuid) ?? null,
+      })),
     };
   }
 
   async listProcessedPayrolls(connectionId: string, query: ListPayrollsQuery = {}): Promise<GustoPayrollSummary[]> {
     const company = await this.companyOf(connectionId);
-    const params: Record<string, unknown> = { processing_statuses: 'processed', payroll_types: 'regular,off_cycle', include: 'totals' };
+    const params: Record<string, unknown> = {
+      processing_statuses: 'processed',
+      payroll_types: 'regular,off_cycle',
+      include: 'totals',
+    };
     if (query.startDate || query.endDate) params.date_filter_by = 'check_date';
     if (query.startDate) params.start_date = query.startDate;
     if (query.endDate) params.end_date = query.endDate;
@@ -66,7 +73,10 @@ export class GustoApiClient implements GustoApi, GustoPayrollDirectory {
   }
 
   /** The console's list (issue 16): one page, processed or not, by pay period in the window, newest first. */
-  async listRecentPayrolls(connectionId: string, query: { limit: number; startDate: string; endDate: string }): Promise<GustoPayrollSummary[]> {
+  async listRecentPayrolls(
+    connectionId: string,
+    query: { limit: number; startDate: string; endDate: string },
+  ): Promise<GustoPayrollSummary[]> {
     const company = await this.companyOf(connectionId);
     const params = {
       processing_statuses: 'processed,unprocessed',
@@ -96,9 +106,13 @@ export class GustoApiClient implements GustoApi, GustoPayrollDirectory {
     const connection = await this.connections.get(connectionId);
     if (!connection) throw new GustoApiError('not_found', `no connection ${connectionId}`);
     if (connection.gustoStatus === 'needs_reauthorization') {
-      throw new GustoApiError('needs_reauthorization', `connection ${connectionId} must be authorized with Gusto again`);
+      throw new GustoApiError(
+        'needs_reauthorization',
+        `connection ${connectionId} must be authorized with Gusto again`,
+      );
     }
-    if (!connection.gustoCompanyUuid) throw new GustoApiError('not_connected', `connection ${connectionId} is not authorized with Gusto yet`);
+    if (!connection.gustoCompanyUuid)
+      throw new GustoApiError('not_connected', `connection ${connectionId} is not authorized with Gusto yet`);
     return connection.gustoCompanyUuid;
   }
 
@@ -114,11 +128,24 @@ export class GustoApiClient implements GustoApi, GustoPayrollDirectory {
 
   private async get(company: string, path: string, params?: Record<string, unknown>): Promise<AxiosResponse> {
     let token = await this.tokens.accessToken(company);
-    let response = await getWithRetry(this.http, path, params, { Authorization: `Bearer ${token.accessToken}` }, this.options);
+    let response = await getWithRetry(
+      this.http,
+      path,
+      params,
+      { Authorization: `Bearer ${token.accessToken}` },
+      this.options,
+    );
     if (response.status === 401) {
       token = await this.tokens.accessToken(company, token.generation);
-      response = await getWithRetry(this.http, path, params, { Authorization: `Bearer ${token.accessToken}` }, this.options);
-      if (response.status === 401) throw new GustoApiError('unavailable', `GET ${path}: Gusto rejected a freshly refreshed token`, 401);
+      response = await getWithRetry(
+        this.http,
+        path,
+        params,
+        { Authorization: `Bearer ${token.accessToken}` },
+        this.options,
+      );
+      if (response.status === 401)
+        throw new GustoApiError('unavailable', `GET ${path}: Gusto rejected a freshly refreshed token`, 401);
     }
     if (response.status >= 300) throw errorFor(path, response);
     return response;

@@ -41,13 +41,17 @@ export function callKindOf(path: string): GustoCallKind {
 }
 
 /** Axios request settings for a call kind: its size cap and timeout (no redirects followed: Gusto sends none). */
-export function limitsOf(kind: GustoCallKind, options: Pick<GustoHttpOptions, 'timeoutMs'>): { maxContentLength: number; timeout: number; maxRedirects: number } {
+export function limitsOf(
+  kind: GustoCallKind,
+  options: Pick<GustoHttpOptions, 'timeoutMs'>,
+): { maxContentLength: number; timeout: number; maxRedirects: number } {
   const limits = GUSTO_CALL_LIMITS[kind];
   return { maxContentLength: limits.maxBytes, timeout: options.timeoutMs ?? limits.timeoutMs, maxRedirects: 0 };
 }
 
 /** True for axios's "maxContentLength size of N exceeded". */
-export const isTooLarge = (error: unknown): boolean => /maxContentLength/.test((error as { message?: string })?.message ?? '');
+export const isTooLarge = (error: unknown): boolean =>
+  /maxContentLength/.test((error as { message?: string })?.message ?? '');
 
 /**
  * The connector is read-only towards Gusto: the client itself refuses any non-GET on a /v1 path before a
@@ -66,7 +70,10 @@ export function createGustoAxios(options: GustoHttpOptions): AxiosInstance {
     const method = (config.method ?? 'get').toLowerCase();
     const path = new URL(config.url ?? '', 'http://x').pathname;
     if (path.startsWith('/v1') && method !== 'get') {
-      throw new GustoApiError('bad_request', `refused ${method.toUpperCase()} ${path}: the connector only reads from Gusto`);
+      throw new GustoApiError(
+        'bad_request',
+        `refused ${method.toUpperCase()} ${path}: the connector only reads from Gusto`,
+      );
     }
     return config;
   });
@@ -77,7 +84,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Gusto's own words from `{errors:[{message}]}` or OAuth's `{error, error_description}`. */
 export function gustoMessage(response: AxiosResponse): string {
-  const body = response.data as { errors?: Array<{ message?: string; category?: string }>; error?: string; error_description?: string } | undefined;
+  const body = response.data as
+    { errors?: Array<{ message?: string; category?: string }>; error?: string; error_description?: string } | undefined;
   const parts = body?.errors?.map((e) => [e.category, e.message].filter(Boolean).join(': ')).filter(Boolean) ?? [];
   if (parts.length) return parts.join('; ');
   if (body?.error) return [body.error, body.error_description].filter(Boolean).join(': ');
@@ -90,13 +98,24 @@ export const transportMessage = (error: unknown): string => {
   return [e.code, e.message].filter(Boolean).join(' ') || 'network error';
 };
 
-export type Send = (method: Method, path: string, params: Record<string, unknown> | undefined, headers: Record<string, string>) => Promise<AxiosResponse>;
+export type Send = (
+  method: Method,
+  path: string,
+  params: Record<string, unknown> | undefined,
+  headers: Record<string, string>,
+) => Promise<AxiosResponse>;
 
 /**
  * One GET with bounded retries: 429 waits Retry-After (or backs off), 5xx and network errors back off.
  * Other statuses (401 included) are returned for the caller to interpret.
  */
-export async function getWithRetry(http: AxiosInstance, path: string, params: Record<string, unknown> | undefined, headers: Record<string, string>, options: GustoHttpOptions): Promise<AxiosResponse> {
+export async function getWithRetry(
+  http: AxiosInstance,
+  path: string,
+  params: Record<string, unknown> | undefined,
+  headers: Record<string, string>,
+  options: GustoHttpOptions,
+): Promise<AxiosResponse> {
   const maxAttempts = options.maxAttempts ?? 5;
   const maxRetryAfter = options.maxRetryAfterMs ?? 30_000;
   const backoff = { baseMs: options.backoffBaseMs ?? 250, capMs: maxRetryAfter };
@@ -108,23 +127,33 @@ export async function getWithRetry(http: AxiosInstance, path: string, params: Re
       if (error instanceof GustoApiError) throw error;
       if (isTooLarge(error)) {
         const cap = GUSTO_CALL_LIMITS[callKindOf(path)].maxBytes / MiB;
-        throw new GustoApiError('too_large', `GET ${path}: Gusto's answer was larger than ${cap} MiB; the read was stopped`);
+        throw new GustoApiError(
+          'too_large',
+          `GET ${path}: Gusto's answer was larger than ${cap} MiB; the read was stopped`,
+        );
       }
       const timeout = (error as { code?: string }).code === 'ECONNABORTED';
-      if (attempt >= maxAttempts) throw new GustoApiError(timeout ? 'timeout' : 'unavailable', `GET ${path}: ${transportMessage(error)}`);
+      if (attempt >= maxAttempts)
+        throw new GustoApiError(timeout ? 'timeout' : 'unavailable', `GET ${path}: ${transportMessage(error)}`);
       await sleep(backoffMs(attempt, backoff));
       continue;
     }
     if (response.status === 429) {
       const wait = retryAfterMs(response.headers['retry-after']);
       if (attempt >= maxAttempts || (wait !== undefined && wait > maxRetryAfter)) {
-        throw new GustoApiError('rate_limited', `GET ${path}: Gusto rate limit (429) after ${attempt} attempts`, 429, wait);
+        throw new GustoApiError(
+          'rate_limited',
+          `GET ${path}: Gusto rate limit (429) after ${attempt} attempts`,
+          429,
+          wait,
+        );
       }
       await sleep(backoffMs(attempt, backoff, Math.random, wait));
       continue;
     }
     if (response.status >= 500) {
-      if (attempt >= maxAttempts) throw new GustoApiError('unavailable', `GET ${path}: ${gustoMessage(response)}`, response.status);
+      if (attempt >= maxAttempts)
+        throw new GustoApiError('unavailable', `GET ${path}: ${gustoMessage(response)}`, response.status);
       await sleep(backoffMs(attempt, backoff));
       continue;
     }

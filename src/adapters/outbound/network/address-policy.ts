@@ -21,7 +21,8 @@ for (const [net, prefix] of [
   ['198.18.0.0', 15],
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
-] as const) blockedV4.addSubnet(net, prefix, 'ipv4');
+] as const)
+  blockedV4.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128],
@@ -30,7 +31,8 @@ for (const [net, prefix] of [
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast
-] as const) blockedV6.addSubnet(net, prefix, 'ipv6');
+] as const)
+  blockedV6.addSubnet(net, prefix, 'ipv6');
 
 export type AddressRule = 'loopback, link-local, private or unspecified address';
 
@@ -54,4 +56,9 @@ export class AllowedHosts {
 }
 
 /** `[::1]` → `::1`, `Example.COM.` → `example.com`. */
-export const normalizeHost = (host: string): string => host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+export const normalizeHost = (host: string): string =>
+  host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');

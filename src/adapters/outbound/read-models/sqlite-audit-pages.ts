@@ -6,7 +6,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { AuditEvent } from '../../../application/payroll-posting/projections/audit-event';
-import type { AuditIndexQuery, AuditLogQuery } from '../../../application/payroll-posting/projections/read-model-store.port';
+import type {
+  AuditIndexQuery,
+  AuditLogQuery,
+} from '../../../application/payroll-posting/projections/read-model-store.port';
 
 type Sql = (text: string) => Database.Statement;
 type Page = { items: AuditEvent[]; next: string | null };
@@ -44,7 +47,10 @@ function fromEventRow(r: EventRow): AuditEvent {
   };
 }
 
-function filters(alias: string, query: { type?: string; fromMs?: number; toMs?: number; after?: bigint }): { where: string[]; params: unknown[] } {
+function filters(
+  alias: string,
+  query: { type?: string; fromMs?: number; toMs?: number; after?: bigint },
+): { where: string[]; params: unknown[] } {
   const where = [`${alias}.position > ?`];
   const params: unknown[] = [query.after ?? 0n];
   if (query.type) {
@@ -67,10 +73,14 @@ function read(sql: Sql, joinsEvents: boolean, from: string, where: string[], par
   const alias = 'a';
   let items: AuditEvent[];
   if (joinsEvents) {
-    const rows = sql(`SELECT e.* FROM ${from} JOIN events AS e ON e.position = ${alias}.position WHERE ${where.join(' AND ')} ORDER BY ${alias}.position LIMIT ?`).all(...params, BigInt(limit)) as EventRow[];
+    const rows = sql(
+      `SELECT e.* FROM ${from} JOIN events AS e ON e.position = ${alias}.position WHERE ${where.join(' AND ')} ORDER BY ${alias}.position LIMIT ?`,
+    ).all(...params, BigInt(limit)) as EventRow[];
     items = rows.map(fromEventRow);
   } else {
-    const rows = sql(`SELECT ${alias}.event FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${alias}.position LIMIT ?`).all(...params, BigInt(limit)) as Array<{ event: string }>;
+    const rows = sql(
+      `SELECT ${alias}.event FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${alias}.position LIMIT ?`,
+    ).all(...params, BigInt(limit)) as Array<{ event: string }>;
     items = rows.map((r) => JSON.parse(r.event) as AuditEvent);
   }
   const last = items.at(-1);
@@ -80,14 +90,23 @@ function read(sql: Sql, joinsEvents: boolean, from: string, where: string[], par
 /** One connection's events (the `{g}_audit` index, by connection and position). */
 export function connectionAuditPage(sql: Sql, joinsEvents: boolean, query: AuditIndexQuery): Page {
   const { where, params } = filters('a', query);
-  return read(sql, joinsEvents, '{g}_audit AS a', ['a.connection_id = ?', ...where], [query.connectionId, ...params], query.limit);
+  return read(
+    sql,
+    joinsEvents,
+    '{g}_audit AS a',
+    ['a.connection_id = ?', ...where],
+    [query.connectionId, ...params],
+    query.limit,
+  );
 }
 
 /** Which index a page of the whole log reads (exported for the tests). */
 export function logAccess(sql: Sql, query: AuditLogQuery): 'time' | 'type' | 'position' {
   if (query.fromMs !== undefined || query.toMs !== undefined) {
     const { where, params } = filters('a', query);
-    const counted = sql(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM {g}_log AS a INDEXED BY {g}_log_time WHERE ${where.join(' AND ')} LIMIT ${TIME_INDEX_SORT_LIMIT + 1})`).get(...params) as { n: bigint };
+    const counted = sql(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM {g}_log AS a INDEXED BY {g}_log_time WHERE ${where.join(' AND ')} LIMIT ${TIME_INDEX_SORT_LIMIT + 1})`,
+    ).get(...params) as { n: bigint };
     if (Number(counted.n) <= TIME_INDEX_SORT_LIMIT) return 'time';
   }
   return query.type ? 'type' : 'position';
@@ -96,7 +115,12 @@ export function logAccess(sql: Sql, query: AuditLogQuery): 'time' | 'type' | 'po
 /** Every event (the `{g}_log` index): by type, by time or by position, as `logAccess` decides. */
 export function logAuditPage(sql: Sql, joinsEvents: boolean, query: AuditLogQuery): Page {
   const access = logAccess(sql, query);
-  const from = access === 'time' ? '{g}_log AS a INDEXED BY {g}_log_time' : access === 'type' ? '{g}_log AS a INDEXED BY {g}_log_type' : '{g}_log AS a NOT INDEXED';
+  const from =
+    access === 'time'
+      ? '{g}_log AS a INDEXED BY {g}_log_time'
+      : access === 'type'
+        ? '{g}_log AS a INDEXED BY {g}_log_type'
+        : '{g}_log AS a NOT INDEXED';
   const { where, params } = filters('a', query);
   return read(sql, joinsEvents, from, where, params, query.limit);
 }

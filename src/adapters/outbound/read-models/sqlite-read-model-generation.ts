@@ -88,12 +88,20 @@ export class SqliteGeneration implements ReadModelGeneration {
     const insert = this.sql(
       'INSERT INTO {g}_postings (first_position, stream, id, connection_id, payroll_uuid, status, settled, last_position, events, view, journal_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const update = this.sql('UPDATE {g}_postings SET id = ?, connection_id = ?, payroll_uuid = ?, status = ?, settled = ?, last_position = ?, events = ?, view = ?, journal_position = ? WHERE stream = ?');
-    const count = this.sql('INSERT INTO {g}_counts (status, n) VALUES (?, ?) ON CONFLICT(status) DO UPDATE SET n = n + excluded.n');
-    const audit = this.sql('INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES (?, ?, ?, ?, ?)');
+    const update = this.sql(
+      'UPDATE {g}_postings SET id = ?, connection_id = ?, payroll_uuid = ?, status = ?, settled = ?, last_position = ?, events = ?, view = ?, journal_position = ? WHERE stream = ?',
+    );
+    const count = this.sql(
+      'INSERT INTO {g}_counts (status, n) VALUES (?, ?) ON CONFLICT(status) DO UPDATE SET n = n + excluded.n',
+    );
+    const audit = this.sql(
+      'INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES (?, ?, ?, ?, ?)',
+    );
     const owner = this.sql('INSERT OR IGNORE INTO {g}_owners (stream, connection_id) VALUES (?, ?)');
     // A generation stored before the whole log's index existed has no table for it (it is being rebuilt).
-    const log = this.hasLogIndex() ? this.sql('INSERT OR IGNORE INTO {g}_log (position, type, time_ms, event) VALUES (?, ?, ?, ?)') : undefined;
+    const log = this.hasLogIndex()
+      ? this.sql('INSERT OR IGNORE INTO {g}_log (position, type, time_ms, event) VALUES (?, ?, ?, ?)')
+      : undefined;
     const changes: Array<{ from?: PostingStatus; to: PostingStatus }> = [];
     this.db
       .transaction(() => {
@@ -103,7 +111,17 @@ export class SqliteGeneration implements ReadModelGeneration {
           // Join mode: the journal stays in the log (the event at journal_position), not copied per row.
           const byReference = this.joinsEvents && row.journalPosition !== undefined;
           const view = byReference ? JSON.stringify({ ...row.view, journal: null }) : JSON.stringify(row.view);
-          const values = [row.id, row.connectionId, row.payrollUuid, row.status, row.settled ? 1 : 0, row.lastPosition, row.view.events, view, byReference ? row.journalPosition : null];
+          const values = [
+            row.id,
+            row.connectionId,
+            row.payrollUuid,
+            row.status,
+            row.settled ? 1 : 0,
+            row.lastPosition,
+            row.view.events,
+            view,
+            byReference ? row.journalPosition : null,
+          ];
           if (before) update.run(...values, row.stream);
           else insert.run(row.firstPosition, row.stream, ...values);
           if (before?.status === row.status) continue;
@@ -112,14 +130,23 @@ export class SqliteGeneration implements ReadModelGeneration {
           changes.push(before ? { from: before.status, to: row.status } : { to: row.status });
         }
         for (const entry of batch.audit) {
-          audit.run(entry.connectionId, entry.position, entry.type, entry.timeMs, this.joinsEvents ? null : JSON.stringify(entry.event));
+          audit.run(
+            entry.connectionId,
+            entry.position,
+            entry.type,
+            entry.timeMs,
+            this.joinsEvents ? null : JSON.stringify(entry.event),
+          );
         }
         for (const o of batch.owners) owner.run(o.stream, o.connectionId);
-        if (log) for (const entry of batch.log) log.run(entry.position, entry.type, entry.timeMs, this.joinsEvents ? null : JSON.stringify(entry.event));
+        if (log)
+          for (const entry of batch.log)
+            log.run(entry.position, entry.type, entry.timeMs, this.joinsEvents ? null : JSON.stringify(entry.event));
         // A generation being rebuilt shows it is still written (the rebuild lease: see createGeneration).
         if (this.parent.meta('building') === this.name) this.parent.setMeta('building.at', String(Date.now()));
         const previous = this.checkpoint();
-        if (previous === undefined || batch.checkpoint > previous) this.parent.setMeta(`${this.name}.checkpoint`, String(batch.checkpoint));
+        if (previous === undefined || batch.checkpoint > previous)
+          this.parent.setMeta(`${this.name}.checkpoint`, String(batch.checkpoint));
       })
       .immediate();
     return changes;
@@ -133,7 +160,8 @@ export class SqliteGeneration implements ReadModelGeneration {
   }
 
   get(id: string): PostingView | null {
-    const row = this.sql(`${this.viewsFrom} WHERE p.id = ? ORDER BY p.first_position DESC LIMIT 1`).get(id) as ViewRow | undefined;
+    const row = this.sql(`${this.viewsFrom} WHERE p.id = ? ORDER BY p.first_position DESC LIMIT 1`).get(id) as
+      ViewRow | undefined;
     return row ? viewOf(row) : null;
   }
 
@@ -157,7 +185,9 @@ export class SqliteGeneration implements ReadModelGeneration {
       params.push(query.payrollUuid);
     }
     params.push(BigInt(query.limit + 1));
-    const rows = this.sql(`${this.viewsFrom} WHERE ${where.join(' AND ')} ORDER BY p.first_position DESC LIMIT ?`).all(...params) as ViewRow[];
+    const rows = this.sql(`${this.viewsFrom} WHERE ${where.join(' AND ')} ORDER BY p.first_position DESC LIMIT ?`).all(
+      ...params,
+    ) as ViewRow[];
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const next = rows.length > query.limit && last ? String(last.first_position) : null;
@@ -165,7 +195,12 @@ export class SqliteGeneration implements ReadModelGeneration {
   }
 
   unsettled(): Array<{ stream: string; lastPosition: bigint }> {
-    return (this.sql('SELECT stream, last_position FROM {g}_postings WHERE settled = 0').all() as Array<{ stream: string; last_position: bigint }>).map((r) => ({
+    return (
+      this.sql('SELECT stream, last_position FROM {g}_postings WHERE settled = 0').all() as Array<{
+        stream: string;
+        last_position: bigint;
+      }>
+    ).map((r) => ({
       stream: r.stream,
       lastPosition: r.last_position,
     }));
@@ -173,7 +208,8 @@ export class SqliteGeneration implements ReadModelGeneration {
 
   counts(): Record<PostingStatus, number> {
     const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<PostingStatus, number>;
-    for (const row of this.sql('SELECT status, n FROM {g}_counts').all() as Array<{ status: PostingStatus; n: bigint }>) counts[row.status] = Number(row.n);
+    for (const row of this.sql('SELECT status, n FROM {g}_counts').all() as Array<{ status: PostingStatus; n: bigint }>)
+      counts[row.status] = Number(row.n);
     return counts;
   }
 
@@ -187,7 +223,9 @@ export class SqliteGeneration implements ReadModelGeneration {
     let rows = 0;
     hash.update('[');
     // The stored rows (a journal kept by reference counts as its position: same position, same journal).
-    for (const row of this.sql('SELECT view, journal_position FROM {g}_postings ORDER BY id, first_position').iterate() as Iterable<{ view: string; journal_position: bigint | null }>) {
+    for (const row of this.sql(
+      'SELECT view, journal_position FROM {g}_postings ORDER BY id, first_position',
+    ).iterate() as Iterable<{ view: string; journal_position: bigint | null }>) {
       if (rows > 0) hash.update(',');
       hash.update(row.journal_position === null ? row.view : `${row.view}@${row.journal_position}`);
       rows += 1;
@@ -204,7 +242,9 @@ export class SqliteGeneration implements ReadModelGeneration {
 
   hasLogIndex(): boolean {
     // Once there, it stays (a generation's tables go only with the whole generation).
-    this.logIndexed ||= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`rm_${this.name}_log`) !== undefined;
+    this.logIndexed ||=
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`rm_${this.name}_log`) !==
+      undefined;
     return this.logIndexed;
   }
 
@@ -221,7 +261,8 @@ interface ViewRow {
 
 function viewOf(row: ViewRow): PostingView {
   const view = JSON.parse(row.view) as PostingView;
-  if (row.journal_data !== null) view.journal = (JSON.parse(row.journal_data) as { journal: PostingView['journal'] }).journal;
+  if (row.journal_data !== null)
+    view.journal = (JSON.parse(row.journal_data) as { journal: PostingView['journal'] }).journal;
   return view;
 }
 

@@ -10,7 +10,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RebuildInProgressError, type ReadModelGeneration, type ReadModelStore } from '../../../application/payroll-posting/projections/read-model-store.port';
+import {
+  RebuildInProgressError,
+  type ReadModelGeneration,
+  type ReadModelStore,
+} from '../../../application/payroll-posting/projections/read-model-store.port';
 import { dropGenerationSql, generationSql, META_SQL } from './read-model-schema';
 import { SqliteGeneration } from './sqlite-read-model-generation';
 
@@ -25,7 +29,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly generations = new Map<string, SqliteGeneration>();
 
   /** `path`: a file (its folder is created) or ':memory:'. */
-  constructor(readonly path: string, options: { busyTimeoutMs?: number } = {}) {
+  constructor(
+    readonly path: string,
+    options: { busyTimeoutMs?: number } = {},
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -36,42 +43,47 @@ export class SqliteReadModelStore implements ReadModelStore {
     // 10k-posting rebuild here, 14–17k → 34–42k events/s on a loaded box.
     if (path !== ':memory:') this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     this.db.exec(META_SQL);
-    this.joinsEvents = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+    this.joinsEvents =
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
   }
 
   current(): ReadModelGeneration {
     const name = this.meta('current');
     if (name) return this.generation(name);
-    const created = this.db.transaction(() => {
-      const again = this.meta('current');
-      if (again) return again;
-      this.db.exec(generationSql('g1'));
-      this.setMeta('current', 'g1');
-      this.setMeta('seq', '1');
-      return 'g1';
-    }).immediate();
+    const created = this.db
+      .transaction(() => {
+        const again = this.meta('current');
+        if (again) return again;
+        this.db.exec(generationSql('g1'));
+        this.setMeta('current', 'g1');
+        this.setMeta('seq', '1');
+        return 'g1';
+      })
+      .immediate();
     return this.generation(created);
   }
 
   createGeneration(): ReadModelGeneration {
-    const name = this.db.transaction(() => {
-      const building = this.meta('building');
-      if (building && building !== this.meta('current')) {
-        // Another rebuild (this instance or another on the file) that is still writing: leave it alone.
-        const beat = Number(this.meta('building.at') ?? '0');
-        if (Date.now() - beat < REBUILD_LEASE_MS) throw new RebuildInProgressError(building);
-        this.db.exec(dropGenerationSql(building));
-      }
-      const seq = Number(this.meta('seq') ?? '1') + 1;
-      const g = `g${seq}`;
-      this.db.exec(dropGenerationSql(g));
-      this.db.exec(generationSql(g));
-      this.setMeta('seq', String(seq));
-      this.setMeta('building', g);
-      this.setMeta('building.at', String(Date.now()));
-      this.db.prepare('DELETE FROM rm_meta WHERE key = ?').run(`${g}.checkpoint`);
-      return g;
-    }).immediate();
+    const name = this.db
+      .transaction(() => {
+        const building = this.meta('building');
+        if (building && building !== this.meta('current')) {
+          // Another rebuild (this instance or another on the file) that is still writing: leave it alone.
+          const beat = Number(this.meta('building.at') ?? '0');
+          if (Date.now() - beat < REBUILD_LEASE_MS) throw new RebuildInProgressError(building);
+          this.db.exec(dropGenerationSql(building));
+        }
+        const seq = Number(this.meta('seq') ?? '1') + 1;
+        const g = `g${seq}`;
+        this.db.exec(dropGenerationSql(g));
+        this.db.exec(generationSql(g));
+        this.setMeta('seq', String(seq));
+        this.setMeta('building', g);
+        this.setMeta('building.at', String(Date.now()));
+        this.db.prepare('DELETE FROM rm_meta WHERE key = ?').run(`${g}.checkpoint`);
+        return g;
+      })
+      .immediate();
     this.generations.delete(name);
     return this.generation(name);
   }
@@ -85,36 +97,48 @@ export class SqliteReadModelStore implements ReadModelStore {
    * it sees `current` move (it follows within a second). It is retired, and dropped by `dropRetired`.
    */
   promote(generation: ReadModelGeneration): void {
-    this.db.transaction(() => {
-      const old = this.meta('current');
-      this.setMeta('current', generation.name);
-      this.db.prepare("DELETE FROM rm_meta WHERE key IN ('building', 'building.at')").run();
-      if (old && old !== generation.name) this.setMeta(`retired.${old}`, String(Date.now()));
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const old = this.meta('current');
+        this.setMeta('current', generation.name);
+        this.db.prepare("DELETE FROM rm_meta WHERE key IN ('building', 'building.at')").run();
+        if (old && old !== generation.name) this.setMeta(`retired.${old}`, String(Date.now()));
+      })
+      .immediate();
   }
 
   dropRetired(olderThanMs: number): string[] {
-    const due = (this.db.prepare("SELECT key, value FROM rm_meta WHERE key LIKE 'retired.%'").all() as Array<{ key: string; value: string }>)
+    const due = (
+      this.db.prepare("SELECT key, value FROM rm_meta WHERE key LIKE 'retired.%'").all() as Array<{
+        key: string;
+        value: string;
+      }>
+    )
       .filter((r) => Date.now() - Number(r.value) >= olderThanMs)
       .map((r) => r.key.slice('retired.'.length));
     if (due.length === 0) return [];
-    this.db.transaction(() => {
-      for (const g of due) {
-        if (g === this.meta('current')) continue;
-        this.db.exec(dropGenerationSql(g));
-        this.db.prepare('DELETE FROM rm_meta WHERE key IN (?, ?)').run(`retired.${g}`, `${g}.checkpoint`);
-        this.generations.delete(g);
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const g of due) {
+          if (g === this.meta('current')) continue;
+          this.db.exec(dropGenerationSql(g));
+          this.db.prepare('DELETE FROM rm_meta WHERE key IN (?, ?)').run(`retired.${g}`, `${g}.checkpoint`);
+          this.generations.delete(g);
+        }
+      })
+      .immediate();
     return due;
   }
 
   discard(generation: ReadModelGeneration): void {
     if (generation.name === this.meta('current')) return;
-    this.db.transaction(() => {
-      this.db.exec(dropGenerationSql(generation.name));
-      if (this.meta('building') === generation.name) this.db.prepare("DELETE FROM rm_meta WHERE key = 'building'").run();
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.exec(dropGenerationSql(generation.name));
+        if (this.meta('building') === generation.name)
+          this.db.prepare("DELETE FROM rm_meta WHERE key = 'building'").run();
+      })
+      .immediate();
   }
 
   close(): void {
@@ -122,11 +146,14 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   meta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM rm_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.db.prepare('SELECT value FROM rm_meta WHERE key = ?').get(key) as { value: string } | undefined)
+      ?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare('INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
   }
 
   private generation(name: string): SqliteGeneration {
@@ -138,4 +165,3 @@ export class SqliteReadModelStore implements ReadModelStore {
     return found;
   }
 }
-

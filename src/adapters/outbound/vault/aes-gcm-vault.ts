@@ -5,7 +5,10 @@ const IV_BYTES = 12; // the GCM standard nonce size: random per seal, so one key
 const TAG_BYTES = 16;
 
 export class VaultError extends Error {
-  constructor(readonly code: 'unknown_key' | 'tampered' | 'malformed', message: string) {
+  constructor(
+    readonly code: 'unknown_key' | 'tampered' | 'malformed',
+    message: string,
+  ) {
     super(message);
     this.name = 'VaultError';
   }
@@ -24,7 +27,10 @@ export interface VaultKey {
 export class AesGcmVault implements Vault {
   private readonly keys = new Map<string, Buffer>();
 
-  constructor(private readonly current: VaultKey, previous: readonly VaultKey[] = []) {
+  constructor(
+    private readonly current: VaultKey,
+    previous: readonly VaultKey[] = [],
+  ) {
     if (current.key.length !== 32) throw new VaultError('malformed', 'the encryption key must be 32 bytes');
     for (const k of previous) this.keys.set(k.id, k.key);
     this.keys.set(current.id, current.key);
@@ -49,7 +55,10 @@ export class AesGcmVault implements Vault {
   open(secret: SealedSecret, associatedData: string): string {
     const key = this.keys.get(secret.keyId);
     if (!key) {
-      throw new VaultError('unknown_key', `secret sealed with key ${secret.keyId}, which is neither MLC_ENCRYPTION_KEY nor one of MLC_ENCRYPTION_KEYS_PREVIOUS`);
+      throw new VaultError(
+        'unknown_key',
+        `secret sealed with key ${secret.keyId}, which is neither MLC_ENCRYPTION_KEY nor one of MLC_ENCRYPTION_KEYS_PREVIOUS`,
+      );
     }
     const raw = Buffer.from(secret.sealed, 'base64');
     if (raw.length < IV_BYTES + TAG_BYTES) throw new VaultError('malformed', 'sealed secret is too short');
@@ -57,10 +66,16 @@ export class AesGcmVault implements Vault {
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       // Never return garbage: a wrong key under a reused id, a flipped bit or a mismatched context all land here.
-      throw new VaultError('tampered', `sealed secret (key ${secret.keyId}) failed authentication: wrong key, wrong context or altered data`);
+      throw new VaultError(
+        'tampered',
+        `sealed secret (key ${secret.keyId}) failed authentication: wrong key, wrong context or altered data`,
+      );
     }
   }
 }

@@ -18,16 +18,23 @@ export async function foldAccrualEvents(
   open: ReadonlyMap<string, FoldedPosting>,
 ): Promise<void> {
   const last = new Map<string, RecordedEvent>();
-  for (const e of events) if (e.stream.startsWith(ACCRUAL_STREAM_PREFIX) && isPayrollAccrualEvent(e)) last.set(e.stream, e);
+  for (const e of events)
+    if (e.stream.startsWith(ACCRUAL_STREAM_PREFIX) && isPayrollAccrualEvent(e)) last.set(e.stream, e);
   for (const [stream, event] of last) {
-    const summary = accrualSummary(stream, (await store.readStream(stream)).filter((e) => e.position <= event.position));
+    const summary = accrualSummary(
+      stream,
+      (await store.readStream(stream)).filter((e) => e.position <= event.position),
+    );
     if (!summary) continue;
     const posting = postingStream(summary.connectionId, summary.payrollUuid);
     let folded = touched.get(posting) ?? open.get(posting);
     if (!folded) {
       const row = generation.rows([posting]).get(posting);
       if (!row) continue;
-      folded = restoreAccruals(foldStream((await store.readStream(posting)).filter((e) => e.position <= row.lastPosition)), row);
+      folded = restoreAccruals(
+        foldStream((await store.readStream(posting)).filter((e) => e.position <= row.lastPosition)),
+        row,
+      );
     }
     if (folded) touched.set(posting, withAccrual(folded, summary.view, event.position));
   }

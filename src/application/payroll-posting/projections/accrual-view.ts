@@ -4,8 +4,17 @@
  * (and of their voids after a cancellation), why it was skipped, its last error. Folded from the
  * `payroll-accrual-…` streams by the postings projection.
  */
-import { foldAccrual, statusOfAccrual, type AccrualStatus, type JournalProgress } from '../../../domain/payroll-accrual/decide';
-import { isPayrollAccrualEvent, parseAccrualStream, type PayrollAccrualEvent } from '../../../domain/payroll-accrual/events';
+import {
+  foldAccrual,
+  statusOfAccrual,
+  type AccrualStatus,
+  type JournalProgress,
+} from '../../../domain/payroll-accrual/decide';
+import {
+  isPayrollAccrualEvent,
+  parseAccrualStream,
+  type PayrollAccrualEvent,
+} from '../../../domain/payroll-accrual/events';
 import type { RecordedEvent } from '../../ports/event-store.port';
 
 export interface AccrualJournalView {
@@ -47,7 +56,10 @@ const journalView = (p: JournalProgress): AccrualJournalView => ({
 export const accrualKey = (v: Pick<AccrualView, 'month' | 'generation'>): string => `${v.generation ?? 1}:${v.month}`;
 
 /** One accrual stream's events → the payroll it belongs to and its view entry (null: not an accrual stream). */
-export function accrualSummary(stream: string, events: RecordedEvent[]): { connectionId: string; payrollUuid: string; view: AccrualView } | null {
+export function accrualSummary(
+  stream: string,
+  events: RecordedEvent[],
+): { connectionId: string; payrollUuid: string; view: AccrualView } | null {
   const domain = events.filter(isPayrollAccrualEvent) as unknown as PayrollAccrualEvent[];
   const connectionId = domain[0]?.data.connectionId;
   if (!connectionId) return null;
@@ -58,7 +70,12 @@ export function accrualSummary(stream: string, events: RecordedEvent[]): { conne
   if (!payrollUuid || !month) return null;
   const generation = s.planned ? s.generation : (parsed?.generation ?? s.generation);
   const credit = s.accrualJournal?.lines.find((l) => l.mappingKey.split(':')[0] === 'accruedPayroll');
-  const voids = s.cancelled ? { ...(s.accrualVoid.batchNbr || s.accrualVoid.skipped ? { accrual: journalView(s.accrualVoid) } : {}), ...(s.reversalVoid.batchNbr || s.reversalVoid.skipped ? { reversal: journalView(s.reversalVoid) } : {}) } : undefined;
+  const voids = s.cancelled
+    ? {
+        ...(s.accrualVoid.batchNbr || s.accrualVoid.skipped ? { accrual: journalView(s.accrualVoid) } : {}),
+        ...(s.reversalVoid.batchNbr || s.reversalVoid.skipped ? { reversal: journalView(s.reversalVoid) } : {}),
+      }
+    : undefined;
   const view: AccrualView = {
     month,
     ...(generation > 1 ? { generation } : {}),
@@ -78,7 +95,9 @@ export function accrualSummary(stream: string, events: RecordedEvent[]): { conne
 /** The view's `accruals`, in generation then month order (absent when the payroll has none). */
 export function accrualsList(accruals: Record<string, AccrualView> | undefined): AccrualView[] | undefined {
   if (!accruals) return undefined;
-  const list = Object.values(accruals).sort((a, b) => (a.generation ?? 1) - (b.generation ?? 1) || (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+  const list = Object.values(accruals).sort(
+    (a, b) => (a.generation ?? 1) - (b.generation ?? 1) || (a.month < b.month ? -1 : a.month > b.month ? 1 : 0),
+  );
   return list.length > 0 ? list : undefined;
 }
 

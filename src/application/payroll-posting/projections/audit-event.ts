@@ -26,14 +26,22 @@ export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
-  if (typeof (value as { sealed?: unknown }).sealed === 'string' && typeof (value as { keyId?: unknown }).keyId === 'string') {
+  if (
+    typeof (value as { sealed?: unknown }).sealed === 'string' &&
+    typeof (value as { keyId?: unknown }).keyId === 'string'
+  ) {
     return { ...Object.fromEntries(entries.map(([k, v]) => [k, k === 'sealed' ? REDACTED : redactSecrets(v)])) };
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, k === 'secretSha256' ? REDACTED : redactSecrets(v)]));
 }
 
 /** An audit answer's events, redacted (also those a read model stored before redaction existed). */
-export const redactAuditEvents = (events: AuditEvent[]): AuditEvent[] => events.map((e) => ({ ...e, data: redactSecrets(e.data), metadata: redactSecrets(e.metadata) as Record<string, unknown> }));
+export const redactAuditEvents = (events: AuditEvent[]): AuditEvent[] =>
+  events.map((e) => ({
+    ...e,
+    data: redactSecrets(e.data),
+    metadata: redactSecrets(e.metadata) as Record<string, unknown>,
+  }));
 
 export const toAuditEvent = (e: RecordedEvent): AuditEvent => ({
   id: e.id,

@@ -16,7 +16,6 @@ export interface AuditQuery {
   limit?: number;
 }
 
-
 const CHUNK = 500;
 
 /**
@@ -41,7 +40,14 @@ export class AuditEvents {
     let cursor = query.after !== undefined && /^\d+$/.test(query.after) ? BigInt(query.after) : undefined;
     if (query.connectionId) {
       await this.projection.whenLive();
-      return this.projection.auditPage({ connectionId: query.connectionId, type: query.type, fromMs: from, toMs: to, after: cursor, limit });
+      return this.projection.auditPage({
+        connectionId: query.connectionId,
+        type: query.type,
+        fromMs: from,
+        toMs: to,
+        after: cursor,
+        limit,
+      });
     }
     await this.projection.whenLive();
     const indexed = this.projection.logPage({ type: query.type, fromMs: from, toMs: to, after: cursor, limit });
@@ -49,7 +55,10 @@ export class AuditEvents {
     // A read model from before the whole log's index (being rebuilt): the log itself, as before.
     const items: AuditEvent[] = [];
     for (;;) {
-      const chunk = await this.store.readAll(cursor, { maxCount: CHUNK, ...(query.type ? { filter: { eventTypes: [query.type] } } : {}) });
+      const chunk = await this.store.readAll(cursor, {
+        maxCount: CHUNK,
+        ...(query.type ? { filter: { eventTypes: [query.type] } } : {}),
+      });
       for (const e of chunk) {
         cursor = e.position;
         const view = toAuditEvent(e);

@@ -53,7 +53,10 @@ export class GenerationProjector {
     const rows = this.generation.rows(unsettled);
     for (const stream of unsettled) {
       const upTo = this.checkpoint ?? -1n;
-      const folded = restoreAccruals(foldStream((await this.store.readStream(stream)).filter((e) => e.position <= upTo)), rows.get(stream));
+      const folded = restoreAccruals(
+        foldStream((await this.store.readStream(stream)).filter((e) => e.position <= upTo)),
+        rows.get(stream),
+      );
       if (folded) this.open.set(stream, folded);
     }
     if (this.stopping) return;
@@ -115,14 +118,20 @@ export class GenerationProjector {
     const postingEvents = events.filter(isPostingRecord);
     // A stream whose first event (revision 0) is in this batch has no row and no owner yet: no need to look.
     const startedHere = new Set(events.filter((e) => e.revision === 0n).map((e) => e.stream));
-    const unknown = [...new Set(postingEvents.map((e) => e.stream))].filter((s) => !startedHere.has(s) && !this.open.has(s));
+    const unknown = [...new Set(postingEvents.map((e) => e.stream))].filter(
+      (s) => !startedHere.has(s) && !this.open.has(s),
+    );
     const stored = this.generation.rows(unknown);
     const touched = new Map<string, FoldedPosting>();
     for (const event of postingEvents) {
       let folded = touched.get(event.stream) ?? this.open.get(event.stream);
       if (!folded) {
         const row = stored.get(event.stream);
-        if (row) folded = restoreAccruals(foldStream((await this.store.readStream(event.stream)).filter((e) => e.position <= row.lastPosition)), row);
+        if (row)
+          folded = restoreAccruals(
+            foldStream((await this.store.readStream(event.stream)).filter((e) => e.position <= row.lastPosition)),
+            row,
+          );
       }
       // Already folded in (another instance on the same file wrote it first).
       if (folded && folded.lastPosition >= event.position) continue;
@@ -130,7 +139,9 @@ export class GenerationProjector {
     }
     await foldAccrualEvents(this.store, this.generation, events, touched, this.open);
 
-    const missing = [...new Set(events.map((e) => e.stream))].filter((s) => !startedHere.has(s) && ownedPrefixOf(s) && !this.owners.has(s));
+    const missing = [...new Set(events.map((e) => e.stream))].filter(
+      (s) => !startedHere.has(s) && ownedPrefixOf(s) && !this.owners.has(s),
+    );
     if (missing.length > 0) for (const [stream, owner] of this.generation.owners(missing)) this.remember(stream, owner);
     const learned: Array<{ stream: string; connectionId: string }> = [];
     const audit: AuditEntry[] = [];
@@ -148,7 +159,8 @@ export class GenerationProjector {
       }
       const connections = connectionsOf(event, this.owners.get(event.stream));
       if (connections.length === 0) continue;
-      for (const connectionId of connections) audit.push({ connectionId, position: event.position, type: event.type, timeMs, event: view });
+      for (const connectionId of connections)
+        audit.push({ connectionId, position: event.position, type: event.type, timeMs, event: view });
     }
 
     const rows = [...touched.values()].map(toRow);

@@ -1,4 +1,9 @@
-import { isPayrollPostingEvent, postingId, STREAM_PREFIX, type PayrollPostingEvent } from '../../../domain/payroll-posting/events';
+import {
+  isPayrollPostingEvent,
+  postingId,
+  STREAM_PREFIX,
+  type PayrollPostingEvent,
+} from '../../../domain/payroll-posting/events';
 import { evolve, initialState, isSettled, statusOf, type PayrollPosting } from '../../../domain/payroll-posting/state';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import { accrualKey, accrualsList, accrualsMap, type AccrualView } from './accrual-view';
@@ -30,26 +35,41 @@ const withAccruals = (view: PostingView, accruals: Record<string, AccrualView> |
 /** One accrual stream moved (its event at `position`): the posting's view shows the new state. */
 export function withAccrual(folded: FoldedPosting, accrual: AccrualView, position: bigint): FoldedPosting {
   const accruals = { ...folded.accruals, [accrualKey(accrual)]: accrual };
-  return { ...folded, accruals, view: withAccruals(folded.view, accruals), lastPosition: position > folded.lastPosition ? position : folded.lastPosition };
+  return {
+    ...folded,
+    accruals,
+    view: withAccruals(folded.view, accruals),
+    lastPosition: position > folded.lastPosition ? position : folded.lastPosition,
+  };
 }
 
 /** A posting re-folded from its own stream takes its accruals back from its stored row. */
-export function restoreAccruals(folded: FoldedPosting | undefined, row: PostingRow | undefined): FoldedPosting | undefined {
+export function restoreAccruals(
+  folded: FoldedPosting | undefined,
+  row: PostingRow | undefined,
+): FoldedPosting | undefined {
   if (!folded || !row) return folded;
   const accruals = accrualsMap(row.view.accruals);
   const lastPosition = row.lastPosition > folded.lastPosition ? row.lastPosition : folded.lastPosition;
-  return accruals ? { ...folded, accruals, view: withAccruals(folded.view, accruals), lastPosition } : { ...folded, lastPosition };
+  return accruals
+    ? { ...folded, accruals, view: withAccruals(folded.view, accruals), lastPosition }
+    : { ...folded, lastPosition };
 }
 
 /** The journal's source after `event`: that event (it carried the journal), unchanged, or unknown. */
-function journalSource(previous: FoldedPosting | undefined, state: PayrollPosting, event: RecordedEvent): bigint | null | undefined {
+function journalSource(
+  previous: FoldedPosting | undefined,
+  state: PayrollPosting,
+  event: RecordedEvent,
+): bigint | null | undefined {
   if (state.journal === undefined) return null;
   if (state.journal === (event.data as { journal?: unknown } | null)?.journal) return event.position;
   if (previous && state.journal === previous.state.journal) return previous.journalPosition;
   return undefined;
 }
 
-export const isPostingRecord = (event: RecordedEvent): boolean => event.stream.startsWith(STREAM_PREFIX) && isPayrollPostingEvent(event);
+export const isPostingRecord = (event: RecordedEvent): boolean =>
+  event.stream.startsWith(STREAM_PREFIX) && isPayrollPostingEvent(event);
 
 /** Folds one recorded posting event into what was folded before (undefined: the stream's first event). */
 export function foldPosting(previous: FoldedPosting | undefined, event: RecordedEvent): FoldedPosting {
@@ -59,7 +79,8 @@ export function foldPosting(previous: FoldedPosting | undefined, event: Recorded
   const times: ViewTimes = {
     createdAt: previous?.times.createdAt ?? at,
     updatedAt: at,
-    postedAt: domainEvent.type === 'PayrollPosted' ? at : state.phase === 'posted' ? previous?.times.postedAt : undefined,
+    postedAt:
+      domainEvent.type === 'PayrollPosted' ? at : state.phase === 'posted' ? previous?.times.postedAt : undefined,
     events: (previous?.times.events ?? 0) + 1,
   };
   // A posting stream always starts with an event naming its connection and payroll; the guard only

@@ -2,7 +2,13 @@ import type { Journal } from '../../../domain/journal/journal';
 import type { BlockReason, PayrollFacts, PostingTrigger } from '../../../domain/payroll-posting/events';
 import { waitingOf, type Waiting } from '../../../domain/payroll-posting/create-claim';
 import type { AccrualView } from './accrual-view';
-import { reversalStatusOf, statusOf, type PayrollPosting, type PostingStatus, type ReversalStatus } from '../../../domain/payroll-posting/state';
+import {
+  reversalStatusOf,
+  statusOf,
+  type PayrollPosting,
+  type PostingStatus,
+  type ReversalStatus,
+} from '../../../domain/payroll-posting/state';
 
 /** GET /api/postings/:id (spec fields first; the rest helps an operator see why and when). */
 export interface PostingView {
@@ -15,7 +21,13 @@ export interface PostingView {
   attempts: number;
   /** Why it is not posted (yet), in an accountant's words; `details` keeps the outside system's own words. */
   lastError?: { code: string; message: string; step: string; reasons?: BlockReason[]; details?: string[] };
-  reversal?: { status: ReversalStatus; batchNbr?: string; nextAttemptAt?: string; lastError?: { code: string; message: string; step: string }; waiting?: Waiting };
+  reversal?: {
+    status: ReversalStatus;
+    batchNbr?: string;
+    nextAttemptAt?: string;
+    lastError?: { code: string; message: string; step: string };
+    waiting?: Waiting;
+  };
   /**
    * What the posting waits for, and until when: `queued_create` (a create that may still commit in
    * Acumatica's licence queue until `until`: nobody creates before, lookups at `nextCheckAt`) or `retry`.
@@ -46,9 +58,14 @@ const TRANSIENT: Record<string, string> = {
   login_limit: 'had no free API login',
 };
 
-const systemOf = (step: string): string => (step === 'fetch_payroll' ? 'Gusto' : step === 'build_journal' ? 'The connector' : 'Acumatica');
+const systemOf = (step: string): string =>
+  step === 'fetch_payroll' ? 'Gusto' : step === 'build_journal' ? 'The connector' : 'Acumatica';
 
-const errorOf = (run: { blocked?: BlockReason[]; nextAttemptAt?: string; lastError?: { step: string; message: string; code?: string } }) => {
+const errorOf = (run: {
+  blocked?: BlockReason[];
+  nextAttemptAt?: string;
+  lastError?: { step: string; message: string; code?: string };
+}) => {
   if (run.blocked && run.blocked.length > 0) {
     return {
       code: run.blocked[0]!.code,
@@ -60,8 +77,15 @@ const errorOf = (run: { blocked?: BlockReason[]; nextAttemptAt?: string; lastErr
   if (run.lastError) {
     const { step, code, message } = run.lastError;
     const what = TRANSIENT[code ?? ''] ?? `failed (${message})`;
-    const when = run.nextAttemptAt ? ` Nothing was posted twice; the connector tries again at ${run.nextAttemptAt}.` : '';
-    return { code: code ?? 'error', message: `${systemOf(step)} ${what} while ${STEP_WORDS[step] ?? step}.${when}`, step, details: [message] };
+    const when = run.nextAttemptAt
+      ? ` Nothing was posted twice; the connector tries again at ${run.nextAttemptAt}.`
+      : '';
+    return {
+      code: code ?? 'error',
+      message: `${systemOf(step)} ${what} while ${STEP_WORDS[step] ?? step}.${when}`,
+      step,
+      details: [message],
+    };
   }
   return undefined;
 };
@@ -93,7 +117,9 @@ export function toView(id: string, state: PayrollPosting, times: ViewTimes): Pos
     payrollUuid: state.payrollUuid ?? '',
     status: statusOf(state),
     journal: state.journal ?? null,
-    acumatica: state.batchNbr ? { batchNbr: state.batchNbr, status: state.acumaticaStatus, released: state.released } : {},
+    acumatica: state.batchNbr
+      ? { batchNbr: state.batchNbr, status: state.acumaticaStatus, released: state.released }
+      : {},
     attempts: state.attempts,
     createdAt: times.createdAt,
     updatedAt: times.updatedAt,
@@ -107,7 +133,8 @@ export function toView(id: string, state: PayrollPosting, times: ViewTimes): Pos
     if (r.batchNbr) view.reversal.batchNbr = r.batchNbr;
     if (r.nextAttemptAt) view.reversal.nextAttemptAt = r.nextAttemptAt;
     const reversalError = errorOf(r);
-    if (reversalError) view.reversal.lastError = { code: reversalError.code, message: reversalError.message, step: reversalError.step };
+    if (reversalError)
+      view.reversal.lastError = { code: reversalError.code, message: reversalError.message, step: reversalError.step };
     const reversalWaiting = r.phase === 'reversed' ? undefined : waitingOf(r);
     if (reversalWaiting) view.reversal.waiting = reversalWaiting;
   }

@@ -6,14 +6,23 @@ import type { AuditEvent } from './audit-event';
 import { GenerationProjector, type StatusChanges } from './generation-projector';
 import type { PostingView } from './posting-view';
 import type { ReadModelProgress } from './read-model-registry';
-import { READ_MODEL_STORE, type AuditIndexQuery, type AuditLogQuery, type ReadModelStore } from './read-model-store.port';
+import {
+  READ_MODEL_STORE,
+  type AuditIndexQuery,
+  type AuditLogQuery,
+  type ReadModelStore,
+} from './read-model-store.port';
 
 /** How often an instance looks whether another one promoted a rebuilt generation. */
 const FOLLOW_EVERY_MS = 500;
 /** How long a replaced generation stays (for the instances still writing it) before it is dropped. */
 export const RETIRED_GRACE_MS = 60_000;
 
-export const POSTINGS_BY_STATUS = { name: 'mlc_postings', help: 'Payroll postings by current status', labelNames: ['status'] } as const;
+export const POSTINGS_BY_STATUS = {
+  name: 'mlc_postings',
+  help: 'Payroll postings by current status',
+  labelNames: ['status'],
+} as const;
 
 export interface PostingQuery {
   connectionId?: string;
@@ -58,15 +67,20 @@ export class PostingsProjection implements OnApplicationShutdown {
 
   /** Starts the catch-up from the stored checkpoint; resolves when every event recorded so far is applied. */
   start(): Promise<void> {
-    const projector = new GenerationProjector(this.store, this.readModels.current(), (changes) => this.publish(changes));
+    const projector = new GenerationProjector(this.store, this.readModels.current(), (changes) =>
+      this.publish(changes),
+    );
     this.current = projector;
     this.publishAll();
     this.live = projector.start();
     // A read model stored by an older version lacks the whole log's audit index: rebuilt in the background
     // (the log is paged for that query meanwhile, as before).
-    void this.live.then(() => {
-      if (!this.closed && !projector.generation.hasLogIndex()) this.rebuild().catch(() => undefined);
-    }, () => undefined);
+    void this.live.then(
+      () => {
+        if (!this.closed && !projector.generation.hasLogIndex()) this.rebuild().catch(() => undefined);
+      },
+      () => undefined,
+    );
     this.following = setInterval(() => void this.follow().catch(() => undefined), FOLLOW_EVERY_MS);
     this.following.unref();
     return this.live;
@@ -155,7 +169,13 @@ export class PostingsProjection implements OnApplicationShutdown {
     const generation = this.readModels.current();
     const { rows, digest } = generation.digest();
     const checkpoint = generation.checkpoint();
-    return { name: 'postings', events: generation.events(), rows, checkpoint: checkpoint === undefined ? null : String(checkpoint), digest };
+    return {
+      name: 'postings',
+      events: generation.events(),
+      rows,
+      checkpoint: checkpoint === undefined ? null : String(checkpoint),
+      digest,
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -174,7 +194,9 @@ export class PostingsProjection implements OnApplicationShutdown {
   list(query: PostingQuery): { items: PostingView[]; next: string | null } {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
     const before = query.cursor !== undefined && /^\d+$/.test(query.cursor) ? BigInt(query.cursor) : undefined;
-    return this.readModels.current().list({ connectionId: query.connectionId, status: query.status, payrollUuid: query.payrollUuid, before, limit });
+    return this.readModels
+      .current()
+      .list({ connectionId: query.connectionId, status: query.status, payrollUuid: query.payrollUuid, before, limit });
   }
 
   /** The audit index: one connection's events by position. */

@@ -4,7 +4,10 @@ import type { LicenceGrant, LicenceShares } from '../../../../src/application/po
 /** A share the test sets by hand (the coordinator's own tests cover how shares are agreed). */
 class HandSetShares implements LicenceShares {
   private listener: (key: string) => void = () => undefined;
-  constructor(readonly windowMs: number, public grant: LicenceGrant) {}
+  constructor(
+    readonly windowMs: number,
+    public grant: LicenceGrant,
+  ) {}
   shareFor(): LicenceGrant {
     return this.grant;
   }
@@ -20,7 +23,7 @@ class HandSetShares implements LicenceShares {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LIMITS = { requestsPerMinute: 3, maxConcurrent: 2 };
 
-describe('licence pacer: a tenant\'s requests within this instance\'s share', () => {
+describe("licence pacer: a tenant's requests within this instance's share", () => {
   it('at most maxConcurrent in flight, and a request charged until one window after its answer', async () => {
     const W = 300;
     const shares = new HandSetShares(W, { instances: 1, requestsPerWindow: 3, maxConcurrent: 2, notBefore: 0 });
@@ -28,15 +31,19 @@ describe('licence pacer: a tenant\'s requests within this instance\'s share', ()
     const spans: Array<{ start: number; end: number }> = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    await Promise.all(Array.from({ length: 7 }, () => pacer.run('t', LIMITS, false, async () => {
-      const span = { start: Date.now(), end: 0 };
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      await sleep(20);
-      inFlight--;
-      span.end = Date.now();
-      spans.push(span);
-    })));
+    await Promise.all(
+      Array.from({ length: 7 }, () =>
+        pacer.run('t', LIMITS, false, async () => {
+          const span = { start: Date.now(), end: 0 };
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await sleep(20);
+          inFlight--;
+          span.end = Date.now();
+          spans.push(span);
+        }),
+      ),
+    );
     expect(maxInFlight).toBe(2);
     const byStart = [...spans].sort((a, b) => a.start - b.start);
     const ends = [...spans].map((s) => s.end).sort((a, b) => a - b);
@@ -65,7 +72,12 @@ describe('licence pacer: a tenant\'s requests within this instance\'s share', ()
   });
 
   it('holds everything until notBefore (joining), and until the share is known', async () => {
-    const shares = new HandSetShares(60_000, { instances: 2, requestsPerWindow: 5, maxConcurrent: 1, notBefore: Infinity });
+    const shares = new HandSetShares(60_000, {
+      instances: 2,
+      requestsPerWindow: 5,
+      maxConcurrent: 1,
+      notBefore: Infinity,
+    });
     const pacer = new LicencePacer(shares, 10_000);
     const started: number[] = [];
     const run = pacer.run('t', LIMITS, false, async () => started.push(Date.now()));

@@ -39,7 +39,12 @@ class Bus implements PollCommandDispatch {
   }
 }
 
-const connected: ConnectionSummary = { id: 'conn-1', name: 'Demo', gustoCompanyUuid: 'company-1', gustoStatus: 'connected' };
+const connected: ConnectionSummary = {
+  id: 'conn-1',
+  name: 'Demo',
+  gustoCompanyUuid: 'company-1',
+  gustoStatus: 'connected',
+};
 
 function setup(connections: ConnectionSummary[] = [connected]) {
   const fixture = tempStore();
@@ -71,8 +76,10 @@ describe('pollWindows', () => {
     expect(windows.length).toBe(2);
     expect(windows[0].startDate).toBe('2024-05-01');
     expect(windows[windows.length - 1].endDate).toBe('2026-04-23');
-    for (const w of windows) expect((Date.parse(w.endDate) - Date.parse(w.startDate)) / 86_400_000).toBeLessThanOrEqual(364);
-    for (let i = 1; i < windows.length; i++) expect(Date.parse(windows[i].startDate) - Date.parse(windows[i - 1].endDate)).toBe(86_400_000);
+    for (const w of windows)
+      expect((Date.parse(w.endDate) - Date.parse(w.startDate)) / 86_400_000).toBeLessThanOrEqual(364);
+    for (let i = 1; i < windows.length; i++)
+      expect(Date.parse(windows[i].startDate) - Date.parse(windows[i - 1].endDate)).toBe(86_400_000);
   });
 });
 
@@ -90,13 +97,22 @@ describe('BackfillPoll', () => {
     ];
     await ctx.store.append('payroll-posting-conn-1-posted-1', [{ type: 'PostingRequested', data: {} }], 'no_stream');
     const summary = await ctx.poll.pollConnection('conn-1', 'manual');
-    expect(summary).toMatchObject({ status: 'completed', payrollsSeen: 4, externalSkipped: 1, alreadyKnown: 1, requested: ['regular-1', 'bonus-1'], employees: 'requested' });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      payrollsSeen: 4,
+      externalSkipped: 1,
+      alreadyKnown: 1,
+      requested: ['regular-1', 'bonus-1'],
+      employees: 'requested',
+    });
     const postings = ctx.bus.executed.filter((c): c is RequestPostingCommand => c instanceof RequestPostingCommand);
     expect(postings.map((c) => [c.connectionId, c.payrollUuid, c.trigger])).toEqual([
       ['conn-1', 'regular-1', 'poll'],
       ['conn-1', 'bonus-1', 'poll'],
     ]);
-    expect(ctx.bus.executed[ctx.bus.executed.length - 1]).toEqual(new SyncAllEmployeesCommand('conn-1', 'poll', postings[0].correlationId));
+    expect(ctx.bus.executed[ctx.bus.executed.length - 1]).toEqual(
+      new SyncAllEmployeesCommand('conn-1', 'poll', postings[0].correlationId),
+    );
   });
 
   it('stores a watermark and lists from it (minus the overlap) next time', async () => {
@@ -115,7 +131,11 @@ describe('BackfillPoll', () => {
     ctx.gusto.listProcessedPayrolls = async () => {
       throw new Error('Gusto unavailable');
     };
-    expect(await ctx.poll.pollConnection('conn-1', 'cron')).toMatchObject({ status: 'failed', error: 'Gusto unavailable', employees: 'requested' });
+    expect(await ctx.poll.pollConnection('conn-1', 'cron')).toMatchObject({
+      status: 'failed',
+      error: 'Gusto unavailable',
+      employees: 'requested',
+    });
     expect(await ctx.store.readStream(pollWatermarkStream('conn-1'))).toHaveLength(0);
     expect(ctx.bus.executed.filter((c) => c instanceof SyncAllEmployeesCommand)).toHaveLength(1);
   });

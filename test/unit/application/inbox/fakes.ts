@@ -10,7 +10,12 @@ import type { InboxCommand } from '../../../../src/application/inbox/event-routi
 import type { CommandDispatch } from '../../../../src/application/inbox/inbox-dispatcher';
 
 /** The real embedded store on a temp file (so a "restart" can reopen it); removed by `cleanup`. */
-export function tempStore(): { store: SqliteEventStore; file: string; reopen(): SqliteEventStore; cleanup(): Promise<void> } {
+export function tempStore(): {
+  store: SqliteEventStore;
+  file: string;
+  reopen(): SqliteEventStore;
+  cleanup(): Promise<void>;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'mlc-inbox-'));
   const file = join(dir, 'events.db');
   const opened: SqliteEventStore[] = [];
@@ -35,14 +40,16 @@ export const fixedClock = (at = '2026-01-21T17:45:05.000Z'): ManualClock => new 
 
 /** Not encryption: a reversible wrapper that still proves the token is stored sealed, not as given. */
 export const fakeVault: Pick<Vault, 'seal' | 'open'> = {
-  seal: (plaintext: string, ad: string): SealedSecret => ({ keyId: 'test', sealed: Buffer.from(`${ad}|${plaintext}`).toString('base64') }),
+  seal: (plaintext: string, ad: string): SealedSecret => ({
+    keyId: 'test',
+    sealed: Buffer.from(`${ad}|${plaintext}`).toString('base64'),
+  }),
   open: (secret: SealedSecret, ad: string): string => {
     const text = Buffer.from(secret.sealed, 'base64').toString();
     if (!text.startsWith(`${ad}|`)) throw new Error('associated data mismatch');
     return text.slice(ad.length + 1);
   },
 };
-
 
 /** Records every command; `behaviour` lets a test make one slow or failing. */
 export class RecordingCommandBus implements CommandDispatch {

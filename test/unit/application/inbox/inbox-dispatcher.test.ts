@@ -1,5 +1,9 @@
 import { CheckpointStore } from '../../../../src/application/inbox/checkpoint-store';
-import { DISPATCHER_CHECKPOINT_STREAM, deterministicEventId, inboxStream as inboxStreamOf } from '../../../../src/application/inbox/inbox-events';
+import {
+  DISPATCHER_CHECKPOINT_STREAM,
+  deterministicEventId,
+  inboxStream as inboxStreamOf,
+} from '../../../../src/application/inbox/inbox-events';
 import type { InboxCommand } from '../../../../src/application/inbox/event-routing';
 import { InboxDispatcher, type DispatcherOptions } from '../../../../src/application/inbox/inbox-dispatcher';
 import { silentLogger } from '../../../../src/application/inbox/inbox-logger';
@@ -8,12 +12,23 @@ import { WebhookKeyring } from '../../../../src/application/inbox/webhook-keyrin
 import { signBody } from '../../../../src/application/inbox/webhook-signature';
 import { PrometheusMetrics } from '../../../../src/adapters/metrics/prometheus-metrics';
 import type { EventStore } from '../../../../src/application/ports/event-store.port';
-import { PostReversalPayrollsCommand, RequestPostingCommand, RequestReversalCommand } from '../../../../src/application/payroll-posting/commands';
+import {
+  PostReversalPayrollsCommand,
+  RequestPostingCommand,
+  RequestReversalCommand,
+} from '../../../../src/application/payroll-posting/commands';
 import { SyncEmployeeCommand } from '../../../../src/application/employee-mirror/commands';
 import { FakeConnections, fixedClock, RecordingCommandBus, fakeVault, tempStore, waitFor } from './fakes';
 
 const TOKEN = 'dispatcher-test-token';
-const FAST: DispatcherOptions = { concurrency: 4, commandTimeoutMs: 200, retryDelaysMs: [10, 10], checkpointEveryMs: 20, resubscribeAfterMs: 20, stopGraceMs: 2000 };
+const FAST: DispatcherOptions = {
+  concurrency: 4,
+  commandTimeoutMs: 200,
+  retryDelaysMs: [10, 10],
+  checkpointEveryMs: 20,
+  resubscribeAfterMs: 20,
+  stopGraceMs: 2000,
+};
 
 /**
  * Gusto's ids are UUIDs (the intake refuses anything else): the tests speak in readable names ('e1',
@@ -25,7 +40,8 @@ const id = (name: string): string => {
   names.set(uuid, name);
   return uuid;
 };
-const nameOf = (value: string | undefined): string | undefined => (value === undefined ? undefined : (names.get(value) ?? value));
+const nameOf = (value: string | undefined): string | undefined =>
+  value === undefined ? undefined : (names.get(value) ?? value);
 const inboxStream = (name: string): string => inboxStreamOf(id(name));
 
 /** Records commands with their ids as the tests name them. */
@@ -33,7 +49,8 @@ class NamingBus extends RecordingCommandBus {
   override async execute(command: InboxCommand): Promise<unknown> {
     const named = Object.assign(Object.create(Object.getPrototypeOf(command) as object) as InboxCommand, command);
     const fields = named as unknown as Record<string, string | undefined>;
-    for (const field of ['payrollUuid', 'employeeUuid', 'sourceEventId', 'correlationId']) if (field in fields) fields[field] = nameOf(fields[field]);
+    for (const field of ['payrollUuid', 'employeeUuid', 'sourceEventId', 'correlationId'])
+      if (field in fields) fields[field] = nameOf(fields[field]);
     return super.execute(named);
   }
 }
@@ -41,11 +58,26 @@ class NamingBus extends RecordingCommandBus {
 function harness(store: EventStore, bus: RecordingCommandBus = new NamingBus(), connections = new FakeConnections()) {
   const clock = fixedClock();
   const metrics = new PrometheusMetrics();
-  const intake = new WebhookIntake(store, new WebhookKeyring(store, fakeVault, clock, silentLogger, TOKEN), metrics, clock, silentLogger);
+  const intake = new WebhookIntake(
+    store,
+    new WebhookKeyring(store, fakeVault, clock, silentLogger, TOKEN),
+    metrics,
+    clock,
+    silentLogger,
+  );
   const checkpoint = new CheckpointStore(store, DISPATCHER_CHECKPOINT_STREAM, clock);
   const dispatcher = new InboxDispatcher(store, connections, bus, checkpoint, metrics, clock, silentLogger, FAST);
   const deliver = async (uuid: string, eventType: string, entityUuid = 'payroll-1', company = 'company-1') => {
-    const raw = Buffer.from(JSON.stringify({ uuid: id(uuid), event_type: eventType, resource_type: 'Company', resource_uuid: id(company), entity_uuid: id(entityUuid), timestamp: 1769017503 }));
+    const raw = Buffer.from(
+      JSON.stringify({
+        uuid: id(uuid),
+        event_type: eventType,
+        resource_type: 'Company',
+        resource_uuid: id(company),
+        entity_uuid: id(entityUuid),
+        timestamp: 1769017503,
+      }),
+    );
     return intake.receive(raw, signBody(raw, TOKEN));
   };
   const connect = (connectionId: string, company: string): void => void connections.connect(connectionId, id(company));
@@ -60,7 +92,7 @@ describe('InboxDispatcher', () => {
   });
   afterEach(async () => fixture.cleanup());
 
-  it('routes each acted-on event type to its command, for the company\'s connection', async () => {
+  it("routes each acted-on event type to its command, for the company's connection", async () => {
     const h = harness(fixture.store);
     h.connect('conn-1', 'company-1');
     await h.dispatcher.start();
@@ -68,7 +100,15 @@ describe('InboxDispatcher', () => {
     await h.deliver('e2', 'payroll.cancelled', 'payroll-b');
     await h.deliver('e3', 'payroll.reversed', 'payroll-c');
     await h.deliver('e4', 'payroll.partially_reversed', 'payroll-d');
-    const employeeEvents = ['employee.created', 'employee.updated', 'employee.terminated', 'employee.rehired', 'employee.termination_effective', 'employee.termination_cancelled', 'employee.rehire_effective'];
+    const employeeEvents = [
+      'employee.created',
+      'employee.updated',
+      'employee.terminated',
+      'employee.rehired',
+      'employee.termination_effective',
+      'employee.termination_cancelled',
+      'employee.rehire_effective',
+    ];
     for (const [i, type] of employeeEvents.entries()) await h.deliver(`emp-${i}`, type, `employee-${i}`);
     await waitFor(() => h.bus.executed.length === 4 + employeeEvents.length);
     await h.dispatcher.stop();
@@ -79,9 +119,16 @@ describe('InboxDispatcher', () => {
       new PostReversalPayrollsCommand('conn-1', 'payroll-c', 'e3', 'e3'),
       new PostReversalPayrollsCommand('conn-1', 'payroll-d', 'e4', 'e4'),
     ]);
-    expect(h.bus.executed.slice(4)).toEqual(employeeEvents.map((type, i) => new SyncEmployeeCommand('conn-1', `employee-${i}`, 'webhook', type, `emp-${i}`, `emp-${i}`)));
+    expect(h.bus.executed.slice(4)).toEqual(
+      employeeEvents.map(
+        (type, i) => new SyncEmployeeCommand('conn-1', `employee-${i}`, 'webhook', type, `emp-${i}`, `emp-${i}`),
+      ),
+    );
     expect(await h.outcomeOf('e1')).toEqual(['InboxEventDispatched']);
-    expect((await fixture.store.readStream(inboxStream('e1')))[1].data).toMatchObject({ connectionId: 'conn-1', command: 'RequestPostingCommand' });
+    expect((await fixture.store.readStream(inboxStream('e1')))[1].data).toMatchObject({
+      connectionId: 'conn-1',
+      command: 'RequestPostingCommand',
+    });
   });
 
   it('records and acknowledges event types it does not act on, without a command', async () => {
@@ -107,7 +154,11 @@ describe('InboxDispatcher', () => {
     await h.dispatcher.stop();
     const [, note] = await fixture.store.readStream(inboxStream('u1'));
     expect(note.type).toBe('InboxEventUnroutable');
-    expect(note.data).toMatchObject({ reason: 'unknown_company', companyUuid: id('company-nobody'), message: expect.stringContaining('poll') });
+    expect(note.data).toMatchObject({
+      reason: 'unknown_company',
+      companyUuid: id('company-nobody'),
+      message: expect.stringContaining('poll'),
+    });
     expect(h.bus.executed).toHaveLength(0);
   });
 
@@ -141,7 +192,9 @@ describe('InboxDispatcher', () => {
     await h.deliver('o3', 'payroll.processed', 'payroll-other');
     await waitFor(() => finished.length === 3);
     await h.dispatcher.stop();
-    expect(finished.indexOf('RequestReversalCommand:payroll-o')).toBeLessThan(finished.indexOf('RequestPostingCommand:payroll-o'));
+    expect(finished.indexOf('RequestReversalCommand:payroll-o')).toBeLessThan(
+      finished.indexOf('RequestPostingCommand:payroll-o'),
+    );
     // The other payroll did not wait behind the slow one.
     expect(finished[0]).toBe('RequestPostingCommand:payroll-other');
   });
@@ -149,7 +202,8 @@ describe('InboxDispatcher', () => {
   it('does not let a command that never finishes hold the subscription', async () => {
     const h = harness(fixture.store);
     h.connect('conn-1', 'company-1');
-    h.bus.behaviour = (command) => ((command as RequestPostingCommand).payrollUuid === 'stuck' ? new Promise(() => undefined) : Promise.resolve());
+    h.bus.behaviour = (command) =>
+      (command as RequestPostingCommand).payrollUuid === 'stuck' ? new Promise(() => undefined) : Promise.resolve();
     await h.dispatcher.start();
     for (let i = 0; i < 6; i++) await h.deliver(`s${i}`, 'payroll.processed', 'stuck');
     await h.deliver('free', 'payroll.processed', 'free-payroll');
@@ -170,7 +224,10 @@ describe('InboxDispatcher', () => {
     await waitFor(async () => (await h.outcomeOf('f1')).length === 1);
     await h.dispatcher.stop();
     expect(h.bus.executed).toHaveLength(3);
-    expect((await fixture.store.readStream(inboxStream('f1')))[1]).toMatchObject({ type: 'InboxEventDispatchFailed', data: { error: 'no handler yet', attempts: 3 } });
+    expect((await fixture.store.readStream(inboxStream('f1')))[1]).toMatchObject({
+      type: 'InboxEventDispatchFailed',
+      data: { error: 'no handler yet', attempts: 3 },
+    });
   });
 
   it('keeps its checkpoint across a restart: no re-dispatch storm, no missed event', async () => {
@@ -197,7 +254,13 @@ describe('InboxDispatcher', () => {
     await waitFor(() => second.bus.executed.length === 2);
     await new Promise((r) => setTimeout(r, 150));
     await second.dispatcher.stop();
-    expect(second.bus.executed.map((c) => (c as { payrollUuid?: string; employeeUuid?: string }).payrollUuid ?? (c as { employeeUuid: string }).employeeUuid)).toEqual(['payroll-5', 'employee-6']);
+    expect(
+      second.bus.executed.map(
+        (c) =>
+          (c as { payrollUuid?: string; employeeUuid?: string }).payrollUuid ??
+          (c as { employeeUuid: string }).employeeUuid,
+      ),
+    ).toEqual(['payroll-5', 'employee-6']);
   });
 
   it('re-dispatches after a crash between "recorded" and "dispatched", and only what was not settled', async () => {
@@ -208,7 +271,11 @@ describe('InboxDispatcher', () => {
     await h.deliver('c2', 'payroll.processed', 'payroll-c2');
     // c1 was settled by an earlier run whose checkpoint write was lost in the crash.
     const [received] = await fixture.store.readStream(inboxStream('c1'));
-    await fixture.store.append(inboxStream('c1'), [{ type: 'InboxEventDispatched', data: { connectionId: 'conn-1', command: 'RequestPostingCommand', at: 'x' } }], received.revision);
+    await fixture.store.append(
+      inboxStream('c1'),
+      [{ type: 'InboxEventDispatched', data: { connectionId: 'conn-1', command: 'RequestPostingCommand', at: 'x' } }],
+      received.revision,
+    );
     await h.dispatcher.start();
     await waitFor(async () => (await h.outcomeOf('c2')).length === 1);
     await h.dispatcher.stop();

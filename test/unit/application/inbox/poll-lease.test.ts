@@ -17,7 +17,12 @@ import type { GustoPayrollSummary } from '../../../../src/domain/payroll/gusto-p
 import { fixedClock, tempStore } from './fakes';
 
 const TTL = 60_000;
-const connected: ConnectionSummary = { id: 'conn-1', name: 'Demo', gustoCompanyUuid: 'company-1', gustoStatus: 'connected' };
+const connected: ConnectionSummary = {
+  id: 'conn-1',
+  name: 'Demo',
+  gustoCompanyUuid: 'company-1',
+  gustoStatus: 'connected',
+};
 
 /** Gusto as both instances see it: one list of requests, and a gate to hold a poll mid-way. */
 class SharedGusto {
@@ -25,7 +30,10 @@ class SharedGusto {
   gate: Promise<void> = Promise.resolve();
   as(by: string) {
     return {
-      listProcessedPayrolls: async (_connectionId: string, query: ListPayrollsQuery = {}): Promise<GustoPayrollSummary[]> => {
+      listProcessedPayrolls: async (
+        _connectionId: string,
+        query: ListPayrollsQuery = {},
+      ): Promise<GustoPayrollSummary[]> => {
         this.queries.push({ by, query });
         await this.gate;
         return [];
@@ -42,12 +50,26 @@ function twoInstances(ttlMs = TTL) {
   const gusto = new SharedGusto();
   const instance = (holder: string, store: EventStore) => {
     const leases = new PollLeases(store, clock, { holder, ttlMs, newLeaseId: randomUUID });
-    const poll = new BackfillPoll(store, { get: async () => connected, list: async () => [connected] }, gusto.as(holder), bus, new PrometheusMetrics(), clock, silentLogger, DEFAULT_POLL_WINDOW, leases);
+    const poll = new BackfillPoll(
+      store,
+      { get: async () => connected, list: async () => [connected] },
+      gusto.as(holder),
+      bus,
+      new PrometheusMetrics(),
+      clock,
+      silentLogger,
+      DEFAULT_POLL_WINDOW,
+      leases,
+    );
     return { poll, leases, store };
   };
   const a = instance('host-a:1', fixture.store);
   const b = instance('host-b:2', fixture.reopen());
-  const leaseEvents = async () => (await fixture.store.readStream(pollLeaseStream('conn-1'))).map((e): Record<string, unknown> => ({ type: e.type, ...(e.data as object) }));
+  const leaseEvents = async () =>
+    (await fixture.store.readStream(pollLeaseStream('conn-1'))).map((e): Record<string, unknown> => ({
+      type: e.type,
+      ...(e.data as object),
+    }));
   return { ...fixture, clock, gusto, a, b, leaseEvents };
 }
 
@@ -67,20 +89,31 @@ describe('poll lease: one poll per connection across instances', () => {
     const open = gated(ctx.gusto);
     const first = ctx.a.poll.pollConnection('conn-1', 'manual');
     await settle();
-    expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'busy', busy: 'running_elsewhere', heldBy: 'host-a:1', leaseUntil: '2026-01-24T10:01:00.000Z' });
+    expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({
+      status: 'busy',
+      busy: 'running_elsewhere',
+      heldBy: 'host-a:1',
+      leaseUntil: '2026-01-24T10:01:00.000Z',
+    });
     open();
     expect(await first).toMatchObject({ status: 'completed' });
     expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'completed' });
     expect(ctx.gusto.queries.map((q) => q.by)).toEqual(['host-a:1', 'host-b:2']);
     expect((await ctx.leaseEvents()).map((e) => `${String(e.type)} ${String(e.holder)}`)).toEqual([
-      'PollLeaseClaimed host-a:1', 'PollLeaseReleased host-a:1', 'PollLeaseClaimed host-b:2', 'PollLeaseReleased host-b:2',
+      'PollLeaseClaimed host-a:1',
+      'PollLeaseReleased host-a:1',
+      'PollLeaseClaimed host-b:2',
+      'PollLeaseReleased host-b:2',
     ]);
   });
 
   it('both claiming at the same moment: exactly one polls (the append at the expected revision decides)', async () => {
     ctx = twoInstances();
     const open = gated(ctx.gusto);
-    const both = Promise.all([ctx.a.poll.pollConnection('conn-1', 'manual'), ctx.b.poll.pollConnection('conn-1', 'manual')]);
+    const both = Promise.all([
+      ctx.a.poll.pollConnection('conn-1', 'manual'),
+      ctx.b.poll.pollConnection('conn-1', 'manual'),
+    ]);
     await settle();
     open();
     const statuses = (await both).map((s) => s?.status).sort();
@@ -92,7 +125,9 @@ describe('poll lease: one poll per connection across instances', () => {
     ctx = twoInstances();
     const round = '2026-01-24T10:00:00.000Z';
     expect(await ctx.a.poll.pollAll('cron', round)).toMatchObject([{ status: 'completed' }]);
-    expect(await ctx.b.poll.pollAll('cron', round)).toMatchObject([{ status: 'busy', busy: 'round_done', heldBy: 'host-a:1' }]);
+    expect(await ctx.b.poll.pollAll('cron', round)).toMatchObject([
+      { status: 'busy', busy: 'round_done', heldBy: 'host-a:1' },
+    ]);
     expect(await ctx.b.poll.pollAll('cron', '2026-01-24T10:15:00.000Z')).toMatchObject([{ status: 'completed' }]);
     expect(await ctx.a.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'completed' }); // a manual sync is not a round
     expect(ctx.gusto.queries.map((q) => q.by)).toEqual(['host-a:1', 'host-b:2', 'host-a:1']);
@@ -102,23 +137,38 @@ describe('poll lease: one poll per connection across instances', () => {
     ctx = twoInstances();
     // A claims and dies (never releases).
     expect((await ctx.a.leases.claim('conn-1', 'manual')).kind).toBe('claimed');
-    expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'busy', busy: 'running_elsewhere' });
+    expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({
+      status: 'busy',
+      busy: 'running_elsewhere',
+    });
     ctx.clock.advance(TTL);
     expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'completed' });
-    expect((await ctx.leaseEvents())[1]).toMatchObject({ type: 'PollLeaseClaimed', holder: 'host-b:2', previousHolder: 'host-a:1' });
+    expect((await ctx.leaseEvents())[1]).toMatchObject({
+      type: 'PollLeaseClaimed',
+      holder: 'host-b:2',
+      previousHolder: 'host-a:1',
+    });
   });
 
   it('a long poll renews its lease; one that outlived it stops, without advancing the watermark', async () => {
     ctx = twoInstances();
     // Two windows (a long outage): the lease is checked before each.
-    await ctx.store.append(pollWatermarkStream('conn-1'), [{ type: 'PollWatermarkAdvanced', data: { through: '2024-06-01' } }], 'no_stream');
+    await ctx.store.append(
+      pollWatermarkStream('conn-1'),
+      [{ type: 'PollWatermarkAdvanced', data: { through: '2024-06-01' } }],
+      'no_stream',
+    );
     const open = gated(ctx.gusto);
     const slow = ctx.a.poll.pollConnection('conn-1', 'manual');
     await settle();
     ctx.clock.advance(TTL / 2); // half used: renewed at the next step…
     open();
     expect(await slow).toMatchObject({ status: 'completed' });
-    expect((await ctx.leaseEvents()).map((e) => e.type)).toEqual(['PollLeaseClaimed', 'PollLeaseRenewed', 'PollLeaseReleased']);
+    expect((await ctx.leaseEvents()).map((e) => e.type)).toEqual([
+      'PollLeaseClaimed',
+      'PollLeaseRenewed',
+      'PollLeaseReleased',
+    ]);
 
     const openAgain = gated(ctx.gusto);
     const hung = ctx.a.poll.pollConnection('conn-1', 'manual');
@@ -141,9 +191,14 @@ describe('poll lease: one poll per connection across instances', () => {
     await settle();
     ctx.clock.advance(50);
     const deadline = Date.now() + 2_000;
-    while (!(await ctx.leaseEvents()).some((e) => e.type === 'PollLeaseRenewed') && Date.now() < deadline) await settle();
+    while (!(await ctx.leaseEvents()).some((e) => e.type === 'PollLeaseRenewed') && Date.now() < deadline)
+      await settle();
     ctx.clock.advance(60); // 110 ms after the claim: lapsed but for the renewal
-    expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'busy', busy: 'running_elsewhere', heldBy: 'host-a:1' });
+    expect(await ctx.b.poll.pollConnection('conn-1', 'manual')).toMatchObject({
+      status: 'busy',
+      busy: 'running_elsewhere',
+      heldBy: 'host-a:1',
+    });
     open();
     expect(await slow).toMatchObject({ status: 'completed' }); // the heartbeat and the steps renewed without tripping over each other
     const types = (await ctx.leaseEvents()).map((e) => e.type);
@@ -158,7 +213,11 @@ describe('poll lease: one poll per connection across instances', () => {
     ctx.a.store.readLastEvent = async () => {
       throw new EventStoreUnavailableError('sqlite:test', new Error('disk gone'));
     };
-    expect(await ctx.a.poll.pollConnection('conn-1', 'manual')).toMatchObject({ status: 'failed', failedOn: 'event_store', error: expect.stringMatching(/^the poll lease could not be claimed: .*disk gone/) });
+    expect(await ctx.a.poll.pollConnection('conn-1', 'manual')).toMatchObject({
+      status: 'failed',
+      failedOn: 'event_store',
+      error: expect.stringMatching(/^the poll lease could not be claimed: .*disk gone/),
+    });
     expect(ctx.gusto.queries).toEqual([]);
   });
 
@@ -181,7 +240,9 @@ describe('poll lease: one poll per connection across instances', () => {
 describe('roundOf: the cron round a tick serves', () => {
   it('is the whole second at or before the tick, the same on every instance whose tick is under a second late', () => {
     const scheduled = Date.parse('2026-12-04T10:00:02.000Z');
-    expect(new Set([0, 3, 480, 999].map((lateMs) => roundOf(scheduled + lateMs)))).toEqual(new Set(['2026-12-04T10:00:02.000Z']));
+    expect(new Set([0, 3, 480, 999].map((lateMs) => roundOf(scheduled + lateMs)))).toEqual(
+      new Set(['2026-12-04T10:00:02.000Z']),
+    );
     expect(roundOf(scheduled + 1000)).toBe('2026-12-04T10:00:03.000Z');
   });
 });

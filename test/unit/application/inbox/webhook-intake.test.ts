@@ -15,7 +15,16 @@ const PAYROLL = 'c9b2e4f6-1a3d-4c5e-8f70-6b9a2d1e3f48';
 const uuidOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const body = (fields: unknown): Buffer => Buffer.from(JSON.stringify(fields));
 const event = (uuid: string, extra: Record<string, unknown> = {}): Buffer =>
-  body({ uuid, event_type: 'payroll.processed', resource_type: 'Company', resource_uuid: COMPANY, entity_type: 'Payroll', entity_uuid: PAYROLL, timestamp: 1769017503, ...extra });
+  body({
+    uuid,
+    event_type: 'payroll.processed',
+    resource_type: 'Company',
+    resource_uuid: COMPANY,
+    entity_type: 'Payroll',
+    entity_uuid: PAYROLL,
+    timestamp: 1769017503,
+    ...extra,
+  });
 
 /** Gusto's verify call, as the sandbox answers it: only the subscription's own token is accepted. */
 const gustoAccepting = (token: string, asked: string[] = []): WebhookSubscriptionVerifier => ({
@@ -29,10 +38,20 @@ function setup(configured: string | null = TOKEN, verifier: WebhookSubscriptionV
   const fixture = tempStore();
   const clock = fixedClock();
   const metrics = new PrometheusMetrics();
-  const keyring = new WebhookKeyring(fixture.store, fakeVault, clock, silentLogger, configured ?? undefined, undefined, verifier);
+  const keyring = new WebhookKeyring(
+    fixture.store,
+    fakeVault,
+    clock,
+    silentLogger,
+    configured ?? undefined,
+    undefined,
+    verifier,
+  );
   const intake = new WebhookIntake(fixture.store, keyring, metrics, clock, silentLogger, 0);
   const counted = async (outcome: string): Promise<number> => {
-    const line = (await metrics.render()).split('\n').find((l) => l.startsWith(`mlc_webhooks_total{outcome="${outcome}"}`));
+    const line = (await metrics.render())
+      .split('\n')
+      .find((l) => l.startsWith(`mlc_webhooks_total{outcome="${outcome}"}`));
     return line ? Number(line.split(' ')[1]) : 0;
   };
   /** Sends an unsigned handshake and waits for its confirmation with Gusto. */
@@ -44,7 +63,8 @@ function setup(configured: string | null = TOKEN, verifier: WebhookSubscriptionV
   return { ...fixture, clock, metrics, keyring, intake, counted, handshake };
 }
 
-const keyEvents = async (ctx: ReturnType<typeof setup>): Promise<string[]> => (await ctx.store.readStream(WEBHOOK_KEY_STREAM)).map((e) => e.type);
+const keyEvents = async (ctx: ReturnType<typeof setup>): Promise<string[]> =>
+  (await ctx.store.readStream(WEBHOOK_KEY_STREAM)).map((e) => e.type);
 
 describe('WebhookIntake', () => {
   let ctx: ReturnType<typeof setup>;
@@ -58,7 +78,14 @@ describe('WebhookIntake', () => {
     const stored = await ctx.store.readStream(inboxStream(uuidOf(1)));
     expect(stored).toHaveLength(1);
     expect(stored[0].type).toBe('GustoWebhookReceived');
-    expect(stored[0].data).toMatchObject({ eventUuid: uuidOf(1), eventType: 'payroll.processed', companyUuid: COMPANY, entityUuid: PAYROLL, occurredAt: '2026-01-21T17:45:03.000Z', receivedAt: '2026-01-21T17:45:05.000Z' });
+    expect(stored[0].data).toMatchObject({
+      eventUuid: uuidOf(1),
+      eventType: 'payroll.processed',
+      companyUuid: COMPANY,
+      entityUuid: PAYROLL,
+      occurredAt: '2026-01-21T17:45:03.000Z',
+      receivedAt: '2026-01-21T17:45:05.000Z',
+    });
     expect(stored[0].metadata).toMatchObject({ correlationId: uuidOf(1), causationId: uuidOf(1), actor: 'webhook' });
     expect(await ctx.counted('accepted')).toBe(1);
   });
@@ -111,7 +138,10 @@ describe('WebhookIntake', () => {
 
   it('parses bodies nested as deep as the limit allows, and counts brackets inside strings as text', async () => {
     ctx = setup();
-    const raw = event(uuidOf(4), { extra: JSON.parse(nested(30).toString()) as unknown, note: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' });
+    const raw = event(uuidOf(4), {
+      extra: JSON.parse(nested(30).toString()) as unknown,
+      note: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
+    });
     expect((await ctx.intake.receive(raw, signBody(raw, TOKEN))).outcome).toBe('accepted');
   });
 
@@ -122,18 +152,101 @@ describe('WebhookIntake', () => {
     ['invalid UTF-8', Buffer.concat([Buffer.from('{"uuid":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), 'body'],
     ['missing uuid', body({ event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: PAYROLL }), 'uuid'],
     ['missing event_type', body({ uuid: uuidOf(5), resource_uuid: COMPANY, entity_uuid: PAYROLL }), 'event_type'],
-    ['missing entity_uuid', body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: COMPANY }), 'entity_uuid'],
-    ['missing resource_uuid', body({ uuid: uuidOf(5), event_type: 'payroll.processed', entity_uuid: PAYROLL }), 'resource_uuid'],
-    ['a uuid with a path separator', body({ uuid: '../x', event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: PAYROLL }), 'uuid'],
-    ['an entity_uuid that is a path', body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: '../../v1/companies' }), 'entity_uuid'],
-    ['a resource_uuid that is not a UUID', body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: 'company-1', entity_uuid: PAYROLL }), 'resource_uuid'],
-    ['a number where Gusto sends a string', body({ uuid: uuidOf(5), event_type: 42, resource_uuid: COMPANY, entity_uuid: PAYROLL }), 'event_type'],
-    ['an entity_type that is an object', body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: PAYROLL, entity_type: { a: 1 } }), 'entity_type'],
-    ['an event_type that is not <entity>.<action>', body({ uuid: uuidOf(5), event_type: 'DROP TABLE', resource_uuid: COMPANY, entity_uuid: PAYROLL }), 'event_type'],
-    ['a non-number timestamp', body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: PAYROLL, timestamp: 'soon' }), 'timestamp'],
-    ['a fractional timestamp', body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: PAYROLL, timestamp: 1769017503.5 }), 'timestamp'],
-    ['a timestamp in the year 2000', body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: PAYROLL, timestamp: 946684800 }), 'timestamp'],
-    ['a timestamp of 1e20', body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: PAYROLL, timestamp: 1e20 }), 'timestamp'],
+    [
+      'missing entity_uuid',
+      body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: COMPANY }),
+      'entity_uuid',
+    ],
+    [
+      'missing resource_uuid',
+      body({ uuid: uuidOf(5), event_type: 'payroll.processed', entity_uuid: PAYROLL }),
+      'resource_uuid',
+    ],
+    [
+      'a uuid with a path separator',
+      body({ uuid: '../x', event_type: 'payroll.processed', resource_uuid: COMPANY, entity_uuid: PAYROLL }),
+      'uuid',
+    ],
+    [
+      'an entity_uuid that is a path',
+      body({
+        uuid: uuidOf(5),
+        event_type: 'payroll.processed',
+        resource_uuid: COMPANY,
+        entity_uuid: '../../v1/companies',
+      }),
+      'entity_uuid',
+    ],
+    [
+      'a resource_uuid that is not a UUID',
+      body({ uuid: uuidOf(5), event_type: 'payroll.processed', resource_uuid: 'company-1', entity_uuid: PAYROLL }),
+      'resource_uuid',
+    ],
+    [
+      'a number where Gusto sends a string',
+      body({ uuid: uuidOf(5), event_type: 42, resource_uuid: COMPANY, entity_uuid: PAYROLL }),
+      'event_type',
+    ],
+    [
+      'an entity_type that is an object',
+      body({
+        uuid: uuidOf(5),
+        event_type: 'payroll.processed',
+        resource_uuid: COMPANY,
+        entity_uuid: PAYROLL,
+        entity_type: { a: 1 },
+      }),
+      'entity_type',
+    ],
+    [
+      'an event_type that is not <entity>.<action>',
+      body({ uuid: uuidOf(5), event_type: 'DROP TABLE', resource_uuid: COMPANY, entity_uuid: PAYROLL }),
+      'event_type',
+    ],
+    [
+      'a non-number timestamp',
+      body({
+        uuid: uuidOf(5),
+        event_type: 'payroll.processed',
+        resource_uuid: COMPANY,
+        entity_uuid: PAYROLL,
+        timestamp: 'soon',
+      }),
+      'timestamp',
+    ],
+    [
+      'a fractional timestamp',
+      body({
+        uuid: uuidOf(5),
+        event_type: 'payroll.processed',
+        resource_uuid: COMPANY,
+        entity_uuid: PAYROLL,
+        timestamp: 1769017503.5,
+      }),
+      'timestamp',
+    ],
+    [
+      'a timestamp in the year 2000',
+      body({
+        uuid: uuidOf(5),
+        event_type: 'payroll.processed',
+        resource_uuid: COMPANY,
+        entity_uuid: PAYROLL,
+        timestamp: 946684800,
+      }),
+      'timestamp',
+    ],
+    [
+      'a timestamp of 1e20',
+      body({
+        uuid: uuidOf(5),
+        event_type: 'payroll.processed',
+        resource_uuid: COMPANY,
+        entity_uuid: PAYROLL,
+        timestamp: 1e20,
+      }),
+      'timestamp',
+    ],
   ])('refuses a signed body that is %s as malformed, naming the field, storing nothing', async (_name, raw, field) => {
     ctx = setup();
     const result = await ctx.intake.receive(raw, signBody(raw, TOKEN));
@@ -157,23 +270,39 @@ describe('WebhookIntake', () => {
       ctx = setup(null);
       expect(await ctx.handshake('attacker-chosen-token-123')).toEqual({ outcome: 'verification' });
       expect(await ctx.handshake(GUSTO_TOKEN)).toEqual({ outcome: 'verification' }); // even Gusto's own: no window
-      expect(await keyEvents(ctx)).toEqual(['WebhookVerificationTokenNotAdopted', 'WebhookVerificationTokenNotAdopted']);
+      expect(await keyEvents(ctx)).toEqual([
+        'WebhookVerificationTokenNotAdopted',
+        'WebhookVerificationTokenNotAdopted',
+      ]);
       const forged = event(uuidOf(7));
-      expect((await ctx.intake.receive(forged, signBody(forged, 'attacker-chosen-token-123'))).outcome).toBe('bad_signature');
+      expect((await ctx.intake.receive(forged, signBody(forged, 'attacker-chosen-token-123'))).outcome).toBe(
+        'bad_signature',
+      );
       expect(await ctx.keyring.status()).toEqual({ source: 'none' });
     });
 
     it('inside an admin-opened window, adopts the token Gusto confirms — sealed, with the admin as actor — and verifies events with it', async () => {
       const asked: string[] = [];
       ctx = setup(null, gustoAccepting(GUSTO_TOKEN, asked));
-      expect(await ctx.keyring.openHandshakeWindow('admin-token')).toEqual({ ok: true, until: '2026-01-21T17:55:05.000Z' });
+      expect(await ctx.keyring.openHandshakeWindow('admin-token')).toEqual({
+        ok: true,
+        until: '2026-01-21T17:55:05.000Z',
+      });
       await ctx.handshake(GUSTO_TOKEN);
       expect(asked).toEqual([GUSTO_TOKEN]);
       const stored = await ctx.store.readStream(WEBHOOK_KEY_STREAM);
-      expect(stored.map((e) => e.type)).toEqual(['WebhookHandshakeWindowOpened', 'WebhookVerificationTokenAdopted', 'WebhookSubscriptionVerified']);
+      expect(stored.map((e) => e.type)).toEqual([
+        'WebhookHandshakeWindowOpened',
+        'WebhookVerificationTokenAdopted',
+        'WebhookSubscriptionVerified',
+      ]);
       const adopted = stored[1];
       expect(JSON.stringify(adopted.data)).not.toContain(GUSTO_TOKEN);
-      expect(adopted.data).toMatchObject({ fingerprint: fingerprintOf(GUSTO_TOKEN), confirmedSubscriptions: ['sub-1'], approvedBy: 'admin-token' });
+      expect(adopted.data).toMatchObject({
+        fingerprint: fingerprintOf(GUSTO_TOKEN),
+        confirmedSubscriptions: ['sub-1'],
+        approvedBy: 'admin-token',
+      });
       expect(adopted.metadata).toMatchObject({ actor: 'admin-token' });
       const raw = event(uuidOf(8));
       expect((await ctx.intake.receive(raw, signBody(raw, GUSTO_TOKEN))).outcome).toBe('accepted');
@@ -186,7 +315,9 @@ describe('WebhookIntake', () => {
       await ctx.handshake('attacker-chosen-token-123');
       expect(await keyEvents(ctx)).toEqual(['WebhookHandshakeWindowOpened', 'WebhookVerificationTokenNotAdopted']);
       const forged = event(uuidOf(9));
-      expect((await ctx.intake.receive(forged, signBody(forged, 'attacker-chosen-token-123'))).outcome).toBe('bad_signature');
+      expect((await ctx.intake.receive(forged, signBody(forged, 'attacker-chosen-token-123'))).outcome).toBe(
+        'bad_signature',
+      );
     });
 
     it('the window closes after 10 minutes', async () => {
@@ -205,7 +336,14 @@ describe('WebhookIntake', () => {
       await ctx.keyring.openHandshakeWindow('admin-token');
       await ctx.handshake(GUSTO_TOKEN);
       // A restart: a new keyring on the same store. The adoption consumed the window.
-      const restarted = new WebhookIntake(ctx.store, new WebhookKeyring(ctx.store, fakeVault, ctx.clock, silentLogger, undefined, undefined, gusto), ctx.metrics, ctx.clock, silentLogger, 0);
+      const restarted = new WebhookIntake(
+        ctx.store,
+        new WebhookKeyring(ctx.store, fakeVault, ctx.clock, silentLogger, undefined, undefined, gusto),
+        ctx.metrics,
+        ctx.clock,
+        silentLogger,
+        0,
+      );
       accepted = 'rotated-token-456789';
       await ctx.handshake('rotated-token-456789', restarted);
       const old = event(uuidOf(10));
@@ -225,14 +363,30 @@ describe('WebhookIntake', () => {
 
     it('no longer trusts a token adopted by an earlier version without Gusto’s confirmation', async () => {
       ctx = setup(null);
-      await ctx.store.append(WEBHOOK_KEY_STREAM, [{ type: 'WebhookVerificationTokenAdopted', data: { fingerprint: fingerprintOf('legacy-tofu-token-1'), sealed: fakeVault.seal('legacy-tofu-token-1', 'gusto-webhook-verification-token'), at: '2026-01-01T00:00:00Z' } }], 'no_stream');
+      await ctx.store.append(
+        WEBHOOK_KEY_STREAM,
+        [
+          {
+            type: 'WebhookVerificationTokenAdopted',
+            data: {
+              fingerprint: fingerprintOf('legacy-tofu-token-1'),
+              sealed: fakeVault.seal('legacy-tofu-token-1', 'gusto-webhook-verification-token'),
+              at: '2026-01-01T00:00:00Z',
+            },
+          },
+        ],
+        'no_stream',
+      );
       const raw = event(uuidOf(14));
       expect((await ctx.intake.receive(raw, signBody(raw, 'legacy-tofu-token-1'))).outcome).toBe('bad_signature');
     });
 
     it('answers the handshake but keeps using GUSTO_WEBHOOK_VERIFICATION_TOKEN when it is set; the window cannot be opened', async () => {
       ctx = setup(TOKEN);
-      expect(await ctx.keyring.openHandshakeWindow('admin-token')).toEqual({ ok: false, error: 'configured_token_in_use' });
+      expect(await ctx.keyring.openHandshakeWindow('admin-token')).toEqual({
+        ok: false,
+        error: 'configured_token_in_use',
+      });
       expect(await ctx.handshake(GUSTO_TOKEN)).toEqual({ outcome: 'verification' });
       expect(await keyEvents(ctx)).toEqual(['WebhookVerificationTokenNotAdopted']);
       const raw = event(uuidOf(15));
@@ -242,7 +396,11 @@ describe('WebhookIntake', () => {
 
     it('does not let a flood of handshakes grow the store: refused tokens are recorded a few times an hour', async () => {
       ctx = setup(null);
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => ctx.intake.receive(body({ verification_token: `flood-token-${i}-xxxx` }), undefined)));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          ctx.intake.receive(body({ verification_token: `flood-token-${i}-xxxx` }), undefined),
+        ),
+      );
       expect(answers.every((a) => a.outcome === 'verification')).toBe(true);
       expect((await ctx.store.readStream(WEBHOOK_KEY_STREAM)).length).toBeLessThanOrEqual(10);
       expect(await ctx.counted('verification')).toBe(50);
@@ -265,12 +423,20 @@ describe('WebhookIntake', () => {
       expect(asked).toEqual([]);
       await ctx.handshake(TOKEN);
       expect(asked).toEqual([TOKEN]);
-      const verified = (await ctx.store.readStream(WEBHOOK_KEY_STREAM)).filter((e) => e.type === 'WebhookSubscriptionVerified');
-      expect(verified.map((e) => e.data)).toEqual([expect.objectContaining({ subscriptionUuid: 'sub-1', fingerprint: fingerprintOf(TOKEN) })]);
+      const verified = (await ctx.store.readStream(WEBHOOK_KEY_STREAM)).filter(
+        (e) => e.type === 'WebhookSubscriptionVerified',
+      );
+      expect(verified.map((e) => e.data)).toEqual([
+        expect.objectContaining({ subscriptionUuid: 'sub-1', fingerprint: fingerprintOf(TOKEN) }),
+      ]);
     });
 
     it('still answers when confirming fails, and adopts nothing', async () => {
-      ctx = setup(null, { verifyPending: async () => { throw new Error('Gusto down'); } });
+      ctx = setup(null, {
+        verifyPending: async () => {
+          throw new Error('Gusto down');
+        },
+      });
       await ctx.keyring.openHandshakeWindow('admin-token');
       expect((await ctx.handshake('first-token-abc')).outcome).toBe('verification');
       expect(await keyEvents(ctx)).toEqual(['WebhookHandshakeWindowOpened']);

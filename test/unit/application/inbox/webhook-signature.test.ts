@@ -8,7 +8,7 @@ const SAMPLE_TOKEN = '3f9a2c71-5d4e-4b8a-9e07-1c6d2f8b4a53';
 const SAMPLE_SIGNATURE = '4fa9c62b44d1a352c9ff9a60aa9f20e23af14020bb1f373d33fbd1ad8ac4bff9';
 
 describe('X-Gusto-Signature', () => {
-  it('matches Gusto\'s published test vector over the exact bytes', () => {
+  it("matches Gusto's published test vector over the exact bytes", () => {
     expect(SAMPLE_BODY.length).toBe(290);
     expect(signBody(SAMPLE_BODY, SAMPLE_TOKEN)).toBe(SAMPLE_SIGNATURE);
     expect(signatureMatches(SAMPLE_BODY, SAMPLE_SIGNATURE, SAMPLE_TOKEN)).toBe(true);

@@ -4,13 +4,14 @@ import type { EventStore } from '../../../../src/application/ports/event-store.p
 import { licenceTiming } from '../../../../src/domain/licence/licence-share';
 
 /** Two instances on one (embedded) store, each with its own coordinator, on a clock the test moves. */
-describe('licence coordinator: instances share a tenant\'s licence through the event store', () => {
+describe("licence coordinator: instances share a tenant's licence through the event store", () => {
   const timing = licenceTiming(60_000);
   const tenant = 'https://acme.acumatica.com|Acme';
   const limits = { requestsPerMinute: 60, maxConcurrent: 4 };
   let store: EventStore;
   let clock: number;
-  const instance = (id: string) => new LicenceCoordinator(store, timing, { instanceId: id, now: () => clock, timers: false });
+  const instance = (id: string) =>
+    new LicenceCoordinator(store, timing, { instanceId: id, now: () => clock, timers: false });
 
   beforeEach(() => {
     store = createEventStore('sqlite::memory:');
@@ -22,13 +23,23 @@ describe('licence coordinator: instances share a tenant\'s licence through the e
     const a = instance('a');
     expect(a.shareFor(tenant, limits).notBefore).toBe(Infinity); // not joined yet: no request
     await a.tick(tenant);
-    expect(a.shareFor(tenant, limits)).toEqual({ instances: 1, requestsPerWindow: 60, maxConcurrent: 4, notBefore: clock });
+    expect(a.shareFor(tenant, limits)).toEqual({
+      instances: 1,
+      requestsPerWindow: 60,
+      maxConcurrent: 4,
+      notBefore: clock,
+    });
 
     clock += 1_000;
     const b = instance('b');
     b.shareFor(tenant, limits);
     await b.tick(tenant);
-    expect(b.shareFor(tenant, limits)).toEqual({ instances: 2, requestsPerWindow: 30, maxConcurrent: 2, notBefore: clock + timing.joinWaitMs });
+    expect(b.shareFor(tenant, limits)).toEqual({
+      instances: 2,
+      requestsPerWindow: 30,
+      maxConcurrent: 2,
+      notBefore: clock + timing.joinWaitMs,
+    });
 
     clock += timing.intervalMs;
     await a.tick(tenant);
@@ -36,12 +47,14 @@ describe('licence coordinator: instances share a tenant\'s licence through the e
 
     const stream = await store.readStream(licenceStream(tenant));
     expect(stream.map((e) => [e.type, (e.data as { instanceId: string }).instanceId])).toEqual([
-      ['LicenceInstanceHeartbeat', 'a'], ['LicenceInstanceHeartbeat', 'b'], ['LicenceInstanceHeartbeat', 'a'],
+      ['LicenceInstanceHeartbeat', 'a'],
+      ['LicenceInstanceHeartbeat', 'b'],
+      ['LicenceInstanceHeartbeat', 'a'],
     ]);
     expect(licenceStream(tenant)).toMatch(/^acumatica-licence-[0-9a-f]{16}$/);
   });
 
-  it('a dead instance\'s share comes back once its heartbeat lapses (window + 2 intervals)', async () => {
+  it("a dead instance's share comes back once its heartbeat lapses (window + 2 intervals)", async () => {
     const a = instance('a');
     const b = instance('b');
     a.shareFor(tenant, limits);

@@ -35,7 +35,14 @@ describe('posting commands through the command handler', () => {
     };
     await h.request.execute(new RequestPostingCommand(CONNECTION, h.payroll.uuid, 'webhook', 'evt-1'));
     await h.saga.idle();
-    expect(h.store.types(h.stream)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'JournalCreationStarted', 'JournalCreated', 'PayrollPosted']);
+    expect(h.store.types(h.stream)).toEqual([
+      'PostingRequested',
+      'PayrollFetched',
+      'JournalBuilt',
+      'JournalCreationStarted',
+      'JournalCreated',
+      'PayrollPosted',
+    ]);
     // One read for the command, one for the run (three appends, no re-read after any of them).
     expect(reads.filter((s) => s === h.stream)).toHaveLength(2);
   });

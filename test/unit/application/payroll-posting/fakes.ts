@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Journal } from '../../../../src/domain/journal/journal';
 import type { GustoPayroll } from '../../../../src/domain/payroll/gusto-payroll';
-import { AcumaticaApiError, type AcumaticaApi, type AcumaticaJournalRef } from '../../../../src/application/ports/acumatica.port';
+import {
+  AcumaticaApiError,
+  type AcumaticaApi,
+  type AcumaticaJournalRef,
+} from '../../../../src/application/ports/acumatica.port';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -16,15 +20,24 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../../../../src/application/ports/event-store.port';
-import { assertStreamName, identify, normalizeExpected, planAppend, type StoredRef, type StreamHead } from '../../../../src/adapters/outbound/event-store/append-plan';
+import {
+  assertStreamName,
+  identify,
+  normalizeExpected,
+  planAppend,
+  type StoredRef,
+  type StreamHead,
+} from '../../../../src/adapters/outbound/event-store/append-plan';
 import { matchesFilter, normalizeFilter } from '../../../../src/adapters/outbound/event-store/read-filter';
 
-const matches = (event: RecordedEvent, filter: SubscribeOptions['filter']): boolean => matchesFilter(normalizeFilter(filter), event.stream, event.type);
+const matches = (event: RecordedEvent, filter: SubscribeOptions['filter']): boolean =>
+  matchesFilter(normalizeFilter(filter), event.stream, event.type);
 import type { GustoApi } from '../../../../src/application/ports/gusto.port';
 
 const fixture = (path: string): unknown => JSON.parse(readFileSync(join(__dirname, '../../../fixtures', path), 'utf8'));
 export const samplePayroll = (): GustoPayroll => fixture('gusto/payroll-processed-show.json') as GustoPayroll;
-export const sampleMapping = (): Record<string, any> => fixture('journal/spec-example-mapping.json') as Record<string, any>;
+export const sampleMapping = (): Record<string, any> =>
+  fixture('journal/spec-example-mapping.json') as Record<string, any>;
 
 /** An in-memory event store with the port's append rule (idempotent ids, expected revision). Unit tests only. */
 export class MemoryEventStore implements EventStore {
@@ -49,14 +62,25 @@ export class MemoryEventStore implements EventStore {
     const existing = this.all.filter((e) => e.stream === stream);
     const head: StreamHead = existing.length === 0 ? 'no_stream' : existing[existing.length - 1]!.revision;
     const ids = new Set(identified.map((e) => e.id));
-    const found = new Map<string, StoredRef>(existing.filter((e) => ids.has(e.id)).map((e) => [e.id, { revision: e.revision, position: e.position }]));
+    const found = new Map<string, StoredRef>(
+      existing.filter((e) => ids.has(e.id)).map((e) => [e.id, { revision: e.revision, position: e.position }]),
+    );
     const plan = planAppend(identified, normalized, head, found);
     if (plan.kind === 'conflict') throw new WrongExpectedRevisionError(stream, expected, plan.actual);
     if (plan.kind === 'repeat') return { nextExpectedRevision: plan.nextExpectedRevision, position: plan.position };
     let revision = plan.firstRevision - 1n;
     for (const e of plan.events) {
       revision += 1n;
-      this.all.push({ id: e.id, type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown, metadata: e.metadata ?? {}, stream, revision, position: BigInt(this.all.length + 1), recordedAt: new Date().toISOString() });
+      this.all.push({
+        id: e.id,
+        type: e.type,
+        data: JSON.parse(JSON.stringify(e.data)) as unknown,
+        metadata: e.metadata ?? {},
+        stream,
+        revision,
+        position: BigInt(this.all.length + 1),
+        recordedAt: new Date().toISOString(),
+      });
     }
     const appended = this.all.slice(-plan.events.length);
     for (const listener of [...this.listeners]) listener(appended);
@@ -80,14 +104,18 @@ export class MemoryEventStore implements EventStore {
       .slice(0, options?.maxCount ?? Infinity);
   }
   /** Catch-up from `from`, then live; a throwing handler ends it through onError (as the adapters do). */
-  subscribeToAll(handler: (event: RecordedEvent) => void | Promise<void>, options: SubscribeOptions = {}): Subscription {
+  subscribeToAll(
+    handler: (event: RecordedEvent) => void | Promise<void>,
+    options: SubscribeOptions = {},
+  ): Subscription {
     let stopped = false;
     let delivered = options.fromPosition;
     let chain = Promise.resolve();
     const deliver = (events: RecordedEvent[]): void => {
       chain = chain.then(async () => {
         for (const event of events) {
-          if (stopped || (delivered !== undefined && event.position <= delivered) || !matches(event, options.filter)) continue;
+          if (stopped || (delivered !== undefined && event.position <= delivered) || !matches(event, options.filter))
+            continue;
           try {
             await handler(event);
           } catch (error) {
@@ -160,7 +188,9 @@ export class FakeAcumatica implements Partial<AcumaticaApi> {
     const f = this.fail('find');
     if (f) throw f.error;
     const j = this.journals.find((x) => x.journal.header.description.includes(tag));
-    return j ? { batchNbr: j.batchNbr, module: 'GL', status: j.status, description: j.journal.header.description } : null;
+    return j
+      ? { batchNbr: j.batchNbr, module: 'GL', status: j.status, description: j.journal.header.description }
+      : null;
   }
   /** Lets a test hold a create before it commits (Acumatica's licence queue). */
   beforeCreate?: () => Promise<void>;
@@ -189,9 +219,11 @@ export class FakeAcumatica implements Partial<AcumaticaApi> {
   }
 }
 
-export const rateLimited = (retryAfterMs?: number) => new AcumaticaApiError('rate_limited', 'HTTP 429: API request limit exceeded', 429, retryAfterMs);
+export const rateLimited = (retryAfterMs?: number) =>
+  new AcumaticaApiError('rate_limited', 'HTTP 429: API request limit exceeded', 429, retryAfterMs);
 export const unavailable = () => new AcumaticaApiError('unavailable', 'socket hang up');
-export const closedPeriod = () => new AcumaticaApiError('validation', 'Financial period 012026 is closed in the General Ledger module.', 422);
+export const closedPeriod = () =>
+  new AcumaticaApiError('validation', 'Financial period 012026 is closed in the General Ledger module.', 422);
 
 export { FakeConnections };
 

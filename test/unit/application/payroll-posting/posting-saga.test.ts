@@ -1,9 +1,14 @@
-import { RequestPostingCommand, RequestReversalCommand, ReplayPostingCommand } from '../../../../src/application/payroll-posting/commands';
+import {
+  RequestPostingCommand,
+  RequestReversalCommand,
+  ReplayPostingCommand,
+} from '../../../../src/application/payroll-posting/commands';
 import { statusOf } from '../../../../src/domain/payroll-posting/state';
 import { closedPeriod, rateLimited, unavailable } from './fakes';
 import { CONNECTION, eventually, harness } from './harness';
 
-const request = (uuid: string, trigger: 'webhook' | 'poll' = 'webhook') => new RequestPostingCommand(CONNECTION, uuid, trigger, 'evt-1');
+const request = (uuid: string, trigger: 'webhook' | 'poll' = 'webhook') =>
+  new RequestPostingCommand(CONNECTION, uuid, trigger, 'evt-1');
 
 describe('posting saga', () => {
   it('posts a processed payroll as one journal: 1 Gusto read, 1 lookup + 1 create', async () => {
@@ -11,7 +16,14 @@ describe('posting saga', () => {
     const result = await h.request.execute(request(h.payroll.uuid));
     expect(result).toMatchObject({ ok: true, changed: true, status: 'pending' });
     await h.saga.idle();
-    expect(h.store.types(h.stream)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'JournalCreationStarted', 'JournalCreated', 'PayrollPosted']);
+    expect(h.store.types(h.stream)).toEqual([
+      'PostingRequested',
+      'PayrollFetched',
+      'JournalBuilt',
+      'JournalCreationStarted',
+      'JournalCreated',
+      'PayrollPosted',
+    ]);
     expect(h.acumatica.journals).toHaveLength(1);
     expect(h.acumatica.calls).toEqual({ find: 1, create: 1, release: 0 });
     expect(h.gusto.calls).toBe(1);
@@ -21,7 +33,7 @@ describe('posting saga', () => {
     expect(h.acumatica.journals[0]!.journal.totals).toEqual({ debit: '10773.81', credit: '10773.81' });
   });
 
-  it('records the build with the post step\'s first append (one commit): same events, ids and causation chain', async () => {
+  it("records the build with the post step's first append (one commit): same events, ids and causation chain", async () => {
     const h = harness();
     const batches: string[][] = [];
     const append = h.store.append.bind(h.store);
@@ -31,7 +43,11 @@ describe('posting saga', () => {
     };
     await h.request.execute(request(h.payroll.uuid));
     await h.saga.idle();
-    expect(batches).toEqual([['PostingRequested'], ['PayrollFetched', 'JournalBuilt', 'JournalCreationStarted'], ['JournalCreated', 'PayrollPosted']]);
+    expect(batches).toEqual([
+      ['PostingRequested'],
+      ['PayrollFetched', 'JournalBuilt', 'JournalCreationStarted'],
+      ['JournalCreated', 'PayrollPosted'],
+    ]);
     const trail = await h.store.readStream(h.stream);
     expect(trail.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n]);
     // Each event is caused by the one before its decision, exactly as with one append per step.
@@ -47,14 +63,24 @@ describe('posting saga', () => {
     h.acumatica.script.find.push({ error: unavailable() });
     await h.request.execute(request(h.payroll.uuid));
     await eventually(async () => expect(statusOf(await h.state())).toBe('posted'));
-    expect(h.store.types(h.stream)).toEqual(['PostingRequested', 'PayrollFetched', 'JournalBuilt', 'AttemptFailed', 'JournalCreationStarted', 'JournalCreated', 'PayrollPosted']);
+    expect(h.store.types(h.stream)).toEqual([
+      'PostingRequested',
+      'PayrollFetched',
+      'JournalBuilt',
+      'AttemptFailed',
+      'JournalCreationStarted',
+      'JournalCreated',
+      'PayrollPosted',
+    ]);
     expect(h.gusto.calls).toBe(1);
     expect(h.acumatica.calls).toEqual({ find: 2, create: 1, release: 0 });
   });
 
   it('stays exactly once under duplicate and concurrent requests', async () => {
     const h = harness();
-    await Promise.all([1, 2, 3, 4, 5].map((i) => h.request.execute(request(h.payroll.uuid, i % 2 ? 'webhook' : 'poll'))));
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => h.request.execute(request(h.payroll.uuid, i % 2 ? 'webhook' : 'poll'))),
+    );
     await h.saga.idle();
     await h.request.execute(request(h.payroll.uuid));
     await h.saga.idle();
@@ -81,7 +107,16 @@ describe('posting saga', () => {
       if (a.acumatica.calls.find >= 2) release();
       await bothLooked;
     };
-    await a.store.append(a.stream, [{ type: 'PostingRequested', data: { connectionId: CONNECTION, payrollUuid: a.payroll.uuid, trigger: 'webhook' } }], 'no_stream');
+    await a.store.append(
+      a.stream,
+      [
+        {
+          type: 'PostingRequested',
+          data: { connectionId: CONNECTION, payrollUuid: a.payroll.uuid, trigger: 'webhook' },
+        },
+      ],
+      'no_stream',
+    );
     const [ra, rb] = await Promise.all([a.saga.run(a.stream), b.saga.run(b.stream)]);
     expect(a.acumatica.calls.find).toBeGreaterThanOrEqual(2);
     expect(a.acumatica.calls.create).toBe(1);
@@ -180,7 +215,12 @@ describe('posting saga', () => {
     h.connections.mapping = { document: { ...doc, journal: { ...doc.journal, release: true } }, version: 1 };
     await h.request.execute(request(h.payroll.uuid));
     await h.saga.idle();
-    expect(h.store.types(h.stream).slice(-4)).toEqual(['JournalCreationStarted', 'JournalCreated', 'JournalReleased', 'PayrollPosted']);
+    expect(h.store.types(h.stream).slice(-4)).toEqual([
+      'JournalCreationStarted',
+      'JournalCreated',
+      'JournalReleased',
+      'PayrollPosted',
+    ]);
     expect(h.acumatica.calls).toEqual({ find: 1, create: 1, release: 1 });
   });
 
@@ -217,7 +257,9 @@ describe('posting saga', () => {
     await h.request.execute(request(h.payroll.uuid));
     await h.saga.idle();
     const calls = h.gusto.calls;
-    const result = await h.reversal.execute(new RequestReversalCommand(CONNECTION, h.payroll.uuid, 'webhook', 'evt-forged'));
+    const result = await h.reversal.execute(
+      new RequestReversalCommand(CONNECTION, h.payroll.uuid, 'webhook', 'evt-forged'),
+    );
     await h.saga.idle();
     expect(h.gusto.calls).toBe(calls + 1); // re-read from Gusto before acting
     expect(result).toMatchObject({ ok: true, status: 'posted', changed: true });

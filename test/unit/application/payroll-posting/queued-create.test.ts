@@ -15,11 +15,13 @@ const request = (uuid: string) => new RequestPostingCommand(CONNECTION, uuid, 'w
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function claimsOf(h: ReturnType<typeof harness>) {
-  return (await h.store.readStream(h.stream)).filter((e) => e.type === 'JournalCreationStarted').map((e) => e.data as { sentAt: string; sendBy: string; mayCommitUntil: string });
+  return (await h.store.readStream(h.stream))
+    .filter((e) => e.type === 'JournalCreationStarted')
+    .map((e) => e.data as { sentAt: string; sendBy: string; mayCommitUntil: string });
 }
 
 describe('posting saga: a create Acumatica may still be holding', () => {
-  it('happy path unchanged: 1 lookup + 1 create, sent with the claim\'s sendBy', async () => {
+  it("happy path unchanged: 1 lookup + 1 create, sent with the claim's sendBy", async () => {
     const h = harness({ retry: QUEUE });
     await h.request.execute(request(h.payroll.uuid));
     await h.saga.idle();
@@ -95,7 +97,12 @@ describe('posting saga: a create Acumatica may still be holding', () => {
     await eventually(() => expect(a.acumatica.calls.create).toBe(1));
     a.saga.onApplicationShutdown();
     // A new process (its own Acumatica client) resumes the posting.
-    const b = harness({ store: a.store, gusto: a.gusto, connections: a.connections, retry: { ...QUEUE, queueLimitMs: 1500 } });
+    const b = harness({
+      store: a.store,
+      gusto: a.gusto,
+      connections: a.connections,
+      retry: { ...QUEUE, queueLimitMs: 1500 },
+    });
     const [claim] = await claimsOf(a);
     const resumedAt = Date.now();
     b.saga.kick(b.stream, { recovering: true });
@@ -111,7 +118,13 @@ describe('posting saga: a create Acumatica may still be holding', () => {
 
   it("a create's answer that loses its append race to another run's lookup is still recorded as created", async () => {
     const a = harness({ retry: { ...QUEUE, queueLimitMs: 5000 } });
-    const b = harness({ store: a.store, acumatica: a.acumatica, gusto: a.gusto, connections: a.connections, retry: { ...QUEUE, queueLimitMs: 5000 } });
+    const b = harness({
+      store: a.store,
+      acumatica: a.acumatica,
+      gusto: a.gusto,
+      connections: a.connections,
+      retry: { ...QUEUE, queueLimitMs: 5000 },
+    });
     let release!: () => void;
     a.acumatica.beforeCreate = () => new Promise<void>((r) => (release = r));
     await a.request.execute(request(a.payroll.uuid));

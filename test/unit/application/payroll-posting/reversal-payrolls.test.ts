@@ -20,6 +20,8 @@ describe('PostReversalPayrollsHandler', () => {
   it('fails loudly when Gusto did not send reversal_payroll_uuids at all', async () => {
     const h = harness();
     const handler = new PostReversalPayrollsHandler(h.saga, h.gusto);
-    await expect(handler.execute(new PostReversalPayrollsCommand(CONNECTION, h.payroll.uuid))).rejects.toThrow(/include=reversals/);
+    await expect(handler.execute(new PostReversalPayrollsCommand(CONNECTION, h.payroll.uuid))).rejects.toThrow(
+      /include=reversals/,
+    );
   });
 });

@@ -25,7 +25,11 @@ describe('retry policy', () => {
 
 describe('failure classification', () => {
   it('retries throttling, outages and timeouts, keeping Retry-After', () => {
-    expect(classifyFailure(new AcumaticaApiError('rate_limited', '429', 429, 3000))).toMatchObject({ retryable: true, retryAfterMs: 3000, errorKind: 'rate_limited' });
+    expect(classifyFailure(new AcumaticaApiError('rate_limited', '429', 429, 3000))).toMatchObject({
+      retryable: true,
+      retryAfterMs: 3000,
+      errorKind: 'rate_limited',
+    });
     expect(classifyFailure(new GustoApiError('unavailable', '503'))).toMatchObject({ retryable: true });
     expect(classifyFailure(new Error('boom'))).toMatchObject({ retryable: true, errorKind: 'unexpected' });
   });
@@ -33,9 +37,19 @@ describe('failure classification', () => {
   it('names what a person must fix', () => {
     const code = (e: unknown) => classifyFailure(e).reason?.code;
     expect(code(new AcumaticaApiError('unauthorized', 'no'))).toBe('bad_credentials');
-    expect(code(new AcumaticaApiError('validation', 'Error: The 03-2027 financial period is closed.', 422))).toBe('closed_period');
-    expect(code(new AcumaticaApiError('validation', 'Inserting failed', 422, undefined, ["Details[0].Account: Account '69000' is inactive."]))).toBe('inactive_account');
-    expect(code(new AcumaticaApiError('endpoint_version_not_available', 'x', 404, undefined, [], ['23.200.001']))).toBe('endpoint_version');
+    expect(code(new AcumaticaApiError('validation', 'Error: The 03-2027 financial period is closed.', 422))).toBe(
+      'closed_period',
+    );
+    expect(
+      code(
+        new AcumaticaApiError('validation', 'Inserting failed', 422, undefined, [
+          "Details[0].Account: Account '69000' is inactive.",
+        ]),
+      ),
+    ).toBe('inactive_account');
+    expect(code(new AcumaticaApiError('endpoint_version_not_available', 'x', 404, undefined, [], ['23.200.001']))).toBe(
+      'endpoint_version',
+    );
     expect(code(new GustoApiError('needs_reauthorization', 'invalid_grant'))).toBe('gusto_reauthorization_needed');
     expect(code(new GustoApiError('not_found', 'no payroll'))).toBe('payroll_not_found');
   });
@@ -43,7 +57,14 @@ describe('failure classification', () => {
   it('summarises build errors: unmapped keys named, totals mismatches in one reason', () => {
     const reasons = reasonsFromBuild([
       { code: 'unmapped_component', missingKeys: ['netPay:Net pay or netPay'], message: 'x' },
-      { code: 'totals_mismatch', total: 'totals.gross_pay', gusto: '10.00', computed: '9.00', difference: '1.00', message: 'm' },
+      {
+        code: 'totals_mismatch',
+        total: 'totals.gross_pay',
+        gusto: '10.00',
+        computed: '9.00',
+        difference: '1.00',
+        message: 'm',
+      },
     ]);
     expect(reasons.map((r) => r.code)).toEqual(['totals_mismatch', 'unmapped_component']);
     expect(reasons[1]!.keys).toEqual(['netPay:Net pay or netPay']);
@@ -53,7 +74,10 @@ describe('failure classification', () => {
 
 describe('posting ids and event ids', () => {
   it('round-trips the posting id, whatever dashes the connection id has', () => {
-    expect(parsePostingId(postingId('a-b-c', '1234-5678'))).toEqual({ connectionId: 'a-b-c', payrollUuid: '1234-5678' });
+    expect(parsePostingId(postingId('a-b-c', '1234-5678'))).toEqual({
+      connectionId: 'a-b-c',
+      payrollUuid: '1234-5678',
+    });
     expect(parsePostingId('nocolon')).toBeNull();
   });
 
@@ -68,16 +92,37 @@ describe('posting ids and event ids', () => {
 
 describe('posting view', () => {
   const times = { createdAt: '2026-01-23T10:00:00Z', updatedAt: '2026-01-23T10:00:01Z', events: 2 };
-  const requested: PayrollPostingEvent = { type: 'PostingRequested', data: { connectionId: 'c', payrollUuid: 'p', trigger: 'webhook' } };
+  const requested: PayrollPostingEvent = {
+    type: 'PostingRequested',
+    data: { connectionId: 'c', payrollUuid: 'p', trigger: 'webhook' },
+  };
 
   it('explains a retrying posting in plain words and keeps the raw error as details', () => {
-    const failed: PayrollPostingEvent = { type: 'AttemptFailed', data: { step: 'fetch_payroll', attempt: 1, retryable: true, nextAttemptAt: '2026-01-23T10:00:05Z', error: 'HTTP 503', errorKind: 'unavailable' } };
+    const failed: PayrollPostingEvent = {
+      type: 'AttemptFailed',
+      data: {
+        step: 'fetch_payroll',
+        attempt: 1,
+        retryable: true,
+        nextAttemptAt: '2026-01-23T10:00:05Z',
+        error: 'HTTP 503',
+        errorKind: 'unavailable',
+      },
+    };
     const view = toView('c:p', fold([requested, failed]), times);
-    expect(view).toMatchObject({ id: 'c:p', status: 'failed', attempts: 2, journal: null, acumatica: {}, nextAttemptAt: '2026-01-23T10:00:05Z' });
+    expect(view).toMatchObject({
+      id: 'c:p',
+      status: 'failed',
+      attempts: 2,
+      journal: null,
+      acumatica: {},
+      nextAttemptAt: '2026-01-23T10:00:05Z',
+    });
     expect(view.lastError).toEqual({
       code: 'unavailable',
       step: 'fetch_payroll',
-      message: 'Gusto could not be reached while reading the payroll. Nothing was posted twice; the connector tries again at 2026-01-23T10:00:05Z.',
+      message:
+        'Gusto could not be reached while reading the payroll. Nothing was posted twice; the connector tries again at 2026-01-23T10:00:05Z.',
       details: ['HTTP 503'],
     });
   });
@@ -85,7 +130,13 @@ describe('posting view', () => {
   it('lists every blocking reason when the posting needs attention', () => {
     const blocked: PayrollPostingEvent = {
       type: 'PostingBlocked',
-      data: { step: 'build_journal', reasons: [{ code: 'no_mapping', message: 'No mapping.' }, { code: 'totals_mismatch', message: 'Totals differ.' }] },
+      data: {
+        step: 'build_journal',
+        reasons: [
+          { code: 'no_mapping', message: 'No mapping.' },
+          { code: 'totals_mismatch', message: 'Totals differ.' },
+        ],
+      },
     };
     const view = toView('c:p', fold([requested, blocked]), times);
     expect(view.status).toBe('needs_attention');

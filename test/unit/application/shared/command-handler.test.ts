@@ -14,7 +14,8 @@ interface Counter {
 const counter: Aggregate<Counter, CounterEvent> = {
   initial: { total: 0, closed: false },
   evolve: (s, e) => (e.type === 'Added' ? { ...s, total: s.total + e.data.by } : { ...s, closed: true }),
-  toEvent: (r) => (r.type === 'Added' || r.type === 'Closed' ? ({ type: r.type, data: r.data } as CounterEvent) : undefined),
+  toEvent: (r) =>
+    r.type === 'Added' || r.type === 'Closed' ? ({ type: r.type, data: r.data } as CounterEvent) : undefined,
 };
 const add =
   (by: number) =>
@@ -29,7 +30,12 @@ describe('CommandHandler', () => {
     await handler.handle('counter-1', add(2), META);
     const reads = jest.spyOn(store, 'readStream');
     const out = await handler.handle('counter-1', add(3), META);
-    expect(out).toMatchObject({ ok: true, state: { total: 5 }, revision: 1n, events: [{ type: 'Added', data: { by: 3 } }] });
+    expect(out).toMatchObject({
+      ok: true,
+      state: { total: 5 },
+      revision: 1n,
+      events: [{ type: 'Added', data: { by: 3 } }],
+    });
     expect(reads).toHaveBeenCalledTimes(1); // the load; nothing after the append
     expect(store.types('counter-1')).toEqual(['Added', 'Added']);
   });
@@ -64,7 +70,11 @@ describe('CommandHandler', () => {
       await store.append(stream, [{ type: 'Added', data: { by: 10 } }], 'any');
     };
     const decided: number[] = [];
-    const out = await new CommandHandler(store, counter, { maxAttempts: 3 }).handle('counter-1', (s) => (decided.push(s.total), add(1)(s)), META);
+    const out = await new CommandHandler(store, counter, { maxAttempts: 3 }).handle(
+      'counter-1',
+      (s) => (decided.push(s.total), add(1)(s)),
+      META,
+    );
     expect(decided).toEqual([0, 10]);
     expect(out).toMatchObject({ ok: true, state: { total: 11 }, revision: 1n });
   });
@@ -91,9 +101,16 @@ describe('CommandHandler', () => {
     await handler.handle('counter-1', add(1), META);
     await handler.handle('counter-1', add(1), META);
     const decide = jest.fn(add(1));
-    expect(await handler.handle('counter-1', decide, META, { ifRevision: 0n })).toMatchObject({ ok: false, error: 'revision_mismatch', current: 1n });
+    expect(await handler.handle('counter-1', decide, META, { ifRevision: 0n })).toMatchObject({
+      ok: false,
+      error: 'revision_mismatch',
+      current: 1n,
+    });
     expect(decide).not.toHaveBeenCalled();
-    expect(await handler.handle('counter-1', add(1), META, { ifRevision: 1n })).toMatchObject({ ok: true, revision: 2n });
+    expect(await handler.handle('counter-1', add(1), META, { ifRevision: 1n })).toMatchObject({
+      ok: true,
+      revision: 2n,
+    });
   });
 
   it('with ifRevision, losing the append race to a same-revision writer is a revision_mismatch too', async () => {
@@ -104,7 +121,11 @@ describe('CommandHandler', () => {
       store.beforeAppend = undefined;
       await store.append(stream, [{ type: 'Added', data: { by: 7 } }], 0n);
     };
-    expect(await handler.handle('counter-1', add(2), META, { ifRevision: 0n })).toMatchObject({ ok: false, error: 'revision_mismatch', current: 1n });
+    expect(await handler.handle('counter-1', add(2), META, { ifRevision: 0n })).toMatchObject({
+      ok: false,
+      error: 'revision_mismatch',
+      current: 1n,
+    });
   });
 
   it("a 'last' aggregate reads only the stream's last event", async () => {

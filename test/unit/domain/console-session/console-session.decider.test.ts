@@ -5,18 +5,30 @@ const NOW = new Date('2026-03-01T10:00:00Z');
 const HOUR = 60 * 60_000;
 const started: ConsoleSessionEvent = {
   type: 'ConsoleSessionStarted',
-  data: { sessionId: 's1', principal: 'key:0123456789abcdef', startedAt: NOW.toISOString(), expiresAt: new Date(NOW.getTime() + 8 * HOUR).toISOString() },
+  data: {
+    sessionId: 's1',
+    principal: 'key:0123456789abcdef',
+    startedAt: NOW.toISOString(),
+    expiresAt: new Date(NOW.getTime() + 8 * HOUR).toISOString(),
+  },
 };
-const ended: ConsoleSessionEvent = { type: 'ConsoleSessionEnded', data: { sessionId: 's1', endedAt: NOW.toISOString(), reason: 'signed_out' } };
+const ended: ConsoleSessionEvent = {
+  type: 'ConsoleSessionEnded',
+  data: { sessionId: 's1', endedAt: NOW.toISOString(), reason: 'signed_out' },
+};
 const given = (...events: ConsoleSessionEvent[]) => fold(events);
 
 describe('console session decider: given events → when command → then events', () => {
   it('sign-in on a new stream → ConsoleSessionStarted with the expiry ttl after now', () => {
-    expect(startSession(given(), { sessionId: 's1', principal: 'key:0123456789abcdef', ttlMs: 8 * HOUR }, NOW)).toEqual([started]);
+    expect(startSession(given(), { sessionId: 's1', principal: 'key:0123456789abcdef', ttlMs: 8 * HOUR }, NOW)).toEqual(
+      [started],
+    );
   });
 
   it('sign-in on an existing session id → session_exists', () => {
-    expect(startSession(given(started), { sessionId: 's1', principal: 'admin-token', ttlMs: HOUR }, NOW)).toMatchObject({ error: 'session_exists' });
+    expect(startSession(given(started), { sessionId: 's1', principal: 'admin-token', ttlMs: HOUR }, NOW)).toMatchObject(
+      { error: 'session_exists' },
+    );
   });
 
   it('sign-out of an active session → ConsoleSessionEnded; of an ended or unknown one → nothing', () => {

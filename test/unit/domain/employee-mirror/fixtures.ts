@@ -1,4 +1,9 @@
-import { decideSync, recordWrite, type SyncFacts, type WriteIntent } from '../../../../src/domain/employee-mirror/decide';
+import {
+  decideSync,
+  recordWrite,
+  type SyncFacts,
+  type WriteIntent,
+} from '../../../../src/domain/employee-mirror/decide';
 import type { EmployeeMirrorEvent } from '../../../../src/domain/employee-mirror/events';
 import { employeesMappingOf } from '../../../../src/domain/employee-mirror/mapping';
 import type { AcumaticaEmployeeRecord } from '../../../../src/domain/employee-mirror/record';
@@ -26,7 +31,12 @@ export const snapshot = (overrides: Partial<EmployeeSnapshot> = {}): EmployeeSna
 
 export const mappingDoc = (employees: Record<string, unknown> = {}) => ({
   employees: employeesMappingOf({
-    employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG' }, employeeClass: 'EMPSTAND', ...employees },
+    employees: {
+      defaultDepartment: 'ADMIN',
+      departments: { Engineering: 'ENG' },
+      employeeClass: 'EMPSTAND',
+      ...employees,
+    },
   }),
 });
 
@@ -41,7 +51,9 @@ export const acumatica = (overrides: Partial<AcumaticaEmployeeRecord> = {}): Acu
   title: 'Engineer',
   departmentId: 'ENG',
   lastModifiedDateTime: '2026-03-02T18:00:01.000+00:00',
-  employmentHistory: [{ id: 'line-1', lineNbr: 1, startDate: '2025-01-06T00:00:00+00:00', startReason: 'New Hire', active: true }],
+  employmentHistory: [
+    { id: 'line-1', lineNbr: 1, startDate: '2025-01-06T00:00:00+00:00', startReason: 'New Hire', active: true },
+  ],
   ...overrides,
 });
 
@@ -60,12 +72,22 @@ export const facts = (overrides: Partial<SyncFacts> = {}): SyncFacts => ({
 export const { given } = decider(fold);
 
 /** The whole round: decide, "PUT", record — returns every event a handler would append. */
-export function syncRound(history: EmployeeMirrorEvent[], f: SyncFacts, answer?: (intent: WriteIntent) => AcumaticaEmployeeRecord): EmployeeMirrorEvent[] {
-  const decision = given(...history).when((s) => decideSync(s, f)).thenAccepted();
+export function syncRound(
+  history: EmployeeMirrorEvent[],
+  f: SyncFacts,
+  answer?: (intent: WriteIntent) => AcumaticaEmployeeRecord,
+): EmployeeMirrorEvent[] {
+  const decision = given(...history)
+    .when((s) => decideSync(s, f))
+    .thenAccepted();
   if (!decision.write) return decision.events;
   const write = decision.write;
-  const response = answer ? answer(write) : { ...write.body, employeeId: 'EP00000042', lastModifiedDateTime: '2026-03-02T18:00:01.000+00:00' };
-  const written = given(...history, ...decision.events).when((s) => recordWrite(s, write, response)).thenAccepted();
+  const response = answer
+    ? answer(write)
+    : { ...write.body, employeeId: 'EP00000042', lastModifiedDateTime: '2026-03-02T18:00:01.000+00:00' };
+  const written = given(...history, ...decision.events)
+    .when((s) => recordWrite(s, write, response))
+    .thenAccepted();
   return [...decision.events, ...written.events];
 }
 

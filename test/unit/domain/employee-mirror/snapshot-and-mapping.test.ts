@@ -35,8 +35,22 @@ describe('snapshotOf', () => {
   });
 
   it('falls back to the personal email and tolerates an employee with no job or department', () => {
-    const s = snapshotOf({ ...marcus, work_email: null, department: null, jobs: [], terminations: [], terminated: false });
-    expect(s).toMatchObject({ email: 'marcus@home.example', alternateEmail: null, department: null, jobTitle: null, hireDate: null, terminationEffectiveDate: null });
+    const s = snapshotOf({
+      ...marcus,
+      work_email: null,
+      department: null,
+      jobs: [],
+      terminations: [],
+      terminated: false,
+    });
+    expect(s).toMatchObject({
+      email: 'marcus@home.example',
+      alternateEmail: null,
+      department: null,
+      jobTitle: null,
+      hireDate: null,
+      terminationEffectiveDate: null,
+    });
   });
 
   it('two reads of the same employee are the same snapshot', () => {
@@ -47,7 +61,11 @@ describe('snapshotOf', () => {
 
 describe('employeesMappingOf', () => {
   it("reads the employees section, driftPolicy defaulting to 'flag'", () => {
-    expect(employeesMappingOf({ employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG' }, employeeClass: 'EMPSTAND' } })).toEqual({
+    expect(
+      employeesMappingOf({
+        employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG' }, employeeClass: 'EMPSTAND' },
+      }),
+    ).toEqual({
       defaultDepartment: 'ADMIN',
       departments: { Engineering: 'ENG' },
       employeeClass: 'EMPSTAND',
@@ -55,7 +73,9 @@ describe('employeesMappingOf', () => {
     });
   });
   it("accepts driftPolicy 'overwrite' and ignores junk", () => {
-    expect(employeesMappingOf({ employees: { driftPolicy: 'overwrite', departments: { A: '', B: 7, C: 'CC' } } })).toEqual({
+    expect(
+      employeesMappingOf({ employees: { driftPolicy: 'overwrite', departments: { A: '', B: 7, C: 'CC' } } }),
+    ).toEqual({
       defaultDepartment: null,
       departments: { C: 'CC' },
       employeeClass: null,

@@ -36,7 +36,9 @@ describe('hand-worked month-end accrual (accrual-example.md)', () => {
       ['22000', 'credit', '3065.20'],
     ]);
     expect(a.accrual.header.transactionDate).toBe('2025-12-31');
-    expect(a.accrual.header.description).toBe(`Accrual 2025-12 of Gusto payroll 2025-12-28–2026-01-10 [gusto-accrual:${payroll.uuid}:2025-12]`);
+    expect(a.accrual.header.description).toBe(
+      `Accrual 2025-12 of Gusto payroll 2025-12-28–2026-01-10 [gusto-accrual:${payroll.uuid}:2025-12]`,
+    );
     expect(a.accrual.totals).toEqual({ debit: '3065.20', credit: '3065.20' });
     expect(a.reversal.header.transactionDate).toBe('2026-01-01');
     expect(a.reversal.lines.map((l) => [l.account, l.side, l.amount])).toEqual([
@@ -67,9 +69,15 @@ describe('hand-worked month-end accrual (accrual-example.md)', () => {
     const reversalVoid = voidJournal(a.reversal);
     expect(reversalVoid.tag).toBe(`gusto-accrual-reversal-void:${payroll.uuid}:2025-12`);
     expect(reversalVoid.header.transactionDate).toBe('2026-01-01');
-    expect(reversalVoid.lines.map((l) => [l.account, l.side, l.amount])).toEqual(a.accrual.lines.map((l) => [l.account, l.side, l.amount]));
+    expect(reversalVoid.lines.map((l) => [l.account, l.side, l.amount])).toEqual(
+      a.accrual.lines.map((l) => [l.account, l.side, l.amount]),
+    );
 
-    const second = buildAccruals(withGeneration(built.journal, 2), { startDate: '2025-12-28', endDate: '2026-01-10' }, parsed.mapping);
+    const second = buildAccruals(
+      withGeneration(built.journal, 2),
+      { startDate: '2025-12-28', endDate: '2026-01-10' },
+      parsed.mapping,
+    );
     if (!second.ok) throw new Error(JSON.stringify(second.errors));
     expect(second.accruals[0].accrual.tag).toBe(`gusto-accrual:${payroll.uuid}/2:2025-12`);
     expect(second.accruals[0].reversal.tag).toBe(`gusto-accrual-reversal:${payroll.uuid}/2:2025-12`);
@@ -84,6 +92,14 @@ describe('hand-worked month-end accrual (accrual-example.md)', () => {
     const built = buildJournal(payroll, m2.mapping, { mappingVersion: 1 });
     if (!built.ok) throw new Error('payroll');
     const result = buildAccruals(built.journal, { startDate: '2025-12-28', endDate: '2026-01-10' }, m2.mapping);
-    expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'unmapped_component', missingKeys: ['accruedPayroll:Accrued payroll or accruedPayroll'] })] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        expect.objectContaining({
+          code: 'unmapped_component',
+          missingKeys: ['accruedPayroll:Accrued payroll or accruedPayroll'],
+        }),
+      ],
+    });
   });
 });

@@ -11,11 +11,13 @@ if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
 const memos = (payroll: any): string[] => {
   const result = buildJournal(payroll, parsed.mapping, { mappingVersion: 1 });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.journal.lines.filter((l) => /Debit$/.test(l.mappingKey) || l.mappingKey === 'outstandingChecks').map((l) => `${l.mappingKey}: ${l.memo}`);
+  return result.journal.lines
+    .filter((l) => /Debit$/.test(l.mappingKey) || l.mappingKey === 'outstandingChecks')
+    .map((l) => `${l.mappingKey}: ${l.memo}`);
 };
 
 describe('cash-line memo dates', () => {
-  it("payroll_status_meta.expected_debit_time: its date, as Gusto writes it; the paper-checks line keeps the check date", () => {
+  it('payroll_status_meta.expected_debit_time: its date, as Gusto writes it; the paper-checks line keeps the check date', () => {
     expect(memos(fixture('bank-example.payroll.json'))).toEqual([
       'childSupportDebit: Gusto withdrawal: child support Gusto remits (child_support_debit), debited 2026-01-21, payroll of check date 2026-01-23',
       'netPayDebit: Gusto withdrawal: net pay by direct deposit (net_pay_debit), debited 2026-01-21, payroll of check date 2026-01-23',
@@ -26,13 +28,21 @@ describe('cash-line memo dates', () => {
 
   it('payment_speed_changed.current_debit_date wins (Gusto moved the payment)', () => {
     const payroll = fixture('bank-example.payroll.json');
-    payroll.payment_speed_changed = { original_check_date: '2026-01-23', current_check_date: '2026-01-23', original_debit_date: '2026-01-21', current_debit_date: '2026-01-19', reason: 'risk' };
+    payroll.payment_speed_changed = {
+      original_check_date: '2026-01-23',
+      current_check_date: '2026-01-23',
+      original_debit_date: '2026-01-21',
+      current_debit_date: '2026-01-19',
+      reason: 'risk',
+    };
     expect(memos(payroll).filter((m) => m.includes('debited 2026-01-19'))).toHaveLength(3);
   });
 
   it('no debit date in the answer: the memo says so instead of passing the check date off as the withdrawal date', () => {
     const payroll = fixture('bank-example.payroll.json');
     delete payroll.payroll_status_meta;
-    expect(memos(payroll)[1]).toBe('netPayDebit: Gusto withdrawal: net pay by direct deposit (net_pay_debit), payroll of check date 2026-01-23 (Gusto gave no debit date)');
+    expect(memos(payroll)[1]).toBe(
+      'netPayDebit: Gusto withdrawal: net pay by direct deposit (net_pay_debit), payroll of check date 2026-01-23 (Gusto gave no debit date)',
+    );
   });
 });

@@ -10,16 +10,23 @@ describe('golden journal: the Gusto sample payroll with the spec example mapping
   if (!mapping.ok) throw new Error(mapping.errors.join('\n'));
 
   it('is the checked-in journal, byte for byte (figures worked by hand in payroll-processed-show.summary.md)', () => {
-    const result = buildJournal(fixture('gusto/payroll-processed-show.json') as never, mapping.mapping, { mappingVersion: 1 });
+    const result = buildJournal(fixture('gusto/payroll-processed-show.json') as never, mapping.mapping, {
+      mappingVersion: 1,
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const expected = readFileSync(join(__dirname, '../../../fixtures/journal/payroll-processed-show.summary.json'), 'utf8');
+    const expected = readFileSync(
+      join(__dirname, '../../../fixtures/journal/payroll-processed-show.summary.json'),
+      'utf8',
+    );
     expect(JSON.stringify(result.journal, null, 2) + '\n').toBe(expected);
     expect(result.journal.totals).toEqual({ debit: '10773.81', credit: '10773.81' });
   });
 
   it('is the same when Gusto sends the per-employee amounts as JSON numbers (API ≤ 2026-02-01)', () => {
-    const payroll = fixture('gusto/payroll-processed-show.json') as { employee_compensations: Array<Record<string, unknown>> };
+    const payroll = fixture('gusto/payroll-processed-show.json') as {
+      employee_compensations: Array<Record<string, unknown>>;
+    };
     for (const e of payroll.employee_compensations) {
       for (const k of ['gross_pay', 'net_pay', 'check_amount']) e[k] = Number(e[k]);
       for (const t of e.taxes as Array<{ amount: unknown }>) t.amount = Number(t.amount);

@@ -4,7 +4,15 @@
  */
 import fc from 'fast-check';
 import { buildJournal } from '../../../../src/domain/journal';
-import { CASH_ROLES, ROLE_SIDE, ROLES, parseMapping, type AccountMapping, type DetailLevel, type Role } from '../../../../src/domain/mapping';
+import {
+  CASH_ROLES,
+  ROLE_SIDE,
+  ROLES,
+  parseMapping,
+  type AccountMapping,
+  type DetailLevel,
+  type Role,
+} from '../../../../src/domain/mapping';
 import { cents } from './journal-assertions';
 import { generatePayroll, type GeneratorOptions } from './payroll-generator';
 
@@ -23,13 +31,23 @@ function bankMapping(detail: DetailLevel, splitLiabilitiesByDepartment: boolean)
   return parsed.mapping;
 }
 
-const DEBIT_FIELD: Record<(typeof CASH_ROLES)[number], 'netPay' | 'tax' | 'reimbursement' | 'childSupport' | 'outstanding'> = {
-  netPayDebit: 'netPay', taxDebit: 'tax', reimbursementDebit: 'reimbursement', childSupportDebit: 'childSupport', outstandingChecks: 'outstanding',
+const DEBIT_FIELD: Record<
+  (typeof CASH_ROLES)[number],
+  'netPay' | 'tax' | 'reimbursement' | 'childSupport' | 'outstanding'
+> = {
+  netPayDebit: 'netPay',
+  taxDebit: 'tax',
+  reimbursementDebit: 'reimbursement',
+  childSupportDebit: 'childSupport',
+  outstandingChecks: 'outstanding',
 };
 
 const scenario = fc.record({
   seed: fc.integer(),
-  employees: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 1, max: 20 }) }, { weight: 1, arbitrary: fc.integer({ min: 21, max: 200 }) }),
+  employees: fc.oneof(
+    { weight: 20, arbitrary: fc.integer({ min: 1, max: 20 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 21, max: 200 }) },
+  ),
   amounts: fc.constantFrom<GeneratorOptions['amounts']>('string', 'number', 'mixed'),
   negative: fc.boolean(),
   companyTaxes: fc.boolean(),
@@ -49,8 +67,13 @@ describe('buildJournal in bank cash mode (properties)', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const g = generatePayroll(s.seed, { ...s, totals: true });
-        const debitDate = s.debitDate ? new Date(Date.parse(`${g.payroll.check_date}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10) : null;
-        if (debitDate) (g.payroll as unknown as Record<string, unknown>).payroll_status_meta = { expected_debit_time: `${debitDate}T16:00:00-08:00` };
+        const debitDate = s.debitDate
+          ? new Date(Date.parse(`${g.payroll.check_date}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10)
+          : null;
+        if (debitDate)
+          (g.payroll as unknown as Record<string, unknown>).payroll_status_meta = {
+            expected_debit_time: `${debitDate}T16:00:00-08:00`,
+          };
         const result = buildJournal(g.payroll, bankMapping(s.detail, s.split), { mappingVersion: 3 });
         if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
         const j = result.journal;
@@ -74,17 +97,22 @@ describe('buildJournal in bank cash mode (properties)', () => {
             expect(line.employeeUuid).toBeUndefined();
             expect(line.memo).toContain(g.payroll.check_date);
             // A withdrawal's memo names the date Gusto debits it, or says Gusto gave none; paper checks are no withdrawal.
-            if (role !== 'outstandingChecks') expect(line.memo).toContain(debitDate ? `debited ${debitDate}` : 'Gusto gave no debit date');
+            if (role !== 'outstandingChecks')
+              expect(line.memo).toContain(debitDate ? `debited ${debitDate}` : 'Gusto gave no debit date');
           }
           // Imputed benefits never reach an expense or a liability line.
-          if (role === 'benefitExpense' || role === 'benefitLiability') expect(line.memo).not.toContain('Group Term Life');
+          if (role === 'benefitExpense' || role === 'benefitLiability')
+            expect(line.memo).not.toContain('Group Term Life');
         }
         // One line per withdrawal, equal to Gusto's figure; none for a zero withdrawal.
         for (const role of CASH_ROLES) {
           const want = g.debits[DEBIT_FIELD[role]];
           expect(cashLines.get(role) ?? []).toEqual(want === 0 ? [] : [want]);
         }
-        const withdrawn = ['netPayDebit', 'taxDebit', 'reimbursementDebit', 'childSupportDebit'].reduce((a, r) => a + (cashLines.get(r as Role)?.[0] ?? 0), 0);
+        const withdrawn = ['netPayDebit', 'taxDebit', 'reimbursementDebit', 'childSupportDebit'].reduce(
+          (a, r) => a + (cashLines.get(r as Role)?.[0] ?? 0),
+          0,
+        );
         expect(withdrawn).toBe(g.debits.company);
         expect(debit).toBe(credit);
         expect(cents(j.totals.debit)).toBe(debit);
@@ -92,7 +120,15 @@ describe('buildJournal in bank cash mode (properties)', () => {
         const { taxRemainder: _r, ...expected } = g.expectedBank;
         expect({ ...byRole, employeeTaxLiability: 0, employerTaxLiability: 0 }).toEqual(expected);
         if (s.split && s.detail === 'department') {
-          expect(j.lines.some((l) => l.side === 'credit' && l.department === 'Engineering' && ACCOUNT_ROLE[l.account] === 'deductionLiability' && l.subaccount !== 'SUB-ENG')).toBe(false);
+          expect(
+            j.lines.some(
+              (l) =>
+                l.side === 'credit' &&
+                l.department === 'Engineering' &&
+                ACCOUNT_ROLE[l.account] === 'deductionLiability' &&
+                l.subaccount !== 'SUB-ENG',
+            ),
+          ).toBe(false);
         }
         // The paper-check total Gusto reports is compared, and a difference is named.
         const checkWarning = j.warnings.some((w) => w.startsWith('totals.check_amount'));
@@ -108,17 +144,22 @@ describe('buildJournal in bank cash mode (properties)', () => {
 
   it('refuses, naming the difference, when the withdrawals do not add up to company_debit or child support does not tie', () => {
     fc.assert(
-      fc.property(scenario, fc.integer({ min: 1, max: 100000 }), fc.constantFrom('company_debit', 'child_support_debit'), (s, off, field) => {
-        const g = generatePayroll(s.seed, { ...s, totals: true });
-        const totals = g.payroll.totals as Record<string, string>;
-        totals[field] = (cents(totals[field]) + off >= 0 ? '' : '-') + fmt(Math.abs(cents(totals[field]) + off));
-        const result = buildJournal(g.payroll, bankMapping(s.detail, false), { mappingVersion: 1 });
-        expect(result.ok).toBe(false);
-        if (result.ok) return;
-        const named = result.errors.find((e) => e.code === 'totals_mismatch' && e.total === `totals.${field}`);
-        expect(named).toBeDefined();
-        if (named?.code === 'totals_mismatch') expect(named.difference).toBe(fmt(off));
-      }),
+      fc.property(
+        scenario,
+        fc.integer({ min: 1, max: 100000 }),
+        fc.constantFrom('company_debit', 'child_support_debit'),
+        (s, off, field) => {
+          const g = generatePayroll(s.seed, { ...s, totals: true });
+          const totals = g.payroll.totals as Record<string, string>;
+          totals[field] = (cents(totals[field]) + off >= 0 ? '' : '-') + fmt(Math.abs(cents(totals[field]) + off));
+          const result = buildJournal(g.payroll, bankMapping(s.detail, false), { mappingVersion: 1 });
+          expect(result.ok).toBe(false);
+          if (result.ok) return;
+          const named = result.errors.find((e) => e.code === 'totals_mismatch' && e.total === `totals.${field}`);
+          expect(named).toBeDefined();
+          if (named?.code === 'totals_mismatch') expect(named.difference).toBe(fmt(off));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { buildJournal, reverseJournal } from '../../../../src/domain/journal';
-import { ROLE_SIDE, ROLES, parseMapping, type AccountMapping, type DetailLevel, type Role } from '../../../../src/domain/mapping';
+import {
+  ROLE_SIDE,
+  ROLES,
+  parseMapping,
+  type AccountMapping,
+  type DetailLevel,
+  type Role,
+} from '../../../../src/domain/mapping';
 import { cents, expectNetsToZero } from './journal-assertions';
 import { generatePayroll, prng, type GeneratorOptions } from './payroll-generator';
 
@@ -8,7 +15,8 @@ import { generatePayroll, prng, type GeneratorOptions } from './payroll-generato
 const ACCOUNT_ROLE: Record<string, Role> = {};
 function mappingFor(detail: DetailLevel): AccountMapping {
   const accounts: Record<string, { account: string; subaccount?: string }> = {};
-  for (const role of ROLES) accounts[role] = { account: `A-${role}`, subaccount: role === 'earnings' ? '000000' : undefined };
+  for (const role of ROLES)
+    accounts[role] = { account: `A-${role}`, subaccount: role === 'earnings' ? '000000' : undefined };
   accounts['earnings:Overtime'] = { account: 'A-earnings-OT' };
   accounts['employerTaxExpense:FUTA'] = { account: 'A-futa', subaccount: 'FUTA01' };
   accounts['deductionLiability:401(k)'] = { account: 'A-401k' };
@@ -23,8 +31,11 @@ function mappingFor(detail: DetailLevel): AccountMapping {
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   return parsed.mapping;
 }
-const MAPPINGS = { summary: mappingFor('summary'), department: mappingFor('department'), employee: mappingFor('employee') };
-
+const MAPPINGS = {
+  summary: mappingFor('summary'),
+  department: mappingFor('department'),
+  employee: mappingFor('employee'),
+};
 
 /** Most payrolls small, a few big (up to 500 employees). */
 const size = fc.oneof(
@@ -74,14 +85,19 @@ describe('buildJournal properties', () => {
           const role = ACCOUNT_ROLE[line.account];
           byRole[role] += line.side === ROLE_SIDE[role] ? c : -c;
           const expense = ROLE_SIDE[role] === 'debit';
-          if (s.detail !== 'summary' && expense && line.department === 'Engineering' && line.subaccount !== 'SUB-ENG') bad.push(`subaccount ${line.subaccount}`);
-          if (s.detail === 'department' && !expense && line.department !== undefined) bad.push('credit line split by department');
-          if (s.detail === 'employee' && !/^A-(employerTax|futa)/.test(line.account) && line.employeeUuid === undefined) bad.push('employee line without employee');
+          if (s.detail !== 'summary' && expense && line.department === 'Engineering' && line.subaccount !== 'SUB-ENG')
+            bad.push(`subaccount ${line.subaccount}`);
+          if (s.detail === 'department' && !expense && line.department !== undefined)
+            bad.push('credit line split by department');
+          if (s.detail === 'employee' && !/^A-(employerTax|futa)/.test(line.account) && line.employeeUuid === undefined)
+            bad.push('employee line without employee');
         }
         expect(bad).toEqual([]);
         // Departments without a subaccount fall back, each named once in a warning (not in summary detail).
         const unmappedDepartments = new Set(
-          payroll.employee_compensations.filter((e) => !e.excluded && (e.department === 'Operations' || e.department === 'Marketing')).map((e) => e.department),
+          payroll.employee_compensations
+            .filter((e) => !e.excluded && (e.department === 'Operations' || e.department === 'Marketing'))
+            .map((e) => e.department),
         );
         const departmentWarnings = j.warnings.filter((w) => w.startsWith('department "'));
         expect(departmentWarnings).toHaveLength(s.detail === 'summary' ? 0 : unmappedDepartments.size);
@@ -107,7 +123,13 @@ describe('buildJournal properties', () => {
   });
 
   it('only ever answers with the named errors, never throws, on damaged payrolls and mappings', () => {
-    const CODES = new Set(['unmapped_component', 'totals_mismatch', 'malformed_amount', 'unbalanced', 'invalid_payroll']);
+    const CODES = new Set([
+      'unmapped_component',
+      'totals_mismatch',
+      'malformed_amount',
+      'unbalanced',
+      'invalid_payroll',
+    ]);
     const damage = fc.record({
       dropRole: fc.option(fc.constantFrom(...ROLES), { nil: undefined }),
       path: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
@@ -141,7 +163,8 @@ describe('buildJournal properties', () => {
       fc.property(fc.anything(), (junk) => {
         const result = buildJournal(junk as never, MAPPINGS.summary, { mappingVersion: 1 });
         expect(result.ok).toBe(false);
-        if (!result.ok) for (const e of result.errors) expect(['invalid_payroll', 'malformed_amount']).toContain(e.code);
+        if (!result.ok)
+          for (const e of result.errors) expect(['invalid_payroll', 'malformed_amount']).toContain(e.code);
       }),
       { numRuns: 1000 },
     );

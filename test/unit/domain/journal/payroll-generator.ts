@@ -36,9 +36,26 @@ export interface GeneratorOptions {
 }
 
 /** Gusto's withdrawals and paper-check total, as the generator sets them in `totals`. */
-export interface Debits { company: number; netPay: number; tax: number; reimbursement: number; childSupport: number; checkAmount: number; outstanding: number }
+export interface Debits {
+  company: number;
+  netPay: number;
+  tax: number;
+  reimbursement: number;
+  childSupport: number;
+  checkAmount: number;
+  outstanding: number;
+}
 
-export const EARNINGS = ['Regular Hours', 'Overtime', 'Double overtime', 'Bonus', 'Commission', 'Paycheck Tips', 'Cash Tips', 'Severance'];
+export const EARNINGS = [
+  'Regular Hours',
+  'Overtime',
+  'Double overtime',
+  'Bonus',
+  'Commission',
+  'Paycheck Tips',
+  'Cash Tips',
+  'Severance',
+];
 export const EE_TAXES = ['Federal Income Tax', 'Social Security', 'Medicare', 'CA State Income Tax'];
 export const ER_TAXES = ['Social Security', 'Medicare', 'FUTA', 'TX SUTA'];
 export const BENEFITS = ['401(k)', 'Medical Insurance', 'Dental', 'Group Term Life'];
@@ -71,9 +88,22 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
     return asNumber ? Number(text) : text;
   };
   const expected: Expected = {
-    earnings: 0, employerTaxExpense: 0, employerTaxLiability: 0, employeeTaxLiability: 0, deductionLiability: 0,
-    benefitExpense: 0, benefitLiability: 0, reimbursementExpense: 0, netPay: 0,
-    netPayDebit: 0, taxDebit: 0, reimbursementDebit: 0, childSupportDebit: 0, outstandingChecks: 0, rounding: 0, accruedPayroll: 0,
+    earnings: 0,
+    employerTaxExpense: 0,
+    employerTaxLiability: 0,
+    employeeTaxLiability: 0,
+    deductionLiability: 0,
+    benefitExpense: 0,
+    benefitLiability: 0,
+    reimbursementExpense: 0,
+    netPay: 0,
+    netPayDebit: 0,
+    taxDebit: 0,
+    reimbursementDebit: 0,
+    childSupportDebit: 0,
+    outstandingChecks: 0,
+    rounding: 0,
+    accruedPayroll: 0,
   };
   const totals = { gross: 0, net: 0, ee: 0, er: 0, reimb: 0, benefits: 0, benEe: 0, ded: 0, imputed: 0 };
   const debit = { netPay: 0, reimbursement: 0, childSupport: 0, checkNet: 0, checkReimb: 0 };
@@ -81,7 +111,13 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
   for (let i = 0; i < o.employees; i++) {
     const uuid = `emp-${seed >>> 0}-${i}`;
     if (rnd() < 0.03) {
-      comps.push({ employee_uuid: uuid, excluded: true, gross_pay: null, net_pay: null, taxes: [{ name: 'junk', employer: true, amount: 'x' as never }] });
+      comps.push({
+        employee_uuid: uuid,
+        excluded: true,
+        gross_pay: null,
+        net_pay: null,
+        taxes: [{ name: 'junk', employer: true, amount: 'x' as never }],
+      });
       continue;
     }
     const fixed: GustoEmployeeCompensation['fixed_compensations'] = [];
@@ -94,7 +130,8 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
       gross += c;
       if (name === 'Cash Tips') cashTips += c;
       else expected.earnings += c;
-      if (name.includes('Hours') || name.includes('overtime') || name === 'Overtime') hourly.push({ name, hours: '8.000', amount: amount(c) });
+      if (name.includes('Hours') || name.includes('overtime') || name === 'Overtime')
+        hourly.push({ name, hours: '8.000', amount: amount(c) });
       else fixed.push({ name, amount: amount(c) });
     }
     // Unitemized pay (e.g. PTO of hourly staff): in gross_pay, not in any compensation.
@@ -105,55 +142,61 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
     }
     const taxes: GustoEmployeeCompensation['taxes'] = [];
     let withheld = cashTips;
-    for (const name of EE_TAXES) if (rnd() < 0.8) {
-      const c = cents(60000);
-      withheld += c;
-      totals.ee += c;
-      expected.employeeTaxLiability += c;
-      taxes.push({ name, employer: false, amount: amount(c) });
-    }
-    for (const name of ER_TAXES) if (rnd() < 0.8) {
-      const c = cents(30000);
-      totals.er += c;
-      expected.employerTaxExpense += c;
-      expected.employerTaxLiability += c;
-      taxes.push({ name, employer: true, amount: amount(c) });
-    }
-    const benefits: GustoEmployeeCompensation['benefits'] = [];
-    for (const name of BENEFITS) if (rnd() < 0.3) {
-      const imputed = name === 'Group Term Life';
-      const ee = cents(40000);
-      const er = cents(60000);
-      withheld += ee;
-      totals.benEe += ee;
-      expected.deductionLiability += ee;
-      if (imputed) totals.imputed += er; // taxable income, not cash: no expense, no liability
-      else {
-        totals.benefits += er;
-        expected.benefitExpense += er;
-        expected.benefitLiability += er;
+    for (const name of EE_TAXES)
+      if (rnd() < 0.8) {
+        const c = cents(60000);
+        withheld += c;
+        totals.ee += c;
+        expected.employeeTaxLiability += c;
+        taxes.push({ name, employer: false, amount: amount(c) });
       }
-      benefits.push({ name, employee_deduction: amount(ee), company_contribution: amount(er), imputed });
-    }
+    for (const name of ER_TAXES)
+      if (rnd() < 0.8) {
+        const c = cents(30000);
+        totals.er += c;
+        expected.employerTaxExpense += c;
+        expected.employerTaxLiability += c;
+        taxes.push({ name, employer: true, amount: amount(c) });
+      }
+    const benefits: GustoEmployeeCompensation['benefits'] = [];
+    for (const name of BENEFITS)
+      if (rnd() < 0.3) {
+        const imputed = name === 'Group Term Life';
+        const ee = cents(40000);
+        const er = cents(60000);
+        withheld += ee;
+        totals.benEe += ee;
+        expected.deductionLiability += ee;
+        if (imputed)
+          totals.imputed += er; // taxable income, not cash: no expense, no liability
+        else {
+          totals.benefits += er;
+          expected.benefitExpense += er;
+          expected.benefitLiability += er;
+        }
+        benefits.push({ name, employee_deduction: amount(ee), company_contribution: amount(er), imputed });
+      }
     const deductions: GustoEmployeeCompensation['deductions'] = [];
-    for (const name of DEDUCTIONS) if (rnd() < 0.15) {
-      const c = cents(20000);
-      withheld += c;
-      totals.ded += c;
-      expected.deductionLiability += c;
-      if (name === 'Child Support') debit.childSupport += c;
-      deductions.push({ name, amount: amount(c) });
-    }
+    for (const name of DEDUCTIONS)
+      if (rnd() < 0.15) {
+        const c = cents(20000);
+        withheld += c;
+        totals.ded += c;
+        expected.deductionLiability += c;
+        if (name === 'Child Support') debit.childSupport += c;
+        deductions.push({ name, amount: amount(c) });
+      }
     const reimbursements: GustoEmployeeCompensation['reimbursements'] = [];
     let reimbursed = 0;
-    for (const description of REIMBURSEMENTS) if (rnd() < 0.15) {
-      const c = cents(15000);
-      reimbursed += c;
-      totals.reimb += c;
-      expected.reimbursementExpense += c;
-      expected.netPay += c;
-      reimbursements.push({ description, amount: amount(c) });
-    }
+    for (const description of REIMBURSEMENTS)
+      if (rnd() < 0.15) {
+        const c = cents(15000);
+        reimbursed += c;
+        totals.reimb += c;
+        expected.reimbursementExpense += c;
+        expected.netPay += c;
+        reimbursements.push({ description, amount: amount(c) });
+      }
     const net = gross - withheld;
     totals.gross += gross;
     totals.net += net;
@@ -218,13 +261,24 @@ export function generatePayroll(seed: number, o: GeneratorOptions): Generated {
   };
   if (o.totals) {
     // Gusto's totals as text (to the cent, every version): never floats.
-    const s = (c: number) => `${c < 0 ? '-' : ''}${Math.floor(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`;
+    const s = (c: number) =>
+      `${c < 0 ? '-' : ''}${Math.floor(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`;
     payroll.totals = {
-      gross_pay: s(totals.gross), net_pay: s(totals.net), employee_taxes: s(totals.ee), employer_taxes: s(totals.er),
-      reimbursements: s(totals.reimb), benefits: s(totals.benefits + (o.benefitsIncludeImputed ? totals.imputed : 0)),
-      employee_benefits_deductions: s(totals.benEe), other_deductions: s(totals.ded), imputed_pay: s(totals.imputed),
-      company_debit: s(debits.company), net_pay_debit: s(debits.netPay), tax_debit: s(debits.tax),
-      reimbursement_debit: s(debits.reimbursement), child_support_debit: s(debits.childSupport), check_amount: s(debits.checkAmount),
+      gross_pay: s(totals.gross),
+      net_pay: s(totals.net),
+      employee_taxes: s(totals.ee),
+      employer_taxes: s(totals.er),
+      reimbursements: s(totals.reimb),
+      benefits: s(totals.benefits + (o.benefitsIncludeImputed ? totals.imputed : 0)),
+      employee_benefits_deductions: s(totals.benEe),
+      other_deductions: s(totals.ded),
+      imputed_pay: s(totals.imputed),
+      company_debit: s(debits.company),
+      net_pay_debit: s(debits.netPay),
+      tax_debit: s(debits.tax),
+      reimbursement_debit: s(debits.reimbursement),
+      child_support_debit: s(debits.childSupport),
+      check_amount: s(debits.checkAmount),
     };
   }
   const expectedBank = {

@@ -15,7 +15,8 @@ const specMapping = (change: (doc: any) => void = () => undefined): AccountMappi
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   return parsed.mapping;
 };
-const build = (payroll: unknown, mapping = specMapping()) => buildJournal(payroll as GustoPayroll, mapping, { mappingVersion: 3 });
+const build = (payroll: unknown, mapping = specMapping()) =>
+  buildJournal(payroll as GustoPayroll, mapping, { mappingVersion: 3 });
 const ok = (r: ReturnType<typeof build>): Journal => {
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.journal;
@@ -28,22 +29,28 @@ describe('buildJournal refusals', () => {
     p.employee_compensations[0].gross_pay = '3100.00';
     p.employee_compensations[0].net_pay = '2583.08';
     delete p.totals;
-    const r = build(p, specMapping((doc) => {
-      delete doc.accounts.earnings;
-      delete doc.accounts.benefitExpense;
-    }));
+    const r = build(
+      p,
+      specMapping((doc) => {
+        delete doc.accounts.earnings;
+        delete doc.accounts.benefitExpense;
+      }),
+    );
     expect(r).toEqual({
       ok: false,
-      errors: [{
-        code: 'unmapped_component',
-        missingKeys: [
-          'benefitExpense:401(k) or benefitExpense',
-          'benefitExpense:Medical Insurance or benefitExpense',
-          'earnings:Bonus or earnings',
-          'earnings:Regular Hours or earnings',
-        ],
-        message: 'no account mapped for: benefitExpense:401(k) or benefitExpense; benefitExpense:Medical Insurance or benefitExpense; earnings:Bonus or earnings; earnings:Regular Hours or earnings',
-      }],
+      errors: [
+        {
+          code: 'unmapped_component',
+          missingKeys: [
+            'benefitExpense:401(k) or benefitExpense',
+            'benefitExpense:Medical Insurance or benefitExpense',
+            'earnings:Bonus or earnings',
+            'earnings:Regular Hours or earnings',
+          ],
+          message:
+            'no account mapped for: benefitExpense:401(k) or benefitExpense; benefitExpense:Medical Insurance or benefitExpense; earnings:Bonus or earnings; earnings:Regular Hours or earnings',
+        },
+      ],
     });
   });
 
@@ -55,10 +62,24 @@ describe('buildJournal refusals', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toEqual([
-      expect.objectContaining({ code: 'totals_mismatch', total: 'totals.gross_pay', gusto: '9137.00', computed: '9136.00', difference: '1.00' }),
-      expect.objectContaining({ code: 'totals_mismatch', total: 'totals.employer_taxes', gusto: '982.20', computed: '982.21', difference: '-0.01' }),
+      expect.objectContaining({
+        code: 'totals_mismatch',
+        total: 'totals.gross_pay',
+        gusto: '9137.00',
+        computed: '9136.00',
+        difference: '1.00',
+      }),
+      expect.objectContaining({
+        code: 'totals_mismatch',
+        total: 'totals.employer_taxes',
+        gusto: '982.20',
+        computed: '982.21',
+        difference: '-0.01',
+      }),
     ]);
-    expect(r.errors[0].message).toBe('totals.gross_pay: Gusto says 9137.00, the employees add up to 9136.00 (difference 1.00)');
+    expect(r.errors[0].message).toBe(
+      'totals.gross_pay: Gusto says 9137.00, the employees add up to 9136.00 (difference 1.00)',
+    );
   });
 
   it("totals_mismatch: an employee whose net pay does not follow from Gusto's own figures", () => {
@@ -66,16 +87,35 @@ describe('buildJournal refusals', () => {
     p.employee_compensations[1].net_pay = '1774.25';
     delete p.totals;
     const r = build(p);
-    expect(r).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'totals_mismatch', employeeUuid: p.employee_compensations[1].employee_uuid, gusto: '1774.25', computed: '1774.24', difference: '0.01' })] });
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        expect.objectContaining({
+          code: 'totals_mismatch',
+          employeeUuid: p.employee_compensations[1].employee_uuid,
+          gusto: '1774.25',
+          computed: '1774.24',
+          difference: '0.01',
+        }),
+      ],
+    });
     if (!r.ok) expect(r.errors[0].message).toContain('Jordan Ruiz');
   });
 
-  it.each([['12.3.4'], [''], ['abc'], [NaN], [Infinity], ['186.001']])('malformed_amount %p: named with the path of the field', (bad) => {
-    const p = sample();
-    p.employee_compensations[2].taxes[1].amount = bad;
-    const r = build(p);
-    expect(r).toEqual({ ok: false, errors: [expect.objectContaining({ code: 'malformed_amount', path: 'employee_compensations[2].taxes[1].amount' })] });
-  });
+  it.each([['12.3.4'], [''], ['abc'], [NaN], [Infinity], ['186.001']])(
+    'malformed_amount %p: named with the path of the field',
+    (bad) => {
+      const p = sample();
+      p.employee_compensations[2].taxes[1].amount = bad;
+      const r = build(p);
+      expect(r).toEqual({
+        ok: false,
+        errors: [
+          expect.objectContaining({ code: 'malformed_amount', path: 'employee_compensations[2].taxes[1].amount' }),
+        ],
+      });
+    },
+  );
 
   it('invalid_payroll: an unprocessed payroll, a missing net pay, an employee listed twice', () => {
     const p = sample();
@@ -94,13 +134,21 @@ describe('buildJournal refusals', () => {
 
   it('excluded employees contribute nothing, whatever they carry', () => {
     const p = sample();
-    p.employee_compensations.push({ employee_uuid: 'x', excluded: true, gross_pay: 'junk', net_pay: null, taxes: [{ name: 'Medicare', employer: true, amount: '99.00' }] });
+    p.employee_compensations.push({
+      employee_uuid: 'x',
+      excluded: true,
+      gross_pay: 'junk',
+      net_pay: null,
+      taxes: [{ name: 'Medicare', employer: true, amount: '99.00' }],
+    });
     expect(ok(build(p))).toEqual(ok(build(sample())));
   });
 });
 
 describe('department detail', () => {
-  const deptMapping = specMapping((doc) => { doc.journal.detail = 'department'; });
+  const deptMapping = specMapping((doc) => {
+    doc.journal.detail = 'department';
+  });
 
   it('splits expense lines by department with its subaccount; an unknown department falls back with a warning', () => {
     const p = sample();
@@ -114,8 +162,20 @@ describe('department detail', () => {
     const regular = j.lines.filter((l) => l.mappingKey === 'earnings');
     expect(regular).toEqual([
       expect.objectContaining({ account: '60000', subaccount: '000000', side: 'debit', amount: '4000.00' }), // Priya, no department
-      expect.objectContaining({ account: '60000', subaccount: '000000', side: 'debit', amount: '1920.00', department: 'Sales' }),
-      expect.objectContaining({ account: '60000', subaccount: '100000', side: 'debit', amount: '3000.00', department: 'Engineering' }),
+      expect.objectContaining({
+        account: '60000',
+        subaccount: '000000',
+        side: 'debit',
+        amount: '1920.00',
+        department: 'Sales',
+      }),
+      expect.objectContaining({
+        account: '60000',
+        subaccount: '100000',
+        side: 'debit',
+        amount: '3000.00',
+        department: 'Engineering',
+      }),
     ]);
     // Liabilities are not split.
     expect(j.lines.filter((l) => l.side === 'credit').every((l) => l.department === undefined)).toBe(true);
@@ -123,7 +183,14 @@ describe('department detail', () => {
   });
 
   it('employee detail: one line per employee and component, every employee line tagged', () => {
-    const j = ok(build(sample(), specMapping((doc) => { doc.journal.detail = 'employee'; })));
+    const j = ok(
+      build(
+        sample(),
+        specMapping((doc) => {
+          doc.journal.detail = 'employee';
+        }),
+      ),
+    );
     const avery = j.lines.filter((l) => l.employeeUuid === '1e6f3b2a-7c9d-4a51-b8e2-0f4d6c3a9b17');
     expect(avery.filter((l) => l.mappingKey === 'employerTaxExpense').map((l) => [l.memo, l.amount])).toEqual([
       ['Employer taxes: FUTA — Avery Chen', '18.00'],
@@ -136,22 +203,35 @@ describe('department detail', () => {
 });
 
 describe('negative amounts, imputed benefits, cash tips, reversal', () => {
-  const negate = (v: unknown): unknown => (typeof v === 'string' && /^\d+\.\d\d$/.test(v) && v !== '0.00' ? `-${v}` : v);
-  const negateAll = (o: any): any => (Array.isArray(o) ? o.map(negateAll) : o && typeof o === 'object' ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, negateAll(v)])) : negate(o));
+  const negate = (v: unknown): unknown =>
+    typeof v === 'string' && /^\d+\.\d\d$/.test(v) && v !== '0.00' ? `-${v}` : v;
+  const negateAll = (o: any): any =>
+    Array.isArray(o)
+      ? o.map(negateAll)
+      : o && typeof o === 'object'
+        ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, negateAll(v)]))
+        : negate(o);
 
   it('a reversal payroll (negative amounts) posts positive amounts on the other side: the mirror of the original', () => {
     const original = ok(build(sample()));
     const negative = negateAll(sample());
     const j = ok(build(negative));
     expect(j.lines.every((l) => !l.amount.startsWith('-'))).toBe(true);
-    expectNetsToZero(original, { ...j, kind: 'reversal', tag: `gusto-reversal:${original.payrollUuid}`, header: { ...j.header, description: `x [gusto-reversal:${original.payrollUuid}]` } });
+    expectNetsToZero(original, {
+      ...j,
+      kind: 'reversal',
+      tag: `gusto-reversal:${original.payrollUuid}`,
+      header: { ...j.header, description: `x [gusto-reversal:${original.payrollUuid}]` },
+    });
   });
 
   it('reverseJournal swaps every side, re-tags, keeps the amounts: nets to zero with the original', () => {
     const original = ok(build(sample()));
     const reversal = reverseJournal(original, original.payrollUuid);
     expectNetsToZero(original, reversal);
-    expect(reversal.header.description).toBe('Reversal of Gusto payroll 2026-01-04–2026-01-17 [gusto-reversal:c9b2e4f6-1a3d-4c5e-8f70-6b9a2d1e3f48]');
+    expect(reversal.header.description).toBe(
+      'Reversal of Gusto payroll 2026-01-04–2026-01-17 [gusto-reversal:c9b2e4f6-1a3d-4c5e-8f70-6b9a2d1e3f48]',
+    );
     expect(reversal.lines.map((l) => l.amount)).toEqual(original.lines.map((l) => l.amount));
     expect(reversal.mappingVersion).toBe(3);
   });
@@ -170,7 +250,12 @@ describe('negative amounts, imputed benefits, cash tips, reversal', () => {
   it('imputed benefits post no benefit expense and no benefit liability (issue 14); totals.benefits may or may not count them', () => {
     for (const benefitsTotal of ['610.00', '622.00']) {
       const p = sample();
-      p.employee_compensations[2].benefits.push({ name: 'Group Term Life', employee_deduction: '0.00', company_contribution: '12.00', imputed: true });
+      p.employee_compensations[2].benefits.push({
+        name: 'Group Term Life',
+        employee_deduction: '0.00',
+        company_contribution: '12.00',
+        imputed: true,
+      });
       p.totals.benefits = benefitsTotal;
       p.totals.imputed_pay = '12.00';
       const j = ok(build(p));
@@ -182,7 +267,12 @@ describe('negative amounts, imputed benefits, cash tips, reversal', () => {
 
   it('imputed benefits: totals.imputed_pay is reconciled, and benefits refused only when neither reading ties', () => {
     const p = sample();
-    p.employee_compensations[2].benefits.push({ name: 'Group Term Life', employee_deduction: '0.00', company_contribution: '12.00', imputed: true });
+    p.employee_compensations[2].benefits.push({
+      name: 'Group Term Life',
+      employee_deduction: '0.00',
+      company_contribution: '12.00',
+      imputed: true,
+    });
     p.totals.benefits = '615.00';
     const r = build(p);
     expect(r.ok).toBe(false);
@@ -197,8 +287,12 @@ describe('negative amounts, imputed benefits, cash tips, reversal', () => {
     const p = sample();
     p.employee_compensations[0].hourly_compensations[0].amount = '2900.00';
     const j = ok(build(p));
-    expect(j.lines.find((l) => l.mappingKey === 'earnings')?.memo).toBe('Gross wages: Regular Hours, Unitemized earnings');
-    expect(j.warnings).toEqual(['1 employee(s): gross_pay differs from the itemized compensations by 100.00 in all; posted as "Unitemized earnings"']);
+    expect(j.lines.find((l) => l.mappingKey === 'earnings')?.memo).toBe(
+      'Gross wages: Regular Hours, Unitemized earnings',
+    );
+    expect(j.warnings).toEqual([
+      '1 employee(s): gross_pay differs from the itemized compensations by 100.00 in all; posted as "Unitemized earnings"',
+    ]);
     expect(j.totals.debit).toBe('10773.81');
   });
 
@@ -228,7 +322,11 @@ describe('older API shapes', () => {
     jordan.fixed_compensations = [{ name: 'Reimbursement', amount: '45.60' }];
     for (const e of p.employee_compensations) if (e !== jordan) delete e.reimbursements;
     const j = ok(build(p));
-    expect(j.lines.find((l) => l.account === '64000')).toMatchObject({ side: 'debit', amount: '45.60', memo: 'Reimbursements: Reimbursement' });
+    expect(j.lines.find((l) => l.account === '64000')).toMatchObject({
+      side: 'debit',
+      amount: '45.60',
+      memo: 'Reimbursements: Reimbursement',
+    });
     expect(j.totals).toEqual({ debit: '10773.81', credit: '10773.81' });
   });
 });

@@ -3,31 +3,70 @@ import { centsOrNaN, centsToDecimal, decimalToCents, formatCents, parseAmount } 
 
 describe('money', () => {
   it.each([
-    ['12.34', 1234], ['0', 0], ['-0.00', 0], ['7', 700], ['7.5', 750], ['-45.60', -4560], ['12.300', 1230], ['00012.30', 1230],
+    ['12.34', 1234],
+    ['0', 0],
+    ['-0.00', 0],
+    ['7', 700],
+    ['7.5', 750],
+    ['-45.60', -4560],
+    ['12.300', 1230],
+    ['00012.30', 1230],
   ])('reads the string %s as %d cents', (text, cents) => {
     expect(centsOrNaN(text)).toBe(cents);
   });
 
-  it.each([[12.34, 1234], [0.1 + 0.2, 30], [-45.6, -4560], [1e-7, 0], [1527.3000000000002, 152730], [0, 0]])(
+  it.each([
+    [12.34, 1234],
+    [0.1 + 0.2, 30],
+    [-45.6, -4560],
+    [1e-7, 0],
+    [1527.3000000000002, 152730],
+    [0, 0],
+  ])(
     'reads the JSON number %d by its decimal text as %d cents (float noise rounded half-up, the one rounding place)',
     (n, cents) => {
       expect(centsOrNaN(n)).toBe(cents);
     },
   );
 
-  it.each([['12.3.4'], [''], ['abc'], [' 12.00'], ['12.345'], ['1e3'], ['+1.00'], ['.5'], ['12,00'], ['1000000000000.00'], [NaN], [Infinity], [-Infinity], [12.345], [1e21], [null], [undefined], [{}], [[]], [true]])(
-    'refuses %p as malformed_amount, naming the path',
-    (value) => {
-      const r = parseAmount(value, 'employee_compensations[0].taxes[1].amount');
-      expect(r).toEqual({
-        ok: false,
-        error: expect.objectContaining({ code: 'malformed_amount', path: 'employee_compensations[0].taxes[1].amount' }),
-      });
-      if (!r.ok) expect(r.error.message).toMatch(/^employee_compensations\[0\]\.taxes\[1\]\.amount: malformed amount/);
-    },
-  );
+  it.each([
+    ['12.3.4'],
+    [''],
+    ['abc'],
+    [' 12.00'],
+    ['12.345'],
+    ['1e3'],
+    ['+1.00'],
+    ['.5'],
+    ['12,00'],
+    ['1000000000000.00'],
+    [NaN],
+    [Infinity],
+    [-Infinity],
+    [12.345],
+    [1e21],
+    [null],
+    [undefined],
+    [{}],
+    [[]],
+    [true],
+  ])('refuses %p as malformed_amount, naming the path', (value) => {
+    const r = parseAmount(value, 'employee_compensations[0].taxes[1].amount');
+    expect(r).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'malformed_amount', path: 'employee_compensations[0].taxes[1].amount' }),
+    });
+    if (!r.ok) expect(r.error.message).toMatch(/^employee_compensations\[0\]\.taxes\[1\]\.amount: malformed amount/);
+  });
 
-  it.each([[0, '0.00'], [5, '0.05'], [-5, '-0.05'], [123450, '1234.50'], [-100, '-1.00'], [1e13, '100000000000.00']])('formats %d cents as %s', (c, s) => {
+  it.each([
+    [0, '0.00'],
+    [5, '0.05'],
+    [-5, '-0.05'],
+    [123450, '1234.50'],
+    [-100, '-1.00'],
+    [1e13, '100000000000.00'],
+  ])('formats %d cents as %s', (c, s) => {
     expect(formatCents(c)).toBe(s);
   });
 

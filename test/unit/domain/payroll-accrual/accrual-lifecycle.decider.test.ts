@@ -9,21 +9,38 @@ import {
   skipAccrualJournal,
   statusOfAccrual,
 } from '../../../../src/domain/payroll-accrual/decide';
-import { accrualStream, parseAccrualStream, type PayrollAccrualEvent } from '../../../../src/domain/payroll-accrual/events';
+import {
+  accrualStream,
+  parseAccrualStream,
+  type PayrollAccrualEvent,
+} from '../../../../src/domain/payroll-accrual/events';
 import { cancelAccrual, replayAccrual } from '../../../../src/domain/payroll-accrual/lifecycle';
 import type { Journal } from '../../../../src/domain/journal';
 
 const journal = (tag: string, date: string, release = false): Journal => ({
-  tag, payrollUuid: 'p1', kind: 'accrual', header: { transactionDate: date, description: `Accrual 2025-12 of payroll [${tag}]`, release },
+  tag,
+  payrollUuid: 'p1',
+  kind: 'accrual',
+  header: { transactionDate: date, description: `Accrual 2025-12 of payroll [${tag}]`, release },
   lines: [
     { account: '60000', side: 'debit', amount: '10.00', memo: 'earnings', mappingKey: 'earnings' },
     { account: '22000', side: 'credit', amount: '10.00', memo: 'accrued', mappingKey: 'accruedPayroll' },
   ],
-  totals: { debit: '10.00', credit: '10.00' }, mappingVersion: 1, warnings: [],
+  totals: { debit: '10.00', credit: '10.00' },
+  mappingVersion: 1,
+  warnings: [],
 });
 const plan = (release = false): PayrollAccrualEvent => ({
   type: 'AccrualPlanned',
-  data: { connectionId: 'c1', payrollUuid: 'p1', month: '2025-12', days: 4, periodDays: 14, accrual: journal('gusto-accrual:p1:2025-12', '2025-12-31', release), reversal: journal('gusto-accrual-reversal:p1:2025-12', '2026-01-01', release) },
+  data: {
+    connectionId: 'c1',
+    payrollUuid: 'p1',
+    month: '2025-12',
+    days: 4,
+    periodDays: 14,
+    accrual: journal('gusto-accrual:p1:2025-12', '2025-12-31', release),
+    reversal: journal('gusto-accrual-reversal:p1:2025-12', '2026-01-01', release),
+  },
 });
 const now = new Date('2026-01-20T00:00:00Z');
 /** given events → when a decision → the events it appends, folded on. */
@@ -40,7 +57,12 @@ describe('accrual release (mapping journal.release)', () => {
     expect(a.events.map((e) => e.type)).toEqual(['AccrualJournalRecorded']);
     expect(nextAccrualWork(a.state, now)).toEqual({ kind: 'release', journal: 'accrual' });
     const r = when(a.after, (s) => releaseAccrualJournal(s, 'accrual', '000010', 'Posted'));
-    expect(r.events).toEqual([{ type: 'AccrualJournalReleased', data: { connectionId: 'c1', kind: 'accrual', batchNbr: '000010', status: 'Posted' } }]);
+    expect(r.events).toEqual([
+      {
+        type: 'AccrualJournalReleased',
+        data: { connectionId: 'c1', kind: 'accrual', batchNbr: '000010', status: 'Posted' },
+      },
+    ]);
     expect(nextAccrualWork(r.state, now)).toEqual({ kind: 'post', journal: 'reversal' });
     const b = when(r.after, (s) => recordAccrualJournal(s, 'reversal', '000011', 'Balanced', false));
     expect(nextAccrualWork(b.state, now)).toEqual({ kind: 'release', journal: 'reversal' });
@@ -60,7 +82,18 @@ describe('accrual release (mapping journal.release)', () => {
 
 describe('accrual replay', () => {
   it('stuck (no accruedPayroll account, never planned) → replayable; the replay clears it', () => {
-    const failed: PayrollAccrualEvent = { type: 'AccrualAttemptFailed', data: { connectionId: 'c1', kind: 'accrual', attempt: 1, error: 'no account mapped for: accruedPayroll', retryable: false, payrollUuid: 'p1', month: '2025-12' } };
+    const failed: PayrollAccrualEvent = {
+      type: 'AccrualAttemptFailed',
+      data: {
+        connectionId: 'c1',
+        kind: 'accrual',
+        attempt: 1,
+        error: 'no account mapped for: accruedPayroll',
+        retryable: false,
+        payrollUuid: 'p1',
+        month: '2025-12',
+      },
+    };
     const s = foldAccrual([failed]);
     expect(statusOfAccrual(s)).toBe('needs_attention');
     expect(s.payrollUuid).toBe('p1');
@@ -73,7 +106,10 @@ describe('accrual replay', () => {
   });
 
   it('skipped for a closed period → the replay posts the accrual and its reversal again', () => {
-    const given = [plan(), ...skipAccrualJournal(foldAccrual([plan()]), 'accrual', 'closed_period', 'financial period 2025-12 is closed')];
+    const given = [
+      plan(),
+      ...skipAccrualJournal(foldAccrual([plan()]), 'accrual', 'closed_period', 'financial period 2025-12 is closed'),
+    ];
     expect(statusOfAccrual(foldAccrual(given))).toBe('skipped');
     const r = when(given, (s) => replayAccrual(s, 'operator') as PayrollAccrualEvent[]);
     expect(r.state.accrual).toEqual({});
@@ -83,7 +119,10 @@ describe('accrual replay', () => {
   });
 
   it('a failing accrual (retry scheduled) is replayed at once; a posted one is not replayable; no stream: not found', () => {
-    const failing = [plan(), ...accrualAttemptFailed(foldAccrual([plan()]), 'accrual', 'timeout', true, '2026-01-20T01:00:00Z')];
+    const failing = [
+      plan(),
+      ...accrualAttemptFailed(foldAccrual([plan()]), 'accrual', 'timeout', true, '2026-01-20T01:00:00Z'),
+    ];
     const r = when(failing, (s) => replayAccrual(s, 'operator') as PayrollAccrualEvent[]);
     expect(nextAccrualWork(r.state, now)).toEqual({ kind: 'post', journal: 'accrual' });
     const posted = when([plan()], (s) => recordAccrualJournal(s, 'accrual', '1', 'Balanced', false));
@@ -101,7 +140,9 @@ describe('accrual of a cancelled payroll', () => {
 
   it('accrual and reversal posted → both voided, each dated like the journal it undoes; then cancelled', () => {
     const c = when(posted(), (s) => cancelAccrual(s, 'payroll reversed (batch 000020)'));
-    expect(c.events).toEqual([{ type: 'AccrualCancelled', data: { connectionId: 'c1', reason: 'payroll reversed (batch 000020)' } }]);
+    expect(c.events).toEqual([
+      { type: 'AccrualCancelled', data: { connectionId: 'c1', reason: 'payroll reversed (batch 000020)' } },
+    ]);
     expect(cancelAccrual(c.state, 'again')).toEqual([]);
     expect(nextAccrualWork(c.state, now)).toEqual({ kind: 'post', journal: 'accrualVoid' });
     const v = journalOf(c.state, 'accrualVoid')!;
@@ -119,7 +160,8 @@ describe('accrual of a cancelled payroll', () => {
     // every account nets to zero over the four journals
     const net = new Map<string, number>();
     for (const k of ['accrual', 'reversal', 'accrualVoid', 'reversalVoid'] as const) {
-      for (const l of journalOf(v2.state, k)!.lines) net.set(l.account, (net.get(l.account) ?? 0) + (l.side === 'debit' ? 1 : -1) * Number(l.amount));
+      for (const l of journalOf(v2.state, k)!.lines)
+        net.set(l.account, (net.get(l.account) ?? 0) + (l.side === 'debit' ? 1 : -1) * Number(l.amount));
     }
     expect([...net.values()].every((n) => n === 0)).toBe(true);
   });
@@ -128,7 +170,14 @@ describe('accrual of a cancelled payroll', () => {
     const a = when([plan()], (s) => recordAccrualJournal(s, 'accrual', '000010', 'Balanced', false));
     const c = when(a.after, (s) => cancelAccrual(s, 'payroll reversed'));
     expect(nextAccrualWork(c.state, now)).toEqual({ kind: 'settle', journal: 'reversal' });
-    const skipped = when(c.after, (s) => skipAccrualJournal(s, 'reversal', 'payroll_cancelled', 'the payroll was cancelled before the reversal was posted'));
+    const skipped = when(c.after, (s) =>
+      skipAccrualJournal(
+        s,
+        'reversal',
+        'payroll_cancelled',
+        'the payroll was cancelled before the reversal was posted',
+      ),
+    );
     expect(nextAccrualWork(skipped.state, now)).toEqual({ kind: 'post', journal: 'accrualVoid' });
     const v = when(skipped.after, (s) => recordAccrualJournal(s, 'accrualVoid', '000030', 'Balanced', false));
     expect(v.events.map((e) => e.type)).toEqual(['AccrualJournalRecorded', 'AccrualCompleted']);
@@ -138,7 +187,9 @@ describe('accrual of a cancelled payroll', () => {
   it('nothing posted yet: settle finds nothing → skipped, completed, nothing voided; never planned: nothing to cancel', () => {
     const c = when([plan()], (s) => cancelAccrual(s, 'payroll reversed'));
     expect(nextAccrualWork(c.state, now)).toEqual({ kind: 'settle', journal: 'accrual' });
-    const s = when(c.after, (st) => skipAccrualJournal(st, 'accrual', 'payroll_cancelled', 'cancelled before the accrual was posted'));
+    const s = when(c.after, (st) =>
+      skipAccrualJournal(st, 'accrual', 'payroll_cancelled', 'cancelled before the accrual was posted'),
+    );
     expect(s.events.map((e) => e.type)).toEqual(['AccrualSkipped', 'AccrualCompleted']);
     expect(statusOfAccrual(s.state)).toBe('cancelled');
     expect(cancelAccrual(foldAccrual([]), 'x')).toEqual([]);
@@ -149,8 +200,16 @@ describe('accrual streams per generation', () => {
   it('generation 1 keeps the original name; generation 2 gets -g2- before the month; both parse back', () => {
     expect(accrualStream('c-1', 'p1', '2025-12')).toBe('payroll-accrual-c-1-p1-2025-12');
     expect(accrualStream('c-1', 'p1', '2025-12', 2)).toBe('payroll-accrual-c-1-p1-g2-2025-12');
-    expect(parseAccrualStream('payroll-accrual-c-1-p1-g2-2025-12', 'c-1')).toEqual({ payrollUuid: 'p1', month: '2025-12', generation: 2 });
+    expect(parseAccrualStream('payroll-accrual-c-1-p1-g2-2025-12', 'c-1')).toEqual({
+      payrollUuid: 'p1',
+      month: '2025-12',
+      generation: 2,
+    });
     const uuid = '0b5e3b0e-1f2a-4c3d-8e9f-0a1b2c3d4e5f';
-    expect(parseAccrualStream(accrualStream('c-1', uuid, '2026-01'), 'c-1')).toEqual({ payrollUuid: uuid, month: '2026-01', generation: 1 });
+    expect(parseAccrualStream(accrualStream('c-1', uuid, '2026-01'), 'c-1')).toEqual({
+      payrollUuid: uuid,
+      month: '2026-01',
+      generation: 1,
+    });
   });
 });

@@ -13,12 +13,26 @@ import type { PayrollAccrualEvent } from '../../../../src/domain/payroll-accrual
 import type { Journal } from '../../../../src/domain/journal';
 
 const journal = (tag: string): Journal => ({
-  tag, payrollUuid: 'p1', kind: 'accrual', header: { transactionDate: '2025-12-31', description: `x [${tag}]`, release: false },
-  lines: [], totals: { debit: '1.00', credit: '1.00' }, mappingVersion: 1, warnings: [],
+  tag,
+  payrollUuid: 'p1',
+  kind: 'accrual',
+  header: { transactionDate: '2025-12-31', description: `x [${tag}]`, release: false },
+  lines: [],
+  totals: { debit: '1.00', credit: '1.00' },
+  mappingVersion: 1,
+  warnings: [],
 });
 const planned: PayrollAccrualEvent = {
   type: 'AccrualPlanned',
-  data: { connectionId: 'c1', payrollUuid: 'p1', month: '2025-12', days: 4, periodDays: 14, accrual: journal('gusto-accrual:p1:2025-12'), reversal: journal('gusto-accrual-reversal:p1:2025-12') },
+  data: {
+    connectionId: 'c1',
+    payrollUuid: 'p1',
+    month: '2025-12',
+    days: 4,
+    periodDays: 14,
+    accrual: journal('gusto-accrual:p1:2025-12'),
+    reversal: journal('gusto-accrual-reversal:p1:2025-12'),
+  },
 };
 const now = new Date('2026-01-20T00:00:00Z');
 
@@ -32,12 +46,20 @@ describe('PayrollAccrual decider', () => {
     let s = foldAccrual([planned]);
     expect(nextAccrualWork(s, now)).toEqual({ kind: 'post', journal: 'accrual' });
     const a = recordAccrualJournal(s, 'accrual', '000010', 'Balanced', false);
-    expect(a).toEqual([{ type: 'AccrualJournalRecorded', data: { connectionId: 'c1', kind: 'accrual', batchNbr: '000010', status: 'Balanced', found: false } }]);
+    expect(a).toEqual([
+      {
+        type: 'AccrualJournalRecorded',
+        data: { connectionId: 'c1', kind: 'accrual', batchNbr: '000010', status: 'Balanced', found: false },
+      },
+    ]);
     s = foldAccrual(a, s);
     expect(nextAccrualWork(s, now)).toEqual({ kind: 'post', journal: 'reversal' });
     const r = recordAccrualJournal(s, 'reversal', '000011', 'Balanced', true);
     expect(r.map((e) => e.type)).toEqual(['AccrualJournalRecorded', 'AccrualCompleted']);
-    expect(r[1]).toEqual({ type: 'AccrualCompleted', data: { connectionId: 'c1', accrualBatchNbr: '000010', reversalBatchNbr: '000011' } });
+    expect(r[1]).toEqual({
+      type: 'AccrualCompleted',
+      data: { connectionId: 'c1', accrualBatchNbr: '000010', reversalBatchNbr: '000011' },
+    });
     s = foldAccrual(r, s);
     expect(nextAccrualWork(s, now)).toEqual({ kind: 'none' });
     expect(statusOfAccrual(s)).toBe('posted');
@@ -51,10 +73,18 @@ describe('PayrollAccrual decider', () => {
   });
 
   it('a closed period: the accrual is skipped with the reason, and its reversal too (nothing to undo)', () => {
-    const events = skipAccrualJournal(foldAccrual([planned]), 'accrual', 'closed_period', 'financial period 2025-12 is closed in Acumatica');
+    const events = skipAccrualJournal(
+      foldAccrual([planned]),
+      'accrual',
+      'closed_period',
+      'financial period 2025-12 is closed in Acumatica',
+    );
     expect(events.map((e) => e.type)).toEqual(['AccrualSkipped', 'AccrualCompleted']);
     const s = foldAccrual([planned, ...events]);
-    expect(s.accrual.skipped).toEqual({ code: 'closed_period', reason: 'financial period 2025-12 is closed in Acumatica' });
+    expect(s.accrual.skipped).toEqual({
+      code: 'closed_period',
+      reason: 'financial period 2025-12 is closed in Acumatica',
+    });
     expect(s.reversal.skipped?.code).toBe('accrual_skipped');
     expect(statusOfAccrual(s)).toBe('skipped');
     expect(nextAccrualWork(s, now)).toEqual({ kind: 'none' });

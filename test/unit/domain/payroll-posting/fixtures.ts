@@ -32,7 +32,19 @@ export const requested: PayrollPostingEvent = {
   data: { connectionId: CONNECTION, payrollUuid: PAYROLL, trigger: 'webhook', sourceEventId: 'evt-1' },
 };
 export const fetched: PayrollPostingEvent = { type: 'PayrollFetched', data: facts };
-export const built = (j: Journal = journal()): PayrollPostingEvent => ({ type: 'JournalBuilt', data: { journal: j, mappingVersion: 1 } });
-export const created: PayrollPostingEvent = { type: 'JournalCreated', data: { batchNbr: '000123', status: 'Balanced' } };
-export const postedEvent: PayrollPostingEvent = { type: 'PayrollPosted', data: { batchNbr: '000123', mappingVersion: 1 } };
-export const reversalRequested: PayrollPostingEvent = { type: 'ReversalRequested', data: { trigger: 'webhook', sourceEventId: 'evt-9' } };
+export const built = (j: Journal = journal()): PayrollPostingEvent => ({
+  type: 'JournalBuilt',
+  data: { journal: j, mappingVersion: 1 },
+});
+export const created: PayrollPostingEvent = {
+  type: 'JournalCreated',
+  data: { batchNbr: '000123', status: 'Balanced' },
+};
+export const postedEvent: PayrollPostingEvent = {
+  type: 'PayrollPosted',
+  data: { batchNbr: '000123', mappingVersion: 1 },
+};
+export const reversalRequested: PayrollPostingEvent = {
+  type: 'ReversalRequested',
+  data: { trigger: 'webhook', sourceEventId: 'evt-9' },
+};

@@ -5,7 +5,8 @@ import { readPayroll } from '../../../../src/domain/payroll/read-payroll';
 import { reconcilePayroll, sumPayroll } from '../../../../src/domain/payroll/reconcile';
 import type { PayrollPay } from '../../../../src/domain/payroll/pay-components';
 
-const sample = (): any => JSON.parse(readFileSync(join(__dirname, '../../../fixtures/gusto/payroll-processed-show.json'), 'utf8'));
+const sample = (): any =>
+  JSON.parse(readFileSync(join(__dirname, '../../../fixtures/gusto/payroll-processed-show.json'), 'utf8'));
 const read = (p: unknown): PayrollPay => {
   const r = readPayroll(p as never);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
@@ -15,9 +16,21 @@ const read = (p: unknown): PayrollPay => {
 describe('readPayroll', () => {
   it('turns the sample into named components per employee, in cents', () => {
     const pay = read(sample());
-    expect(pay).toMatchObject({ payrollUuid: 'c9b2e4f6-1a3d-4c5e-8f70-6b9a2d1e3f48', checkDate: '2026-01-23', payPeriod: { startDate: '2026-01-04', endDate: '2026-01-17' }, offCycle: false, warnings: [] });
+    expect(pay).toMatchObject({
+      payrollUuid: 'c9b2e4f6-1a3d-4c5e-8f70-6b9a2d1e3f48',
+      checkDate: '2026-01-23',
+      payPeriod: { startDate: '2026-01-04', endDate: '2026-01-17' },
+      offCycle: false,
+      warnings: [],
+    });
     const jordan = pay.employees[1];
-    expect(jordan).toMatchObject({ employeeUuid: '2b8d4c6e-0f1a-4b73-9e25-7a3c5d8f1e29', displayName: 'Jordan Ruiz', department: null, grossPay: 213600, netPay: 177424 });
+    expect(jordan).toMatchObject({
+      employeeUuid: '2b8d4c6e-0f1a-4b73-9e25-7a3c5d8f1e29',
+      displayName: 'Jordan Ruiz',
+      department: null,
+      grossPay: 213600,
+      netPay: 177424,
+    });
     expect(jordan.components).toEqual([
       { kind: 'earning', name: 'Regular Hours', cents: 192000 },
       { kind: 'earning', name: 'Overtime', cents: 21600 },
@@ -39,8 +52,15 @@ describe('readPayroll', () => {
       { kind: 'benefitCompany', name: 'Medical Insurance', cents: 45000 },
     ]);
     expect(pay.totals).toEqual({
-      gross_pay: 913600, net_pay: 719370, employee_taxes: 152730, employer_taxes: 98221, reimbursements: 4560,
-      benefits: 61000, employee_benefits_deductions: 36500, other_deductions: 5000, imputed_pay: 0,
+      gross_pay: 913600,
+      net_pay: 719370,
+      employee_taxes: 152730,
+      employer_taxes: 98221,
+      reimbursements: 4560,
+      benefits: 61000,
+      employee_benefits_deductions: 36500,
+      other_deductions: 5000,
+      imputed_pay: 0,
     });
   });
 
@@ -87,7 +107,11 @@ describe('readPayroll', () => {
       'invalid_payroll employee_compensations[2].benefits[0].name',
     ]);
     const many = sample();
-    many.employee_compensations = Array.from({ length: 300 }, (_, i) => ({ employee_uuid: `e${i}`, gross_pay: 'x', net_pay: 'y' }));
+    many.employee_compensations = Array.from({ length: 300 }, (_, i) => ({
+      employee_uuid: `e${i}`,
+      gross_pay: 'x',
+      net_pay: 'y',
+    }));
     const r2 = readPayroll(many);
     expect(!r2.ok && r2.errors.length).toBe(100);
   });
@@ -99,7 +123,8 @@ describe('readPayroll', () => {
         const p = sample();
         p.employee_compensations[1] = comp;
         const r = readPayroll(p);
-        if (!r.ok) expect(r.errors.every((e) => e.code === 'invalid_payroll' || e.code === 'malformed_amount')).toBe(true);
+        if (!r.ok)
+          expect(r.errors.every((e) => e.code === 'invalid_payroll' || e.code === 'malformed_amount')).toBe(true);
       }),
       { numRuns: 1000 },
     );

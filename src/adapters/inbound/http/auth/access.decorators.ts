@@ -28,4 +28,6 @@ export const attachPrincipal = (req: Request, principal: Principal): void => {
 };
 
 /** The caller the guard authenticated (`@Actor() who: Principal`). */
-export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => principalOf(ctx.switchToHttp().getRequest<Request>()));
+export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal =>
+  principalOf(ctx.switchToHttp().getRequest<Request>()),
+);

@@ -10,7 +10,11 @@ const noConnection = () => new ApiError(404, 'connection_not_found', 'no such co
 const noPosting = () => new ApiError(404, 'posting_not_found', 'no such posting');
 
 /** Throws unless the request stays inside the principal's connections. Unlimited principals pass. */
-export function enforceConnectionScope(principal: Principal, kind: ConnectionScopeKind | undefined, req: Request): void {
+export function enforceConnectionScope(
+  principal: Principal,
+  kind: ConnectionScopeKind | undefined,
+  req: Request,
+): void {
   const scope = principal.connections;
   if (scope === '*') return;
   switch (kind) {
@@ -27,7 +31,12 @@ export function enforceConnectionScope(principal: Principal, kind: ConnectionSco
     case 'connection-query': {
       const given = req.query?.connectionId;
       if (given === undefined) {
-        throw new ApiError(400, 'connection_id_required', 'this key is limited to some connections: name one with ?connectionId=', ['connectionId: required for a key limited to some connections']);
+        throw new ApiError(
+          400,
+          'connection_id_required',
+          'this key is limited to some connections: name one with ?connectionId=',
+          ['connectionId: required for a key limited to some connections'],
+        );
       }
       if (typeof given !== 'string' || !scopeIncludes(scope, given)) throw noConnection();
       return;
@@ -35,6 +44,10 @@ export function enforceConnectionScope(principal: Principal, kind: ConnectionSco
     case 'filtered-list':
       return;
     default:
-      throw new ApiError(403, 'unrestricted_key_required', 'this route is not about one connection: it needs a key for all connections ("*")');
+      throw new ApiError(
+        403,
+        'unrestricted_key_required',
+        'this route is not about one connection: it needs a key for all connections ("*")',
+      );
   }
 }

@@ -36,5 +36,8 @@ export const isSafeMethod = (method: string): boolean => method === 'GET' || met
 export function csrfMatches(req: Request, expected: string): boolean {
   const presented = req.headers[CSRF_HEADER];
   if (typeof presented !== 'string') return false;
-  return timingSafeEqual(createHash('sha256').update(presented).digest(), createHash('sha256').update(expected).digest());
+  return timingSafeEqual(
+    createHash('sha256').update(presented).digest(),
+    createHash('sha256').update(expected).digest(),
+  );
 }

@@ -4,7 +4,11 @@ import type { MetricsRegistry } from '../../../../application/metrics/metrics.po
 import { ApiError } from '../api-error';
 
 /** Requests refused at sign-in: `throttled="false"` a missing or wrong token (401), `"true"` refused unread past the limit (429). */
-export const FAILED_SIGN_INS = { name: 'mlc_failed_sign_ins_total', help: 'Requests refused for a missing or wrong bearer token', labelNames: ['throttled'] } as const;
+export const FAILED_SIGN_INS = {
+  name: 'mlc_failed_sign_ins_total',
+  help: 'Requests refused for a missing or wrong bearer token',
+  labelNames: ['throttled'],
+} as const;
 
 /** Wrong tokens allowed per client address per minute before it is told to wait (429). */
 const FAILURES_PER_MINUTE = 10;
@@ -31,7 +35,11 @@ export class SignInThrottle {
     if (current && current.count >= FAILURES_PER_MINUTE) {
       this.metrics?.counter(FAILED_SIGN_INS).inc({ throttled: 'true' });
       res.setHeader('Retry-After', String(Math.ceil((current.since + WINDOW_MS - now) / 1000)));
-      throw new ApiError(429, 'too_many_failed_sign_ins', 'too many requests with a wrong admin token from this address; wait and try again');
+      throw new ApiError(
+        429,
+        'too_many_failed_sign_ins',
+        'too many requests with a wrong admin token from this address; wait and try again',
+      );
     }
   }
 
@@ -45,7 +53,17 @@ export class SignInThrottle {
     if (this.failures.size > MAX_TRACKED) this.failures.delete(this.failures.keys().next().value as string);
     // The first three of a minute, then the one that reaches the limit: enough to see a guessing run, not a flood of lines.
     if (next.count <= 3 || next.count === FAILURES_PER_MINUTE) {
-      this.logger?.write('warn', 'admin API refused: missing or wrong bearer token', { client, path: req.originalUrl?.split('?')[0], failuresThisMinute: next.count, throttled: next.count >= FAILURES_PER_MINUTE }, 'AdminAuth');
+      this.logger?.write(
+        'warn',
+        'admin API refused: missing or wrong bearer token',
+        {
+          client,
+          path: req.originalUrl?.split('?')[0],
+          failuresThisMinute: next.count,
+          throttled: next.count >= FAILURES_PER_MINUTE,
+        },
+        'AdminAuth',
+      );
     }
   }
 

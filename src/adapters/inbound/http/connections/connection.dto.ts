@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { DEFAULT_MAX_CONCURRENT, LICENCE_BOUNDS } from '../../../../domain/licence/licence-limits';
 
 const CLIENT_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}@[^@\s]+$/;
@@ -12,7 +26,10 @@ export class AcumaticaAuthDto {
   @IsIn(['oauth2', 'cookie'], { message: 'kind must be "oauth2" or "cookie"' })
   kind!: 'oauth2' | 'cookie';
 
-  @ApiPropertyOptional({ description: 'OAuth client id from Connected Applications (SM303010): GUID@Tenant', example: '8E0761D9-F4EC-2D4B-A60F-BCE2708C6FDD@U100' })
+  @ApiPropertyOptional({
+    description: 'OAuth client id from Connected Applications (SM303010): GUID@Tenant',
+    example: '8E0761D9-F4EC-2D4B-A60F-BCE2708C6FDD@U100',
+  })
   @ValidateIf((o: AcumaticaAuthDto) => o.kind === 'oauth2')
   @Matches(CLIENT_ID, { message: 'clientId must have the form GUID@Tenant' })
   clientId?: string;
@@ -39,8 +56,11 @@ const { requestsPerMinute: RPM, maxConcurrent: CORES } = LICENCE_BOUNDS;
 /** The licence's API limits (SM604000, License tab), shared by every instance of the connector. */
 export class AcumaticaLicenceDto {
   @ApiPropertyOptional({
-    minimum: RPM.min, maximum: RPM.max, example: 300,
-    description: 'Maximum Number of Web Services API Requests per Minute. Omitted: requests are not paced per minute (the reference names no default figure for any licence tier).',
+    minimum: RPM.min,
+    maximum: RPM.max,
+    example: 300,
+    description:
+      'Maximum Number of Web Services API Requests per Minute. Omitted: requests are not paced per minute (the reference names no default figure for any licence tier).',
   })
   @IsOptional()
   @IsInt({ message: 'requestsPerMinute must be a whole number' })
@@ -49,8 +69,11 @@ export class AcumaticaLicenceDto {
   requestsPerMinute?: number;
 
   @ApiPropertyOptional({
-    minimum: CORES.min, maximum: CORES.max, default: DEFAULT_MAX_CONCURRENT,
-    description: 'Maximum Number of Concurrent Web Services API Requests. Omitted: the connector keeps 2 requests in flight per tenant.',
+    minimum: CORES.min,
+    maximum: CORES.max,
+    default: DEFAULT_MAX_CONCURRENT,
+    description:
+      'Maximum Number of Concurrent Web Services API Requests. Omitted: the connector keeps 2 requests in flight per tenant.',
   })
   @IsOptional()
   @IsInt({ message: 'maxConcurrent must be a whole number' })
@@ -61,7 +84,10 @@ export class AcumaticaLicenceDto {
 
 export class AcumaticaSettingsDto {
   @ApiProperty({ example: 'https://acme.acumatica.com' })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'baseUrl must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'baseUrl must be an http(s) URL' },
+  )
   baseUrl!: string;
 
   @ApiProperty({ example: 'Acme' })
@@ -92,7 +118,10 @@ export class AcumaticaSettingsDto {
   @Type(() => AcumaticaAuthDto)
   auth!: AcumaticaAuthDto;
 
-  @ApiPropertyOptional({ type: AcumaticaLicenceDto, description: 'Optional: the licence limits to pace requests by, across all instances.' })
+  @ApiPropertyOptional({
+    type: AcumaticaLicenceDto,
+    description: 'Optional: the licence limits to pace requests by, across all instances.',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -113,7 +142,9 @@ export class CreateConnectionDto {
   @Type(() => AcumaticaSettingsDto)
   acumatica!: AcumaticaSettingsDto;
 
-  @ApiPropertyOptional({ description: 'The account mapping (see PUT /api/connections/:id/mapping); shape-checked only here.' })
+  @ApiPropertyOptional({
+    description: 'The account mapping (see PUT /api/connections/:id/mapping); shape-checked only here.',
+  })
   @IsOptional()
   @IsObject()
   mapping?: Record<string, unknown>;

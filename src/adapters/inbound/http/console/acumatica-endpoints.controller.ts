@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { EndpointVersions } from '../../../../application/console/endpoint-versions';
 import { AdminAuthGuard } from '../admin-auth.guard';
@@ -7,7 +15,10 @@ import { SESSION_COOKIE } from '../auth/session-cookie';
 import { consoleApiError } from './console-errors';
 
 export class EndpointsQueryDto {
-  @ApiProperty({ description: "The Acumatica instance's URL, with its virtual directory if any", example: 'https://acme.acumatica.com' })
+  @ApiProperty({
+    description: "The Acumatica instance's URL, with its virtual directory if any",
+    example: 'https://acme.acumatica.com',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
@@ -32,9 +43,15 @@ export class AcumaticaEndpointsController {
 
   @Post('endpoints')
   @HttpCode(200)
-  @ApiOperation({ summary: "The versions of an Acumatica instance's Default endpoint (its `GET /entity`, unauthenticated), through the outbound URL policy" })
+  @ApiOperation({
+    summary:
+      "The versions of an Acumatica instance's Default endpoint (its `GET /entity`, unauthenticated), through the outbound URL policy",
+  })
   @ApiResponse({ status: 200, description: '`{ versions: ["24.200.001", …], acumaticaBuildVersion? }`' })
-  @ApiResponse({ status: 400, description: '`acumatica_url_not_allowed`, naming the rule (as for a connection\'s baseUrl)' })
+  @ApiResponse({
+    status: 400,
+    description: "`acumatica_url_not_allowed`, naming the rule (as for a connection's baseUrl)",
+  })
   @ApiResponse({ status: 502, description: '`acumatica_unavailable`: unreachable, or not an Acumatica answer' })
   async versions(@Body() body: EndpointsQueryDto): Promise<{ versions: string[]; acumaticaBuildVersion?: string }> {
     const outcome = await this.endpoints.versions(body.baseUrl, body.endpointName);

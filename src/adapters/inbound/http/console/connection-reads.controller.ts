@@ -1,7 +1,16 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ChartOfAccounts, type AccountRow, type SubaccountRow } from '../../../../application/console/chart-of-accounts';
-import { DEFAULT_PAYROLL_LIMIT, MAX_PAYROLL_LIMIT, RecentPayrolls, type RecentPayroll } from '../../../../application/console/recent-payrolls';
+import {
+  ChartOfAccounts,
+  type AccountRow,
+  type SubaccountRow,
+} from '../../../../application/console/chart-of-accounts';
+import {
+  DEFAULT_PAYROLL_LIMIT,
+  MAX_PAYROLL_LIMIT,
+  RecentPayrolls,
+  type RecentPayroll,
+} from '../../../../application/console/recent-payrolls';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { ApiError } from '../api-error';
 import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
@@ -17,12 +26,15 @@ const activeOnly = (raw: string | undefined): boolean => {
 const payrollLimit = (raw: string | undefined): number => {
   if (raw === undefined) return DEFAULT_PAYROLL_LIMIT;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAYROLL_LIMIT) {
-    throw new ApiError(400, 'validation_failed', `limit must be a whole number from 1 to ${MAX_PAYROLL_LIMIT}`, [`limit: must be an integer from 1 to ${MAX_PAYROLL_LIMIT}`]);
+    throw new ApiError(400, 'validation_failed', `limit must be a whole number from 1 to ${MAX_PAYROLL_LIMIT}`, [
+      `limit: must be an integer from 1 to ${MAX_PAYROLL_LIMIT}`,
+    ]);
   }
   return Number(raw);
 };
 
-const ACUMATICA_ERRORS = '404 no such connection; 502 `acumatica_authentication_failed` (in ping\'s words), `acumatica_endpoint_version_not_available` (details.availableVersions) or `acumatica_unavailable`';
+const ACUMATICA_ERRORS =
+  "404 no such connection; 502 `acumatica_authentication_failed` (in ping's words), `acumatica_endpoint_version_not_available` (details.availableVersions) or `acumatica_unavailable`";
 
 /** Reads the console needs about one connection (issue 16): the tenant's chart of accounts and Gusto's recent payrolls. */
 @ApiTags('console')
@@ -52,11 +64,16 @@ export class ConnectionReadsController {
   @Get(':id/acumatica/subaccounts')
   @RequiresRole('auditor')
   @ConnectionScoped('connection-param')
-  @ApiOperation({ summary: "The tenant's subaccounts in Acumatica, by code; `enabled: false` when the Subaccounts feature is off" })
+  @ApiOperation({
+    summary: "The tenant's subaccounts in Acumatica, by code; `enabled: false` when the Subaccounts feature is off",
+  })
   @ApiQuery({ name: 'active', required: false, enum: ['true', 'false'], description: 'true: active subaccounts only' })
   @ApiResponse({ status: 200, description: '`{ subaccounts: [{ subaccountCd, description, active }], enabled }`' })
   @ApiResponse({ status: 502, description: ACUMATICA_ERRORS })
-  async subaccounts(@Param('id') id: string, @Query('active') active?: string): Promise<{ subaccounts: SubaccountRow[]; enabled: boolean }> {
+  async subaccounts(
+    @Param('id') id: string,
+    @Query('active') active?: string,
+  ): Promise<{ subaccounts: SubaccountRow[]; enabled: boolean }> {
     const outcome = await this.chart.subaccounts(id, activeOnly(active));
     if (!outcome.ok) throw consoleApiError(outcome);
     return outcome.value;
@@ -65,12 +82,22 @@ export class ConnectionReadsController {
   @Get(':id/gusto/payrolls')
   @RequiresRole('auditor')
   @ConnectionScoped('connection-param')
-  @ApiOperation({ summary: "The company's recent Gusto payrolls (regular and off-cycle, processed or not), newest first, each with its posting" })
+  @ApiOperation({
+    summary:
+      "The company's recent Gusto payrolls (regular and off-cycle, processed or not), newest first, each with its posting",
+  })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAYROLL_LIMIT}, default ${DEFAULT_PAYROLL_LIMIT}` })
-  @ApiResponse({ status: 200, description: '`{ payrolls: [{ payrollUuid, checkDate, payPeriod: { startDate, endDate }, processed, offCycle, posting: null | { id, status } }] }`' })
+  @ApiResponse({
+    status: 200,
+    description:
+      '`{ payrolls: [{ payrollUuid, checkDate, payPeriod: { startDate, endDate }, processed, offCycle, posting: null | { id, status } }] }`',
+  })
   @ApiResponse({ status: 409, description: '`gusto_not_connected` or `gusto_needs_reauthorization`' })
   @ApiResponse({ status: 502, description: '`gusto_unavailable`' })
-  async recentPayrolls(@Param('id') id: string, @Query('limit') limit?: string): Promise<{ payrolls: RecentPayroll[] }> {
+  async recentPayrolls(
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ payrolls: RecentPayroll[] }> {
     const outcome = await this.payrolls.list(id, payrollLimit(limit));
     if (!outcome.ok) throw consoleApiError(outcome);
     return outcome.value;

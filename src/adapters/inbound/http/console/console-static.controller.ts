@@ -58,16 +58,19 @@ export class ConsoleStaticController {
     }
     if (relative === '' || relative === 'index.html') return this.sendIndex(res);
     const segments = relative.split('/');
-    if (relative.includes('\0') || relative.includes('\\') || segments.some((s) => s === '..' || s.startsWith('.'))) throw notFound(relative);
+    if (relative.includes('\0') || relative.includes('\\') || segments.some((s) => s === '..' || s.startsWith('.')))
+      throw notFound(relative);
     const file = join(this.root, ...segments);
-    if (file.startsWith(this.root + sep) && isFile(file)) return this.send(res, file, segments[0] === 'assets' ? IMMUTABLE : REVALIDATE);
+    if (file.startsWith(this.root + sep) && isFile(file))
+      return this.send(res, file, segments[0] === 'assets' ? IMMUTABLE : REVALIDATE);
     if (segments[0] === 'assets' || /\.[A-Za-z0-9]+$/.test(segments.at(-1) ?? '')) throw notFound(relative);
     this.sendIndex(res);
   }
 
   private sendIndex(res: Response): void {
     const index = join(this.root, 'index.html');
-    if (!isFile(index)) throw new ApiError(404, 'console_not_built', `the web console is not built (no ${index}): run npm run build`);
+    if (!isFile(index))
+      throw new ApiError(404, 'console_not_built', `the web console is not built (no ${index}): run npm run build`);
     this.send(res, index, REVALIDATE);
   }
 

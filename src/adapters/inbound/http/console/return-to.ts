@@ -3,7 +3,8 @@ import { ApiError } from '../api-error';
 const BASE = 'http://service.invalid';
 const MAX_LENGTH = 512;
 
-const hasControlCharacter = (text: string): boolean => [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+const hasControlCharacter = (text: string): boolean =>
+  [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 
 /**
  * Where the browser may be sent back to after Gusto's consent: a same-origin path under /console, as it
@@ -11,7 +12,8 @@ const hasControlCharacter = (text: string): boolean => [...text].some((c) => c.c
  */
 export function consolePath(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_LENGTH) return undefined;
-  if (!/^\/console(?:[/?#]|$)/.test(raw) || raw.includes('\\') || hasControlCharacter(raw) || /%2e|%2f|%5c/i.test(raw)) return undefined;
+  if (!/^\/console(?:[/?#]|$)/.test(raw) || raw.includes('\\') || hasControlCharacter(raw) || /%2e|%2f|%5c/i.test(raw))
+    return undefined;
   let url: URL;
   try {
     url = new URL(raw, BASE);
@@ -26,7 +28,13 @@ export function consolePath(raw: unknown): string | undefined {
 export function returnToParam(raw: unknown): string | undefined {
   if (raw === undefined) return undefined;
   const path = consolePath(raw);
-  if (!path) throw new ApiError(400, 'invalid_return_to', 'returnTo must be a path inside the console (starting /console/), on this service', ['returnTo: must be a same-origin path under /console/']);
+  if (!path)
+    throw new ApiError(
+      400,
+      'invalid_return_to',
+      'returnTo must be a path inside the console (starting /console/), on this service',
+      ['returnTo: must be a same-origin path under /console/'],
+    );
   return path;
 }
 

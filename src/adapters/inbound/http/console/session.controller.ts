@@ -6,11 +6,20 @@ import { APP_CONFIG, type AppConfig } from '../../../../config/app-config';
 import { ConsoleSessions, type PrincipalView } from '../../../../application/console/console-sessions';
 import { LOGGER, type JsonLogger } from '../../../logging/json-logger';
 import { ApiError } from '../api-error';
-import { clearSessionCookie, csrfMatches, SESSION_COOKIE, sessionCookieOf, setSessionCookie } from '../auth/session-cookie';
+import {
+  clearSessionCookie,
+  csrfMatches,
+  SESSION_COOKIE,
+  sessionCookieOf,
+  setSessionCookie,
+} from '../auth/session-cookie';
 import { SignInThrottle } from '../auth/sign-in-throttle';
 
 export class SignInDto {
-  @ApiProperty({ description: 'An API key (`mlc_<id>_…`) or $MLC_ADMIN_TOKEN. Sent once; the browser then holds only the session cookie.' })
+  @ApiProperty({
+    description:
+      'An API key (`mlc_<id>_…`) or $MLC_ADMIN_TOKEN. Sent once; the browser then holds only the session cookie.',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
@@ -42,11 +51,21 @@ export class SessionController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: `Sign in: sets the ${SESSION_COOKIE} cookie (httpOnly, SameSite=Strict, Path=/, Secure in production, 8 h)` })
+  @ApiOperation({
+    summary: `Sign in: sets the ${SESSION_COOKIE} cookie (httpOnly, SameSite=Strict, Path=/, Secure in production, 8 h)`,
+  })
   @ApiBody({ type: SignInDto })
   @ApiResponse({ status: 200, description: SESSION_DESCRIPTION })
-  @ApiResponse({ status: 401, description: 'neither an active API key nor the admin token (counted with wrong bearer tokens: 429 past 10 a minute)' })
-  async signIn(@Body() body: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionAnswer> {
+  @ApiResponse({
+    status: 401,
+    description:
+      'neither an active API key nor the admin token (counted with wrong bearer tokens: 429 past 10 a minute)',
+  })
+  async signIn(
+    @Body() body: SignInDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionAnswer> {
     this.throttle.check(req, res);
     const session = await this.sessions.signIn(body.key);
     if (!session) {
@@ -54,13 +73,21 @@ export class SessionController {
       throw new ApiError(401, 'unauthorized', 'not an active API key or the admin token');
     }
     setSessionCookie(res, session.cookie, session.expiresAt, this.config.production);
-    this.logger.write('info', 'console session started', { principal: session.principal.id, session: session.sessionId, expiresAt: session.expiresAt.toISOString() }, 'Console');
+    this.logger.write(
+      'info',
+      'console session started',
+      { principal: session.principal.id, session: session.sessionId, expiresAt: session.expiresAt.toISOString() },
+      'Console',
+    );
     return { principal: session.view, csrfToken: session.csrfToken };
   }
 
   @Get()
   @ApiCookieAuth(SESSION_COOKIE)
-  @ApiOperation({ summary: 'Who the session cookie stands for (re-checked now), with its CSRF token; 401 when there is no live session' })
+  @ApiOperation({
+    summary:
+      'Who the session cookie stands for (re-checked now), with its CSRF token; 401 when there is no live session',
+  })
   @ApiResponse({ status: 200, description: SESSION_DESCRIPTION })
   async current(@Req() req: Request): Promise<SessionAnswer> {
     const cookie = sessionCookieOf(req);
@@ -73,16 +100,28 @@ export class SessionController {
   @HttpCode(204)
   @ApiCookieAuth(SESSION_COOKIE)
   @ApiHeader({ name: 'X-CSRF-Token', required: true, description: "the session's CSRF token" })
-  @ApiOperation({ summary: 'Sign out: the session ends on every instance and the cookie is cleared (204, also when there was no live session)' })
+  @ApiOperation({
+    summary:
+      'Sign out: the session ends on every instance and the cookie is cleared (204, also when there was no live session)',
+  })
   async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const cookie = sessionCookieOf(req);
     const session = cookie === undefined ? undefined : await this.sessions.resolve(cookie);
     if (cookie !== undefined && session) {
       if (!csrfMatches(req, session.csrfToken)) {
-        throw new ApiError(403, 'csrf_failed', "signing out with the session cookie needs the header X-CSRF-Token with the session's token");
+        throw new ApiError(
+          403,
+          'csrf_failed',
+          "signing out with the session cookie needs the header X-CSRF-Token with the session's token",
+        );
       }
       await this.sessions.signOut(cookie, session.principal.id);
-      this.logger.write('info', 'console session ended', { principal: session.principal.id, session: session.sessionId }, 'Console');
+      this.logger.write(
+        'info',
+        'console session ended',
+        { principal: session.principal.id, session: session.sessionId },
+        'Console',
+      );
     }
     clearSessionCookie(res, this.config.production);
   }

@@ -14,7 +14,12 @@ export function bodyDeadline(ms: number) {
     const timer = setTimeout(() => {
       if (req.complete || res.headersSent) return;
       res.setHeader('Connection', 'close');
-      res.status(408).json({ error: 'request_timeout', message: `the request body did not arrive within ${ms} ms; the connection is closed` });
+      res
+        .status(408)
+        .json({
+          error: 'request_timeout',
+          message: `the request body did not arrive within ${ms} ms; the connection is closed`,
+        });
       res.once('finish', () => req.socket.destroy());
     }, ms);
     timer.unref();
@@ -27,7 +32,10 @@ export function bodyDeadline(ms: number) {
 }
 
 /** Node's own limits on the server: headers within `headersTimeoutMs`, the whole request within the body deadline plus headers. */
-export function applyServerTimeouts(server: Server, settings: Pick<HttpEdgeSettings, 'headersTimeoutMs' | 'bodyTimeoutMs'>): void {
+export function applyServerTimeouts(
+  server: Server,
+  settings: Pick<HttpEdgeSettings, 'headersTimeoutMs' | 'bodyTimeoutMs'>,
+): void {
   server.headersTimeout = settings.headersTimeoutMs;
   server.requestTimeout = settings.headersTimeoutMs + settings.bodyTimeoutMs;
 }

@@ -13,9 +13,21 @@ class DriftView {
 }
 
 class ProblemView {
-  @ApiProperty({ enum: ['mapping_missing', 'department_unmapped', 'department_missing', 'gusto_employee_not_found', 'acumatica_employee_missing', 'acumatica_rejected'] })
+  @ApiProperty({
+    enum: [
+      'mapping_missing',
+      'department_unmapped',
+      'department_missing',
+      'gusto_employee_not_found',
+      'acumatica_employee_missing',
+      'acumatica_rejected',
+    ],
+  })
   code: string;
-  @ApiProperty({ example: 'Gusto department "Legal" has no Acumatica department in the mapping (employees.departments) and no employees.defaultDepartment is set.' })
+  @ApiProperty({
+    example:
+      'Gusto department "Legal" has no Acumatica department in the mapping (employees.departments) and no employees.defaultDepartment is set.',
+  })
   message: string;
 }
 
@@ -24,9 +36,15 @@ export class EmployeeListItemView {
   @ApiProperty({ example: 'Priya Raman' }) name: string;
   @ApiProperty({ enum: ['not_mirrored', 'active', 'termination_scheduled', 'terminated'] }) status: string;
   @ApiProperty({ nullable: true, example: 'EP00000042' }) acumaticaEmployeeId: string | null;
-  @ApiProperty({ nullable: true, description: 'When the mirror last checked this employee (its last change, or the last full sync)' }) lastSyncAt: string | null;
-  @ApiPropertyOptional({ type: DriftView, description: 'Acumatica was changed by hand and disagrees with Gusto' }) drift?: DriftView;
-  @ApiPropertyOptional({ type: ProblemView, description: 'Why the employee is not (fully) mirrored' }) problem?: ProblemView;
+  @ApiProperty({
+    nullable: true,
+    description: 'When the mirror last checked this employee (its last change, or the last full sync)',
+  })
+  lastSyncAt: string | null;
+  @ApiPropertyOptional({ type: DriftView, description: 'Acumatica was changed by hand and disagrees with Gusto' })
+  drift?: DriftView;
+  @ApiPropertyOptional({ type: ProblemView, description: 'Why the employee is not (fully) mirrored' })
+  problem?: ProblemView;
 }
 
 export class EmployeeListPageView {

@@ -1,6 +1,10 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { EmployeeListQuery, type EmployeeListError, type EmployeeListPage } from '../../../../application/employee-mirror/employee-list.query';
+import {
+  EmployeeListQuery,
+  type EmployeeListError,
+  type EmployeeListPage,
+} from '../../../../application/employee-mirror/employee-list.query';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';

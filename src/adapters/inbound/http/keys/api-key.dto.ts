@@ -3,17 +3,29 @@ import { IsDefined, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validato
 import { ROLES, type Role } from '../../../../domain/api-key/roles';
 
 export class CreateApiKeyDto {
-  @ApiProperty({ description: 'Who or what the key is for (shown in GET /api/keys)', example: 'Acme month-end auditor' })
+  @ApiProperty({
+    description: 'Who or what the key is for (shown in GET /api/keys)',
+    example: 'Acme month-end auditor',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ enum: ROLES, description: 'auditor: reads; operator: + ping, mapping, preview, replay, sync, Gusto authorize; admin: everything' })
+  @ApiProperty({
+    enum: ROLES,
+    description: 'auditor: reads; operator: + ping, mapping, preview, replay, sync, Gusto authorize; admin: everything',
+  })
   @IsIn(ROLES as Role[], { message: `role must be one of ${ROLES.join(', ')}` })
   role!: Role;
 
-  @ApiProperty({ description: '"*" for every connection, or the ids of the connections the key may see', oneOf: [{ type: 'string', enum: ['*'] }, { type: 'array', items: { type: 'string' } }] })
+  @ApiProperty({
+    description: '"*" for every connection, or the ids of the connections the key may see',
+    oneOf: [
+      { type: 'string', enum: ['*'] },
+      { type: 'array', items: { type: 'string' } },
+    ],
+  })
   @IsDefined({ message: 'connections must be "*" or a list of connection ids' })
   connections!: unknown;
 }
@@ -22,5 +34,7 @@ export class CreateApiKeyDto {
 export function parseConnections(value: unknown): '*' | string[] | undefined {
   if (value === '*') return '*';
   if (!Array.isArray(value) || value.length === 0 || value.length > 1000) return undefined;
-  return value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 200 && v !== '*') ? (value as string[]) : undefined;
+  return value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 200 && v !== '*')
+    ? (value as string[])
+    : undefined;
 }

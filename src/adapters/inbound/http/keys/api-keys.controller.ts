@@ -24,7 +24,10 @@ export class ApiKeysController {
   @ApiResponse({ status: 201, description: '`{ id, name, role, connections, status, createdAt, createdBy, secret }`' })
   async create(@Body() body: CreateApiKeyDto, @Actor() actor: Principal): Promise<ApiKeyView & { secret: string }> {
     const connections = parseConnections(body.connections);
-    if (!connections) throw new ApiError(400, 'validation_failed', 'connections must be "*" or a non-empty list of connection ids', ['connections: must be "*" or a non-empty list of connection ids']);
+    if (!connections)
+      throw new ApiError(400, 'validation_failed', 'connections must be "*" or a non-empty list of connection ids', [
+        'connections: must be "*" or a non-empty list of connection ids',
+      ]);
     const { key, secret } = await this.keys.create({ name: body.name, role: body.role, connections }, actor);
     this.logger.registerSecret(secret);
     this.logger.write('info', 'api key created', { keyId: key.id, role: key.role, by: actor.id }, 'ApiKeys');

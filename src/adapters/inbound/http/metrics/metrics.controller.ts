@@ -31,10 +31,15 @@ export class MetricsController {
   @ConnectionScoped('filtered-list')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics: postings by status, webhook outcomes, outbound calls, webhook-to-posted latency, process, per connection' })
+  @ApiOperation({
+    summary:
+      'Prometheus metrics: postings by status, webhook outcomes, outbound calls, webhook-to-posted latency, process, per connection',
+  })
   @ApiOkResponse({ description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
   async scrape(@Req() req: Request): Promise<string> {
-    const unsettled = this.postings.unsettled().map((p) => ({ connectionId: p.view.connectionId, status: p.view.status }));
+    const unsettled = this.postings
+      .unsettled()
+      .map((p) => ({ connectionId: p.view.connectionId, status: p.view.status }));
     const text = (await this.registry.render()) + connectionSeries(await this.connections.list(), unsettled);
     const scope = principalOf(req).connections;
     return scope === '*' ? text : filterExposition(text, (id) => scopeIncludes(scope, id));

@@ -30,8 +30,14 @@ export function connectionSeries(
   connections: ReadonlyArray<{ id: string; gustoStatus: string }>,
   unsettled: ReadonlyArray<{ connectionId: string; status: string }>,
 ): string {
-  const lines = ['# HELP mlc_connection_info A connection and its Gusto status (always 1)', '# TYPE mlc_connection_info gauge'];
-  for (const c of connections) lines.push(`mlc_connection_info{connection_id="${escapeLabel(c.id)}",gusto_status="${escapeLabel(c.gustoStatus)}"} 1`);
+  const lines = [
+    '# HELP mlc_connection_info A connection and its Gusto status (always 1)',
+    '# TYPE mlc_connection_info gauge',
+  ];
+  for (const c of connections)
+    lines.push(
+      `mlc_connection_info{connection_id="${escapeLabel(c.id)}",gusto_status="${escapeLabel(c.gustoStatus)}"} 1`,
+    );
   const counts = new Map<string, { connectionId: string; status: string; n: number }>();
   for (const p of unsettled) {
     const key = JSON.stringify([p.connectionId, p.status]);
@@ -39,9 +45,14 @@ export function connectionSeries(
     held.n++;
     counts.set(key, held);
   }
-  lines.push('# HELP mlc_connection_unsettled_postings Postings of a connection whose pipeline is not finished, by status', '# TYPE mlc_connection_unsettled_postings gauge');
+  lines.push(
+    '# HELP mlc_connection_unsettled_postings Postings of a connection whose pipeline is not finished, by status',
+    '# TYPE mlc_connection_unsettled_postings gauge',
+  );
   for (const { connectionId, status, n } of counts.values()) {
-    lines.push(`mlc_connection_unsettled_postings{connection_id="${escapeLabel(connectionId)}",status="${escapeLabel(status)}"} ${n}`);
+    lines.push(
+      `mlc_connection_unsettled_postings{connection_id="${escapeLabel(connectionId)}",status="${escapeLabel(status)}"} ${n}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

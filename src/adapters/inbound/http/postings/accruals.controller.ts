@@ -35,13 +35,25 @@ export class AccrualsController {
     summary:
       "Re-run one month's accrual of the posting's current generation after a fix: stuck (e.g. accruedPayroll now mapped), failing (now, not at the next retry) or skipped for a closed period (now open). Still exactly once. 404 accrual_not_found, 409 accrual_not_replayable",
   })
-  async replay(@Param('id') id: string, @Param('month') month: string, @Actor() actor: Principal): Promise<{ id: string; month: string; status: string }> {
+  async replay(
+    @Param('id') id: string,
+    @Param('month') month: string,
+    @Actor() actor: Principal,
+  ): Promise<{ id: string; month: string; status: string }> {
     const parsed = parsePostingId(id);
     if (!parsed) throw postingApiError('posting_not_found');
     // A deleted (or unknown) connection's postings stay readable but are never run again.
     if (!(await this.connections.get(parsed.connectionId))) throw postingApiError('posting_not_found');
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new ApiError(400, 'validation_failed', 'month must be YYYY-MM', ['month: must be YYYY-MM']);
-    const result = await this.replays.replay(parsed.connectionId, parsed.payrollUuid, month, actor.id, undefined, actor.name);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      throw new ApiError(400, 'validation_failed', 'month must be YYYY-MM', ['month: must be YYYY-MM']);
+    const result = await this.replays.replay(
+      parsed.connectionId,
+      parsed.payrollUuid,
+      month,
+      actor.id,
+      undefined,
+      actor.name,
+    );
     if (!result.ok) {
       if (result.error === 'posting_not_found') throw postingApiError('posting_not_found');
       const [status, message] = ACCRUAL_MESSAGES[result.error];

@@ -11,7 +11,10 @@ import { ApiError } from '../api-error';
 
 const isoOrUndefined = (name: string, raw: string | undefined): string | undefined => {
   if (raw === undefined) return undefined;
-  if (Number.isNaN(Date.parse(raw))) throw new ApiError(400, 'validation_failed', `${name} must be an ISO 8601 time`, [`${name}: must be an ISO 8601 date-time`]);
+  if (Number.isNaN(Date.parse(raw)))
+    throw new ApiError(400, 'validation_failed', `${name} must be an ISO 8601 time`, [
+      `${name}: must be an ISO 8601 date-time`,
+    ]);
   return raw;
 };
 
@@ -30,7 +33,9 @@ export class AuditController {
   @Get('audit/events')
   @RequiresRole('auditor')
   @ConnectionScoped('connection-query')
-  @ApiOperation({ summary: 'The event history of every stream, paged by global position (`after` = the previous `next`)' })
+  @ApiOperation({
+    summary: 'The event history of every stream, paged by global position (`after` = the previous `next`)',
+  })
   @ApiQuery({ name: 'connectionId', required: false })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'from', required: false })
@@ -47,9 +52,14 @@ export class AuditController {
   ): Promise<{ items: AuditEvent[]; next: string | null }> {
     // A position is a signed 64-bit integer in both stores: anything longer is refused here, not by the database (was a 500).
     if (after !== undefined && (!/^\d{1,19}$/.test(after) || BigInt(after) > MAX_POSITION)) {
-      throw new ApiError(400, 'validation_failed', 'after must be a position (a whole number below 2^63)', ['after: must be a whole number below 2^63']);
+      throw new ApiError(400, 'validation_failed', 'after must be a position (a whole number below 2^63)', [
+        'after: must be a whole number below 2^63',
+      ]);
     }
-    if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1)) throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', ['limit: must be a positive integer']);
+    if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1))
+      throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', [
+        'limit: must be a positive integer',
+      ]);
     const page = await this.audit.page({
       connectionId,
       type,
@@ -64,7 +74,7 @@ export class AuditController {
 
   @Post('projections/rebuild')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rebuild every read model from the event log; answers each model\'s row count and digest' })
+  @ApiOperation({ summary: "Rebuild every read model from the event log; answers each model's row count and digest" })
   async rebuild(): Promise<{ readModels: RebuildReport[] }> {
     try {
       return { readModels: await this.readModels.rebuildAll() };

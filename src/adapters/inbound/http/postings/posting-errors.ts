@@ -38,15 +38,20 @@ export function postingErrorStatus(error: PostingError): number {
 
 /** `current`: the stream's revision now, named in a revision_mismatch's message. */
 export function postingApiError(error: PostingError, current?: bigint | 'no_stream'): ApiError {
-  const message = error === 'revision_mismatch' && current !== undefined ? `${POSTING_MESSAGES[error]}: its current revision is ${etagOf(current)}` : POSTING_MESSAGES[error];
+  const message =
+    error === 'revision_mismatch' && current !== undefined
+      ? `${POSTING_MESSAGES[error]}: its current revision is ${etagOf(current)}`
+      : POSTING_MESSAGES[error];
   return new ApiError(postingErrorStatus(error), error, message);
 }
 
 /** An outside system's error met while answering a request directly (the preview). */
 export function outboundApiError(error: unknown): ApiError {
   if (error instanceof GustoApiError) {
-    if (error.kind === 'not_found') return new ApiError(404, 'payroll_not_found', `Gusto does not know this payroll: ${error.message}`);
-    if (error.kind === 'not_connected' || error.kind === 'needs_reauthorization') return new ApiError(409, `gusto_${error.kind}`, error.message);
+    if (error.kind === 'not_found')
+      return new ApiError(404, 'payroll_not_found', `Gusto does not know this payroll: ${error.message}`);
+    if (error.kind === 'not_connected' || error.kind === 'needs_reauthorization')
+      return new ApiError(409, `gusto_${error.kind}`, error.message);
     return new ApiError(502, 'gusto_unavailable', `Gusto could not be read: ${error.message}`);
   }
   if (error instanceof AcumaticaApiError) return new ApiError(502, 'acumatica_unavailable', error.message);

@@ -22,7 +22,10 @@ const STATUSES = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled']
 
 const pageLimit = (raw: string | undefined): number | undefined => {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', ['limit: must be a positive integer']);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', [
+      'limit: must be a positive integer',
+    ]);
   return Number(raw);
 };
 
@@ -60,7 +63,9 @@ export class PostingsController {
     @Query('cursor') cursor?: string,
   ): Promise<{ items: PostingView[]; next: string | null }> {
     if (status !== undefined && !STATUSES.includes(status)) {
-      throw new ApiError(400, 'validation_failed', `status must be one of ${STATUSES.join(', ')}`, [`status: must be one of ${STATUSES.join(', ')}`]);
+      throw new ApiError(400, 'validation_failed', `status must be one of ${STATUSES.join(', ')}`, [
+        `status: must be one of ${STATUSES.join(', ')}`,
+      ]);
     }
     await this.postings.whenLive();
     return this.postings.list({ connectionId, status, payrollUuid, cursor, limit: pageLimit(limit) });
@@ -70,7 +75,10 @@ export class PostingsController {
   @RequiresRole('auditor')
   @ConnectionScoped('posting-param')
   @ApiOperation({ summary: 'One posting: status, journal, Acumatica batch, attempts, last error, reversal' })
-  @ApiResponse({ status: 200, description: "The posting; `ETag` is its stream's revision (send it back as `If-Match` on POST …/replay)" })
+  @ApiResponse({
+    status: 200,
+    description: "The posting; `ETag` is its stream's revision (send it back as `If-Match` on POST …/replay)",
+  })
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<PostingView> {
     await this.postings.whenLive();
     const view = this.postings.get(id);
@@ -96,9 +104,19 @@ export class PostingsController {
   @RequiresRole('operator')
   @ConnectionScoped('posting-param')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Re-run the posting after a fix (still exactly once: an existing journal is found, not duplicated)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of GET /api/postings/:id: replayed only if the posting has not changed since (412 otherwise)' })
-  @ApiResponse({ status: 412, description: '`If-Match` names an older revision: the answer names the current one (and carries it as ETag)' })
+  @ApiOperation({
+    summary: 'Re-run the posting after a fix (still exactly once: an existing journal is found, not duplicated)',
+  })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'the ETag of GET /api/postings/:id: replayed only if the posting has not changed since (412 otherwise)',
+  })
+  @ApiResponse({
+    status: 412,
+    description: '`If-Match` names an older revision: the answer names the current one (and carries it as ETag)',
+  })
   async replay(
     @Param('id') id: string,
     @Actor() actor: Principal,
@@ -110,7 +128,14 @@ export class PostingsController {
     // A deleted (or unknown) connection's postings stay readable but are never run again.
     if (!(await this.connections.get(parsed.connectionId))) throw postingApiError('posting_not_found');
     const ifRevision = revisionFromIfMatch(ifMatch, 'GET /api/postings/:id');
-    const command = new ReplayPostingCommand(parsed.connectionId, parsed.payrollUuid, actor.id, undefined, actor.name, ifRevision);
+    const command = new ReplayPostingCommand(
+      parsed.connectionId,
+      parsed.payrollUuid,
+      actor.id,
+      undefined,
+      actor.name,
+      ifRevision,
+    );
     const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(command);
     if (!result.ok) {
       if (result.current !== undefined) res.setHeader('ETag', etagOf(result.current));

@@ -35,7 +35,10 @@ export class PreviewController {
   @RequiresRole('operator')
   @ConnectionScoped('connection-param')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The journal this payroll would become with the current mapping, without posting; 422 naming every blocking reason' })
+  @ApiOperation({
+    summary:
+      'The journal this payroll would become with the current mapping, without posting; 422 naming every blocking reason',
+  })
   async preview(@Param('id') connectionId: string, @Param('payrollUuid') payrollUuid: string): Promise<PreviewBody> {
     let result;
     try {
@@ -44,7 +47,8 @@ export class PreviewController {
       throw outboundApiError(error);
     }
     if (!result.ok) {
-      if (result.error === 'connection_not_found') throw new ApiError(404, 'connection_not_found', `no connection ${connectionId}`);
+      if (result.error === 'connection_not_found')
+        throw new ApiError(404, 'connection_not_found', `no connection ${connectionId}`);
       // A payroll that cannot become a journal is unprocessable as asked: 422, every reason listed.
       throw new ApiError(422, result.reasons[0]!.code, result.reasons.map((r) => r.message).join(' '), result.reasons);
     }

@@ -8,7 +8,11 @@ import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isDate = (s: unknown): s is string => typeof s === 'string' && DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const isDate = (s: unknown): s is string =>
+  typeof s === 'string' &&
+  DATE.test(s) &&
+  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+  new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
 @ApiTags('postings')
 @ApiBearerAuth()
@@ -21,7 +25,10 @@ export class TieOutController {
   @RequiresRole('auditor')
   @ConnectionScoped('connection-param')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: "Month-end tie-out, by check date: per payroll Gusto's totals and withdrawals, the journal and its cash lines, the Acumatica batch read back now, every difference named; then the period's sums. JSON, or CSV with ?format=csv" })
+  @ApiOperation({
+    summary:
+      "Month-end tie-out, by check date: per payroll Gusto's totals and withdrawals, the journal and its cash lines, the Acumatica batch read back now, every difference named; then the period's sums. JSON, or CSV with ?format=csv",
+  })
   @ApiQuery({ name: 'from', example: '2026-01-01' })
   @ApiQuery({ name: 'to', example: '2026-01-31' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })

@@ -41,7 +41,15 @@ import {
   WrongExpectedRevisionError,
 } from '../../../../application/ports/event-store.port';
 import { backoffMs } from '../../../../application/shared/backoff';
-import { IdentifiedEvent, identify, NormalizedExpected, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
+import {
+  IdentifiedEvent,
+  identify,
+  NormalizedExpected,
+  normalizeExpected,
+  planAppend,
+  StoredRef,
+  StreamHead,
+} from '../append-plan';
 import { drain, withDeadline } from './deadline';
 import { fromResolved, toEventData, translateError } from './kurrentdb-mapping';
 
@@ -69,7 +77,9 @@ export async function appendToKurrent(
   const callerIds = events.some((event) => event.id !== undefined);
   const until = Date.now() + settings.deadlineMs;
   return retryOnNotLeader(settings, until, () =>
-    callerIds ? appendPlanned(settings, stream, identified, normalized, expected, until) : appendFresh(settings, stream, identified, normalized, expected),
+    callerIds
+      ? appendPlanned(settings, stream, identified, normalized, expected, until)
+      : appendFresh(settings, stream, identified, normalized, expected),
   );
 }
 
@@ -105,15 +115,19 @@ async function appendPlanned(
     const outcome = await write(settings, stream, plan.events, tail.head === 'no_stream' ? NO_STREAM : tail.head);
     if (outcome.kind === 'written') return outcome.result;
 
-    const exhausted = Date.now() >= until || (settings.maxAppendAttempts !== undefined && attempt >= settings.maxAppendAttempts);
+    const exhausted =
+      Date.now() >= until || (settings.maxAppendAttempts !== undefined && attempt >= settings.maxAppendAttempts);
     if (exhausted && (normalized === 'any' || normalized === 'stream_exists')) {
       throw new EventStoreUnavailableError(
         settings.description,
-        new Error(`append to ${stream} lost the race against other writers ${attempt} times within ${settings.deadlineMs} ms`),
+        new Error(
+          `append to ${stream} lost the race against other writers ${attempt} times within ${settings.deadlineMs} ms`,
+        ),
       );
     }
     // An exact expectation re-plans to a conflict or a repeat; only a pathological loop reaches this.
-    if (exhausted) throw new WrongExpectedRevisionError(stream, expected, outcome.actual ?? (await readHead(settings, stream)));
+    if (exhausted)
+      throw new WrongExpectedRevisionError(stream, expected, outcome.actual ?? (await readHead(settings, stream)));
     await sleep(attempt === 1 ? 0 : backoffMs(attempt - 1, { baseMs: 5, capMs: 100 }));
   }
 }
@@ -127,13 +141,24 @@ async function appendFresh(
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
   const state: AppendStreamState =
-    normalized === 'any' ? ANY : normalized === 'no_stream' ? NO_STREAM : normalized === 'stream_exists' ? STREAM_EXISTS : normalized;
+    normalized === 'any'
+      ? ANY
+      : normalized === 'no_stream'
+        ? NO_STREAM
+        : normalized === 'stream_exists'
+          ? STREAM_EXISTS
+          : normalized;
   const outcome = await write(settings, stream, events, state);
   if (outcome.kind === 'written') return outcome.result;
   throw new WrongExpectedRevisionError(stream, expected, outcome.actual ?? (await readHead(settings, stream)));
 }
 
-async function write(settings: AppendSettings, stream: string, events: IdentifiedEvent[], streamState: AppendStreamState): Promise<WriteOutcome> {
+async function write(
+  settings: AppendSettings,
+  stream: string,
+  events: IdentifiedEvent[],
+  streamState: AppendStreamState,
+): Promise<WriteOutcome> {
   try {
     const result = await withDeadline(
       settings.client.appendToStream(
@@ -150,7 +175,10 @@ async function write(settings: AppendSettings, stream: string, events: Identifie
   } catch (error) {
     if (error instanceof WrongExpectedVersionError) {
       const actual = error.actualState;
-      return { kind: 'refused', actual: typeof actual === 'bigint' ? actual : actual === NO_STREAM ? 'no_stream' : undefined };
+      return {
+        kind: 'refused',
+        actual: typeof actual === 'bigint' ? actual : actual === NO_STREAM ? 'no_stream' : undefined,
+      };
     }
     throw untranslatedNotLeader(error, settings);
   }
@@ -218,7 +246,13 @@ export async function readHead(settings: AppendSettings, stream: string): Promis
 async function lastPosition(settings: AppendSettings, stream: string): Promise<bigint> {
   let position = -1n;
   try {
-    const reader = settings.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true, deadline: settings.deadlineMs });
+    const reader = settings.client.readStream(stream, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+      requiresLeader: true,
+      deadline: settings.deadlineMs,
+    });
     await drain(reader, settings.deadlineMs, (resolved) => {
       position = resolved.event?.position?.commit ?? resolved.commitPosition ?? -1n;
       return false;

@@ -8,7 +8,14 @@
  * races, a hard deadline, `success: false` as a refusal). Subscriptions: ./kurrentdb-subscription.ts (re-subscribe
  * with back-off after a restart or leader change). Bookkeeping streams: ./kurrentdb-stream-bounds.ts ($maxCount).
  */
-import { BACKWARDS, END, excludeSystemEvents, KurrentDBClient, START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
+import {
+  BACKWARDS,
+  END,
+  excludeSystemEvents,
+  KurrentDBClient,
+  START,
+  StreamNotFoundError,
+} from '@kurrent/kurrentdb-client';
 import {
   AppendResult,
   EventStore,
@@ -95,11 +102,15 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     const out: RecordedEvent[] = [];
     try {
-      await drain(this.client.readStream(stream, { fromRevision, deadline: this.deadlineMs }), this.deadlineMs, (resolved) => {
-        const event = fromResolved(resolved);
-        if (event) out.push(event);
-        return true;
-      });
+      await drain(
+        this.client.readStream(stream, { fromRevision, deadline: this.deadlineMs }),
+        this.deadlineMs,
+        (resolved) => {
+          const event = fromResolved(resolved);
+          if (event) out.push(event);
+          return true;
+        },
+      );
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw translateError(error, this.description);
@@ -112,7 +123,12 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     let last: RecordedEvent | undefined;
     try {
-      const reader = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1, deadline: this.deadlineMs });
+      const reader = this.client.readStream(stream, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+        deadline: this.deadlineMs,
+      });
       await drain(reader, this.deadlineMs, (resolved) => {
         last = fromResolved(resolved);
         return false;
@@ -139,7 +155,8 @@ export class KurrentDbEventStore implements EventStore {
       });
       await drain(reader, this.deadlineMs, (resolved) => {
         const event = fromResolved(resolved);
-        if (!event || isSystemEvent(event) || (fromPosition !== undefined && event.position <= fromPosition)) return true;
+        if (!event || isSystemEvent(event) || (fromPosition !== undefined && event.position <= fromPosition))
+          return true;
         if (!matchesFilter(filter, event.stream, event.type)) return true;
         out.push(event);
         return out.length < wanted; // stopping early cancels the server-side read
@@ -150,7 +167,10 @@ export class KurrentDbEventStore implements EventStore {
     return out;
   }
 
-  subscribeToAll(handler: (event: RecordedEvent) => Promise<void> | void, options: SubscribeOptions = {}): Subscription {
+  subscribeToAll(
+    handler: (event: RecordedEvent) => Promise<void> | void,
+    options: SubscribeOptions = {},
+  ): Subscription {
     this.assertOpen();
     const inner = subscribeKurrent(this.client, this.description, handler, options, this.resubscribeDelayMs);
     const subscription: Subscription = {
@@ -165,11 +185,17 @@ export class KurrentDbEventStore implements EventStore {
 
   async readLastEvents(stream: string, count: number): Promise<RecordedEvent[]> {
     this.assertOpen();
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+    if (!Number.isSafeInteger(count) || count < 0)
+      throw new RangeError(`count must be a non-negative integer, got ${count}`);
     const out: RecordedEvent[] = [];
     if (count === 0) return out;
     try {
-      const reader = this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: count, deadline: this.deadlineMs });
+      const reader = this.client.readStream(stream, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: count,
+        deadline: this.deadlineMs,
+      });
       await drain(reader, this.deadlineMs, (resolved) => {
         const event = fromResolved(resolved);
         if (event) out.push(event);
@@ -190,7 +216,13 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     let head: bigint | undefined;
     try {
-      const reader = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 16, filter: excludeSystemEvents(), deadline: this.deadlineMs });
+      const reader = this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: END,
+        maxCount: 16,
+        filter: excludeSystemEvents(),
+        deadline: this.deadlineMs,
+      });
       await drain(reader, this.deadlineMs, (resolved) => {
         const event = fromResolved(resolved);
         if (event && !isSystemEvent(event)) head = event.position;
@@ -209,7 +241,12 @@ export class KurrentDbEventStore implements EventStore {
   async ping(): Promise<void> {
     if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
     try {
-      const probe = this.client.readStream(PING_STREAM, { direction: BACKWARDS, fromRevision: END, maxCount: 1, deadline: this.pingTimeoutMs });
+      const probe = this.client.readStream(PING_STREAM, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+        deadline: this.pingTimeoutMs,
+      });
       await drain(probe, this.pingTimeoutMs, () => false);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return;

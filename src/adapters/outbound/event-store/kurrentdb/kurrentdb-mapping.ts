@@ -16,7 +16,11 @@ import {
   UnavailableError,
 } from '@kurrent/kurrentdb-client';
 import { createHash } from 'node:crypto';
-import { EventMetadata, EventStoreUnavailableError, RecordedEvent } from '../../../../application/ports/event-store.port';
+import {
+  EventMetadata,
+  EventStoreUnavailableError,
+  RecordedEvent,
+} from '../../../../application/ports/event-store.port';
 import { IdentifiedEvent } from '../append-plan';
 import { NormalizedFilter } from '../read-filter';
 import { DeadlineError } from './deadline';
@@ -53,7 +57,10 @@ export function fromResolved(resolved: ResolvedEvent | AllStreamResolvedEvent): 
   if (!event || event.streamId.startsWith('$')) return undefined;
   const rawMetadata = event.metadata;
   const metadata: EventMetadata =
-    rawMetadata && typeof rawMetadata === 'object' && !Array.isArray(rawMetadata) && !(rawMetadata instanceof Uint8Array)
+    rawMetadata &&
+    typeof rawMetadata === 'object' &&
+    !Array.isArray(rawMetadata) &&
+    !(rawMetadata instanceof Uint8Array)
       ? { ...(rawMetadata as EventMetadata) }
       : {};
   const originalId = metadata[ORIGINAL_ID_KEY];

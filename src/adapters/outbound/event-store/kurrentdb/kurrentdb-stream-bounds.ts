@@ -23,7 +23,8 @@ export const BOUNDED_STREAMS: Readonly<Record<string, number>> = Object.freeze({
 
 export function maxCountFor(stream: string, table: Readonly<Record<string, number>>): number | undefined {
   let best: string | undefined;
-  for (const prefix of Object.keys(table)) if (stream.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
+  for (const prefix of Object.keys(table))
+    if (stream.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
   return best === undefined ? undefined : table[best];
 }
 
@@ -49,16 +50,25 @@ export class StreamBounds {
 
   private async apply(stream: string, maxCount: number): Promise<void> {
     try {
-      const current = await withDeadline(this.client.getStreamMetadata(stream, { deadline: this.deadlineMs }), this.deadlineMs);
+      const current = await withDeadline(
+        this.client.getStreamMetadata(stream, { deadline: this.deadlineMs }),
+        this.deadlineMs,
+      );
       if (current.metadata?.maxCount !== maxCount) {
         await withDeadline(
-          this.client.setStreamMetadata(stream, { ...(current.metadata ?? {}), maxCount }, { deadline: this.deadlineMs }),
+          this.client.setStreamMetadata(
+            stream,
+            { ...(current.metadata ?? {}), maxCount },
+            { deadline: this.deadlineMs },
+          ),
           this.deadlineMs,
         );
       }
       this.settled.add(stream);
     } catch (error) {
-      console.warn(`event store: could not set $maxCount=${maxCount} on ${stream} (tried again on the next append): ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(
+        `event store: could not set $maxCount=${maxCount} on ${stream} (tried again on the next append): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

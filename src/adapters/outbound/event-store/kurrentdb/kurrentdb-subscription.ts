@@ -130,7 +130,9 @@ export function subscribeKurrent(
         const delay = backoffMs(failures, { baseMs: delays.min, capMs: delays.max });
         if (failures === 1) {
           const reason = error instanceof Error ? error.message : String(error);
-          console.warn(`event store subscription on ${description} dropped (${reason}); re-subscribing from ${resumeAfter ?? 'the start'}`);
+          console.warn(
+            `event store subscription on ${description} dropped (${reason}); re-subscribing from ${resumeAfter ?? 'the start'}`,
+          );
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);

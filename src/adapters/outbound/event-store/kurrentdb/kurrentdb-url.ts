@@ -11,7 +11,10 @@ export function isKurrentDbUrl(url: string): boolean {
  * same, so speak `kurrentdb://` to it.
  */
 export function toClientConnectionString(url: string): string {
-  return url.replace(/^esdb(\+discover)?:\/\//i, (_match, discover: string | undefined) => `kurrentdb${discover ?? ''}://`);
+  return url.replace(
+    /^esdb(\+discover)?:\/\//i,
+    (_match, discover: string | undefined) => `kurrentdb${discover ?? ''}://`,
+  );
 }
 
 /** `scheme://host:port[,host:port…]`: no user, no password, no query (which may carry tokens or file paths). */

@@ -14,7 +14,8 @@ export class PageReader {
   ) {}
 
   read(filter: NormalizedFilter, after: bigint, limit: number): RecordedEvent[] {
-    if (filter.streamPrefixes && this.sparse(filter.streamPrefixes, after)) return this.readSparsePage(filter, after, limit);
+    if (filter.streamPrefixes && this.sparse(filter.streamPrefixes, after))
+      return this.readSparsePage(filter, after, limit);
     const where: string[] = ['position > ?'];
     const params: unknown[] = [after];
     if (filter.streamPrefixes) {
@@ -41,11 +42,9 @@ export class PageReader {
     const cap = behind < BigInt(SPARSE_LIMIT) ? Number(behind) : SPARSE_LIMIT;
     let total = 0;
     for (const prefix of prefixes) {
-      const row = this.statement('SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)').get(
-        prefix,
-        prefixEnd(prefix),
-        BigInt(cap - total + 1),
-      ) as { n: bigint };
+      const row = this.statement(
+        'SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)',
+      ).get(prefix, prefixEnd(prefix), BigInt(cap - total + 1)) as { n: bigint };
       total += Number(row.n);
       if (total > cap) return false;
     }
@@ -55,7 +54,10 @@ export class PageReader {
   /** The same page read through the stream index (a range per prefix), then ordered by position. */
   private readSparsePage(filter: NormalizedFilter, after: bigint, limit: number): RecordedEvent[] {
     const prefixes = filter.streamPrefixes!;
-    const where: string[] = [`(${prefixes.map(() => '(stream >= ? AND stream < ? AND substr(stream, 1, length(?)) = ?)').join(' OR ')})`, '+position > ?'];
+    const where: string[] = [
+      `(${prefixes.map(() => '(stream >= ? AND stream < ? AND substr(stream, 1, length(?)) = ?)').join(' OR ')})`,
+      '+position > ?',
+    ];
     const params: unknown[] = [];
     for (const prefix of prefixes) params.push(prefix, prefixEnd(prefix), prefix, prefix);
     params.push(after);
@@ -69,7 +71,9 @@ export class PageReader {
       params.push(...filter.eventTypes);
     }
     params.push(BigInt(limit));
-    const rows = this.statement(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(...params) as EventRow[];
+    const rows = this.statement(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(
+      ...params,
+    ) as EventRow[];
     return rows.map(toRecorded);
   }
 }

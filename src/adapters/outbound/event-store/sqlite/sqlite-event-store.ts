@@ -34,7 +34,15 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../../../../application/ports/event-store.port';
-import { assertStreamName, identify, IdentifiedEvent, normalizeExpected, planAppend, StoredRef, StreamHead } from '../append-plan';
+import {
+  assertStreamName,
+  identify,
+  IdentifiedEvent,
+  normalizeExpected,
+  planAppend,
+  StoredRef,
+  StreamHead,
+} from '../append-plan';
 import { normalizeFilter, normalizeMaxCount } from '../read-filter';
 import { startCatchUpSubscription } from './catch-up-subscription';
 import { toJson, toRecorded, type EventRow } from './event-rows';
@@ -66,7 +74,10 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   /** Appends waiting for the next group commit (see the header). */
   private readonly commits: GroupCommit;
-  private readonly pages = new PageReader((sql) => this.statement(sql), () => this.head());
+  private readonly pages = new PageReader(
+    (sql) => this.statement(sql),
+    () => this.head(),
+  );
 
   /** `path` is a file path (relative to `options.cwd`) or ':memory:'. The parent folder is created. */
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
@@ -96,11 +107,17 @@ export class SqliteEventStore implements EventStore {
     assertStreamName(stream);
     const normalized = normalizeExpected(expected);
     const identified = identify(events, randomUUID);
-    const rows = identified.map((event) => ({ event, data: toJson(event.data, 'data'), metadata: toJson(event.metadata ?? {}, 'metadata') }));
+    const rows = identified.map((event) => ({
+      event,
+      data: toJson(event.data, 'data'),
+      metadata: toJson(event.metadata ?? {}, 'metadata'),
+    }));
 
     const head = this.statement('SELECT MAX(revision) AS head FROM events WHERE stream = ?');
     const byId = this.statement('SELECT revision, position FROM events WHERE stream = ? AND id = ?');
-    const insert = this.statement('INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.statement(
+      'INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
 
     const readHead = (): StreamHead => {
       const row = head.get(stream) as { head: bigint | null };
@@ -151,14 +168,18 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(stream: string, fromRevision: bigint = 0n): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const rows = this.statement('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision').all(stream, fromRevision) as EventRow[];
+    const rows = this.statement('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision').all(
+      stream,
+      fromRevision,
+    ) as EventRow[];
     return rows.map(toRecorded);
   }
 
   /** One row through the UNIQUE(stream, revision) index, read backwards. */
   async readLastEvent(stream: string): Promise<RecordedEvent | undefined> {
     this.assertOpen();
-    const row = this.statement('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').get(stream) as EventRow | undefined;
+    const row = this.statement('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').get(stream) as
+      EventRow | undefined;
     return row ? toRecorded(row) : undefined;
   }
 
@@ -178,7 +199,10 @@ export class SqliteEventStore implements EventStore {
     return out;
   }
 
-  subscribeToAll(handler: (event: RecordedEvent) => Promise<void> | void, options: SubscribeOptions = {}): Subscription {
+  subscribeToAll(
+    handler: (event: RecordedEvent) => Promise<void> | void,
+    options: SubscribeOptions = {},
+  ): Subscription {
     this.assertOpen();
     const filter = normalizeFilter(options.filter);
     const subscription = startCatchUpSubscription(
@@ -199,8 +223,12 @@ export class SqliteEventStore implements EventStore {
 
   async readLastEvents(stream: string, count: number): Promise<RecordedEvent[]> {
     this.assertOpen();
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
-    const rows = this.statement('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT ?').all(stream, count) as EventRow[];
+    if (!Number.isSafeInteger(count) || count < 0)
+      throw new RangeError(`count must be a non-negative integer, got ${count}`);
+    const rows = this.statement('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT ?').all(
+      stream,
+      count,
+    ) as EventRow[];
     return rows.reverse().map(toRecorded);
   }
 
@@ -243,7 +271,12 @@ export class SqliteEventStore implements EventStore {
     return prepared;
   }
 
-  private translateWriteError(error: unknown, stream: string, expected: ExpectedRevision, readHead: () => StreamHead): unknown {
+  private translateWriteError(
+    error: unknown,
+    stream: string,
+    expected: ExpectedRevision,
+    readHead: () => StreamHead,
+  ): unknown {
     if (!(error instanceof Database.SqliteError)) return error;
     // Another writer got a row in first despite the lock (should not happen): the stream moved under us.
     if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {

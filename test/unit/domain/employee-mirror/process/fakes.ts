@@ -1,5 +1,9 @@
 import { FakeConnections } from '../../../../support/fake-connections';
-import { AcumaticaApiError, type AcumaticaApi, type AcumaticaEmployee } from '../../../../../src/application/ports/acumatica.port';
+import {
+  AcumaticaApiError,
+  type AcumaticaApi,
+  type AcumaticaEmployee,
+} from '../../../../../src/application/ports/acumatica.port';
 import { GustoApiError, type GustoApi } from '../../../../../src/application/ports/gusto.port';
 import type { GustoEmployee } from '../../../../../src/domain/payroll/gusto-payroll';
 
@@ -36,7 +40,10 @@ export class FakeGusto implements Pick<GustoApi, 'getEmployee' | 'listEmployees'
 }
 
 /** Acumatica's Employee entity with PUT-as-upsert, auto-numbered EmployeeID, history lines by id, and call counting. */
-export class FakeAcumatica implements Pick<AcumaticaApi, 'findEmployeeByRefNbr' | 'findEmployeeByEmail' | 'putEmployee'> {
+export class FakeAcumatica implements Pick<
+  AcumaticaApi,
+  'findEmployeeByRefNbr' | 'findEmployeeByEmail' | 'putEmployee'
+> {
   records: AcumaticaEmployee[] = [];
   puts: AcumaticaEmployee[] = [];
   inFlight = 0;
@@ -58,7 +65,9 @@ export class FakeAcumatica implements Pick<AcumaticaApi, 'findEmployeeByRefNbr' 
     return this.slow(() => structuredClone(this.records.find((r) => r.refNbr === refNbr) ?? null));
   }
   async findEmployeeByEmail(_c: string, email: string): Promise<AcumaticaEmployee | null> {
-    return this.slow(() => structuredClone(this.records.find((r) => r.email?.toLowerCase() === email.toLowerCase()) ?? null));
+    return this.slow(() =>
+      structuredClone(this.records.find((r) => r.email?.toLowerCase() === email.toLowerCase()) ?? null),
+    );
   }
   stamp(): string {
     return new Date(Date.UTC(2026, 2, 2, 18, 0, 0, ++this.tick)).toISOString();
@@ -72,9 +81,13 @@ export class FakeAcumatica implements Pick<AcumaticaApi, 'findEmployeeByRefNbr' 
         throw error;
       }
       if (body.departmentId && !this.departments.has(body.departmentId)) {
-        throw new AcumaticaApiError('validation', "Inserting 'Employee' record raised at least one error.", 422, undefined, [
-          "EmployeeSettings.DepartmentID: Error: 'Department ID' cannot be found in the system.",
-        ]);
+        throw new AcumaticaApiError(
+          'validation',
+          "Inserting 'Employee' record raised at least one error.",
+          422,
+          undefined,
+          ["EmployeeSettings.DepartmentID: Error: 'Department ID' cannot be found in the system."],
+        );
       }
       let record = body.employeeId ? this.records.find((r) => r.employeeId === body.employeeId) : undefined;
       if (!record) {
@@ -85,8 +98,16 @@ export class FakeAcumatica implements Pick<AcumaticaApi, 'findEmployeeByRefNbr' 
       Object.assign(record, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
       for (const line of employmentHistory ?? []) {
         const existing = line.id ? record.employmentHistory!.find((l) => l.id === line.id) : undefined;
-        if (existing) Object.assign(existing, line, { endDate: line.endDate === null ? undefined : line.endDate ?? existing.endDate });
-        else record.employmentHistory!.push({ ...line, id: `line-${record.employeeId}-${record.employmentHistory!.length + 1}`, endDate: line.endDate ?? undefined });
+        if (existing)
+          Object.assign(existing, line, {
+            endDate: line.endDate === null ? undefined : (line.endDate ?? existing.endDate),
+          });
+        else
+          record.employmentHistory!.push({
+            ...line,
+            id: `line-${record.employeeId}-${record.employmentHistory!.length + 1}`,
+            endDate: line.endDate ?? undefined,
+          });
       }
       record.lastModifiedDateTime = this.stamp();
       return structuredClone(record);
@@ -102,6 +123,12 @@ export class FakeAcumatica implements Pick<AcumaticaApi, 'findEmployeeByRefNbr' 
 /** The mirror tests' connection: conn-1 for company-1 (Acme), with an employees mapping. */
 export function mirrorConnections(): FakeConnections {
   const connections = new FakeConnections().connect('conn-1', 'company-1', 'Acme');
-  connections.document = { employees: { defaultDepartment: 'ADMIN', departments: { Engineering: 'ENG', Finance: 'FIN' }, employeeClass: 'EMPSTAND' } };
+  connections.document = {
+    employees: {
+      defaultDepartment: 'ADMIN',
+      departments: { Engineering: 'ENG', Finance: 'FIN' },
+      employeeClass: 'EMPSTAND',
+    },
+  };
   return connections;
 }

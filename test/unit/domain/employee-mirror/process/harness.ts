@@ -2,7 +2,10 @@ import { createEventStore } from '../../../../../src/adapters/outbound/event-sto
 import type { AcumaticaApi } from '../../../../../src/application/ports/acumatica.port';
 import type { EventStore } from '../../../../../src/application/ports/event-store.port';
 import type { GustoApi } from '../../../../../src/application/ports/gusto.port';
-import { SyncAllEmployeesHandler, SyncEmployeeHandler } from '../../../../../src/application/employee-mirror/command-handlers';
+import {
+  SyncAllEmployeesHandler,
+  SyncEmployeeHandler,
+} from '../../../../../src/application/employee-mirror/command-handlers';
 import { SyncAllEmployeesCommand, SyncEmployeeCommand } from '../../../../../src/application/employee-mirror/commands';
 import { EmployeeListQuery } from '../../../../../src/application/employee-mirror/employee-list.query';
 import { EmployeeSync } from '../../../../../src/application/employee-mirror/employee-sync';
@@ -16,7 +19,13 @@ export function harness() {
   const acumatica = new FakeAcumatica();
   const connections = mirrorConnections();
   const clock = new ManualClock(new Date('2026-03-02T18:00:00Z'));
-  const sync = new EmployeeSync(store, gusto as unknown as GustoApi, acumatica as unknown as AcumaticaApi, connections, clock);
+  const sync = new EmployeeSync(
+    store,
+    gusto as unknown as GustoApi,
+    acumatica as unknown as AcumaticaApi,
+    connections,
+    clock,
+  );
   const one = new SyncEmployeeHandler(sync);
   const all = new SyncAllEmployeesHandler(sync, gusto as unknown as GustoApi, clock, store);
   const query = new EmployeeListQuery(store, connections);

@@ -28,7 +28,11 @@ describe('SyncAllEmployees and GET /api/employees (query)', () => {
     expect(summary).toMatchObject({ written: 2, blocked: [{ employeeUuid: 'b2', reason: 'department_unmapped' }] });
     const page = await h.list();
     if (typeof page === 'string') throw new Error(page);
-    expect(page.items.map((i) => [i.gustoUuid, i.status])).toEqual([['a1', 'active'], ['b2', 'not_mirrored'], ['c3', 'active']]);
+    expect(page.items.map((i) => [i.gustoUuid, i.status])).toEqual([
+      ['a1', 'active'],
+      ['b2', 'not_mirrored'],
+      ['c3', 'active'],
+    ]);
     expect(page.items[1]!.problem).toEqual({
       code: 'department_unmapped',
       message: expect.stringContaining('Gusto department "Sales" has no Acumatica department'),
@@ -43,11 +47,19 @@ describe('SyncAllEmployees and GET /api/employees (query)', () => {
     const first = await h.list({ limit: 2 });
     if (typeof first === 'string') throw new Error(first);
     expect(first.items).toHaveLength(2);
-    expect(first.items[0]).toEqual({ gustoUuid: 'a1', name: 'Avery Chen-a1', status: 'active', acumaticaEmployeeId: expect.stringMatching(/^EP/), lastSyncAt: '2026-03-02T18:00:00.000Z' });
+    expect(first.items[0]).toEqual({
+      gustoUuid: 'a1',
+      name: 'Avery Chen-a1',
+      status: 'active',
+      acumaticaEmployeeId: expect.stringMatching(/^EP/),
+      lastSyncAt: '2026-03-02T18:00:00.000Z',
+    });
     const everyone = await h.list();
     if (typeof everyone === 'string') throw new Error(everyone);
     const drifted = everyone.items.find((i) => i.acumaticaEmployeeId === 'EP00000002');
-    expect(drifted?.drift).toEqual({ fields: [{ field: 'lastName', gusto: expect.any(String), acumatica: 'Typo', lastWritten: expect.any(String) }] });
+    expect(drifted?.drift).toEqual({
+      fields: [{ field: 'lastName', gusto: expect.any(String), acumatica: 'Typo', lastWritten: expect.any(String) }],
+    });
     expect(everyone.items.filter((i) => i.drift)).toHaveLength(1);
     const second = await h.list({ limit: 2, cursor: first.next! });
     if (typeof second === 'string') throw new Error(second);
@@ -72,7 +84,11 @@ describe('SyncAllEmployees and GET /api/employees (query)', () => {
       ['EmployeesSynced', { connectionId: 'conn-1', trigger: 'poll', total: 1, written: 1, blocked: 0, failed: [] }],
       ['EmployeesSynced', { connectionId: 'conn-1', trigger: 'poll', total: 1, written: 0, blocked: 0, failed: [] }],
     ]);
-    expect(runs[1]!.metadata).toMatchObject({ at: '2026-03-02T18:15:00.000Z', correlationId: 'poll-1', connectionId: 'conn-1' });
+    expect(runs[1]!.metadata).toMatchObject({
+      at: '2026-03-02T18:15:00.000Z',
+      correlationId: 'poll-1',
+      connectionId: 'conn-1',
+    });
     const page = await h.list();
     if (typeof page === 'string') throw new Error(page);
     expect(page.items[0]!.lastSyncAt).toBe('2026-03-02T18:15:00.000Z');
