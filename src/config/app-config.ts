@@ -2,6 +2,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CronTime } from 'cron';
+import { required } from '../domain/shared/required';
 
 /** The service's configuration, read once from the environment at start (see README "Configuration"). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -221,7 +222,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     production,
     eventStoreUrl: storeUrl,
     dataDir,
-    ...(nonEmpty(env, 'MLC_READ_MODEL_PATH') ? { readModelPath: resolve(nonEmpty(env, 'MLC_READ_MODEL_PATH')!) } : {}),
+    ...(nonEmpty(env, 'MLC_READ_MODEL_PATH')
+      ? { readModelPath: resolve(required(nonEmpty(env, 'MLC_READ_MODEL_PATH'), 'MLC_READ_MODEL_PATH')) }
+      : {}),
     encryptionKey: key,
     encryptionKeyId: keyIdOf(key),
     previousEncryptionKeys: previous,

@@ -62,7 +62,7 @@ function subscriptionVerifier(config: AppConfig): WebhookSubscriptionVerifier {
         metrics: MetricsRegistry,
         clock: Clock,
         logger: JsonLogger,
-        config: AppConfig,
+        _config: AppConfig,
       ) => new WebhookIntake(store, keyring, metrics, clock, logger.child('webhooks')),
     },
     {

@@ -19,6 +19,7 @@ import { sealAcumaticaAuth } from './sealed-settings';
 import { DEFAULT_MAX_CONCURRENT, isConfigured } from '../../domain/licence/licence-limits';
 import { allowAllUrls, type OutboundUrlPolicy } from '../ports/outbound-url-policy.port';
 import { actorMetadata, type Acting } from '../api-keys/principal';
+import { required } from '../../domain/shared/required';
 
 export interface NewConnection {
   name: string;
@@ -192,7 +193,7 @@ export class ConnectionService {
       ifRevision,
     );
     if (!accepted.ok) return accepted;
-    const mapping = (accepted.state as ConnectionState).mapping!;
+    const mapping = required((accepted.state as ConnectionState).mapping, 'the mapping just accepted');
     return success({ version: mapping.version, acceptedAt: mapping.acceptedAt, revision: accepted.revision });
   }
 

@@ -13,6 +13,7 @@ import { GustoApiError } from '../ports/gusto.port';
 import type { Vault } from '../ports/vault.port';
 import { GustoOAuthError, type GustoOAuth, type GustoTokenSource, type UsableGustoToken } from './ports';
 import { gustoTokenAad } from './sealed-settings';
+import { required } from '../../domain/shared/required';
 
 export interface GustoTokenOptions {
   /** Names this process in leases (e.g. "host:pid:random"). */
@@ -162,7 +163,10 @@ export class GustoTokenService implements GustoTokenSource {
   ): Promise<UsableGustoToken | null> {
     const stream = gustoCredentialsStream(companyUuid);
     const holder = this.options.holder;
-    const refreshToken = this.vault.open(state.tokens!.refreshToken, gustoTokenAad(companyUuid, 'refresh'));
+    const refreshToken = this.vault.open(
+      required(state.tokens, 'the tokens being refreshed').refreshToken,
+      gustoTokenAad(companyUuid, 'refresh'),
+    );
     const stamp = () => ({ actor: 'system', at: this.clock.now().toISOString() });
     let fresh;
     try {
@@ -207,7 +211,10 @@ export class GustoTokenService implements GustoTokenSource {
       if (error instanceof WrongExpectedRevisionError) return null;
       throw error;
     }
-    return { accessToken: fresh.accessToken, generation: state.tokens!.generation + 1 };
+    return {
+      accessToken: fresh.accessToken,
+      generation: required(state.tokens, 'the tokens being refreshed').generation + 1,
+    };
   }
 }
 

@@ -90,7 +90,7 @@ export class EmployeeListQuery {
     items.sort((a, b) => a.gustoUuid.localeCompare(b.gustoUuid));
     const rest = after === null ? items : items.filter((item) => item.gustoUuid > (after as string));
     const page = rest.slice(0, limit);
-    const next = rest.length > limit ? encodeCursor(page[page.length - 1]!.gustoUuid) : null;
+    const next = rest.length > limit ? encodeCursor(page[page.length - 1].gustoUuid) : null;
     return { items: page, next };
   }
 

@@ -16,6 +16,7 @@ import type { InboxLogger } from './inbox-logger';
 import { ProgressTracker } from './progress-tracker';
 import pLimit from 'p-limit';
 import { KeyedSerializer } from '../shared/keyed-serializer';
+import { required } from '../../domain/shared/required';
 
 /** The CommandBus as the dispatcher uses it (structural, so unit tests pass a fake). */
 export interface CommandDispatch {
@@ -230,7 +231,7 @@ export class InboxDispatcher {
             data: { reason: 'unknown_company', companyUuid: received.companyUuid, message, at: at() },
           };
         }
-        const command = commandFor(received, connection.id)!;
+        const command = required(commandFor(received, connection.id), 'the command for a routed event');
         const finished = await this.executeWithin(command);
         const data = {
           connectionId: connection.id,
@@ -245,7 +246,8 @@ export class InboxDispatcher {
         if (attempt >= attempts) break;
         await this.pause(this.options.retryDelaysMs[attempt - 1]);
         // Shutting down mid-retry: leave the event unsettled so the next start tries again.
-        if (this.stopped) throw new Error(`dispatch interrupted by shutdown after ${attempt} attempt(s)`);
+        if (this.stopped)
+          throw new Error(`dispatch interrupted by shutdown after ${attempt} attempt(s)`, { cause: error });
       }
     }
     return { type: 'InboxEventDispatchFailed', action: 'failed', data: { error: lastError, attempts, at: at() } };

@@ -1,3 +1,4 @@
+import { required } from '../../domain/shared/required';
 /**
  * Which delivered positions are finished. Events finish out of order (they run concurrently), but the
  * checkpoint may only move to a position below which everything is done — else a crash would skip one.
@@ -19,7 +20,8 @@ export class ProgressTracker {
   finish(position: bigint): void {
     const entry = this.open.find((e) => e.position === position);
     if (entry) entry.done = true;
-    while (this.open.length > 0 && this.open[0].done) this.safe = this.open.shift()!.position;
+    while (this.open.length > 0 && this.open[0].done)
+      this.safe = required(this.open.shift(), 'the finished head').position;
   }
 
   /** Everything at or below this position has been handled. */

@@ -6,6 +6,7 @@ import { WEBHOOK_KEY_STREAM, deterministicEventId } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
 import { manualVerification, type WebhookSubscriptionVerifier } from './subscription-verifier';
 import { Throttle } from './throttle';
+import { required } from '../../domain/shared/required';
 
 const ASSOCIATED_DATA = 'gusto-webhook-verification-token';
 const RELOAD_EVERY_MS = 5_000;
@@ -211,7 +212,7 @@ export class WebhookKeyring {
     loaded: Loaded,
     at: string,
   ): Promise<void> {
-    const approvedBy = loaded.window!.actor;
+    const approvedBy = required(loaded.window, 'the open handshake window').actor;
     const data: TokenAdopted = {
       fingerprint,
       sealed: this.vault.seal(token, ASSOCIATED_DATA),

@@ -33,6 +33,7 @@ import type { Connections } from '../ports/connections.port';
 import type { GustoApi } from '../ports/gusto.port';
 import { classifyFailure, invalidMapping, noMapping, reasonsFromBuild } from './block-reasons';
 import { nextAttemptAt, type RetrySettings } from './retry-policy';
+import { required } from '../../domain/shared/required';
 
 export interface StepDeps {
   gusto: GustoApi;
@@ -193,8 +194,8 @@ export async function performStep(work: PostingWork, initial: PayrollPosting, de
 }
 
 async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps): Promise<Decision> {
-  const connectionId = state.connectionId!;
-  const payrollUuid = state.payrollUuid!;
+  const connectionId = required(state.connectionId, "the posting's connection");
+  const payrollUuid = required(state.payrollUuid, "the posting's payroll");
   const { acumatica } = deps;
   switch (work) {
     case 'build': {
@@ -206,7 +207,7 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
     }
     case 'post':
     case 'check_original': {
-      const journal = state.journal!;
+      const journal = required(state.journal, 'the journal to post');
       const lookupStep = work === 'post' ? 'find_journal' : 'check_original';
       // Always look before creating: a create whose response was lost has committed, and is found here.
       const found = await attempt(lookupStep, () => acumatica.findJournalByTag(connectionId, journal.tag));
@@ -220,12 +221,18 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
     case 'release':
       return recordJournalReleased(
         state,
-        await release(deps, connectionId, state.batchNbr!, state.journal!.tag, 'release_journal'),
+        await release(
+          deps,
+          connectionId,
+          required(state.batchNbr, 'the batch to release'),
+          required(state.journal, 'the journal to release').tag,
+          'release_journal',
+        ),
       );
     case 'build_reversal':
-      return recordReversalBuilt(state, reverseJournal(state.journal!, payrollUuid));
+      return recordReversalBuilt(state, reverseJournal(required(state.journal, 'the journal to reverse'), payrollUuid));
     case 'post_reversal': {
-      const journal = state.reversal!.journal!;
+      const journal = required(state.reversal?.journal, 'the reversal journal to post');
       const found = await attempt('find_reversal', () => acumatica.findJournalByTag(connectionId, journal.tag));
       if (found) return recordReversalInAcumatica(state, batchOf(found), true);
       const absent = recordReversalAbsent(state, deps.clock.now(), randomUUID(), deps.claimTerms);
@@ -236,7 +243,13 @@ async function perform(work: PostingWork, state: PayrollPosting, deps: StepDeps)
     case 'release_reversal':
       return recordReversalReleased(
         state,
-        await release(deps, connectionId, state.reversal!.batchNbr!, state.reversal!.journal!.tag, 'release_reversal'),
+        await release(
+          deps,
+          connectionId,
+          required(state.reversal?.batchNbr, 'the reversal batch to release'),
+          required(state.reversal?.journal, 'the reversal journal to release').tag,
+          'release_reversal',
+        ),
       );
     default: {
       const unknown: never = work;

@@ -10,8 +10,8 @@ export function decidedEventId(stream: string, revision: bigint, event: { type: 
   const h = createHash('sha1')
     .update(`${stream}\n${revision}\n${event.type}\n${JSON.stringify(event.data)}`)
     .digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -10,6 +10,7 @@ import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
 import { ACUMATICA_BATCHES, type AcumaticaBatchReader, type BatchReadBack } from './ports';
 import { postingRecords } from './posting-records';
 import { payrollTieOut, tieOutReport, type TieOutReport } from './tie-out-report';
+import { required } from '../../domain/shared/required';
 
 export type TieOutResult = { ok: true; report: TieOutReport } | { ok: false; error: 'connection_not_found' };
 
@@ -46,7 +47,7 @@ export class TieOutQuery {
     }
     const payrolls = records.map((r) => {
       const s = r.state;
-      const facts = s.payroll!;
+      const facts = required(s.payroll, 'the payroll of a posted record');
       return payrollTieOut({
         payrollUuid: r.payrollUuid,
         status: r.status,

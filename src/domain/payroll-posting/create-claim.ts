@@ -1,5 +1,6 @@
 import type { CreateStep, PayrollPostingEvent } from './events';
 import type { RunState } from './state';
+import { required } from '../shared/required';
 
 /**
  * The create claim: exactly once whatever Acumatica's licence queue does.
@@ -89,7 +90,7 @@ export function onJournalAbsent(
 
 /** A lookup under the live claim of `run` found nothing: look again in min(remaining, CLAIM_CHECK_EVERY_MS). */
 export function queuedCreateAwaited(run: RunState, step: CreateStep, now: Date): PayrollPostingEvent {
-  const until = run.claimedUntil!;
+  const until = required(run.claimedUntil, "the live claim's deadline");
   return {
     type: 'QueuedCreateAwaited',
     data: {

@@ -1,5 +1,6 @@
 import { claimIsLive } from './create-claim';
 import type { PayrollPosting, RunState } from './state';
+import { required } from '../shared/required';
 
 /**
  * A unit of work of the saga. Each is one load → (outside calls) → decide → append; `post` covers the
@@ -27,7 +28,7 @@ export type NextStep =
  */
 const underClaim = (run: RunState, now: Date, work: PostingWork, recovering: boolean): NextStep | null => {
   if (!claimIsLive(run, now)) return null;
-  if (!run.claim?.sentAt) return { kind: 'wait', until: run.claimedUntil! };
+  if (!run.claim?.sentAt) return { kind: 'wait', until: required(run.claimedUntil, "the live claim's deadline") };
   if (run.nextAttemptAt && Date.parse(run.nextAttemptAt) > now.getTime())
     return { kind: 'wait', until: run.nextAttemptAt };
   const due = run.claim.checkDueAt;

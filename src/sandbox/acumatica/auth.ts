@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Ctx, OPAQUE_429, send, sendError } from './http';
 import { isObject, parseJson } from './json';
 import type { SandboxClient, SandboxKnobs, SandboxStats, SandboxUser, SandboxClock } from './types';
+import { required } from '../../domain/shared/required';
 
 export const TOKEN_TTL_MS = 3600_000;
 export const COOKIE_IDLE_MS = 10 * 60_000;
@@ -162,7 +163,7 @@ export class Auth {
     const access = tokenString();
     const expiresAt = this.now() + TOKEN_TTL_MS;
     this.accessTokens.set(access, { sessionId: grant.sessionId, clientId: grant.clientId, expiresAt });
-    const session = this.sessions.get(grant.sessionId)!;
+    const session = required(this.sessions.get(grant.sessionId), 'the granted session');
     session.expiresAt = Math.max(session.expiresAt, expiresAt);
     const body: Record<string, unknown> = { access_token: access, expires_in: 3600, token_type: 'Bearer' };
     if (withRefresh) {

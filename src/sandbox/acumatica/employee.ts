@@ -4,9 +4,10 @@ import { sendList, sendOne } from './query';
 import { applyDetails, assign, dateOnly, EmployeeSchema, EntityInput, Rec, render } from './schema';
 import type { Store } from './store';
 import type { SandboxKnobs } from './types';
+import { required } from '../../domain/shared/required';
 
 const ENTITY = 'Employee';
-const HISTORY = EmployeeSchema.details!.EmploymentHistory;
+const HISTORY = required(EmployeeSchema.details, 'the employee details').EmploymentHistory;
 const STATUSES = ['Active', 'On Hold', 'Hold Payments', 'Inactive', 'One-Time'];
 const START_REASONS = ['New Hire', 'Rehire', 'Promotion', 'Demotion', 'New Skills', 'Reorganization', 'Other'];
 const TERMINATION_REASONS = [
@@ -160,8 +161,8 @@ export class Employees {
       }
     }
     if (active > 1) {
-      const last = rec.details.EmploymentHistory.filter((l) => l.f.Active).pop()!;
-      err(last, 'Active', 'Error: The employee can have only one active position.');
+      const last = rec.details.EmploymentHistory.filter((l) => l.f.Active).pop();
+      if (last) err(last, 'Active', 'Error: The employee can have only one active position.');
     }
     return bad;
   }
@@ -181,10 +182,14 @@ export class Employees {
     const rec = this.find(employeeId);
     if (!rec) throw new Error(`No employee ${employeeId} in the sandbox`);
     if (edit.Status !== undefined) rec.f.Status = edit.Status;
-    for (const k of ['FirstName', 'LastName', 'Email'] as const)
-      if (edit[k] !== undefined) rec.linked.ContactInfo.f[k] = edit[k]!;
-    for (const k of ['DepartmentID', 'EmployeeRefNbr'] as const)
-      if (edit[k] !== undefined) rec.linked.EmployeeSettings.f[k] = edit[k]!;
+    for (const k of ['FirstName', 'LastName', 'Email'] as const) {
+      const value = edit[k];
+      if (value !== undefined) rec.linked.ContactInfo.f[k] = value;
+    }
+    for (const k of ['DepartmentID', 'EmployeeRefNbr'] as const) {
+      const value = edit[k];
+      if (value !== undefined) rec.linked.EmployeeSettings.f[k] = value;
+    }
     const c = rec.linked.ContactInfo.f;
     rec.f.EmployeeName = [c.FirstName, c.LastName].filter(Boolean).join(' ');
     rec.f.LastModifiedDateTime = this.store.nowIso();

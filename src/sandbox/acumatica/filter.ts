@@ -89,7 +89,7 @@ export function parseFilter(src: string): FilterNode {
     throw new FilterError(`Syntax error: ${what} at position ${tok ? tok.pos : src.length} in '${src}'.`);
   };
   const expect = (t: Tok['t']): Tok => (peek()?.t === t ? toks[k++] : err(`'${t}' expected`));
-  const kw = (w: string): boolean => peek()?.t === 'id' && peek()!.v.toLowerCase() === w;
+  const kw = (w: string): boolean => peek()?.t === 'id' && peek()?.v.toLowerCase() === w;
 
   const operand = (): Operand => {
     const tok = peek();

@@ -8,9 +8,10 @@ import { applyDetails, assign, dateOnly, EntityInput, JournalSchema, Rec, render
 import { YTD_NET_INCOME } from './seed';
 import type { Store } from './store';
 import type { SandboxKnobs } from './types';
+import { required } from '../../domain/shared/required';
 
 const ENTITY = 'JournalTransaction';
-const DETAIL = JournalSchema.details!.Details;
+const DETAIL = required(JournalSchema.details, 'the journal details').Details;
 
 /** Round to the cent like the currency precision does; integer cents for comparisons. */
 const cents = (text: string | number | boolean | null): bigint =>

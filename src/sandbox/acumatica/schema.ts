@@ -3,6 +3,7 @@
  * records are stored unwrapped (`Rec`) and rendered to / parsed from Acumatica's `{ "value": … }` shape.
  */
 import { isObject, JsonNum, JsonValue, RawNumber } from './json';
+import { required } from '../../domain/shared/required';
 
 export type FieldType = 'string' | 'boolean' | 'decimal' | 'int' | 'datetime';
 export interface EntitySchema {
@@ -323,7 +324,10 @@ export function parseInput(
     } else if (schema.details?.[k]) {
       if (!Array.isArray(raw))
         modelState[p] = [`Cannot deserialize the current JSON object into a collection. Path '${p.slice(7)}'.`];
-      else input.details[k] = raw.map((line, i) => parseInput(line, schema.details![k], modelState, `${p}[${i}]`));
+      else
+        input.details[k] = raw.map((line, i) =>
+          parseInput(line, required(schema.details, 'the entity details')[k], modelState, `${p}[${i}]`),
+        );
     }
     // unknown members are ignored (Json.NET default)
   }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { AccountSchema, EmployeeSchema, emptyRec, EntitySchema, Rec, Scalar, SubaccountSchema } from './schema';
 import * as seed from './seed';
+import { required } from '../../domain/shared/required';
 
 export type Plain = { id: string; [field: string]: unknown };
 type S = string | null;
@@ -148,7 +149,7 @@ export class Store {
         RouteEmails: false,
         TimeCardIsRequired: false,
       });
-      const line = this.newRec(EmployeeSchema.details!.EmploymentHistory);
+      const line = this.newRec(required(EmployeeSchema.details, 'the employee details').EmploymentHistory);
       Object.assign(line.f, {
         LineNbr: 1,
         PositionID: 'STAFF',

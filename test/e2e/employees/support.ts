@@ -98,7 +98,7 @@ export async function mirrorUntil(world: EmployeeWorld, gustoUuid: string, ok: (
       return last && ok(last) ? last : null;
     });
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`);
+    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`, { cause: error });
   }
 }
 

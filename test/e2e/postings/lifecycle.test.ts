@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startService } from '../../support/service';
 import {
   acumaticaCalls,
@@ -77,9 +80,7 @@ const restartOn = (world: PostingWorld, dataDir: string) =>
 
 describe('posting e2e: a restart resumes postings from the log', () => {
   it('a retry scheduled in the log (AttemptFailed.nextAttemptAt) is carried out by the next start', async () => {
-    const dataDir = require('node:fs').mkdtempSync(
-      require('node:path').join(require('node:os').tmpdir(), 'mlc-posting-retry-'),
-    );
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlc-posting-retry-'));
     const world = await postingWorld({ service: { dataDir, keepData: true, env: { RETRY_BASE_MS: '5000' } } });
     try {
       world.acumatica.knobs.failNext('GET', 'JournalTransaction', 6, 500); // outlasts the client's own retries
@@ -109,14 +110,12 @@ describe('posting e2e: a restart resumes postings from the log', () => {
     } finally {
       await world.gusto.close();
       await world.acumatica.close();
-      require('node:fs').rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
   it('the service stops after Acumatica committed but before the log recorded it; the next start finds the journal (1 journal)', async () => {
-    const dataDir = require('node:fs').mkdtempSync(
-      require('node:path').join(require('node:os').tmpdir(), 'mlc-posting-restart-'),
-    );
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlc-posting-restart-'));
     const world = await postingWorld({ service: { dataDir, keepData: true } });
     try {
       world.acumatica.knobs.latencyMs = 1500; // the create is in flight when the service goes down
@@ -150,7 +149,7 @@ describe('posting e2e: a restart resumes postings from the log', () => {
     } finally {
       await world.gusto.close();
       await world.acumatica.close();
-      require('node:fs').rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -60,7 +60,7 @@ export async function postingWithStatus(world: PostingWorld, payrollUuid: string
       return res.status === 200 && statuses.includes(res.body.status) ? res.body : null;
     });
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`);
+    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`, { cause: error });
   }
 }
 

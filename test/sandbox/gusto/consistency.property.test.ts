@@ -7,7 +7,7 @@ type Comp = Record<string, any>;
 /** Reads every page of the payroll over HTTP, as the connector would. */
 const readPayroll = async (sb: GustoSandbox, token: string, company: string, uuid: string) => {
   const comps: Comp[] = [];
-  let totals: Record<string, string> = {};
+  let totals: Record<string, string>;
   for (let page = 1; ; page++) {
     const res = await get(
       sb,

@@ -288,7 +288,7 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
     const data = (await this.http.send(session, { method: 'GET', path: '/entity', what: 'listing endpoints' })).data as
       { endpoints?: Array<{ name?: string; version?: string }> } | Array<{ name?: string; version?: string }>;
     const endpoints = Array.isArray(data) ? data : (data?.endpoints ?? []);
-    return endpoints.filter((e) => e.name === session.settings.endpointName && e.version).map((e) => e.version!);
+    return endpoints.flatMap((e) => (e.name === session.settings.endpointName && e.version ? [e.version] : []));
   }
 
   /** Reused until the connection's settings change (then the old session is closed). */

@@ -1,6 +1,7 @@
 import { AcumaticaApiError } from '../../../application/ports/acumatica.port';
 import type { LicenceShares } from '../../../application/ports/licence.port';
 import type { LicenceLimits } from '../../../domain/licence/licence-limits';
+import { required } from '../../../domain/shared/required';
 
 /** Refused before anything was sent: the caller (a posting) retries later, after a fresh lookup. */
 export class LicenceWaitExceeded extends AcumaticaApiError {
@@ -64,7 +65,7 @@ export class LicencePacer {
     work: () => Promise<T>,
   ): Promise<T> {
     await this.acquire(tenantKey, limits, write);
-    const tenant = this.tenants.get(tenantKey)!;
+    const tenant = required(this.tenants.get(tenantKey), 'the licence tenant just acquired');
     try {
       return await work();
     } finally {

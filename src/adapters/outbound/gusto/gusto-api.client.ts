@@ -5,6 +5,7 @@ import { GustoApiError, type GustoApi, type ListPayrollsQuery } from '../../../a
 import type { GustoPayrollDirectory } from '../../../application/console/ports';
 import type { GustoEmployee, GustoPayroll, GustoPayrollSummary } from '../../../domain/payroll/gusto-payroll';
 import { errorFor, getWithRetry, type GustoHttpOptions } from './gusto-http';
+import { required } from '../../../domain/shared/required';
 
 const MAX_PER = 100; // Gusto's cap for payroll endpoints; also used for employees (reference §6.2)
 // `reversals` adds reversal_payroll_uuids, which payroll.reversed handling needs (reference §4.1).
@@ -51,7 +52,7 @@ export class GustoApiClient implements GustoApi, GustoPayrollDirectory {
     }
     const departments = new Map((await employees).map((e) => [e.uuid, e.department ?? null]));
     return {
-      ...first!,
+      ...required(first, 'the first payroll page'),
       employee_compensations: compensations.map((c) => ({
         ...c,
         department: departments.get(c.employee_uuid) ?? null,

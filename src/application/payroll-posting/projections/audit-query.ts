@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../ports/event-store.port';
+import { EVENT_STORE, type EventStore } from '../../ports/event-store.port';
 import { PostingsProjection } from './postings-projection';
 import { toAuditEvent, type AuditEvent } from './audit-event';
 

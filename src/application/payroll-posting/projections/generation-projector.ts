@@ -5,6 +5,7 @@ import { connectionsOf, learnedOwner, ownedPrefixOf, timeOf } from './audit-owne
 import { foldAccrualEvents } from './accrual-fold';
 import { foldPosting, foldStream, isPostingRecord, restoreAccruals, toRow, type FoldedPosting } from './posting-fold';
 import type { AuditEntry, LogEntry, ReadModelGeneration } from './read-model-store.port';
+import { required } from '../../../domain/shared/required';
 
 /** Events folded per write transaction at most (a page of the catch-up is 500). */
 const MAX_BATCH = 2000;
@@ -164,12 +165,12 @@ export class GenerationProjector {
     }
 
     const rows = [...touched.values()].map(toRow);
-    const checkpoint = events[events.length - 1]!.position;
+    const checkpoint = events[events.length - 1].position;
     const changes = this.generation.commit({ rows, audit, owners: learned, log, checkpoint });
     this.checkpoint = checkpoint;
     for (const row of rows) {
       if (row.settled) this.open.delete(row.stream);
-      else this.open.set(row.stream, touched.get(row.stream)!);
+      else this.open.set(row.stream, required(touched.get(row.stream), 'the touched row'));
     }
     // Also when nothing changed here: another instance on the same file may have written these rows (and
     // moved the shared counts) first.

@@ -68,7 +68,7 @@ const errorOf = (run: {
 }) => {
   if (run.blocked && run.blocked.length > 0) {
     return {
-      code: run.blocked[0]!.code,
+      code: run.blocked[0].code,
       message: run.blocked.map((r) => r.message).join(' '),
       step: run.lastError?.step ?? 'build_journal',
       reasons: run.blocked,

@@ -5,7 +5,7 @@ import { buildAccruals, largestRemainder, periodMonths } from '../../../../src/d
 import { ROLES, parseMapping, type AccountMapping, type DetailLevel } from '../../../../src/domain/mapping';
 import { withGeneration } from '../../../../src/domain/journal/generation';
 import { voidJournal } from '../../../../src/domain/payroll-accrual/void-journal';
-import { cents, expectNetsToZero } from './journal-assertions';
+import { cents } from './journal-assertions';
 import { generatePayroll } from './payroll-generator';
 
 function mapping(

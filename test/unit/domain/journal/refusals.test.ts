@@ -6,7 +6,7 @@ import type { GustoPayroll } from '../../../../src/domain/payroll/gusto-payroll'
 import { expectNetsToZero } from './journal-assertions';
 
 const fixturesDir = join(__dirname, '../../../fixtures');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test pokes the wire shape freely
+
 const sample = (): any => JSON.parse(readFileSync(join(fixturesDir, 'gusto/payroll-processed-show.json'), 'utf8'));
 const specMapping = (change: (doc: any) => void = () => undefined): AccountMapping => {
   const doc = JSON.parse(readFileSync(join(fixturesDir, 'journal/spec-example-mapping.json'), 'utf8'));

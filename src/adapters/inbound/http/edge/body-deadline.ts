@@ -14,12 +14,10 @@ export function bodyDeadline(ms: number) {
     const timer = setTimeout(() => {
       if (req.complete || res.headersSent) return;
       res.setHeader('Connection', 'close');
-      res
-        .status(408)
-        .json({
-          error: 'request_timeout',
-          message: `the request body did not arrive within ${ms} ms; the connection is closed`,
-        });
+      res.status(408).json({
+        error: 'request_timeout',
+        message: `the request body did not arrive within ${ms} ms; the connection is closed`,
+      });
       res.once('finish', () => req.socket.destroy());
     }, ms);
     timer.unref();

@@ -29,12 +29,10 @@ export class HealthController {
     const started = Date.now();
     try {
       await withTimeout(this.store.ping(), PING_TIMEOUT_MS);
-      res
-        .status(200)
-        .json({
-          status: 'ok',
-          eventStore: { ok: true, store: this.store.description, latencyMs: Date.now() - started },
-        });
+      res.status(200).json({
+        status: 'ok',
+        eventStore: { ok: true, store: this.store.description, latencyMs: Date.now() - started },
+      });
     } catch (error) {
       res.status(503).json({
         status: 'unavailable',
@@ -63,22 +61,18 @@ export class HealthController {
     try {
       head = await withTimeout(this.store.headPosition(), PING_TIMEOUT_MS);
     } catch (error) {
-      res
-        .status(503)
-        .json({
-          status: 'unavailable',
-          eventStore: { ok: false, store: this.store.description, error: describe(error, this.store.description) },
-        });
+      res.status(503).json({
+        status: 'unavailable',
+        eventStore: { ok: false, store: this.store.description, error: describe(error, this.store.description) },
+      });
       return;
     }
     const readiness = this.readModels.readiness(head);
-    res
-      .status(readiness.ready ? 200 : 503)
-      .json({
-        status: readiness.ready ? 'ready' : 'catching_up',
-        head: readiness.head,
-        readModels: readiness.readModels,
-      });
+    res.status(readiness.ready ? 200 : 503).json({
+      status: readiness.ready ? 'ready' : 'catching_up',
+      head: readiness.head,
+      readModels: readiness.readModels,
+    });
   }
 }
 

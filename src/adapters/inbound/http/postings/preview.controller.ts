@@ -50,7 +50,12 @@ export class PreviewController {
       if (result.error === 'connection_not_found')
         throw new ApiError(404, 'connection_not_found', `no connection ${connectionId}`);
       // A payroll that cannot become a journal is unprocessable as asked: 422, every reason listed.
-      throw new ApiError(422, result.reasons[0]!.code, result.reasons.map((r) => r.message).join(' '), result.reasons);
+      throw new ApiError(
+        422,
+        result.reasons[0]?.code ?? 'unprocessable',
+        result.reasons.map((r) => r.message).join(' '),
+        result.reasons,
+      );
     }
     const { journal } = result;
     return {

@@ -75,7 +75,7 @@ export class KurrentDbEventStore implements EventStore {
     } catch (error) {
       // A malformed string or a missing tlsCAFile is configuration, not reachability: fail at start, say where.
       const reason = redactUrl(error instanceof Error ? error.message : String(error));
-      throw new Error(`EVENT_STORE_URL (${this.description}) is not usable: ${reason}`);
+      throw new Error(`EVENT_STORE_URL (${this.description}) is not usable: ${reason}`, { cause: error });
     }
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2500;
     this.deadlineMs = options.deadlineMs ?? 10_000;

@@ -56,15 +56,18 @@ export function fromResolved(resolved: ResolvedEvent | AllStreamResolvedEvent): 
   const event = resolved.event;
   if (!event || event.streamId.startsWith('$')) return undefined;
   const rawMetadata = event.metadata;
-  const metadata: EventMetadata =
+  const stored: EventMetadata =
     rawMetadata &&
     typeof rawMetadata === 'object' &&
     !Array.isArray(rawMetadata) &&
     !(rawMetadata instanceof Uint8Array)
-      ? { ...(rawMetadata as EventMetadata) }
+      ? (rawMetadata as EventMetadata)
       : {};
-  const originalId = metadata[ORIGINAL_ID_KEY];
-  delete metadata[ORIGINAL_ID_KEY];
+  // Our own event id travels in the metadata (KurrentDB ids are per append); it is not part of what we return.
+  const metadata = Object.fromEntries(
+    Object.entries(stored).filter(([key]) => key !== ORIGINAL_ID_KEY),
+  ) as EventMetadata;
+  const originalId = stored[ORIGINAL_ID_KEY];
   const data = event.isJson ? (event.data as unknown) : Buffer.from(event.data as Uint8Array).toString('utf8');
   return {
     id: typeof originalId === 'string' ? originalId : event.id,

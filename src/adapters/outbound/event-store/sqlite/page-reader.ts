@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../../../application/ports/event-store.port';
 import type { NormalizedFilter } from '../read-filter';
 import { toRecorded, type EventRow } from './event-rows';
+import { required } from '../../../../domain/shared/required';
 
 /**
  * One page of the log after a position, filtered by stream prefix and event type: by position, or through
@@ -53,7 +54,7 @@ export class PageReader {
 
   /** The same page read through the stream index (a range per prefix), then ordered by position. */
   private readSparsePage(filter: NormalizedFilter, after: bigint, limit: number): RecordedEvent[] {
-    const prefixes = filter.streamPrefixes!;
+    const prefixes = required(filter.streamPrefixes, 'the stream prefixes of a sparse read');
     const where: string[] = [
       `(${prefixes.map(() => '(stream >= ? AND stream < ? AND substr(stream, 1, length(?)) = ?)').join(' OR ')})`,
       '+position > ?',
