@@ -99,10 +99,14 @@ describe('read models: two instances on one SQLite file and a rebuild', () => {
     expect(statuses).toContain(200);
     for (const answer of [x!, y!])
       if (answer.status !== 200) expect(answer.body).toMatchObject({ error: 'rebuild_in_progress' });
-    const generation = (await postingsModel(a!)).model.generation;
+    // When the first rebuild ended before the second began, both answer 200 and the later one wins: wait for the
+    // two instances to agree rather than for the generation one of them reported mid-way.
     await waitFor(
       'both on one generation',
-      async () => ((await postingsModel(b!)).model.generation === generation ? true : null),
+      async () => {
+        const [onA, onB] = await Promise.all([postingsModel(a!), postingsModel(b!)]);
+        return onA.model.generation === onB.model.generation && onA.status === 200 && onB.status === 200 ? true : null;
+      },
       20_000,
     );
     const digests = await Promise.all(
