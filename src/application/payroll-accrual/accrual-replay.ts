@@ -4,25 +4,32 @@
  * one skipped for a closed period (now open). Still exactly once: the lookup by tag finds what exists.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { foldAccrual, statusOfAccrual, type AccrualStatus } from '../../domain/payroll-accrual/decide';
-import { accrualStream, isPayrollAccrualEvent, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
+import { statusOfAccrual, type AccrualStatus } from '../../domain/payroll-accrual/state';
+import { accrualStream } from '../../domain/payroll-accrual/events';
 import { replayAccrual, type AccrualError } from '../../domain/payroll-accrual/lifecycle';
 import { postingStream } from '../../domain/payroll-posting/events';
 import { CLOCK, type Clock } from '../ports/clock.port';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventStore } from '../ports/event-store.port';
+import { EVENT_STORE, type EventStore } from '../ports/event-store.port';
+import { CommandHandler, type ConflictError } from '../shared/command-handler';
+import type { AccrualHandler } from './accrual-planner';
 import { AccrualProcess } from './accrual-process';
-import { postingAt } from './accrual-streams';
+import { accrualAggregate, postingAt } from './accrual-streams';
 
 export type AccrualReplayResult =
-  { ok: true; month: string; status: AccrualStatus } | { ok: false; error: AccrualError | 'posting_not_found' };
+  | { ok: true; month: string; status: AccrualStatus }
+  | { ok: false; error: AccrualError | ConflictError | 'posting_not_found' };
 
 @Injectable()
 export class AccrualReplay {
+  private readonly accruals: AccrualHandler;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(AccrualProcess) private readonly process: AccrualProcess,
-  ) {}
+  ) {
+    this.accruals = new CommandHandler(store, accrualAggregate, { maxAttempts: 4 });
+  }
 
   async replay(
     connectionId: string,
@@ -36,32 +43,17 @@ export class AccrualReplay {
     if (posting.phase === 'none') return { ok: false, error: 'posting_not_found' };
     // The accrual of the posting's current generation.
     const stream = accrualStream(connectionId, payrollUuid, month, posting.generation ?? 1);
-    for (let attempt = 0; ; attempt++) {
-      const events = await this.store.readStream(stream);
-      const state = foldAccrual(events.filter(isPayrollAccrualEvent) as unknown as PayrollAccrualEvent[]);
-      const decision = replayAccrual(state, requestedBy);
-      if (typeof decision === 'string') return { ok: false, error: decision };
-      const metadata = {
-        actor: requestedBy,
-        ...(requestedByName ? { actorName: requestedByName } : {}),
-        at: this.clock.now().toISOString(),
-        ...(correlationId ? { correlationId } : {}),
-      };
-      try {
-        await this.store.append(
-          stream,
-          decision.map((e) => ({ type: e.type, data: e.data, metadata })),
-          events.at(-1)?.revision ?? 'no_stream',
-        );
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError && attempt < 3) continue;
-        throw error;
-      }
-      const after = foldAccrual(decision, state);
-      // Never planned (the plan itself failed): plan again with the mapping as it is now.
-      if (after.planned) this.process.resume(stream);
-      else await this.process.replan(connectionId, payrollUuid);
-      return { ok: true, month, status: statusOfAccrual(after) };
-    }
+    const metadata = {
+      actor: requestedBy,
+      ...(requestedByName ? { actorName: requestedByName } : {}),
+      at: this.clock.now().toISOString(),
+      ...(correlationId ? { correlationId } : {}),
+    };
+    const replayed = await this.accruals.handle(stream, (s) => replayAccrual(s, requestedBy), metadata);
+    if (!replayed.ok) return { ok: false, error: replayed.error };
+    // Never planned (the plan itself failed): plan again with the mapping as it is now.
+    if (replayed.state.planned) this.process.resume(stream);
+    else await this.process.replan(connectionId, payrollUuid);
+    return { ok: true, month, status: statusOfAccrual(replayed.state) };
   }
 }

@@ -3,8 +3,9 @@
  * accrual streams of one posting generation.
  */
 import type { Journal } from '../../domain/journal/journal';
-import { foldAccrual, type PayrollAccrual } from '../../domain/payroll-accrual/decide';
+import { evolveAccrual, foldAccrual, initialAccrual, type PayrollAccrual } from '../../domain/payroll-accrual/state';
 import {
+  ACCRUAL_EVENT_TYPES,
   ACCRUAL_STREAM_PREFIX,
   isPayrollAccrualEvent,
   parseAccrualStream,
@@ -13,7 +14,15 @@ import {
 } from '../../domain/payroll-accrual/events';
 import { isPayrollPostingEvent, type PayrollPostingEvent } from '../../domain/payroll-posting/events';
 import { fold, initialState, type PayrollPosting } from '../../domain/payroll-posting/state';
-import type { EventStore, ExpectedRevision } from '../ports/event-store.port';
+import type { EventStore } from '../ports/event-store.port';
+import { eventsOfTypes, type Aggregate } from '../shared/command-handler';
+
+/** A `payroll-accrual-…` stream as the command handler folds it (events of other types are skipped). */
+export const accrualAggregate: Aggregate<PayrollAccrual, PayrollAccrualEvent> = {
+  initial: initialAccrual,
+  evolve: evolveAccrual,
+  toEvent: eventsOfTypes<PayrollAccrualEvent>(ACCRUAL_EVENT_TYPES),
+};
 
 /** The posting folded up to `revision` (inclusive; all of it when absent). */
 export async function postingAt(store: EventStore, stream: string, revision?: bigint): Promise<PayrollPosting> {
@@ -72,14 +81,3 @@ export const closedPeriodReason = (kind: AccrualJournalKind, journal: Journal, e
 
 export const cancelledBeforeReason = (kind: AccrualJournalKind, journal: Journal): string =>
   `the payroll was cancelled before the ${KIND_WORDS[kind]} dated ${journal.header.transactionDate} was posted: it is not posted`;
-
-/** One accrual stream folded, and the revision to append at. */
-export async function loadAccrual(
-  store: EventStore,
-  stream: string,
-): Promise<{ state: PayrollAccrual; expected: ExpectedRevision }> {
-  const events = await store.readStream(stream);
-  const domain = events.filter(isPayrollAccrualEvent) as unknown as PayrollAccrualEvent[];
-  const last = events.at(-1);
-  return { state: foldAccrual(domain), expected: last ? last.revision : 'no_stream' };
-}

@@ -3,7 +3,7 @@
  * posting decider's `fold`. Independent of the postings read model (which is being rewritten), so the
  * report reads exactly what the audit trail says.
  */
-import { foldAccrual, statusOfAccrual } from '../../domain/payroll-accrual/decide';
+import { foldAccrual, statusOfAccrual } from '../../domain/payroll-accrual/state';
 import { isPayrollAccrualEvent, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
 import { isPayrollPostingEvent, type PayrollPostingEvent } from '../../domain/payroll-posting/events';
 import {

@@ -1,232 +1,41 @@
 /**
- * PayrollAccrual decider: state folded from the events, and one decision per step. Pure; time and ids come in.
- *
- * accrual: none → planned → (accrual found/created [→ released] | skipped) → (reversal found/created
- * [→ released] | skipped) → completed. A skipped accrual skips its reversal too (nothing to undo). A skipped
- * reversal leaves the accrual standing, named in the tie-out. Release follows the mapping's `journal.release`
- * (the journals carry the payroll journal's header). Cancelled (the payroll was reversed): nothing more is
- * created; a create that may be in flight is looked up (settled), and whatever was posted is voided.
+ * PayrollAccrual decider: one decision per step over the folded state (./state.ts), in the one Decision shape
+ * (../shared/decision.ts): the events to append, none when already done. Pure; time and ids come in.
  */
-import { isReleasedStatus } from '../payroll-posting/decide';
-import type { Journal } from '../journal/journal';
+import { accept, type Accepted } from '../shared/decision';
 import type { AccrualJournalKind, PayrollAccrualEvent } from './events';
-import { voidJournal } from './void-journal';
+import { foldAccrual, pendingStep, type PayrollAccrual } from './state';
 
-export type AccrualStatus = 'pending' | 'posted' | 'skipped' | 'failed' | 'needs_attention' | 'cancelled';
-
-export interface JournalProgress {
-  batchNbr?: string;
-  status?: string;
-  released?: boolean;
-  skipped?: { reason: string; code: string };
-}
-
-export interface PayrollAccrual {
-  planned: boolean;
-  connectionId?: string;
-  payrollUuid?: string;
-  month?: string;
-  /** The posting generation this accrual belongs to (1 unless the payroll was re-processed). */
-  generation: number;
-  days?: number;
-  periodDays?: number;
-  accrualJournal?: Journal;
-  reversalJournal?: Journal;
-  accrual: JournalProgress;
-  reversal: JournalProgress;
-  accrualVoid: JournalProgress;
-  reversalVoid: JournalProgress;
-  claim?: { kind: AccrualJournalKind; until: string; claimant: string };
-  failures: number;
-  lastError?: string;
-  nextAttemptAt?: string;
-  /** A failure no retry will fix (not a closed period): waits for a person. */
-  stuck: boolean;
-  /** The payroll was cancelled: why (AccrualCancelled). */
-  cancelled?: string;
-  completed: boolean;
-}
-
-export const initialAccrual: PayrollAccrual = {
-  planned: false,
-  generation: 1,
-  accrual: {},
-  reversal: {},
-  accrualVoid: {},
-  reversalVoid: {},
-  failures: 0,
-  stuck: false,
-  completed: false,
-};
-
-const fresh = { claim: undefined, failures: 0, lastError: undefined, nextAttemptAt: undefined, stuck: false };
-/** A replay un-skips what a closed period skipped (the period may be open now). */
-const unskip = (p: JournalProgress, codes: string[]): JournalProgress =>
-  p.skipped && codes.includes(p.skipped.code) ? {} : p;
-
-export function evolveAccrual(s: PayrollAccrual, e: PayrollAccrualEvent): PayrollAccrual {
-  switch (e.type) {
-    case 'AccrualPlanned':
-      return {
-        ...s,
-        ...fresh,
-        planned: true,
-        connectionId: e.data.connectionId,
-        payrollUuid: e.data.payrollUuid,
-        month: e.data.month,
-        generation: e.data.generation ?? 1,
-        days: e.data.days,
-        periodDays: e.data.periodDays,
-        accrualJournal: e.data.accrual,
-        reversalJournal: e.data.reversal,
-      };
-    case 'AccrualCreationStarted':
-      return { ...s, claim: { kind: e.data.kind, until: e.data.leaseUntil, claimant: e.data.claimant } };
-    case 'AccrualJournalRecorded':
-      return {
-        ...s,
-        ...fresh,
-        [e.data.kind]: { batchNbr: e.data.batchNbr, status: e.data.status, released: isReleasedStatus(e.data.status) },
-      };
-    case 'AccrualJournalReleased':
-      return {
-        ...s,
-        ...fresh,
-        [e.data.kind]: { ...s[e.data.kind], batchNbr: e.data.batchNbr, status: e.data.status, released: true },
-      };
-    case 'AccrualSkipped': {
-      const skipped = { skipped: { reason: e.data.reason, code: e.data.code } };
-      const next = { ...s, claim: undefined, nextAttemptAt: undefined, stuck: false, [e.data.kind]: skipped };
-      return e.data.kind === 'accrual'
-        ? {
-            ...next,
-            reversal: { skipped: { reason: 'the accrual was skipped: nothing to reverse', code: 'accrual_skipped' } },
-          }
-        : next;
-    }
-    case 'AccrualAttemptFailed':
-      return {
-        ...s,
-        claim: undefined,
-        failures: e.data.attempt,
-        lastError: e.data.error,
-        nextAttemptAt: e.data.retryable ? e.data.nextAttemptAt : undefined,
-        stuck: !e.data.retryable,
-        connectionId: s.connectionId ?? e.data.connectionId,
-        payrollUuid: s.payrollUuid ?? e.data.payrollUuid,
-        month: s.month ?? e.data.month,
-        generation: s.planned ? s.generation : (e.data.generation ?? s.generation),
-      };
-    case 'AccrualCompleted':
-      return { ...s, completed: true };
-    case 'AccrualReplayed': {
-      const codes = ['closed_period'];
-      const accrual = unskip(s.accrual, codes);
-      const reversal = accrual.skipped ? s.reversal : unskip(unskip(s.reversal, codes), ['accrual_skipped']);
-      return {
-        ...s,
-        ...fresh,
-        claim: s.claim,
-        completed: false,
-        accrual,
-        reversal,
-        accrualVoid: unskip(s.accrualVoid, codes),
-        reversalVoid: unskip(s.reversalVoid, codes),
-      };
-    }
-    case 'AccrualCancelled':
-      // A stuck run gets one more chance: what was posted must still be voided.
-      return { ...s, ...fresh, claim: s.claim, cancelled: e.data.reason, completed: false };
-  }
-}
-
-export const foldAccrual = (
-  events: Iterable<PayrollAccrualEvent>,
-  from: PayrollAccrual = initialAccrual,
-): PayrollAccrual => {
-  let s = from;
-  for (const e of events) s = evolveAccrual(s, e);
-  return s;
-};
-
-const done = (p: JournalProgress): boolean => p.batchNbr !== undefined || p.skipped !== undefined;
-
-/** The journal of each kind: the planned pair, and the voids derived from them. */
-export function journalOf(s: PayrollAccrual, kind: AccrualJournalKind): Journal | undefined {
-  switch (kind) {
-    case 'accrual':
-      return s.accrualJournal;
-    case 'reversal':
-      return s.reversalJournal;
-    case 'accrualVoid':
-      return s.accrualJournal && voidJournal(s.accrualJournal);
-    case 'reversalVoid':
-      return s.reversalJournal && voidJournal(s.reversalJournal);
-  }
-}
-
-/** What the process should do next. `settle`: look up only (cancelled: record what a past create made, else skip). */
-export type AccrualWork =
-  | { kind: 'none' }
-  | { kind: 'complete' }
-  | { kind: 'wait'; until: string }
-  | { kind: 'post'; journal: AccrualJournalKind }
-  | { kind: 'settle'; journal: AccrualJournalKind }
-  | { kind: 'release'; journal: AccrualJournalKind };
-
-type Step = Exclude<AccrualWork, { kind: 'none' | 'wait' }>;
-
-function pendingStep(s: PayrollAccrual): Step {
-  const needsRelease = (kind: AccrualJournalKind): boolean => {
-    const p = s[kind];
-    return p.batchNbr !== undefined && !p.released && journalOf(s, kind)?.header.release === true;
-  };
-  for (const kind of ['accrual', 'reversal'] as const) {
-    if (!done(s[kind])) return { kind: s.cancelled ? 'settle' : 'post', journal: kind };
-    if (needsRelease(kind)) return { kind: 'release', journal: kind };
-  }
-  if (s.cancelled) {
-    for (const [kind, of] of [
-      ['accrualVoid', 'accrual'],
-      ['reversalVoid', 'reversal'],
-    ] as const) {
-      if (s[of].batchNbr === undefined) continue;
-      if (!done(s[kind])) return { kind: 'post', journal: kind };
-      if (needsRelease(kind)) return { kind: 'release', journal: kind };
-    }
-  }
-  return { kind: 'complete' };
-}
-
-export function nextAccrualWork(s: PayrollAccrual, now: Date): AccrualWork {
-  if (!s.planned || s.completed || s.stuck) return { kind: 'none' };
-  const step = pendingStep(s);
-  if (step.kind === 'complete') return step;
-  if (s.nextAttemptAt && Date.parse(s.nextAttemptAt) > now.getTime()) return { kind: 'wait', until: s.nextAttemptAt };
-  if (step.kind !== 'release' && s.claim && Date.parse(s.claim.until) > now.getTime())
-    return { kind: 'wait', until: s.claim.until };
-  return step;
-}
-
-export function statusOfAccrual(s: PayrollAccrual): AccrualStatus {
-  if (s.stuck) return 'needs_attention';
-  if (s.cancelled) {
-    if (!s.completed) return s.nextAttemptAt ? 'failed' : 'pending';
-    return s.accrualVoid.skipped || s.reversalVoid.skipped ? 'needs_attention' : 'cancelled';
-  }
-  if (s.accrual.skipped) return 'skipped';
-  if (s.completed) return s.reversal.skipped ? 'needs_attention' : 'posted';
-  if (s.nextAttemptAt) return 'failed';
-  return 'pending';
-}
-
-// ── decisions ──────────────────────────────────────────────────────────────────────────────────────────
+type AccrualDecision = Accepted<PayrollAccrualEvent>;
 
 export function planAccrual(
   s: PayrollAccrual,
   data: Extract<PayrollAccrualEvent, { type: 'AccrualPlanned' }>['data'],
-): PayrollAccrualEvent[] {
-  return s.planned ? [] : [{ type: 'AccrualPlanned', data }];
+): AccrualDecision {
+  return s.planned ? accept() : accept({ type: 'AccrualPlanned', data });
+}
+
+/** The plan itself failed (no accruedPayroll account): recorded once, on the month's stream, for the tie-out. */
+export function recordPlanFailure(
+  s: PayrollAccrual,
+  at: { connectionId: string; payrollUuid: string; month: string; generation: number },
+  error: string,
+): AccrualDecision {
+  if (s.planned || s.stuck) return accept();
+  const { connectionId, payrollUuid, month, generation } = at;
+  return accept({
+    type: 'AccrualAttemptFailed',
+    data: {
+      connectionId,
+      kind: 'accrual',
+      attempt: s.failures + 1,
+      error,
+      retryable: false,
+      payrollUuid,
+      month,
+      ...(generation > 1 ? { generation } : {}),
+    },
+  });
 }
 
 export function claimAccrualCreation(
@@ -234,35 +43,44 @@ export function claimAccrualCreation(
   kind: AccrualJournalKind,
   leaseUntil: string,
   claimant: string,
-): PayrollAccrualEvent[] {
-  return [{ type: 'AccrualCreationStarted', data: { connectionId: s.connectionId!, kind, leaseUntil, claimant } }];
+): AccrualDecision {
+  return accept({
+    type: 'AccrualCreationStarted',
+    data: { connectionId: s.connectionId ?? '', kind, leaseUntil, claimant },
+  });
 }
 
 /** The AccrualCompleted that follows `events` when they leave nothing to do. */
-export function thenComplete(s: PayrollAccrual, events: PayrollAccrualEvent[]): PayrollAccrualEvent[] {
+export function thenComplete(s: PayrollAccrual, events: PayrollAccrualEvent[]): AccrualDecision {
   const after = foldAccrual(events, s);
-  if (after.completed || pendingStep(after).kind !== 'complete') return events;
-  return [...events, completedEvent(after)];
+  if (after.completed || pendingStep(after).kind !== 'complete') return { events };
+  return { events: [...events, completedEvent(after)] };
 }
 
 export const completedEvent = (s: PayrollAccrual): PayrollAccrualEvent => ({
   type: 'AccrualCompleted',
   data: {
-    connectionId: s.connectionId!,
+    connectionId: s.connectionId ?? '',
     ...(s.accrual.batchNbr ? { accrualBatchNbr: s.accrual.batchNbr } : {}),
     ...(s.reversal.batchNbr ? { reversalBatchNbr: s.reversal.batchNbr } : {}),
   },
 });
 
+/** Nothing left to do: completed (once). */
+export const completeAccrual = (s: PayrollAccrual): AccrualDecision =>
+  s.completed ? accept() : accept(completedEvent(s));
+
+/** What Acumatica holds (found, or created by this run): recorded once; a later record of the same kind is a no-op. */
 export function recordAccrualJournal(
   s: PayrollAccrual,
   kind: AccrualJournalKind,
   batchNbr: string,
   status: string,
   found: boolean,
-): PayrollAccrualEvent[] {
+): AccrualDecision {
+  if (s[kind].batchNbr !== undefined) return accept();
   return thenComplete(s, [
-    { type: 'AccrualJournalRecorded', data: { connectionId: s.connectionId!, kind, batchNbr, status, found } },
+    { type: 'AccrualJournalRecorded', data: { connectionId: s.connectionId ?? '', kind, batchNbr, status, found } },
   ]);
 }
 
@@ -271,9 +89,9 @@ export function releaseAccrualJournal(
   kind: AccrualJournalKind,
   batchNbr: string,
   status: string,
-): PayrollAccrualEvent[] {
+): AccrualDecision {
   return thenComplete(s, [
-    { type: 'AccrualJournalReleased', data: { connectionId: s.connectionId!, kind, batchNbr, status } },
+    { type: 'AccrualJournalReleased', data: { connectionId: s.connectionId ?? '', kind, batchNbr, status } },
   ]);
 }
 
@@ -283,8 +101,10 @@ export function skipAccrualJournal(
   kind: AccrualJournalKind,
   code: string,
   reason: string,
-): PayrollAccrualEvent[] {
-  return thenComplete(s, [{ type: 'AccrualSkipped', data: { connectionId: s.connectionId!, kind, code, reason } }]);
+): AccrualDecision {
+  return thenComplete(s, [
+    { type: 'AccrualSkipped', data: { connectionId: s.connectionId ?? '', kind, code, reason } },
+  ]);
 }
 
 export function accrualAttemptFailed(
@@ -293,18 +113,16 @@ export function accrualAttemptFailed(
   error: string,
   retryable: boolean,
   nextAttemptAt?: string,
-): PayrollAccrualEvent[] {
-  return [
-    {
-      type: 'AccrualAttemptFailed',
-      data: {
-        connectionId: s.connectionId!,
-        kind,
-        attempt: s.failures + 1,
-        error,
-        retryable,
-        ...(retryable && nextAttemptAt ? { nextAttemptAt } : {}),
-      },
+): AccrualDecision {
+  return accept({
+    type: 'AccrualAttemptFailed',
+    data: {
+      connectionId: s.connectionId ?? '',
+      kind,
+      attempt: s.failures + 1,
+      error,
+      retryable,
+      ...(retryable && nextAttemptAt ? { nextAttemptAt } : {}),
     },
-  ];
+  });
 }

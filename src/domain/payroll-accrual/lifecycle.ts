@@ -1,9 +1,11 @@
 /**
  * The accrual's life after it first ran: an operator's replay, and the payroll's cancellation. Pure
- * decisions over the folded state: events to append, [] when already satisfied, or a named error.
+ * decisions over the folded state (the Decision shape): events to append, none when already satisfied, or a
+ * named refusal.
  */
+import { accept, refuse, type Accepted, type Refused } from '../shared/decision';
 import type { PayrollAccrualEvent } from './events';
-import type { PayrollAccrual } from './decide';
+import type { PayrollAccrual } from './state';
 
 export type AccrualError =
   | 'accrual_not_found' // no accrual of this month for the posting
@@ -17,17 +19,20 @@ export function isReplayable(s: PayrollAccrual): boolean {
   return s.stuck || s.nextAttemptAt !== undefined || closed;
 }
 
-export function replayAccrual(s: PayrollAccrual, requestedBy: string): PayrollAccrualEvent[] | AccrualError {
-  if (!s.planned && !s.stuck) return 'accrual_not_found';
-  if (!isReplayable(s)) return 'accrual_not_replayable';
-  return [{ type: 'AccrualReplayed', data: { connectionId: s.connectionId ?? '', requestedBy } }];
+export function replayAccrual(
+  s: PayrollAccrual,
+  requestedBy: string,
+): Accepted<PayrollAccrualEvent> | Refused<AccrualError> {
+  if (!s.planned && !s.stuck) return refuse('accrual_not_found');
+  if (!isReplayable(s)) return refuse('accrual_not_replayable');
+  return accept({ type: 'AccrualReplayed', data: { connectionId: s.connectionId ?? '', requestedBy } });
 }
 
 /**
  * The payroll's journal was reversed (cancelled in Gusto): the accrual stops, and what was posted of it is
  * voided. Once only; an accrual never planned (nothing was posted) needs nothing.
  */
-export function cancelAccrual(s: PayrollAccrual, reason: string): PayrollAccrualEvent[] {
-  if (!s.planned || s.cancelled !== undefined) return [];
-  return [{ type: 'AccrualCancelled', data: { connectionId: s.connectionId ?? '', reason } }];
+export function cancelAccrual(s: PayrollAccrual, reason: string): Accepted<PayrollAccrualEvent> {
+  if (!s.planned || s.cancelled !== undefined) return accept();
+  return accept({ type: 'AccrualCancelled', data: { connectionId: s.connectionId ?? '', reason } });
 }

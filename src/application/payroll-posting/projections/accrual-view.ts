@@ -9,7 +9,7 @@ import {
   statusOfAccrual,
   type AccrualStatus,
   type JournalProgress,
-} from '../../../domain/payroll-accrual/decide';
+} from '../../../domain/payroll-accrual/state';
 import {
   isPayrollAccrualEvent,
   parseAccrualStream,

@@ -6,7 +6,7 @@
 import { AccrualProcess } from '../../../../src/application/payroll-accrual/accrual-process';
 import type { AcumaticaApi } from '../../../../src/application/ports/acumatica.port';
 import { systemClock } from '../../../../src/application/ports/clock.port';
-import { foldAccrual, statusOfAccrual } from '../../../../src/domain/payroll-accrual/decide';
+import { foldAccrual, statusOfAccrual } from '../../../../src/domain/payroll-accrual/state';
 import { accrualStream, type PayrollAccrualEvent } from '../../../../src/domain/payroll-accrual/events';
 import type { Journal } from '../../../../src/domain/journal';
 import { eventually } from '../payroll-posting/harness';

@@ -1,14 +1,18 @@
 /** PayrollAccrual decider, issue 14's remainder: release, replay, cancellation (voids), generations. */
 import {
   accrualAttemptFailed,
+  recordAccrualJournal,
+  recordPlanFailure,
+  releaseAccrualJournal,
+  skipAccrualJournal,
+} from '../../../../src/domain/payroll-accrual/decide';
+import {
   foldAccrual,
   journalOf,
   nextAccrualWork,
-  recordAccrualJournal,
-  releaseAccrualJournal,
-  skipAccrualJournal,
   statusOfAccrual,
-} from '../../../../src/domain/payroll-accrual/decide';
+  type PayrollAccrual,
+} from '../../../../src/domain/payroll-accrual/state';
 import {
   accrualStream,
   parseAccrualStream,
@@ -16,6 +20,8 @@ import {
 } from '../../../../src/domain/payroll-accrual/events';
 import { cancelAccrual, replayAccrual } from '../../../../src/domain/payroll-accrual/lifecycle';
 import type { Journal } from '../../../../src/domain/journal';
+import type { Accepted } from '../../../../src/domain/shared/decision';
+import { decider, eventsOf } from '../../../support/decider-spec';
 
 const journal = (tag: string, date: string, release = false): Journal => ({
   tag,
@@ -43,17 +49,18 @@ const plan = (release = false): PayrollAccrualEvent => ({
   },
 });
 const now = new Date('2026-01-20T00:00:00Z');
-/** given events → when a decision → the events it appends, folded on. */
-const when = (given: PayrollAccrualEvent[], decide: (s: ReturnType<typeof foldAccrual>) => PayrollAccrualEvent[]) => {
-  const s = foldAccrual(given);
-  const events = decide(s);
-  return { events, after: [...given, ...events], state: foldAccrual(events, s) };
+const { given } = decider((events: PayrollAccrualEvent[]) => foldAccrual(events));
+/** given events → when an accepted decision → its events, the history after them, and the state folded on. */
+const when = (history: PayrollAccrualEvent[], decide: (s: PayrollAccrual) => Accepted<PayrollAccrualEvent>) => {
+  const { events, state } = given(...history)
+    .when(decide)
+    .thenAccepted();
+  return { events, after: [...history, ...events], state };
 };
 
 describe('accrual release (mapping journal.release)', () => {
   it('release: created → released → the reversal → released → completed', () => {
-    const given = [plan(true)];
-    const a = when(given, (s) => recordAccrualJournal(s, 'accrual', '000010', 'Balanced', false));
+    const a = when([plan(true)], (s) => recordAccrualJournal(s, 'accrual', '000010', 'Balanced', false));
     expect(a.events.map((e) => e.type)).toEqual(['AccrualJournalRecorded']);
     expect(nextAccrualWork(a.state, now)).toEqual({ kind: 'release', journal: 'accrual' });
     const r = when(a.after, (s) => releaseAccrualJournal(s, 'accrual', '000010', 'Posted'));
@@ -81,6 +88,32 @@ describe('accrual release (mapping journal.release)', () => {
 });
 
 describe('accrual replay', () => {
+  it('a plan that failed (no accruedPayroll account) is recorded once, placed by payroll and month', () => {
+    const at = { connectionId: 'c1', payrollUuid: 'p1', month: '2025-12', generation: 2 };
+    const failed = given()
+      .when((s) => recordPlanFailure(s, at, 'no account mapped for: accruedPayroll'))
+      .then({
+        type: 'AccrualAttemptFailed',
+        data: {
+          connectionId: 'c1',
+          kind: 'accrual',
+          attempt: 1,
+          error: 'no account mapped for: accruedPayroll',
+          retryable: false,
+          payrollUuid: 'p1',
+          month: '2025-12',
+          generation: 2,
+        },
+      });
+    expect(statusOfAccrual(failed.state)).toBe('needs_attention');
+    given(...failed.events)
+      .when((s) => recordPlanFailure(s, at, 'again'))
+      .then();
+    given(plan())
+      .when((s) => recordPlanFailure(s, at, 'planned already'))
+      .then();
+  });
+
   it('stuck (no accruedPayroll account, never planned) → replayable; the replay clears it', () => {
     const failed: PayrollAccrualEvent = {
       type: 'AccrualAttemptFailed',
@@ -97,21 +130,25 @@ describe('accrual replay', () => {
     const s = foldAccrual([failed]);
     expect(statusOfAccrual(s)).toBe('needs_attention');
     expect(s.payrollUuid).toBe('p1');
-    const replayed = replayAccrual(s, 'key:k1');
-    expect(replayed).toEqual([{ type: 'AccrualReplayed', data: { connectionId: 'c1', requestedBy: 'key:k1' } }]);
-    const after = foldAccrual(replayed as PayrollAccrualEvent[], s);
+    const { state: after } = given(failed)
+      .when((st) => replayAccrual(st, 'key:k1'))
+      .then({ type: 'AccrualReplayed', data: { connectionId: 'c1', requestedBy: 'key:k1' } });
     expect(after.stuck).toBe(false);
     // re-planned with the fixed mapping: the accrual is posted
     expect(nextAccrualWork(foldAccrual([plan()], after), now)).toEqual({ kind: 'post', journal: 'accrual' });
   });
 
   it('skipped for a closed period → the replay posts the accrual and its reversal again', () => {
-    const given = [
+    const history = [
       plan(),
-      ...skipAccrualJournal(foldAccrual([plan()]), 'accrual', 'closed_period', 'financial period 2025-12 is closed'),
+      ...eventsOf(
+        skipAccrualJournal(foldAccrual([plan()]), 'accrual', 'closed_period', 'financial period 2025-12 is closed'),
+      ),
     ];
-    expect(statusOfAccrual(foldAccrual(given))).toBe('skipped');
-    const r = when(given, (s) => replayAccrual(s, 'operator') as PayrollAccrualEvent[]);
+    expect(statusOfAccrual(foldAccrual(history))).toBe('skipped');
+    const r = given(...history)
+      .when((s) => replayAccrual(s, 'operator'))
+      .thenTypes('AccrualReplayed');
     expect(r.state.accrual).toEqual({});
     expect(r.state.reversal).toEqual({});
     expect(nextAccrualWork(r.state, now)).toEqual({ kind: 'post', journal: 'accrual' });
@@ -121,14 +158,20 @@ describe('accrual replay', () => {
   it('a failing accrual (retry scheduled) is replayed at once; a posted one is not replayable; no stream: not found', () => {
     const failing = [
       plan(),
-      ...accrualAttemptFailed(foldAccrual([plan()]), 'accrual', 'timeout', true, '2026-01-20T01:00:00Z'),
+      ...eventsOf(accrualAttemptFailed(foldAccrual([plan()]), 'accrual', 'timeout', true, '2026-01-20T01:00:00Z')),
     ];
-    const r = when(failing, (s) => replayAccrual(s, 'operator') as PayrollAccrualEvent[]);
+    const r = given(...failing)
+      .when((s) => replayAccrual(s, 'operator'))
+      .thenTypes('AccrualReplayed');
     expect(nextAccrualWork(r.state, now)).toEqual({ kind: 'post', journal: 'accrual' });
     const posted = when([plan()], (s) => recordAccrualJournal(s, 'accrual', '1', 'Balanced', false));
     const done = when(posted.after, (s) => recordAccrualJournal(s, 'reversal', '2', 'Balanced', false));
-    expect(replayAccrual(done.state, 'operator')).toBe('accrual_not_replayable');
-    expect(replayAccrual(foldAccrual([]), 'operator')).toBe('accrual_not_found');
+    given(...done.after)
+      .when((s) => replayAccrual(s, 'operator'))
+      .thenError('accrual_not_replayable');
+    given()
+      .when((s) => replayAccrual(s, 'operator'))
+      .thenError('accrual_not_found');
   });
 });
 
@@ -143,7 +186,9 @@ describe('accrual of a cancelled payroll', () => {
     expect(c.events).toEqual([
       { type: 'AccrualCancelled', data: { connectionId: 'c1', reason: 'payroll reversed (batch 000020)' } },
     ]);
-    expect(cancelAccrual(c.state, 'again')).toEqual([]);
+    given(...c.after)
+      .when((s) => cancelAccrual(s, 'again'))
+      .then();
     expect(nextAccrualWork(c.state, now)).toEqual({ kind: 'post', journal: 'accrualVoid' });
     const v = journalOf(c.state, 'accrualVoid')!;
     expect(v.tag).toBe('gusto-accrual-void:p1:2025-12');
@@ -192,7 +237,9 @@ describe('accrual of a cancelled payroll', () => {
     );
     expect(s.events.map((e) => e.type)).toEqual(['AccrualSkipped', 'AccrualCompleted']);
     expect(statusOfAccrual(s.state)).toBe('cancelled');
-    expect(cancelAccrual(foldAccrual([]), 'x')).toEqual([]);
+    given()
+      .when((st) => cancelAccrual(st, 'x'))
+      .then();
   });
 });
 

@@ -55,7 +55,12 @@ export class AccrualsController {
       actor.name,
     );
     if (!result.ok) {
-      if (result.error === 'posting_not_found') throw postingApiError('posting_not_found');
+      if (
+        result.error === 'posting_not_found' ||
+        result.error === 'write_conflict' ||
+        result.error === 'revision_mismatch'
+      )
+        throw postingApiError(result.error);
       const [status, message] = ACCRUAL_MESSAGES[result.error];
       throw new ApiError(status, result.error, message);
     }
