@@ -1,8 +1,7 @@
 import { CONNECTION_EVENT_TYPES, connectionStream, type ConnectionEvent } from '../../domain/connection/events';
-import type { ConnectionError, Decision } from '../../domain/connection/decide';
+import type { ConnectionDecision, ConnectionError } from '../../domain/connection/decide';
 import { evolve, initialConnection, type Connection } from '../../domain/connection/state';
 import type { EventMetadata, EventStore } from '../ports/event-store.port';
-import type { Accepted, Refused } from '../../domain/shared/decision';
 import { CommandHandler, eventsOfTypes, type Aggregate } from '../shared/command-handler';
 
 export interface Loaded {
@@ -21,15 +20,6 @@ export const connectionAggregate: Aggregate<Connection, ConnectionEvent> = {
   evolve,
   toEvent: eventsOfTypes<ConnectionEvent>(CONNECTION_EVENT_TYPES),
 };
-
-/**
- * The connection decider still answers `ConnectionEvent[] | { error, message }` (its new commands, #15, landed on
- * that shape): seen here as the one decision shape until it is converted.
- */
-const asDecision = (
-  decision: Decision,
-): Accepted<ConnectionEvent> | (Refused<ConnectionError> & { message: string }) =>
-  Array.isArray(decision) ? { events: decision } : decision;
 
 /** A concurrent writer (another request, another process) makes an append lose; deciding again on fresh state is safe. */
 const MAX_ATTEMPTS = 6;
@@ -50,16 +40,11 @@ export class ConnectionRepository {
   /** `ifRevision` (an If-Match): decided only on that revision, else revision_mismatch naming the current one. */
   async execute(
     connectionId: string,
-    decide: (state: Connection) => Decision,
+    decide: (state: Connection) => ConnectionDecision,
     metadata: EventMetadata,
     ifRevision?: bigint,
   ): Promise<Executed> {
-    const out = await this.handler.handle(
-      connectionStream(connectionId),
-      (state) => asDecision(decide(state)),
-      metadata,
-      { ifRevision },
-    );
+    const out = await this.handler.handle(connectionStream(connectionId), decide, metadata, { ifRevision });
     if (out.ok) return { ok: true, state: out.state, events: out.events, revision: out.revision };
     if (out.error === 'revision_mismatch') {
       return {

@@ -7,18 +7,25 @@ import {
   expectedCompany,
   failGustoAuthorization,
   findAwaiting,
-  isRefusal,
   live,
   startGustoAuthorization,
 } from '../../domain/connection/decide';
 import type { SealedValue } from '../../domain/connection/events';
-import { gustoCredentialsStream, issueTokens } from '../../domain/connection/gusto-credentials';
+import {
+  gustoCredentialsStream,
+  issueTokens,
+  type GustoCredentials,
+  type GustoCredentialsEvent,
+} from '../../domain/connection/gusto-credentials';
 import type { ConnectionState, PendingAuthorization } from '../../domain/connection/state';
 import { actorMetadata, type Acting } from '../api-keys/principal';
 import type { Clock } from '../ports/clock.port';
-import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store.port';
+import { isRefused } from '../../domain/shared/decision';
+import type { EventStore } from '../ports/event-store.port';
+import { CommandHandler, RETRY } from '../shared/command-handler';
 import type { Vault } from '../ports/vault.port';
 import type { ConnectionRepository } from './connection-repository';
+import { gustoCredentialsAggregate } from './gusto-credentials-aggregate';
 import type { GustoTokenService } from './gusto-token.service';
 import { GustoOAuthError, type GustoOAuth, type GustoTokenSet } from './ports';
 import { failure, success, type Outcome } from './results';
@@ -28,6 +35,8 @@ import { gustoTokenAad } from './sealed-settings';
 export const STATE_TTL_MS = 10 * 60_000;
 /** How long a code for an unnamed company waits for its starter's confirmation. */
 export const CONFIRM_TTL_MS = 10 * 60_000;
+/** Two connections racing for one company: the loser reads again and is refused; a few attempts settle it. */
+const BIND_ATTEMPTS = 6;
 
 const hash = (state: string): string => createHash('sha256').update(state, 'utf8').digest('hex');
 const verifierAad = (connectionId: string, stateHash: string): string =>
@@ -61,14 +70,18 @@ export function returnToOfState(state: string): string | undefined {
  * the authorization confirms it (`confirm`) before anything is bound.
  */
 export class GustoAuthorizationService {
+  private readonly credentials: CommandHandler<GustoCredentials, GustoCredentialsEvent>;
+
   constructor(
     private readonly repository: ConnectionRepository,
-    private readonly store: EventStore,
+    store: EventStore,
     private readonly vault: Vault,
     private readonly oauth: GustoOAuth,
     private readonly tokens: GustoTokenService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.credentials = new CommandHandler(store, gustoCredentialsAggregate, { maxAttempts: BIND_ATTEMPTS });
+  }
 
   async start(
     connectionId: string,
@@ -224,40 +237,34 @@ export class GustoAuthorizationService {
     ) => ReturnType<typeof completeGustoAuthorization>,
     stateHash: string,
   ): Promise<Outcome<AuthorizationOutcome>> {
-    for (let attempt = 0; ; attempt++) {
-      const { state: connection } = await this.repository.load(connectionId);
-      const { state: credentials, expected } = await this.tokens.read(companyUuid);
-      const boundTo = await this.liveBinding(credentials.connectionId);
-      const now = this.clock.now();
-      const dryRun = decide(connection, boundTo, now);
-      if (isRefusal(dryRun)) {
-        if (dryRun.error !== 'authorization_not_found' && dryRun.error !== 'authorization_started_by_another')
-          await this.spend(connectionId, stateHash, dryRun.error, who);
-        return failure(dryRun.error, dryRun.message);
-      }
-      const issued = issueTokens(
-        { ...credentials, connectionId: boundTo },
-        { connectionId, companyUuid, ...sealed, issuedAt: now.toISOString() },
-      );
-      if (!Array.isArray(issued)) {
-        await this.spend(connectionId, stateHash, issued.error, who);
-        return failure(
-          'company_already_connected',
-          `Gusto company ${companyUuid} is already connected to another connection; one connection per Gusto company`,
+    const issued = await this.credentials.attempt(
+      gustoCredentialsStream(companyUuid),
+      async (loaded): Promise<Outcome<AuthorizationOutcome> | 'issued' | typeof RETRY> => {
+        const { state: connection } = await this.repository.load(connectionId);
+        const boundTo = await this.liveBinding(loaded.state.connectionId);
+        const now = this.clock.now();
+        const dryRun = decide(connection, boundTo, now);
+        if (isRefused(dryRun)) {
+          if (dryRun.error !== 'authorization_not_found' && dryRun.error !== 'authorization_started_by_another')
+            await this.spend(connectionId, stateHash, dryRun.error, who);
+          return failure(dryRun.error, dryRun.message);
+        }
+        const tokens = issueTokens(
+          { ...loaded.state, connectionId: boundTo },
+          { connectionId, companyUuid, ...sealed, issuedAt: now.toISOString() },
         );
-      }
-      try {
-        await this.store.append(
-          gustoCredentialsStream(companyUuid),
-          issued.map((e) => ({ ...e, metadata: actorMetadata(who, now) })),
-          expected,
-        );
-        break;
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError && attempt < 5) continue;
-        throw error;
-      }
-    }
+        if (isRefused(tokens)) {
+          await this.spend(connectionId, stateHash, tokens.error, who);
+          return failure(
+            'company_already_connected',
+            `Gusto company ${companyUuid} is already connected to another connection; one connection per Gusto company`,
+          );
+        }
+        // Appended at the revision read, with name-based ids: a lost race reads again and decides anew.
+        return (await this.credentials.append(loaded, tokens.events, actorMetadata(who, now))) ? 'issued' : RETRY;
+      },
+    );
+    if (issued !== 'issued') return issued.ok ? issued : failure(issued.error, issued.message);
     const at = this.clock.now();
     const done = await this.repository.execute(
       connectionId,

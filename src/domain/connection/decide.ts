@@ -1,3 +1,4 @@
+import { accept, type Accepted, type Refused } from '../shared/decision';
 import type { AcumaticaSettings, ConnectionEvent, SealedValue } from './events';
 import type { AwaitingConfirmation, Connection, ConnectionState } from './state';
 
@@ -12,11 +13,13 @@ export type ConnectionError =
   | 'authorization_not_found'
   | 'authorization_started_by_another';
 
-export type Decision = ConnectionEvent[] | { error: ConnectionError; message: string };
+/** A refusal of a connection command always says why, for people (the API answers the message). */
+export type ConnectionRefusal = Refused<ConnectionError> & { readonly message: string };
 
-export const isRefusal = (d: Decision): d is { error: ConnectionError; message: string } => !Array.isArray(d);
+/** The one decision shape (../shared/decision.ts): events (none: already so), or a refusal with its message. */
+export type ConnectionDecision = Accepted<ConnectionEvent> | ConnectionRefusal;
 
-const refuse = (error: ConnectionError, message: string): Decision => ({ error, message });
+const refuse = (error: ConnectionError, message: string): ConnectionRefusal => ({ error, message });
 
 /** A connection that exists and was not deleted: the only kind any command acts on. */
 export const live = (state: Connection): state is ConnectionState => state.exists && state.deletedAt === undefined;
@@ -25,9 +28,9 @@ export function create(
   state: Connection,
   cmd: { connectionId: string; name: string; acumatica: AcumaticaSettings },
   at: Date,
-): Decision {
+): ConnectionDecision {
   if (state.exists) return refuse('connection_exists', `connection ${cmd.connectionId} already exists`);
-  return [{ type: 'ConnectionCreated', data: { ...cmd, createdAt: at.toISOString() } }];
+  return accept({ type: 'ConnectionCreated', data: { ...cmd, createdAt: at.toISOString() } });
 }
 
 /** Who started it, the company they named (if any) and the sealed PKCE verifier travel with the state. */
@@ -44,14 +47,12 @@ export function startGustoAuthorization(
   expiresAt: Date,
   at: Date,
   start: AuthorizationStart = {},
-): Decision {
+): ConnectionDecision {
   if (!live(state)) return refuse('connection_not_found', 'no such connection');
-  return [
-    {
-      type: 'GustoAuthorizationStarted',
-      data: { stateHash, expiresAt: expiresAt.toISOString(), startedAt: at.toISOString(), ...start },
-    },
-  ];
+  return accept({
+    type: 'GustoAuthorizationStarted',
+    data: { stateHash, expiresAt: expiresAt.toISOString(), startedAt: at.toISOString(), ...start },
+  });
 }
 
 /** The company a code must be for: the one named when starting, else the one the connection already has. */
@@ -60,11 +61,7 @@ export function expectedCompany(state: ConnectionState, stateHash: string): stri
 }
 
 /** Checked before the authorization code is exchanged, so a forged or replayed state costs Gusto nothing. */
-export function checkAuthorizationState(
-  state: Connection,
-  stateHash: string,
-  now: Date,
-): { error: ConnectionError; message: string } | null {
+export function checkAuthorizationState(state: Connection, stateHash: string, now: Date): ConnectionRefusal | null {
   if (!live(state)) return { error: 'connection_not_found', message: 'the authorization state names no connection' };
   const pending = state.gusto.pending[stateHash];
   if (!pending)
@@ -89,7 +86,7 @@ export function completeGustoAuthorization(
   state: Connection,
   cmd: { stateHash: string; companyUuid: string; companyBoundTo?: string },
   now: Date,
-): Decision {
+): ConnectionDecision {
   const invalid = checkAuthorizationState(state, cmd.stateHash, now);
   if (invalid) return invalid;
   const connection = state as ConnectionState;
@@ -113,12 +110,10 @@ export function completeGustoAuthorization(
       `this authorization is for Gusto company ${expected}, but Gusto granted access to another company; nothing was connected`,
     );
   }
-  return [
-    {
-      type: 'GustoAuthorized',
-      data: { companyUuid: cmd.companyUuid, stateHash: cmd.stateHash, authorizedAt: now.toISOString() },
-    },
-  ];
+  return accept({
+    type: 'GustoAuthorized',
+    data: { companyUuid: cmd.companyUuid, stateHash: cmd.stateHash, authorizedAt: now.toISOString() },
+  });
 }
 
 /**
@@ -138,7 +133,7 @@ export function awaitConfirmation(
     confirmUntil: Date;
   },
   now: Date,
-): Decision {
+): ConnectionDecision {
   const invalid = checkAuthorizationState(state, cmd.stateHash, now);
   if (invalid) return invalid;
   const connection = state as ConnectionState;
@@ -155,12 +150,10 @@ export function awaitConfirmation(
   }
   const { companyBoundTo: _bound, confirmUntil, ...data } = cmd;
   const confirmBy = connection.gusto.pending[cmd.stateHash]?.startedBy ?? 'operator';
-  return [
-    {
-      type: 'GustoAuthorizationAwaitingConfirmation',
-      data: { ...data, confirmBy, confirmUntil: confirmUntil.toISOString(), receivedAt: now.toISOString() },
-    },
-  ];
+  return accept({
+    type: 'GustoAuthorizationAwaitingConfirmation',
+    data: { ...data, confirmBy, confirmUntil: confirmUntil.toISOString(), receivedAt: now.toISOString() },
+  });
 }
 
 /** The held authorization for `companyUuid`, if `by` may confirm it now. */
@@ -169,7 +162,7 @@ export function findAwaiting(
   companyUuid: string,
   by: string,
   now: Date,
-): { stateHash: string; awaiting: AwaitingConfirmation } | { error: ConnectionError; message: string } {
+): { stateHash: string; awaiting: AwaitingConfirmation } | ConnectionRefusal {
   if (!live(state)) return { error: 'connection_not_found', message: 'no such connection' };
   const held = Object.entries(state.gusto.awaiting ?? {}).filter(
     ([, a]) => a.companyUuid === companyUuid && Date.parse(a.expiresAt) > now.getTime(),
@@ -194,7 +187,7 @@ export function confirmGustoAuthorization(
   state: Connection,
   cmd: { companyUuid: string; by: string; companyBoundTo?: string },
   now: Date,
-): Decision {
+): ConnectionDecision {
   const found = findAwaiting(state, cmd.companyUuid, cmd.by, now);
   if ('error' in found) return found;
   const connection = state as ConnectionState;
@@ -204,18 +197,21 @@ export function confirmGustoAuthorization(
       `Gusto company ${cmd.companyUuid} is already connected to another connection; one connection per Gusto company`,
     );
   }
-  return [
-    {
-      type: 'GustoAuthorized',
-      data: { companyUuid: cmd.companyUuid, stateHash: found.stateHash, authorizedAt: now.toISOString() },
-    },
-  ];
+  return accept({
+    type: 'GustoAuthorized',
+    data: { companyUuid: cmd.companyUuid, stateHash: found.stateHash, authorizedAt: now.toISOString() },
+  });
 }
 
 /** A checked state was used but the authorization failed (code refused, company taken): spend the state. */
-export function failGustoAuthorization(state: Connection, stateHash: string, reason: string, at: Date): Decision {
-  if (!state.exists || (!state.gusto.pending[stateHash] && !state.gusto.awaiting?.[stateHash])) return [];
-  return [{ type: 'GustoAuthorizationFailed', data: { stateHash, reason, failedAt: at.toISOString() } }];
+export function failGustoAuthorization(
+  state: Connection,
+  stateHash: string,
+  reason: string,
+  at: Date,
+): ConnectionDecision {
+  if (!state.exists || (!state.gusto.pending[stateHash] && !state.gusto.awaiting?.[stateHash])) return accept();
+  return accept({ type: 'GustoAuthorizationFailed', data: { stateHash, reason, failedAt: at.toISOString() } });
 }
 
 /** Gusto rejected the refresh token. Idempotent: a second report of the same loss records nothing. */
@@ -224,22 +220,20 @@ export function loseGustoAuthorization(
   companyUuid: string,
   detail: string | undefined,
   at: Date,
-): Decision {
+): ConnectionDecision {
   if (!live(state)) return refuse('connection_not_found', 'no such connection');
-  if (state.gusto.status !== 'connected' || state.gusto.companyUuid !== companyUuid) return [];
-  return [
-    {
-      type: 'GustoAuthorizationLost',
-      data: { companyUuid, reason: 'invalid_grant', ...(detail ? { detail } : {}), lostAt: at.toISOString() },
-    },
-  ];
+  if (state.gusto.status !== 'connected' || state.gusto.companyUuid !== companyUuid) return accept();
+  return accept({
+    type: 'GustoAuthorizationLost',
+    data: { companyUuid, reason: 'invalid_grant', ...(detail ? { detail } : {}), lostAt: at.toISOString() },
+  });
 }
 
 /** The document has been validated by the caller (shape and chart of accounts); here it only gets its version. */
-export function acceptMapping(state: Connection, document: unknown, at: Date): Decision {
+export function acceptMapping(state: Connection, document: unknown, at: Date): ConnectionDecision {
   if (!live(state)) return refuse('connection_not_found', 'no such connection');
   const version = (state.mapping?.version ?? 0) + 1;
-  return [{ type: 'MappingAccepted', data: { document, version, acceptedAt: at.toISOString() } }];
+  return accept({ type: 'MappingAccepted', data: { document, version, acceptedAt: at.toISOString() } });
 }
 
 /** PUT /api/connections/:id: the caller has checked the URL and sealed the secrets. */
@@ -247,13 +241,13 @@ export function changeSettings(
   state: Connection,
   cmd: { name: string; acumatica: AcumaticaSettings },
   at: Date,
-): Decision {
+): ConnectionDecision {
   if (!live(state)) return refuse('connection_not_found', 'no such connection');
-  return [{ type: 'ConnectionSettingsChanged', data: { ...cmd, changedAt: at.toISOString() } }];
+  return accept({ type: 'ConnectionSettingsChanged', data: { ...cmd, changedAt: at.toISOString() } });
 }
 
 /** DELETE /api/connections/:id. A second delete finds nothing (404), like any command on a deleted connection. */
-export function deleteConnection(state: Connection, at: Date): Decision {
+export function deleteConnection(state: Connection, at: Date): ConnectionDecision {
   if (!live(state)) return refuse('connection_not_found', 'no such connection');
-  return [{ type: 'ConnectionDeleted', data: { deletedAt: at.toISOString() } }];
+  return accept({ type: 'ConnectionDeleted', data: { deletedAt: at.toISOString() } });
 }

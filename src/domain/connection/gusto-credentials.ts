@@ -1,3 +1,4 @@
+import { accept, type Accepted, type Refused } from '../shared/decision';
 import type { SealedValue } from './events';
 
 /**
@@ -36,6 +37,14 @@ export type GustoCredentialsEvent =
   | { type: 'RefreshLeaseReleased'; data: { holder: string; reason: string; releasedAt: string } }
   /** invalid_grant: the grant is gone. Nobody refreshes again until a person authorizes anew (GustoTokensIssued). */
   | { type: 'RefreshTokenRejected'; data: { holder: string; error: string; rejectedAt: string } };
+
+export const GUSTO_CREDENTIALS_EVENT_TYPES: readonly GustoCredentialsEvent['type'][] = [
+  'GustoTokensIssued',
+  'RefreshLeaseTaken',
+  'TokensRotated',
+  'RefreshLeaseReleased',
+  'RefreshTokenRejected',
+];
 
 export const gustoCredentialsStream = (companyUuid: string): string => `gusto-credentials-${companyUuid}`;
 
@@ -113,8 +122,8 @@ export function planToken(
 export function issueTokens(
   state: GustoCredentials,
   data: Extract<GustoCredentialsEvent, { type: 'GustoTokensIssued' }>['data'],
-): GustoCredentialsEvent[] | { error: 'company_already_connected'; boundTo: string } {
+): Accepted<GustoCredentialsEvent> | (Refused<'company_already_connected'> & { readonly boundTo: string }) {
   if (state.connectionId !== undefined && state.connectionId !== data.connectionId)
     return { error: 'company_already_connected', boundTo: state.connectionId };
-  return [{ type: 'GustoTokensIssued', data }];
+  return accept({ type: 'GustoTokensIssued', data });
 }

@@ -88,6 +88,8 @@ describe('Gusto credentials (token rotation)', () => {
       connectionId: 'c2',
     };
     expect(issueTokens(state, other)).toEqual({ error: 'company_already_connected', boundTo: 'c1' });
-    expect(issueTokens(state, { ...other, connectionId: 'c1' })).toHaveLength(1);
+    expect(issueTokens(state, { ...other, connectionId: 'c1' })).toEqual({
+      events: [{ type: 'GustoTokensIssued', data: { ...other, connectionId: 'c1' } }],
+    });
   });
 });

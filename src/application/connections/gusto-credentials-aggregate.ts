@@ -1,0 +1,15 @@
+import {
+  evolveCredentials,
+  GUSTO_CREDENTIALS_EVENT_TYPES,
+  initialCredentials,
+  type GustoCredentials,
+  type GustoCredentialsEvent,
+} from '../../domain/connection/gusto-credentials';
+import { eventsOfTypes, type Aggregate } from '../shared/command-handler';
+
+/** A `gusto-credentials-<companyUuid>` stream as the command handler folds it. */
+export const gustoCredentialsAggregate: Aggregate<GustoCredentials, GustoCredentialsEvent> = {
+  initial: initialCredentials,
+  evolve: evolveCredentials,
+  toEvent: eventsOfTypes<GustoCredentialsEvent>(GUSTO_CREDENTIALS_EVENT_TYPES),
+};
