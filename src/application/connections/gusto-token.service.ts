@@ -8,9 +8,11 @@ import {
   type GustoCredentialsEvent,
 } from '../../domain/connection/gusto-credentials';
 import type { Clock } from '../ports/clock.port';
-import { WrongExpectedRevisionError, type EventStore, type ExpectedRevision } from '../ports/event-store.port';
+import type { EventMetadata, EventStore } from '../ports/event-store.port';
 import { GustoApiError } from '../ports/gusto.port';
 import type { Vault } from '../ports/vault.port';
+import { CommandHandler, type Loaded } from '../shared/command-handler';
+import { gustoCredentialsAggregate } from './gusto-credentials-aggregate';
 import { GustoOAuthError, type GustoOAuth, type GustoTokenSource, type UsableGustoToken } from './ports';
 import { gustoTokenAad } from './sealed-settings';
 import { required } from '../../domain/shared/required';
@@ -47,6 +49,8 @@ export class GustoTokenService implements GustoTokenSource {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly maxWaitMs: number;
+  /** Appends at the revision read, with name-based ids; a lost race is never retried here (someone else moved). */
+  private readonly credentials: CommandHandler<GustoCredentials, GustoCredentialsEvent>;
 
   constructor(
     private readonly store: EventStore,
@@ -60,6 +64,7 @@ export class GustoTokenService implements GustoTokenSource {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 50;
     this.maxWaitMs = options.maxWaitMs ?? 60_000;
+    this.credentials = new CommandHandler(store, gustoCredentialsAggregate, { maxAttempts: 1 });
   }
 
   async accessToken(companyUuid: string, rejectedGeneration?: number): Promise<UsableGustoToken> {
@@ -80,7 +85,7 @@ export class GustoTokenService implements GustoTokenSource {
    * The company's credentials as of now. Only events after the last one seen are read: the stream grows by
    * a few events per rotation (every two hours), and this runs before every Gusto call.
    */
-  async read(companyUuid: string): Promise<{ state: GustoCredentials; expected: ExpectedRevision }> {
+  async read(companyUuid: string): Promise<{ state: GustoCredentials; expected: bigint | 'no_stream' }> {
     const seen = this.folded.get(companyUuid);
     const from = seen ? seen.revision + 1n : 0n;
     const recorded = await this.store.readStream(gustoCredentialsStream(companyUuid), from);
@@ -134,20 +139,10 @@ export class GustoTokenService implements GustoTokenSource {
             type: 'RefreshLeaseTaken',
             data: { holder: this.options.holder, until, takenAt: now.toISOString() },
           };
-          let leaseRevision: bigint;
-          try {
-            leaseRevision = (
-              await this.store.append(
-                stream,
-                [{ ...lease, metadata: { actor: 'system', at: now.toISOString() } }],
-                expected,
-              )
-            ).nextExpectedRevision;
-          } catch (error) {
-            if (error instanceof WrongExpectedRevisionError) continue; // someone else moved first: see what they did
-            throw error;
-          }
-          const rotated = await this.refreshUnderLease(companyUuid, state, leaseRevision);
+          const read: Loaded<GustoCredentials> = { stream, state, revision: expected, events: [] };
+          const leased = await this.credentials.append(read, [lease], this.stamp());
+          if (!leased) continue; // someone else moved first: see what they did
+          const rotated = await this.refreshUnderLease(companyUuid, leased);
           if (rotated) return rotated;
           continue; // our lease was overtaken: our new tokens were never used, so the winner's stand
         }
@@ -158,16 +153,12 @@ export class GustoTokenService implements GustoTokenSource {
   /** Holding the lease: exchange the refresh token and persist the new pair before anyone uses it. */
   private async refreshUnderLease(
     companyUuid: string,
-    state: GustoCredentials,
-    leaseRevision: bigint,
+    leased: Loaded<GustoCredentials>,
   ): Promise<UsableGustoToken | null> {
-    const stream = gustoCredentialsStream(companyUuid);
     const holder = this.options.holder;
-    const refreshToken = this.vault.open(
-      required(state.tokens, 'the tokens being refreshed').refreshToken,
-      gustoTokenAad(companyUuid, 'refresh'),
-    );
-    const stamp = () => ({ actor: 'system', at: this.clock.now().toISOString() });
+    const tokens = required(leased.state.tokens, 'the tokens being refreshed');
+    const connectionId = leased.state.connectionId;
+    const refreshToken = this.vault.open(tokens.refreshToken, gustoTokenAad(companyUuid, 'refresh'));
     let fresh;
     try {
       fresh = await this.oauth.refresh(refreshToken);
@@ -177,8 +168,8 @@ export class GustoTokenService implements GustoTokenSource {
           type: 'RefreshTokenRejected',
           data: { holder, error: error.message, rejectedAt: this.clock.now().toISOString() },
         };
-        await this.store.append(stream, [{ ...rejected, metadata: stamp() }], leaseRevision).catch(ignoreConflict);
-        if (state.connectionId) await this.onAuthorizationLost(state.connectionId, companyUuid, error.message);
+        await this.credentials.append(leased, [rejected], this.stamp()); // lost race: the lease was overtaken
+        if (connectionId) await this.onAuthorizationLost(connectionId, companyUuid, error.message);
         throw new GustoApiError(
           'needs_reauthorization',
           `Gusto rejected the refresh token for company ${companyUuid} (invalid_grant); authorize the connection again`,
@@ -189,7 +180,7 @@ export class GustoTokenService implements GustoTokenSource {
         type: 'RefreshLeaseReleased',
         data: { holder, reason: (error as Error).message, releasedAt: this.clock.now().toISOString() },
       };
-      await this.store.append(stream, [{ ...released, metadata: stamp() }], leaseRevision).catch(ignoreConflict);
+      await this.credentials.append(leased, [released], this.stamp()); // lost race: the lease was overtaken
       throw new GustoApiError('unavailable', `refreshing the Gusto token failed: ${(error as Error).message}`);
     }
     this.options.onSecret?.(fresh.accessToken);
@@ -205,19 +196,12 @@ export class GustoTokenService implements GustoTokenSource {
         rotatedAt: now.toISOString(),
       },
     };
-    try {
-      await this.store.append(stream, [{ ...event, metadata: stamp() }], leaseRevision);
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return null;
-      throw error;
-    }
-    return {
-      accessToken: fresh.accessToken,
-      generation: required(state.tokens, 'the tokens being refreshed').generation + 1,
-    };
+    const rotated = await this.credentials.append(leased, [event], this.stamp());
+    if (!rotated) return null;
+    return { accessToken: fresh.accessToken, generation: tokens.generation + 1 };
   }
-}
 
-function ignoreConflict(error: unknown): void {
-  if (!(error instanceof WrongExpectedRevisionError)) throw error;
+  private stamp(): EventMetadata {
+    return { actor: 'system', at: this.clock.now().toISOString() };
+  }
 }
