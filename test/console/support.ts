@@ -64,7 +64,7 @@ export function ensureConsoleBuilt(): void {
         join(ROOT, 'node_modules/vite/bin/vite.js'),
         'build',
         '--config',
-        'console/vite.config.ts',
+        'console/vite.config.mts',
         '--logLevel',
         'warn',
       ],
