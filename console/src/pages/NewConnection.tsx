@@ -5,6 +5,9 @@ import { ErrorNotice, Notice } from '../components/Notice';
 import { messageOf } from '../hooks';
 import { navigate } from '../router';
 
+type TextKey = Exclude<keyof Form, 'kind'>;
+type FieldIds = { id: string; describedBy?: string; invalid?: boolean };
+
 interface Form {
   name: string;
   baseUrl: string;
@@ -38,6 +41,21 @@ export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => vo
   const [versionsError, setVersionsError] = useState<string>();
   const [looking, setLooking] = useState(false);
   const [errors, setErrors] = useState<Map<string, string[]>>(new Map());
+  /** A plain text input for a form field, wired to the Field's ids and the form's state. */
+  const textInput =
+    (key: TextKey, options: { type?: string; autoComplete?: string; required?: boolean } = {}) =>
+    (ids: FieldIds) => (
+      <input
+        id={ids.id}
+        aria-describedby={ids.describedBy}
+        aria-invalid={ids.invalid}
+        type={options.type}
+        autoComplete={options.autoComplete}
+        required={options.required ?? true}
+        value={form[key]}
+        onChange={(e) => set(key, e.target.value)}
+      />
+    );
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
@@ -100,16 +118,7 @@ export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => vo
       </p>
       <form onSubmit={submit} className="grid-form">
         <Field label="Name" errors={at('name')}>
-          {(ids) => (
-            <input
-              id={ids.id}
-              aria-describedby={ids.describedBy}
-              aria-invalid={ids.invalid}
-              required
-              value={form.name}
-              onChange={(e) => set('name', e.target.value)}
-            />
-          )}
+          {textInput('name')}
         </Field>
         <fieldset>
           <legend>Acumatica</legend>
@@ -134,26 +143,10 @@ export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => vo
           </Field>
           {versionsError ? <Notice kind="warn">{versionsError} You can still type a version.</Notice> : null}
           <Field label="Tenant" errors={at('acumatica.tenant')}>
-            {(ids) => (
-              <input
-                id={ids.id}
-                aria-describedby={ids.describedBy}
-                aria-invalid={ids.invalid}
-                required
-                value={form.tenant}
-                onChange={(e) => set('tenant', e.target.value)}
-              />
-            )}
+            {textInput('tenant')}
           </Field>
           <Field label="Branch (optional)" errors={at('acumatica.branch')}>
-            {(ids) => (
-              <input
-                id={ids.id}
-                aria-describedby={ids.describedBy}
-                value={form.branch}
-                onChange={(e) => set('branch', e.target.value)}
-              />
-            )}
+            {textInput('branch', { required: false })}
           </Field>
           <Field
             label="Endpoint version"
@@ -223,59 +216,18 @@ export function NewConnectionPage({ onCreated }: { onCreated: (id: string) => vo
                 hint="GUID@Tenant, from the connected application (SM303010)"
                 errors={at('acumatica.auth.clientId')}
               >
-                {(ids) => (
-                  <input
-                    id={ids.id}
-                    aria-describedby={ids.describedBy}
-                    aria-invalid={ids.invalid}
-                    required
-                    value={form.clientId}
-                    onChange={(e) => set('clientId', e.target.value)}
-                  />
-                )}
+                {textInput('clientId')}
               </Field>
               <Field label="Client secret" errors={at('acumatica.auth.clientSecret')}>
-                {(ids) => (
-                  <input
-                    id={ids.id}
-                    aria-describedby={ids.describedBy}
-                    aria-invalid={ids.invalid}
-                    type="password"
-                    autoComplete="off"
-                    required
-                    value={form.clientSecret}
-                    onChange={(e) => set('clientSecret', e.target.value)}
-                  />
-                )}
+                {textInput('clientSecret', { type: 'password', autoComplete: 'off' })}
               </Field>
             </>
           ) : null}
           <Field label="User name" errors={at('acumatica.auth.username')}>
-            {(ids) => (
-              <input
-                id={ids.id}
-                aria-describedby={ids.describedBy}
-                aria-invalid={ids.invalid}
-                autoComplete="off"
-                required
-                value={form.username}
-                onChange={(e) => set('username', e.target.value)}
-              />
-            )}
+            {textInput('username', { autoComplete: 'off' })}
           </Field>
           <Field label="Password" errors={at('acumatica.auth.password')}>
-            {(ids) => (
-              <input
-                id={ids.id}
-                aria-describedby={ids.describedBy}
-                aria-invalid={ids.invalid}
-                type="password"
-                autoComplete="new-password"
-                required
-                value={form.password}
-                onChange={(e) => set('password', e.target.value)}
-              />
-            )}
+            {textInput('password', { type: 'password', autoComplete: 'new-password' })}
           </Field>
         </fieldset>
         <ErrorNotice error={failure} title="Not created" />
