@@ -8,90 +8,64 @@ interface PickerProps {
   disabled?: boolean;
   describedBy?: string;
   invalid?: boolean;
+  emptyLabel?: string;
+}
+
+/** One entry of a chart (an account or a subaccount) as a picker shows it. */
+interface ChartEntry {
+  code: string;
+  text: string;
+  active: boolean;
 }
 
 /**
- * An account picker fed by the tenant's chart of accounts. A value the chart does not hold (or holds
- * inactive) stays visible and marked, so the reader sees what the saved mapping says. Without a chart
- * (Acumatica unreachable) the account is typed.
+ * A picker fed by the tenant's chart. A value the chart does not hold (or holds inactive) stays visible and
+ * marked, so the reader sees what the saved mapping says. Without a chart (Acumatica unreachable) the code is
+ * typed.
  */
-export function AccountPicker(props: PickerProps & { accounts: GlAccount[] | undefined; emptyLabel?: string }) {
-  const { accounts, value } = props;
-  if (!accounts)
+function ChartPicker(props: PickerProps & { entries: ChartEntry[] | undefined; placeholder: string; empty: string }) {
+  const { entries, value } = props;
+  const common = {
+    id: props.id,
+    'aria-label': props.label,
+    'aria-describedby': props.describedBy,
+    'aria-invalid': props.invalid,
+    value,
+    disabled: props.disabled,
+  };
+  if (!entries)
     return (
-      <input
-        id={props.id}
-        aria-label={props.label}
-        value={value}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.value.trim())}
-        aria-describedby={props.describedBy}
-        aria-invalid={props.invalid}
-        placeholder="AccountCD"
-      />
+      <input {...common} onChange={(e) => props.onChange(e.target.value.trim())} placeholder={props.placeholder} />
     );
-  const known = accounts.find((a) => a.accountCd === value);
+  const known = entries.some((e) => e.code === value);
   return (
-    <select
-      id={props.id}
-      aria-label={props.label}
-      value={value}
-      disabled={props.disabled}
-      onChange={(e) => props.onChange(e.target.value)}
-      aria-describedby={props.describedBy}
-      aria-invalid={props.invalid}
-    >
-      <option value="">{props.emptyLabel ?? '— not mapped —'}</option>
+    <select {...common} onChange={(e) => props.onChange(e.target.value)}>
+      <option value="">{props.emptyLabel ?? props.empty}</option>
       {value && !known ? <option value={value}>{value} (not in Acumatica)</option> : null}
-      {accounts.map((a) => (
-        <option key={a.accountCd} value={a.accountCd} disabled={!a.active && a.accountCd !== value}>
-          {a.accountCd}
-          {a.description ? ` — ${a.description}` : ''}
-          {a.type ? ` (${a.type})` : ''}
-          {a.active ? '' : ' — inactive'}
+      {entries.map((e) => (
+        <option key={e.code} value={e.code} disabled={!e.active && e.code !== value}>
+          {e.text}
+          {e.active ? '' : ' — inactive'}
         </option>
       ))}
     </select>
   );
 }
 
-export function SubaccountPicker(
-  props: PickerProps & { subaccounts: GlSubaccount[] | undefined; emptyLabel?: string },
-) {
-  const { subaccounts, value } = props;
-  if (!subaccounts)
-    return (
-      <input
-        id={props.id}
-        aria-label={props.label}
-        value={value}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.value.trim())}
-        aria-describedby={props.describedBy}
-        aria-invalid={props.invalid}
-        placeholder="SubaccountCD"
-      />
-    );
-  const known = subaccounts.find((s) => s.subaccountCd === value);
-  return (
-    <select
-      id={props.id}
-      aria-label={props.label}
-      value={value}
-      disabled={props.disabled}
-      onChange={(e) => props.onChange(e.target.value)}
-      aria-describedby={props.describedBy}
-      aria-invalid={props.invalid}
-    >
-      <option value="">{props.emptyLabel ?? '— default —'}</option>
-      {value && !known ? <option value={value}>{value} (not in Acumatica)</option> : null}
-      {subaccounts.map((s) => (
-        <option key={s.subaccountCd} value={s.subaccountCd} disabled={!s.active && s.subaccountCd !== value}>
-          {s.subaccountCd}
-          {s.description ? ` — ${s.description}` : ''}
-          {s.active ? '' : ' — inactive'}
-        </option>
-      ))}
-    </select>
-  );
+export function AccountPicker(props: PickerProps & { accounts: GlAccount[] | undefined }) {
+  const entries = props.accounts?.map((a) => ({
+    code: a.accountCd,
+    text: `${a.accountCd}${a.description ? ` — ${a.description}` : ''}${a.type ? ` (${a.type})` : ''}`,
+    active: a.active,
+  }));
+  return <ChartPicker {...props} entries={entries} placeholder="AccountCD" empty="— not mapped —" />;
+}
+
+export function SubaccountPicker(props: PickerProps & { subaccounts: GlSubaccount[] | undefined }) {
+  const entries = props.subaccounts?.map((s) => ({
+    code: s.subaccountCd,
+    text: `${s.subaccountCd}${s.description ? ` — ${s.description}` : ''}`,
+    active: s.active,
+  }));
+  return <ChartPicker {...props} entries={entries} placeholder="SubaccountCD" empty="— default —" />;
 }
