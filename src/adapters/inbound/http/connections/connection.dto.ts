@@ -129,27 +129,6 @@ export class AcumaticaSettingsDto {
   licence?: AcumaticaLicenceDto;
 }
 
-export class CreateConnectionDto {
-  @ApiProperty({ example: 'Acme Inc.' })
-  @IsString()
-  @IsNotEmpty()
-  name!: string;
-
-  @ApiProperty({ type: AcumaticaSettingsDto })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AcumaticaSettingsDto)
-  acumatica!: AcumaticaSettingsDto;
-
-  @ApiPropertyOptional({
-    description: 'The account mapping (see PUT /api/connections/:id/mapping); shape-checked only here.',
-  })
-  @IsOptional()
-  @IsObject()
-  mapping?: Record<string, unknown>;
-}
-
 /** PUT /api/connections/:id: the name and the whole Acumatica settings, secrets included (they are sealed anew). */
 export class UpdateConnectionDto {
   @ApiProperty({ example: 'Acme Inc.' })
@@ -163,4 +142,14 @@ export class UpdateConnectionDto {
   @ValidateNested()
   @Type(() => AcumaticaSettingsDto)
   acumatica!: AcumaticaSettingsDto;
+}
+
+/** POST /api/connections: what PUT takes, plus an optional first mapping. */
+export class CreateConnectionDto extends UpdateConnectionDto {
+  @ApiPropertyOptional({
+    description: 'The account mapping (see PUT /api/connections/:id/mapping); shape-checked only here.',
+  })
+  @IsOptional()
+  @IsObject()
+  mapping?: Record<string, unknown>;
 }
