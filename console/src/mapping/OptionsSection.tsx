@@ -2,6 +2,7 @@ import { Field } from '../components/Field';
 import type { Draft } from './draft';
 
 type Journal = Draft['journal'];
+type FieldIds = { id: string; describedBy?: string; invalid?: boolean };
 
 /** The journal's settings: branch, ledger, detail, release, and the books options (cash, entry date, accrual, rounding). */
 export function OptionsSection(props: {
@@ -13,33 +14,35 @@ export function OptionsSection(props: {
   const { journal: j, errors } = props;
   const set = <K extends keyof Journal>(key: K, value: Journal[K]) => props.onChange({ ...j, [key]: value });
   const at = (...paths: string[]) => paths.flatMap((p) => errors.get(`journal.${p}`) ?? []);
+  const controlProps = (ids: FieldIds) => ({
+    id: ids.id,
+    'aria-describedby': ids.describedBy,
+    'aria-invalid': ids.invalid,
+    disabled: props.readOnly,
+  });
+  const text = (key: 'branch' | 'ledger') => (ids: FieldIds) => (
+    <input {...controlProps(ids)} value={j[key]} onChange={(e) => set(key, e.target.value)} />
+  );
+  const choice =
+    <K extends 'detail' | 'cash' | 'entryDate'>(key: K, options: Array<[Journal[K], string]>) =>
+    (ids: FieldIds) => (
+      <select {...controlProps(ids)} value={j[key]} onChange={(e) => set(key, e.target.value as Journal[K])}>
+        {options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    );
   return (
     <section aria-labelledby="journal-title">
       <h2 id="journal-title">Journal</h2>
       <div className="grid-form two">
         <Field label="Branch" errors={at('branch')} errorTestId="mapping-error">
-          {(ids) => (
-            <input
-              id={ids.id}
-              aria-describedby={ids.describedBy}
-              aria-invalid={ids.invalid}
-              disabled={props.readOnly}
-              value={j.branch}
-              onChange={(e) => set('branch', e.target.value)}
-            />
-          )}
+          {text('branch')}
         </Field>
         <Field label="Ledger" errors={at('ledger')} errorTestId="mapping-error">
-          {(ids) => (
-            <input
-              id={ids.id}
-              aria-describedby={ids.describedBy}
-              aria-invalid={ids.invalid}
-              disabled={props.readOnly}
-              value={j.ledger}
-              onChange={(e) => set('ledger', e.target.value)}
-            />
-          )}
+          {text('ledger')}
         </Field>
         <Field
           label="Detail"
@@ -47,20 +50,11 @@ export function OptionsSection(props: {
           errors={at('detail')}
           errorTestId="mapping-error"
         >
-          {(ids) => (
-            <select
-              id={ids.id}
-              aria-describedby={ids.describedBy}
-              aria-invalid={ids.invalid}
-              disabled={props.readOnly}
-              value={j.detail}
-              onChange={(e) => set('detail', e.target.value as Journal['detail'])}
-            >
-              <option value="summary">Summary</option>
-              <option value="department">By department</option>
-              <option value="employee">By employee</option>
-            </select>
-          )}
+          {choice('detail', [
+            ['summary', 'Summary'],
+            ['department', 'By department'],
+            ['employee', 'By employee'],
+          ])}
         </Field>
         <Field
           label="Cash"
@@ -68,34 +62,16 @@ export function OptionsSection(props: {
           errors={at('cash')}
           errorTestId="mapping-error"
         >
-          {(ids) => (
-            <select
-              id={ids.id}
-              aria-describedby={ids.describedBy}
-              aria-invalid={ids.invalid}
-              disabled={props.readOnly}
-              value={j.cash}
-              onChange={(e) => set('cash', e.target.value as Journal['cash'])}
-            >
-              <option value="liabilities">Liabilities (default)</option>
-              <option value="bank">One line per bank withdrawal</option>
-            </select>
-          )}
+          {choice('cash', [
+            ['liabilities', 'Liabilities (default)'],
+            ['bank', 'One line per bank withdrawal'],
+          ])}
         </Field>
         <Field label="Entry date" errors={at('entryDate')} errorTestId="mapping-error">
-          {(ids) => (
-            <select
-              id={ids.id}
-              aria-describedby={ids.describedBy}
-              aria-invalid={ids.invalid}
-              disabled={props.readOnly}
-              value={j.entryDate}
-              onChange={(e) => set('entryDate', e.target.value as Journal['entryDate'])}
-            >
-              <option value="check_date">Check date (default)</option>
-              <option value="period_end">End of the pay period</option>
-            </select>
-          )}
+          {choice('entryDate', [
+            ['check_date', 'Check date (default)'],
+            ['period_end', 'End of the pay period'],
+          ])}
         </Field>
         <Field
           label="Rounding tolerance (cents)"
