@@ -5,7 +5,8 @@ import { parseMapping } from '../../domain/mapping/parse-mapping';
 import type { BlockReason } from '../../domain/payroll-posting/events';
 import { CONNECTIONS, type Connections } from '../ports/connections.port';
 import { GUSTO, type GustoApi } from '../ports/gusto.port';
-import { buildWithCurrentMapping, payrollFacts } from './posting-steps';
+import { buildWithCurrentMapping } from './current-mapping';
+import { payrollFacts } from './payroll-facts';
 
 export type PreviewResult =
   | {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { contentHash } from '../../../../src/application/payroll-posting/posting-steps';
+import { contentHash } from '../../../../src/application/payroll-posting/payroll-facts';
 
 /** The first form of contentHash: recorded hashes were made with it, so the faster one must agree byte for byte. */
 const reference = (value: unknown): string => {
