@@ -5,33 +5,17 @@
  * its reversal voided (every account nets to zero), and its second processing its own accrual — exactly once
  * under duplicate webhooks.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startService } from '../../support/service';
+import { accrualMapping } from './books-support';
 import {
   acumaticaCalls,
+  cents,
   postingIdOf,
   postingWithStatus,
   postingWorld,
-  specMapping,
+  tagged,
   waitFor,
   type PostingWorld,
 } from './support';
-
-const accrualMapping = (options: { release?: boolean; account?: boolean } = {}): Record<string, any> => {
-  const m = specMapping();
-  m.journal.accrual = { enabled: true };
-  if (options.release) m.journal.release = true;
-  if (options.account !== false) m.accounts.accruedPayroll = { account: '22000' };
-  return m;
-};
-const cents = (s: unknown): number => {
-  if (s === null || s === undefined) return 0;
-  const [w, f = '0'] = String(s).replace('-', '').split('.');
-  return Number(w) * 100 + Number(f.padEnd(2, '0').slice(0, 2));
-};
-const tagged = (world: PostingWorld, tag: string) => world.acumatica.records.journalsTagged(`[${tag}]`) as any[];
 
 async function accrualsWhen(
   world: PostingWorld,
@@ -301,65 +285,5 @@ describe('a cancellation while the accrual is being posted', () => {
     expect(view.accruals[0].voids.accrual.batchNbr).toBe(
       tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)[0].BatchNbr,
     );
-  });
-});
-
-describe('voiding across a restart', () => {
-  it('a void whose create was in flight when the service stopped is found, not duplicated, by the next start; the view survives', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mlc-accrual-void-restart-'));
-    const world = await postingWorld({ mapping: accrualMapping(), service: { dataDir, keepData: true } });
-    try {
-      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-        employees: 2,
-        checkDate: '2026-12-09',
-      } as never) as any;
-      await postingWithStatus(world, payroll.uuid, 'posted');
-      await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
-      const puts = () =>
-        world.acumatica.requests.filter((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)).length;
-      const before = puts(); // payroll, accrual, reversal
-      world.acumatica.knobs.latencyMs = 1500;
-      world.gusto.scenario.cancelPayroll(payroll.uuid);
-      // payroll reversal, then the first void: stop while it is in flight
-      await waitFor('void create in flight', async () => puts() >= before + 2);
-      await world.service.close();
-      await waitFor(
-        'void committed',
-        async () => tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`).length === 1,
-      );
-      world.acumatica.knobs.latencyMs = 0;
-      const restarted = await startService({
-        dataDir,
-        clock: world.clock,
-        env: {
-          GUSTO_API_BASE_URL: world.gusto.url,
-          GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
-          RETRY_BASE_MS: '20',
-        },
-      });
-      try {
-        const id = encodeURIComponent(`${world.connectionId}:${payroll.uuid}`);
-        const view = await waitFor(
-          'accrual cancelled after the restart',
-          async () => {
-            const res = await fetch(`${restarted.url}/api/postings/${id}`, { headers: restarted.auth });
-            const body = (await res.json()) as any;
-            return body.accruals?.[0]?.status === 'cancelled' ? body : null;
-          },
-          30_000,
-        );
-        expect(tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)).toHaveLength(1);
-        expect(tagged(world, `gusto-accrual-reversal-void:${payroll.uuid}:2026-11`)).toHaveLength(1);
-        expect(view.accruals[0].voids.accrual.batchNbr).toBe(
-          tagged(world, `gusto-accrual-void:${payroll.uuid}:2026-11`)[0].BatchNbr,
-        );
-      } finally {
-        await restarted.close();
-      }
-    } finally {
-      await world.gusto.close();
-      await world.acumatica.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
   });
 });

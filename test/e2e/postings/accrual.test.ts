@@ -1,42 +1,22 @@
 /**
  * Month-end accrual end to end (issue 14): a pay period across a month end posts, for the earlier month,
  * one accrual dated its last day and its reversal dated the 1st of the next — exactly once under duplicate
- * webhooks and a restart; a closed period is recorded as skipped, with the reason, in the tie-out.
+ * webhooks (the restart: books-restart.test.ts); a closed period is recorded as skipped, with the reason, in the tie-out.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startService } from '../../support/service';
-import { journalsOf, postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from './support';
+import { accrualMapping } from './books-support';
+import { cents, journalsOf, postingWithStatus, postingWorld, tagged, waitFor, type PostingWorld } from './support';
 
-const accrualMapping = (): Record<string, any> => {
-  const m = specMapping();
-  m.journal.accrual = { enabled: true };
-  m.accounts.accruedPayroll = { account: '22000' };
-  return m;
-};
-const cents = (s: string | null | undefined): number => {
-  if (s === null || s === undefined) return 0;
-  const [w, f = '0'] = String(s).replace('-', '').split('.');
-  return Number(w) * 100 + Number(f.padEnd(2, '0').slice(0, 2));
-};
 const accrualsOf = (world: PostingWorld, uuid: string, month: string) =>
-  world.acumatica.records.journalsTagged(`[gusto-accrual:${uuid}:${month}]`) as any[];
+  tagged(world, `gusto-accrual:${uuid}:${month}`);
 const reversalsOf = (world: PostingWorld, uuid: string, month: string) =>
-  world.acumatica.records.journalsTagged(`[gusto-accrual-reversal:${uuid}:${month}]`) as any[];
+  tagged(world, `gusto-accrual-reversal:${uuid}:${month}`);
 
-async function tieOutRow(
-  world: PostingWorld,
-  uuid: string,
-  checkDate: string,
-  url = world.service.url,
-  auth = world.service.auth,
-): Promise<any> {
-  const res = await fetch(`${url}/api/connections/${world.connectionId}/tie-out?from=${checkDate}&to=${checkDate}`, {
-    headers: auth,
-  });
-  const body = (await res.json()) as any;
-  return body.payrolls.find((p: any) => p.payrollUuid === uuid);
+async function tieOutRow(world: PostingWorld, uuid: string, checkDate: string): Promise<any> {
+  const res = await world.api(
+    'GET',
+    `/api/connections/${world.connectionId}/tie-out?from=${checkDate}&to=${checkDate}`,
+  );
+  return res.body.payrolls.find((p: any) => p.payrollUuid === uuid);
 }
 
 describe('accrual e2e: a pay period across a month end', () => {
@@ -158,59 +138,5 @@ describe('accrual e2e: a closed period', () => {
     ]);
     expect(accrualsOf(world, payroll.uuid, '2026-11')).toEqual([]);
     expect(reversalsOf(world, payroll.uuid, '2026-11')).toEqual([]);
-  });
-});
-
-describe('accrual e2e: across a restart', () => {
-  it('an accrual whose create was in flight when the service stopped is found, not duplicated, by the next start', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mlc-accrual-restart-'));
-    const world = await postingWorld({ mapping: accrualMapping(), service: { dataDir, keepData: true } });
-    try {
-      const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-        employees: 2,
-        checkDate: '2026-12-09',
-      } as never) as any;
-      await postingWithStatus(world, payroll.uuid, 'posted');
-      world.acumatica.knobs.latencyMs = 1500;
-      await waitFor('accrual create in flight', async () =>
-        world.acumatica.requests.some(
-          (r) =>
-            r.method === 'PUT' &&
-            /JournalTransaction/.test(r.path) &&
-            world.acumatica.requests.filter((x) => x.method === 'PUT').length >= 2,
-        ),
-      );
-      await world.service.close();
-      await waitFor('accrual committed', async () => accrualsOf(world, payroll.uuid, '2026-11').length === 1);
-      world.acumatica.knobs.latencyMs = 0;
-      const restarted = await startService({
-        dataDir,
-        clock: world.clock,
-        env: {
-          GUSTO_API_BASE_URL: world.gusto.url,
-          GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
-          RETRY_BASE_MS: '20',
-        },
-      });
-      try {
-        const row = await waitFor(
-          'accrual posted after restart',
-          async () => {
-            const r = await tieOutRow(world, payroll.uuid, payroll.check_date, restarted.url, restarted.auth);
-            return r?.accruals?.[0]?.status === 'posted' ? r : null;
-          },
-          30_000,
-        );
-        expect(row.accruals[0].accrualBatchNbr).toBe(accrualsOf(world, payroll.uuid, '2026-11')[0].BatchNbr);
-        expect(accrualsOf(world, payroll.uuid, '2026-11')).toHaveLength(1);
-        expect(reversalsOf(world, payroll.uuid, '2026-11')).toHaveLength(1);
-      } finally {
-        await restarted.close();
-      }
-    } finally {
-      await world.gusto.close();
-      await world.acumatica.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
   });
 });

@@ -1,11 +1,17 @@
 /**
  * Issue 14: a payroll cancelled and then processed again in Gusto (same uuid) is posted again as a new
  * generation — `[gusto:<uuid>/2]` — exactly once, whatever the duplicates; the first generation keeps
- * `[gusto:<uuid>]` and the audit trail shows both.
+ * `[gusto:<uuid>]` and the audit trail shows both. The restart cases: books-restart.test.ts.
  */
-import { postingIdOf, postingWithStatus, postingWorld, specMapping, waitFor, type PostingWorld } from './support';
-
-const tagged = (world: PostingWorld, tag: string) => world.acumatica.records.journalsTagged(`[${tag}]`) as any[];
+import {
+  postingIdOf,
+  postingWithStatus,
+  postingWorld,
+  specMapping,
+  tagged,
+  waitFor,
+  type PostingWorld,
+} from './support';
 
 describe('re-processing e2e', () => {
   let world: PostingWorld;

@@ -2,9 +2,10 @@
  * The posting pipeline end to end: the service in-process (real SQLite store, real HTTP) against the
  * Gusto and Acumatica sandboxes. Payrolls arrive as real signed webhooks from the Gusto sandbox.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGustoSandbox } from '../../../src/sandbox/gusto';
+import { apiCall, startService, tempDataDir } from '../../support/service';
 import {
   connectedWorld,
   GUSTO_CLIENT_ID,
@@ -77,4 +78,58 @@ export function acumaticaCalls(world: PostingWorld): { lookups: number; creates:
     creates: journal.filter((r) => r.method === 'PUT').length,
     releases: journal.filter((r) => r.method === 'POST' && /ReleaseJournalTransaction/.test(r.path)).length,
   };
+}
+
+/** Acumatica journal creates (PUT …/JournalTransaction) sent so far. */
+export const journalCreates = (world: PostingWorld): number =>
+  world.acumatica.requests.filter((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)).length;
+
+/** Journals whose description carries exactly this tag: `tagged(w, 'gusto:<uuid>')` does not match `[gusto:<uuid>/2]`. */
+export const tagged = (world: PostingWorld, tag: string): any[] =>
+  world.acumatica.records.journalsTagged(`[${tag}]`) as any[];
+
+/** A decimal string (or Acumatica's null amount) in integer cents. */
+export const cents = (s: unknown): number => {
+  if (s === null || s === undefined) return 0;
+  const text = String(s);
+  const [w, f = '0'] = text.replace('-', '').split('.');
+  return (text.startsWith('-') ? -1 : 1) * (Number(w) * 100 + Number(f.padEnd(2, '0').slice(0, 2)));
+};
+
+/**
+ * A posting world whose service keeps its SQLite file, so that `restartService` can stop it and start a
+ * new one on the same file (a real restart). `close` stops whichever service runs last and removes the file.
+ */
+export async function restartableWorld(options: WorldOptions & { mapping?: unknown } = {}): Promise<PostingWorld> {
+  const dataDir = tempDataDir('mlc-restart-');
+  const world = await postingWorld({ ...options, service: { ...options.service, dataDir, keepData: true } });
+  world.close = async () => {
+    await world.service.close();
+    await world.gusto.close();
+    await world.acumatica.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return world;
+}
+
+/**
+ * Stops the world's service and starts another on the same SQLite file; `whileStopped` runs in between
+ * (e.g. wait for Acumatica to commit a create the stopped service sent). `world.service` and `world.api`
+ * then talk to the new service. Webhooks still go to the old address: let them settle before the stop.
+ */
+export async function restartService(world: PostingWorld, whileStopped?: () => Promise<void>): Promise<void> {
+  await world.service.close();
+  await whileStopped?.();
+  const service = await startService({
+    dataDir: world.service.dataDir,
+    keepData: true,
+    clock: world.clock,
+    env: {
+      GUSTO_API_BASE_URL: world.gusto.url,
+      GUSTO_REDIRECT_URI: 'http://127.0.0.1:9/oauth/gusto/callback',
+      RETRY_BASE_MS: '20',
+    },
+  });
+  world.service = service;
+  world.api = (method, path, body, headers = service.auth) => apiCall(service.url, method, path, body, headers);
 }
