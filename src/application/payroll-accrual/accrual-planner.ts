@@ -7,7 +7,7 @@ import { buildAccruals } from '../../domain/journal/accrual';
 import { parseMapping } from '../../domain/mapping/parse-mapping';
 import { planAccrual, recordPlanFailure } from '../../domain/payroll-accrual/decide';
 import { accrualStream, type PayrollAccrualEvent } from '../../domain/payroll-accrual/events';
-import { cancelAccrual } from '../../domain/payroll-accrual/lifecycle';
+import { cancelAccrual, replayWithPosting } from '../../domain/payroll-accrual/lifecycle';
 import type { PayrollAccrual } from '../../domain/payroll-accrual/state';
 import type { Clock } from '../ports/clock.port';
 import type { Connections } from '../ports/connections.port';
@@ -84,6 +84,32 @@ export class AccrualPlanner {
       out.push(stream);
     }
     return out;
+  }
+
+  /**
+   * The posting was replayed (POST /api/postings/:id/replay): every accrual of its generation that failed, is
+   * stuck or was skipped for a closed period is replayed too, in the name of whoever replayed the posting.
+   * Accruals whose plan failed are planned again (now, if the payroll is posted; else at its PayrollPosted).
+   */
+  async replay(postingStream: string, revision: bigint, metadata: EventMetadata): Promise<string[]> {
+    const posting = await postingAt(this.store, postingStream, revision);
+    const { connectionId, payrollUuid } = posting;
+    if (!connectionId || !payrollUuid) return [];
+    const requestedBy = typeof metadata.actor === 'string' ? metadata.actor : 'operator';
+    const out: string[] = [];
+    let replan = false;
+    for (const stream of await accrualStreamsOf(this.store, connectionId, payrollUuid, posting.generation ?? 1)) {
+      const replayed = await this.accruals.handle(
+        stream,
+        (s) => replayWithPosting(s, requestedBy),
+        () => ({ ...metadata, at: this.clock.now().toISOString() }),
+      );
+      if (!replayed.ok) throw new Error(`${stream}: ${replayed.message}`);
+      if (replayed.events.length === 0) continue;
+      if (replayed.state.planned) out.push(stream);
+      else replan = true;
+    }
+    return replan ? [...out, ...(await this.plan(postingStream))] : out;
   }
 
   /** The payroll's journal was reversed: every accrual of that generation is cancelled (its posted journals voided). */

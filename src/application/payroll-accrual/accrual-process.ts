@@ -92,7 +92,11 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
       this.subscription = this.store.subscribeToAll((event) => this.onPosting(event), {
         fromPosition: from,
         // PayrollReversed: the payroll was cancelled after it was posted, so its accruals are undone too.
-        filter: { streamPrefixes: [POSTING_STREAM_PREFIX], eventTypes: ['PayrollPosted', 'PayrollReversed'] },
+        // PostingReplayed: an operator replayed the posting, so its failed accruals are replayed too.
+        filter: {
+          streamPrefixes: [POSTING_STREAM_PREFIX],
+          eventTypes: ['PayrollPosted', 'PayrollReversed', 'PostingReplayed'],
+        },
       });
     } catch {
       // The store is unreachable at start: the next start resumes from the checkpoint.
@@ -130,7 +134,9 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
         const streams =
           event.type === 'PayrollReversed'
             ? await this.planner.cancel(postingStream, revision)
-            : await this.planner.plan(postingStream, revision);
+            : event.type === 'PostingReplayed'
+              ? await this.planner.replay(postingStream, revision, replayMetadata(event))
+              : await this.planner.plan(postingStream, revision);
         for (const s of streams) this.kick(s);
         break;
       } catch {
@@ -267,3 +273,11 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     return (await this.accruals.append(loaded, decision.events, this.metadata())) !== null;
   }
 }
+
+/** The accrual replays a posting replay causes are the operator's, in the same chain of work. */
+const replayMetadata = (event: RecordedEvent): EventMetadata => ({
+  actor: event.metadata.actor ?? 'operator',
+  ...(typeof event.metadata.actorName === 'string' ? { actorName: event.metadata.actorName } : {}),
+  correlationId: event.metadata.correlationId ?? event.id,
+  causationId: event.id,
+});

@@ -3,7 +3,7 @@
  * decisions over the folded state (the Decision shape): events to append, none when already satisfied, or a
  * named refusal.
  */
-import { accept, refuse, type Accepted, type Refused } from '../shared/decision';
+import { accept, isRefused, refuse, type Accepted, type Refused } from '../shared/decision';
 import type { PayrollAccrualEvent } from './events';
 import type { PayrollAccrual } from './state';
 
@@ -26,6 +26,15 @@ export function replayAccrual(
   if (!s.planned && !s.stuck) return refuse('accrual_not_found');
   if (!isReplayable(s)) return refuse('accrual_not_replayable');
   return accept({ type: 'AccrualReplayed', data: { connectionId: s.connectionId ?? '', requestedBy } });
+}
+
+/**
+ * The posting itself was replayed: the accrual is replayed with it when it waits for a person or a retry
+ * (as `replayAccrual` would); otherwise (posted, running, cancelled and voided) nothing, never an error.
+ */
+export function replayWithPosting(s: PayrollAccrual, requestedBy: string): Accepted<PayrollAccrualEvent> {
+  const replayed = replayAccrual(s, requestedBy);
+  return isRefused(replayed) ? accept() : replayed;
 }
 
 /**

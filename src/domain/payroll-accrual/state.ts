@@ -12,7 +12,8 @@ import type { Journal } from '../journal/journal';
 import type { AccrualJournalKind, PayrollAccrualEvent } from './events';
 import { voidJournal } from './void-journal';
 
-export type AccrualStatus = 'pending' | 'posted' | 'skipped' | 'failed' | 'needs_attention' | 'cancelled';
+export const ACCRUAL_STATUSES = ['pending', 'posted', 'skipped', 'failed', 'needs_attention', 'cancelled'] as const;
+export type AccrualStatus = (typeof ACCRUAL_STATUSES)[number];
 
 export interface JournalProgress {
   batchNbr?: string;

@@ -184,6 +184,14 @@ export class SqliteGeneration implements ReadModelGeneration {
       where.push('p.payroll_uuid = ?');
       params.push(query.payrollUuid);
     }
+    if (query.accrual) {
+      // No index: the connection's rows are read newest first until the page fills; instr skips the JSON
+      // parse of every view without accruals (most of them).
+      where.push(
+        `instr(p.view, '"accruals":[') > 0 AND EXISTS (SELECT 1 FROM json_each(p.view, '$.accruals') AS a WHERE json_extract(a.value, '$.status') = ?)`,
+      );
+      params.push(query.accrual);
+    }
     params.push(BigInt(query.limit + 1));
     const rows = this.sql(`${this.viewsFrom} WHERE ${where.join(' AND ')} ORDER BY p.first_position DESC LIMIT ?`).all(
       ...params,

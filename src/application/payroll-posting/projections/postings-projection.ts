@@ -28,6 +28,8 @@ export interface PostingQuery {
   connectionId?: string;
   status?: string;
   payrollUuid?: string;
+  /** Only postings with an accrual in this status. */
+  accrual?: string;
   limit?: number;
   /** The `next` of the previous page. */
   cursor?: string;
@@ -194,9 +196,14 @@ export class PostingsProjection implements OnApplicationShutdown {
   list(query: PostingQuery): { items: PostingView[]; next: string | null } {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
     const before = query.cursor !== undefined && /^\d+$/.test(query.cursor) ? BigInt(query.cursor) : undefined;
-    return this.readModels
-      .current()
-      .list({ connectionId: query.connectionId, status: query.status, payrollUuid: query.payrollUuid, before, limit });
+    return this.readModels.current().list({
+      connectionId: query.connectionId,
+      status: query.status,
+      payrollUuid: query.payrollUuid,
+      accrual: query.accrual,
+      before,
+      limit,
+    });
   }
 
   /** The audit index: one connection's events by position. */

@@ -70,6 +70,8 @@ export interface PostingListQuery {
   connectionId?: string;
   status?: string;
   payrollUuid?: string;
+  /** Only postings with an accrual in this status (`view.accruals[].status`). */
+  accrual?: string;
   /** Only rows whose firstPosition is below this (the previous page's `next`). */
   before?: bigint;
   limit: number;

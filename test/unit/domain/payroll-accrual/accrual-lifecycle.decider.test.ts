@@ -18,7 +18,7 @@ import {
   parseAccrualStream,
   type PayrollAccrualEvent,
 } from '../../../../src/domain/payroll-accrual/events';
-import { cancelAccrual, replayAccrual } from '../../../../src/domain/payroll-accrual/lifecycle';
+import { cancelAccrual, replayAccrual, replayWithPosting } from '../../../../src/domain/payroll-accrual/lifecycle';
 import type { Journal } from '../../../../src/domain/journal';
 import type { Accepted } from '../../../../src/domain/shared/decision';
 import { decider, eventsOf } from '../../../support/decider-spec';
@@ -172,6 +172,35 @@ describe('accrual replay', () => {
     given()
       .when((s) => replayAccrual(s, 'operator'))
       .thenError('accrual_not_found');
+  });
+});
+
+describe('accrual replayed with its posting (POST /api/postings/:id/replay)', () => {
+  it('a failing or skipped accrual is replayed as by its own replay; a posted one or no stream: nothing, never an error', () => {
+    const failing = [
+      plan(),
+      ...eventsOf(accrualAttemptFailed(foldAccrual([plan()]), 'accrual', 'timeout', true, '2026-01-20T01:00:00Z')),
+    ];
+    given(...failing)
+      .when((s) => replayWithPosting(s, 'key:k1'))
+      .then({ type: 'AccrualReplayed', data: { connectionId: 'c1', requestedBy: 'key:k1' } });
+    const skipped = [
+      plan(),
+      ...eventsOf(
+        skipAccrualJournal(foldAccrual([plan()]), 'accrual', 'closed_period', 'financial period 2025-12 is closed'),
+      ),
+    ];
+    given(...skipped)
+      .when((s) => replayWithPosting(s, 'operator'))
+      .thenTypes('AccrualReplayed');
+    const posted = when([plan()], (s) => recordAccrualJournal(s, 'accrual', '1', 'Balanced', false));
+    const done = when(posted.after, (s) => recordAccrualJournal(s, 'reversal', '2', 'Balanced', false));
+    given(...done.after)
+      .when((s) => replayWithPosting(s, 'operator'))
+      .then();
+    given()
+      .when((s) => replayWithPosting(s, 'operator'))
+      .then();
   });
 });
 

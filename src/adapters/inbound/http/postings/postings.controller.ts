@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { parsePostingId, postingStream } from '../../../../domain/payroll-posting/events';
+import { ACCRUAL_STATUSES } from '../../../../domain/payroll-accrual/state';
 import { ReplayPostingCommand } from '../../../../application/payroll-posting/commands';
 import type { PostingCommandResult } from '../../../../application/payroll-posting/command-handlers';
 import { AuditEvents, type AuditEvent } from '../../../../application/payroll-posting/projections/audit-query';
@@ -19,6 +20,14 @@ import { etagOf, revisionFromIfMatch } from '../etag';
 import { PostingSaga } from '../../../../application/payroll-posting/posting-saga';
 
 const STATUSES = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
+
+/** A query parameter that must be one of `allowed` (400 validation_failed otherwise). */
+const oneOf = (name: string, value: string | undefined, allowed: readonly string[]): void => {
+  if (value !== undefined && !allowed.includes(value))
+    throw new ApiError(400, 'validation_failed', `${name} must be one of ${allowed.join(', ')}`, [
+      `${name}: must be one of ${allowed.join(', ')}`,
+    ]);
+};
 
 const pageLimit = (raw: string | undefined): number | undefined => {
   if (raw === undefined) return undefined;
@@ -53,6 +62,12 @@ export class PostingsController {
   @ApiQuery({ name: 'connectionId', required: false })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   @ApiQuery({ name: 'payrollUuid', required: false })
+  @ApiQuery({
+    name: 'accrual',
+    required: false,
+    enum: ACCRUAL_STATUSES,
+    description: 'only postings with a month-end accrual in this status (e.g. needs_attention, failed, skipped)',
+  })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false, description: 'the `next` of the previous page' })
   async list(
@@ -61,14 +76,12 @@ export class PostingsController {
     @Query('payrollUuid') payrollUuid?: string,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
+    @Query('accrual') accrual?: string,
   ): Promise<{ items: PostingView[]; next: string | null }> {
-    if (status !== undefined && !STATUSES.includes(status)) {
-      throw new ApiError(400, 'validation_failed', `status must be one of ${STATUSES.join(', ')}`, [
-        `status: must be one of ${STATUSES.join(', ')}`,
-      ]);
-    }
+    oneOf('status', status, STATUSES);
+    oneOf('accrual', accrual, ACCRUAL_STATUSES);
     await this.postings.whenLive();
-    return this.postings.list({ connectionId, status, payrollUuid, cursor, limit: pageLimit(limit) });
+    return this.postings.list({ connectionId, status, payrollUuid, accrual, cursor, limit: pageLimit(limit) });
   }
 
   @Get(':id')
