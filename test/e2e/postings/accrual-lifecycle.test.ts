@@ -10,30 +10,18 @@ import {
   acumaticaCalls,
   cents,
   postingIdOf,
+  postingWhen,
   postingWithStatus,
   postingWorld,
   tagged,
   waitFor,
+  withDuplicateWebhooks,
   type PostingWorld,
 } from './support';
 
-async function accrualsWhen(
-  world: PostingWorld,
-  uuid: string,
-  ok: (accruals: any[]) => boolean,
-  what: string,
-): Promise<any> {
-  let last: unknown;
-  try {
-    return await waitFor(what, async () => {
-      const res = await world.api('GET', `/api/postings/${postingIdOf(world, uuid)}`);
-      last = res.body.accruals;
-      return res.status === 200 && Array.isArray(res.body.accruals) && ok(res.body.accruals) ? res.body : null;
-    });
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; accruals last seen: ${JSON.stringify(last)}`, { cause: error });
-  }
-}
+/** The posting once `ok` holds of its accruals. */
+const accrualsWhen = (world: PostingWorld, uuid: string, ok: (accruals: any[]) => boolean, what: string) =>
+  postingWhen(world, uuid, what, (p) => Array.isArray(p.accruals) && ok(p.accruals));
 
 describe('accruals in the posting view, released per the mapping', () => {
   let world: PostingWorld;
@@ -168,13 +156,7 @@ describe('a payroll cancelled after its accrual was posted, then processed again
     await postingWithStatus(world, payroll.uuid, 'posted');
     await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
 
-    world.gusto.knobs.webhook.duplicates = 2;
-    try {
-      world.gusto.scenario.cancelPayroll(payroll.uuid);
-      await world.gusto.scenario.webhooksIdle();
-    } finally {
-      world.gusto.knobs.webhook.duplicates = 0;
-    }
+    await withDuplicateWebhooks(world, () => world.gusto.scenario.cancelPayroll(payroll.uuid));
     const cancelled = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'cancelled', 'accrual voided');
     expect(cancelled.reversal.status).toBe('reversed');
     const four = ['gusto-accrual', 'gusto-accrual-reversal', 'gusto-accrual-void', 'gusto-accrual-reversal-void'].map(
@@ -201,13 +183,7 @@ describe('a payroll cancelled after its accrual was posted, then processed again
       expect([...net.values()].filter((n) => n !== 0)).toEqual([]);
     }
 
-    world.gusto.knobs.webhook.duplicates = 2;
-    try {
-      world.gusto.scenario.processPayrollAgain(payroll.uuid);
-      await world.gusto.scenario.webhooksIdle();
-    } finally {
-      world.gusto.knobs.webhook.duplicates = 0;
-    }
+    await withDuplicateWebhooks(world, () => world.gusto.scenario.processPayrollAgain(payroll.uuid));
     const second = await accrualsWhen(
       world,
       payroll.uuid,

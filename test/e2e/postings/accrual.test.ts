@@ -4,7 +4,16 @@
  * webhooks (the restart: books-restart.test.ts); a closed period is recorded as skipped, with the reason, in the tie-out.
  */
 import { accrualMapping } from './books-support';
-import { cents, journalsOf, postingWithStatus, postingWorld, tagged, waitFor, type PostingWorld } from './support';
+import {
+  cents,
+  journalsOf,
+  postingWithStatus,
+  postingWorld,
+  tagged,
+  waitFor,
+  withDuplicateWebhooks,
+  type PostingWorld,
+} from './support';
 
 const accrualsOf = (world: PostingWorld, uuid: string, month: string) =>
   tagged(world, `gusto-accrual:${uuid}:${month}`);
@@ -27,15 +36,10 @@ describe('accrual e2e: a pay period across a month end', () => {
   afterAll(async () => world?.close());
 
   it('posts the payroll, then one accrual (last day of the earlier month) and its reversal (the 1st), exactly once under duplicate webhooks', async () => {
-    world.gusto.knobs.webhook.duplicates = 2;
-    let payroll: any;
-    try {
-      // check date 2026-12-09 → period 2026-11-20 … 2026-12-03: 11 days in November, 3 in December.
-      payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 3, checkDate: '2026-12-09' } as never);
-      await world.gusto.scenario.webhooksIdle();
-    } finally {
-      world.gusto.knobs.webhook.duplicates = 0;
-    }
+    // check date 2026-12-09 → period 2026-11-20 … 2026-12-03: 11 days in November, 3 in December.
+    const payroll: any = await withDuplicateWebhooks(world, () =>
+      world.gusto.scenario.runPayroll(world.companyUuid, { employees: 3, checkDate: '2026-12-09' } as never),
+    );
     const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
     expect(posting.status).toBe('posted');
     const row = await waitFor('accrual posted', async () => {

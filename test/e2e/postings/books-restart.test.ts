@@ -8,12 +8,15 @@ import { accrualMapping, bankLinesOf, bankMapping, hireBooksCrew, outstandingOf,
 import {
   cents,
   journalCreates,
+  postedThenReversed,
   postingIdOf,
+  postingWhen,
   restartableWorld,
   restartService,
   specMapping,
   tagged,
   waitFor,
+  withDuplicateWebhooks,
   type PostingWorld,
 } from './support';
 
@@ -34,23 +37,8 @@ interface RestartCase {
 
 const postingPath = (world: PostingWorld, uuid: string) => `/api/postings/${postingIdOf(world, uuid)}`;
 
-/** GET /api/postings/:id once `ok` holds of it (the last view seen is named on a timeout). */
-async function viewWhen(world: PostingWorld, uuid: string, what: string, ok: (view: any) => boolean): Promise<any> {
-  let last: unknown;
-  try {
-    return await waitFor(
-      what,
-      async () => {
-        const res = await world.api('GET', postingPath(world, uuid));
-        last = res.body;
-        return res.status === 200 && ok(res.body) ? res.body : null;
-      },
-      30_000,
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`, { cause: error });
-  }
-}
+const viewWhen = (world: PostingWorld, uuid: string, what: string, ok: (view: any) => boolean) =>
+  postingWhen(world, uuid, what, ok, 30_000);
 
 const posted = (world: PostingWorld, uuid: string) =>
   viewWhen(world, uuid, 'posted', (v) => v.status === 'posted' || v.status === 'needs_attention');
@@ -90,15 +78,6 @@ const accrualMonth = '2026-11';
 /** Check date 2026-12-09: pay period 2026-11-20 … 2026-12-03, 11 of its 14 days in November. */
 const acrossMonthEnd = (world: PostingWorld) =>
   world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as Payroll;
-
-/** Generation 1 posted, then cancelled in Gusto and its journal reversed. */
-async function postedThenReversed(world: PostingWorld): Promise<Payroll> {
-  const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 }) as Payroll;
-  await posted(world, payroll.uuid);
-  world.gusto.scenario.cancelPayroll(payroll.uuid);
-  await viewWhen(world, payroll.uuid, 'reversed', (v) => v.reversal?.status === 'reversed');
-  return payroll;
-}
 
 /** Generation 2 posted once beside generation 1 and its reversal; the audit trail shows both generations. */
 async function secondGeneration(world: PostingWorld, payroll: Payroll): Promise<void> {
@@ -307,20 +286,13 @@ describe('books rules under duplicate webhooks and a restart', () => {
         const stopAt = c.stopAt;
         if ('create' in stopAt) world.acumatica.knobs.latencyMs = 1500;
         else world.gusto.knobs.latencyMs = 1500;
-        world.gusto.knobs.webhook.duplicates = 2;
-        let payroll: Payroll;
-        try {
-          payroll = c.act(world, prepared);
-          await world.gusto.scenario.webhooksIdle();
-          if ('create' in stopAt)
-            await waitFor('the create in flight', async () => journalCreates(world) >= creates + stopAt.create);
-          else
-            await waitFor(`${stopAt.event} recorded`, async () =>
-              (await trailOf(world, payroll.uuid)).some((e) => e.type === stopAt.event),
-            );
-        } finally {
-          world.gusto.knobs.webhook.duplicates = 0;
-        }
+        const payroll = await withDuplicateWebhooks(world, () => c.act(world, prepared));
+        if ('create' in stopAt)
+          await waitFor('the create in flight', async () => journalCreates(world) >= creates + stopAt.create);
+        else
+          await waitFor(`${stopAt.event} recorded`, async () =>
+            (await trailOf(world, payroll.uuid)).some((e) => e.type === stopAt.event),
+          );
         await restartService(world, async () => {
           if ('create' in stopAt)
             await waitFor(

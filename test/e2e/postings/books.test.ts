@@ -12,6 +12,7 @@ import {
   postingWithStatus,
   postingWorld,
   specMapping,
+  withDuplicateWebhooks,
   type PostingWorld,
 } from './support';
 
@@ -24,14 +25,9 @@ describe('books e2e: bank cash mode, paper checks, imputed benefits, child suppo
 
   it('posts one journal whose cash lines are Gusto withdrawals one by one, summing to company_debit; exactly once under duplicate webhooks', async () => {
     const crew = hireBooksCrew(world);
-    world.gusto.knobs.webhook.duplicates = 2;
-    let payroll;
-    try {
-      payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: crew });
-      await world.gusto.scenario.webhooksIdle();
-    } finally {
-      world.gusto.knobs.webhook.duplicates = 0;
-    }
+    const payroll = await withDuplicateWebhooks(world, () =>
+      world.gusto.scenario.runPayroll(world.companyUuid, { employees: crew }),
+    );
     const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
     expect(posting.lastError).toBeUndefined();
     expect(posting.status).toBe('posted');

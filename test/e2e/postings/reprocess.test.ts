@@ -4,12 +4,14 @@
  * `[gusto:<uuid>]` and the audit trail shows both. The restart cases: books-restart.test.ts.
  */
 import {
+  postedThenReversed,
   postingIdOf,
   postingWithStatus,
   postingWorld,
   specMapping,
   tagged,
   waitFor,
+  withDuplicateWebhooks,
   type PostingWorld,
 } from './support';
 
@@ -21,20 +23,8 @@ describe('re-processing e2e', () => {
   afterAll(async () => world?.close());
 
   it('posted → cancelled (reversed) → processed again: a second journal [gusto:<uuid>/2], exactly once under duplicate webhooks', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
-    await postingWithStatus(world, payroll.uuid, 'posted');
-    world.gusto.scenario.cancelPayroll(payroll.uuid);
-    await waitFor('reversed', async () => {
-      const res = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`);
-      return res.body.reversal?.status === 'reversed' ? res.body : null;
-    });
-    world.gusto.knobs.webhook.duplicates = 2;
-    try {
-      world.gusto.scenario.processPayrollAgain(payroll.uuid);
-      await world.gusto.scenario.webhooksIdle();
-    } finally {
-      world.gusto.knobs.webhook.duplicates = 0;
-    }
+    const payroll = await postedThenReversed(world);
+    await withDuplicateWebhooks(world, () => world.gusto.scenario.processPayrollAgain(payroll.uuid));
     const posting = await waitFor('generation 2 posted', async () => {
       const res = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`);
       return res.body.status === 'posted' && res.body.journal?.tag === `gusto:${payroll.uuid}/2` ? res.body : null;
@@ -58,13 +48,7 @@ describe('re-processing e2e', () => {
   });
 
   it('cancelled (reversed) → processed again with its payroll.processed lost: the poll re-requests it, generation 2 posts once', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
-    await postingWithStatus(world, payroll.uuid, 'posted');
-    world.gusto.scenario.cancelPayroll(payroll.uuid);
-    await waitFor('reversed', async () => {
-      const res = await world.api('GET', `/api/postings/${postingIdOf(world, payroll.uuid)}`);
-      return res.body.reversal?.status === 'reversed' ? res.body : null;
-    });
+    const payroll = await postedThenReversed(world);
     world.gusto.scenario.processPayrollAgain(payroll.uuid, { webhook: false });
     await world.gusto.scenario.webhooksIdle();
     expect(tagged(world, `gusto:${payroll.uuid}/2`)).toHaveLength(0);

@@ -51,18 +51,53 @@ export const postingIdOf = (world: PostingWorld, payrollUuid: string): string =>
 import { waitFor } from '../../support/wait';
 export { waitFor };
 
-/** Polls GET /api/postings/:id until its status is one of `statuses`. */
-export async function postingWithStatus(world: PostingWorld, payrollUuid: string, ...statuses: string[]): Promise<any> {
+/** Polls GET /api/postings/:id until `ok` holds of the posting (the last one seen is named on a timeout). */
+export async function postingWhen(
+  world: PostingWorld,
+  payrollUuid: string,
+  what: string,
+  ok: (posting: any) => boolean,
+  timeoutMs?: number,
+): Promise<any> {
   let last: unknown;
   try {
-    return await waitFor(`posting ${payrollUuid} ${statuses.join('|')}`, async () => {
-      const res = await world.api('GET', `/api/postings/${postingIdOf(world, payrollUuid)}`);
-      last = res.body;
-      return res.status === 200 && statuses.includes(res.body.status) ? res.body : null;
-    });
+    return await waitFor(
+      `posting ${payrollUuid}: ${what}`,
+      async () => {
+        const res = await world.api('GET', `/api/postings/${postingIdOf(world, payrollUuid)}`);
+        last = res.body;
+        return res.status === 200 && ok(res.body) ? res.body : null;
+      },
+      timeoutMs,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last)}`, { cause: error });
   }
+}
+
+/** Polls GET /api/postings/:id until its status is one of `statuses`. */
+export const postingWithStatus = (world: PostingWorld, payrollUuid: string, ...statuses: string[]): Promise<any> =>
+  postingWhen(world, payrollUuid, statuses.join('|'), (p) => statuses.includes(p.status));
+
+/** Runs `act` (something Gusto does) with each of its webhooks delivered `1 + copies` times; waits for them all. */
+export async function withDuplicateWebhooks<T>(world: PostingWorld, act: () => T, copies = 2): Promise<T> {
+  world.gusto.knobs.webhook.duplicates = copies;
+  try {
+    const result = act();
+    await world.gusto.scenario.webhooksIdle();
+    return result;
+  } finally {
+    world.gusto.knobs.webhook.duplicates = 0;
+  }
+}
+
+/** A payroll of generation 1 posted, then cancelled in Gusto and its journal reversed. */
+export async function postedThenReversed(world: PostingWorld): Promise<any> {
+  const payroll = world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2 });
+  await postingWithStatus(world, payroll.uuid, 'posted');
+  world.gusto.scenario.cancelPayroll(payroll.uuid);
+  await postingWhen(world, payroll.uuid, 'reversed', (p) => p.reversal?.status === 'reversed');
+  return payroll;
 }
 
 export const journalsOf = (world: PostingWorld, payrollUuid: string) =>
