@@ -5,7 +5,7 @@
  * its reversal voided (every account nets to zero), and its second processing its own accrual — exactly once
  * under duplicate webhooks.
  */
-import { accrualMapping } from './books-support';
+import { accrualMapping, runAcrossMonthEnd } from './books-support';
 import {
   acumaticaCalls,
   cents,
@@ -32,10 +32,7 @@ describe('accruals in the posting view, released per the mapping', () => {
 
   it('GET /api/postings/:id shows month, status and both batches; the list shows them too; both journals released', async () => {
     const before = acumaticaCalls(world);
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-      employees: 2,
-      checkDate: '2026-12-09',
-    } as never) as any;
+    const payroll = runAcrossMonthEnd(world);
     await postingWithStatus(world, payroll.uuid, 'posted');
     const posting = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
     const accrual = tagged(world, `gusto-accrual:${payroll.uuid}:2026-11`);
@@ -72,10 +69,7 @@ describe('a blocked accrual, replayed after the fix', () => {
   afterAll(async () => world?.close());
 
   it('no accruedPayroll account: the view and the list say needs_attention with the reason; mapped + replayed → posted, once', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-      employees: 2,
-      checkDate: '2026-12-09',
-    } as never) as any;
+    const payroll = runAcrossMonthEnd(world);
     await postingWithStatus(world, payroll.uuid, 'posted');
     const blocked = await accrualsWhen(
       world,
@@ -125,10 +119,7 @@ describe('a blocked accrual, replayed after the fix', () => {
 
   it('skipped for a closed period: once the period is open, the replay posts it', async () => {
     world.acumatica.knobs.closedPeriods.add('112026');
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-      employees: 1,
-      checkDate: '2026-12-09',
-    } as never) as any;
+    const payroll = runAcrossMonthEnd(world, 1);
     await postingWithStatus(world, payroll.uuid, 'posted');
     const skipped = await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'skipped', 'accrual skipped');
     expect(skipped.accruals[0].accrual.skipped).toMatch(/financial period 2026-11 is closed/);
@@ -149,10 +140,7 @@ describe('a payroll cancelled after its accrual was posted, then processed again
   afterAll(async () => world?.close());
 
   it('voids the accrual and its reversal (each month nets to zero); generation 2 gets its own accrual; exactly once under duplicate webhooks', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-      employees: 2,
-      checkDate: '2026-12-09',
-    } as never) as any;
+    const payroll = runAcrossMonthEnd(world);
     await postingWithStatus(world, payroll.uuid, 'posted');
     await accrualsWhen(world, payroll.uuid, (a) => a[0]?.status === 'posted', 'accrual posted');
 
@@ -234,10 +222,7 @@ describe('a cancellation while the accrual is being posted', () => {
   afterAll(async () => world?.close());
 
   it('whatever of the accrual got posted is voided, once each; nothing is left unvoided', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-      employees: 2,
-      checkDate: '2026-12-09',
-    } as never) as any;
+    const payroll = runAcrossMonthEnd(world);
     await postingWithStatus(world, payroll.uuid, 'posted');
     const puts = () =>
       world.acumatica.requests.filter((r) => r.method === 'PUT' && /JournalTransaction/.test(r.path)).length;

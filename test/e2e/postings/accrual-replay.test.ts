@@ -3,7 +3,7 @@
  * found with `GET /api/postings?accrual=<status>`, and `POST /api/postings/:id/replay` — the posting's own
  * replay, not only `…/accruals/:month/replay` — re-runs that accrual after the fix. Still exactly once.
  */
-import { accrualMapping } from './books-support';
+import { accrualMapping, runAcrossMonthEnd } from './books-support';
 import { postingIdOf, postingWithStatus, postingWorld, tagged, waitFor, type PostingWorld } from './support';
 
 interface FailedAccrual {
@@ -50,10 +50,7 @@ describe('an accrual that failed, found by its status and replayed with its post
       const world = await postingWorld({ mapping: f.mapping() });
       try {
         f.breakIt(world);
-        const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-          employees: 2,
-          checkDate: '2026-12-09',
-        } as never) as any;
+        const payroll = runAcrossMonthEnd(world);
         const other = world.gusto.scenario.runPayroll(world.companyUuid, {
           employees: 1,
           checkDate: '2026-12-30',

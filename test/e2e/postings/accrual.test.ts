@@ -3,7 +3,7 @@
  * one accrual dated its last day and its reversal dated the 1st of the next — exactly once under duplicate
  * webhooks (the restart: books-restart.test.ts); a closed period is recorded as skipped, with the reason, in the tie-out.
  */
-import { accrualMapping } from './books-support';
+import { accrualMapping, runAcrossMonthEnd } from './books-support';
 import {
   cents,
   journalsOf,
@@ -36,10 +36,7 @@ describe('accrual e2e: a pay period across a month end', () => {
   afterAll(async () => world?.close());
 
   it('posts the payroll, then one accrual (last day of the earlier month) and its reversal (the 1st), exactly once under duplicate webhooks', async () => {
-    // check date 2026-12-09 → period 2026-11-20 … 2026-12-03: 11 days in November, 3 in December.
-    const payroll: any = await withDuplicateWebhooks(world, () =>
-      world.gusto.scenario.runPayroll(world.companyUuid, { employees: 3, checkDate: '2026-12-09' } as never),
-    );
+    const payroll: any = await withDuplicateWebhooks(world, () => runAcrossMonthEnd(world, 3));
     const posting = await postingWithStatus(world, payroll.uuid, 'posted', 'needs_attention');
     expect(posting.status).toBe('posted');
     const row = await waitFor('accrual posted', async () => {
@@ -89,11 +86,7 @@ describe('accrual e2e: a pay period across a month end', () => {
   });
 
   it('the preview shows the accrual and its reversal before anything is posted', async () => {
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-      employees: 2,
-      checkDate: '2026-12-09',
-      webhook: false,
-    } as never) as any;
+    const payroll = runAcrossMonthEnd(world, 2, { webhook: false });
     const preview = await world.api('POST', `/api/connections/${world.connectionId}/payrolls/${payroll.uuid}/preview`);
     expect(preview.status).toBe(200);
     expect(preview.body.accruals).toHaveLength(1);
@@ -126,10 +119,7 @@ describe('accrual e2e: a closed period', () => {
 
   it('is not an error: the accrual is skipped with the reason, named in the tie-out; the payroll stays posted', async () => {
     world.acumatica.knobs.closedPeriods.add('112026');
-    const payroll = world.gusto.scenario.runPayroll(world.companyUuid, {
-      employees: 2,
-      checkDate: '2026-12-09',
-    } as never) as any;
+    const payroll = runAcrossMonthEnd(world);
     const posting = await postingWithStatus(world, payroll.uuid, 'posted');
     expect(posting.status).toBe('posted');
     const row = await waitFor('accrual skipped', async () => {

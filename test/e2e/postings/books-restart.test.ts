@@ -4,7 +4,16 @@
  * stopped while a journal create is in flight (Acumatica commits it after the stop) or right after a
  * request was recorded, and started again on the same SQLite file. One case per rule; the flow is shared.
  */
-import { accrualMapping, bankLinesOf, bankMapping, hireBooksCrew, outstandingOf, withdrawalsOf } from './books-support';
+import {
+  accrualMapping,
+  runAcrossMonthEnd,
+  bankLinesOf,
+  hireEngineers,
+  bankMapping,
+  hireBooksCrew,
+  outstandingOf,
+  withdrawalsOf,
+} from './books-support';
 import {
   cents,
   journalCreates,
@@ -75,10 +84,6 @@ const balanced = (journal: { Details: any[] }) => {
 };
 
 const accrualMonth = '2026-11';
-/** Check date 2026-12-09: pay period 2026-11-20 … 2026-12-03, 11 of its 14 days in November. */
-const acrossMonthEnd = (world: PostingWorld) =>
-  world.gusto.scenario.runPayroll(world.companyUuid, { employees: 2, checkDate: '2026-12-09' } as never) as Payroll;
-
 /** Generation 2 posted once beside generation 1 and its reversal; the audit trail shows both generations. */
 async function secondGeneration(world: PostingWorld, payroll: Payroll): Promise<void> {
   const uuid = payroll.uuid;
@@ -137,16 +142,11 @@ const cases: RestartCase[] = [
       return m;
     },
     act: (world) => {
-      const s = world.gusto.scenario;
-      const crew = [0, 1].map(
-        (i) =>
-          s.createEmployee(
-            world.companyUuid,
-            { firstName: `Eng${i}`, department: 'Engineering', rate: '90000.00', paymentUnit: 'Year' },
-            true,
-          ).uuid as string,
-      );
-      return s.runPayroll(world.companyUuid, { employees: crew, checkDate: '2026-12-04' } as never) as Payroll;
+      const crew = hireEngineers(world);
+      return world.gusto.scenario.runPayroll(world.companyUuid, {
+        employees: crew,
+        checkDate: '2026-12-04',
+      } as never) as Payroll;
     },
     stopAt: { create: 1 },
     check: async (world, payroll) => {
@@ -187,7 +187,7 @@ const cases: RestartCase[] = [
   {
     rule: 'month-end accrual and its reversal (stopped while the accrual create is in flight)',
     mapping: () => accrualMapping(),
-    act: acrossMonthEnd,
+    act: (world) => runAcrossMonthEnd(world),
     stopAt: { create: 2 },
     check: async (world, payroll) => {
       const uuid = payroll.uuid;
@@ -216,7 +216,7 @@ const cases: RestartCase[] = [
     mapping: () => accrualMapping(),
     act: (world) => {
       world.acumatica.knobs.closedPeriods.add('112026');
-      return acrossMonthEnd(world);
+      return runAcrossMonthEnd(world);
     },
     stopAt: { create: 1 },
     check: async (world, payroll) => {
@@ -232,7 +232,7 @@ const cases: RestartCase[] = [
     rule: 'a payroll cancelled after its accrual was posted: the accrual and its reversal voided (stopped while the void create is in flight)',
     mapping: () => accrualMapping(),
     prepare: async (world) => {
-      const payroll = acrossMonthEnd(world);
+      const payroll = runAcrossMonthEnd(world);
       await viewWhen(world, payroll.uuid, 'accrual posted', (v) => v.accruals?.[0]?.status === 'posted');
       return payroll;
     },

@@ -72,3 +72,21 @@ export const withdrawalsOf = (totals: Record<string, string>): number[] =>
 /** What Gusto pays out but does not withdraw (paper checks): the expected outstandingChecks credit, in cents. */
 export const outstandingOf = (t: Record<string, string>): number =>
   cents(t.net_pay) - cents(t.net_pay_debit) + cents(t.reimbursements) - cents(t.reimbursement_debit);
+
+/**
+ * A payroll whose pay period crosses a month end: check date 2026-12-09, period 2026-11-20 … 2026-12-03 (11 of
+ * its 14 days in November), so a mapping with accrual posts one for 2026-11.
+ */
+export const runAcrossMonthEnd = (world: PostingWorld, employees = 2, options: { webhook?: boolean } = {}): any =>
+  world.gusto.scenario.runPayroll(world.companyUuid, { employees, checkDate: '2026-12-09', ...options } as never);
+
+/** Two salaried engineers (department Engineering, whose subaccount the spec's mapping names): their uuids. */
+export const hireEngineers = (world: PostingWorld): string[] =>
+  [0, 1].map(
+    (i) =>
+      world.gusto.scenario.createEmployee(
+        world.companyUuid,
+        { firstName: `Eng${i}`, department: 'Engineering', rate: '90000.00', paymentUnit: 'Year' },
+        true,
+      ).uuid as string,
+  );

@@ -3,7 +3,7 @@
  * sandboxes, with a bank-mode mapping. Payrolls carry paper checks, an imputed benefit (group-term life)
  * and a child support garnishment.
  */
-import { bankLinesOf, bankMapping, hireBooksCrew, outstandingOf, withdrawalsOf } from './books-support';
+import { bankLinesOf, bankMapping, hireBooksCrew, hireEngineers, outstandingOf, withdrawalsOf } from './books-support';
 import {
   acumaticaCalls,
   cents,
@@ -167,14 +167,7 @@ describe('books e2e: entry date and liabilities by department', () => {
 
   it('dates the journal on the pay period end and splits liability lines by department, with the department subaccount', async () => {
     const s = world.gusto.scenario;
-    const eng = [0, 1].map(
-      (i) =>
-        s.createEmployee(
-          world.companyUuid,
-          { firstName: `Eng${i}`, department: 'Engineering', rate: '90000.00', paymentUnit: 'Year' },
-          true,
-        ).uuid as string,
-    );
+    const eng = hireEngineers(world);
     const ops = s.createEmployee(
       world.companyUuid,
       { firstName: 'Ops', department: 'Operations', rate: '30.00', paymentUnit: 'Hour' },
