@@ -252,6 +252,38 @@ const cases: RestartCase[] = [
     },
   },
   {
+    rule: 'generation 2 gets its own accrual (stopped while that accrual create is in flight)',
+    mapping: () => accrualMapping(),
+    prepare: async (world) => {
+      const payroll = runAcrossMonthEnd(world);
+      await viewWhen(world, payroll.uuid, 'accrual posted', (v) => v.accruals?.[0]?.status === 'posted');
+      world.gusto.scenario.cancelPayroll(payroll.uuid);
+      await viewWhen(world, payroll.uuid, 'accrual voided', (v) => v.accruals?.[0]?.status === 'cancelled');
+      return payroll;
+    },
+    act: (world, payroll) => world.gusto.scenario.processPayrollAgain(required(payroll).uuid) as Payroll,
+    // generation 2's journal, then its accrual
+    stopAt: { create: 2 },
+    check: async (world, payroll) => {
+      const uuid = payroll.uuid;
+      const view = await viewWhen(world, uuid, 'generation 2 accrual posted', (v) =>
+        (v.accruals ?? []).some((a: any) => a.generation === 2 && a.status === 'posted'),
+      );
+      await secondGeneration(world, payroll);
+      expect(view.accruals.map((a: any) => [a.generation ?? 1, a.status])).toEqual([
+        [1, 'cancelled'],
+        [2, 'posted'],
+      ]);
+      for (const t of ['gusto-accrual', 'gusto-accrual-reversal']) {
+        expect(tagged(world, `${t}:${uuid}:${accrualMonth}`)).toHaveLength(1);
+        expect(tagged(world, `${t}:${uuid}/2:${accrualMonth}`)).toHaveLength(1);
+      }
+      expect(view.accruals[1].accrual.batchNbr).toBe(
+        tagged(world, `gusto-accrual:${uuid}/2:${accrualMonth}`)[0].BatchNbr,
+      );
+    },
+  },
+  {
     rule: 'cancelled then processed again: generation 2 (stopped right after it was requested)',
     mapping: specMapping,
     prepare: postedThenReversed,
@@ -293,6 +325,8 @@ describe('books rules under duplicate webhooks and a restart', () => {
           await waitFor(`${stopAt.event} recorded`, async () =>
             (await trailOf(world, payroll.uuid)).some((e) => e.type === stopAt.event),
           );
+        // Stopped after the request was recorded and before anything of it reached Acumatica.
+        if ('event' in stopAt) expect(journalCreates(world)).toBe(creates);
         await restartService(world, async () => {
           if ('create' in stopAt)
             await waitFor(
