@@ -9,55 +9,15 @@ import { isPayrollPostingEvent, type PayrollPostingEvent } from '../../domain/pa
 import { fold } from '../../domain/payroll-posting/state';
 import { SyncAllEmployeesCommand } from '../employee-mirror/commands';
 import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
-import { deterministicEventId, pollWatermarkStream } from './inbox-events';
+import { deterministicEventId } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
-import { DEFAULT_POLL_WINDOW, isoDate, pollWindows, type DateWindow, type PollWindowOptions } from './poll-window';
+import { DEFAULT_POLL_WINDOW, isoDate, pollWindows, type PollWindowOptions } from './poll-window';
 import { DEFAULT_POLL_LEASE_TTL_MS, PollLeases, type HeldPollLease } from './poll-lease';
 
-export type PollTrigger = 'cron' | 'manual';
+import { emptySummary, type PollSummary, type PollTrigger, type RequestedBy } from './poll-summary';
+import { advancePollWatermark, pollWatermarkOf } from './poll-watermark';
 
-/** The API caller behind a manual poll (POST …/sync): the actor of the events it causes. */
-export interface RequestedBy {
-  id: string;
-  name?: string;
-}
-
-export interface PollSummary {
-  connectionId: string;
-  /** completed: listed and requested everything; skipped: not connected to Gusto; busy: a poll was already running. */
-  status: 'completed' | 'skipped' | 'busy' | 'failed';
-  /**
-   * Why busy: `running_here` (this instance is polling the connection), `running_elsewhere` (another
-   * instance holds the poll lease: `heldBy`, until `leaseUntil`), `round_done` (this cron round was
-   * already polled by another instance), `lease_lost` (this poll outlived its lease and stopped).
-   */
-  busy?: 'running_here' | 'running_elsewhere' | 'round_done' | 'lease_lost';
-  heldBy?: string;
-  leaseUntil?: string;
-  /** What a failed poll could not reach: Gusto (listing payrolls) or the event store (claiming the poll lease). */
-  failedOn?: 'gusto' | 'event_store';
-  windows?: DateWindow[];
-  payrollsSeen: number;
-  externalSkipped: number;
-  alreadyKnown: number;
-  /** Payroll uuids that had no posting and were requested now. */
-  requested: string[];
-  /**
-   * Payroll uuids whose posting was cancelled or reversed and which Gusto lists processed again (its
-   * payroll.processed was lost): requested now, a new generation when Gusto confirms (issue 14). Absent when none.
-   */
-  reprocessed?: string[];
-  employees?: 'requested' | 'failed';
-  error?: string;
-}
-
-interface PollWatermarkAdvanced {
-  /** The date the poll started (UTC): the next poll lists from here minus the overlap. */
-  through: string;
-  polledAt: string;
-  trigger: PollTrigger;
-  requested: number;
-}
+export type { PollSummary, PollTrigger, RequestedBy } from './poll-summary';
 
 /** The CommandBus as the poll uses it. */
 export interface PollCommandDispatch {
@@ -220,7 +180,7 @@ export class BackfillPoll {
     const startedAt = this.clock.now();
     const correlationId = deterministicEventId('poll', connection.id, startedAt.toISOString());
     try {
-      const watermark = await this.watermarkOf(connection.id);
+      const watermark = await pollWatermarkOf(this.store, connection.id);
       summary.windows = pollWindows(startedAt, watermark, this.windowOptions);
       const seen = new Set<string>();
       for (const window of summary.windows) {
@@ -273,7 +233,9 @@ export class BackfillPoll {
     }
     await this.hold(lease);
     await this.syncEmployees(connection.id, correlationId, summary, requestedBy);
-    await this.advanceWatermark(
+    await advancePollWatermark(
+      this.store,
+      this.logger,
       connection.id,
       { through: isoDate(startedAt), polledAt: startedAt.toISOString(), trigger, requested: summary.requested.length },
       requestedBy,
@@ -305,50 +267,4 @@ export class BackfillPoll {
       });
     }
   }
-
-  private async watermarkOf(connectionId: string): Promise<string | undefined> {
-    const last = await this.store.readLastEvent(pollWatermarkStream(connectionId));
-    return last ? (last.data as PollWatermarkAdvanced).through : undefined;
-  }
-
-  private async advanceWatermark(
-    connectionId: string,
-    data: PollWatermarkAdvanced,
-    requestedBy?: RequestedBy,
-  ): Promise<void> {
-    // One event per completed poll and day is enough: a second poll the same day leaves the date unchanged.
-    const id = deterministicEventId('poll-watermark', connectionId, data.through);
-    await this.store
-      .append(
-        pollWatermarkStream(connectionId),
-        [
-          {
-            id,
-            type: 'PollWatermarkAdvanced',
-            data,
-            metadata: {
-              actor: requestedBy?.id ?? 'poll',
-              ...(requestedBy?.name ? { actorName: requestedBy.name } : {}),
-              at: data.polledAt,
-            },
-          },
-        ],
-        'any',
-      )
-      .catch((error: unknown) => {
-        this.logger.warn('could not store the poll watermark; the next poll re-reads a longer window', {
-          connectionId,
-          error: (error as Error).message,
-        });
-      });
-  }
 }
-
-const emptySummary = (connectionId: string): PollSummary => ({
-  connectionId,
-  status: 'completed',
-  payrollsSeen: 0,
-  externalSkipped: 0,
-  alreadyKnown: 0,
-  requested: [],
-});

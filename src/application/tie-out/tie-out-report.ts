@@ -12,9 +12,10 @@
  */
 import { centsOrNaN, formatCents, type Cents } from '../../domain/money';
 import type { Journal } from '../../domain/journal/journal';
-import type { PostingStatus } from '../../domain/payroll-posting/state';
-import type { BatchReadBack } from './ports';
-import type { AccrualRecord } from './posting-records';
+import type { PayrollTieOut, Tie, TieOutInput, TieOutReport } from './tie-out-types';
+
+export type { PayrollTieOut, Tie, TieOutInput, TieOutReport } from './tie-out-types';
+export { tieOutCsv } from './tie-out-csv';
 
 export const WITHDRAWALS = ['net_pay_debit', 'tax_debit', 'reimbursement_debit', 'child_support_debit'] as const;
 const CASH_KEY: Record<(typeof WITHDRAWALS)[number], string> = {
@@ -24,79 +25,6 @@ const CASH_KEY: Record<(typeof WITHDRAWALS)[number], string> = {
   child_support_debit: 'childSupportDebit',
 };
 const CASH_ROLES = new Set(['netPayDebit', 'taxDebit', 'reimbursementDebit', 'childSupportDebit', 'outstandingChecks']);
-
-export interface TieOutInput {
-  payrollUuid: string;
-  status: PostingStatus;
-  checkDate: string;
-  payPeriod?: { startDate: string | null; endDate: string | null };
-  offCycle: boolean;
-  /** Gusto's `totals` as fetched for the posting (decimal strings). */
-  gustoTotals: Record<string, string>;
-  journal?: Journal;
-  batchNbr?: string;
-  /** The batch read back now; `error` when Acumatica could not be asked. */
-  batch?: BatchReadBack | null | { error: string };
-  reversal?: { status: string; batchNbr?: string };
-  lastError?: string;
-  /** The payroll's month-end accruals (posted, skipped with the reason, pending, failing). */
-  accruals?: AccrualRecord[];
-}
-
-export interface Tie {
-  /** What is compared, in an accountant's words. */
-  item: string;
-  gusto?: string;
-  journal?: string;
-  acumatica?: string;
-  /** The largest disagreement among the sides present, signed as (other side − journal) or (Gusto − journal). */
-  difference: string;
-}
-
-export interface PayrollTieOut {
-  payrollUuid: string;
-  checkDate: string;
-  payPeriod?: { startDate: string | null; endDate: string | null };
-  offCycle: boolean;
-  status: PostingStatus;
-  cashMode: 'bank' | 'liabilities' | 'not built';
-  gusto: {
-    withdrawals: Record<string, string>;
-    companyDebit?: string;
-    checkAmount?: string;
-    totals: Record<string, string>;
-  };
-  journal?: {
-    tag: string;
-    entryDate: string;
-    debit: string;
-    credit: string;
-    cashLines: Array<{ mappingKey: string; account: string; amount: string; memo: string }>;
-  };
-  acumatica?: { batchNbr: string; status?: string; debitTotal?: string; creditTotal?: string; error?: string };
-  reversal?: { status: string; batchNbr?: string };
-  /** Month-end accruals posted or skipped (empty when the payroll needed none or accrual is off). */
-  accruals: AccrualRecord[];
-  ties: Tie[];
-  /** Every non-zero difference and every reason the payroll is not (fully) in the ledger, one sentence each. */
-  differences: string[];
-}
-
-export interface TieOutReport {
-  connectionId: string;
-  from: string;
-  to: string;
-  generatedAt: string;
-  payrolls: PayrollTieOut[];
-  period: {
-    payrolls: number;
-    posted: number;
-    gusto: { companyDebit: string; withdrawals: Record<string, string> };
-    journal: { debit: string; credit: string; cash: string };
-    acumatica: { debit: string; credit: string };
-    differences: number;
-  };
-}
 
 const c = (s: string | undefined): Cents | undefined => {
   if (s === undefined) return undefined;
@@ -310,87 +238,4 @@ export function tieOutReport(
       differences: sorted.reduce((acc, p) => acc + p.differences.length, 0),
     },
   };
-}
-
-const CSV_HEADER = ['check_date', 'payroll', 'status', 'item', 'gusto', 'journal', 'acumatica', 'difference'];
-
-/** One row per tie, then one per named difference, then the period's sums: opens in any spreadsheet. */
-export function tieOutCsv(report: TieOutReport): string {
-  const rows: string[][] = [CSV_HEADER];
-  for (const p of report.payrolls) {
-    for (const t of p.ties)
-      rows.push([
-        p.checkDate,
-        p.payrollUuid,
-        p.status,
-        t.item,
-        t.gusto ?? '',
-        t.journal ?? '',
-        t.acumatica ?? '',
-        t.difference,
-      ]);
-    if (p.acumatica)
-      rows.push([
-        p.checkDate,
-        p.payrollUuid,
-        p.status,
-        `Acumatica batch ${p.acumatica.batchNbr} status`,
-        '',
-        '',
-        p.acumatica.status ?? p.acumatica.error ?? '',
-        '',
-      ]);
-    for (const a of p.accruals) {
-      const voided = a.voidBatchNbrs ? `, voided by batch ${a.voidBatchNbrs.join(' and ')}` : '';
-      const what = a.skipped
-        ? `skipped: ${a.skipped}`
-        : `${a.status}${a.accrualBatchNbr ? `, batch ${a.accrualBatchNbr}` : ''}${a.reversalBatchNbr ? `, reversal batch ${a.reversalBatchNbr}` : ''}${voided}`;
-      const which = a.generation ? ` (generation ${a.generation})` : '';
-      rows.push([
-        p.checkDate,
-        p.payrollUuid,
-        p.status,
-        `accrual ${a.month}${which} (${a.days ?? '?'}/${a.periodDays ?? '?'} days): ${what}`,
-        '',
-        a.amount ?? '',
-        '',
-        '',
-      ]);
-    }
-    for (const d of p.differences)
-      rows.push([p.checkDate, p.payrollUuid, p.status, `DIFFERENCE: ${d}`, '', '', '', '']);
-  }
-  const s = report.period;
-  const period = `${report.from}..${report.to}`;
-  rows.push([
-    period,
-    'PERIOD',
-    '',
-    `payrolls ${s.payrolls}, posted ${s.posted}, differences ${s.differences}`,
-    '',
-    '',
-    '',
-    '',
-  ]);
-  for (const [k, v] of Object.entries(s.gusto.withdrawals))
-    rows.push([period, 'PERIOD', '', `Gusto ${k}`, v, '', '', '']);
-  rows.push([
-    period,
-    'PERIOD',
-    '',
-    'Gusto company_debit / journal cash lines',
-    s.gusto.companyDebit,
-    s.journal.cash,
-    '',
-    '',
-  ]);
-  rows.push([period, 'PERIOD', '', 'debits', '', s.journal.debit, s.acumatica.debit, '']);
-  rows.push([period, 'PERIOD', '', 'credits', '', s.journal.credit, s.acumatica.credit, '']);
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
-
-function csvField(v: string): string {
-  // A leading =, +, -, @ would be a formula in a spreadsheet: amounts are safe (digits), text gets a quote.
-  const safe = /^[=+@]/.test(v) || (/^-/.test(v) && !/^-\d+\.\d{2}$/.test(v)) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
