@@ -1,58 +1,20 @@
 import type { Clock } from '../ports/clock.port';
 import type { Connections } from '../ports/connections.port';
 import type { EventStore, RecordedEvent, Subscription } from '../ports/event-store.port';
-import { CONNECTOR_METRICS, type MetricsRegistry } from '../metrics/metrics.port';
+import type { MetricsRegistry } from '../metrics/metrics.port';
 import type { CheckpointStore } from './checkpoint-store';
-import { commandFor, eventTypeLabel, isActedOn, orderingKeyOf, type InboxCommand } from './event-routing';
-import {
-  INBOX_STREAM_PREFIX,
-  SETTLED_TYPES,
-  deterministicEventId,
-  inboxStream,
-  type GustoWebhookReceived,
-  type InboxEventType,
-} from './inbox-events';
+import { commandFor, isActedOn, orderingKeyOf } from './event-routing';
+import { INBOX_STREAM_PREFIX, SETTLED_TYPES, inboxStream, type GustoWebhookReceived } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
 import { ProgressTracker } from './progress-tracker';
 import pLimit from 'p-limit';
 import { KeyedSerializer } from '../shared/keyed-serializer';
 import { required } from '../../domain/shared/required';
+import { DEFAULT_DISPATCHER_OPTIONS, type CommandDispatch, type DispatcherOptions } from './dispatcher-options';
+import { executeWithin } from './execute-within';
+import { noteOutcome, type Outcome } from './inbox-outcome';
 
-/** The CommandBus as the dispatcher uses it (structural, so unit tests pass a fake). */
-export interface CommandDispatch {
-  execute(command: InboxCommand): Promise<unknown>;
-}
-
-export interface DispatcherOptions {
-  /** Events handled at once (different entities); the subscription waits when all slots are busy. */
-  concurrency: number;
-  /** After this long a command counts as dispatched though its handler still runs, freeing the slot. */
-  commandTimeoutMs: number;
-  /** Waits between attempts when routing or dispatch throws; then the event is recorded as failed. */
-  retryDelaysMs: number[];
-  /** How often the checkpoint is written while events flow. */
-  checkpointEveryMs: number;
-  /** Wait before re-subscribing after the subscription failed. */
-  resubscribeAfterMs: number;
-  /** How long stop() waits for running events before letting the store close. */
-  stopGraceMs: number;
-}
-
-export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
-  concurrency: 8,
-  commandTimeoutMs: 30_000,
-  retryDelaysMs: [500, 2_000, 10_000],
-  checkpointEveryMs: 2_000,
-  resubscribeAfterMs: 1_000,
-  stopGraceMs: 5_000,
-};
-
-/** What the dispatcher appends to the event's inbox stream, and the metric action it counts as. */
-interface Outcome {
-  type: Exclude<InboxEventType, 'GustoWebhookReceived'>;
-  action: 'ignored' | 'unknown_company' | 'dispatched' | 'failed';
-  data: { at: string } & Record<string, unknown>;
-}
+export { DEFAULT_DISPATCHER_OPTIONS, type CommandDispatch, type DispatcherOptions } from './dispatcher-options';
 
 /**
  * The inbox's asynchronous half: a catch-up subscription over `gusto-webhook-*` that turns each recorded
@@ -209,7 +171,7 @@ export class InboxDispatcher {
     if (history.some((e) => SETTLED_TYPES.has(e.type))) return; // handled before a restart: no second dispatch
     const revision = history[history.length - 1]?.revision ?? event.revision;
     const outcome = await this.decide(received);
-    await this.note(stream, revision, received, outcome);
+    await noteOutcome(this.store, this.metrics, this.logger, { stream, revision, received, outcome });
   }
 
   /** What to record for this event; runs the command when there is one. Retries lookups and dispatch, never the note. */
@@ -232,7 +194,7 @@ export class InboxDispatcher {
           };
         }
         const command = required(commandFor(received, connection.id), 'the command for a routed event');
-        const finished = await this.executeWithin(command);
+        const finished = await executeWithin(this.commands, command, this.options.commandTimeoutMs, this.logger);
         const data = {
           connectionId: connection.id,
           command: command.constructor.name,
@@ -251,65 +213,6 @@ export class InboxDispatcher {
       }
     }
     return { type: 'InboxEventDispatchFailed', action: 'failed', data: { error: lastError, attempts, at: at() } };
-  }
-
-  /** True when the command finished in time; false when it is still running (it keeps running). */
-  private async executeWithin(command: InboxCommand): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.options.commandTimeoutMs);
-    });
-    let waiting = true;
-    const execution = this.commands.execute(command);
-    // Once we stop waiting nobody else hears about a late failure: log it (the poll is the safety net).
-    execution.catch((error: unknown) => {
-      if (!waiting)
-        this.logger.warn('command failed after the dispatcher stopped waiting', {
-          command: command.constructor.name,
-          error: (error as Error)?.message,
-        });
-    });
-    try {
-      return await Promise.race([execution.then(() => true as const), timedOut]);
-    } finally {
-      waiting = false;
-      clearTimeout(timer);
-    }
-  }
-
-  private async note(
-    stream: string,
-    revision: bigint,
-    received: GustoWebhookReceived,
-    { type, data, action }: Outcome,
-  ): Promise<void> {
-    const at = data.at;
-    try {
-      // Expected revision = what we read: if another instance settled it meanwhile, theirs stands.
-      await this.store.append(
-        stream,
-        [
-          {
-            id: deterministicEventId('inbox-outcome', received.eventUuid),
-            type,
-            data,
-            metadata: { correlationId: received.eventUuid, causationId: received.eventUuid, actor: 'system', at },
-          },
-        ],
-        revision,
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'wrong_expected_revision') throw error;
-      return;
-    }
-    this.metrics
-      .counter(CONNECTOR_METRICS.inboxDispatch)
-      .inc({ event_type: eventTypeLabel(received.eventType), action });
-    this.logger.info('inbox event handled', {
-      eventUuid: received.eventUuid,
-      eventType: received.eventType,
-      outcome: type,
-    });
   }
 
   private async saveCheckpoint(): Promise<void> {
