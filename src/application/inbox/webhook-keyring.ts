@@ -1,54 +1,38 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../ports/clock.port';
-import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../ports/event-store.port';
-import type { SealedSecret, Vault } from '../ports/vault.port';
-import { WEBHOOK_KEY_STREAM, deterministicEventId } from './inbox-events';
+import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store.port';
+import type { Vault } from '../ports/vault.port';
+import { WEBHOOK_KEY_STREAM } from './inbox-events';
 import type { InboxLogger } from './inbox-logger';
 import { manualVerification, type WebhookSubscriptionVerifier } from './subscription-verifier';
 import { Throttle } from './throttle';
 import { required } from '../../domain/shared/required';
+import {
+  fingerprintOf,
+  foldKeyHistory,
+  subscriptionVerifiedEvents,
+  tokenAdoptedEvent,
+  tokenNotAdoptedEvent,
+  windowOpenedEvent,
+  type NotAdoptedReason,
+  type OpenWindow,
+  type TokenAdopted,
+  type TokenNotAdopted,
+  type WindowOpened,
+} from './webhook-key-history';
+
+import type { KeyringStatus, OpenWindowResult, VerificationOutcome } from './webhook-keyring-answers';
+
+export { fingerprintOf, type NotAdoptedReason } from './webhook-key-history';
+export type { KeySource, KeyringStatus, OpenWindowResult, VerificationOutcome } from './webhook-keyring-answers';
 
 const ASSOCIATED_DATA = 'gusto-webhook-verification-token';
 const RELOAD_EVERY_MS = 5_000;
 /** How long `POST /api/webhooks/gusto/handshake` lets a handshake be considered. */
 export const HANDSHAKE_WINDOW_MS = 10 * 60_000;
 
-export const fingerprintOf = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 12);
-
-/** The events of the keyring's stream (`webhook-verification-gusto`). */
-interface WindowOpened {
-  until: string;
-  at: string;
-}
-interface TokenAdopted {
-  fingerprint: string;
-  sealed: SealedSecret;
-  at: string;
-  /** The subscriptions Gusto accepted this token for (PUT …/verify answered 2xx): the proof it is Gusto's. */
-  confirmedSubscriptions?: string[];
-  /** Who opened the handshake window the token arrived in. */
-  approvedBy?: string;
-}
-export type NotAdoptedReason = 'configured_token_takes_precedence' | 'no_handshake_window' | 'not_confirmed_by_gusto';
-interface TokenNotAdopted {
-  fingerprint: string;
-  reason: NotAdoptedReason;
-  at: string;
-}
-
-/** What a handshake POST leads to (the answer to Gusto is 200 whatever it is: a stranger learns nothing). */
-export type VerificationOutcome = 'already_known' | 'awaiting_confirmation' | NotAdoptedReason;
-export type OpenWindowResult = { ok: true; until: string } | { ok: false; error: 'configured_token_in_use' };
-export type KeySource = 'configured' | 'adopted' | 'none';
-export interface KeyringStatus {
-  source: KeySource;
-  fingerprint?: string;
-  handshakeWindowOpenUntil?: string;
-}
-
 interface Loaded {
   adopted?: { token: string; fingerprint: string };
-  window?: { until: string; actor: string };
+  window?: OpenWindow;
   revision: bigint | 'no_stream';
 }
 
@@ -112,17 +96,7 @@ export class WebhookKeyring {
     const at = this.clock.now();
     const until = new Date(at.getTime() + HANDSHAKE_WINDOW_MS).toISOString();
     const data: WindowOpened = { until, at: at.toISOString() };
-    await this.store.append(
-      WEBHOOK_KEY_STREAM,
-      [
-        {
-          type: 'WebhookHandshakeWindowOpened',
-          data,
-          metadata: { actor, ...(actorName ? { actorName } : {}), at: data.at },
-        },
-      ],
-      'any',
-    );
+    await this.store.append(WEBHOOK_KEY_STREAM, [windowOpenedEvent(data, actor, actorName)], 'any');
     this.loadedAt = -Infinity;
     this.logger.info('Gusto webhook handshake window opened', { until, actor });
     return { ok: true, until };
@@ -186,15 +160,7 @@ export class WebhookKeyring {
       }
     }
     if (verified.length > 0) {
-      await this.store.append(
-        WEBHOOK_KEY_STREAM,
-        verified.map((uuid) => ({
-          type: 'WebhookSubscriptionVerified',
-          data: { subscriptionUuid: uuid, fingerprint, at },
-          metadata: { actor: 'system', at },
-        })),
-        'any',
-      );
+      await this.store.append(WEBHOOK_KEY_STREAM, subscriptionVerifiedEvents(verified, fingerprint, at), 'any');
     }
     this.logger.info(
       verified.length > 0
@@ -224,14 +190,7 @@ export class WebhookKeyring {
       // At the revision read: of two instances confirming at once, one adopts; the other re-reads and sees it.
       await this.store.append(
         WEBHOOK_KEY_STREAM,
-        [
-          {
-            id: deterministicEventId('webhook-token', fingerprint, String(loaded.revision)),
-            type: 'WebhookVerificationTokenAdopted',
-            data,
-            metadata: { actor: approvedBy, at },
-          },
-        ],
+        [tokenAdoptedEvent(data, approvedBy, loaded.revision)],
         loaded.revision,
       );
       this.logger.info('Gusto webhook verification token adopted: confirmed by Gusto, within the handshake window', {
@@ -253,18 +212,7 @@ export class WebhookKeyring {
     if (!this.rejections.pass().ok) return;
     const at = this.clock.now().toISOString();
     const data: TokenNotAdopted = { fingerprint, reason, at };
-    await this.store.append(
-      WEBHOOK_KEY_STREAM,
-      [
-        {
-          id: deterministicEventId('webhook-token-not-adopted', fingerprint, reason, at),
-          type: 'WebhookVerificationTokenNotAdopted',
-          data,
-          metadata: { actor: 'webhook', at },
-        },
-      ],
-      'any',
-    );
+    await this.store.append(WEBHOOK_KEY_STREAM, [tokenNotAdoptedEvent(data)], 'any');
     this.logger.warn(message, {
       fingerprint,
       ...(this.configuredToken ? { configuredFingerprint: fingerprintOf(this.configuredToken) } : {}),
@@ -287,25 +235,8 @@ export class WebhookKeyring {
     return this.loading;
   }
 
-  private fold(events: RecordedEvent[]): Loaded {
-    const now = this.clock.now().getTime();
-    let adopted: TokenAdopted | undefined;
-    let window: Loaded['window'];
-    let legacy = false;
-    for (const event of events) {
-      if (event.type === 'WebhookHandshakeWindowOpened') {
-        const data = event.data as WindowOpened;
-        window = { until: data.until, actor: event.metadata.actor ?? 'unknown' };
-      } else if (event.type === 'WebhookVerificationTokenAdopted') {
-        const data = event.data as TokenAdopted;
-        if (!data.confirmedSubscriptions?.length) {
-          legacy = true;
-          continue;
-        }
-        adopted = data;
-        window = undefined; // an adoption consumes the window
-      }
-    }
+  private fold(events: Parameters<typeof foldKeyHistory>[0]): Loaded {
+    const { adopted, window, legacy, revision } = foldKeyHistory(events, this.clock.now().getTime());
     if (legacy && !adopted && !this.warnedLegacy) {
       this.warnedLegacy = true;
       this.logger.warn(
@@ -313,13 +244,12 @@ export class WebhookKeyring {
         {},
       );
     }
-    const last = events[events.length - 1];
     const token = adopted ? this.vault.open(adopted.sealed, ASSOCIATED_DATA) : undefined;
     if (token) this.onSecret(token);
     return {
       ...(adopted && token ? { adopted: { token, fingerprint: adopted.fingerprint } } : {}),
-      ...(window && Date.parse(window.until) > now ? { window } : {}),
-      revision: last ? last.revision : 'no_stream',
+      ...(window ? { window } : {}),
+      revision,
     };
   }
 }
