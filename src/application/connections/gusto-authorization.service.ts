@@ -10,14 +10,13 @@ import {
   live,
   startGustoAuthorization,
 } from '../../domain/connection/decide';
-import type { SealedValue } from '../../domain/connection/events';
 import {
   gustoCredentialsStream,
   issueTokens,
   type GustoCredentials,
   type GustoCredentialsEvent,
 } from '../../domain/connection/gusto-credentials';
-import type { ConnectionState, PendingAuthorization } from '../../domain/connection/state';
+import type { ConnectionState } from '../../domain/connection/state';
 import { actorMetadata, type Acting } from '../api-keys/principal';
 import type { Clock } from '../ports/clock.port';
 import { isRefused } from '../../domain/shared/decision';
@@ -29,37 +28,25 @@ import { gustoCredentialsAggregate } from './gusto-credentials-aggregate';
 import type { GustoTokenService } from './gusto-token.service';
 import { GustoOAuthError, type GustoOAuth, type GustoTokenSet } from './ports';
 import { failure, success, type Outcome } from './results';
-import { gustoTokenAad } from './sealed-settings';
+import { sealGrant, type SealedGrant } from './gusto-grant';
+import {
+  CONFIRM_TTL_MS,
+  STATE_TTL_MS,
+  connectionIdOfState,
+  newState,
+  starterOf,
+  stateHashOf,
+  verifierAad,
+} from './gusto-authorization-state';
 
-/** Gusto's authorization code lives 10 minutes; a state need not outlive it. */
-export const STATE_TTL_MS = 10 * 60_000;
-/** How long a code for an unnamed company waits for its starter's confirmation. */
-export const CONFIRM_TTL_MS = 10 * 60_000;
+export { CONFIRM_TTL_MS, STATE_TTL_MS, returnToOfState } from './gusto-authorization-state';
+
 /** Two connections racing for one company: the loser reads again and is refused; a few attempts settle it. */
 const BIND_ATTEMPTS = 6;
-
-const hash = (state: string): string => createHash('sha256').update(state, 'utf8').digest('hex');
-const verifierAad = (connectionId: string, stateHash: string): string =>
-  `connection-${connectionId}:gusto.pkce:${stateHash}`;
 
 export type AuthorizationOutcome =
   | { connectionId: string; companyUuid: string; status: 'connected' }
   | { connectionId: string; companyUuid: string; companyName?: string; status: 'awaiting_confirmation' };
-
-/**
- * Where the browser goes after the callback (the console's `returnTo`, issue 16) rides in the state
- * itself, after a `~`: covered by the state's hash (altering it makes the state unknown), and never a
- * '.' (base64url), so the connection id is still the part before the last '.'.
- */
-export function returnToOfState(state: string): string | undefined {
-  const at = state.lastIndexOf('~');
-  if (at < 0) return undefined;
-  try {
-    return Buffer.from(state.slice(at + 1), 'base64url').toString('utf8') || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The OAuth dance. The state is `<connectionId>.<256 random bits>`: the callback finds its connection
@@ -89,8 +76,7 @@ export class GustoAuthorizationService {
     expectedCompanyUuid?: string,
     returnTo?: string,
   ): Promise<Outcome<{ url: string }>> {
-    const back = returnTo ? `~${Buffer.from(returnTo, 'utf8').toString('base64url')}` : '';
-    const state = `${connectionId}.${randomBytes(32).toString('base64url')}${back}`;
+    const state = newState(connectionId, returnTo);
     const verifier = randomBytes(32).toString('base64url');
     let url: string;
     try {
@@ -99,7 +85,7 @@ export class GustoAuthorizationService {
       return failure('gusto_not_configured', (error as Error).message);
     }
     const at = this.clock.now();
-    const stateHash = hash(state);
+    const stateHash = stateHashOf(state);
     const start = {
       ...(typeof who === 'string'
         ? { startedBy: who }
@@ -116,8 +102,8 @@ export class GustoAuthorizationService {
   }
 
   async complete(code: string, state: string): Promise<Outcome<AuthorizationOutcome>> {
-    const connectionId = state.slice(0, Math.max(0, state.lastIndexOf('.')));
-    const stateHash = hash(state);
+    const connectionId = connectionIdOfState(state);
+    const stateHash = stateHashOf(state);
     const { state: connection } = await this.repository.load(connectionId || '-');
     // The state is checked before the code is exchanged: a forged or replayed callback costs Gusto nothing.
     const invalid = checkAuthorizationState(connection, stateHash, this.clock.now());
@@ -153,11 +139,7 @@ export class GustoAuthorizationService {
       );
     }
     const now = this.clock.now();
-    const sealed = {
-      accessToken: this.vault.seal(granted.accessToken, gustoTokenAad(companyUuid, 'access')),
-      refreshToken: this.vault.seal(granted.refreshToken, gustoTokenAad(companyUuid, 'refresh')),
-      expiresAt: new Date(now.getTime() + granted.expiresIn * 1000).toISOString(),
-    };
+    const sealed = sealGrant(this.vault, granted, companyUuid, now);
 
     if (expectedCompany(connection as ConnectionState, stateHash) === undefined) {
       // Nobody named the company: show it, hold the tokens, bind nothing until the starter confirms.
@@ -228,7 +210,7 @@ export class GustoAuthorizationService {
   private async bind(
     connectionId: string,
     companyUuid: string,
-    sealed: { accessToken: SealedValue; refreshToken: SealedValue; expiresAt: string },
+    sealed: SealedGrant,
     who: Acting,
     decide: (
       s: Parameters<typeof completeGustoAuthorization>[0],
@@ -290,9 +272,3 @@ export class GustoAuthorizationService {
     );
   }
 }
-
-/** The principal that started an authorization: the actor of everything its callback causes. */
-const starterOf = (pending: PendingAuthorization): Acting =>
-  pending.startedBy
-    ? { id: pending.startedBy, ...(pending.startedByName ? { name: pending.startedByName } : {}) }
-    : 'operator';
