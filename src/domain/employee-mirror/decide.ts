@@ -1,6 +1,6 @@
-import { accept, refuse, type Accepted, type Decision, type Refused } from '../shared/decision';
+import { refuse, type Accepted, type Refused } from '../shared/decision';
 import { compareFields, sameDrift } from './drift';
-import { employmentAt, pacificDate, type Employment } from './employment';
+import { employmentAt, type Employment } from './employment';
 import {
   describeBlock,
   type BlockReason,
@@ -12,7 +12,12 @@ import { resolveDepartment, type EmployeesMapping } from './mapping';
 import { ACTIVE, INACTIVE, valuesOf, type AcumaticaEmployeeRecord, type MirroredValues } from './record';
 import { sameSnapshot, type EmployeeSnapshot } from './snapshot';
 import { evolve, type EmployeeMirrorState } from './state';
-import { lifecycleEvent, lifecycleStep, type LifecycleStep } from './lifecycle';
+import { lifecycleEvent, lifecycleStep } from './lifecycle';
+import { createIntent, type WriteIntent } from './write-intent';
+import type { EmployeeMirrorError } from './record-write';
+
+export { createIntent, type WriteIntent } from './write-intent';
+export { recordRejection, recordWrite, type EmployeeMirrorError } from './record-write';
 
 /** Everything the process read before deciding; the decider itself reads nothing. */
 export interface SyncFacts {
@@ -30,31 +35,10 @@ export interface SyncFacts {
   now: Date;
 }
 
-export type WriteIntent =
-  | {
-      kind: 'create';
-      body: AcumaticaEmployeeRecord;
-      values: MirroredValues;
-      employeeClass: string | null;
-      hireDate: string;
-      /** Created already terminated (first seen after leaving): the history line goes in closed. */
-      terminatedOn: string | null;
-    }
-  | {
-      kind: 'update';
-      employeeId: string;
-      body: AcumaticaEmployeeRecord;
-      changes: FieldChange[];
-      overwroteDrift: boolean;
-      lifecycle: LifecycleStep | null;
-    };
-
 export interface SyncDecision extends Accepted<EmployeeMirrorEvent> {
   /** The one PUT to make, or null when Acumatica already agrees (a repeated sync writes nothing). */
   write: WriteIntent | null;
 }
-
-export type EmployeeMirrorError = 'acumatica_record_without_id' | 'created_without_employee_id';
 
 const emptyAcumatica = { byRefNbr: null, byEmail: null };
 
@@ -122,7 +106,10 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
   if (actual === null) {
     if (current.employeeId !== null)
       return block({ code: 'acumatica_employee_missing', employeeId: current.employeeId });
-    return { events, write: createIntent(facts, desired, mapping, employment) };
+    return {
+      events,
+      write: createIntent(facts.employeeUuid, gusto, facts.now, desired, mapping, employment),
+    };
   }
   if (!actual.employeeId) return refuse('acumatica_record_without_id');
   if (current.employeeId !== actual.employeeId) {
@@ -180,64 +167,6 @@ export function decideSync(state: EmployeeMirrorState, facts: SyncFacts): SyncDe
   };
 }
 
-/** What Acumatica answered to the PUT of `intent`, as events. */
-export function recordWrite(
-  state: EmployeeMirrorState,
-  intent: WriteIntent,
-  result: AcumaticaEmployeeRecord,
-): Decision<EmployeeMirrorEvent, EmployeeMirrorError> {
-  const lastModifiedDateTime = result.lastModifiedDateTime ?? null;
-  if (intent.kind === 'create') {
-    if (!result.employeeId) return refuse('created_without_employee_id');
-    const events: EmployeeMirrorEvent[] = [
-      {
-        type: 'AcumaticaEmployeeCreated',
-        data: {
-          employeeId: result.employeeId,
-          values: intent.values,
-          employeeClass: intent.employeeClass,
-          hireDate: intent.hireDate,
-          lastModifiedDateTime,
-        },
-      },
-    ];
-    if (intent.terminatedOn !== null) {
-      events.push({
-        type: 'EmployeeTerminated',
-        data: {
-          employeeId: result.employeeId,
-          effectiveDate: intent.terminatedOn,
-          historyLineClosed: true,
-          lastModifiedDateTime,
-        },
-      });
-    }
-    return accept(...events);
-  }
-  const events: EmployeeMirrorEvent[] = [];
-  if (intent.changes.length > 0) {
-    events.push({
-      type: 'AcumaticaEmployeeUpdated',
-      data: {
-        employeeId: intent.employeeId,
-        changes: intent.changes,
-        overwroteDrift: intent.overwroteDrift,
-        lastModifiedDateTime,
-      },
-    });
-  }
-  if (intent.lifecycle) events.push(lifecycleEvent(intent.lifecycle, intent.employeeId, lastModifiedDateTime));
-  if (intent.overwroteDrift) events.push({ type: 'DriftResolved', data: { how: 'overwritten' } });
-  return accept(...events);
-}
-
-/** Acumatica refused the write for a business reason: say so, and wait for a person or a changed input. */
-export function recordRejection(state: EmployeeMirrorState, message: string): Accepted<EmployeeMirrorEvent> {
-  const reason: BlockReason = { code: 'acumatica_rejected', message };
-  if (JSON.stringify(state.blocked) === JSON.stringify(reason)) return accept();
-  return accept({ type: 'EmployeeSyncBlocked', data: { reason, message: describeBlock(reason) } });
-}
-
 function trackSchedule(
   state: EmployeeMirrorState,
   employment: Employment,
@@ -250,39 +179,4 @@ function trackSchedule(
   if (employment.kind === 'active' && state.scheduledTermination !== null) {
     push({ type: 'TerminationCancelled', data: { effectiveDate: state.scheduledTermination } });
   }
-}
-
-function createIntent(
-  facts: SyncFacts,
-  desired: MirroredValues,
-  mapping: EmployeesMapping,
-  employment: Employment,
-): WriteIntent {
-  const gusto = facts.gusto as EmployeeSnapshot;
-  const today = pacificDate(facts.now);
-  const hireDate = gusto.hireDate ?? today;
-  const terminatedOn = employment.kind === 'terminated' ? (employment.effectiveDate ?? today) : null;
-  const body: AcumaticaEmployeeRecord = {
-    refNbr: facts.employeeUuid,
-    status: desired.status ?? ACTIVE,
-    firstName: desired.firstName ?? undefined,
-    lastName: desired.lastName ?? undefined,
-    departmentId: desired.departmentId ?? undefined,
-    employmentHistory: [
-      terminatedOn === null
-        ? { startDate: hireDate, startReason: 'New Hire', active: true }
-        : {
-            startDate: hireDate,
-            startReason: 'New Hire',
-            active: false,
-            endDate: terminatedOn,
-            terminated: true,
-            rehireEligible: true,
-          },
-    ],
-  };
-  if (desired.email !== null) body.email = desired.email;
-  if (desired.title !== null) body.title = desired.title;
-  if (mapping.employeeClass !== null) body.employeeClass = mapping.employeeClass;
-  return { kind: 'create', body, values: desired, employeeClass: mapping.employeeClass, hireDate, terminatedOn };
 }

@@ -2,7 +2,7 @@
  * Gusto payroll (wire shape, untrusted) → PayrollPay. Never throws: every problem is a named error
  * with the path of the field (`invalid_payroll` for shape, `malformed_amount` for money).
  */
-import { centsOrNaN, formatCents, isExactCents, malformedAmount, type Cents } from '../money';
+import { formatCents, isExactCents, type Cents } from '../money';
 import type { GustoPayroll } from './gusto-payroll';
 import {
   CASH_TIPS,
@@ -16,49 +16,11 @@ import {
   type PayrollPay,
   type PayrollReadError,
 } from './pay-components';
+import { isObj, MAX_ERRORS, Reader, readRequiredAmount, type Obj } from './payroll-reader';
 
-const MAX_ERRORS = 100;
 const LEGACY_REIMBURSEMENT = 'Reimbursement';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_UUID_LENGTH = 100;
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `base.list[j].field`, any part may be empty. Built only when something is wrong. */
-const at = (base: string, list: string, j: number, field: string): string =>
-  [base, list === '' ? '' : `${list}[${j}]`, field].filter((part) => part !== '').join('.');
-
-class Reader {
-  readonly errors: PayrollReadError[] = [];
-
-  fail(path: string, message: string): void {
-    if (this.errors.length < MAX_ERRORS)
-      this.errors.push({ code: 'invalid_payroll', path, message: `${path}: ${message}` });
-  }
-
-  /** Cents at `base.list[j].field` (or `base.field`); the path string is built only on failure. */
-  amount(value: unknown, base: string, list: string, j: number, field: string): Cents {
-    const cents = centsOrNaN(value);
-    if (Number.isNaN(cents) && this.errors.length < MAX_ERRORS)
-      this.errors.push(malformedAmount(at(base, list, j, field), value));
-    return cents;
-  }
-
-  name(value: unknown, base: string, list: string, j: number, field: string): string {
-    if (typeof value === 'string' && value.trim().length > 0) return value;
-    this.fail(at(base, list, j, field), 'must be a non-empty string');
-    return '';
-  }
-
-  list(owner: Obj, key: string, path: string): unknown[] {
-    const v = owner[key];
-    if (v === undefined || v === null) return [];
-    if (Array.isArray(v)) return v;
-    this.fail(`${path}.${key}`, 'must be an array');
-    return [];
-  }
-}
 
 export function readPayroll(
   payroll: GustoPayroll,
@@ -257,14 +219,6 @@ function readNamed(
     }
     push(kind, r.name(d[nameKey], path, key, j, nameKey), r.amount(d.amount, path, key, j, 'amount'));
   }
-}
-
-function readRequiredAmount(r: Reader, value: unknown, base: string, field: string): Cents {
-  if (value === null || value === undefined) {
-    r.fail(`${base}.${field}`, 'is missing: a processed payroll states it for every employee not excluded');
-    return 0;
-  }
-  return r.amount(value, base, '', -1, field);
 }
 
 function department(v: unknown): string | null {
