@@ -5,6 +5,7 @@ import {
   deleteConnection,
   loseGustoAuthorization,
 } from '../../domain/connection/decide';
+import type { AcumaticaSettings } from '../../domain/connection/events';
 import type { ConnectionState } from '../../domain/connection/state';
 import { mappingReferences, parseMapping } from '../../domain/mapping';
 import { AcumaticaApiError } from '../ports/acumatica.port';
@@ -75,17 +76,10 @@ export class ConnectionService {
           parsed.errors.map((e) => `mapping.${e}`),
         );
     }
-    // The connector will call this URL with the customer's credentials: never an internal address.
-    const url = await this.urlPolicy.check(input.acumatica.baseUrl);
-    if (!url.ok) return failure('acumatica_url_not_allowed', url.message, [`acumatica.baseUrl: ${url.rule}`]);
-    const id = this.newId();
+    const settings = await this.acumaticaSettings(input.acumatica, () => this.newId());
+    if (!settings.ok) return settings;
+    const { id, acumatica } = settings.value;
     const at = this.clock.now();
-    const { auth, endpointName, ...rest } = input.acumatica;
-    const acumatica = {
-      ...rest,
-      endpointName: endpointName ?? 'Default',
-      auth: sealAcumaticaAuth(this.vault, id, auth),
-    };
     const created = await this.repository.execute(
       id,
       (s) => create(s, { connectionId: id, name: input.name, acumatica }, at),
@@ -105,6 +99,25 @@ export class ConnectionService {
   }
 
   /**
+   * The Acumatica settings as stored: the URL checked first (the connector will call it with the
+   * customer's credentials: never an internal address), then the secrets sealed for the connection
+   * (`idFor` is asked only once the URL passed).
+   */
+  private async acumaticaSettings(
+    input: NewConnection['acumatica'],
+    idFor: () => string,
+  ): Promise<Outcome<{ id: string; acumatica: AcumaticaSettings }>> {
+    const url = await this.urlPolicy.check(input.baseUrl);
+    if (!url.ok) return failure('acumatica_url_not_allowed', url.message, [`acumatica.baseUrl: ${url.rule}`]);
+    const id = idFor();
+    const { auth, endpointName, ...rest } = input;
+    return success({
+      id,
+      acumatica: { ...rest, endpointName: endpointName ?? 'Default', auth: sealAcumaticaAuth(this.vault, id, auth) },
+    });
+  }
+
+  /**
    * PUT /api/connections/:id: the name and Acumatica settings replaced (the URL checked like at creation,
    * the secrets sealed anew). `ifRevision` (If-Match): only if nobody changed the connection since.
    */
@@ -115,15 +128,10 @@ export class ConnectionService {
     ifRevision?: bigint,
   ): Promise<Outcome<{ view: ConnectionView; revision: bigint | 'no_stream' }>> {
     if (!(await this.readModel.getState(id))) return failure('connection_not_found', `no connection ${id}`);
-    const url = await this.urlPolicy.check(input.acumatica.baseUrl);
-    if (!url.ok) return failure('acumatica_url_not_allowed', url.message, [`acumatica.baseUrl: ${url.rule}`]);
+    const settings = await this.acumaticaSettings(input.acumatica, () => id);
+    if (!settings.ok) return settings;
+    const { acumatica } = settings.value;
     const at = this.clock.now();
-    const { auth, endpointName, ...rest } = input.acumatica;
-    const acumatica = {
-      ...rest,
-      endpointName: endpointName ?? 'Default',
-      auth: sealAcumaticaAuth(this.vault, id, auth),
-    };
     const changed = await this.repository.execute(
       id,
       (s) => changeSettings(s, { name: input.name, acumatica }, at),

@@ -1,4 +1,5 @@
 import type { Role } from './roles';
+import { eventTypes } from '../shared/event-types';
 
 /**
  * An API key's story (stream `api-key-<keyId>`). The secret itself is never recorded: only its SHA-256
@@ -19,9 +20,7 @@ export type ApiKeyEvent =
     }
   | { type: 'ApiKeyRevoked'; data: { keyId: string; revokedAt: string; revokedBy: string } };
 
-export type ApiKeyEventType = ApiKeyEvent['type'];
-
-export const API_KEY_EVENT_TYPES: readonly ApiKeyEventType[] = ['ApiKeyCreated', 'ApiKeyRevoked'];
+export const API_KEY_EVENT_TYPES = eventTypes<ApiKeyEvent>()(['ApiKeyCreated', 'ApiKeyRevoked']);
 
 export const API_KEY_STREAM_PREFIX = 'api-key-';
 export const apiKeyStream = (keyId: string): string => `${API_KEY_STREAM_PREFIX}${keyId}`;

@@ -5,6 +5,7 @@
  */
 
 import type { LicenceLimits } from '../licence/licence-limits';
+import { eventTypes } from '../shared/event-types';
 
 /** A secret as the vault sealed it (same shape as the vault port's SealedSecret; the domain imports no port). */
 export interface SealedValue {
@@ -85,9 +86,7 @@ export type ConnectionEvent =
    */
   | { type: 'ConnectionDeleted'; data: { deletedAt: string } };
 
-export type ConnectionEventType = ConnectionEvent['type'];
-
-export const CONNECTION_EVENT_TYPES: readonly ConnectionEventType[] = [
+export const CONNECTION_EVENT_TYPES = eventTypes<ConnectionEvent>()([
   'ConnectionCreated',
   'GustoAuthorizationStarted',
   'GustoAuthorizationAwaitingConfirmation',
@@ -97,7 +96,7 @@ export const CONNECTION_EVENT_TYPES: readonly ConnectionEventType[] = [
   'MappingAccepted',
   'ConnectionSettingsChanged',
   'ConnectionDeleted',
-];
+]);
 
 export const connectionStream = (connectionId: string): string => `connection-${connectionId}`;
 export const CONNECTION_STREAM_PREFIX = 'connection-';

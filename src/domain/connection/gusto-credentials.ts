@@ -1,5 +1,6 @@
 import { accept, type Accepted, type Refused } from '../shared/decision';
 import type { SealedValue } from './events';
+import { eventTypes } from '../shared/event-types';
 
 /**
  * Gusto token rotation for one company (stream `gusto-credentials-<companyUuid>`).
@@ -38,13 +39,13 @@ export type GustoCredentialsEvent =
   /** invalid_grant: the grant is gone. Nobody refreshes again until a person authorizes anew (GustoTokensIssued). */
   | { type: 'RefreshTokenRejected'; data: { holder: string; error: string; rejectedAt: string } };
 
-export const GUSTO_CREDENTIALS_EVENT_TYPES: readonly GustoCredentialsEvent['type'][] = [
+export const GUSTO_CREDENTIALS_EVENT_TYPES = eventTypes<GustoCredentialsEvent>()([
   'GustoTokensIssued',
   'RefreshLeaseTaken',
   'TokensRotated',
   'RefreshLeaseReleased',
   'RefreshTokenRejected',
-];
+]);
 
 export const gustoCredentialsStream = (companyUuid: string): string => `gusto-credentials-${companyUuid}`;
 

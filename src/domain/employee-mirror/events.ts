@@ -1,6 +1,7 @@
 import type { DriftPolicy } from './mapping';
 import type { MirroredField, MirroredValues } from './record';
 import type { EmployeeSnapshot } from './snapshot';
+import { eventTypes } from '../shared/event-types';
 
 /** What caused a sync: a Gusto webhook, the scheduled poll, or an operator. */
 export type SyncTrigger = 'webhook' | 'poll' | 'manual';
@@ -89,9 +90,7 @@ export type EmployeeMirrorEvent =
     }
   | { type: 'DriftResolved'; data: { how: 'overwritten' | 'agreed' } };
 
-export type EmployeeMirrorEventType = EmployeeMirrorEvent['type'];
-
-export const EMPLOYEE_MIRROR_EVENT_TYPES: readonly EmployeeMirrorEventType[] = [
+export const EMPLOYEE_MIRROR_EVENT_TYPES = eventTypes<EmployeeMirrorEvent>()([
   'EmployeeObserved',
   'AcumaticaEmployeeMatched',
   'AcumaticaEmployeeCreated',
@@ -104,7 +103,7 @@ export const EMPLOYEE_MIRROR_EVENT_TYPES: readonly EmployeeMirrorEventType[] = [
   'EmployeeSyncUnblocked',
   'DriftDetected',
   'DriftResolved',
-];
+]);
 
 export const employeeMirrorStream = (connectionId: string, employeeUuid: string): string =>
   `employee-mirror-${connectionId}-${employeeUuid}`;

@@ -4,6 +4,7 @@
  * reason (a closed period is not an error). Times live in the event metadata.
  */
 import type { Journal } from '../journal/journal';
+import { eventTypes, isEventOf } from '../shared/event-types';
 
 /**
  * `accrual` and `reversal` are the month-end pair; `accrualVoid` / `reversalVoid` undo a posted accrual or
@@ -68,8 +69,7 @@ export type PayrollAccrualEvent =
   | { type: 'AccrualCancelled'; data: { connectionId: string; reason: string } }
   | { type: 'AccrualCompleted'; data: { connectionId: string; accrualBatchNbr?: string; reversalBatchNbr?: string } };
 
-export type PayrollAccrualEventType = PayrollAccrualEvent['type'];
-export const ACCRUAL_EVENT_TYPES: readonly PayrollAccrualEventType[] = [
+export const ACCRUAL_EVENT_TYPES = eventTypes<PayrollAccrualEvent>()([
   'AccrualPlanned',
   'AccrualCreationStarted',
   'AccrualJournalRecorded',
@@ -79,9 +79,8 @@ export const ACCRUAL_EVENT_TYPES: readonly PayrollAccrualEventType[] = [
   'AccrualJournalReleased',
   'AccrualReplayed',
   'AccrualCancelled',
-];
-export const isPayrollAccrualEvent = (e: { type: string }): e is PayrollAccrualEvent =>
-  (ACCRUAL_EVENT_TYPES as readonly string[]).includes(e.type);
+]);
+export const isPayrollAccrualEvent = isEventOf<PayrollAccrualEvent>(ACCRUAL_EVENT_TYPES);
 
 export const ACCRUAL_STREAM_PREFIX = 'payroll-accrual-';
 

@@ -1,4 +1,5 @@
 import type { Journal } from '../journal/journal';
+import { eventTypes, isEventOf } from '../shared/event-types';
 
 /**
  * The PayrollPosting stream (`payroll-posting-<connectionId>-<payrollUuid>`): the story an auditor reads,
@@ -181,9 +182,7 @@ export type PayrollPostingEvent =
   | { type: 'ReversalJournalReleased'; data: AcumaticaBatch }
   | { type: 'PayrollReversed'; data: { batchNbr: string; originalBatchNbr: string } };
 
-export type PayrollPostingEventType = PayrollPostingEvent['type'];
-
-export const POSTING_EVENT_TYPES: readonly PayrollPostingEventType[] = [
+export const POSTING_EVENT_TYPES = eventTypes<PayrollPostingEvent>()([
   'PostingRequested',
   'PayrollFetched',
   'JournalBuilt',
@@ -205,10 +204,9 @@ export const POSTING_EVENT_TYPES: readonly PayrollPostingEventType[] = [
   'ReversalJournalCreated',
   'ReversalJournalReleased',
   'PayrollReversed',
-];
+]);
 
-export const isPayrollPostingEvent = (e: { type: string }): e is PayrollPostingEvent =>
-  (POSTING_EVENT_TYPES as readonly string[]).includes(e.type);
+export const isPayrollPostingEvent = isEventOf<PayrollPostingEvent>(POSTING_EVENT_TYPES);
 
 export const STREAM_PREFIX = 'payroll-posting-';
 export const postingStream = (connectionId: string, payrollUuid: string): string =>

@@ -1,3 +1,4 @@
+import { eventTypes } from '../shared/event-types';
 /**
  * The poll lease's story (stream `poll-lease-<connectionId>`): who may run the backfill poll of one
  * connection right now, across every instance on the same event store. Only the LAST event matters (each
@@ -30,10 +31,8 @@ export type PollLeaseEvent =
   /** `round` repeats the claim's: every instance's tick of that round finds it done. */
   | { type: 'PollLeaseReleased'; data: { leaseId: string; holder: string; round?: string; releasedAt: string } };
 
-export type PollLeaseEventType = PollLeaseEvent['type'];
-
-export const POLL_LEASE_EVENT_TYPES: readonly PollLeaseEventType[] = [
+export const POLL_LEASE_EVENT_TYPES = eventTypes<PollLeaseEvent>()([
   'PollLeaseClaimed',
   'PollLeaseRenewed',
   'PollLeaseReleased',
-];
+]);
