@@ -4,7 +4,7 @@
  */
 
 import type { AcumaticaErrorKind } from '../ports/acumatica.port';
-import type { LicenceLimits } from '../../domain/licence/licence-limits';
+import type { AcumaticaEndpoint } from '../../domain/connection/events';
 
 export const GUSTO_OAUTH = Symbol('GUSTO_OAUTH');
 
@@ -56,15 +56,8 @@ export interface GustoTokenSource {
 }
 
 /** One connection's Acumatica settings with its secrets opened: lives only in memory, never logged. */
-export interface AcumaticaConnectionSettings {
+export interface AcumaticaConnectionSettings extends AcumaticaEndpoint {
   connectionId: string;
-  baseUrl: string;
-  tenant: string;
-  branch?: string;
-  endpointName: string;
-  endpointVersion: string;
-  /** The licence's API limits, when the administrator gave them (shared by every connection to the tenant). */
-  licence?: LicenceLimits;
   auth:
     | { kind: 'oauth2'; clientId: string; clientSecret: string; username: string; password: string }
     | { kind: 'cookie'; username: string; password: string };

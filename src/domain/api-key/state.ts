@@ -1,20 +1,7 @@
-import type { ApiKeyEvent } from './events';
-import type { Role } from './roles';
+import type { ApiKeyEvent, ApiKeyGrant } from './events';
 
 export type ApiKey =
-  | { status: 'none' }
-  | {
-      status: 'active' | 'revoked';
-      keyId: string;
-      name: string;
-      role: Role;
-      connections: '*' | string[];
-      secretSha256: string;
-      createdAt: string;
-      createdBy: string;
-      revokedAt?: string;
-      revokedBy?: string;
-    };
+  { status: 'none' } | (ApiKeyGrant & { status: 'active' | 'revoked'; revokedAt?: string; revokedBy?: string });
 
 export const NO_KEY: ApiKey = { status: 'none' };
 

@@ -1,5 +1,5 @@
 import { accept, type Accepted, type Refused } from '../shared/decision';
-import type { AcumaticaSettings, ConnectionEvent, SealedValue } from './events';
+import type { AcumaticaSettings, ConnectionEvent, HeldGustoTokens, SealedValue } from './events';
 import type { AwaitingConfirmation, Connection, ConnectionState } from './state';
 
 /** Why a connection command was refused. The HTTP layer maps each to a status exhaustively. */
@@ -122,16 +122,7 @@ export function completeGustoAuthorization(
  */
 export function awaitConfirmation(
   state: Connection,
-  cmd: {
-    stateHash: string;
-    companyUuid: string;
-    companyName?: string;
-    accessToken: SealedValue;
-    refreshToken: SealedValue;
-    tokenExpiresAt: string;
-    companyBoundTo?: string;
-    confirmUntil: Date;
-  },
+  cmd: HeldGustoTokens & { stateHash: string; companyBoundTo?: string; confirmUntil: Date },
   now: Date,
 ): ConnectionDecision {
   const invalid = checkAuthorizationState(state, cmd.stateHash, now);

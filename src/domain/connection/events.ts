@@ -17,15 +17,31 @@ export type AcumaticaAuthSettings =
   | { kind: 'oauth2'; clientId: string; username: string; clientSecret: SealedValue; password: SealedValue }
   | { kind: 'cookie'; username: string; password: SealedValue };
 
-export interface AcumaticaSettings {
+/** Where and how a connection reaches its Acumatica instance, secrets aside. */
+export interface AcumaticaEndpoint {
   baseUrl: string;
   tenant: string;
   branch?: string;
   endpointName: string;
   endpointVersion: string;
-  /** Absent on connections created before licence settings existed, or without them. */
+  /**
+   * The licence's API limits, when the administrator gave them (shared by every connection to the tenant).
+   * Absent on connections created before licence settings existed, or without them.
+   */
   licence?: LicenceLimits;
+}
+
+export interface AcumaticaSettings extends AcumaticaEndpoint {
   auth: AcumaticaAuthSettings;
+}
+
+/** Gusto's tokens for a company, sealed, held until the principal who started the authorization confirms it. */
+export interface HeldGustoTokens {
+  companyUuid: string;
+  companyName?: string;
+  accessToken: SealedValue;
+  refreshToken: SealedValue;
+  tokenExpiresAt: string;
 }
 
 export type GustoAuthorizationLossReason = 'invalid_grant';
@@ -58,17 +74,7 @@ export type ConnectionEvent =
    */
   | {
       type: 'GustoAuthorizationAwaitingConfirmation';
-      data: {
-        stateHash: string;
-        companyUuid: string;
-        companyName?: string;
-        accessToken: SealedValue;
-        refreshToken: SealedValue;
-        tokenExpiresAt: string;
-        confirmBy: string;
-        confirmUntil: string;
-        receivedAt: string;
-      };
+      data: HeldGustoTokens & { stateHash: string; confirmBy: string; confirmUntil: string; receivedAt: string };
     }
   | { type: 'GustoAuthorized'; data: { companyUuid: string; stateHash: string; authorizedAt: string } }
   /** The callback came back but the authorization did not complete: the state is spent all the same. */

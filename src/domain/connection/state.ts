@@ -1,4 +1,4 @@
-import type { AcumaticaSettings, ConnectionEvent, SealedValue } from './events';
+import type { AcumaticaSettings, ConnectionEvent, HeldGustoTokens, SealedValue } from './events';
 
 export type GustoStatus = 'not_connected' | 'connected' | 'needs_reauthorization';
 
@@ -11,12 +11,7 @@ export interface PendingAuthorization {
 }
 
 /** A code came back for a company nobody named: held until the starter confirms it (or it expires). */
-export interface AwaitingConfirmation extends PendingAuthorization {
-  companyUuid: string;
-  companyName?: string;
-  accessToken: SealedValue;
-  refreshToken: SealedValue;
-  tokenExpiresAt: string;
+export interface AwaitingConfirmation extends PendingAuthorization, HeldGustoTokens {
   confirmBy: string;
 }
 
