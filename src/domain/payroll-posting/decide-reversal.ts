@@ -2,7 +2,7 @@ import type { Journal } from '../journal/journal';
 import type { AcumaticaBatch, PayrollPostingEvent, PostingTrigger } from './events';
 import { claimIsLive, onJournalAbsent, queuedCreateAwaited, type ClaimTerms } from './create-claim';
 import { accept, refuse } from '../shared/decision';
-import { isReleasedStatus, type Decision } from './decide';
+import { isReleasedStatus, postingRequested, type Decision } from './decide';
 import type { PayrollPosting } from './state';
 
 /** What Gusto shows for the payroll when the cancellation is handled (re-read: the webhook only names it). */
@@ -49,18 +49,7 @@ export function requestReversal(state: PayrollPosting, cmd: RequestReversal): De
     case 'none':
       // Gusto shows it processed: it belongs in the ledger, whatever the event said — post it.
       if (stillProcessed) {
-        return accept(
-          {
-            type: 'PostingRequested',
-            data: {
-              connectionId: cmd.connectionId,
-              payrollUuid: cmd.payrollUuid,
-              trigger: cmd.trigger,
-              sourceEventId: cmd.sourceEventId,
-            },
-          },
-          contradicted('processed'),
-        );
+        return accept(postingRequested(cmd), contradicted('processed'));
       }
       // Heard of the payroll only through its cancellation (events out of order): remember it, so a late
       // request to post it changes nothing.

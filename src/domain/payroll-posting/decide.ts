@@ -38,16 +38,19 @@ export interface RequestPosting {
 /** A posting is requested once; repeats (duplicate webhooks, every later poll) change nothing. */
 export function requestPosting(state: PayrollPosting, cmd: RequestPosting): Decision {
   if (state.phase !== 'none') return accept();
-  return accept({
-    type: 'PostingRequested',
-    data: {
-      connectionId: cmd.connectionId,
-      payrollUuid: cmd.payrollUuid,
-      trigger: cmd.trigger,
-      sourceEventId: cmd.sourceEventId,
-    },
-  });
+  return accept(postingRequested(cmd));
 }
+
+/** The event that opens a posting: also what a cancellation Gusto contradicts opens (decide-reversal.ts). */
+export const postingRequested = (cmd: RequestPosting): PayrollPostingEvent => ({
+  type: 'PostingRequested',
+  data: {
+    connectionId: cmd.connectionId,
+    payrollUuid: cmd.payrollUuid,
+    trigger: cmd.trigger,
+    sourceEventId: cmd.sourceEventId,
+  },
+});
 
 /**
  * Gusto shows processed again a payroll whose posting was cancelled before posting, or posted and then

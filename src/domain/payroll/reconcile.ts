@@ -11,7 +11,7 @@
  * means); `imputed_pay` is compared with the imputed contributions.
  */
 import { formatCents, type Cents } from '../money';
-import type { PayrollPay, ReconciledTotal } from './pay-components';
+import type { ComponentKind, PayrollPay, ReconciledTotal } from './pay-components';
 
 export interface TotalsMismatch {
   code: 'totals_mismatch';
@@ -29,6 +29,20 @@ const MAX_EMPLOYEE_MISMATCHES = 50;
 
 /** `benefits` counts company contributions that are not imputed; `imputed_pay` the imputed ones. */
 export type PayrollSums = Record<ReconciledTotal, Cents> & { employerTaxesOfEmployees: Cents; cashTips: Cents };
+
+/** The sum each kind of component adds to; earnings and net pay come from the employee's own figures. */
+const SUM_OF: Record<ComponentKind, keyof PayrollSums | null> = {
+  employeeTax: 'employee_taxes',
+  employerTax: 'employerTaxesOfEmployees',
+  reimbursement: 'reimbursements',
+  benefitCompany: 'benefits',
+  benefitImputed: 'imputed_pay',
+  benefitEmployee: 'employee_benefits_deductions',
+  deduction: 'other_deductions',
+  cashTips: 'cashTips',
+  earning: null,
+  netPay: null,
+};
 
 export function sumPayroll(pay: PayrollPay): PayrollSums {
   const s: PayrollSums = {
@@ -48,35 +62,8 @@ export function sumPayroll(pay: PayrollPay): PayrollSums {
     s.gross_pay += e.grossPay;
     s.net_pay += e.netPay;
     for (const c of e.components) {
-      switch (c.kind) {
-        case 'employeeTax':
-          s.employee_taxes += c.cents;
-          break;
-        case 'employerTax':
-          s.employerTaxesOfEmployees += c.cents;
-          break;
-        case 'reimbursement':
-          s.reimbursements += c.cents;
-          break;
-        case 'benefitCompany':
-          s.benefits += c.cents;
-          break;
-        case 'benefitImputed':
-          s.imputed_pay += c.cents;
-          break;
-        case 'benefitEmployee':
-          s.employee_benefits_deductions += c.cents;
-          break;
-        case 'deduction':
-          s.other_deductions += c.cents;
-          break;
-        case 'cashTips':
-          s.cashTips += c.cents;
-          break;
-        case 'earning':
-        case 'netPay':
-          break;
-      }
+      const sum = SUM_OF[c.kind];
+      if (sum !== null) s[sum] += c.cents;
     }
   }
   s.employer_taxes = s.employerTaxesOfEmployees;
