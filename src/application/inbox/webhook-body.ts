@@ -10,30 +10,42 @@ const VERIFICATION_TOKEN = /^[\x21-\x7e]{8,200}$/;
 /** Gusto stamps an event when it creates it and retries for days at most: outside this window it is not Gusto's. */
 export const TIMESTAMP_WINDOW_MS = 30 * 86_400_000;
 
+/** Decorators applied as if stacked above a property in this order (TypeScript applies a stack bottom-up). */
+function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (const decorate of [...decorators].reverse()) decorate(target, key);
+  };
+}
+/** A Gusto id: a UUID or refused. */
+const GustoUuid = (field: string): PropertyDecorator => Matches(UUID, { message: `${field} must be a UUID` });
+/** A name Gusto sends: a string of at most 100 characters. */
+const ShortName = (field: string, ...more: PropertyDecorator[]): PropertyDecorator =>
+  stacked(
+    IsString({ message: `${field} must be a string` }),
+    MaxLength(100, { message: `${field} must be at most 100 characters` }),
+    ...more,
+  );
+
 /** The event body's schema: the four names Gusto always sends, typed; unknown extra fields are fine. */
 class GustoEventSchema {
-  @Matches(UUID, { message: 'uuid must be a UUID' })
+  @GustoUuid('uuid')
   uuid!: string;
 
-  @IsString({ message: 'event_type must be a string' })
-  @MaxLength(100, { message: 'event_type must be at most 100 characters' })
-  @Matches(EVENT_TYPE, { message: 'event_type must look like <entity>.<action>' })
+  @ShortName('event_type', Matches(EVENT_TYPE, { message: 'event_type must look like <entity>.<action>' }))
   event_type!: string;
 
   @IsOptional()
-  @IsString({ message: 'resource_type must be a string' })
-  @MaxLength(100, { message: 'resource_type must be at most 100 characters' })
+  @ShortName('resource_type')
   resource_type?: string;
 
-  @Matches(UUID, { message: 'resource_uuid must be a UUID' })
+  @GustoUuid('resource_uuid')
   resource_uuid!: string;
 
   @IsOptional()
-  @IsString({ message: 'entity_type must be a string' })
-  @MaxLength(100, { message: 'entity_type must be at most 100 characters' })
+  @ShortName('entity_type')
   entity_type?: string;
 
-  @Matches(UUID, { message: 'entity_uuid must be a UUID' })
+  @GustoUuid('entity_uuid')
   entity_uuid!: string;
 
   @IsOptional()
