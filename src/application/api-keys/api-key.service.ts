@@ -8,7 +8,7 @@ import {
 } from '../../domain/api-key/events';
 import { createApiKey, revokeApiKey, type ApiKeyError } from '../../domain/api-key/decide';
 import { evolve, fold, NO_KEY, type ApiKey } from '../../domain/api-key/state';
-import { CommandHandler, eventsOfTypes, type Aggregate } from '../shared/command-handler';
+import { CommandHandler, aggregateOf, type Aggregate } from '../shared/command-handler';
 import type { Role } from '../../domain/api-key/roles';
 import { keyIdOf, matchesHash, newKeyId, newKeySecret, sha256Hex } from './api-key-secret';
 import { actorMetadata, keyPrincipalId, type Acting, type Principal } from './principal';
@@ -29,11 +29,7 @@ export interface ApiKeyView {
 export type RevokeOutcome =
   { ok: true; key: ApiKeyView } | { ok: false; error: ApiKeyError | 'write_conflict'; message: string };
 
-const apiKeyAggregate: Aggregate<ApiKey, ApiKeyEvent> = {
-  initial: NO_KEY,
-  evolve,
-  toEvent: eventsOfTypes<ApiKeyEvent>(API_KEY_EVENT_TYPES),
-};
+const apiKeyAggregate: Aggregate<ApiKey, ApiKeyEvent> = aggregateOf(NO_KEY, evolve, API_KEY_EVENT_TYPES);
 
 function toView(key: ApiKey): ApiKeyView | undefined {
   if (key.status === 'none') return undefined;

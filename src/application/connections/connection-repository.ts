@@ -2,7 +2,7 @@ import { CONNECTION_EVENT_TYPES, connectionStream, type ConnectionEvent } from '
 import type { ConnectionDecision, ConnectionError } from '../../domain/connection/decide';
 import { evolve, initialConnection, type Connection } from '../../domain/connection/state';
 import type { EventMetadata, EventStore } from '../ports/event-store.port';
-import { CommandHandler, eventsOfTypes, type Aggregate } from '../shared/command-handler';
+import { CommandHandler, aggregateOf, type Aggregate } from '../shared/command-handler';
 
 export interface Loaded {
   state: Connection;
@@ -15,11 +15,11 @@ export type Executed =
   | { ok: false; error: 'revision_mismatch'; message: string; current: bigint | 'no_stream' }
   | { ok: false; error: 'write_conflict'; message: string };
 
-export const connectionAggregate: Aggregate<Connection, ConnectionEvent> = {
-  initial: initialConnection,
+export const connectionAggregate: Aggregate<Connection, ConnectionEvent> = aggregateOf(
+  initialConnection,
   evolve,
-  toEvent: eventsOfTypes<ConnectionEvent>(CONNECTION_EVENT_TYPES),
-};
+  CONNECTION_EVENT_TYPES,
+);
 
 /** A concurrent writer (another request, another process) makes an append lose; deciding again on fresh state is safe. */
 const MAX_ATTEMPTS = 6;

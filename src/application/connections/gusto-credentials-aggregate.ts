@@ -5,11 +5,11 @@ import {
   type GustoCredentials,
   type GustoCredentialsEvent,
 } from '../../domain/connection/gusto-credentials';
-import { eventsOfTypes, type Aggregate } from '../shared/command-handler';
+import { aggregateOf, type Aggregate } from '../shared/command-handler';
 
 /** A `gusto-credentials-<companyUuid>` stream as the command handler folds it. */
-export const gustoCredentialsAggregate: Aggregate<GustoCredentials, GustoCredentialsEvent> = {
-  initial: initialCredentials,
-  evolve: evolveCredentials,
-  toEvent: eventsOfTypes<GustoCredentialsEvent>(GUSTO_CREDENTIALS_EVENT_TYPES),
-};
+export const gustoCredentialsAggregate: Aggregate<GustoCredentials, GustoCredentialsEvent> = aggregateOf(
+  initialCredentials,
+  evolveCredentials,
+  GUSTO_CREDENTIALS_EVENT_TYPES,
+);

@@ -1,17 +1,15 @@
 import { EMPLOYEE_MIRROR_EVENT_TYPES, type EmployeeMirrorEvent } from '../../domain/employee-mirror/events';
 import { evolve, initialState, type EmployeeMirrorState } from '../../domain/employee-mirror/state';
 import type { RecordedEvent } from '../ports/event-store.port';
-import { eventsOfTypes, type Aggregate } from '../shared/command-handler';
-
-const toEvent = eventsOfTypes<EmployeeMirrorEvent>(EMPLOYEE_MIRROR_EVENT_TYPES);
+import { aggregateOf, type Aggregate } from '../shared/command-handler';
 
 /** The employee mirror's stream, for the command handler (anything a future version wrote is skipped, not misread). */
-export const employeeMirrorAggregate: Aggregate<EmployeeMirrorState, EmployeeMirrorEvent> = {
-  initial: initialState,
+export const employeeMirrorAggregate: Aggregate<EmployeeMirrorState, EmployeeMirrorEvent> = aggregateOf(
+  initialState,
   evolve,
-  toEvent,
-};
+  EMPLOYEE_MIRROR_EVENT_TYPES,
+);
 
 /** The stream's domain events. */
 export const domainEvents = (recorded: readonly RecordedEvent[]): EmployeeMirrorEvent[] =>
-  recorded.map(toEvent).filter((e): e is EmployeeMirrorEvent => e !== undefined);
+  recorded.map((e) => employeeMirrorAggregate.toEvent(e)).filter((e): e is EmployeeMirrorEvent => e !== undefined);

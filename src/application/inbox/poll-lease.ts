@@ -4,7 +4,7 @@ import { claim, release, renew } from '../../domain/poll-lease/decide';
 import { POLL_LEASE_EVENT_TYPES, type PollLeaseEvent, type PollLeaseTrigger } from '../../domain/poll-lease/events';
 import { evolve, FREE_LEASE, type PollLease } from '../../domain/poll-lease/state';
 import { isRefused } from '../../domain/shared/decision';
-import { CommandHandler, eventsOfTypes, type Aggregate, type Loaded } from '../shared/command-handler';
+import { CommandHandler, aggregateOf, type Aggregate, type Loaded } from '../shared/command-handler';
 
 /** One small stream per connection; only its last event is ever read. */
 export const pollLeaseStream = (connectionId: string): string => `poll-lease-${connectionId}`;
@@ -143,9 +143,9 @@ export class PollLeases {
 }
 
 /** Only the lease stream's last event is ever read: it says who holds the lease, until when. */
-const pollLeaseAggregate: Aggregate<PollLease, PollLeaseEvent> = {
-  initial: FREE_LEASE,
+const pollLeaseAggregate: Aggregate<PollLease, PollLeaseEvent> = aggregateOf(
+  FREE_LEASE,
   evolve,
-  toEvent: eventsOfTypes<PollLeaseEvent>(POLL_LEASE_EVENT_TYPES),
-  read: 'last',
-};
+  POLL_LEASE_EVENT_TYPES,
+  'last',
+);

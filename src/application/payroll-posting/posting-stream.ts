@@ -1,14 +1,14 @@
 import { POSTING_EVENT_TYPES, type PayrollPostingEvent } from '../../domain/payroll-posting/events';
 import { evolve, initialState, type PayrollPosting } from '../../domain/payroll-posting/state';
 import type { EventMetadata, EventStore } from '../ports/event-store.port';
-import { CommandHandler, eventsOfTypes, type Aggregate, type Loaded } from '../shared/command-handler';
+import { CommandHandler, aggregateOf, type Aggregate, type Loaded } from '../shared/command-handler';
 
 /** The posting stream as folded by the command handler (events of other types are skipped, not misread). */
-export const postingAggregate: Aggregate<PayrollPosting, PayrollPostingEvent> = {
-  initial: initialState,
+export const postingAggregate: Aggregate<PayrollPosting, PayrollPostingEvent> = aggregateOf(
+  initialState,
   evolve,
-  toEvent: eventsOfTypes<PayrollPostingEvent>(POSTING_EVENT_TYPES),
-};
+  POSTING_EVENT_TYPES,
+);
 
 export type LoadedPosting = Loaded<PayrollPosting>;
 export type PostingHandler = CommandHandler<PayrollPosting, PayrollPostingEvent>;

@@ -259,3 +259,13 @@ export function eventsOfTypes<E extends DomainEvent>(
   const known = new Set<string>(types);
   return (recorded) => (known.has(recorded.type) ? ({ type: recorded.type, data: recorded.data } as E) : undefined);
 }
+
+/** An aggregate from its decider's parts; events of types it does not list are skipped, not misread. */
+export function aggregateOf<S, E extends DomainEvent>(
+  initial: S,
+  evolve: (state: S, event: E) => S,
+  types: readonly E['type'][],
+  read?: 'stream' | 'last',
+): Aggregate<S, E> {
+  return { initial, evolve, toEvent: eventsOfTypes<E>(types), ...(read ? { read } : {}) };
+}
