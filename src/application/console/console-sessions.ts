@@ -5,14 +5,20 @@ import type { Vault } from '../ports/vault.port';
 import { apiKeyStream, type ApiKeyEvent } from '../../domain/api-key/events';
 import { fold as foldKey, type ApiKey } from '../../domain/api-key/state';
 import type { Role } from '../../domain/api-key/roles';
-import { consoleSessionStream, type ConsoleSessionEvent } from '../../domain/console-session/events';
 import {
+  CONSOLE_SESSION_EVENT_TYPES,
+  consoleSessionStream,
+  type ConsoleSessionEvent,
+} from '../../domain/console-session/events';
+import {
+  NO_SESSION,
   endSession,
-  fold as foldSession,
-  isSessionRefusal,
+  evolve as evolveSession,
   sessionStands,
   startSession,
+  type ConsoleSession,
 } from '../../domain/console-session/decide';
+import { CommandHandler, aggregateOf } from '../shared/command-handler';
 import { keyIdOf, matchesHash } from '../api-keys/api-key-secret';
 import { ADMIN_TOKEN_PRINCIPAL, keyPrincipalId, type Principal } from '../api-keys/principal';
 
@@ -49,6 +55,9 @@ interface SessionSeal {
 }
 
 const SEAL_CONTEXT = 'console-session';
+/** A sign-in writes a new stream and a sign-out ends it: a lost race is re-decided on what the winner wrote. */
+const SESSION_ATTEMPTS = 3;
+const sessionAggregate = aggregateOf(NO_SESSION, evolveSession, CONSOLE_SESSION_EVENT_TYPES);
 const FINGERPRINT_HEX = 32;
 const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
@@ -68,6 +77,7 @@ export interface ConsoleSessionSettings {
 export class ConsoleSessions {
   private readonly adminTokenSha256: Buffer;
   private readonly adminFingerprint: string;
+  private readonly sessions: CommandHandler<ConsoleSession, ConsoleSessionEvent>;
 
   constructor(
     private readonly store: EventStore,
@@ -78,6 +88,7 @@ export class ConsoleSessions {
   ) {
     this.adminTokenSha256 = createHash('sha256').update(adminToken, 'utf8').digest();
     this.adminFingerprint = sha256Hex(adminToken).slice(0, FINGERPRINT_HEX);
+    this.sessions = new CommandHandler(store, sessionAggregate, { maxAttempts: SESSION_ATTEMPTS });
   }
 
   /** A new session for the presented key or admin token; undefined when it is neither (or revoked). */
@@ -86,18 +97,15 @@ export class ConsoleSessions {
     if (!who) return undefined;
     const now = this.clock.now();
     const sessionId = (this.settings.newSessionId ?? (() => randomBytes(16).toString('hex')))();
-    const decision = startSession(
-      foldSession([]),
-      { sessionId, principal: who.principal.id, ttlMs: this.settings.ttlMs },
-      now,
-    );
-    if (isSessionRefusal(decision)) throw new Error(decision.message); // a fresh random id: cannot happen
-    await this.store.append(
+    const started = await this.sessions.handle(
       consoleSessionStream(sessionId),
-      decision.map((e) => ({ ...e, metadata: { actor: who.principal.id, at: now.toISOString() } })),
-      'no_stream',
+      (s) => startSession(s, { sessionId, principal: who.principal.id, ttlMs: this.settings.ttlMs }, now),
+      { actor: who.principal.id, at: now.toISOString() },
     );
-    const expiresAt = new Date(decision[0].data.expiresAt);
+    // A fresh random id: session_exists cannot happen, and nothing else writes to a session not yet handed out.
+    if (!started.ok) throw new Error(`console session not started: ${started.error}`);
+    if (started.state.status === 'none') throw new Error('console session not started');
+    const expiresAt = new Date(started.state.expiresAt);
     const csrfToken = (this.settings.newCsrfSeed ?? (() => randomBytes(32).toString('base64url')))();
     const seal: SessionSeal = {
       v: 1,
@@ -117,7 +125,7 @@ export class ConsoleSessions {
     const seal = this.open(cookie);
     const now = this.clock.now();
     if (!seal || Date.parse(seal.exp) <= now.getTime()) return undefined;
-    const session = foldSession(await this.readSession(seal.sid));
+    const { state: session } = await this.sessions.load(consoleSessionStream(seal.sid));
     if (!sessionStands(session, seal.p, now)) return undefined;
     const who = await this.principalOf(seal.p, seal.h);
     return who ? { sessionId: seal.sid, principal: who.principal, view: who.view, csrfToken: seal.csrf } : undefined;
@@ -127,16 +135,12 @@ export class ConsoleSessions {
   async signOut(cookie: string, actor: string): Promise<void> {
     const seal = this.open(cookie);
     if (!seal) return;
-    const recorded = await this.store.readStream(consoleSessionStream(seal.sid));
     const now = this.clock.now();
-    const events = endSession(foldSession(recorded.map(asSessionEvent)), now);
-    const last = recorded.at(-1);
-    if (events.length === 0 || !last) return;
-    await this.store.append(
-      consoleSessionStream(seal.sid),
-      events.map((e) => ({ ...e, metadata: { actor, at: now.toISOString() } })),
-      last.revision,
-    );
+    const ended = await this.sessions.handle(consoleSessionStream(seal.sid), (s) => endSession(s, now), {
+      actor,
+      at: now.toISOString(),
+    });
+    if (!ended.ok) throw new Error(`console session not ended: ${ended.error}`);
   }
 
   private open(cookie: string): SessionSeal | undefined {
@@ -159,10 +163,6 @@ export class ConsoleSessions {
     } catch {
       return undefined; // forged, altered, or sealed under a key this service no longer holds
     }
-  }
-
-  private async readSession(sessionId: string): Promise<ConsoleSessionEvent[]> {
-    return (await this.store.readStream(consoleSessionStream(sessionId))).map(asSessionEvent);
   }
 
   private async identify(
@@ -197,9 +197,6 @@ export class ConsoleSessions {
     return foldKey(recorded.map((e) => ({ type: e.type, data: e.data }) as ApiKeyEvent));
   }
 }
-
-const asSessionEvent = (e: RecordedEvent): ConsoleSessionEvent =>
-  ({ type: e.type, data: e.data }) as ConsoleSessionEvent;
 
 function adminToken(): { principal: Principal; view: PrincipalView } {
   return {

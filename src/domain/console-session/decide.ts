@@ -1,3 +1,4 @@
+import { accept, refuse, type Accepted, type Decision } from '../shared/decision';
 import type { ConsoleSessionEvent } from './events';
 
 export type ConsoleSession =
@@ -27,36 +28,28 @@ export const fold = (events: readonly ConsoleSessionEvent[], state: ConsoleSessi
   events.reduce(evolve, state);
 
 export type ConsoleSessionError = 'session_exists';
-export type ConsoleSessionRefusal = { error: ConsoleSessionError; message: string };
-type Started = Extract<ConsoleSessionEvent, { type: 'ConsoleSessionStarted' }>;
-
-export const isSessionRefusal = (d: Started[] | ConsoleSessionRefusal): d is ConsoleSessionRefusal => !Array.isArray(d);
 
 /** Sign-in: a fresh session id, the principal's actor id, and how long the session may last. */
 export function startSession(
   state: ConsoleSession,
   cmd: { sessionId: string; principal: string; ttlMs: number },
   now: Date,
-): Started[] | ConsoleSessionRefusal {
-  if (state.status !== 'none') return { error: 'session_exists', message: `session ${cmd.sessionId} already exists` };
+): Decision<ConsoleSessionEvent, ConsoleSessionError> {
+  if (state.status !== 'none') return refuse('session_exists', `session ${cmd.sessionId} already exists`);
   const expiresAt = new Date(now.getTime() + cmd.ttlMs).toISOString();
-  return [
-    {
-      type: 'ConsoleSessionStarted',
-      data: { sessionId: cmd.sessionId, principal: cmd.principal, startedAt: now.toISOString(), expiresAt },
-    },
-  ];
+  return accept({
+    type: 'ConsoleSessionStarted',
+    data: { sessionId: cmd.sessionId, principal: cmd.principal, startedAt: now.toISOString(), expiresAt },
+  });
 }
 
 /** Sign-out: ends an active session; signing out of an ended or unknown session changes nothing. */
-export function endSession(state: ConsoleSession, now: Date): ConsoleSessionEvent[] {
-  if (state.status !== 'active') return [];
-  return [
-    {
-      type: 'ConsoleSessionEnded',
-      data: { sessionId: state.sessionId, endedAt: now.toISOString(), reason: 'signed_out' },
-    },
-  ];
+export function endSession(state: ConsoleSession, now: Date): Accepted<ConsoleSessionEvent> {
+  if (state.status !== 'active') return accept();
+  return accept({
+    type: 'ConsoleSessionEnded',
+    data: { sessionId: state.sessionId, endedAt: now.toISOString(), reason: 'signed_out' },
+  });
 }
 
 /** A session stands while it is active, unexpired and still held by the principal the cookie names. */
