@@ -41,6 +41,15 @@ export class Reader {
     this.fail(`${path}.${key}`, 'must be an array');
     return [];
   }
+  /** Visits each object of the array at `owner[key]` with its index; anything else in it is reported. */
+  eachObject(owner: Obj, key: string, path: string, visit: (item: Obj, j: number) => void): void {
+    const items = this.list(owner, key, path);
+    for (let j = 0; j < items.length; j++) {
+      const item = items[j];
+      if (isObj(item)) visit(item, j);
+      else this.fail(`${path}.${key}[${j}]`, 'must be an object');
+    }
+  }
 }
 
 /** An amount the payload must state: missing is an error, as is a malformed one. */

@@ -137,22 +137,16 @@ function readEmployee(
   // (gusto.md §4.5): paid out with net pay, not part of gross pay.
   const legacyShape = raw.reimbursements === undefined;
   for (const key of ['fixed_compensations', 'hourly_compensations'] as const) {
-    const items = r.list(raw, key, path);
-    for (let j = 0; j < items.length; j++) {
-      const c = items[j];
-      if (!isObj(c)) {
-        r.fail(`${path}.${key}[${j}]`, 'must be an object');
-        continue;
-      }
+    r.eachObject(raw, key, path, (c, j) => {
       const name = r.name(c.name, path, key, j, 'name');
       const cents = r.amount(c.amount, path, key, j, 'amount');
       if (name === LEGACY_REIMBURSEMENT && key === 'fixed_compensations' && legacyShape) {
         push('reimbursement', name, cents);
-        continue;
+        return;
       }
       itemized += cents;
       push(name === CASH_TIPS ? 'cashTips' : 'earning', name, cents);
-    }
+    });
   }
   const taxes = r.list(raw, 'taxes', path);
   for (let j = 0; j < taxes.length; j++) {
@@ -164,13 +158,7 @@ function readEmployee(
     const name = r.name(t.name, path, 'taxes', j, 'name');
     push(t.employer ? 'employerTax' : 'employeeTax', name, r.amount(t.amount, path, 'taxes', j, 'amount'));
   }
-  const benefits = r.list(raw, 'benefits', path);
-  for (let j = 0; j < benefits.length; j++) {
-    const b = benefits[j];
-    if (!isObj(b)) {
-      r.fail(`${path}.benefits[${j}]`, 'must be an object');
-      continue;
-    }
+  r.eachObject(raw, 'benefits', path, (b, j) => {
     const name = r.name(b.name, path, 'benefits', j, 'name');
     const imputed = b.imputed === true ? { imputed: true } : {};
     const ee = r.amount(b.employee_deduction ?? 0, path, 'benefits', j, 'employee_deduction');
@@ -178,7 +166,7 @@ function readEmployee(
     components.push({ kind: 'benefitEmployee', name, cents: ee, ...imputed });
     // An imputed contribution is income for tax purposes only: not cash, not owed to anyone (TREATMENT.md).
     components.push({ kind: b.imputed === true ? 'benefitImputed' : 'benefitCompany', name, cents: er, ...imputed });
-  }
+  });
   readNamed(r, raw, path, 'deductions', 'name', 'deduction', push);
   readNamed(r, raw, path, 'reimbursements', 'description', 'reimbursement', push);
 
@@ -210,15 +198,9 @@ function readNamed(
   kind: ComponentKind,
   push: (kind: ComponentKind, name: string, cents: Cents) => void,
 ): void {
-  const items = r.list(raw, key, path);
-  for (let j = 0; j < items.length; j++) {
-    const d = items[j];
-    if (!isObj(d)) {
-      r.fail(`${path}.${key}[${j}]`, 'must be an object');
-      continue;
-    }
-    push(kind, r.name(d[nameKey], path, key, j, nameKey), r.amount(d.amount, path, key, j, 'amount'));
-  }
+  r.eachObject(raw, key, path, (d, j) =>
+    push(kind, r.name(d[nameKey], path, key, j, nameKey), r.amount(d.amount, path, key, j, 'amount')),
+  );
 }
 
 function department(v: unknown): string | null {
