@@ -14,6 +14,15 @@ import {
   type EntryDate,
 } from './account-mapping';
 
+/** An optional object whose entries parse-mapping.ts checks: here only "an object, when present". */
+const OptionalObject =
+  (message: string): PropertyDecorator =>
+  (target, key) => {
+    // As `@IsOptional() @IsObject(…)` stacked: TypeScript applies the lower one first.
+    IsObject({ message })(target, key);
+    IsOptional()(target, key);
+  };
+
 export const NON_EMPTY = 'must be a non-empty string';
 const nonEmpty = { message: NON_EMPTY };
 
@@ -59,13 +68,11 @@ export class JournalSettingsDocument {
   splitLiabilitiesByDepartment?: boolean;
 
   /** `{ enabled }`, checked in parse-mapping.ts (nested). */
-  @IsOptional()
-  @IsObject({ message: 'must be an object { enabled }' })
+  @OptionalObject('must be an object { enabled }')
   accrual?: Record<string, unknown>;
 
   /** `{ toleranceCents }`, checked in parse-mapping.ts (nested). */
-  @IsOptional()
-  @IsObject({ message: 'must be an object { toleranceCents }' })
+  @OptionalObject('must be an object { toleranceCents }')
   rounding?: Record<string, unknown>;
 }
 
@@ -88,8 +95,7 @@ export class EmployeeSettingsDocument {
   @IsNotEmpty(nonEmpty)
   defaultDepartment?: string;
 
-  @IsOptional()
-  @IsObject({ message: 'must be an object of department name → Acumatica department' })
+  @OptionalObject('must be an object of department name → Acumatica department')
   departments?: Record<string, string>;
 
   @IsOptional()
@@ -110,12 +116,10 @@ export class MappingDocument {
   @IsObject({ message: 'must be an object of key → { account, subaccount? }' })
   accounts: Record<string, unknown>;
 
-  @IsOptional()
-  @IsObject({ message: 'must be an object of department name → subaccount' })
+  @OptionalObject('must be an object of department name → subaccount')
   subaccountsByDepartment?: Record<string, unknown>;
 
-  @IsOptional()
-  @IsObject({ message: 'must be an object' })
+  @OptionalObject('must be an object')
   employees?: Record<string, unknown>;
 }
 
