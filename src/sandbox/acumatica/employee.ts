@@ -1,9 +1,11 @@
 /** Employee (EP203000): PUT create/update (key EmployeeID or id), GET by key or filter, history lines. */
 import { Ctx, notFoundByKey, send, sendError } from './http';
 import { sendList, sendOne } from './query';
-import { applyDetails, assign, dateOnly, EmployeeSchema, EntityInput, Rec, render } from './schema';
+import { applyDetails, assign, dateOnly, EntityInput } from './entity-input';
+import { render } from './render';
+import { EmployeeSchema, Rec } from './schema';
 import type { Store } from './store';
-import type { SandboxKnobs } from './types';
+import type { EmployeeEdit, SandboxKnobs } from './types';
 import { required } from '../../domain/shared/required';
 
 const ENTITY = 'Employee';
@@ -168,17 +170,7 @@ export class Employees {
   }
 
   /** A change "by hand" in the Acumatica UI (bumps LastModifiedDateTime). */
-  editByHand(
-    employeeId: string,
-    edit: {
-      Status?: string;
-      FirstName?: string;
-      LastName?: string;
-      Email?: string;
-      DepartmentID?: string;
-      EmployeeRefNbr?: string;
-    },
-  ): void {
+  editByHand(employeeId: string, edit: EmployeeEdit): void {
     const rec = this.find(employeeId);
     if (!rec) throw new Error(`No employee ${employeeId} in the sandbox`);
     if (edit.Status !== undefined) rec.f.Status = edit.Status;

@@ -6,6 +6,8 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Auth } from './auth';
 import { controllableClock } from './clock';
+import { control } from './control';
+import { endpointList, openIdConfiguration } from './discovery';
 import { Employees } from './employee';
 import { Ctx, notLoggedIn, OPAQUE_429, send, sendError } from './http';
 import { Journals } from './journal';
@@ -14,15 +16,7 @@ import { notFound, routeEntity } from './router';
 import type { Rec } from './schema';
 import * as seed from './seed';
 import { AccountRecord, EmployeeRecord, JournalRecord, plain, Plain, Store, SubaccountRecord } from './store';
-import type {
-  AcumaticaSandboxOptions,
-  RecordedRequest,
-  SandboxClient,
-  SandboxClock,
-  SandboxKnobs,
-  SandboxStats,
-  SandboxUser,
-} from './types';
+import type { AcumaticaSandbox, AcumaticaSandboxOptions, RecordedRequest, SandboxKnobs, SandboxStats } from './types';
 
 export * from './types';
 export type {
@@ -35,60 +29,6 @@ export type {
   SubaccountRecord,
 } from './store';
 export { parseFilter, evaluate, FilterError } from './filter';
-
-/** Unwrapped copies of the stored records (mutating them changes nothing in the sandbox). */
-export interface SandboxRecords {
-  journals(): JournalRecord[];
-  /** Journals whose header Description contains `tag` (e.g. `gusto:<payroll uuid>`): count duplicates with it. */
-  journalsTagged(tag: string): JournalRecord[];
-  employees(): EmployeeRecord[];
-  accounts(): AccountRecord[];
-  subaccounts(): SubaccountRecord[];
-}
-
-export interface AcumaticaSandbox {
-  url: string;
-  port: number;
-  tenant: string;
-  users: SandboxUser[];
-  clients: SandboxClient[];
-  versions: string[];
-  clock: SandboxClock;
-  /** Same as `clock.advance(ms)`. */
-  advance(ms: number): void;
-  requests: RecordedRequest[];
-  records: SandboxRecords;
-  stats: SandboxStats;
-  knobs: SandboxKnobs;
-  deactivateAccount(accountCD: string): void;
-  activateAccount(accountCD: string): void;
-  setSubaccountActive(subaccountCD: string, active: boolean): void;
-  /** Edit an employee as a user would in the UI; bumps LastModifiedDateTime. */
-  editEmployee(
-    employeeId: string,
-    edit: {
-      Status?: string;
-      FirstName?: string;
-      LastName?: string;
-      Email?: string;
-      DepartmentID?: string;
-      EmployeeRefNbr?: string;
-    },
-  ): void;
-  /** Number of live API sessions (cookie logins + OAuth grants). */
-  liveSessions(): number;
-  /**
-   * Scenario: an administrator resets the user's password. Ends the user's sessions and revokes its access
-   * and refresh tokens too (unless `endSessions` is false). False for an unknown user.
-   */
-  resetPassword(username: string, newPassword: string, options?: { endSessions?: boolean }): boolean;
-  /**
-   * Scenario: an administrator revokes a connected application: its tokens stop working at once and, unless
-   * `remove` is false, the client is gone (the token endpoint answers invalid_client). False when unknown.
-   */
-  revokeClient(clientId: string, options?: { remove?: boolean }): boolean;
-  close(): Promise<void>;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const readBody = (req: IncomingMessage): Promise<string> =>
@@ -175,7 +115,7 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
       time: clock.now().toISOString(),
     };
     // /sandbox/… is the tester's control panel (scenarios), not Acumatica: not recorded, no faults, no auth.
-    if (url.pathname.startsWith('/sandbox/')) return control(req, res, url.pathname, await readBody(req));
+    if (url.pathname.startsWith('/sandbox/')) return control(auth, req, res, url.pathname, await readBody(req));
     requests.push(record);
     const ctx: Ctx = {
       req,
@@ -214,30 +154,12 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     if (seg[0] !== 'entity' || seg.length < 4) await latency();
     if (seg[0] === 'identity') {
       if (ctx.method === 'POST' && seg.join('/') === 'identity/connect/token') return auth.token(ctx);
-      if (ctx.method === 'GET' && seg.join('/') === 'identity/.well-known/openid-configuration') {
-        const root = `http://${req.headers.host ?? 'localhost'}`;
-        return send(ctx, 200, {
-          issuer: `${root}/identity`,
-          token_endpoint: `${root}/identity/connect/token`,
-          authorization_endpoint: `${root}/identity/connect/authorize`,
-          grant_types_supported: ['authorization_code', 'implicit', 'password', 'refresh_token', 'hybrid'],
-          scopes_supported: ['api', 'offline_access', 'api:concurrent_access', 'openid', 'profile', 'email', 'phone'],
-        });
-      }
+      if (ctx.method === 'GET' && seg.join('/') === 'identity/.well-known/openid-configuration')
+        return send(ctx, 200, openIdConfiguration(req.headers.host));
       return notFound(ctx);
     }
     if (seg[0] !== 'entity') return notFound(ctx);
-    if (seg.length === 1 && ctx.method === 'GET') {
-      const endpoints = [
-        ...versions.map((v) => ({ name: 'Default', version: v, href: `/entity/Default/${v}/` })),
-        { name: 'eCommerce', version: '20.200.001', href: '/entity/eCommerce/20.200.001/' },
-        { name: 'MANUFACTURING', version: '25.100.001', href: '/entity/MANUFACTURING/25.100.001/' },
-      ].sort((a, b) => a.version.localeCompare(b.version));
-      return send(ctx, 200, {
-        version: { acumaticaBuildVersion: seed.BUILD_VERSION, databaseVersion: seed.BUILD_VERSION },
-        endpoints,
-      });
-    }
+    if (seg.length === 1 && ctx.method === 'GET') return send(ctx, 200, endpointList(versions));
     if (seg[1] === 'auth' && seg.length === 3 && ctx.method === 'POST') {
       if (seg[2] === 'login') return auth.login(ctx);
       if (seg[2] === 'logout') return auth.logout(ctx);
@@ -282,37 +204,6 @@ export async function startAcumaticaSandbox(options: AcumaticaSandboxOptions = {
     } finally {
       licence.done();
     }
-  }
-
-  /** `POST /sandbox/users/{name}/password {password, endSessions?}` and `POST /sandbox/clients/{id}/revoke {remove?}`. */
-  function control(req: IncomingMessage, res: ServerResponse, path: string, raw: string): void {
-    const answer = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    let body: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = raw ? JSON.parse(raw) : {};
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-    } catch {
-      return answer(400, { error: 'body must be JSON' });
-    }
-    const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
-    if (req.method === 'POST' && seg.length === 4 && seg[1] === 'users' && seg[3] === 'password') {
-      if (typeof body.password !== 'string' || !body.password)
-        return answer(400, { error: 'password (string) is required' });
-      const done = auth.resetPassword(seg[2], body.password, body.endSessions !== false);
-      return done
-        ? answer(200, { username: seg[2], sessionsEnded: body.endSessions !== false })
-        : answer(404, { error: `no user ${seg[2]}` });
-    }
-    if (req.method === 'POST' && seg.length === 4 && seg[1] === 'clients' && seg[3] === 'revoke') {
-      const done = auth.revokeClient(seg[2], body.remove !== false);
-      return done
-        ? answer(200, { clientId: seg[2], removed: body.remove !== false })
-        : answer(404, { error: `no client ${seg[2]}` });
-    }
-    return answer(404, { error: `no sandbox route ${req.method ?? ''} ${path}` });
   }
 
   const server = createServer((req, res) => {

@@ -1,7 +1,8 @@
 /** `$filter`, `$select`, `$expand`, `$top`, `$skip` over a list of records. */
 import { checkPaths, evaluate, FilterError, FilterNode, Operand, parseFilter } from './filter';
 import { Ctx, send } from './http';
-import { EntitySchema, Rec, render } from './schema';
+import { render } from './render';
+import type { EntitySchema, Rec } from './schema';
 
 export interface ListQuery {
   select?: string[];

@@ -5,7 +5,8 @@ import type { Journals } from './journal';
 import { JsonSyntaxError, JsonValue, parseJson } from './json';
 import { financialPeriods } from './period';
 import { sendList, sendOne } from './query';
-import { AccountSchema, EntityInput, EntitySchema, parseInput, SubaccountSchema } from './schema';
+import { EntityInput, parseInput } from './entity-input';
+import { AccountSchema, EntitySchema, SubaccountSchema } from './schema';
 import type { Store } from './store';
 import type { SandboxKnobs } from './types';
 

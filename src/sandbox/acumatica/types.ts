@@ -1,4 +1,6 @@
 /** Public types of the Acumatica sandbox. */
+import type { AccountRecord, EmployeeRecord, JournalRecord, SubaccountRecord } from './store';
+
 export interface Clock {
   now(): Date;
 }
@@ -133,4 +135,58 @@ export interface SandboxKnobs {
   optimizationFailsOnLinkedFilter: boolean;
   /** Activate / deactivate a GL account (updates LastModifiedDateTime). */
   setAccountActive(accountCD: string, active: boolean): void;
+}
+
+/** What `editEmployee` may change, as a user would in the UI. */
+export interface EmployeeEdit {
+  Status?: string;
+  FirstName?: string;
+  LastName?: string;
+  Email?: string;
+  DepartmentID?: string;
+  EmployeeRefNbr?: string;
+}
+
+/** Unwrapped copies of the stored records (mutating them changes nothing in the sandbox). */
+export interface SandboxRecords {
+  journals(): JournalRecord[];
+  /** Journals whose header Description contains `tag` (e.g. `gusto:<payroll uuid>`): count duplicates with it. */
+  journalsTagged(tag: string): JournalRecord[];
+  employees(): EmployeeRecord[];
+  accounts(): AccountRecord[];
+  subaccounts(): SubaccountRecord[];
+}
+
+export interface AcumaticaSandbox {
+  url: string;
+  port: number;
+  tenant: string;
+  users: SandboxUser[];
+  clients: SandboxClient[];
+  versions: string[];
+  clock: SandboxClock;
+  /** Same as `clock.advance(ms)`. */
+  advance(ms: number): void;
+  requests: RecordedRequest[];
+  records: SandboxRecords;
+  stats: SandboxStats;
+  knobs: SandboxKnobs;
+  deactivateAccount(accountCD: string): void;
+  activateAccount(accountCD: string): void;
+  setSubaccountActive(subaccountCD: string, active: boolean): void;
+  /** Edit an employee as a user would in the UI; bumps LastModifiedDateTime. */
+  editEmployee(employeeId: string, edit: EmployeeEdit): void;
+  /** Number of live API sessions (cookie logins + OAuth grants). */
+  liveSessions(): number;
+  /**
+   * Scenario: an administrator resets the user's password. Ends the user's sessions and revokes its access
+   * and refresh tokens too (unless `endSessions` is false). False for an unknown user.
+   */
+  resetPassword(username: string, newPassword: string, options?: { endSessions?: boolean }): boolean;
+  /**
+   * Scenario: an administrator revokes a connected application: its tokens stop working at once and, unless
+   * `remove` is false, the client is gone (the token endpoint answers invalid_client). False when unknown.
+   */
+  revokeClient(clientId: string, options?: { remove?: boolean }): boolean;
+  close(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import { JsonNum, JsonSyntaxError, parseJson, RawNumber, stringifyJson } from '../../../src/sandbox/acumatica/json';
-import { acuDate, JournalSchema, parseInput } from '../../../src/sandbox/acumatica/schema';
+import { parseInput } from '../../../src/sandbox/acumatica/entity-input';
+import { acuDate } from '../../../src/sandbox/acumatica/render';
+import { JournalSchema } from '../../../src/sandbox/acumatica/schema';
 
 describe('exact JSON numbers', () => {
   it('keeps the decimal text of every number (no float rounding)', () => {
