@@ -116,11 +116,7 @@ export const newEmployeeRecord = (world: World, company: Company, input: Employe
     .normalize('NFD')
     .replace(/[^a-z.]/g, '');
   const hireDate = input.hireDate ?? addDays(world.clock.today(), -rng.int(30, 2000));
-  let departmentUuid: string | null = null;
-  if (department !== null) {
-    departmentUuid = company.departments.get(department) ?? rng.uuid();
-    company.departments.set(department, departmentUuid);
-  }
+  const deptUuid = department === null ? null : departmentUuid(world, company, department);
   return {
     uuid,
     companyUuid: company.uuid,
@@ -132,7 +128,7 @@ export const newEmployeeRecord = (world: World, company: Company, input: Employe
     phone: `512555${rng.int(1000, 9999)}`,
     dateOfBirth: addDays('1990-01-01', rng.int(-9000, 4000)),
     department,
-    departmentUuid,
+    departmentUuid: deptUuid,
     jobUuid: rng.uuid(),
     jobVersion: 1,
     jobTitle: input.jobTitle ?? preset.title,
@@ -166,3 +162,12 @@ const withChildSupport = (world: World, profile: PayProfile, amount: string | un
           childSupport: true,
         },
       };
+
+/** The uuid of a company's department by its title (a new title gets a new uuid). */
+export const departmentUuid = (world: World, company: Company, title: string): string => {
+  const existing = company.departments.get(title);
+  if (existing) return existing;
+  const uuid = world.rng.uuid();
+  company.departments.set(title, uuid);
+  return uuid;
+};

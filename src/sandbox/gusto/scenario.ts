@@ -1,87 +1,29 @@
 /**
  * The scenario API: what happens "inside Gusto" (an admin hires, runs payroll, cancels, reverses…).
- * The same methods back the HTTP routes under /sandbox (scenario-routes.ts); inputs are plain JSON.
+ * The same methods back the HTTP routes under /sandbox (scenario-routes.ts); inputs are plain JSON
+ * (scenario-inputs.ts); employee and payroll records are made by employee-factory.ts and payroll-factory.ts.
  */
-import type { Company, EmployeeRecord, PayrollRecord, Subscription } from './model';
-import { computeTotals, generateCompensation, reverseCompensation } from './payroll-generator';
+import { departmentUuid, newEmployeeRecord } from './employee-factory';
 import { renderEmployee } from './employee-view';
-import { renderTotals } from './payroll-view';
-import { addDays, isDate } from './support';
+import type { Company, EmployeeRecord, Subscription } from './model';
+import { checkPayrollInput, newPayroll, newReversal } from './payroll-factory';
+import type {
+  CompanyInput,
+  EmployeeInput,
+  EmployeeUpdate,
+  PayrollInput,
+  RehireInput,
+  ReverseInput,
+  SubscriptionInput,
+  TerminationInput,
+} from './scenario-inputs';
+import { type PayrollSummary, renderSubscription, summary } from './scenario-views';
+import { isDate } from './support';
 import type { WebhookDispatcher } from './webhooks';
 import { ScenarioError, type World } from './world';
-import { newEmployeeRecord, type EmployeeInput } from './employee-factory';
 
-export type { EmployeeInput } from './employee-factory';
-export interface CompanyInput {
-  name?: string;
-  state?: string;
-}
-export interface EmployeeUpdate {
-  firstName?: string;
-  lastName?: string;
-  email?: string;
-  department?: string | null;
-  jobTitle?: string;
-  rate?: string;
-  paymentUnit?: 'Year' | 'Hour';
-  paymentMethod?: 'Direct Deposit' | 'Check';
-}
-export interface TerminationInput {
-  effectiveDate: string;
-  runTerminationPayroll?: boolean;
-}
-export interface RehireInput {
-  effectiveDate: string;
-}
-export interface PayrollInput {
-  /** A count (missing employees are hired first, silently) or a list of employee uuids; default: all on the payroll. */
-  employees?: number | string[];
-  offCycle?: boolean;
-  offCycleReason?: string;
-  checkDate?: string;
-  external?: boolean;
-  /** false: process without sending payroll.processed (the event is still listed by GET /v1/events). */
-  webhook?: boolean;
-  /**
-   * Cents added to some `totals` (e.g. `{ net_pay: 1 }`): Gusto's total then disagrees with the sum of its
-   * employee lines, as a rounding difference would. The `*_debit` totals are left as generated.
-   */
-  totalsSkewCents?: Record<string, number>;
-}
-export interface ReverseInput {
-  employeeUuids?: string[];
-}
-export interface SubscriptionInput {
-  url: string;
-  subscriptionTypes?: string[];
-  verified?: boolean;
-}
-export interface PayrollSummary {
-  uuid: string;
-  company_uuid: string;
-  check_date: string;
-  processed: boolean;
-  off_cycle: boolean;
-  off_cycle_reason: string | null;
-  external: boolean;
-  employee_count: number;
-  totals: Record<string, string>;
-  reversal_payroll_uuids: string[];
-}
-
-const OFF_CYCLE_REASONS = [
-  'Adhoc',
-  'Benefit reversal',
-  'Bonus',
-  'Correction',
-  'Dismissed employee',
-  'Hired employee',
-  'Wage correction',
-  'Tax reconciliation',
-  'Reversal',
-  'Disability insurance distribution',
-  'Transition from old pay schedule',
-];
+export type * from './scenario-inputs';
+export type { PayrollSummary } from './scenario-views';
 
 export class Scenario {
   constructor(
@@ -143,9 +85,7 @@ export class Scenario {
       e.jobVersion++;
       e.compensationEffectiveDate = this.world.clock.today();
     }
-    e.version++;
-    this.webhooks.emit('employee.updated', e.companyUuid, 'Employee', e.uuid);
-    return renderEmployee(this.world, e);
+    return this.changed(e, 'employee.updated');
   }
 
   /** Creates the (only) termination record; future dates allowed. */
@@ -159,9 +99,7 @@ export class Scenario {
       effectiveDate: input.effectiveDate,
       runTerminationPayroll: input.runTerminationPayroll ?? false,
     };
-    e.version++;
-    this.webhooks.emit('employee.terminated', e.companyUuid, 'Employee', e.uuid);
-    return renderEmployee(this.world, e);
+    return this.changed(e, 'employee.terminated');
   }
 
   rehireEmployee(employeeUuid: string, input: RehireInput): Record<string, unknown> {
@@ -171,51 +109,23 @@ export class Scenario {
     e.history.push({ hireDate: e.rehire?.effectiveDate ?? e.hireDate, terminationDate: e.termination.effectiveDate });
     e.termination = null;
     e.rehire = { effectiveDate: input.effectiveDate, createdAt: this.world.nowIso() };
+    return this.changed(e, 'employee.rehired');
+  }
+
+  /** A change to an employee: its version moves on and the webhook is sent; answers the employee. */
+  private changed(e: EmployeeRecord, type: string): Record<string, unknown> {
     e.version++;
-    this.webhooks.emit('employee.rehired', e.companyUuid, 'Employee', e.uuid);
+    this.webhooks.emit(type, e.companyUuid, 'Employee', e.uuid);
     return renderEmployee(this.world, e);
   }
 
   runPayroll(companyUuid: string, input: PayrollInput = {}): PayrollSummary {
     const w = this.world;
     const company = w.companyOrThrow(companyUuid);
-    const reason = input.offCycle ? (input.offCycleReason ?? 'Bonus') : null;
-    if (reason !== null && !OFF_CYCLE_REASONS.includes(reason))
-      throw new ScenarioError(422, `unknown off_cycle_reason ${reason}`);
-    if (input.checkDate !== undefined && !isDate(input.checkDate))
-      throw new ScenarioError(422, 'checkDate must be YYYY-MM-DD');
+    checkPayrollInput(input);
     const employees = this.selectEmployees(company, input.employees);
     if (employees.length === 0) throw new ScenarioError(422, 'no employees to pay');
-    const regulars = w
-      .companyPayrolls(companyUuid)
-      .filter((p) => !p.offCycle && !p.external)
-      .sort((a, b) => a.checkDate.localeCompare(b.checkDate));
-    const last = regulars[regulars.length - 1];
-    const checkDate = input.checkDate ?? (last && !input.offCycle ? addDays(last.checkDate, 14) : w.clock.today());
-    const periodEnd = input.offCycle ? checkDate : addDays(checkDate, -6);
-    const external = input.external ?? false;
-    const comps = employees.map((e) =>
-      generateCompensation(w.rng, company, e, { offCycleReason: reason, external, hourlyPtoPay: w.knobs.hourlyPtoPay }),
-    );
-    const payroll: PayrollRecord = {
-      uuid: w.rng.uuid(),
-      companyUuid,
-      checkDate,
-      periodStart: addDays(periodEnd, -13),
-      periodEnd,
-      processed: true,
-      processedDate: w.clock.today(),
-      calculatedAt: w.nowIso(),
-      createdAt: w.nowIso(),
-      deadline: `${addDays(checkDate, -1)}T00:00:00Z`,
-      offCycle: input.offCycle ?? false,
-      offCycleReason: reason,
-      external,
-      reversalOf: null,
-      reversalPayrollUuids: [],
-      comps,
-      totals: skewed(computeTotals(comps), input.totalsSkewCents),
-    };
+    const payroll = newPayroll(w, company, employees, input);
     w.payrolls.set(payroll.uuid, payroll);
     this.webhooks.emit('payroll.processed', companyUuid, 'Payroll', payroll.uuid, input.webhook === false);
     return summary(payroll);
@@ -249,30 +159,8 @@ export class Scenario {
   reversePayroll(payrollUuid: string, input: ReverseInput = {}): PayrollSummary {
     const w = this.world;
     const original = w.payrollOrThrow(payrollUuid);
-    if (!original.processed) throw new ScenarioError(422, 'payroll is not processed');
-    const chosen = input.employeeUuids ?? original.comps.map((c) => c.employeeUuid);
-    const comps = original.comps
-      .filter((c) => chosen.includes(c.employeeUuid))
-      .map((c) => reverseCompensation(c, w.knobs.reversalSign));
-    if (comps.length === 0) throw new ScenarioError(422, 'no employees of the payroll selected');
-    const partial = comps.length < original.comps.length;
-    const today = w.clock.today();
-    const reversal: PayrollRecord = {
-      ...original,
-      uuid: w.rng.uuid(),
-      checkDate: today,
-      processedDate: today,
-      calculatedAt: w.nowIso(),
-      createdAt: w.nowIso(),
-      deadline: `${addDays(today, -1)}T00:00:00Z`,
-      offCycle: true,
-      offCycleReason: 'Reversal',
-      reversalOf: original.uuid,
-      reversalPayrollUuids: [],
-      comps,
-      totals: computeTotals(comps),
-      processed: true,
-    };
+    const reversal = newReversal(w, original, input);
+    const partial = reversal.comps.length < original.comps.length;
     w.payrolls.set(reversal.uuid, reversal);
     original.reversalPayrollUuids.push(reversal.uuid);
     if (w.knobs.reversalEmitsProcessed)
@@ -348,42 +236,3 @@ export class Scenario {
     return active.slice(0, selection);
   }
 }
-
-export const departmentUuid = (world: World, company: Company, title: string): string => {
-  const existing = company.departments.get(title);
-  if (existing) return existing;
-  const uuid = world.rng.uuid();
-  company.departments.set(title, uuid);
-  return uuid;
-};
-
-const skewed = (totals: PayrollRecord['totals'], skew: Record<string, number> | undefined): PayrollRecord['totals'] => {
-  if (!skew) return totals;
-  const out = { ...totals };
-  for (const [key, cents] of Object.entries(skew)) {
-    if (!(key in out) || !Number.isSafeInteger(cents))
-      throw new ScenarioError(422, `totalsSkewCents: unknown total ${key} or not a whole number of cents`);
-    out[key as keyof typeof out] += BigInt(cents);
-  }
-  return out;
-};
-
-export const summary = (p: PayrollRecord): PayrollSummary => ({
-  uuid: p.uuid,
-  company_uuid: p.companyUuid,
-  check_date: p.checkDate,
-  processed: p.processed,
-  off_cycle: p.offCycle,
-  off_cycle_reason: p.offCycleReason,
-  external: p.external,
-  employee_count: p.comps.length,
-  totals: renderTotals(p),
-  reversal_payroll_uuids: [...p.reversalPayrollUuids],
-});
-
-export const renderSubscription = (s: Subscription): Record<string, unknown> => ({
-  uuid: s.uuid,
-  url: s.url,
-  status: s.status,
-  subscription_types: [...s.subscriptionTypes],
-});

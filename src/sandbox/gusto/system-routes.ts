@@ -1,5 +1,6 @@
 /** System-token endpoints: webhook subscriptions + verification (reference §3.1), events (§3.5), health check. */
-import { renderSubscription, type Scenario } from './scenario';
+import type { Scenario } from './scenario';
+import { renderSubscription } from './scenario-views';
 import { notFound, parseBody, send, sendError, type Ctx } from './http-support';
 import type { WebhookDispatcher } from './webhooks';
 
