@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { AxiosInstance } from 'axios';
 import {
@@ -15,13 +14,23 @@ import type {
   AcumaticaSettingsSource,
 } from '../../../application/connections/ports';
 import type { AcumaticaBatchReader, BatchReadBack } from '../../../application/tie-out/ports';
-import { centsOrNaN, formatCents } from '../../../domain/money';
 import type { Journal } from '../../../domain/journal/journal';
-import { AcumaticaHttp, type AcumaticaRequest } from './acumatica-http';
+import type { AcumaticaHttp } from './acumatica-http';
+import { AcumaticaRequests } from './acumatica-requests';
 import { employeeFromWire, employeeToWire } from './employee-wire';
+import {
+  ACCOUNT_SELECT,
+  accountFromWire,
+  batchReadBack,
+  changedSince,
+  JOURNAL_SELECT,
+  journalRef,
+  SUBACCOUNT_SELECT,
+  subaccountFromWire,
+} from './gl-wire';
 import { journalBody } from './journal-body';
-import { AcumaticaSession } from './session';
-import { bool, odataString, str, value, type WireEntity } from './values';
+import type { AcumaticaSession } from './session';
+import { odataString, type WireEntity } from './values';
 
 export interface AcumaticaClientOptions {
   /** How often a running release is polled. */
@@ -30,7 +39,6 @@ export interface AcumaticaClientOptions {
   releaseTimeoutMs: number;
 }
 
-const JOURNAL_SELECT = 'BatchNbr,Module,Status,Description';
 const EMPLOYEE_EXPAND = 'EmploymentHistory,ContactInfo,EmployeeSettings';
 
 /**
@@ -38,19 +46,21 @@ const EMPLOYEE_EXPAND = 'EmploymentHistory,ContactInfo,EmployeeSettings';
  * posting costs one lookup and one PUT (plus the release and its polls when the mapping asks for it).
  */
 export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, AcumaticaBatchReader, OnApplicationShutdown {
-  private readonly sessions = new Map<string, { fingerprint: string; session: AcumaticaSession }>();
+  private readonly requests: AcumaticaRequests;
 
   constructor(
-    private readonly axios: AxiosInstance,
+    axios: AxiosInstance,
     private readonly http: AcumaticaHttp,
-    private readonly settings: AcumaticaSettingsSource,
+    settings: AcumaticaSettingsSource,
     private readonly options: AcumaticaClientOptions,
-  ) {}
+  ) {
+    this.requests = new AcumaticaRequests(axios, http, settings);
+  }
 
   async findJournalByTag(connectionId: string, tag: string): Promise<AcumaticaJournalRef | null> {
     // With the closing bracket: `[gusto:<uuid>]` must not find `[gusto:<uuid>/2]` (a later generation).
     const filter = `Module eq 'GL' and substringof(${odataString(`[${tag}]`)},Description)`;
-    const rows = await this.list(connectionId, {
+    const rows = await this.requests.list(connectionId, {
       method: 'GET',
       path: 'JournalTransaction',
       params: { $filter: filter, $select: JOURNAL_SELECT },
@@ -64,9 +74,9 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
     journal: Journal,
     options: { sendBy?: Date } = {},
   ): Promise<AcumaticaJournalRef> {
-    const session = await this.session(connectionId);
+    const session = await this.requests.session(connectionId);
     const body = journalBody(journal, { branch: session.settings.branch });
-    const response = await this.call(session, {
+    const response = await this.requests.call(session, {
       method: 'PUT',
       path: 'JournalTransaction',
       body,
@@ -81,7 +91,7 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
    * (Debit/Credit Total are not in the Default contract). Null when Acumatica has no such batch.
    */
   async readBatch(connectionId: string, batchNbr: string): Promise<BatchReadBack | null> {
-    const session = await this.session(connectionId);
+    const session = await this.requests.session(connectionId);
     const path = `JournalTransaction/GL/${encodeURIComponent(batchNbr)}`;
     let batch: WireEntity;
     try {
@@ -97,29 +107,12 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
       if (error instanceof AcumaticaApiError && error.kind === 'not_found') return null;
       throw error;
     }
-    const details = Array.isArray(batch.Details) ? (batch.Details as WireEntity[]) : [];
-    let debit = 0;
-    let credit = 0;
-    for (const line of details) {
-      const d = centsOrNaN(value<number | string>(line.DebitAmount) ?? 0);
-      const c = centsOrNaN(value<number | string>(line.CreditAmount) ?? 0);
-      debit += Number.isNaN(d) ? 0 : d;
-      credit += Number.isNaN(c) ? 0 : c;
-    }
-    const date = str(batch.TransactionDate);
-    return {
-      batchNbr: str(batch.BatchNbr) ?? batchNbr,
-      status: str(batch.Status) ?? '',
-      ...(date ? { transactionDate: date.slice(0, 10) } : {}),
-      debitTotal: formatCents(debit),
-      creditTotal: formatCents(credit),
-      lines: details.length,
-    };
+    return batchReadBack(batch, batchNbr);
   }
 
   /** The release and its polls run alone in the session: Acumatica would refuse anything else meanwhile. */
   async releaseJournal(connectionId: string, batchNbr: string): Promise<AcumaticaJournalRef> {
-    const session = await this.session(connectionId);
+    const session = await this.requests.session(connectionId);
     const what = `releasing batch ${batchNbr}`;
     const body = JSON.stringify({ entity: { Module: { value: 'GL' }, BatchNbr: { value: batchNbr } }, parameters: {} });
     return session.exclusively(async () => {
@@ -132,7 +125,7 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
       if (started.status === 202 && location)
         await this.pollAction(session, new URL(location, `${session.settings.baseUrl}/`).toString(), what);
       const path = `JournalTransaction/GL/${encodeURIComponent(batchNbr)}`;
-      const batch = await this.call(session, {
+      const batch = await this.requests.call(session, {
         method: 'GET',
         path,
         params: { $select: JOURNAL_SELECT },
@@ -160,34 +153,23 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
 
   /** `since`: only accounts changed after this instant (ISO), for refreshing a cached chart of accounts. */
   async listAccounts(connectionId: string, since?: string): Promise<GlAccount[]> {
-    const rows = await this.list(connectionId, {
+    const rows = await this.requests.list(connectionId, {
       method: 'GET',
       path: 'Account',
-      params: changedSince('AccountCD,Active,Description,Type,LastModifiedDateTime', since),
+      params: changedSince(ACCOUNT_SELECT, since),
       what: 'reading the chart of accounts',
     });
-    return rows.map((r) => ({
-      accountCD: str(r.AccountCD) ?? '',
-      active: bool(r.Active) ?? false,
-      description: str(r.Description),
-      type: str(r.Type),
-      lastModifiedDateTime: str(r.LastModifiedDateTime),
-    }));
+    return rows.map(accountFromWire);
   }
 
   async listSubaccounts(connectionId: string, since?: string): Promise<GlSubaccount[]> {
-    const rows = await this.list(connectionId, {
+    const rows = await this.requests.list(connectionId, {
       method: 'GET',
       path: 'Subaccount',
-      params: changedSince('SubaccountCD,Active,Description,LastModifiedDateTime', since),
+      params: changedSince(SUBACCOUNT_SELECT, since),
       what: 'reading the subaccounts',
     });
-    return rows.map((r) => ({
-      subaccountCD: str(r.SubaccountCD) ?? '',
-      active: bool(r.Active) ?? false,
-      description: str(r.Description),
-      lastModifiedDateTime: str(r.LastModifiedDateTime),
-    }));
+    return rows.map(subaccountFromWire);
   }
 
   async findEmployeeByRefNbr(connectionId: string, refNbr: string): Promise<AcumaticaEmployee | null> {
@@ -199,9 +181,9 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
   }
 
   async putEmployee(connectionId: string, employee: AcumaticaEmployee): Promise<AcumaticaEmployee> {
-    const session = await this.session(connectionId);
+    const session = await this.requests.session(connectionId);
     const body = JSON.stringify(employeeToWire(employee));
-    const saved = await this.call(session, {
+    const saved = await this.requests.call(session, {
       method: 'PUT',
       path: 'Employee',
       params: { $expand: EMPLOYEE_EXPAND },
@@ -220,9 +202,9 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
   async probe(connectionId: string): Promise<AcumaticaProbeResult> {
     let endpointVersion = '';
     try {
-      const session = await this.session(connectionId);
+      const session = await this.requests.session(connectionId);
       endpointVersion = session.settings.endpointVersion;
-      await this.call(session, {
+      await this.requests.call(session, {
         method: 'GET',
         path: 'Account',
         params: { $top: '1', $select: 'AccountCD' },
@@ -242,13 +224,11 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.all(all.map((s) => s.session.logout()));
+    await this.requests.closeAll();
   }
 
   private async findEmployee(connectionId: string, filter: string): Promise<AcumaticaEmployee | null> {
-    const rows = await this.list(connectionId, {
+    const rows = await this.requests.list(connectionId, {
       method: 'GET',
       path: 'Employee',
       params: { $filter: filter, $expand: EMPLOYEE_EXPAND },
@@ -256,68 +236,4 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
     });
     return rows.length ? employeeFromWire(rows[0]) : null;
   }
-
-  private async list(connectionId: string, request: AcumaticaRequest): Promise<WireEntity[]> {
-    const data = await this.call(await this.session(connectionId), request);
-    return Array.isArray(data) ? (data as WireEntity[]) : [];
-  }
-
-  /** One request; a 404 on the endpoint is checked against `GET /entity` so the error can name the versions offered. */
-  private async call(session: AcumaticaSession, request: AcumaticaRequest): Promise<unknown> {
-    try {
-      return (await this.http.send(session, request)).data;
-    } catch (error) {
-      if (!(error instanceof AcumaticaApiError) || error.kind !== 'not_found') throw error;
-      const offered = await this.offeredVersions(session).catch(() => undefined);
-      if (offered && !offered.includes(session.settings.endpointVersion)) {
-        throw new AcumaticaApiError(
-          'endpoint_version_not_available',
-          versionMessage(session, offered),
-          404,
-          undefined,
-          [],
-          offered,
-        );
-      }
-      throw error;
-    }
-  }
-
-  /** `GET /entity`: versions of the configured endpoint name (wrapper object or bare array, reference §1.4). */
-  private async offeredVersions(session: AcumaticaSession): Promise<string[]> {
-    const data = (await this.http.send(session, { method: 'GET', path: '/entity', what: 'listing endpoints' })).data as
-      { endpoints?: Array<{ name?: string; version?: string }> } | Array<{ name?: string; version?: string }>;
-    const endpoints = Array.isArray(data) ? data : (data?.endpoints ?? []);
-    return endpoints.flatMap((e) => (e.name === session.settings.endpointName && e.version ? [e.version] : []));
-  }
-
-  /** Reused until the connection's settings change (then the old session is closed). */
-  private async session(connectionId: string): Promise<AcumaticaSession> {
-    const settings = await this.settings.settingsFor(connectionId);
-    const fingerprint = createHash('sha256').update(JSON.stringify(settings)).digest('hex');
-    const held = this.sessions.get(connectionId);
-    if (held && held.fingerprint === fingerprint) return held.session;
-    if (held) void held.session.logout();
-    const session = new AcumaticaSession(this.axios, settings);
-    this.sessions.set(connectionId, { fingerprint, session });
-    return session;
-  }
-}
-
-function changedSince(select: string, since: string | undefined): Record<string, string> {
-  return since ? { $select: select, $filter: `LastModifiedDateTime gt datetimeoffset'${since}'` } : { $select: select };
-}
-
-function versionMessage(session: AcumaticaSession, offered: string[]): string {
-  const { endpointName, endpointVersion } = session.settings;
-  return `endpoint version ${endpointVersion} is not available; this instance offers ${offered.length ? offered.map((v) => `${endpointName}/${v}`).join(', ') : `no ${endpointName} endpoint`}`;
-}
-
-function journalRef(e: WireEntity): AcumaticaJournalRef {
-  return {
-    batchNbr: str(e.BatchNbr) ?? '',
-    module: 'GL',
-    status: str(e.Status) ?? '',
-    description: str(e.Description) ?? '',
-  };
 }
