@@ -10,6 +10,7 @@ import type {
   AuditIndexQuery,
   AuditLogQuery,
 } from '../../../application/payroll-posting/projections/read-model-store.port';
+import type { EventRow } from '../event-store/sqlite/event-rows';
 
 type Sql = (text: string) => Database.Statement;
 type Page = { items: AuditEvent[]; next: string | null };
@@ -20,17 +21,6 @@ type Page = { items: AuditEvent[]; next: string | null };
  * index rows — with so many matches a page fills before far.
  */
 export const TIME_INDEX_SORT_LIMIT = 2000;
-
-interface EventRow {
-  position: bigint;
-  stream: string;
-  revision: bigint;
-  id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
 
 function fromEventRow(r: EventRow): AuditEvent {
   const metadata = JSON.parse(r.metadata) as Record<string, unknown>;

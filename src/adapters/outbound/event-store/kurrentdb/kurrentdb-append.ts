@@ -194,13 +194,7 @@ async function readTail(
   const found = new Map<string, StoredRef>();
   let head: StreamHead = 'no_stream';
   try {
-    const reader = settings.client.readStream(stream, {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: events.length + settings.idempotencyWindow,
-      requiresLeader: true,
-      deadline: settings.deadlineMs,
-    });
+    const reader = tailOnLeader(settings, stream, events.length + settings.idempotencyWindow);
     let first = true;
     await drain(reader, settings.deadlineMs, (resolved) => {
       const event = fromResolved(resolved);
@@ -221,13 +215,7 @@ async function readTail(
 export async function readHead(settings: AppendSettings, stream: string): Promise<StreamHead> {
   let head: StreamHead = 'no_stream';
   try {
-    const reader = settings.client.readStream(stream, {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: 1,
-      requiresLeader: true,
-      deadline: settings.deadlineMs,
-    });
+    const reader = tailOnLeader(settings, stream, 1);
     await drain(reader, settings.deadlineMs, (resolved) => {
       if (resolved.event) head = resolved.event.revision;
       return false;
@@ -246,13 +234,7 @@ export async function readHead(settings: AppendSettings, stream: string): Promis
 async function lastPosition(settings: AppendSettings, stream: string): Promise<bigint> {
   let position = -1n;
   try {
-    const reader = settings.client.readStream(stream, {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: 1,
-      requiresLeader: true,
-      deadline: settings.deadlineMs,
-    });
+    const reader = tailOnLeader(settings, stream, 1);
     await drain(reader, settings.deadlineMs, (resolved) => {
       position = resolved.event?.position?.commit ?? resolved.commitPosition ?? -1n;
       return false;
@@ -261,6 +243,17 @@ async function lastPosition(settings: AppendSettings, stream: string): Promise<b
     throw translateError(error, settings.description);
   }
   return position;
+}
+
+/** A backwards read from the end of the stream, on the leader, under the append's deadline. */
+function tailOnLeader(settings: AppendSettings, stream: string, maxCount: number) {
+  return settings.client.readStream(stream, {
+    direction: BACKWARDS,
+    fromRevision: END,
+    maxCount,
+    requiresLeader: true,
+    deadline: settings.deadlineMs,
+  });
 }
 
 /** NotLeader stays as is (retryOnNotLeader handles it); anything else is translated for the port. */

@@ -29,6 +29,7 @@ import {
 } from '../../../../application/ports/event-store.port';
 import { assertStreamName } from '../append-plan';
 import { matchesFilter, normalizeFilter, normalizeMaxCount } from '../read-filter';
+import { assertEventCount, StoreLifecycle } from '../store-lifecycle';
 import { describeUrl, redactUrl, toClientConnectionString } from './kurrentdb-url';
 import { fromResolved, isSystemEvent, toServerFilter, translateError } from './kurrentdb-mapping';
 import { appendToKurrent, AppendSettings } from './kurrentdb-append';
@@ -64,12 +65,12 @@ export class KurrentDbEventStore implements EventStore {
   private readonly appendSettings: AppendSettings;
   private readonly bounds: StreamBounds;
   private readonly resubscribeDelayMs: { min: number; max: number };
-  private readonly subscriptions = new Set<Subscription>();
-  private closed = false;
+  private readonly lifecycle: StoreLifecycle;
 
   /** `url`: esdb://, esdb+discover://, kurrentdb://, kurrentdb+discover:// (kdb:// too). Throws only if malformed. */
   constructor(url: string, options: KurrentDbEventStoreOptions = {}) {
     this.description = describeUrl(url);
+    this.lifecycle = new StoreLifecycle(this.description);
     try {
       this.client = options.client ?? KurrentDBClient.connectionString(toClientConnectionString(url));
     } catch (error) {
@@ -175,18 +176,17 @@ export class KurrentDbEventStore implements EventStore {
     const inner = subscribeKurrent(this.client, this.description, handler, options, this.resubscribeDelayMs);
     const subscription: Subscription = {
       stop: async () => {
-        this.subscriptions.delete(subscription);
+        this.lifecycle.subscriptions.delete(subscription);
         await inner.stop();
       },
     };
-    this.subscriptions.add(subscription);
+    this.lifecycle.subscriptions.add(subscription);
     return subscription;
   }
 
   async readLastEvents(stream: string, count: number): Promise<RecordedEvent[]> {
     this.assertOpen();
-    if (!Number.isSafeInteger(count) || count < 0)
-      throw new RangeError(`count must be a non-negative integer, got ${count}`);
+    assertEventCount(count);
     const out: RecordedEvent[] = [];
     if (count === 0) return out;
     try {
@@ -239,7 +239,7 @@ export class KurrentDbEventStore implements EventStore {
    * a stream nothing writes (StreamNotFound = the server answered), so it needs no $all access (admins only).
    */
   async ping(): Promise<void> {
-    if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
+    this.assertOpen();
     try {
       const probe = this.client.readStream(PING_STREAM, {
         direction: BACKWARDS,
@@ -255,13 +255,10 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    await this.client.dispose();
+    await this.lifecycle.close(() => this.client.dispose());
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
+    this.lifecycle.assertOpen();
   }
 }

@@ -23,32 +23,25 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import {
-  AppendResult,
-  EventStore,
   EventStoreUnavailableError,
-  ExpectedRevision,
-  NewEvent,
-  ReadAllOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
-  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
 } from '../../../../application/ports/event-store.port';
-import {
-  assertStreamName,
-  identify,
-  IdentifiedEvent,
-  normalizeExpected,
-  planAppend,
-  StoredRef,
-  StreamHead,
-} from '../append-plan';
+import { assertStreamName } from '../append-plan';
 import { normalizeFilter, normalizeMaxCount } from '../read-filter';
+import { assertEventCount, StoreLifecycle } from '../store-lifecycle';
 import { startCatchUpSubscription } from './catch-up-subscription';
-import { toJson, toRecorded, type EventRow } from './event-rows';
+import { toRecorded, type EventRow } from './event-rows';
 import { GroupCommit } from './group-commit';
 import { PageReader } from './page-reader';
 import { SCHEMA_SQL } from './schema';
+import { sqliteAppend } from './sqlite-append';
 
 export interface SqliteEventStoreOptions {
   /** How long a writer waits for another connection's write lock before giving up. Default 5000 ms. */
@@ -69,9 +62,8 @@ export class SqliteEventStore implements EventStore {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly options: Required<Omit<SqliteEventStoreOptions, 'cwd'>>;
-  private readonly subscriptions = new Set<Subscription>();
   private readonly statements = new Map<string, Database.Statement>();
-  private closed = false;
+  private readonly lifecycle: StoreLifecycle;
   /** Appends waiting for the next group commit (see the header). */
   private readonly commits: GroupCommit;
   private readonly pages = new PageReader(
@@ -85,6 +77,7 @@ export class SqliteEventStore implements EventStore {
     const memory = path === ':memory:';
     this.file = memory ? `:memory:#${randomUUID()}` : resolve(cwd, path);
     this.description = `sqlite:${memory ? ':memory:' : displayPath(cwd, this.file)}`;
+    this.lifecycle = new StoreLifecycle(this.description);
     this.options = {
       busyTimeoutMs: options.busyTimeoutMs ?? 5000,
       pollIntervalMs: options.pollIntervalMs ?? 150,
@@ -105,64 +98,13 @@ export class SqliteEventStore implements EventStore {
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     assertStreamName(stream);
-    const normalized = normalizeExpected(expected);
-    const identified = identify(events, randomUUID);
-    const rows = identified.map((event) => ({
-      event,
-      data: toJson(event.data, 'data'),
-      metadata: toJson(event.metadata ?? {}, 'metadata'),
-    }));
-
-    const head = this.statement('SELECT MAX(revision) AS head FROM events WHERE stream = ?');
-    const byId = this.statement('SELECT revision, position FROM events WHERE stream = ? AND id = ?');
-    const insert = this.statement(
-      'INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-
-    const readHead = (): StreamHead => {
-      const row = head.get(stream) as { head: bigint | null };
-      return row.head === null ? 'no_stream' : row.head;
-    };
-
-    const transaction = this.db.transaction((): AppendResult => {
-      const found = new Map<string, StoredRef>();
-      for (const event of identified) {
-        const ref = byId.get(stream, event.id) as StoredRef | undefined;
-        if (ref) found.set(event.id, ref);
-      }
-      const current = readHead();
-      const plan = planAppend(identified, normalized, current, found);
-      switch (plan.kind) {
-        case 'conflict':
-          throw new WrongExpectedRevisionError(stream, expected, plan.actual);
-        case 'repeat':
-          return { nextExpectedRevision: plan.nextExpectedRevision, position: plan.position };
-        case 'write': {
-          const recordedAt = this.options.now().toISOString();
-          const fresh = new Set<IdentifiedEvent>(plan.events);
-          let revision = plan.firstRevision;
-          let position = 0n;
-          for (const { event, data, metadata } of rows) {
-            if (!fresh.has(event)) continue;
-            const info = insert.run(stream, revision, event.id, event.type, data, metadata, recordedAt);
-            position = BigInt(info.lastInsertRowid);
-            revision += 1n;
-          }
-          return { nextExpectedRevision: revision - 1n, position };
-        }
-        default:
-          return assertNever(plan);
-      }
+    const body = sqliteAppend((sql) => this.statement(sql), this.db, this.description, this.options.now, {
+      stream,
+      events,
+      expected,
     });
-
     return new Promise<AppendResult>((resolvePromise, rejectPromise) => {
-      this.commits.add({
-        // Called inside the group's transaction: better-sqlite3 runs a nested transaction as a SAVEPOINT.
-        run: () => transaction(),
-        translate: (error) => this.translateWriteError(error, stream, expected, readHead),
-        resolve: resolvePromise,
-        reject: rejectPromise,
-      });
+      this.commits.add({ ...body, resolve: resolvePromise, reject: rejectPromise });
     });
   }
 
@@ -215,16 +157,15 @@ export class SqliteEventStore implements EventStore {
       },
       handler,
       options,
-      (finished) => this.subscriptions.delete(finished),
+      (finished) => this.lifecycle.subscriptions.delete(finished),
     );
-    this.subscriptions.add(subscription);
+    this.lifecycle.subscriptions.add(subscription);
     return subscription;
   }
 
   async readLastEvents(stream: string, count: number): Promise<RecordedEvent[]> {
     this.assertOpen();
-    if (!Number.isSafeInteger(count) || count < 0)
-      throw new RangeError(`count must be a non-negative integer, got ${count}`);
+    assertEventCount(count);
     const rows = this.statement('SELECT * FROM events WHERE stream = ? ORDER BY revision DESC LIMIT ?').all(
       stream,
       count,
@@ -253,12 +194,13 @@ export class SqliteEventStore implements EventStore {
 
   /** Stops subscriptions (waiting for running handlers), then closes the file. Idempotent. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
     // Appends already accepted are committed (or failed) before the file closes.
-    this.commits.flush();
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    this.db.close();
+    await this.lifecycle.close(
+      () => {
+        this.db.close();
+      },
+      () => this.commits.flush(),
+    );
   }
 
   /** Prepared once per distinct SQL (filters vary only in how many placeholders they need); integers as bigint. */
@@ -271,25 +213,8 @@ export class SqliteEventStore implements EventStore {
     return prepared;
   }
 
-  private translateWriteError(
-    error: unknown,
-    stream: string,
-    expected: ExpectedRevision,
-    readHead: () => StreamHead,
-  ): unknown {
-    if (!(error instanceof Database.SqliteError)) return error;
-    // Another writer got a row in first despite the lock (should not happen): the stream moved under us.
-    if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      return new WrongExpectedRevisionError(stream, expected, readHead());
-    }
-    if (error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_')) {
-      return new EventStoreUnavailableError(this.description, error);
-    }
-    return error;
-  }
-
   private assertOpen(): void {
-    if (this.closed) throw new EventStoreUnavailableError(this.description, new Error('the store is closed'));
+    this.lifecycle.assertOpen();
   }
 }
 
@@ -297,8 +222,4 @@ export class SqliteEventStore implements EventStore {
 function displayPath(cwd: string, file: string): string {
   const rel = relative(cwd, file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected ${JSON.stringify(value)}`);
 }
