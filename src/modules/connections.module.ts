@@ -39,6 +39,7 @@ import { DnsOutboundUrlPolicy } from '../adapters/outbound/network/outbound-url-
 import { countOutboundCalls } from '../adapters/outbound/outbound-metrics';
 import { METRICS, type MetricsRegistry } from '../application/metrics/metrics.port';
 import { ConnectionsController } from '../adapters/inbound/http/connections/connections.controller';
+import { GustoAuthorizationController } from '../adapters/inbound/http/connections/gusto-authorization.controller';
 import { GustoOAuthCallbackController } from '../adapters/inbound/http/connections/gusto-oauth-callback.controller';
 
 const GUSTO_HTTP = Symbol('GUSTO_HTTP');
@@ -69,7 +70,7 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
  */
 @Global()
 @Module({
-  controllers: [ConnectionsController, GustoOAuthCallbackController],
+  controllers: [ConnectionsController, GustoAuthorizationController, GustoOAuthCallbackController],
   providers: [
     {
       provide: VAULT,

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -16,6 +17,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DEFAULT_MAX_CONCURRENT, LICENCE_BOUNDS } from '../../../../domain/licence/licence-limits';
+
+/**
+ * An object validated by its own DTO class. Listed in the order stacked decorators are applied (bottom up),
+ * so the validation errors come in the same order as when they were written out on each property.
+ */
+const NestedObject = (type: () => new () => object): PropertyDecorator =>
+  applyDecorators(Type(type), ValidateNested(), IsObject());
 
 const CLIENT_ID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}@[^@\s]+$/;
 const ENDPOINT_VERSION = /^\d{2}\.\d{3}\.\d{3}$/;
@@ -113,9 +121,7 @@ export class AcumaticaSettingsDto {
 
   @ApiProperty({ type: AcumaticaAuthDto })
   @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AcumaticaAuthDto)
+  @NestedObject(() => AcumaticaAuthDto)
   auth!: AcumaticaAuthDto;
 
   @ApiPropertyOptional({
@@ -123,9 +129,7 @@ export class AcumaticaSettingsDto {
     description: 'Optional: the licence limits to pace requests by, across all instances.',
   })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AcumaticaLicenceDto)
+  @NestedObject(() => AcumaticaLicenceDto)
   licence?: AcumaticaLicenceDto;
 }
 
@@ -138,9 +142,7 @@ export class UpdateConnectionDto {
 
   @ApiProperty({ type: AcumaticaSettingsDto })
   @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AcumaticaSettingsDto)
+  @NestedObject(() => AcumaticaSettingsDto)
   acumatica!: AcumaticaSettingsDto;
 }
 

@@ -13,32 +13,20 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import {
-  ConnectionService,
-  type ConnectionView,
-  type NewConnection,
-} from '../../../../application/connections/connection.service';
-import { GustoAuthorizationService } from '../../../../application/connections/gusto-authorization.service';
+import { ConnectionService, type ConnectionView } from '../../../../application/connections/connection.service';
 import { PingService, type PingResult } from '../../../../application/connections/ping.service';
 import { LOGGER, type JsonLogger } from '../../../logging/json-logger';
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { Actor, ConnectionScoped, RequiresRole } from '../auth/access.decorators';
-import type { LicenceLimits } from '../../../../domain/licence/licence-limits';
-import {
-  CreateConnectionDto,
-  UpdateConnectionDto,
-  type AcumaticaLicenceDto,
-  type AcumaticaSettingsDto,
-} from './connection.dto';
+import { CreateConnectionDto, UpdateConnectionDto } from './connection.dto';
+import { acumaticaInput } from './connection-input';
 import { pageOf } from './connection-page';
 import { toApiError } from './failure-status';
-import { ApiError } from '../api-error';
-import { etagOf, revisionFromIfMatch } from '../etag';
+import { etagOf, etagOnRefusal, IfMatchDocs, revisionFromIfMatch } from '../etag';
 import type { Principal } from '../../../../application/api-keys/principal';
 import { scopeIncludes } from '../../../../domain/api-key/roles';
-import { returnToParam } from '../console/return-to';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -47,7 +35,6 @@ import { returnToParam } from '../console/return-to';
 export class ConnectionsController {
   constructor(
     @Inject(ConnectionService) private readonly connections: ConnectionService,
-    @Inject(GustoAuthorizationService) private readonly authorization: GustoAuthorizationService,
     @Inject(PingService) private readonly pings: PingService,
     @Inject(LOGGER) private readonly logger: JsonLogger,
   ) {}
@@ -100,11 +87,7 @@ export class ConnectionsController {
   @ApiOperation({
     summary: "Replace the connection's name and Acumatica settings (secrets sealed anew, never returned); admin",
   })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'the ETag of GET /api/connections/:id (412 when the connection changed since)',
-  })
+  @IfMatchDocs('the ETag of GET /api/connections/:id (412 when the connection changed since)')
   async update(
     @Param('id') id: string,
     @Body() body: UpdateConnectionDto,
@@ -119,7 +102,7 @@ export class ConnectionsController {
       revisionFromIfMatch(ifMatch, 'GET /api/connections/:id'),
     );
     if (!outcome.ok) {
-      if (outcome.current !== undefined) res.setHeader('ETag', etagOf(outcome.current));
+      etagOnRefusal(res, outcome.current);
       throw toApiError(outcome);
     }
     this.logger.write('info', 'connection settings changed', { connectionId: id, by: actor.id }, 'Connections');
@@ -159,73 +142,6 @@ export class ConnectionsController {
     return outcome.value;
   }
 
-  @Get(':id/gusto/authorize')
-  @RequiresRole('operator')
-  @ConnectionScoped('connection-param')
-  @ApiOperation({
-    summary: "302 to Gusto's authorize page with a fresh single-use state and PKCE (S256)",
-    description:
-      'With `?companyUuid=`: the callback binds only a code for that company. Without: the callback shows the company and the same key confirms it with POST …/gusto/confirm.',
-  })
-  @ApiQuery({
-    name: 'returnTo',
-    required: false,
-    description:
-      'a path under /console/: after the callback the browser is sent back there with `gusto=connected` (or `gusto=awaiting_confirmation&companyUuid=…`, or `gusto=failed&error=…`)',
-  })
-  async authorize(
-    @Param('id') id: string,
-    @Query('companyUuid') companyUuid: unknown,
-    @Query('returnTo') returnTo: unknown,
-    @Res() res: Response,
-    @Actor() actor: Principal,
-  ): Promise<void> {
-    if (companyUuid !== undefined && (typeof companyUuid !== 'string' || !UUID.test(companyUuid))) {
-      throw new ApiError(400, 'validation_failed', 'companyUuid must be a Gusto company uuid', [
-        'companyUuid: must be a UUID',
-      ]);
-    }
-    const outcome = await this.authorization.start(id, actor, companyUuid, returnToParam(returnTo));
-    if (!outcome.ok) throw toApiError(outcome);
-    this.logger.write(
-      'info',
-      'gusto authorization started',
-      { connectionId: id, by: actor.id, companyNamed: companyUuid !== undefined },
-      'Connections',
-    );
-    res.redirect(302, outcome.value.url);
-  }
-
-  @Post(':id/gusto/confirm')
-  @RequiresRole('operator')
-  @ConnectionScoped('connection-param')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      'Bind the Gusto company a callback showed (awaiting_confirmation); only the key that started the authorization may',
-  })
-  @ApiBody({ schema: { type: 'object', properties: { companyUuid: { type: 'string' } }, required: ['companyUuid'] } })
-  async confirmGusto(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Actor() actor: Principal,
-  ): Promise<{ connectionId: string; gusto: { companyUuid: string; status: 'connected' } }> {
-    const companyUuid = (body as { companyUuid?: unknown } | undefined)?.companyUuid;
-    if (typeof companyUuid !== 'string' || !UUID.test(companyUuid))
-      throw new ApiError(400, 'validation_failed', 'companyUuid must be the uuid the callback showed', [
-        'companyUuid: must be a UUID',
-      ]);
-    const outcome = await this.authorization.confirm(id, companyUuid, actor);
-    if (!outcome.ok) throw toApiError(outcome);
-    this.logger.write(
-      'info',
-      'gusto company confirmed',
-      { connectionId: id, companyUuid, by: actor.id },
-      'Connections',
-    );
-    return { connectionId: id, gusto: { companyUuid, status: 'connected' } };
-  }
-
   @Post(':id/ping')
   @RequiresRole('operator')
   @ConnectionScoped('connection-param')
@@ -240,16 +156,9 @@ export class ConnectionsController {
   @RequiresRole('operator')
   @ConnectionScoped('connection-param')
   @ApiBody({ description: 'The account mapping document (README "Account mapping")', schema: { type: 'object' } })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description:
-      'the ETag of GET /api/connections/:id: the mapping is stored only if nobody changed the connection since (412 otherwise)',
-  })
-  @ApiResponse({
-    status: 412,
-    description: '`If-Match` names an older revision: the answer names the current one (and carries it as ETag)',
-  })
+  @IfMatchDocs(
+    'the ETag of GET /api/connections/:id: the mapping is stored only if nobody changed the connection since (412 otherwise)',
+  )
   async putMapping(
     @Param('id') id: string,
     @Body() document: unknown,
@@ -264,40 +173,11 @@ export class ConnectionsController {
       actor,
     );
     if (!outcome.ok) {
-      if (outcome.current !== undefined) res.setHeader('ETag', etagOf(outcome.current));
+      etagOnRefusal(res, outcome.current);
       throw toApiError(outcome);
     }
     this.logger.write('info', 'mapping accepted', { connectionId: id, version: outcome.value.version }, 'Connections');
     res.setHeader('ETag', etagOf(outcome.value.revision));
     return { id, version: outcome.value.version, acceptedAt: outcome.value.acceptedAt };
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The settings as the application takes them: only the licence figures given, the auth of its kind. */
-function acumaticaInput(dto: AcumaticaSettingsDto): NewConnection['acumatica'] {
-  const { auth, licence, ...acumatica } = dto;
-  return {
-    ...acumatica,
-    ...(licence ? { licence: licenceLimits(licence) } : {}),
-    auth:
-      auth.kind === 'oauth2'
-        ? {
-            kind: 'oauth2',
-            clientId: auth.clientId ?? '',
-            clientSecret: auth.clientSecret ?? '',
-            username: auth.username,
-            password: auth.password,
-          }
-        : { kind: 'cookie', username: auth.username, password: auth.password },
-  };
-}
-
-/** Only the figures given, as a plain object (the event stores exactly what the administrator said). */
-function licenceLimits(dto: AcumaticaLicenceDto): LicenceLimits {
-  return {
-    ...(dto.requestsPerMinute !== undefined ? { requestsPerMinute: dto.requestsPerMinute } : {}),
-    ...(dto.maxConcurrent !== undefined ? { maxConcurrent: dto.maxConcurrent } : {}),
-  };
 }

@@ -15,7 +15,7 @@ import { AdminAuthGuard } from '../admin-auth.guard';
 import { ApiError } from '../api-error';
 import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { SESSION_COOKIE } from '../auth/session-cookie';
-import { consoleApiError } from './console-errors';
+import { consoleValue } from './console-errors';
 
 const activeOnly = (raw: string | undefined): boolean => {
   if (raw === undefined || raw === 'false') return false;
@@ -56,9 +56,7 @@ export class ConnectionReadsController {
   @ApiResponse({ status: 200, description: '`{ accounts: [{ accountCd, description, type, active }] }`' })
   @ApiResponse({ status: 502, description: ACUMATICA_ERRORS })
   async accounts(@Param('id') id: string, @Query('active') active?: string): Promise<{ accounts: AccountRow[] }> {
-    const outcome = await this.chart.accounts(id, activeOnly(active));
-    if (!outcome.ok) throw consoleApiError(outcome);
-    return outcome.value;
+    return consoleValue(await this.chart.accounts(id, activeOnly(active)));
   }
 
   @Get(':id/acumatica/subaccounts')
@@ -74,9 +72,7 @@ export class ConnectionReadsController {
     @Param('id') id: string,
     @Query('active') active?: string,
   ): Promise<{ subaccounts: SubaccountRow[]; enabled: boolean }> {
-    const outcome = await this.chart.subaccounts(id, activeOnly(active));
-    if (!outcome.ok) throw consoleApiError(outcome);
-    return outcome.value;
+    return consoleValue(await this.chart.subaccounts(id, activeOnly(active)));
   }
 
   @Get(':id/gusto/payrolls')
@@ -98,8 +94,6 @@ export class ConnectionReadsController {
     @Param('id') id: string,
     @Query('limit') limit?: string,
   ): Promise<{ payrolls: RecentPayroll[] }> {
-    const outcome = await this.payrolls.list(id, payrollLimit(limit));
-    if (!outcome.ok) throw consoleApiError(outcome);
-    return outcome.value;
+    return consoleValue(await this.payrolls.list(id, payrollLimit(limit)));
   }
 }

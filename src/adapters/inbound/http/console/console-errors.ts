@@ -1,4 +1,4 @@
-import type { ConsoleReadFailure } from '../../../../application/console/results';
+import type { ConsoleOutcome, ConsoleReadFailure } from '../../../../application/console/results';
 import { ApiError } from '../api-error';
 
 /** Every refusal of the console's reads has a status here; a new one fails to compile until mapped. */
@@ -25,3 +25,9 @@ export function statusOf(failure: ConsoleReadFailure): number {
 
 export const consoleApiError = (outcome: { error: ConsoleReadFailure; message: string; details?: unknown }): ApiError =>
   new ApiError(statusOf(outcome.error), outcome.error, outcome.message, outcome.details);
+
+/** The value of a console read, or its refusal thrown as the API error. */
+export function consoleValue<T>(outcome: ConsoleOutcome<T>): T {
+  if (!outcome.ok) throw consoleApiError(outcome);
+  return outcome.value;
+}

@@ -8,6 +8,7 @@ import { RebuildInProgressError } from '../../../../application/payroll-posting/
 import { AdminAuthGuard } from '../admin-auth.guard';
 import { ConnectionScoped, RequiresRole } from '../auth/access.decorators';
 import { ApiError } from '../api-error';
+import { positiveLimit } from '../query-params';
 
 const isoOrUndefined = (name: string, raw: string | undefined): string | undefined => {
   if (raw === undefined) return undefined;
@@ -56,17 +57,14 @@ export class AuditController {
         'after: must be a whole number below 2^63',
       ]);
     }
-    if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1))
-      throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', [
-        'limit: must be a positive integer',
-      ]);
+    const size = positiveLimit(limit);
     const page = await this.audit.page({
       connectionId,
       type,
       from: isoOrUndefined('from', from),
       to: isoOrUndefined('to', to),
       after,
-      limit: limit === undefined ? undefined : Number(limit),
+      limit: size,
     });
     // Never a sealed secret's ciphertext (its length leaks the secret's length), whatever the source.
     return { ...page, items: redactAuditEvents(page.items) };

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { parsePostingId, postingStream } from '../../../../domain/payroll-posting/events';
 import { ACCRUAL_STATUSES } from '../../../../domain/payroll-accrual/state';
@@ -16,7 +16,8 @@ import { Actor, ConnectionScoped, RequiresRole } from '../auth/access.decorators
 import { ApiError } from '../api-error';
 import type { Principal } from '../../../../application/api-keys/principal';
 import { postingApiError } from './posting-errors';
-import { etagOf, revisionFromIfMatch } from '../etag';
+import { positiveLimit } from '../query-params';
+import { etagOf, etagOnRefusal, IfMatchDocs, revisionFromIfMatch } from '../etag';
 import { PostingSaga } from '../../../../application/payroll-posting/posting-saga';
 
 const STATUSES = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
@@ -27,15 +28,6 @@ const oneOf = (name: string, value: string | undefined, allowed: readonly string
     throw new ApiError(400, 'validation_failed', `${name} must be one of ${allowed.join(', ')}`, [
       `${name}: must be one of ${allowed.join(', ')}`,
     ]);
-};
-
-const pageLimit = (raw: string | undefined): number | undefined => {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1)
-    throw new ApiError(400, 'validation_failed', 'limit must be a positive whole number', [
-      'limit: must be a positive integer',
-    ]);
-  return Number(raw);
 };
 
 /**
@@ -81,7 +73,7 @@ export class PostingsController {
     oneOf('status', status, STATUSES);
     oneOf('accrual', accrual, ACCRUAL_STATUSES);
     await this.postings.whenLive();
-    return this.postings.list({ connectionId, status, payrollUuid, accrual, cursor, limit: pageLimit(limit) });
+    return this.postings.list({ connectionId, status, payrollUuid, accrual, cursor, limit: positiveLimit(limit) });
   }
 
   @Get(':id')
@@ -120,16 +112,7 @@ export class PostingsController {
   @ApiOperation({
     summary: 'Re-run the posting after a fix (still exactly once: an existing journal is found, not duplicated)',
   })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description:
-      'the ETag of GET /api/postings/:id: replayed only if the posting has not changed since (412 otherwise)',
-  })
-  @ApiResponse({
-    status: 412,
-    description: '`If-Match` names an older revision: the answer names the current one (and carries it as ETag)',
-  })
+  @IfMatchDocs('the ETag of GET /api/postings/:id: replayed only if the posting has not changed since (412 otherwise)')
   async replay(
     @Param('id') id: string,
     @Actor() actor: Principal,
@@ -151,7 +134,7 @@ export class PostingsController {
     );
     const result = await this.commands.execute<ReplayPostingCommand, PostingCommandResult>(command);
     if (!result.ok) {
-      if (result.current !== undefined) res.setHeader('ETag', etagOf(result.current));
+      etagOnRefusal(res, result.current);
       throw postingApiError(result.error, result.current);
     }
     return { id: result.postingId, status: result.status };
