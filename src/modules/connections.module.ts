@@ -1,9 +1,6 @@
 import { Global, Inject, Module, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { AxiosInstance } from 'axios';
-import axios from 'axios';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CLOCK, type Clock } from '../application/ports/clock.port';
@@ -28,8 +25,7 @@ import { createGustoAxios, type GustoHttpOptions } from '../adapters/outbound/gu
 import { GustoOAuthClient } from '../adapters/outbound/gusto/gusto-oauth.client';
 import { GustoApiClient } from '../adapters/outbound/gusto/gusto-api.client';
 import { AcumaticaApiClient } from '../adapters/outbound/acumatica/acumatica-api.client';
-import { AcumaticaHttp } from '../adapters/outbound/acumatica/acumatica-http';
-import { LicencePacer } from '../adapters/outbound/acumatica/licence-pacer';
+import { createAcumaticaClient } from './acumatica-client.factory';
 import { LicenceCoordinator } from '../application/licence/licence-coordinator';
 import { LICENCE_SHARES } from '../application/ports/licence.port';
 import { licenceTiming } from '../domain/licence/licence-share';
@@ -43,16 +39,13 @@ import { GustoAuthorizationController } from '../adapters/inbound/http/connectio
 import { GustoOAuthCallbackController } from '../adapters/inbound/http/connections/gusto-oauth-callback.controller';
 
 const GUSTO_HTTP = Symbol('GUSTO_HTTP');
+
+/** This process among the service's instances (licence shares, Gusto refresh leases). */
+const instanceName = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 const GUSTO_HTTP_OPTIONS = Symbol('GUSTO_HTTP_OPTIONS');
 
 /** Per-tenant cap on concurrent Acumatica requests without licence settings (reference §6: stay at or below the licensed cores). */
 export const ACUMATICA_CONCURRENCY_PER_TENANT = DEFAULT_MAX_CONCURRENT;
-
-/**
- * How long a write (a journal create) may wait for the licence before it fails retryably, unsent: half the
- * posting saga's default 60 s create claim, so a create never goes out after its claim has lapsed.
- */
-export const ACUMATICA_MAX_WRITE_WAIT_MS = 30_000;
 
 const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
   baseUrl: config.gusto.apiBaseUrl,
@@ -113,7 +106,7 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
       inject: [EVENT_STORE, APP_CONFIG, LOGGER],
       useFactory: (store: EventStore, config: AppConfig, logger: JsonLogger) =>
         new LicenceCoordinator(store, licenceTiming(config.acumaticaLicenceWindowMs), {
-          instanceId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+          instanceId: instanceName(),
           warn: (message, fields) => logger.write('warn', message, fields, 'AcumaticaLicence'),
         }),
     },
@@ -127,37 +120,7 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
     {
       provide: AcumaticaApiClient,
       inject: [ACUMATICA_SETTINGS, APP_CONFIG, LICENCE_SHARES, METRICS, DnsOutboundUrlPolicy],
-      useFactory: (
-        settings: AcumaticaSettingsReader,
-        config: AppConfig,
-        shares: LicenceCoordinator,
-        metrics: MetricsRegistry,
-        policy: DnsOutboundUrlPolicy,
-      ) => {
-        // Acumatica queues requests up to 10 min. Never a redirect (a 30x could send credentials elsewhere),
-        // answers capped at 10 MiB, and every socket's address checked again at connect time (no DNS rebinding).
-        const { guardedLookup } = policy;
-        const http = axios.create({
-          timeout: 600_000,
-          validateStatus: () => true,
-          maxRedirects: 0,
-          maxContentLength: 10 * 1024 * 1024,
-          maxBodyLength: 10 * 1024 * 1024,
-          httpAgent: new HttpAgent({ keepAlive: true, lookup: guardedLookup }),
-          httpsAgent: new HttpsAgent({ keepAlive: true, lookup: guardedLookup }),
-        });
-        countOutboundCalls(http, metrics, 'acumatica');
-        const retry = {
-          maxAttempts: 6,
-          backoffBaseMs: Math.min(config.retry.baseMs, 1000),
-          backoffCapMs: Math.min(config.retry.capMs, 60_000),
-        };
-        const pacer = new LicencePacer(shares, ACUMATICA_MAX_WRITE_WAIT_MS);
-        return new AcumaticaApiClient(http, new AcumaticaHttp(http, pacer, retry), settings, {
-          releasePollMs: Math.min(config.retry.baseMs, 1000),
-          releaseTimeoutMs: 10 * 60_000,
-        });
-      },
+      useFactory: createAcumaticaClient,
     },
     { provide: ACUMATICA, useExisting: AcumaticaApiClient },
     { provide: ACUMATICA_PROBE, useExisting: AcumaticaApiClient },
@@ -193,7 +156,7 @@ const gustoHttpOptions = (config: AppConfig): GustoHttpOptions => ({
           clock,
           (connectionId, company, detail) => connections.markAuthorizationLost(connectionId, company, detail),
           {
-            holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+            holder: instanceName(),
             onSecret: (s) => logger.registerSecret(s),
           },
         ),
