@@ -156,22 +156,17 @@ export function parseFilter(src: string): FilterNode {
     k++;
     return { kind: 'cmp', op: opTok.v.toLowerCase() as 'eq', left, right: operand() };
   };
-  const and = (): FilterNode => {
-    let left = primary();
-    while (kw('and')) {
+  /** `a op b op c` read left-associatively, each side by `side`. */
+  const chain = (op: 'and' | 'or', side: () => FilterNode) => (): FilterNode => {
+    let left = side();
+    while (kw(op)) {
       k++;
-      left = { kind: 'and', left, right: primary() };
+      left = { kind: op, left, right: side() };
     }
     return left;
   };
-  const or = (): FilterNode => {
-    let left = and();
-    while (kw('or')) {
-      k++;
-      left = { kind: 'or', left, right: and() };
-    }
-    return left;
-  };
+  const and = chain('and', primary);
+  const or = chain('or', and);
   if (toks.length === 0) err('empty expression');
   const tree = or();
   if (k < toks.length) err(`unexpected '${toks[k].v}'`);

@@ -21,6 +21,13 @@ export function parseJson(text: string): JsonValue {
   const fail = (what: string): never => {
     throw new JsonSyntaxError(`Unexpected ${what} at position ${i}.`);
   };
+  /** After a member: `,` → true (another follows), `close` → false (consumed), anything else fails. */
+  const more = (close: '}' | ']'): boolean => {
+    ws();
+    if (text[i] === ',') return (i++, true);
+    if (text[i] === close) return (i++, false);
+    return fail(text[i] === undefined ? 'end of input' : 'token');
+  };
   const value = (): JsonValue => {
     ws();
     const c = text[i];
@@ -36,13 +43,7 @@ export function parseJson(text: string): JsonValue {
         ws();
         if (text[i++] !== ':') fail('token');
         obj[k] = value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') return (i++, obj);
-        fail(text[i] === undefined ? 'end of input' : 'token');
+        if (!more('}')) return obj;
       }
     }
     if (c === '[') {
@@ -52,13 +53,7 @@ export function parseJson(text: string): JsonValue {
       if (text[i] === ']') return (i++, arr);
       for (;;) {
         arr.push(value());
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') return (i++, arr);
-        fail(text[i] === undefined ? 'end of input' : 'token');
+        if (!more(']')) return arr;
       }
     }
     if (c === '"') return str();

@@ -57,23 +57,10 @@ export function routeEntity(ctx: Ctx, rest: string[], d: EntityRouterDeps): void
         if (m === 'GET' && keys[1] === 'status' && keys.length === 3) return d.journals.status(ctx, keys[2]);
         return methodNotAllowed(ctx);
       }
-      if (m === 'GET') return keys.length === 0 ? d.journals.list(ctx) : d.journals.get(ctx, keys);
-      if (m === 'PUT' && keys.length === 0) {
-        const input = entityBody(ctx, d.journals.schema);
-        return input && d.journals.put(ctx, input);
-      }
-      if (m === 'POST' && keys.length === 1) return notFound(ctx);
-      return methodNotAllowed(ctx);
+      return routeRecords(ctx, keys, d.journals);
     }
-    case 'Employee': {
-      if (m === 'GET') return keys.length === 0 ? d.employees.list(ctx) : d.employees.get(ctx, keys);
-      if (m === 'PUT' && keys.length === 0) {
-        const input = entityBody(ctx, d.employees.schema);
-        return input && d.employees.put(ctx, input);
-      }
-      if (m === 'POST' && keys.length === 1) return notFound(ctx);
-      return methodNotAllowed(ctx);
-    }
+    case 'Employee':
+      return routeRecords(ctx, keys, d.employees);
     case 'FinancialPeriod':
       return ctx.method === 'GET' ? financialPeriods(ctx, keys, d.knobs.closedPeriods) : methodNotAllowed(ctx);
     case 'Account':
@@ -90,6 +77,18 @@ export function routeEntity(ctx: Ctx, rest: string[], d: EntityRouterDeps): void
     default:
       return notFound(ctx);
   }
+}
+
+/** An entity that is written: GET lists or reads by key, PUT creates/updates, POST on a key is no action (404). */
+function routeRecords(ctx: Ctx, keys: string[], records: Journals | Employees): void {
+  const m = ctx.method;
+  if (m === 'GET') return keys.length === 0 ? records.list(ctx) : records.get(ctx, keys);
+  if (m === 'PUT' && keys.length === 0) {
+    const input = entityBody(ctx, records.schema);
+    return input && records.put(ctx, input);
+  }
+  if (m === 'POST' && keys.length === 1) return notFound(ctx);
+  return methodNotAllowed(ctx);
 }
 
 function readOnly(

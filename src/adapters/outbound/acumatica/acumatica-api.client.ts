@@ -153,23 +153,17 @@ export class AcumaticaApiClient implements AcumaticaApi, AcumaticaProbe, Acumati
 
   /** `since`: only accounts changed after this instant (ISO), for refreshing a cached chart of accounts. */
   async listAccounts(connectionId: string, since?: string): Promise<GlAccount[]> {
-    const rows = await this.requests.list(connectionId, {
-      method: 'GET',
-      path: 'Account',
-      params: changedSince(ACCOUNT_SELECT, since),
-      what: 'reading the chart of accounts',
-    });
+    const rows = await this.chartRows(connectionId, 'Account', ACCOUNT_SELECT, since, 'reading the chart of accounts');
     return rows.map(accountFromWire);
   }
 
   async listSubaccounts(connectionId: string, since?: string): Promise<GlSubaccount[]> {
-    const rows = await this.requests.list(connectionId, {
-      method: 'GET',
-      path: 'Subaccount',
-      params: changedSince(SUBACCOUNT_SELECT, since),
-      what: 'reading the subaccounts',
-    });
+    const rows = await this.chartRows(connectionId, 'Subaccount', SUBACCOUNT_SELECT, since, 'reading the subaccounts');
     return rows.map(subaccountFromWire);
+  }
+
+  private chartRows(connectionId: string, path: string, select: string, since: string | undefined, what: string) {
+    return this.requests.list(connectionId, { method: 'GET', path, params: changedSince(select, since), what });
   }
 
   async findEmployeeByRefNbr(connectionId: string, refNbr: string): Promise<AcumaticaEmployee | null> {

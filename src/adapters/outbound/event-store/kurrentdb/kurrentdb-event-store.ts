@@ -124,12 +124,7 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     let last: RecordedEvent | undefined;
     try {
-      const reader = this.client.readStream(stream, {
-        direction: BACKWARDS,
-        fromRevision: END,
-        maxCount: 1,
-        deadline: this.deadlineMs,
-      });
+      const reader = this.readBackwards(stream, 1, this.deadlineMs);
       await drain(reader, this.deadlineMs, (resolved) => {
         last = fromResolved(resolved);
         return false;
@@ -190,12 +185,7 @@ export class KurrentDbEventStore implements EventStore {
     const out: RecordedEvent[] = [];
     if (count === 0) return out;
     try {
-      const reader = this.client.readStream(stream, {
-        direction: BACKWARDS,
-        fromRevision: END,
-        maxCount: count,
-        deadline: this.deadlineMs,
-      });
+      const reader = this.readBackwards(stream, count, this.deadlineMs);
       await drain(reader, this.deadlineMs, (resolved) => {
         const event = fromResolved(resolved);
         if (event) out.push(event);
@@ -241,12 +231,7 @@ export class KurrentDbEventStore implements EventStore {
   async ping(): Promise<void> {
     this.assertOpen();
     try {
-      const probe = this.client.readStream(PING_STREAM, {
-        direction: BACKWARDS,
-        fromRevision: END,
-        maxCount: 1,
-        deadline: this.pingTimeoutMs,
-      });
+      const probe = this.readBackwards(PING_STREAM, 1, this.pingTimeoutMs);
       await drain(probe, this.pingTimeoutMs, () => false);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return;
@@ -256,6 +241,11 @@ export class KurrentDbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.lifecycle.close(() => this.client.dispose());
+  }
+
+  /** The last `maxCount` events of a stream, newest first, under `deadline`. */
+  private readBackwards(stream: string, maxCount: number, deadline: number) {
+    return this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount, deadline });
   }
 
   private assertOpen(): void {
