@@ -20,7 +20,9 @@ export async function launch(dir: string, gustoUrl = 'http://127.0.0.1:9', extra
   const env = { ...process.env, ...serviceEnv(dir, gustoUrl, { PORT: String(port), LOG_LEVEL: 'warn', ...extra }) };
   const output: string[] = [];
   const started = performance.now();
-  const child = spawn(process.execPath, [mainJs()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // MLC_BENCH_SERVICE_NODE_ARGS: flags for the service's node (e.g. `--prof`, which NODE_OPTIONS refuses).
+  const nodeArgs = (process.env.MLC_BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, mainJs()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (c: Buffer): void => {
     output.push(c.toString());
     if (output.length > 200) output.splice(0, output.length - 200);
