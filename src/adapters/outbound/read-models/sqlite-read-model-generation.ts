@@ -16,6 +16,7 @@ import type {
   ReadModelGeneration,
 } from '../../../application/payroll-posting/projections/read-model-store.port';
 import { connectionAuditPage, logAuditPage } from './sqlite-audit-pages';
+import { insertMany } from './sqlite-bulk-insert';
 
 const STATUSES: PostingStatus[] = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
 
@@ -94,15 +95,11 @@ export class SqliteGeneration implements ReadModelGeneration {
     const count = this.sql(
       'INSERT INTO {g}_counts (status, n) VALUES (?, ?) ON CONFLICT(status) DO UPDATE SET n = n + excluded.n',
     );
-    const audit = this.sql(
-      'INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES (?, ?, ?, ?, ?)',
-    );
     const owner = this.sql('INSERT OR IGNORE INTO {g}_owners (stream, connection_id) VALUES (?, ?)');
     // A generation stored before the whole log's index existed has no table for it (it is being rebuilt).
-    const log = this.hasLogIndex()
-      ? this.sql('INSERT OR IGNORE INTO {g}_log (position, type, time_ms, event) VALUES (?, ?, ?, ?)')
-      : undefined;
+    const hasLog = this.hasLogIndex();
     const changes: Array<{ from?: PostingStatus; to: PostingStatus }> = [];
+    const sql = (text: string): Database.Statement => this.sql(text);
     this.db
       .transaction(() => {
         for (const row of batch.rows) {
@@ -129,19 +126,30 @@ export class SqliteGeneration implements ReadModelGeneration {
           count.run(row.status, 1);
           changes.push(before ? { from: before.status, to: row.status } : { to: row.status });
         }
-        for (const entry of batch.audit) {
-          audit.run(
-            entry.connectionId,
-            entry.position,
-            entry.type,
-            entry.timeMs,
-            this.joinsEvents ? null : JSON.stringify(entry.event),
-          );
-        }
+        // Join mode stores no copy (a page joins the log); otherwise each event's JSON once per batch.
+        const json = new Map<bigint, string>();
+        const copyOf = (entry: { position: bigint; event: () => AuditEvent }): string | null => {
+          if (this.joinsEvents) return null;
+          let text = json.get(entry.position);
+          if (text === undefined) json.set(entry.position, (text = JSON.stringify(entry.event())));
+          return text;
+        };
+        insertMany(
+          sql,
+          'INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES',
+          5,
+          batch.audit,
+          (e) => [e.connectionId, e.position, e.type, e.timeMs, copyOf(e)],
+        );
         for (const o of batch.owners) owner.run(o.stream, o.connectionId);
-        if (log)
-          for (const entry of batch.log)
-            log.run(entry.position, entry.type, entry.timeMs, this.joinsEvents ? null : JSON.stringify(entry.event));
+        if (hasLog)
+          insertMany(
+            sql,
+            'INSERT OR IGNORE INTO {g}_log (position, type, time_ms, event) VALUES',
+            4,
+            batch.log,
+            (e) => [e.position, e.type, e.timeMs, copyOf(e)],
+          );
         // A generation being rebuilt shows it is still written (the rebuild lease: see createGeneration).
         if (this.parent.meta('building') === this.name) this.parent.setMeta('building.at', String(Date.now()));
         const previous = this.checkpoint();

@@ -1,16 +1,26 @@
 import type { PostingStatus } from '../../../domain/payroll-posting/state';
 import type { EventStore, RecordedEvent, Subscription } from '../../ports/event-store.port';
-import { toAuditEvent } from './audit-event';
+import { toAuditEvent, type AuditEvent } from './audit-event';
 import { connectionsOf, learnedOwner, ownedPrefixOf, timeOf } from './audit-owners';
 import { foldAccrualEvents } from './accrual-fold';
 import { foldPosting, foldStream, isPostingRecord, restoreAccruals, toRow, type FoldedPosting } from './posting-fold';
 import type { AuditEntry, LogEntry, ReadModelGeneration } from './read-model-store.port';
 import { required } from '../../../domain/shared/required';
 
-/** Events folded per write transaction at most (a page of the catch-up is 500). */
-const MAX_BATCH = 2000;
+/**
+ * Events folded per write transaction at most while catching up (a page of the catch-up is 500). Larger
+ * batches write each posting's row once instead of once per batch it spans, and commit less often;
+ * bounded so one transaction keeps the event loop well under the /health budget.
+ */
+export const MAX_BATCH = 8000;
 /** Stream owners remembered in memory before the cache is cleared (the store keeps them all). */
 const OWNER_CACHE = 20_000;
+
+/** The event as the audit endpoints show it, built (and redacted) once, and only when a store asks. */
+function lazyAuditEvent(event: RecordedEvent): () => AuditEvent {
+  let built: AuditEvent | undefined;
+  return () => (built ??= toAuditEvent(event));
+}
 
 export type StatusChanges = Array<{ from?: PostingStatus; to: PostingStatus }>;
 
@@ -148,7 +158,7 @@ export class GenerationProjector {
     const audit: AuditEntry[] = [];
     const log: LogEntry[] = [];
     for (const event of events) {
-      const view = toAuditEvent(event);
+      const view = lazyAuditEvent(event);
       const timeMs = timeOf(event);
       log.push({ position: event.position, type: event.type, timeMs, event: view });
       if (!this.owners.has(event.stream)) {

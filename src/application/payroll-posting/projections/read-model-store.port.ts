@@ -36,8 +36,11 @@ export interface AuditEntry {
   type: string;
   /** metadata.at (else recordedAt) in ms since the epoch. */
   timeMs: number;
-  /** The whole event, for stores that cannot read the log by position themselves (see the adapter). */
-  event: AuditEvent;
+  /**
+   * The whole event, for stores that cannot read the log by position themselves (see the adapter): a
+   * function, so a store that joins the log never pays for building (and redacting) it.
+   */
+  event: () => AuditEvent;
 }
 
 /** One event's entry in the whole log's audit index (every event, whatever it belongs to). */
@@ -45,7 +48,8 @@ export interface LogEntry {
   position: bigint;
   type: string;
   timeMs: number;
-  event: AuditEvent;
+  /** As AuditEntry.event (called only by a store that keeps copies). */
+  event: () => AuditEvent;
 }
 
 /** A page of the whole log's audit index: filters as the API's, positions after `after`. */
