@@ -4,8 +4,12 @@
  * on the same file, as a start or `POST /api/projections/rebuild` does. Prints JSON: events, wall seconds,
  * CPU seconds of this process, events/s and events per CPU-second (the honest figure on a shared box).
  *
- * `node dist/bench/projector-build.js [postings=20000]`; profile with `node --cpu-prof …`.
+ * The build in parallel parts (worker threads, as a cold start or a rebuild far behind does), or with
+ * `--in-thread` on this thread alone (as a short catch-up, or a store without the bulk build).
+ *
+ * `node dist/bench/projector-build.js [postings=20000] [--in-thread]`; profile with `node --cpu-prof …`.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { SqliteEventStore } from '../src/adapters/outbound/event-store/sqlite/sqlite-event-store';
@@ -14,18 +18,65 @@ import { GenerationProjector } from '../src/application/payroll-posting/projecti
 import { writeHistory } from './support/history';
 import { removeDir, round2, tempDir } from './support/harness';
 
+/**
+ * CPU seconds per thread of this process (Linux: /proc/self/task) spent while `work` runs, sampled so
+ * threads that end before it (the bulk build's workers) are counted too. The largest is the build's critical
+ * path: on an otherwise idle box, the wall time it would take with its threads on their own cores.
+ */
+async function threadCpu<T>(work: Promise<T>): Promise<{ result: T; threads_cpu_s: number[] }> {
+  const seen = new Map<string, number>();
+  const tick = Number(process.env.CLK_TCK ?? 100);
+  const sample = (): void => {
+    let tasks: string[];
+    try {
+      tasks = readdirSync('/proc/self/task');
+    } catch {
+      return;
+    }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        seen.set(tid, (Number(fields[11]) + Number(fields[12])) / tick);
+      } catch {
+        /* the thread ended between the listing and the read */
+      }
+    }
+  };
+  sample();
+  const before = new Map(seen);
+  const timer = setInterval(sample, 50);
+  try {
+    const result = await work;
+    sample();
+    return {
+      result,
+      threads_cpu_s: [...seen.entries()]
+        .map(([tid, cpu]) => cpu - (before.get(tid) ?? 0))
+        .sort((a, b) => b - a)
+        .slice(0, 3)
+        .map(round2),
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 async function main(): Promise<void> {
-  const postings = Number(process.argv[2] ?? 20_000);
+  const postings = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20_000);
+  const inThread = process.argv.includes('--in-thread');
   const dir = tempDir('mlc-projector-');
   const file = join(dir, 'ml-connector.db');
   try {
     const events = writeHistory(file, { postings });
     const store = new SqliteEventStore(file);
     const readModels = new SqliteReadModelStore(file);
-    const projector = new GenerationProjector(store, readModels.current(), () => undefined);
+    const projector = new GenerationProjector(store, readModels.current(), () => undefined, {
+      bulkBuild: inThread ? undefined : readModels.bulkBuild,
+    });
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await projector.start();
+    const { threads_cpu_s } = await threadCpu(projector.start());
     const wall = (performance.now() - t0) / 1000;
     const used = process.cpuUsage(cpu0);
     const cpu = (used.user + used.system) / 1e6;
@@ -36,10 +87,15 @@ async function main(): Promise<void> {
       `${JSON.stringify({
         postings,
         events,
+        mode: inThread || !readModels.bulkBuild ? 'in-thread' : 'workers',
         wall_s: round2(wall),
         cpu_s: round2(cpu),
         events_per_s: Math.round(events / wall),
         events_per_cpu_s: Math.round(events / cpu),
+        // The busiest threads' CPU seconds during the build: with workers, the parts (the largest is the
+        // critical path, and events ÷ it the rate an idle two-core box would see); else the main thread.
+        threads_cpu_s,
+        events_per_critical_cpu_s: threads_cpu_s[0] ? Math.round(events / threads_cpu_s[0]) : null,
         load_avg: loadavg().map((x) => round2(x)),
       })}\n`,
     );

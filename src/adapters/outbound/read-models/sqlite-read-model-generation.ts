@@ -20,10 +20,12 @@ import { insertMany } from './sqlite-bulk-insert';
 
 const STATUSES: PostingStatus[] = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
 
-/** What a generation needs from its store: the shared meta table. */
+/** What a generation needs from its store: the shared meta table (and the bulk build's write turn). */
 export interface GenerationMeta {
   meta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
+  /** Runs a write transaction (a bulk build's parts take turns here, not in SQLite's sleeping busy wait). */
+  writeTurn?<T>(write: () => T): T;
 }
 
 interface StoredRow {
@@ -100,63 +102,62 @@ export class SqliteGeneration implements ReadModelGeneration {
     const hasLog = this.hasLogIndex();
     const changes: Array<{ from?: PostingStatus; to: PostingStatus }> = [];
     const sql = (text: string): Database.Statement => this.sql(text);
-    this.db
-      .transaction(() => {
-        for (const row of batch.rows) {
-          const before = existing.get(row.stream) as { status: PostingStatus; last_position: bigint } | undefined;
-          if (before && before.last_position >= row.lastPosition) continue;
-          // Join mode: the journal stays in the log (the event at journal_position), not copied per row.
-          const byReference = this.joinsEvents && row.journalPosition !== undefined;
-          const view = byReference ? JSON.stringify({ ...row.view, journal: null }) : JSON.stringify(row.view);
-          const values = [
-            row.id,
-            row.connectionId,
-            row.payrollUuid,
-            row.status,
-            row.settled ? 1 : 0,
-            row.lastPosition,
-            row.view.events,
-            view,
-            byReference ? row.journalPosition : null,
-          ];
-          if (before) update.run(...values, row.stream);
-          else insert.run(row.firstPosition, row.stream, ...values);
-          if (before?.status === row.status) continue;
-          if (before) count.run(before.status, -1);
-          count.run(row.status, 1);
-          changes.push(before ? { from: before.status, to: row.status } : { to: row.status });
-        }
-        // Join mode stores no copy (a page joins the log); otherwise each event's JSON once per batch.
-        const json = new Map<bigint, string>();
-        const copyOf = (entry: { position: bigint; event: () => AuditEvent }): string | null => {
-          if (this.joinsEvents) return null;
-          let text = json.get(entry.position);
-          if (text === undefined) json.set(entry.position, (text = JSON.stringify(entry.event())));
-          return text;
-        };
-        insertMany(
-          sql,
-          'INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES',
-          5,
-          batch.audit,
-          (e) => [e.connectionId, e.position, e.type, e.timeMs, copyOf(e)],
-        );
-        for (const o of batch.owners) owner.run(o.stream, o.connectionId);
-        if (hasLog)
-          insertMany(
-            sql,
-            'INSERT OR IGNORE INTO {g}_log (position, type, time_ms, event) VALUES',
-            4,
-            batch.log,
-            (e) => [e.position, e.type, e.timeMs, copyOf(e)],
-          );
-        // A generation being rebuilt shows it is still written (the rebuild lease: see createGeneration).
-        if (this.parent.meta('building') === this.name) this.parent.setMeta('building.at', String(Date.now()));
-        const previous = this.checkpoint();
-        if (previous === undefined || batch.checkpoint > previous)
-          this.parent.setMeta(`${this.name}.checkpoint`, String(batch.checkpoint));
-      })
-      .immediate();
+    const write = this.db.transaction(() => {
+      for (const row of batch.rows) {
+        const before = existing.get(row.stream) as { status: PostingStatus; last_position: bigint } | undefined;
+        if (before && before.last_position >= row.lastPosition) continue;
+        // Join mode: the journal stays in the log (the event at journal_position), not copied per row.
+        const byReference = this.joinsEvents && row.journalPosition !== undefined;
+        const view = byReference ? JSON.stringify({ ...row.view, journal: null }) : JSON.stringify(row.view);
+        const values = [
+          row.id,
+          row.connectionId,
+          row.payrollUuid,
+          row.status,
+          row.settled ? 1 : 0,
+          row.lastPosition,
+          row.view.events,
+          view,
+          byReference ? row.journalPosition : null,
+        ];
+        if (before) update.run(...values, row.stream);
+        else insert.run(row.firstPosition, row.stream, ...values);
+        if (before?.status === row.status) continue;
+        if (before) count.run(before.status, -1);
+        count.run(row.status, 1);
+        changes.push(before ? { from: before.status, to: row.status } : { to: row.status });
+      }
+      // Join mode stores no copy (a page joins the log); otherwise each event's JSON once per batch.
+      const json = new Map<bigint, string>();
+      const copyOf = (entry: { position: bigint; event: () => AuditEvent }): string | null => {
+        if (this.joinsEvents) return null;
+        let text = json.get(entry.position);
+        if (text === undefined) json.set(entry.position, (text = JSON.stringify(entry.event())));
+        return text;
+      };
+      insertMany(
+        sql,
+        'INSERT OR IGNORE INTO {g}_audit (connection_id, position, type, time_ms, event) VALUES',
+        5,
+        batch.audit,
+        (e) => [e.connectionId, e.position, e.type, e.timeMs, copyOf(e)],
+      );
+      for (const o of batch.owners) owner.run(o.stream, o.connectionId);
+      if (hasLog)
+        insertMany(sql, 'INSERT OR IGNORE INTO {g}_log (position, type, time_ms, event) VALUES', 4, batch.log, (e) => [
+          e.position,
+          e.type,
+          e.timeMs,
+          copyOf(e),
+        ]);
+      // A generation being rebuilt shows it is still written (the rebuild lease: see createGeneration).
+      if (this.parent.meta('building') === this.name) this.parent.setMeta('building.at', String(Date.now()));
+      const previous = this.checkpoint();
+      if (batch.checkpoint !== undefined && (previous === undefined || batch.checkpoint > previous))
+        this.parent.setMeta(`${this.name}.checkpoint`, String(batch.checkpoint));
+    });
+    if (this.parent.writeTurn) this.parent.writeTurn(() => write.immediate());
+    else write.immediate();
     return changes;
   }
 

@@ -12,11 +12,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   RebuildInProgressError,
+  type BulkBuild,
   type ReadModelGeneration,
   type ReadModelStore,
 } from '../../../application/payroll-posting/projections/read-model-store.port';
 import { dropGenerationSql, generationSql, META_SQL } from './read-model-schema';
 import { SqliteGeneration } from './sqlite-read-model-generation';
+import { sqliteBulkBuild, type BulkBuildOptions } from './sqlite-bulk-build';
 
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /** A rebuild whose generation was not written for this long is taken to be dead (its process ended). */
@@ -28,11 +30,21 @@ export class SqliteReadModelStore implements ReadModelStore {
   readonly joinsEvents: boolean;
   private readonly generations = new Map<string, SqliteGeneration>();
 
-  /** `path`: a file (its folder is created) or ':memory:'. */
+  readonly writeTurn?: <T>(write: () => T) => T;
+  /** A far-behind build in parallel worker threads (join mode on a file only; see sqlite-bulk-build.ts). */
+  readonly bulkBuild?: BulkBuild;
+
+  /** `path`: a file (its folder is created) or ':memory:'. `bulk: false`: no bulk build (its own workers). */
   constructor(
     readonly path: string,
-    options: { busyTimeoutMs?: number } = {},
+    options: {
+      busyTimeoutMs?: number;
+      bulk?: false | Omit<BulkBuildOptions, 'file'>;
+      /** Runs each write transaction of a generation (a bulk build's parts take turns through it). */
+      writeTurn?: <T>(write: () => T) => T;
+    } = {},
   ) {
+    this.writeTurn = options.writeTurn;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -45,6 +57,13 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.db.exec(META_SQL);
     this.joinsEvents =
       this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+    if (this.joinsEvents && path !== ':memory:' && options.bulk !== false)
+      this.bulkBuild = sqliteBulkBuild({ ...options.bulk, file: path });
+  }
+
+  /** The generation of that name (a bulk build's worker writes the one its projector is building). */
+  named(name: string): ReadModelGeneration {
+    return this.generation(name);
   }
 
   current(): ReadModelGeneration {

@@ -4,7 +4,9 @@ import { toAuditEvent, type AuditEvent } from './audit-event';
 import { connectionsOf, learnedOwner, ownedPrefixOf, timeOf } from './audit-owners';
 import { foldAccrualEvents } from './accrual-fold';
 import { foldPosting, foldStream, isPostingRecord, restoreAccruals, toRow, type FoldedPosting } from './posting-fold';
-import type { AuditEntry, LogEntry, ReadModelGeneration } from './read-model-store.port';
+import type { AuditEntry, BuildPart, BulkBuild, LogEntry, ReadModelGeneration } from './read-model-store.port';
+import { STREAM_PREFIX } from '../../../domain/payroll-posting/events';
+import { ACCRUAL_STREAM_PREFIX } from '../../../domain/payroll-accrual/events';
 import { required } from '../../../domain/shared/required';
 
 /**
@@ -13,6 +15,9 @@ import { required } from '../../../domain/shared/required';
  * bounded so one transaction keeps the event loop well under the /health budget.
  */
 export const MAX_BATCH = 8000;
+/** A bulk build's part: events read per page, and per write transaction (short: the parts share the write lock). */
+const BULK_PAGE = 1000;
+const BULK_BATCH = 2000;
 /** Stream owners remembered in memory before the cache is cleared (the store keeps them all). */
 const OWNER_CACHE = 20_000;
 
@@ -50,16 +55,26 @@ export class GenerationProjector {
   /** Events read from the log by this projector (the restart test's counter). */
   delivered = 0;
 
+  private bulk?: AbortController;
+
   constructor(
     private readonly store: EventStore,
     readonly generation: ReadModelGeneration,
     /** Told the status changes each write made (the gauges); replaced when a rebuilt generation takes over. */
     public onChanges: (changes: StatusChanges) => void,
+    private readonly options: {
+      /** A far-behind start (a cold build, a rebuild) folds the bulk of the log with this first. */
+      bulkBuild?: BulkBuild;
+      /** Only this part (a bulk build's worker): see `foldRange`. */
+      part?: BuildPart;
+    } = {},
   ) {}
 
   /** Loads the unsettled postings, then catches up from the checkpoint; resolves once live. */
   async start(): Promise<void> {
     this.checkpoint = this.generation.checkpoint();
+    await this.bulkBuild();
+    if (this.stopping) return;
     const unsettled = this.generation.unsettled().map((u) => u.stream);
     const rows = this.generation.rows(unsettled);
     for (const stream of unsettled) {
@@ -94,9 +109,62 @@ export class GenerationProjector {
     });
   }
 
+  /**
+   * Up to the head as it is now, in parallel parts off this thread when the store offers it (it decides
+   * whether the distance is worth it); then the checkpoint moves to that head and `start` goes on from
+   * there. A part that fails costs nothing but time: the catch-up below does the rest (idempotently).
+   */
+  private async bulkBuild(): Promise<void> {
+    const bulk = this.options.bulkBuild;
+    if (!bulk) return;
+    const head = await this.store.headPosition();
+    if (head === undefined || (this.checkpoint !== undefined && head <= this.checkpoint)) return;
+    this.bulk = new AbortController();
+    try {
+      const read = await bulk(this.generation.name, this.checkpoint, head, this.bulk.signal);
+      if (read === undefined || this.stopping) return;
+      this.delivered += read;
+      this.generation.commit({ rows: [], audit: [], owners: [], log: [], checkpoint: head });
+      this.checkpoint = head;
+    } catch (error) {
+      if (!this.stopping) console.error(`read-model bulk build failed, catching up here instead: ${String(error)}`);
+    } finally {
+      this.bulk = undefined;
+    }
+  }
+
+  /**
+   * One part of a bulk build (in a worker): folds the events after `from` up to `upTo`, committing every
+   * BULK_BATCH events without moving the checkpoint. Returns the events read. `readPage`: where the
+   * events come from instead of the log's readAll (the audit part needs less of each event than all of it).
+   */
+  async foldRange(
+    from: bigint | undefined,
+    upTo: bigint,
+    readPage?: (after: bigint, limit: number) => RecordedEvent[],
+  ): Promise<number> {
+    const filter =
+      this.options.part === 'postings' ? { filter: { streamPrefixes: [STREAM_PREFIX, ACCRUAL_STREAM_PREFIX] } } : {};
+    let after = from ?? 0n;
+    let read = 0;
+    while (after < upTo && !this.stopping) {
+      const page = (
+        readPage ? readPage(after, BULK_PAGE) : await this.store.readAll(after, { maxCount: BULK_PAGE, ...filter })
+      ).filter((e) => e.position <= upTo);
+      if (page.length === 0) break;
+      read += page.length;
+      this.buffer.push(...page);
+      after = page[page.length - 1].position;
+      if (this.buffer.length >= BULK_BATCH) await this.flush();
+    }
+    await this.flush();
+    return read;
+  }
+
   /** Stops delivery and writes what was delivered; afterwards nothing touches the generation. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.bulk?.abort();
     await this.subscription?.stop();
     await this.flush().catch(() => undefined);
     this.stopped = true;
@@ -126,9 +194,29 @@ export class GenerationProjector {
     this.buffer = [];
     if (events.length === 0) return;
 
-    const postingEvents = events.filter(isPostingRecord);
     // A stream whose first event (revision 0) is in this batch has no row and no owner yet: no need to look.
     const startedHere = new Set(events.filter((e) => e.revision === 0n).map((e) => e.stream));
+    const part = this.options.part;
+    const touched = part === 'audit' ? new Map<string, FoldedPosting>() : await this.foldPostings(events, startedHere);
+    const { audit, log, learned } =
+      part === 'postings' ? { audit: [], log: [], learned: [] } : this.indexEvents(events, startedHere);
+
+    const rows = [...touched.values()].map(toRow);
+    const checkpoint = part ? undefined : events[events.length - 1].position;
+    const changes = this.generation.commit({ rows, audit, owners: learned, log, checkpoint });
+    if (checkpoint !== undefined) this.checkpoint = checkpoint;
+    for (const row of rows) {
+      if (row.settled) this.open.delete(row.stream);
+      else this.open.set(row.stream, required(touched.get(row.stream), 'the touched row'));
+    }
+    // Also when nothing changed here: another instance on the same file may have written these rows (and
+    // moved the shared counts) first.
+    if (rows.length > 0) this.onChanges(changes);
+  }
+
+  /** The batch's posting and accrual events folded into the postings they move (by stream). */
+  private async foldPostings(events: RecordedEvent[], startedHere: Set<string>): Promise<Map<string, FoldedPosting>> {
+    const postingEvents = events.filter(isPostingRecord);
     const unknown = [...new Set(postingEvents.map((e) => e.stream))].filter(
       (s) => !startedHere.has(s) && !this.open.has(s),
     );
@@ -149,7 +237,14 @@ export class GenerationProjector {
       touched.set(event.stream, foldPosting(folded, event));
     }
     await foldAccrualEvents(this.store, this.generation, events, touched, this.open);
+    return touched;
+  }
 
+  /** The batch's audit-index entries (per connection), whole-log entries and newly learned stream owners. */
+  private indexEvents(
+    events: RecordedEvent[],
+    startedHere: Set<string>,
+  ): { audit: AuditEntry[]; log: LogEntry[]; learned: Array<{ stream: string; connectionId: string }> } {
     const missing = [...new Set(events.map((e) => e.stream))].filter(
       (s) => !startedHere.has(s) && ownedPrefixOf(s) && !this.owners.has(s),
     );
@@ -168,23 +263,10 @@ export class GenerationProjector {
           learned.push({ stream: event.stream, connectionId: owner });
         }
       }
-      const connections = connectionsOf(event, this.owners.get(event.stream));
-      if (connections.length === 0) continue;
-      for (const connectionId of connections)
+      for (const connectionId of connectionsOf(event, this.owners.get(event.stream)))
         audit.push({ connectionId, position: event.position, type: event.type, timeMs, event: view });
     }
-
-    const rows = [...touched.values()].map(toRow);
-    const checkpoint = events[events.length - 1].position;
-    const changes = this.generation.commit({ rows, audit, owners: learned, log, checkpoint });
-    this.checkpoint = checkpoint;
-    for (const row of rows) {
-      if (row.settled) this.open.delete(row.stream);
-      else this.open.set(row.stream, required(touched.get(row.stream), 'the touched row'));
-    }
-    // Also when nothing changed here: another instance on the same file may have written these rows (and
-    // moved the shared counts) first.
-    if (rows.length > 0) this.onChanges(changes);
+    return { audit, log, learned };
   }
 
   private remember(stream: string, owner: string): void {

@@ -69,8 +69,11 @@ export class PostingsProjection implements OnApplicationShutdown {
 
   /** Starts the catch-up from the stored checkpoint; resolves when every event recorded so far is applied. */
   start(): Promise<void> {
-    const projector = new GenerationProjector(this.store, this.readModels.current(), (changes) =>
-      this.publish(changes),
+    const projector = new GenerationProjector(
+      this.store,
+      this.readModels.current(),
+      (changes) => this.publish(changes),
+      { bulkBuild: this.readModels.bulkBuild },
     );
     this.current = projector;
     this.publishAll();
@@ -129,7 +132,9 @@ export class PostingsProjection implements OnApplicationShutdown {
   rebuild(): Promise<RebuildReport> {
     if (this.building) return this.building.done;
     // Throws RebuildInProgressError while another instance's rebuild is still writing.
-    const projector = new GenerationProjector(this.store, this.readModels.createGeneration(), () => undefined);
+    const projector = new GenerationProjector(this.store, this.readModels.createGeneration(), () => undefined, {
+      bulkBuild: this.readModels.bulkBuild,
+    });
     const done = (async (): Promise<RebuildReport> => {
       try {
         await this.switching;

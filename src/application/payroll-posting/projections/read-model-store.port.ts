@@ -88,8 +88,29 @@ export interface ReadModelBatch {
   owners: Array<{ stream: string; connectionId: string }>;
   /** Every event of the batch, for the whole log's audit index. */
   log: LogEntry[];
-  checkpoint: bigint;
+  /** Absent: one part of a bulk build (see BulkBuild), which leaves the checkpoint to the projector. */
+  checkpoint?: bigint;
 }
+
+/**
+ * What one part of a bulk build writes: `postings` the posting rows and counts (posting and accrual
+ * streams only), `audit` the audit index, the stream owners and the whole log's index (every event).
+ */
+export type BuildPart = 'postings' | 'audit';
+
+/**
+ * Folds the log's events after `from` up to `upTo` into the named generation off the main thread, its
+ * parts side by side (the embedded store: worker threads with their own connections to the same file),
+ * and leaves the checkpoint where it was: the projector then moves it to `upTo` and catches up the rest
+ * as usual. Resolves the events read, or undefined when not done (not worth it for so few events, not
+ * offered here, or aborted); rejects when a part failed (what it wrote stays: every write is idempotent).
+ */
+export type BulkBuild = (
+  generation: string,
+  from: bigint | undefined,
+  upTo: bigint,
+  signal: AbortSignal,
+) => Promise<number | undefined>;
 
 /** One generation of the read model. Every method is synchronous: the adapter is an embedded database. */
 export interface ReadModelGeneration {
@@ -145,5 +166,7 @@ export interface ReadModelStore {
   dropRetired(olderThanMs: number): string[];
   /** Drops an unfinished generation (a rebuild that failed or was stopped). */
   discard(generation: ReadModelGeneration): void;
+  /** A long catch-up or a rebuild in parallel parts (optional: stores that can, see BulkBuild). */
+  readonly bulkBuild?: BulkBuild;
   close(): void;
 }
