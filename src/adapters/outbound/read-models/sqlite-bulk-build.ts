@@ -41,6 +41,7 @@ export interface BulkBuildOptions {
 
 const PARTS: BuildPart[] = ['postings', 'audit'];
 const YOUNG_MB = 64;
+const TURN_WAIT_MS = 100;
 
 export function sqliteBulkBuild(options: BulkBuildOptions): BulkBuild | undefined {
   const script = options.script ?? BULK_WORKER_SCRIPT;
@@ -94,7 +95,8 @@ function outcome(worker: Worker, part: BuildPart): Promise<number> {
  * moment it ends (Atomics), where SQLite's busy handler would sleep 1, 2, 5 … 100 ms between tries.
  */
 export function writeTurn<T>(turn: Int32Array, write: () => T): T {
-  while (Atomics.compareExchange(turn, 0, 0, 1) !== 0) Atomics.wait(turn, 0, 1);
+  // Bounded waits: a terminate() (the build stopped or the other part failed) reaches a waiting part soon.
+  while (Atomics.compareExchange(turn, 0, 0, 1) !== 0) Atomics.wait(turn, 0, 1, TURN_WAIT_MS);
   try {
     return write();
   } finally {
