@@ -14,9 +14,12 @@ import { required } from '../../../domain/shared/required';
  * 500). 8,000 was tried: no gain that the shared box could show, and a longer turn of the event loop.
  */
 const MAX_BATCH = 2000;
-/** A bulk build's part: events read per page, and per write transaction (short: the parts share the write lock). */
+/**
+ * A bulk build's part: events read per page, and per write transaction — short, since the parts share the
+ * write lock with each other and with the main thread's writers (who wait for it on their event loop).
+ */
 const BULK_PAGE = 1000;
-const BULK_BATCH = 2000;
+const BULK_BATCH = 500;
 /** Stream owners remembered in memory before the cache is cleared (the store keeps them all). */
 const OWNER_CACHE = 20_000;
 
