@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { EventMetadata, RecordedEvent } from '../../../application/ports/event-store.port';
 import { GenerationProjector } from '../../../application/payroll-posting/projections/generation-projector';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
-import { writeTurn, type BulkWorkerInput, type BulkWorkerOutput } from './sqlite-bulk-build';
+import { partWriteTurn } from '../event-store/sqlite/write-turn';
+import type { BulkWorkerInput, BulkWorkerOutput } from './sqlite-bulk-build';
 import { SqliteReadModelStore } from './sqlite-read-model-store';
 
 async function run(input: BulkWorkerInput): Promise<number> {
@@ -15,7 +16,7 @@ async function run(input: BulkWorkerInput): Promise<number> {
   const turn = new Int32Array(input.turn);
   const readModels = new SqliteReadModelStore(input.file, {
     bulk: false,
-    writeTurn: (write) => writeTurn(turn, write),
+    writeTurn: (write) => partWriteTurn(turn, input.index, write),
   });
   try {
     const projector = new GenerationProjector(store, readModels.named(input.generation), () => undefined, {

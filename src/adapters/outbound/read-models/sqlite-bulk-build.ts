@@ -3,7 +3,8 @@
  * behind the head runs in two worker threads, one per part (`postings`: posting rows and counts;
  * `audit`: the audit index, stream owners and the whole log's index), each with its own connections to
  * the store's file. The parts read and fold side by side on both cores and take turns at the write lock
- * (short transactions); the main thread only waits, so it keeps serving HTTP (/health) meanwhile.
+ * (short transactions, after any main-thread writer: event-store/sqlite/write-turn.ts); the main thread
+ * only waits for them, so it keeps serving HTTP (/health) meanwhile.
  *
  * Offered only where the log is in the read model's file (join mode) and the worker script is compiled
  * (`dist`; under the TypeScript sources, e.g. ts-jest, the build stays on the main thread as before).
@@ -11,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PROCESS_WRITE_TURN, releaseEndedPart } from '../event-store/sqlite/write-turn';
 import type { BuildPart, BulkBuild } from '../../../application/payroll-posting/projections/read-model-store.port';
 
 /** Fewer events than this behind: not worth starting two threads (each loads its modules first). */
@@ -23,9 +25,11 @@ export interface BulkWorkerInput {
   file: string;
   generation: string;
   part: BuildPart;
+  /** The part's number (its mark on the write turn). */
+  index: number;
   from: string | null;
   upTo: string;
-  /** One Int32 shared by the parts: whose turn it is to write (see `writeTurn`). */
+  /** The process's write turn (event-store/sqlite/write-turn.ts), shared with the main thread's writers. */
   turn: SharedArrayBuffer;
 }
 export type BulkWorkerOutput = { read: number } | { error: string };
@@ -41,7 +45,6 @@ export interface BulkBuildOptions {
 
 const PARTS: BuildPart[] = ['postings', 'audit'];
 const YOUNG_MB = 64;
-const TURN_WAIT_MS = 100;
 
 export function sqliteBulkBuild(options: BulkBuildOptions): BulkBuild | undefined {
   const script = options.script ?? BULK_WORKER_SCRIPT;
@@ -49,20 +52,21 @@ export function sqliteBulkBuild(options: BulkBuildOptions): BulkBuild | undefine
   const min = BigInt(options.minEvents ?? BULK_MIN_EVENTS);
   return async (generation, from, upTo, signal) => {
     if (upTo - (from ?? 0n) < min || signal.aborted) return undefined;
-    const turn = new SharedArrayBuffer(4);
-    const workers = PARTS.map((part) => {
+    const workers = PARTS.map((part, index) => {
       const workerData: BulkWorkerInput = {
         file: options.file,
         generation,
         part,
+        index,
         from: from === undefined ? null : String(from),
         upTo: String(upTo),
-        turn,
+        turn: PROCESS_WRITE_TURN,
       };
       // A young generation larger than the default: a part allocates a page of events at a time and keeps
       // little, so fewer scavenges (measured: GC was a fifth of the postings part's time).
       return new Worker(script, { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     });
+    const ended = workers.map((w) => new Promise<void>((done) => w.once('exit', () => done())));
     const stopAll = (): void => workers.forEach((w) => void w.terminate());
     signal.addEventListener('abort', stopAll, { once: true });
     try {
@@ -75,6 +79,10 @@ export function sqliteBulkBuild(options: BulkBuildOptions): BulkBuild | undefine
       throw error;
     } finally {
       signal.removeEventListener('abort', stopAll);
+      // A part ended inside a write (terminated) must not keep the main thread's writers waiting.
+      await Promise.all(ended);
+      const turn = new Int32Array(PROCESS_WRITE_TURN);
+      PARTS.forEach((_, index) => releaseEndedPart(turn, index));
     }
   };
 }
@@ -88,19 +96,4 @@ function outcome(worker: Worker, part: BuildPart): Promise<number> {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`bulk build (${part}): the worker ended (${code})`)));
   });
-}
-
-/**
- * `write` while holding the parts' shared turn: a part waiting for the other's transaction is woken the
- * moment it ends (Atomics), where SQLite's busy handler would sleep 1, 2, 5 … 100 ms between tries.
- */
-export function writeTurn<T>(turn: Int32Array, write: () => T): T {
-  // Bounded waits: a terminate() (the build stopped or the other part failed) reaches a waiting part soon.
-  while (Atomics.compareExchange(turn, 0, 0, 1) !== 0) Atomics.wait(turn, 0, 1, TURN_WAIT_MS);
-  try {
-    return write();
-  } finally {
-    Atomics.store(turn, 0, 0);
-    Atomics.notify(turn, 0, 1);
-  }
 }

@@ -19,6 +19,7 @@ import {
 import { dropGenerationSql, generationSql, META_SQL } from './read-model-schema';
 import { SqliteGeneration } from './sqlite-read-model-generation';
 import { sqliteBulkBuild, type BulkBuildOptions } from './sqlite-bulk-build';
+import { mainWriteTurn } from '../event-store/sqlite/write-turn';
 
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /** A rebuild whose generation was not written for this long is taken to be dead (its process ended). */
@@ -44,7 +45,8 @@ export class SqliteReadModelStore implements ReadModelStore {
       writeTurn?: <T>(write: () => T) => T;
     } = {},
   ) {
-    this.writeTurn = options.writeTurn;
+    // The main thread's turn unless told otherwise (a bulk build's worker passes its part's).
+    this.writeTurn = options.writeTurn ?? mainWriteTurn;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { EventStoreUnavailableError, type AppendResult } from '../../../../application/ports/event-store.port';
 import { notifyChange } from './change-notifier';
+import { mainWriteTurn } from './write-turn';
 
 /** One append waiting for the group commit: its transaction body (run as a SAVEPOINT) and its promise. */
 export interface PendingAppend {
@@ -60,7 +61,7 @@ export class GroupCommit {
       }
     });
     try {
-      group.immediate();
+      mainWriteTurn(() => group.immediate());
     } catch (error) {
       for (const item of batch) item.reject(item.translate(error));
       return;
