@@ -177,21 +177,16 @@ export class SqliteGeneration implements ReadModelGeneration {
   list(query: PostingListQuery): { items: PostingView[]; next: string | null } {
     const where = ["p.id != ''"];
     const params: unknown[] = [];
-    if (query.before !== undefined) {
-      where.push('p.first_position < ?');
-      params.push(query.before);
-    }
-    if (query.connectionId) {
-      where.push('p.connection_id = ?');
-      params.push(query.connectionId);
-    }
-    if (query.status) {
-      where.push('p.status = ?');
-      params.push(query.status);
-    }
-    if (query.payrollUuid) {
-      where.push('p.payroll_uuid = ?');
-      params.push(query.payrollUuid);
+    const conditions: Array<[string, unknown]> = [
+      ['p.first_position < ?', query.before],
+      ['p.connection_id = ?', query.connectionId || undefined],
+      ['p.status = ?', query.status || undefined],
+      ['p.payroll_uuid = ?', query.payrollUuid || undefined],
+    ];
+    for (const [condition, value] of conditions) {
+      if (value === undefined) continue;
+      where.push(condition);
+      params.push(value);
     }
     if (query.accrual) {
       // No index: the connection's rows are read newest first until the page fills; instr skips the JSON
