@@ -2,7 +2,7 @@
  * Writes a realistic posting history straight into a SQLite event store file (the store's own schema,
  * one bulk transaction per 10,000 postings): per posting the webhook's inbox stream (2 events) and the
  * posting stream (6 events: requested, fetched, built, claim, created, posted) — 8 events and ~10 KB,
- * like the operator's copies in issue #12 — then the inbox dispatcher's checkpoint at the head. Used by bench/growth.ts and the read-model tests.
+ * like the operator's copies in issue #12 — then the inbox dispatcher's and accrual process's checkpoints at the head. Used by bench/growth.ts and the read-model tests.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -22,6 +22,30 @@ const uuidOf = (seed: string): string => {
   const h = createHash('sha1').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
+
+/** The inbox dispatcher's and the accrual process's checkpoints at the log's head. Returns events written. */
+export function writeCheckpoints(db: Database.Database): number {
+  const head = (db.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number }).head;
+  const at = new Date().toISOString();
+  const insert = db.prepare(
+    'INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const streams = ['checkpoint-inbox-dispatcher', 'checkpoint-payroll-accruals'];
+  for (const checkpoint of streams) {
+    const revision = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE stream = ?').get(checkpoint) as { n: number })
+      .n;
+    insert.run(
+      checkpoint,
+      revision,
+      uuidOf(`${checkpoint}-${revision}`),
+      'CheckpointStored',
+      JSON.stringify({ position: String(head), at }),
+      JSON.stringify({ actor: 'system', at }),
+      at,
+    );
+  }
+  return streams.length;
+}
 
 /** Appends the history to `file` (created when missing). Returns the number of events written. */
 export function writeHistory(file: string, options: HistoryOptions): number {
@@ -132,22 +156,10 @@ export function writeHistory(file: string, options: HistoryOptions): number {
   const offset = (db.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'PostingRequested'").get() as { n: number })
     .n;
   for (let i = 0; i < options.postings; i += 10_000) batch(offset + i, offset + Math.min(options.postings, i + 10_000));
-  // A running service's inbox dispatcher keeps its checkpoint near the head (every webhook above was
-  // dispatched): without it the first start would re-dispatch the whole history's webhooks.
-  const head = (db.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number }).head;
-  const checkpoint = 'checkpoint-inbox-dispatcher';
-  const revision = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE stream = ?').get(checkpoint) as { n: number }).n;
-  const at = new Date().toISOString();
-  insert.run(
-    checkpoint,
-    revision,
-    uuidOf(`${checkpoint}-${revision}`),
-    'CheckpointStored',
-    JSON.stringify({ position: String(head), at }),
-    JSON.stringify({ actor: 'system', at }),
-    at,
-  );
-  written += 1;
+  // A running service's inbox dispatcher and accrual process keep their checkpoints near the head (every
+  // webhook above was dispatched, every posting seen): without them the first start would re-dispatch the
+  // whole history's webhooks and plan every posting's accruals again.
+  written += writeCheckpoints(db);
   db.close();
   return written;
 }

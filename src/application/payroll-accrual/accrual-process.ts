@@ -49,6 +49,8 @@ import {
 export { ACCRUAL_STREAM_PREFIX };
 const POSTING_STREAM_PREFIX = 'payroll-posting-';
 const PLAN_ATTEMPTS = 5;
+/** How often the accrual subscription's position is saved (as the inbox dispatcher's checkpoint). */
+const CHECKPOINT_EVERY_MS = 2_000;
 /** Load → decide → append attempts of one accrual command before its write_conflict. */
 const WRITE_ATTEMPTS = 4;
 
@@ -68,6 +70,9 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
   private readonly timers = new Set<NodeJS.Timeout>();
   private subscription?: Subscription;
   private checkpoint: CheckpointStore;
+  /** The last position handled; saved every CHECKPOINT_EVERY_MS and at shutdown, not once per event. */
+  private handled: bigint | undefined;
+  private checkpointTimer?: NodeJS.Timeout;
   private readonly accruals: AccrualHandler;
   private readonly planner: AccrualPlanner;
   private stopped = false;
@@ -98,6 +103,8 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
           eventTypes: ['PayrollPosted', 'PayrollReversed', 'PostingReplayed'],
         },
       });
+      this.checkpointTimer = setInterval(() => void this.saveCheckpoint(), CHECKPOINT_EVERY_MS);
+      this.checkpointTimer.unref();
     } catch {
       // The store is unreachable at start: the next start resumes from the checkpoint.
     }
@@ -109,6 +116,12 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     this.timers.clear();
     await this.subscription?.stop();
     await this.serializer.idle();
+    clearInterval(this.checkpointTimer);
+    await this.saveCheckpoint();
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    if (this.handled !== undefined) await this.checkpoint.save(this.handled).catch(() => undefined);
   }
 
   /** Resolves when every accrual started so far has settled (tests). */
@@ -146,7 +159,9 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
         );
       }
     }
-    await this.checkpoint.save(position).catch(() => undefined);
+    // Saved in the background: after a crash, up to that interval of postings is planned again (a no-op for
+    // what was planned). One append per posted payroll made a first start on a long history write ~1M events.
+    this.handled = position;
   }
 
   private async resumeUnfinished(): Promise<void> {
