@@ -40,6 +40,30 @@ export class CheckpointStore {
     this.lastSaved = position;
   }
 
+  /**
+   * Saves `position()` every `everyMs` (not once per event: the stream grows by one event per save) until
+   * the returned `stop`, which saves once more. A failed save is told to `onError`; the next one retries.
+   */
+  saveEvery(
+    everyMs: number,
+    position: () => bigint | undefined,
+    onError: (error: Error) => void = () => undefined,
+  ): { stop: () => Promise<void> } {
+    const saveNow = async (): Promise<void> => {
+      const at = position();
+      if (at === undefined) return;
+      await this.save(at).catch((error: unknown) => onError(error instanceof Error ? error : new Error(String(error))));
+    };
+    const timer = setInterval(() => void saveNow(), everyMs);
+    timer.unref();
+    return {
+      stop: () => {
+        clearInterval(timer);
+        return saveNow();
+      },
+    };
+  }
+
   get saved(): bigint | undefined {
     return this.lastSaved;
   }

@@ -33,7 +33,7 @@ export class InboxDispatcher {
   private readonly slots: pLimit.Limit;
   private readonly perKey = new KeyedSerializer();
   private readonly inFlight = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
+  private saver: { stop: () => Promise<void> } | undefined;
   private stopped = true;
   private starting: Promise<void> | undefined;
   /** Resolved by stop(), so a retry wait does not hold the shutdown. */
@@ -57,8 +57,11 @@ export class InboxDispatcher {
     if (!this.stopped) return;
     this.stopped = false;
     this.stopping = deferred();
-    this.timer = setInterval(() => void this.saveCheckpoint(), this.options.checkpointEveryMs);
-    this.timer.unref?.();
+    this.saver = this.checkpoint.saveEvery(
+      this.options.checkpointEveryMs,
+      () => this.progress.safePosition,
+      (error) => this.logger.warn('could not store the inbox checkpoint; will retry', { error: error.message }),
+    );
     // An unreachable store must not stop the service from starting (/health reports it): keep trying in the background.
     this.starting = this.connect(this.options.resubscribeAfterMs);
     await Promise.race([this.starting, this.stopping.promise]);
@@ -96,7 +99,6 @@ export class InboxDispatcher {
     if (this.stopped) return;
     this.stopped = true;
     this.stopping.resolve();
-    if (this.timer) clearInterval(this.timer);
     await this.subscription?.stop();
     this.subscription = undefined;
     // Bounded: an event still running after the grace period is not settled, so the next start re-dispatches it.
@@ -106,7 +108,8 @@ export class InboxDispatcher {
       new Promise<void>((resolve) => (grace = setTimeout(resolve, this.options.stopGraceMs))),
     ]);
     clearTimeout(grace);
-    await this.saveCheckpoint();
+    await this.saver?.stop();
+    this.saver = undefined;
   }
 
   /** Resolves when every event delivered so far has been handled (tests and shutdown). */
@@ -213,16 +216,6 @@ export class InboxDispatcher {
       }
     }
     return { type: 'InboxEventDispatchFailed', action: 'failed', data: { error: lastError, attempts, at: at() } };
-  }
-
-  private async saveCheckpoint(): Promise<void> {
-    const position = this.progress.safePosition;
-    if (position === undefined) return;
-    try {
-      await this.checkpoint.save(position);
-    } catch (error) {
-      this.logger.warn('could not store the inbox checkpoint; will retry', { error: (error as Error).message });
-    }
   }
 
   private pause(ms: number): Promise<void> {

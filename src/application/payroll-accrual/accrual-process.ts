@@ -72,7 +72,7 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
   private checkpoint: CheckpointStore;
   /** The last position handled; saved every CHECKPOINT_EVERY_MS and at shutdown, not once per event. */
   private handled: bigint | undefined;
-  private checkpointTimer?: NodeJS.Timeout;
+  private saver?: { stop: () => Promise<void> };
   private readonly accruals: AccrualHandler;
   private readonly planner: AccrualPlanner;
   private stopped = false;
@@ -103,8 +103,7 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
           eventTypes: ['PayrollPosted', 'PayrollReversed', 'PostingReplayed'],
         },
       });
-      this.checkpointTimer = setInterval(() => void this.saveCheckpoint(), CHECKPOINT_EVERY_MS);
-      this.checkpointTimer.unref();
+      this.saver = this.checkpoint.saveEvery(CHECKPOINT_EVERY_MS, () => this.handled);
     } catch {
       // The store is unreachable at start: the next start resumes from the checkpoint.
     }
@@ -116,12 +115,7 @@ export class AccrualProcess implements OnApplicationBootstrap, OnApplicationShut
     this.timers.clear();
     await this.subscription?.stop();
     await this.serializer.idle();
-    clearInterval(this.checkpointTimer);
-    await this.saveCheckpoint();
-  }
-
-  private async saveCheckpoint(): Promise<void> {
-    if (this.handled !== undefined) await this.checkpoint.save(this.handled).catch(() => undefined);
+    await this.saver?.stop();
   }
 
   /** Resolves when every accrual started so far has settled (tests). */
