@@ -1,6 +1,6 @@
 import { Field } from '../components/Field';
 import type { GlSubaccount } from '../types';
-import type { Draft } from './draft';
+import { updateAt, type Draft } from './draft';
 import { SubaccountPicker } from './pickers';
 
 interface Props {
@@ -43,9 +43,7 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
                         aria-label={`Gusto department ${i + 1}`}
                         disabled={readOnly}
                         value={r.department}
-                        onChange={(e) =>
-                          setRows(rows.map((x, j) => (j === i ? { ...x, department: e.target.value } : x)))
-                        }
+                        onChange={(e) => setRows(updateAt(rows, i, { department: e.target.value }))}
                       />
                       {messages.length ? (
                         <p className="field-error" data-testid="mapping-error">
@@ -60,7 +58,7 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
                         subaccounts={subaccounts}
                         value={r.subaccount}
                         disabled={readOnly}
-                        onChange={(subaccount) => setRows(rows.map((x, j) => (j === i ? { ...x, subaccount } : x)))}
+                        onChange={(subaccount) => setRows(updateAt(rows, i, { subaccount }))}
                       />
                       {readOnly ? null : (
                         <button
@@ -151,7 +149,7 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
                       value={r.gusto}
                       onChange={(e) =>
                         setEmp({
-                          departments: emp.departments.map((x, j) => (j === i ? { ...x, gusto: e.target.value } : x)),
+                          departments: updateAt(emp.departments, i, { gusto: e.target.value }),
                         })
                       }
                     />
@@ -163,9 +161,7 @@ export function DepartmentsSection({ draft, onChange, subaccounts, errors, readO
                       value={r.acumatica}
                       onChange={(e) =>
                         setEmp({
-                          departments: emp.departments.map((x, j) =>
-                            j === i ? { ...x, acumatica: e.target.value } : x,
-                          ),
+                          departments: updateAt(emp.departments, i, { acumatica: e.target.value }),
                         })
                       }
                     />

@@ -2,6 +2,10 @@
 import type { MappingDocument } from '../types';
 import { ALL_ROLES } from './roles';
 
+/** `rows` with row `index` changed by `patch` (the editor's tables edit one cell at a time). */
+export const updateAt = <T extends object>(rows: readonly T[], index: number, patch: Partial<T>): T[] =>
+  rows.map((row, j) => (j === index ? { ...row, ...patch } : row));
+
 export interface AccountRow {
   key: string;
   account: string;
