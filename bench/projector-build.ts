@@ -5,9 +5,11 @@
  * CPU seconds of this process, events/s and events per CPU-second (the honest figure on a shared box).
  *
  * The build in parallel parts (worker threads, as a cold start or a rebuild far behind does), or with
- * `--in-thread` on this thread alone (as a short catch-up, or a store without the bulk build).
+ * `--in-thread` on this thread alone (as a short catch-up, or a store without the bulk build). Into a new
+ * generation, as a rebuild (its postings indexes built after the load), or with `--cold` into the current
+ * one, as a first start over an existing log.
  *
- * `node dist/bench/projector-build.js [postings=20000] [--in-thread]`; profile with `node --cpu-prof …`.
+ * `node dist/bench/projector-build.js [postings=20000] [--in-thread] [--cold]`; profile with `node --cpu-prof …`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,13 +67,17 @@ async function threadCpu<T>(work: Promise<T>): Promise<{ result: T; threads_cpu_
 async function main(): Promise<void> {
   const postings = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20_000);
   const inThread = process.argv.includes('--in-thread');
+  const cold = process.argv.includes('--cold');
   const dir = tempDir('mlc-projector-');
   const file = join(dir, 'ml-connector.db');
   try {
     const events = writeHistory(file, { postings });
     const store = new SqliteEventStore(file);
     const readModels = new SqliteReadModelStore(file);
-    const projector = new GenerationProjector(store, readModels.current(), () => undefined, {
+    const current = readModels.current();
+    // A rebuild folds into a new generation while the current one serves; `--cold` into the current one.
+    const generation = cold ? current : readModels.createGeneration();
+    const projector = new GenerationProjector(store, generation, () => undefined, {
       bulkBuild: inThread ? undefined : readModels.bulkBuild,
     });
     const cpu0 = process.cpuUsage();
@@ -88,6 +94,7 @@ async function main(): Promise<void> {
         postings,
         events,
         mode: inThread || !readModels.bulkBuild ? 'in-thread' : 'workers',
+        build: cold ? 'cold' : 'rebuild',
         wall_s: round2(wall),
         cpu_s: round2(cpu),
         events_per_s: Math.round(events / wall),

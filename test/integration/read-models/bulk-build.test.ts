@@ -6,6 +6,7 @@
  *
  * Runs the compiled worker (`npx tsc -p tsconfig.build.json` first, as for the tests that spawn `dist`).
  */
+import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,6 +82,22 @@ describe('read-model bulk build (worker threads on the embedded store)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** The generation's postings indexes by name, without the generation's prefix. */
+  function postingsIndexesOf(g: string): string[] {
+    const db = new Database(file, { readonly: true });
+    try {
+      return (
+        db
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+          )
+          .all(`rm_${g}_postings`) as Array<{ name: string }>
+      ).map((r) => r.name.slice(`rm_${g}_`.length));
+    } finally {
+      db.close();
+    }
+  }
+
   it('leaves the read model the main thread builds event by event, then goes on live', async () => {
     const store = new SqliteEventStore(file);
     const head = await store.headPosition();
@@ -106,6 +123,20 @@ describe('read-model bulk build (worker threads on the embedded store)', () => {
       expect(built.auditB.some((e) => e.type === 'MappingAccepted')).toBe(true);
       expect(built.log).toHaveLength(Number(head));
       expect([...bulk.open.keys()]).toEqual([postingStream(A, 'open-1')]);
+      // The parts left the journals in the log: a posting's view reads its journal back whole.
+      const someId = built.log.find((e) => e.type === 'JournalBuilt')?.stream.replace('payroll-posting-', '');
+      const one = `${A}:${someId?.slice(A.length + 1)}`;
+      expect(bulk.generation.get(one)?.journal?.lines).toHaveLength(30);
+      expect(bulk.generation.get(one)).toEqual(inThread.generation.get(one));
+      // A rebuild's generation gets its postings indexes after the load (the same ones a fresh one has).
+      expect(postingsIndexesOf(bulk.generation.name)).toEqual(postingsIndexesOf(inThread.generation.name));
+      expect(postingsIndexesOf(bulk.generation.name)).toHaveLength(6);
+      for (const query of [
+        { connectionId: B, limit: 7 },
+        { status: 'posted', limit: 5 },
+        { connectionId: A, status: 'pending', limit: 5 },
+      ])
+        expect(bulk.generation.list(query)).toEqual(inThread.generation.list(query));
 
       // Live after the bulk: a later event is folded by the main thread as usual.
       await store.append(
@@ -128,6 +159,39 @@ describe('read-model bulk build (worker threads on the embedded store)', () => {
       await store.close();
     }
   }, 60_000);
+
+  it('never stores a journal left in the log as a view’s journal', () => {
+    const models = new SqliteReadModelStore(file, { bulk: false });
+    try {
+      const g = models.current();
+      const view = {
+        id: `${A}:p`,
+        connectionId: A,
+        payrollUuid: 'p',
+        status: 'pending',
+        journal: { inLog: true },
+        events: 1,
+      };
+      const row = {
+        stream: postingStream(A, 'p'),
+        id: view.id,
+        connectionId: A,
+        payrollUuid: 'p',
+        status: 'pending' as const,
+        settled: false,
+        firstPosition: 1n,
+        lastPosition: 1n,
+      };
+      expect(() => g.commit({ rows: [{ ...row, view: view as never }], audit: [], owners: [], log: [] })).toThrow(
+        /journal was left in the log/,
+      );
+      // With the position it is read from, the row keeps the position and no copy.
+      g.commit({ rows: [{ ...row, view: view as never, journalPosition: 1n }], audit: [], owners: [], log: [] });
+      expect(g.rows([row.stream]).get(row.stream)?.view.journal).toBeNull();
+    } finally {
+      models.close();
+    }
+  });
 
   it('below its threshold, or stopped while it runs, the build stays on the main thread or ends', async () => {
     const store = new SqliteEventStore(file);

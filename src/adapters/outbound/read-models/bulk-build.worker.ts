@@ -4,76 +4,43 @@
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EventMetadata, RecordedEvent } from '../../../application/ports/event-store.port';
 import { GenerationProjector } from '../../../application/payroll-posting/projections/generation-projector';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { partWriteTurn } from '../event-store/sqlite/write-turn';
+import { indexedFields, postingEvents } from './bulk-build-readers';
+import { dropPostingsIndexesSql, postingsIndexes } from './read-model-schema';
 import type { BulkWorkerInput, BulkWorkerOutput } from './sqlite-bulk-build';
 import { SqliteReadModelStore } from './sqlite-read-model-store';
 
 async function run(input: BulkWorkerInput): Promise<number> {
   const store = new SqliteEventStore(input.file, { pageSize: 1000 });
   const turn = new Int32Array(input.turn);
-  const readModels = new SqliteReadModelStore(input.file, {
-    bulk: false,
-    writeTurn: (write) => partWriteTurn(turn, input.index, write),
-  });
+  const writeTurn = <T>(write: () => T): T => partWriteTurn(turn, input.index, write);
+  const readModels = new SqliteReadModelStore(input.file, { bulk: false, writeTurn });
+  // The part's own reads of the log, and its schema changes.
+  const db = new Database(input.file, { timeout: 5000 });
   try {
     const projector = new GenerationProjector(store, readModels.named(input.generation), () => undefined, {
       part: input.part,
     });
-    // Join mode only (no copies of events are written): the audit part reads just what it indexes.
+    // Join mode only (no copies of events are written): each part reads just what it needs.
     if (!readModels.joinsEvents) throw new Error('a bulk build needs the log in the read model’s file');
     const from = input.from === null ? undefined : BigInt(input.from);
-    if (input.part === 'postings') return await projector.foldRange(from, BigInt(input.upTo));
-    const light = new Database(input.file, { timeout: 5000 });
-    try {
-      return await projector.foldRange(from, BigInt(input.upTo), indexedFields(light));
-    } finally {
-      light.close();
-    }
+    const upTo = BigInt(input.upTo);
+    if (input.part === 'audit') return await projector.foldRange(from, upTo, indexedFields(db));
+    // A generation that does not serve yet (a rebuild's) is loaded without its postings indexes, which
+    // are then built once each, every one in its own turn at the write lock (see read-model-schema.ts).
+    const g = input.generation;
+    const deferIndexes = readModels.currentName() !== g;
+    if (deferIndexes) writeTurn(() => db.exec(dropPostingsIndexesSql(g)));
+    const read = await projector.foldRange(from, upTo, postingEvents(db));
+    if (deferIndexes) for (const index of postingsIndexes(g)) writeTurn(() => db.exec(index));
+    return read;
   } finally {
+    db.close();
     readModels.close();
     await store.close();
   }
-}
-
-/**
- * Pages of the log with what the audit index needs of each event: everything but its data, of which only
- * a string `connectionId` (read by SQLite, so the data — most of the log's bytes — is never copied out
- * or parsed here). The audit view built from such an event would be wrong: join mode never builds one.
- */
-function indexedFields(db: Database.Database): (after: bigint, limit: number) => RecordedEvent[] {
-  const page = db
-    .prepare(
-      `SELECT position, stream, revision, id, type, metadata, recorded_at,
-        CASE WHEN instr(data, '"connectionId"') > 0 AND json_type(data, '$.connectionId') = 'text'
-          THEN json_extract(data, '$.connectionId') END AS connection_id
-       FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-    )
-    .safeIntegers(true);
-  return (after, limit) =>
-    (page.all(after, BigInt(limit)) as IndexedRow[]).map((r) => ({
-      id: r.id,
-      type: r.type,
-      stream: r.stream,
-      revision: r.revision,
-      position: r.position,
-      recordedAt: r.recorded_at,
-      metadata: JSON.parse(r.metadata) as EventMetadata,
-      data: r.connection_id === null ? {} : { connectionId: r.connection_id },
-    }));
-}
-
-interface IndexedRow {
-  position: bigint;
-  stream: string;
-  revision: bigint;
-  id: string;
-  type: string;
-  metadata: string;
-  recorded_at: string;
-  connection_id: string | null;
 }
 
 const answer = (message: BulkWorkerOutput): void => parentPort?.postMessage(message);

@@ -20,12 +20,7 @@ CREATE TABLE IF NOT EXISTS rm_${g}_postings (
   -- join mode: the view is stored without its journal, read from this event's data instead
   journal_position INTEGER
 );
-CREATE INDEX IF NOT EXISTS rm_${g}_postings_id ON rm_${g}_postings (id);
-CREATE INDEX IF NOT EXISTS rm_${g}_postings_connection ON rm_${g}_postings (connection_id, first_position);
-CREATE INDEX IF NOT EXISTS rm_${g}_postings_connection_status ON rm_${g}_postings (connection_id, status, first_position);
-CREATE INDEX IF NOT EXISTS rm_${g}_postings_status ON rm_${g}_postings (status, first_position);
-CREATE INDEX IF NOT EXISTS rm_${g}_postings_payroll ON rm_${g}_postings (payroll_uuid);
-CREATE INDEX IF NOT EXISTS rm_${g}_postings_unsettled ON rm_${g}_postings (settled) WHERE settled = 0;
+${postingsIndexes(g).join('\n')}
 CREATE TABLE IF NOT EXISTS rm_${g}_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rm_${g}_audit (
   connection_id TEXT    NOT NULL,
@@ -53,6 +48,29 @@ CREATE TABLE IF NOT EXISTS rm_${g}_log (
 CREATE INDEX IF NOT EXISTS rm_${g}_log_type ON rm_${g}_log (type);
 CREATE INDEX IF NOT EXISTS rm_${g}_log_time ON rm_${g}_log (time_ms);
 `;
+
+/**
+ * The postings table's secondary indexes (the list's filters, the lookup by id or payroll, the unsettled
+ * rows), one statement each. A rebuild's bulk build drops them while it loads the table and creates them
+ * after (each sorted once instead of kept up to date row by row: most of its writes went to these
+ * B-trees' random pages), and `promote` makes sure of them before a generation serves.
+ */
+const POSTINGS_INDEXES: Array<[name: string, on: string]> = [
+  ['id', '(id)'],
+  ['connection', '(connection_id, first_position)'],
+  ['connection_status', '(connection_id, status, first_position)'],
+  ['status', '(status, first_position)'],
+  ['payroll', '(payroll_uuid)'],
+  ['unsettled', '(settled) WHERE settled = 0'],
+];
+
+export const postingsIndexes = (g: string): string[] =>
+  POSTINGS_INDEXES.map(
+    ([name, on]) => `CREATE INDEX IF NOT EXISTS rm_${g}_postings_${name} ON rm_${g}_postings ${on};`,
+  );
+
+export const dropPostingsIndexesSql = (g: string): string =>
+  POSTINGS_INDEXES.map(([name]) => `DROP INDEX IF EXISTS rm_${g}_postings_${name};`).join('\n');
 
 export const dropGenerationSql = (g: string): string =>
   ['postings', 'counts', 'audit', 'owners', 'log'].map((t) => `DROP TABLE IF EXISTS rm_${g}_${t};`).join('\n');

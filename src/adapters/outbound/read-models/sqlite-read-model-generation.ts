@@ -17,6 +17,7 @@ import type {
 } from '../../../application/payroll-posting/projections/read-model-store.port';
 import { connectionAuditPage, logAuditPage } from './sqlite-audit-pages';
 import { insertMany } from './sqlite-bulk-insert';
+import { isJournalInLog } from './bulk-build-readers';
 
 const STATUSES: PostingStatus[] = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
 
@@ -108,6 +109,8 @@ export class SqliteGeneration implements ReadModelGeneration {
         if (before && before.last_position >= row.lastPosition) continue;
         // Join mode: the journal stays in the log (the event at journal_position), not copied per row.
         const byReference = this.joinsEvents && row.journalPosition !== undefined;
+        if (!byReference && isJournalInLog(row.view.journal))
+          throw new Error(`${row.stream}: its journal was left in the log, and the row does not say where`);
         const view = byReference ? JSON.stringify({ ...row.view, journal: null }) : JSON.stringify(row.view);
         const values = [
           row.id,

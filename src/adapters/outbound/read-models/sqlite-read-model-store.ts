@@ -16,7 +16,7 @@ import {
   type ReadModelGeneration,
   type ReadModelStore,
 } from '../../../application/payroll-posting/projections/read-model-store.port';
-import { dropGenerationSql, generationSql, META_SQL } from './read-model-schema';
+import { dropGenerationSql, generationSql, META_SQL, postingsIndexes } from './read-model-schema';
 import { SqliteGeneration } from './sqlite-read-model-generation';
 import { sqliteBulkBuild, type BulkBuildOptions } from './sqlite-bulk-build';
 import { mainWriteTurn } from '../event-store/sqlite/write-turn';
@@ -114,12 +114,15 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /**
+   * The generation's postings indexes are made sure of first (see read-model-schema.ts).
    * The old generation is not dropped here: another instance on this file may still be writing it until
    * it sees `current` move (it follows within a second). It is retired, and dropped by `dropRetired`.
    */
   promote(generation: ReadModelGeneration): void {
     this.db
       .transaction(() => {
+        // A bulk build creates them after its load; a build that stopped short of that is finished here.
+        for (const index of postingsIndexes(generation.name)) this.db.exec(index);
         const old = this.meta('current');
         this.setMeta('current', generation.name);
         this.db.prepare("DELETE FROM rm_meta WHERE key IN ('building', 'building.at')").run();
