@@ -8,6 +8,7 @@ import type { AuditEntry, BuildPart, BulkBuild, LogEntry, ReadModelGeneration } 
 import { STREAM_PREFIX } from '../../../domain/payroll-posting/events';
 import { ACCRUAL_STREAM_PREFIX } from '../../../domain/payroll-accrual/events';
 import { required } from '../../../domain/shared/required';
+import { StreamOwners, type StreamOwner } from './stream-owners';
 
 /**
  * Events folded per write transaction at most while catching up on this thread (a page of the catch-up is
@@ -22,8 +23,6 @@ const MAX_BATCH = 2000;
  */
 const BULK_PAGE = 1000;
 const BULK_BATCH = 5000;
-/** Stream owners remembered in memory before the cache is cleared (the store keeps them all). */
-const OWNER_CACHE = 20_000;
 
 /** The event as the audit endpoints show it, built (and redacted) once, and only when a store asks. */
 function lazyAuditEvent(event: RecordedEvent): () => AuditEvent {
@@ -48,7 +47,7 @@ export class GenerationProjector {
   private buffer: RecordedEvent[] = [];
   private flushScheduled = false;
   private flushing: Promise<void> = Promise.resolve();
-  private owners = new Map<string, string>();
+  private readonly owners: StreamOwners;
   private subscription?: Subscription;
   /** A write that failed while live: the model stops moving (and /health/ready says so) rather than skip events. */
   failed?: Error;
@@ -72,7 +71,9 @@ export class GenerationProjector {
       /** Only this part (a bulk build's worker): see `foldRange`. */
       part?: BuildPart;
     } = {},
-  ) {}
+  ) {
+    this.owners = new StreamOwners(options.part === 'audit');
+  }
 
   /** Loads the unsettled postings, then catches up from the checkpoint; resolves once live. */
   async start(): Promise<void> {
@@ -159,9 +160,12 @@ export class GenerationProjector {
       read += page.length;
       this.buffer.push(...page);
       after = page[page.length - 1].position;
-      if (this.buffer.length >= BULK_BATCH) await this.flush();
+      if (this.buffer.length < BULK_BATCH) continue;
+      await this.flush();
+      this.writeOwners(false);
     }
     await this.flush();
+    if (!this.stopping) this.writeOwners(true);
     return read;
   }
 
@@ -248,12 +252,13 @@ export class GenerationProjector {
   private indexEvents(
     events: RecordedEvent[],
     startedHere: Set<string>,
-  ): { audit: AuditEntry[]; log: LogEntry[]; learned: Array<{ stream: string; connectionId: string }> } {
+  ): { audit: AuditEntry[]; log: LogEntry[]; learned: StreamOwner[] } {
     const missing = [...new Set(events.map((e) => e.stream))].filter(
       (s) => !startedHere.has(s) && ownedPrefixOf(s) && !this.owners.has(s),
     );
-    if (missing.length > 0) for (const [stream, owner] of this.generation.owners(missing)) this.remember(stream, owner);
-    const learned: Array<{ stream: string; connectionId: string }> = [];
+    if (missing.length > 0)
+      for (const [stream, owner] of this.generation.owners(missing)) this.owners.remember(stream, owner);
+    const learned: StreamOwner[] = [];
     const audit: AuditEntry[] = [];
     const log: LogEntry[] = [];
     for (const event of events) {
@@ -262,10 +267,8 @@ export class GenerationProjector {
       log.push({ position: event.position, type: event.type, timeMs, event: view });
       if (!this.owners.has(event.stream)) {
         const owner = learnedOwner(event);
-        if (owner) {
-          this.remember(event.stream, owner);
-          learned.push({ stream: event.stream, connectionId: owner });
-        }
+        const written = owner === undefined ? undefined : this.owners.learn(event.stream, owner);
+        if (written) learned.push(written);
       }
       for (const connectionId of connectionsOf(event, this.owners.get(event.stream)))
         audit.push({ connectionId, position: event.position, type: event.type, timeMs, event: view });
@@ -273,8 +276,8 @@ export class GenerationProjector {
     return { audit, log, learned };
   }
 
-  private remember(stream: string, owner: string): void {
-    if (this.owners.size >= OWNER_CACHE) this.owners.clear();
-    this.owners.set(stream, owner);
+  /** Writes the held stream owners that are due (see stream-owners.ts). */
+  private writeOwners(all: boolean): void {
+    for (const owners of this.owners.due(all)) this.generation.commit({ rows: [], audit: [], owners, log: [] });
   }
 }
