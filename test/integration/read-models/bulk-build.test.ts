@@ -38,9 +38,9 @@ function all(page: (after?: bigint) => { items: AuditEvent[]; next: string | nul
 }
 
 /** What the API can read of a generation. */
-function contents(g: ReadModelGeneration) {
+async function contents(g: ReadModelGeneration) {
   return {
-    digest: g.digest(),
+    digest: await g.digest(),
     counts: g.counts(),
     events: g.events(),
     checkpoint: g.checkpoint(),
@@ -115,10 +115,11 @@ describe('read-model bulk build (worker threads on the embedded store)', () => {
       // Every event was read by the parts, none by the main thread's catch-up after them.
       expect(bulk.delivered).toBe(Number(head));
       expect(bulk.generation.checkpoint()).toBe(head);
-      const built = contents(bulk.generation);
-      const expected = contents(inThread.generation);
+      const built = await contents(bulk.generation);
+      const expected = await contents(inThread.generation);
       expect(built).toEqual(expected);
       expect(built.digest.rows).toBe(POSTINGS + 1);
+      expect(built.digest.events).toBe(built.events);
       expect(built.counts.posted).toBe(POSTINGS);
       expect(built.auditB.some((e) => e.type === 'MappingAccepted')).toBe(true);
       expect(built.log).toHaveLength(Number(head));

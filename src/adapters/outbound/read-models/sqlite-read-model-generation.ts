@@ -3,7 +3,6 @@
  * (read-model-schema.ts); statements are prepared once per text.
  */
 import type Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import type { PostingStatus } from '../../../domain/payroll-posting/state';
 import type { AuditEvent } from '../../../application/payroll-posting/projections/audit-event';
 import type { PostingView } from '../../../application/payroll-posting/projections/posting-view';
@@ -18,6 +17,7 @@ import type {
 import { connectionAuditPage, logAuditPage } from './sqlite-audit-pages';
 import { insertMany } from './sqlite-bulk-insert';
 import { isJournalInLog } from './bulk-build-readers';
+import { generationDigest } from './sqlite-generation-digest';
 
 const STATUSES: PostingStatus[] = ['pending', 'posted', 'failed', 'needs_attention', 'cancelled'];
 
@@ -233,20 +233,8 @@ export class SqliteGeneration implements ReadModelGeneration {
     return Number(row.n);
   }
 
-  digest(): { rows: number; digest: string } {
-    const hash = createHash('sha256');
-    let rows = 0;
-    hash.update('[');
-    // The stored rows (a journal kept by reference counts as its position: same position, same journal).
-    for (const row of this.sql(
-      'SELECT view, journal_position FROM {g}_postings ORDER BY id, first_position',
-    ).iterate() as Iterable<{ view: string; journal_position: bigint | null }>) {
-      if (rows > 0) hash.update(',');
-      hash.update(row.journal_position === null ? row.view : `${row.view}@${row.journal_position}`);
-      rows += 1;
-    }
-    hash.update(']');
-    return { rows, digest: hash.digest('hex') };
+  digest(): Promise<{ rows: number; events: number; digest: string }> {
+    return generationDigest(this.db, this.name);
   }
 
   auditPage(query: AuditIndexQuery): { items: AuditEvent[]; next: string | null } {

@@ -172,13 +172,13 @@ export class PostingsProjection implements OnApplicationShutdown {
     };
   }
 
-  report(): RebuildReport {
+  async report(): Promise<RebuildReport> {
     const generation = this.readModels.current();
-    const { rows, digest } = generation.digest();
     const checkpoint = generation.checkpoint();
+    const { rows, events, digest } = await generation.digest();
     return {
       name: 'postings',
-      events: generation.events(),
+      events,
       rows,
       checkpoint: checkpoint === undefined ? null : String(checkpoint),
       digest,

@@ -133,8 +133,11 @@ export interface ReadModelGeneration {
   counts(): Record<PostingStatus, number>;
   /** Posting events applied (sum over rows). */
   events(): number;
-  /** Rows and a sha256 over every row's view in id order (equal digests: identical read models). */
-  digest(): { rows: number; digest: string };
+  /**
+   * Rows, their events, and a sha256 over every row's view in id order (equal digests: identical read
+   * models), read from one snapshot without holding the event loop for the whole table.
+   */
+  digest(): Promise<{ rows: number; events: number; digest: string }>;
   auditPage(query: AuditIndexQuery): { items: AuditEvent[]; next: string | null };
   /** False for a generation made before the whole log's audit index existed (it must be rebuilt). */
   hasLogIndex(): boolean;
