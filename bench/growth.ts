@@ -52,20 +52,23 @@ function history(file: string, postings: number): { events: number; copied: bool
 const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const NO_EVENTS_CONNECTION = '00000000-0000-4000-8000-000000000000';
 
-/** Worst /health latency while `work` runs (polled every 50 ms) and how many polls failed. */
+/** Worst /health latency while `work` runs (polled every 50 ms), when it began, and how many polls failed. */
 async function healthDuring<T>(
   url: string,
   work: Promise<T>,
-): Promise<{ result: T; worst_ms: number; failed: number; polls: number }> {
+): Promise<{ result: T; worst_ms: number; worst_at_s: number; failed: number; polls: number }> {
   let done = false;
   let worst = 0;
+  let worstAt = 0;
+  const started = performance.now();
   let failed = 0;
   let polls = 0;
   const poller = (async () => {
     while (!done) {
       const t0 = performance.now();
       const code = await status(url, '/health', 10_000);
-      worst = Math.max(worst, performance.now() - t0);
+      const took = performance.now() - t0;
+      if (took > worst) [worst, worstAt] = [took, (t0 - started) / 1000];
       polls += 1;
       if (code !== 200) failed += 1;
       await sleep(50);
@@ -73,7 +76,7 @@ async function healthDuring<T>(
   })();
   try {
     const result = await work;
-    return { result, worst_ms: round2(worst), failed, polls };
+    return { result, worst_ms: round2(worst), worst_at_s: round2(worstAt), failed, polls };
   } finally {
     done = true;
     await poller;
@@ -163,7 +166,12 @@ async function one(
       out.cold_build_events_per_s = Math.round(
         (out.events as number) / ((cold.result - (out.cold_health_ms as number)) / 1000 || 1),
       );
-      out.health_during_cold_build = { worst_ms: cold.worst_ms, failed: cold.failed, polls: cold.polls };
+      out.health_during_cold_build = {
+        worst_ms: cold.worst_ms,
+        worst_at_s: cold.worst_at_s,
+        failed: cold.failed,
+        polls: cold.polls,
+      };
       await sleep(3_000);
       out.rss_at_rest_after_cold_mb = rssMb(run.child.pid!);
       const r = await reads(run.url);
@@ -192,7 +200,12 @@ async function one(
         const seconds = (performance.now() - started) / 1000;
         out.rebuild_s = round2(seconds);
         out.rebuild_events_per_s = Math.round((out.events as number) / seconds);
-        out.health_during_rebuild = { worst_ms: rebuild.worst_ms, failed: rebuild.failed, polls: rebuild.polls };
+        out.health_during_rebuild = {
+          worst_ms: rebuild.worst_ms,
+          worst_at_s: rebuild.worst_at_s,
+          failed: rebuild.failed,
+          polls: rebuild.polls,
+        };
       }
     } finally {
       await stop(run);

@@ -8,7 +8,7 @@ export const META_SQL = `CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KE
 export const generationSql = (g: string): string => `
 CREATE TABLE IF NOT EXISTS rm_${g}_postings (
   first_position INTEGER PRIMARY KEY,
-  stream         TEXT    NOT NULL UNIQUE,
+  stream         TEXT    NOT NULL, -- unique: see POSTINGS_INDEXES (generations made before had UNIQUE here)
   id             TEXT    NOT NULL,
   connection_id  TEXT    NOT NULL,
   payroll_uuid   TEXT    NOT NULL,
@@ -50,12 +50,15 @@ CREATE INDEX IF NOT EXISTS rm_${g}_log_time ON rm_${g}_log (time_ms);
 `;
 
 /**
- * The postings table's secondary indexes (the list's filters, the lookup by id or payroll, the unsettled
- * rows), one statement each. A rebuild's bulk build drops them while it loads the table and creates them
+ * The postings table's secondary indexes (a stream's row, the list's filters, the lookup by id or payroll,
+ * the unsettled rows), one statement each. A row is written by its first position (the primary key: the
+ * same stream always folds to the same one), and in join mode a stream's row is found through the log's
+ * own index of the stream's positions — so a bulk build needs none of them while it loads. A rebuild's bulk build drops them while it loads the table and creates them
  * after (each sorted once instead of kept up to date row by row: most of its writes went to these
  * B-trees' random pages), and `promote` makes sure of them before a generation serves.
  */
 const POSTINGS_INDEXES: Array<[name: string, on: string]> = [
+  ['stream', '(stream)'],
   ['id', '(id)'],
   ['connection', '(connection_id, first_position)'],
   ['connection_status', '(connection_id, status, first_position)'],
@@ -66,7 +69,8 @@ const POSTINGS_INDEXES: Array<[name: string, on: string]> = [
 
 export const postingsIndexes = (g: string): string[] =>
   POSTINGS_INDEXES.map(
-    ([name, on]) => `CREATE INDEX IF NOT EXISTS rm_${g}_postings_${name} ON rm_${g}_postings ${on};`,
+    ([name, on]) =>
+      `CREATE ${name === 'stream' ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS rm_${g}_postings_${name} ON rm_${g}_postings ${on};`,
   );
 
 export const dropPostingsIndexesSql = (g: string): string =>

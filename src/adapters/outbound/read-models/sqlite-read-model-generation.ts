@@ -68,7 +68,13 @@ export class SqliteGeneration implements ReadModelGeneration {
 
   rows(streams: string[]): Map<string, PostingRow> {
     const out = new Map<string, PostingRow>();
-    const one = this.sql('SELECT * FROM {g}_postings WHERE stream = ?');
+    // Join mode: through the log's index of the stream's positions (one of them is the row's first), so
+    // a generation still loading without its stream index (a bulk build's) finds rows as fast.
+    const one = this.sql(
+      this.joinsEvents
+        ? 'SELECT * FROM {g}_postings WHERE first_position IN (SELECT position FROM events WHERE stream = ?)'
+        : 'SELECT * FROM {g}_postings WHERE stream = ?',
+    );
     for (const stream of streams) {
       const row = one.get(stream) as StoredRow | undefined;
       if (row) out.set(stream, toRow(row));
@@ -87,13 +93,14 @@ export class SqliteGeneration implements ReadModelGeneration {
   }
 
   commit(batch: ReadModelBatch): Array<{ from?: PostingStatus; to: PostingStatus }> {
-    const existing = this.sql('SELECT status, last_position FROM {g}_postings WHERE stream = ?');
+    // By the primary key: a stream always folds to the same first position (see read-model-schema.ts).
+    const existing = this.sql('SELECT stream, status, last_position FROM {g}_postings WHERE first_position = ?');
     // An update, not a REPLACE: only the indexes whose columns changed are touched.
     const insert = this.sql(
       'INSERT INTO {g}_postings (first_position, stream, id, connection_id, payroll_uuid, status, settled, last_position, events, view, journal_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const update = this.sql(
-      'UPDATE {g}_postings SET id = ?, connection_id = ?, payroll_uuid = ?, status = ?, settled = ?, last_position = ?, events = ?, view = ?, journal_position = ? WHERE stream = ?',
+      'UPDATE {g}_postings SET id = ?, connection_id = ?, payroll_uuid = ?, status = ?, settled = ?, last_position = ?, events = ?, view = ?, journal_position = ? WHERE first_position = ?',
     );
     const count = this.sql(
       'INSERT INTO {g}_counts (status, n) VALUES (?, ?) ON CONFLICT(status) DO UPDATE SET n = n + excluded.n',
@@ -105,7 +112,10 @@ export class SqliteGeneration implements ReadModelGeneration {
     const sql = (text: string): Database.Statement => this.sql(text);
     const write = this.db.transaction(() => {
       for (const row of batch.rows) {
-        const before = existing.get(row.stream) as { status: PostingStatus; last_position: bigint } | undefined;
+        const before = existing.get(row.firstPosition) as
+          { stream: string; status: PostingStatus; last_position: bigint } | undefined;
+        if (before && before.stream !== row.stream)
+          throw new Error(`${row.stream}: position ${row.firstPosition} already holds ${before.stream}'s row`);
         if (before && before.last_position >= row.lastPosition) continue;
         // Join mode: the journal stays in the log (the event at journal_position), not copied per row.
         const byReference = this.joinsEvents && row.journalPosition !== undefined;
@@ -123,7 +133,7 @@ export class SqliteGeneration implements ReadModelGeneration {
           view,
           byReference ? row.journalPosition : null,
         ];
-        if (before) update.run(...values, row.stream);
+        if (before) update.run(...values, row.firstPosition);
         else insert.run(row.firstPosition, row.stream, ...values);
         if (before?.status === row.status) continue;
         if (before) count.run(before.status, -1);

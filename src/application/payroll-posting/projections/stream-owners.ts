@@ -13,7 +13,7 @@ export type StreamOwner = { stream: string; connectionId: string };
 /** Owners cached before the cache is cleared. */
 const CACHE = 20_000;
 /** Held owners written when this many are held (and at the end of the part), … */
-export const HOLD = 50_000;
+export const HOLD = 200_000;
 /** … this many per write transaction (the write lock is shared with the main thread's writers). */
 export const OWNERS_PER_WRITE = 5_000;
 

@@ -4,7 +4,7 @@ import {
   StreamOwners,
 } from '../../../../src/application/payroll-posting/projections/stream-owners';
 
-const stream = (n: number) => `payroll-posting-c-${String((n * 7919) % 100_003).padStart(6, '0')}`;
+const stream = (n: number) => `payroll-posting-c-${String((n * 7919) % 1_000_003).padStart(7, '0')}`;
 
 describe('StreamOwners', () => {
   it('writes a learned owner with its batch when not holding (a live projector)', () => {
