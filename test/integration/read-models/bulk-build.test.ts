@@ -233,3 +233,53 @@ describe('read-model bulk build (worker threads on the embedded store)', () => {
     }
   }, 60_000);
 });
+
+describe('retired generations dropped in a worker thread (embedded store)', () => {
+  const DROP_WORKER = resolve(__dirname, '../../../dist/src/adapters/outbound/read-models/drop-generation.worker.js');
+
+  it('drops every table and index of the retired generation off the main thread, and its meta keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlc-drop-'));
+    const file = join(dir, 'store.db');
+    try {
+      writeHistory(file, { postings: 50, connectionIds: [A] });
+      // No bulk build here (its worker is not given), but the drop worker is.
+      const models = new SqliteReadModelStore(file, { bulk: { minEvents: 1e9 }, dropScript: DROP_WORKER });
+      const store = new SqliteEventStore(file);
+      try {
+        const first = new GenerationProjector(store, models.current(), () => undefined);
+        await first.start();
+        await first.stop();
+        const old = first.generation.name;
+        const next = models.createGeneration();
+        models.promote(next);
+        expect(models.dropRetired(60_000)).toEqual([]);
+        expect(models.dropRetired(0)).toEqual([old]);
+        // Being dropped: not started again by the next call.
+        expect(models.dropRetired(0)).toEqual([]);
+        const left = (): string[] => {
+          const db = new Database(file, { readonly: true });
+          try {
+            return (
+              db.prepare('SELECT name FROM sqlite_master WHERE name LIKE ?').all(`rm_${old}_%`) as Array<{
+                name: string;
+              }>
+            ).map((r) => r.name);
+          } finally {
+            db.close();
+          }
+        };
+        await waitFor('the old generation dropped', async () => (left().length === 0 ? true : null));
+        await waitFor('its meta keys gone', async () =>
+          models.meta(`retired.${old}`) === undefined && models.meta(`${old}.checkpoint`) === undefined ? true : null,
+        );
+        expect(models.currentName()).toBe(next.name);
+        expect(next.counts()).toBeDefined();
+      } finally {
+        models.close();
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

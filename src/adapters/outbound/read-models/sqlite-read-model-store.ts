@@ -20,6 +20,7 @@ import { dropGenerationSql, generationSql, META_SQL, postingsIndexes } from './r
 import { SqliteGeneration } from './sqlite-read-model-generation';
 import { sqliteBulkBuild, type BulkBuildOptions } from './sqlite-bulk-build';
 import { mainWriteTurn } from '../event-store/sqlite/write-turn';
+import { retiredDropInWorker, type RetiredDrop } from './sqlite-retired-drop';
 
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /** A rebuild whose generation was not written for this long is taken to be dead (its process ended). */
@@ -34,6 +35,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   readonly writeTurn?: <T>(write: () => T) => T;
   /** A far-behind build in parallel worker threads (join mode on a file only; see sqlite-bulk-build.ts). */
   readonly bulkBuild?: BulkBuild;
+  /** Retired generations dropped off this thread (sqlite-retired-drop.ts), and those being dropped. */
+  private readonly dropInWorker?: RetiredDrop;
+  private readonly dropping = new Set<string>();
 
   /** `path`: a file (its folder is created) or ':memory:'. `bulk: false`: no bulk build (its own workers). */
   constructor(
@@ -41,6 +45,8 @@ export class SqliteReadModelStore implements ReadModelStore {
     options: {
       busyTimeoutMs?: number;
       bulk?: false | Omit<BulkBuildOptions, 'file'>;
+      /** The compiled retired-generation drop worker (default: next to this file; none: drop here). */
+      dropScript?: string;
       /** Runs each write transaction of a generation (a bulk build's parts take turns through it). */
       writeTurn?: <T>(write: () => T) => T;
     } = {},
@@ -59,8 +65,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.db.exec(META_SQL);
     this.joinsEvents =
       this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
-    if (this.joinsEvents && path !== ':memory:' && options.bulk !== false)
+    if (this.joinsEvents && path !== ':memory:' && options.bulk !== false) {
       this.bulkBuild = sqliteBulkBuild({ ...options.bulk, file: path });
+      this.dropInWorker = retiredDropInWorker(path, options.dropScript);
+    }
   }
 
   /** The generation of that name (a bulk build's worker writes the one its projector is building). */
@@ -131,6 +139,11 @@ export class SqliteReadModelStore implements ReadModelStore {
       .immediate();
   }
 
+  /**
+   * Drops the generations retired at least `olderThanMs` ago: in a worker thread where one is offered
+   * (sqlite-retired-drop.ts; then the names are those whose drop started, and a failed drop is tried again
+   * at a later call), else here. Returns their names.
+   */
   dropRetired(olderThanMs: number): string[] {
     const due = (
       this.db.prepare("SELECT key, value FROM rm_meta WHERE key LIKE 'retired.%'").all() as Array<{
@@ -139,15 +152,22 @@ export class SqliteReadModelStore implements ReadModelStore {
       }>
     )
       .filter((r) => Date.now() - Number(r.value) >= olderThanMs)
-      .map((r) => r.key.slice('retired.'.length));
+      .map((r) => r.key.slice('retired.'.length))
+      .filter((g) => g !== this.meta('current') && !this.dropping.has(g));
     if (due.length === 0) return [];
+    for (const g of due) this.generations.delete(g);
+    if (this.dropInWorker) {
+      for (const g of due) this.dropping.add(g);
+      this.dropInWorker(due)
+        .catch((error: unknown) => console.error(`read model: ${String(error)}`))
+        .finally(() => due.forEach((g) => this.dropping.delete(g)));
+      return due;
+    }
     this.db
       .transaction(() => {
         for (const g of due) {
-          if (g === this.meta('current')) continue;
           this.db.exec(dropGenerationSql(g));
           this.db.prepare('DELETE FROM rm_meta WHERE key IN (?, ?)').run(`retired.${g}`, `${g}.checkpoint`);
-          this.generations.delete(g);
         }
       })
       .immediate();
