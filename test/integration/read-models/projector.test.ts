@@ -86,7 +86,7 @@ describe('postings read model on SQLite (GenerationProjector + SqliteReadModelSt
     expect(a.delivered).toBe(120);
     expect(b.delivered).toBe(120);
     expect(one.current().counts()).toEqual({ pending: 0, posted: 30, failed: 0, needs_attention: 0, cancelled: 0 });
-    expect(one.current().events()).toBe(120);
+    expect((await one.current().digest()).events).toBe(120);
     const page = one.current().auditPage({ connectionId: CONNECTION, limit: 1000 });
     expect(page.items).toHaveLength(120); // each event indexed once
     await Promise.all([a.stop(), b.stop()]);

@@ -3,14 +3,15 @@
  * file, the projector folding only its part of the events up to the given head; answers the events read.
  */
 import Database from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { GenerationProjector } from '../../../application/payroll-posting/projections/generation-projector';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { partWriteTurn } from '../event-store/sqlite/write-turn';
 import { indexedFields, postingEvents } from './bulk-build-readers';
 import { dropPostingsIndexesSql, postingsIndexes } from './read-model-schema';
-import type { BulkWorkerInput, BulkWorkerOutput } from './sqlite-bulk-build';
+import type { BulkWorkerInput } from './sqlite-bulk-build';
 import { SqliteReadModelStore } from './sqlite-read-model-store';
+import { answerParent } from './worker-task';
 
 async function run(input: BulkWorkerInput): Promise<number> {
   const store = new SqliteEventStore(input.file, { pageSize: 1000 });
@@ -43,8 +44,4 @@ async function run(input: BulkWorkerInput): Promise<number> {
   }
 }
 
-const answer = (message: BulkWorkerOutput): void => parentPort?.postMessage(message);
-run(workerData as BulkWorkerInput).then(
-  (read) => answer({ read }),
-  (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
-);
+answerParent(() => run(workerData as BulkWorkerInput));

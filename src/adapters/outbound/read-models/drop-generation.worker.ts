@@ -5,9 +5,10 @@
  * process's write turn (a waiting main-thread writer goes first between them); then the meta keys.
  */
 import Database from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { partWriteTurn } from '../event-store/sqlite/write-turn';
-import { dropGenerationSql } from './read-model-schema';
+import { dropGenerationSql, forgetGenerationSql } from './read-model-schema';
+import { answerParent } from './worker-task';
 
 /** What the worker is given: the store's file, the generations to drop, the write turn and its mark there. */
 export interface DropWorkerInput {
@@ -22,24 +23,19 @@ function run(input: DropWorkerInput): void {
   const turn = new Int32Array(input.turn);
   const write = (sql: string): void => void partWriteTurn(turn, input.index, () => db.exec(sql));
   try {
+    const indexes = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as Array<{
+        name: string;
+      }>
+    ).map((i) => i.name);
     for (const g of input.generations) {
-      const indexes = db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
-        .all() as Array<{ name: string }>;
-      for (const { name } of indexes) if (name.startsWith(`rm_${g}_`)) write(`DROP INDEX IF EXISTS "${name}";`);
+      for (const name of indexes) if (name.startsWith(`rm_${g}_`)) write(`DROP INDEX IF EXISTS "${name}";`);
       for (const statement of dropGenerationSql(g).split('\n')) write(statement);
-      partWriteTurn(turn, input.index, () =>
-        db.prepare('DELETE FROM rm_meta WHERE key IN (?, ?)').run(`retired.${g}`, `${g}.checkpoint`),
-      );
+      write(forgetGenerationSql(g));
     }
   } finally {
     db.close();
   }
 }
 
-try {
-  run(workerData as DropWorkerInput);
-  parentPort?.postMessage({ dropped: true });
-} catch (error) {
-  parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) });
-}
+answerParent(() => run(workerData as DropWorkerInput));

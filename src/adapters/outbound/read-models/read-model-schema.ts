@@ -53,9 +53,10 @@ CREATE INDEX IF NOT EXISTS rm_${g}_log_time ON rm_${g}_log (time_ms);
  * The postings table's secondary indexes (a stream's row, the list's filters, the lookup by id or payroll,
  * the unsettled rows), one statement each. A row is written by its first position (the primary key: the
  * same stream always folds to the same one), and in join mode a stream's row is found through the log's
- * own index of the stream's positions — so a bulk build needs none of them while it loads. A rebuild's bulk build drops them while it loads the table and creates them
- * after (each sorted once instead of kept up to date row by row: most of its writes went to these
- * B-trees' random pages), and `promote` makes sure of them before a generation serves.
+ * own index of the stream's positions — so a bulk build needs none of them while it loads. A rebuild's
+ * bulk build drops them for the load and creates them after (each sorted once instead of kept up to date
+ * row by row: most of its writes went to these B-trees' random pages), and `promote` makes sure of them
+ * before a generation serves.
  */
 const POSTINGS_INDEXES: Array<[name: string, on: string]> = [
   ['stream', '(stream)'],
@@ -75,6 +76,10 @@ export const postingsIndexes = (g: string): string[] =>
 
 export const dropPostingsIndexesSql = (g: string): string =>
   POSTINGS_INDEXES.map(([name]) => `DROP INDEX IF EXISTS rm_${g}_postings_${name};`).join('\n');
+
+/** A dropped generation's keys in rm_meta: its retirement and its checkpoint. */
+export const forgetGenerationSql = (g: string): string =>
+  `DELETE FROM rm_meta WHERE key IN ('retired.${g}', '${g}.checkpoint');`;
 
 export const dropGenerationSql = (g: string): string =>
   ['postings', 'counts', 'audit', 'owners', 'log'].map((t) => `DROP TABLE IF EXISTS rm_${g}_${t};`).join('\n');

@@ -11,8 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { PROCESS_WRITE_TURN, releaseEndedPart } from '../event-store/sqlite/write-turn';
+import { PROCESS_WRITE_TURN } from '../event-store/sqlite/write-turn';
+import { startWorkerTask } from './worker-task';
 import type { BuildPart, BulkBuild } from '../../../application/payroll-posting/projections/read-model-store.port';
 
 /** Fewer events than this behind: not worth starting two threads (each loads its modules first). */
@@ -20,7 +20,7 @@ export const BULK_MIN_EVENTS = 50_000;
 
 export const BULK_WORKER_SCRIPT = join(__dirname, 'bulk-build.worker.js');
 
-/** What a part's worker is given (bigints as strings) and answers. */
+/** What a part's worker is given (bigints as strings); it answers the events it read. */
 export interface BulkWorkerInput {
   file: string;
   generation: string;
@@ -32,7 +32,6 @@ export interface BulkWorkerInput {
   /** The process's write turn (event-store/sqlite/write-turn.ts), shared with the main thread's writers. */
   turn: SharedArrayBuffer;
 }
-export type BulkWorkerOutput = { read: number } | { error: string };
 
 export interface BulkBuildOptions {
   /** The store's file (the log and the read model). */
@@ -52,7 +51,7 @@ export function sqliteBulkBuild(options: BulkBuildOptions): BulkBuild | undefine
   const min = BigInt(options.minEvents ?? BULK_MIN_EVENTS);
   return async (generation, from, upTo, signal) => {
     if (upTo - (from ?? 0n) < min || signal.aborted) return undefined;
-    const workers = PARTS.map((part, index) => {
+    const parts = PARTS.map((part, index) => {
       const workerData: BulkWorkerInput = {
         file: options.file,
         generation,
@@ -64,13 +63,15 @@ export function sqliteBulkBuild(options: BulkBuildOptions): BulkBuild | undefine
       };
       // A young generation larger than the default: a part allocates a page of events at a time and keeps
       // little, so fewer scavenges (measured: GC was a fifth of the postings part's time).
-      return new Worker(script, { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
+      return startWorkerTask<number>(script, workerData, `bulk build (${part})`, {
+        part: index,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
+      });
     });
-    const ended = workers.map((w) => new Promise<void>((done) => w.once('exit', () => done())));
-    const stopAll = (): void => workers.forEach((w) => void w.terminate());
+    const stopAll = (): void => parts.forEach((p) => p.terminate());
     signal.addEventListener('abort', stopAll, { once: true });
     try {
-      const read = await Promise.all(workers.map((worker, i) => outcome(worker, PARTS[i])));
+      const read = await Promise.all(parts.map((p) => p.result));
       // The audit part reads every event; the postings part only its streams' share.
       return Math.max(...read);
     } catch (error) {
@@ -79,21 +80,8 @@ export function sqliteBulkBuild(options: BulkBuildOptions): BulkBuild | undefine
       throw error;
     } finally {
       signal.removeEventListener('abort', stopAll);
-      // A part ended inside a write (terminated) must not keep the main thread's writers waiting.
-      await Promise.all(ended);
-      const turn = new Int32Array(PROCESS_WRITE_TURN);
-      PARTS.forEach((_, index) => releaseEndedPart(turn, index));
+      // Each frees its mark at the write turn as it exits.
+      await Promise.all(parts.map((p) => p.ended));
     }
   };
-}
-
-/** The part's events read, or why it failed (an error thrown in it, or it ended without answering). */
-function outcome(worker: Worker, part: BuildPart): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    worker.once('message', (message: BulkWorkerOutput) =>
-      'read' in message ? resolve(message.read) : reject(new Error(`bulk build (${part}): ${message.error}`)),
-    );
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`bulk build (${part}): the worker ended (${code})`)));
-  });
 }

@@ -26,7 +26,7 @@ export interface GenerationMeta {
   meta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
   /** Runs a write transaction (a bulk build's parts take turns here, not in SQLite's sleeping busy wait). */
-  writeTurn?<T>(write: () => T): T;
+  writeTurn<T>(write: () => T): T;
 }
 
 interface StoredRow {
@@ -169,8 +169,7 @@ export class SqliteGeneration implements ReadModelGeneration {
       if (batch.checkpoint !== undefined && (previous === undefined || batch.checkpoint > previous))
         this.parent.setMeta(`${this.name}.checkpoint`, String(batch.checkpoint));
     });
-    if (this.parent.writeTurn) this.parent.writeTurn(() => write.immediate());
-    else write.immediate();
+    this.parent.writeTurn(() => write.immediate());
     return changes;
   }
 
@@ -236,11 +235,6 @@ export class SqliteGeneration implements ReadModelGeneration {
     for (const row of this.sql('SELECT status, n FROM {g}_counts').all() as Array<{ status: PostingStatus; n: bigint }>)
       counts[row.status] = Number(row.n);
     return counts;
-  }
-
-  events(): number {
-    const row = this.sql('SELECT COALESCE(SUM(events), 0) AS n FROM {g}_postings').get() as { n: bigint };
-    return Number(row.n);
   }
 
   digest(): Promise<{ rows: number; events: number; digest: string }> {

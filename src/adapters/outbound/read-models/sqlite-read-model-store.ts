@@ -16,7 +16,7 @@ import {
   type ReadModelGeneration,
   type ReadModelStore,
 } from '../../../application/payroll-posting/projections/read-model-store.port';
-import { dropGenerationSql, generationSql, META_SQL, postingsIndexes } from './read-model-schema';
+import { dropGenerationSql, forgetGenerationSql, generationSql, META_SQL, postingsIndexes } from './read-model-schema';
 import { SqliteGeneration } from './sqlite-read-model-generation';
 import { sqliteBulkBuild, type BulkBuildOptions } from './sqlite-bulk-build';
 import { mainWriteTurn } from '../event-store/sqlite/write-turn';
@@ -32,7 +32,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   readonly joinsEvents: boolean;
   private readonly generations = new Map<string, SqliteGeneration>();
 
-  readonly writeTurn?: <T>(write: () => T) => T;
+  /** Runs each write transaction of a generation: the main thread's turn, or a bulk build part's. */
+  readonly writeTurn: <T>(write: () => T) => T;
   /** A far-behind build in parallel worker threads (join mode on a file only; see sqlite-bulk-build.ts). */
   readonly bulkBuild?: BulkBuild;
   /** Retired generations dropped off this thread (sqlite-retired-drop.ts), and those being dropped. */
@@ -145,6 +146,7 @@ export class SqliteReadModelStore implements ReadModelStore {
    * at a later call), else here. Returns their names.
    */
   dropRetired(olderThanMs: number): string[] {
+    const current = this.meta('current');
     const due = (
       this.db.prepare("SELECT key, value FROM rm_meta WHERE key LIKE 'retired.%'").all() as Array<{
         key: string;
@@ -153,7 +155,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     )
       .filter((r) => Date.now() - Number(r.value) >= olderThanMs)
       .map((r) => r.key.slice('retired.'.length))
-      .filter((g) => g !== this.meta('current') && !this.dropping.has(g));
+      .filter((g) => g !== current && !this.dropping.has(g));
     if (due.length === 0) return [];
     for (const g of due) this.generations.delete(g);
     if (this.dropInWorker) {
@@ -167,7 +169,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       .transaction(() => {
         for (const g of due) {
           this.db.exec(dropGenerationSql(g));
-          this.db.prepare('DELETE FROM rm_meta WHERE key IN (?, ?)').run(`retired.${g}`, `${g}.checkpoint`);
+          this.db.exec(forgetGenerationSql(g));
         }
       })
       .immediate();

@@ -5,8 +5,6 @@ import { connectionsOf, learnedOwner, ownedPrefixOf, timeOf } from './audit-owne
 import { foldAccrualEvents } from './accrual-fold';
 import { foldPosting, foldStream, isPostingRecord, restoreAccruals, toRow, type FoldedPosting } from './posting-fold';
 import type { AuditEntry, BuildPart, BulkBuild, LogEntry, ReadModelGeneration } from './read-model-store.port';
-import { STREAM_PREFIX } from '../../../domain/payroll-posting/events';
-import { ACCRUAL_STREAM_PREFIX } from '../../../domain/payroll-accrual/events';
 import { required } from '../../../domain/shared/required';
 import { StreamOwners, type StreamOwner } from './stream-owners';
 
@@ -140,22 +138,19 @@ export class GenerationProjector {
 
   /**
    * One part of a bulk build (in a worker): folds the events after `from` up to `upTo`, committing every
-   * BULK_BATCH events without moving the checkpoint. Returns the events read. `readPage`: where the
-   * events come from instead of the log's readAll (the audit part needs less of each event than all of it).
+   * BULK_BATCH events without moving the checkpoint. Returns the events read. `readPage`: pages of the
+   * log with what the part needs of each event (the store's readers: the postings part's streams with
+   * their journals left in the log, the audit part's events without their data).
    */
   async foldRange(
     from: bigint | undefined,
     upTo: bigint,
-    readPage?: (after: bigint, limit: number) => RecordedEvent[],
+    readPage: (after: bigint, limit: number) => RecordedEvent[],
   ): Promise<number> {
-    const filter =
-      this.options.part === 'postings' ? { filter: { streamPrefixes: [STREAM_PREFIX, ACCRUAL_STREAM_PREFIX] } } : {};
     let after = from ?? 0n;
     let read = 0;
     while (after < upTo && !this.stopping) {
-      const page = (
-        readPage ? readPage(after, BULK_PAGE) : await this.store.readAll(after, { maxCount: BULK_PAGE, ...filter })
-      ).filter((e) => e.position <= upTo);
+      const page = readPage(after, BULK_PAGE).filter((e) => e.position <= upTo);
       if (page.length === 0) break;
       read += page.length;
       this.buffer.push(...page);

@@ -112,7 +112,7 @@ export type BulkBuild = (
   signal: AbortSignal,
 ) => Promise<number | undefined>;
 
-/** One generation of the read model. Every method is synchronous: the adapter is an embedded database. */
+/** One generation of the read model. Synchronous but for `digest` (a whole-table pass): the adapter is an embedded database. */
 export interface ReadModelGeneration {
   readonly name: string;
   checkpoint(): bigint | undefined;
@@ -131,10 +131,8 @@ export interface ReadModelGeneration {
   /** Streams whose pipeline is not finished, with the row's lastPosition. */
   unsettled(): Array<{ stream: string; lastPosition: bigint }>;
   counts(): Record<PostingStatus, number>;
-  /** Posting events applied (sum over rows). */
-  events(): number;
   /**
-   * Rows, their events, and a sha256 over every row's view in id order (equal digests: identical read
+   * Rows, their events (posting events applied, summed over rows), and a sha256 over every row's view in id order (equal digests: identical read
    * models), read from one snapshot without holding the event loop for the whole table.
    */
   digest(): Promise<{ rows: number; events: number; digest: string }>;
